@@ -1,0 +1,71 @@
+// brag's configuration (DESIGN §4): the only user of toml++. Load() turns a
+// TOML file into a Config, filling built-in defaults (identical to
+// config/brag.toml) for every key not given.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+
+namespace brag {
+
+struct RepoConfig {
+  std::string path;  // "~" already expanded
+  std::string name;  // "" when not given
+  std::vector<std::string> mainline;  // empty: use [detect] mainline
+};
+
+struct Config {
+  std::filesystem::path source;  // the file loaded; empty when defaults only
+
+  std::vector<std::string> identity_emails;  // empty: caller uses git's user.email
+
+  std::vector<std::string> mainline{"main", "master", "trunk", "develop"};
+  std::vector<std::string> remotes{"origin", "upstream"};
+  std::vector<std::string> incident_branches{"incident/*", "hotfix/*", "inc-*",
+                                             "sev*/*"};
+  std::chrono::milliseconds poll_interval{std::chrono::seconds(30)};
+
+  std::vector<RepoConfig> repos;
+
+  std::vector<std::string> scan_roots;  // "~" expanded
+  int scan_depth = 3;
+
+  std::string socket;  // "" : DefaultSocketPath() (BRAG_SOCKET wins over both)
+  std::string log_level = "info";
+  bool notify = true;
+
+  std::string journal_path;  // "": DefaultJournalPath()
+
+  bool ask_after_pull = true;
+  std::chrono::milliseconds ask_timeout{std::chrono::seconds(60)};
+
+  std::string digest_schedule = "fri 16:00";
+  std::string digest_dir;  // "": DefaultDigestDir()
+  std::string digest_format = "markdown";
+  std::string polish_command;
+};
+
+// Loads `file`. A syntax error, a wrong type or a bad value gives error code
+// "config" with message "FILE:LINE:COLUMN: what was expected" (the exit code
+// for it is 78). Unknown keys are not errors: each adds a warning naming the
+// key with its dotted path and position ("FILE:3:1: unknown key 'detect.mainlin'").
+Result<Config> LoadConfigFile(const std::filesystem::path& file,
+                              std::vector<std::string>* warnings);
+
+// Resolves which file to load: `explicit_path` (from --config) if non-empty,
+// else $BRAG_CONFIG if set, else DefaultConfigPath(). A missing default file
+// gives the built-in defaults; a missing explicit or $BRAG_CONFIG file is an
+// error (code "config", "FILE: no such file").
+Result<Config> LoadConfig(const std::string& explicit_path,
+                          std::vector<std::string>* warnings);
+
+// Paths after defaults and environment overrides.
+std::filesystem::path SocketPath(const Config& config);   // BRAG_SOCKET > [daemon] socket > default
+std::filesystem::path JournalPath(const Config& config);
+std::filesystem::path DigestDir(const Config& config);
+
+}  // namespace brag

@@ -1,0 +1,78 @@
+// A small facade over libgit2: the only user of git2.h. RAII handles inside;
+// every call returns Result (error code "git", message with libgit2's text
+// and the repo path). A Repo is used by one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "journal/records.h"
+
+namespace brag::git {
+
+// Initialises libgit2 once per process (idempotent, thread-safe).
+void EnsureInit();
+
+struct CommitData {
+  std::string oid;
+  std::vector<std::string> parents;
+  std::string message;  // raw message
+  std::string author_name;
+  std::string author_email;
+  int64_t time = 0;  // author time, unix seconds
+};
+
+class Repo {
+ public:
+  // Opens a work tree, a .git folder, a bare repo or a linked worktree.
+  // code "not_found" if `path` does not exist or is no git repo; "git" otherwise.
+  static Result<Repo> Open(const std::filesystem::path& path);
+  Repo(Repo&&) noexcept;
+  Repo& operator=(Repo&&) noexcept;
+  ~Repo();
+
+  // The folder that holds refs/ and packed-refs (the common dir, shared by
+  // linked worktrees). Absolute, without trailing slash.
+  std::filesystem::path CommonDir() const;
+  // The canonical path users know the repo by: the work tree for a
+  // non-bare repo (the main work tree for a linked worktree), else the git dir.
+  std::filesystem::path DisplayPath() const;
+
+  // Every ref under refs/heads/ and refs/remotes/ (not symbolic ones like
+  // refs/remotes/origin/HEAD), peeled to a commit: refname -> hex oid.
+  Result<std::map<std::string, std::string>> BranchRefs();
+
+  Result<CommitData> Commit(const std::string& oid);
+
+  // Commits on the first-parent chain of `tip` not reachable from any of
+  // `hide` (oids; unknown ones are ignored), newest first, at most `limit`.
+  Result<std::vector<CommitData>> NewFirstParentCommits(
+      const std::string& tip, const std::vector<std::string>& hide, size_t limit);
+
+  // Commits reachable from `include` but not from `exclude` (the P1..P2 of a
+  // merge), at most `limit`.
+  Result<std::vector<CommitData>> Range(const std::string& exclude,
+                                        const std::string& include, size_t limit);
+
+  // Diff of the commit's tree against its first parent's (empty tree for a
+  // root commit): file count, lines added and removed, changed paths.
+  Result<std::pair<Diffstat, std::vector<std::string>>> DiffAgainstFirstParent(
+      const std::string& oid);
+
+ private:
+  struct Handle;
+  explicit Repo(std::unique_ptr<Handle> h);
+  std::unique_ptr<Handle> h_;
+};
+
+// `git config --global user.email` as libgit2 reads it (global, then XDG, then
+// system config), or nullopt.
+std::optional<std::string> GlobalUserEmail();
+
+}  // namespace brag::git

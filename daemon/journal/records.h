@@ -1,0 +1,98 @@
+// Plain records shared by the journal, the wire format and the client.
+// No SQLite here: protocol/ and cli/ include this without the database.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace brag {
+
+struct Diffstat {
+  int files = 0;
+  int insertions = 0;
+  int deletions = 0;
+};
+
+// Something the daemon noticed (DESIGN §5). Recorded once per (repo, key):
+// key is the commit oid for "pr_merged", the branch name for
+// "incident_closed".
+struct Event {
+  int64_t id = 0;
+  std::string kind;  // "pr_merged" | "incident_closed"
+  int64_t repo_id = 0;
+  std::string key;
+  std::string commit;  // full hex oid
+  std::string forge;   // "github", "gitlab", ..., "local"
+  int64_t pr = 0;      // PR/MR number; 0 when none (local merge)
+  std::string title;
+  std::string branch;  // source branch if known
+  std::vector<std::string> authors;  // emails of the PR's authors
+  int64_t commit_time = 0;           // unix seconds
+  Diffstat diffstat;
+  std::vector<std::string> paths;  // changed paths
+  int64_t created = 0;             // when recorded, unix seconds
+};
+
+// A question to the user about an event. state: "pending", "answered",
+// "snoozed", "dismissed". A snoozed prompt whose snoozed_until has passed is
+// pending again.
+struct Prompt {
+  int64_t id = 0;
+  std::string state;
+  int64_t created = 0;
+  int64_t snoozed_until = 0;
+  int64_t answered = 0;
+  std::string repo;       // repo path
+  std::string repo_name;
+  Event event;
+  std::optional<int64_t> note_id;
+};
+
+// A note: an answer to a prompt, a manual `brag note`, or (later) a commit
+// trailer. Optional links point at what it is about.
+struct Note {
+  int64_t id = 0;
+  std::string text;
+  int64_t created = 0;
+  std::string source;  // "prompt" | "manual" | "hook"
+  std::string repo;    // repo path, may be empty
+  std::string commit;  // may be empty
+  std::vector<std::string> tags;
+  std::optional<int64_t> prompt_id;
+  std::optional<int64_t> event_id;
+};
+
+// A watched repository.
+struct RepoRecord {
+  int64_t id = 0;
+  std::string path;    // canonical absolute path of the repo (work tree or bare dir)
+  std::string name;
+  std::string source;  // "config" | "added" | "scan"
+  std::string state;   // "ok" | "error" | "unknown"
+  std::string error;   // last error text when state == "error"
+  int64_t added = 0;
+};
+
+// One line of `brag log`: an event (with its prompt state and note if any)
+// or a note without an event. kind: "pr_merged", "incident_closed", "note".
+struct LogEntry {
+  std::string kind;
+  int64_t time = 0;  // event: commit time; note: created
+  std::string repo;
+  std::string repo_name;
+  std::optional<Event> event;
+  std::optional<Prompt> prompt;  // prompt for the event, when there is one
+  std::optional<Note> note;
+};
+
+struct LogQuery {
+  std::optional<int64_t> since;  // inclusive, unix seconds
+  std::optional<int64_t> until;  // exclusive
+  std::optional<std::string> repo;  // path or name
+  std::optional<std::string> kind;  // "pr_merged", "incident_closed", "note"
+  int limit = 0;                    // 0: no limit; newest first
+};
+
+}  // namespace brag

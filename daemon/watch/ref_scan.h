@@ -1,0 +1,43 @@
+// One detection pass over a repo: compare its branch tips with the stored ref
+// state and turn what is new on a mainline into events (DESIGN §5).
+// Uses git/ for reading and detect/ for classifying; touches no journal.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "git/repo.h"
+#include "journal/records.h"
+
+namespace brag {
+
+struct DetectRules {
+  std::vector<std::string> mainlines;   // branch names: "main", "master", ...
+  std::vector<std::string> remotes;     // "origin", "upstream"
+  std::vector<std::string> identities;  // user emails (any case)
+};
+
+struct ScanOutcome {
+  // The refs brag follows now: refs/heads/<mainline> and
+  // refs/remotes/<remote>/<mainline> that exist. Persist this as the new state.
+  std::map<std::string, std::string> refs;
+  // The user's PRs newly on a mainline, each once even when several refs
+  // brought it (same commit via main and origin/main). Oldest first.
+  std::vector<Event> events;
+  // True when `previous` was empty and no events were looked for (baseline).
+  bool baseline = false;
+};
+
+// With `has_baseline` false, records the current tips and reports nothing.
+// Otherwise, for every followed ref whose tip changed (or that is new), walks
+// the first-parent chain from the new tip, hiding every previously stored tip,
+// classifies each commit, and keeps the user's. Events are filled except id,
+// repo_id and created. At most `walk_limit` commits per ref.
+Result<ScanOutcome> ScanRefs(git::Repo& repo,
+                             const std::map<std::string, std::string>& previous,
+                             bool has_baseline, const DetectRules& rules,
+                             size_t walk_limit = 5000);
+
+}  // namespace brag
