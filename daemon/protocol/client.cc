@@ -1,0 +1,154 @@
+#include "protocol/client.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+
+namespace brag::protocol {
+
+using nlohmann::json;
+
+namespace {
+
+Error Unreachable(const std::string& what) {
+  return MakeError("unreachable", what + " (" + std::strerror(errno) + ")");
+}
+
+int64_t MsLeft(std::chrono::steady_clock::time_point deadline) {
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      deadline - std::chrono::steady_clock::now());
+  return left.count() < 0 ? 0 : left.count();
+}
+
+}  // namespace
+
+Result<Client> Client::Connect(const std::filesystem::path& socket) {
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::string p = socket.string();
+  if (p.size() >= sizeof addr.sun_path) {
+    return MakeError("unreachable", "socket path too long: " + p);
+  }
+  std::memcpy(addr.sun_path, p.c_str(), p.size() + 1);
+  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return Unreachable("socket()");
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    Error e = Unreachable("cannot connect to bragd at " + p);
+    ::close(fd);
+    return e;
+  }
+  return Client(fd);
+}
+
+Client::Client(Client&& other) noexcept
+    : fd_(other.fd_),
+      next_id_(other.next_id_),
+      in_(std::move(other.in_)),
+      events_(std::move(other.events_)) {
+  other.fd_ = -1;
+}
+
+Client& Client::operator=(Client&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = other.fd_;
+    other.fd_ = -1;
+    next_id_ = other.next_id_;
+    in_ = std::move(other.in_);
+    events_ = std::move(other.events_);
+  }
+  return *this;
+}
+
+Client::~Client() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+Status Client::SendRaw(std::string_view bytes) {
+  while (!bytes.empty()) {
+    ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Unreachable("write to bragd failed");
+    }
+    bytes.remove_prefix(static_cast<size_t>(n));
+  }
+  return {};
+}
+
+Result<std::string> Client::ReadLine(int timeout_ms) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  std::string line;
+  for (;;) {
+    switch (in_.Pop(&line)) {
+      case LineBuffer::Next::kLine: return line;
+      case LineBuffer::Next::kTooLong:
+        return MakeError("parse_error", "bragd sent a line over the size limit");
+      case LineBuffer::Next::kNeedMore: break;
+    }
+    pollfd pfd{fd_, POLLIN, 0};
+    int r = ::poll(&pfd, 1, static_cast<int>(MsLeft(deadline)));
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) return Unreachable("poll failed");
+    if (r == 0) return MakeError("timeout", "no answer from bragd in time");
+    char buf[16384];
+    ssize_t n = ::read(fd_, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      errno = n == 0 ? ECONNRESET : errno;
+      return MakeError("unreachable", "bragd closed the connection");
+    }
+    in_.Append(buf, static_cast<size_t>(n));
+  }
+}
+
+Result<json> Client::ReadMessage(int timeout_ms) {
+  Result<std::string> line = ReadLine(timeout_ms);
+  if (!line) return line.error();
+  json msg = json::parse(*line, nullptr, false);
+  if (msg.is_discarded() || !msg.is_object()) {
+    return MakeError("parse_error", "bragd sent something that is not a JSON object");
+  }
+  return msg;
+}
+
+Result<json> Client::Call(const std::string& method, const json& params,
+                          int timeout_ms) {
+  int64_t id = next_id_++;
+  if (Status s = SendRaw(RequestLine(id, method, params)); !s) return s.error();
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  for (;;) {
+    Result<json> msg = ReadMessage(static_cast<int>(MsLeft(deadline)));
+    if (!msg) return msg.error();
+    if (msg->contains("event")) {
+      events_.push_back(std::move(*msg));
+      continue;
+    }
+    if (msg->value("id", json()) != json(id)) continue;  // a stale reply
+    if (auto err = msg->find("error"); err != msg->end()) {
+      return MakeError(err->value("code", "internal"), err->value("message", ""));
+    }
+    return msg->value("result", json());
+  }
+}
+
+Result<json> Client::NextEvent(int timeout_ms) {
+  if (!events_.empty()) {
+    json e = std::move(events_.front());
+    events_.pop_front();
+    return e;
+  }
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  for (;;) {
+    Result<json> msg = ReadMessage(static_cast<int>(MsLeft(deadline)));
+    if (!msg) return msg.error();
+    if (msg->contains("event")) return msg;
+  }
+}
+
+}  // namespace brag::protocol

@@ -1,0 +1,574 @@
+#include "server/daemon.h"
+
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <set>
+
+#ifdef BRAG_HAVE_SYSTEMD
+#include <systemd/sd-daemon.h>
+#endif
+
+#include "core/log.h"
+#include "core/paths.h"
+#include "core/timeutil.h"
+#include "methods/journal_methods.h"
+#include "protocol/json_records.h"
+#include "server/session.h"
+#include "watch/discovery.h"
+
+extern char** environ;
+
+namespace brag {
+
+namespace asio = boost::asio;
+using nlohmann::json;
+
+namespace {
+
+void SdNotify(const char* state) {
+#ifdef BRAG_HAVE_SYSTEMD
+  sd_notify(0, state);
+#else
+  (void)state;
+#endif
+}
+
+std::string Describe(const Prompt& p) {
+  std::string what = p.event.pr > 0 ? "PR #" + std::to_string(p.event.pr)
+                                    : std::string("merge");
+  return "prompt " + std::to_string(p.id) + ": " + p.repo_name + " " + what + " \"" +
+         p.event.title + "\" (" + p.event.forge + ")";
+}
+
+}  // namespace
+
+Daemon::Daemon(asio::io_context& io, DaemonOptions options)
+    : io_(io),
+      options_(std::move(options)),
+      acceptor_(io),
+      signals_(io, SIGINT, SIGTERM, SIGHUP),
+      inotify_(io),
+      poll_timer_(io),
+      started_(std::chrono::steady_clock::now()) {
+  methods_ = {
+      {"hello", &Daemon::Hello},
+      {"status", &Daemon::StatusMethod},
+      {"subscribe", &Daemon::Subscribe},
+      {"rescan", &Daemon::Rescan},
+      {"repos.add", &Daemon::ReposAdd},
+      {"repos.remove", &Daemon::ReposRemove},
+      {"repos.list", &Daemon::ReposList},
+      {"reload", &Daemon::ReloadMethod},
+  };
+}
+
+Daemon::~Daemon() = default;
+
+Status Daemon::LoadConfiguration(std::vector<std::string>* warnings) {
+  Result<Config> config = LoadConfig(options_.config_path, warnings);
+  if (!config) return config.error();
+  config_ = std::move(*config);
+  LogLevel level = LogLevel::kInfo;
+  if (options_.verbose) level = LogLevel::kDebug;
+  else ParseLogLevel(config_.log_level, &level);
+  SetLogLevel(level);
+  ApplyIdentities();
+  return {};
+}
+
+void Daemon::ApplyIdentities() {
+  identities_ = config_.identity_emails;
+  if (identities_.empty()) {
+    if (auto email = git::GlobalUserEmail()) identities_.push_back(*email);
+  }
+  if (identities_.empty()) {
+    LogWarn(
+        "no identity: set [identity] emails in the config or `git config --global "
+        "user.email`; no merge can be recognised as yours");
+  }
+}
+
+int Daemon::Start() {
+  git::EnsureInit();
+  std::vector<std::string> warnings;
+  if (Status s = LoadConfiguration(&warnings); !s) {
+    LogError(s.error().message);
+    return kExitConfig;
+  }
+  for (const std::string& w : warnings) LogWarn(w);
+
+  socket_path_ = SocketPath(config_);
+  if (Status s = PrepareSocketDir(socket_path_); !s) {
+    LogError(s.error().message);
+    return kExitFailure;
+  }
+  Result<SocketLock> lock = SocketLock::Acquire(socket_path_);
+  if (!lock) {
+    LogError(lock.error().message);
+    return kExitFailure;
+  }
+  lock_.emplace(std::move(*lock));
+
+  Result<std::unique_ptr<Journal>> journal =
+      Journal::Open(JournalPath(config_), Journal::Mode::kReadWrite);
+  if (!journal) {
+    LogError(journal.error().message);
+    return kExitFailure;
+  }
+  journal_ = std::move(*journal);
+
+  if (Status s = watcher_.Init(); !s) {
+    LogWarn(s.error().message + "; polling every repo");
+  } else {
+    inotify_.assign(::dup(watcher_.fd()));
+  }
+
+  Result<int> fd = ListenUnix(socket_path_);
+  if (!fd) {
+    LogError(fd.error().message);
+    return kExitFailure;
+  }
+  acceptor_.assign(asio::local::stream_protocol(), *fd);
+
+  RegisterConfiguredRepos();
+  LoadReposFromJournal();
+  Publish(ScanAll());
+
+  Accept();
+  WaitSignals();
+  if (inotify_.is_open()) WaitInotify();
+  ArmPollTimer();
+  LogInfo("listening on " + socket_path_.string() + " (journal " +
+          journal_->path().string() + ", " + std::to_string(repos_.size()) +
+          " repos)");
+  SdNotify("READY=1");
+  return kExitOk;
+}
+
+int Daemon::Run() {
+  io_.run();
+  return exit_code_;
+}
+
+void Daemon::Shutdown() {
+  SdNotify("STOPPING=1");
+  LogInfo("shutting down");
+  boost::system::error_code ignored;
+  acceptor_.close(ignored);
+  // We still hold the lock, so the socket file is ours to remove.
+  std::error_code ec;
+  std::filesystem::remove(socket_path_, ec);
+  for (auto& [ptr, weak] : std::map<Session*, std::weak_ptr<Session>>(sessions_)) {
+    if (auto s = weak.lock()) s->Stop();
+  }
+  io_.stop();
+}
+
+// --- repos -----------------------------------------------------------------
+
+void Daemon::RegisterConfiguredRepos() {
+  for (const RepoConfig& rc : config_.repos) {
+    Result<RepoRecord> r = AddRepo(rc.path, rc.name, "config");
+    if (!r) LogWarn("[[repo]] " + rc.path + ": " + r.error().message);
+  }
+  for (const auto& found : DiscoverRepos(config_.scan_roots, config_.scan_depth)) {
+    Result<RepoRecord> r = AddRepo(found.string(), "", "scan");
+    if (!r) LogWarn("scan: " + found.string() + ": " + r.error().message);
+  }
+}
+
+void Daemon::LoadReposFromJournal() {
+  Result<std::vector<RepoRecord>> rows = journal_->ListRepos();
+  if (!rows) {
+    LogError(rows.error().message);
+    return;
+  }
+  for (RepoRecord& row : *rows) {
+    if (repos_.count(row.id)) continue;
+    WatchedRepo& repo = repos_[row.id];
+    repo.record = std::move(row);
+    WatchRepo(repo);
+  }
+}
+
+Result<RepoRecord> Daemon::AddRepo(const std::string& path, const std::string& name,
+                                   const std::string& source) {
+  Result<git::Repo> git = git::Repo::Open(ExpandHome(path));
+  if (!git) return git.error();
+  std::string display = git->DisplayPath().string();
+  Result<RepoRecord> row = journal_->AddRepo(display, name, source, UnixNow());
+  if (!row) return row.error();
+  auto [it, inserted] = repos_.try_emplace(row->id);
+  WatchedRepo& repo = it->second;
+  repo.record = *row;
+  if (inserted || !repo.git) {
+    repo.git.emplace(std::move(*git));
+    WatchRepo(repo);
+  }
+  return *row;
+}
+
+void Daemon::WatchRepo(WatchedRepo& repo) {
+  if (!repo.git) {
+    Result<git::Repo> git = git::Repo::Open(repo.record.path);
+    if (!git) {
+      MarkRepo(repo, "error", git.error().message);
+      repo.watching = "poll";
+      return;
+    }
+    repo.git.emplace(std::move(*git));
+  }
+  repo.common_dir = repo.git->CommonDir();
+  if (!inotify_.is_open()) {
+    repo.watching = "poll";
+    return;
+  }
+  Status s = watcher_.Watch(repo.record.id, repo.common_dir);
+  if (s) {
+    repo.watching = "inotify";
+    return;
+  }
+  LogWarn(repo.record.path + ": " + s.error().message + "; polling it every " +
+          std::to_string(config_.poll_interval.count() / 1000) + "s");
+  repo.watching = "poll";
+}
+
+void Daemon::MarkRepo(WatchedRepo& repo, const std::string& state,
+                      const std::string& error) {
+  if (repo.record.state == state && repo.record.error == error) return;
+  if (state == "error") LogError(repo.record.path + ": " + error);
+  else if (repo.record.state == "error") LogInfo(repo.record.path + ": readable again");
+  repo.record.state = state;
+  repo.record.error = error;
+  if (Status s = journal_->SetRepoState(repo.record.id, state, error); !s) {
+    LogError(s.error().message);
+  }
+}
+
+DetectRules Daemon::RulesFor(const WatchedRepo& repo) const {
+  DetectRules rules;
+  rules.mainlines = config_.mainline;
+  for (const RepoConfig& rc : config_.repos) {
+    if (!rc.mainline.empty() &&
+        (ExpandHome(rc.path) == repo.record.path || rc.name == repo.record.name)) {
+      rules.mainlines = rc.mainline;
+    }
+  }
+  rules.remotes = config_.remotes;
+  rules.identities = identities_;
+  return rules;
+}
+
+Result<std::vector<Prompt>> Daemon::ScanRepo(int64_t repo_id) {
+  auto it = repos_.find(repo_id);
+  if (it == repos_.end()) return MakeError("not_found", "no such repo");
+  WatchedRepo& repo = it->second;
+  if (!repo.git) {
+    WatchRepo(repo);
+    if (!repo.git) return MakeError("git", repo.record.error);
+  }
+  Result<RefState> previous = journal_->LoadRefState(repo_id);
+  if (!previous) return previous.error();
+  Result<bool> has_baseline = journal_->HasBaseline(repo_id);
+  if (!has_baseline) return has_baseline.error();
+  Result<ScanOutcome> outcome =
+      ScanRefs(*repo.git, *previous, *has_baseline, RulesFor(repo));
+  if (!outcome) {
+    // The handle may be stale (repo moved, packs rewritten): reopen next time.
+    repo.git.reset();
+    std::error_code ec;
+    if (!std::filesystem::exists(repo.common_dir, ec)) {
+      watcher_.Unwatch(repo_id);
+      repo.watching = "poll";
+    }
+    MarkRepo(repo, "error", outcome.error().message);
+    return outcome.error();
+  }
+  MarkRepo(repo, "ok", "");
+  if (*has_baseline && outcome->events.empty() && outcome->refs == *previous) {
+    return std::vector<Prompt>{};  // nothing moved: no write, no fsync
+  }
+  if (outcome->baseline) {
+    LogInfo(repo.record.path + ": baseline set at " +
+            std::to_string(outcome->refs.size()) + " mainline refs");
+  }
+  return journal_->RecordScan(repo_id, outcome->refs, outcome->events, UnixNow());
+}
+
+std::vector<Prompt> Daemon::ScanAll() {
+  std::vector<Prompt> made;
+  for (auto& [id, repo] : repos_) {
+    Result<std::vector<Prompt>> r = ScanRepo(id);
+    if (r) made.insert(made.end(), r->begin(), r->end());
+  }
+  return made;
+}
+
+Daemon::WatchedRepo* Daemon::FindRepo(const std::string& path_or_name) {
+  std::string expanded = ExpandHome(path_or_name).string();
+  std::error_code ec;
+  std::filesystem::path canonical = std::filesystem::weakly_canonical(expanded, ec);
+  for (auto& [id, repo] : repos_) {
+    if (repo.record.path == path_or_name || repo.record.name == path_or_name ||
+        repo.record.path == expanded || (!ec && repo.record.path == canonical.string())) {
+      return &repo;
+    }
+  }
+  return nullptr;
+}
+
+// --- prompts ---------------------------------------------------------------
+
+void Daemon::Publish(const std::vector<Prompt>& prompts) {
+  for (const Prompt& p : prompts) {
+    LogInfo(Describe(p));
+    std::string line = protocol::EventLine("prompt", PromptJson(p));
+    for (auto& [ptr, weak] : sessions_) {
+      auto s = weak.lock();
+      if (s && s->subscribed()) s->Push(line);
+    }
+    Notify(p);
+  }
+}
+
+void Daemon::Notify(const Prompt& prompt) {
+  // A desktop notification only where a session bus exists; never block.
+  if (!config_.notify || !std::getenv("DBUS_SESSION_BUS_ADDRESS")) return;
+  std::string summary = "brag: " + prompt.repo_name + " " +
+                        (prompt.event.pr > 0 ? "#" + std::to_string(prompt.event.pr)
+                                             : std::string("merge")) +
+                        " landed";
+  std::string body = prompt.event.title + "\nWhat was the impact? brag prompt";
+  const char* argv[] = {"notify-send", "--app-name=brag", summary.c_str(),
+                        body.c_str(), nullptr};
+  pid_t pid;
+  if (posix_spawnp(&pid, "notify-send", nullptr, nullptr,
+                   const_cast<char* const*>(argv), environ) == 0) {
+    // Reaped by the SIGCHLD-ignoring disposition set in main.
+    (void)pid;
+  }
+}
+
+// --- event loop ------------------------------------------------------------
+
+void Daemon::Accept() {
+  acceptor_.async_accept([this](boost::system::error_code ec,
+                                asio::local::stream_protocol::socket socket) {
+    if (ec) {
+      if (ec != asio::error::operation_aborted) {
+        LogError("accept: " + ec.message());
+        Accept();
+      }
+      return;
+    }
+    auto session = std::make_shared<Session>(std::move(socket), *this);
+    sessions_[session.get()] = session;
+    session->Start();
+    Accept();
+  });
+}
+
+void Daemon::Forget(Session* session) { sessions_.erase(session); }
+
+void Daemon::WaitSignals() {
+  signals_.async_wait([this](boost::system::error_code ec, int signo) {
+    if (ec) return;
+    if (signo == SIGHUP) {
+      Status ignored = Reload();  // logged inside
+      (void)ignored;
+      WaitSignals();
+      return;
+    }
+    Shutdown();
+  });
+}
+
+void Daemon::WaitInotify() {
+  inotify_.async_wait(asio::posix::stream_descriptor::wait_read,
+                      [this](boost::system::error_code ec) {
+                        if (ec) return;
+                        RefWatcher::Changes changes = watcher_.Drain();
+                        std::vector<Prompt> made;
+                        if (changes.overflow) {
+                          LogWarn("inotify queue overflowed; rescanning every repo");
+                          made = ScanAll();
+                        } else {
+                          for (int64_t id : changes.repos) {
+                            Result<std::vector<Prompt>> r = ScanRepo(id);
+                            if (r) made.insert(made.end(), r->begin(), r->end());
+                          }
+                        }
+                        Publish(made);
+                        WaitInotify();
+                      });
+}
+
+void Daemon::ArmPollTimer() {
+  poll_timer_.expires_after(config_.poll_interval);
+  poll_timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec) return;
+    // Only repos without working filesystem events are polled: an idle
+    // daemon with inotify spends nothing here.
+    std::vector<Prompt> made;
+    for (auto& [id, repo] : repos_) {
+      if (repo.watching == "inotify" && repo.record.state != "error") continue;
+      if (repo.watching != "inotify") WatchRepo(repo);
+      Result<std::vector<Prompt>> r = ScanRepo(id);
+      if (r) made.insert(made.end(), r->begin(), r->end());
+    }
+    Publish(made);
+    ArmPollTimer();
+  });
+}
+
+Status Daemon::Reload() {
+  SdNotify("RELOADING=1");
+  std::vector<std::string> warnings;
+  // LoadConfiguration replaces config_ only on success.
+  if (Status s = LoadConfiguration(&warnings); !s) {
+    LogError("reload refused, keeping the running configuration: " + s.error().message);
+    SdNotify("READY=1");
+    return s;
+  }
+  for (const std::string& w : warnings) LogWarn(w);
+  last_reload_warnings_ = warnings;
+  if (SocketPath(config_) != socket_path_) {
+    LogWarn("the socket path changed; it takes effect at the next start");
+  }
+  RegisterConfiguredRepos();
+  poll_timer_.cancel();
+  ArmPollTimer();
+  LogInfo("configuration reloaded");
+  SdNotify("READY=1");
+  return {};
+}
+
+// --- protocol --------------------------------------------------------------
+
+std::string Daemon::HandleLine(const std::string& line, Session& session) {
+  json id;
+  Result<protocol::Request> req = protocol::ParseRequest(line, &id);
+  if (!req) return protocol::ErrorLine(id, req.error().code, req.error().message);
+  Result<json> result = MakeError("internal", "unhandled");
+  if (auto m = methods_.find(req->method); m != methods_.end()) {
+    result = (this->*(m->second))(req->params, session);
+  } else if (IsJournalMethod(req->method)) {
+    result = CallJournalMethod(*journal_, req->method, req->params, UnixNow());
+  } else {
+    result = MakeError("unknown_method", "no method \"" + req->method +
+                                             "\" (see docs/protocol.md)");
+  }
+  if (!result) {
+    return protocol::ErrorLine(req->id, result.error().code, result.error().message);
+  }
+  return protocol::ReplyLine(req->id, *result);
+}
+
+Result<json> Daemon::Hello(const json&, Session&) {
+  return json{{"name", "bragd"},
+              {"version", BRAG_VERSION},
+              {"protocol", protocol::kVersion},
+              {"pid", ::getpid()}};
+}
+
+json Daemon::RepoStatus(const WatchedRepo& repo) const {
+  json j = RepoJson(repo.record);
+  j["watching"] = repo.watching;
+  return j;
+}
+
+Result<json> Daemon::StatusMethod(const json&, Session&) {
+  Result<int64_t> pending = journal_->PendingCount(UnixNow());
+  if (!pending) return pending.error();
+  json repos = json::array();
+  for (const auto& [id, repo] : repos_) repos.push_back(RepoStatus(repo));
+  auto uptime = std::chrono::duration_cast<std::chrono::seconds>(
+      std::chrono::steady_clock::now() - started_);
+  return json{{"running", true},
+              {"version", BRAG_VERSION},
+              {"pid", ::getpid()},
+              {"uptime_s", uptime.count()},
+              {"socket", socket_path_.string()},
+              {"journal", journal_->path().string()},
+              {"config", config_.source.empty() ? json(nullptr)
+                                                : json(config_.source.string())},
+              {"identities", identities_},
+              {"pending", *pending},
+              {"repos", repos}};
+}
+
+Result<json> Daemon::Subscribe(const json&, Session& session) {
+  session.set_subscribed(true);
+  return json{{"subscribed", true}};
+}
+
+Result<json> Daemon::Rescan(const json& params, Session&) {
+  std::vector<Prompt> made;
+  if (auto r = params.find("repo"); r != params.end() && !r->is_null()) {
+    if (!r->is_string()) return MakeError("bad_request", "\"repo\" must be a string");
+    WatchedRepo* repo = FindRepo(r->get<std::string>());
+    if (!repo) {
+      return MakeError("not_found", "no watched repo \"" + r->get<std::string>() + "\"");
+    }
+    Result<std::vector<Prompt>> scanned = ScanRepo(repo->record.id);
+    if (!scanned) return scanned.error();
+    made = std::move(*scanned);
+  } else {
+    RegisterConfiguredRepos();
+    LoadReposFromJournal();
+    made = ScanAll();
+  }
+  Publish(made);
+  json prompts = json::array();
+  for (const Prompt& p : made) prompts.push_back(PromptJson(p));
+  return json{{"prompts", prompts}};
+}
+
+Result<json> Daemon::ReposAdd(const json& params, Session&) {
+  auto path = params.find("path");
+  if (path == params.end() || !path->is_string()) {
+    return MakeError("bad_request", "repos.add needs a string \"path\"");
+  }
+  std::string name = params.value("name", json("")).is_string()
+                         ? params.value("name", std::string())
+                         : std::string();
+  Result<RepoRecord> row = AddRepo(path->get<std::string>(), name, "added");
+  if (!row) return row.error();
+  Result<std::vector<Prompt>> scanned = ScanRepo(row->id);  // sets the baseline
+  if (scanned) Publish(*scanned);
+  return json{{"repo", RepoStatus(repos_.at(row->id))}};
+}
+
+Result<json> Daemon::ReposRemove(const json& params, Session&) {
+  auto r = params.find("repo");
+  if (r == params.end() || !r->is_string()) {
+    return MakeError("bad_request", "repos.remove needs a string \"repo\"");
+  }
+  WatchedRepo* repo = FindRepo(r->get<std::string>());
+  std::string key = repo ? repo->record.path : r->get<std::string>();
+  Result<bool> removed = journal_->RemoveRepo(key);
+  if (!removed) return removed.error();
+  if (!*removed) return MakeError("not_found", "no watched repo \"" + key + "\"");
+  if (repo) {
+    int64_t id = repo->record.id;
+    watcher_.Unwatch(id);
+    repos_.erase(id);
+  }
+  return json{{"removed", true}};
+}
+
+Result<json> Daemon::ReposList(const json&, Session&) {
+  json repos = json::array();
+  for (const auto& [id, repo] : repos_) repos.push_back(RepoStatus(repo));
+  return json{{"repos", repos}};
+}
+
+Result<json> Daemon::ReloadMethod(const json&, Session&) {
+  if (Status s = Reload(); !s) return MakeError("config", s.error().message);
+  return json{{"reloaded", true}, {"warnings", last_reload_warnings_}};
+}
+
+}  // namespace brag

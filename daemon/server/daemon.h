@@ -1,0 +1,124 @@
+// bragd: owns the socket, the journal, the repo watchers and the method
+// table (DESIGN §2). Everything runs on one io_context thread: sessions,
+// inotify, the poll timer and journal writes, so no state here is shared
+// across threads.
+#pragma once
+
+#include <utility>  // Boost 1.74's awaitable.hpp misses it.
+
+#include <boost/asio.hpp>
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "config/config.h"
+#include "core/result.h"
+#include "git/repo.h"
+#include "journal/journal.h"
+#include "protocol/message.h"
+#include "server/socket_guard.h"
+#include "watch/ref_scan.h"
+#include "watch/ref_watcher.h"
+
+namespace brag {
+
+class Session;
+
+struct DaemonOptions {
+  std::string config_path;  // --config; "" = BRAG_CONFIG or the default
+  bool verbose = false;
+};
+
+class Daemon {
+ public:
+  // Exit codes of bragd (sysexits where one fits).
+  static constexpr int kExitOk = 0;
+  static constexpr int kExitFailure = 1;
+  static constexpr int kExitConfig = 78;
+
+  Daemon(boost::asio::io_context& io, DaemonOptions options);
+  ~Daemon();
+
+  // Loads the config, takes the socket, opens the journal and starts
+  // watching. On failure returns the exit code and has logged why.
+  int Start();
+  // Serves until SIGTERM or SIGINT; returns the exit code.
+  int Run();
+
+  // Called by sessions (io thread).
+  std::string HandleLine(const std::string& line, Session& session);
+  void Forget(Session* session);
+
+ private:
+  struct WatchedRepo {
+    RepoRecord record;
+    std::optional<git::Repo> git;
+    std::filesystem::path common_dir;
+    std::string watching = "none";  // "inotify" | "poll" | "none"
+  };
+  using Handler = Result<nlohmann::json> (Daemon::*)(const nlohmann::json& params,
+                                                     Session& session);
+
+  Status LoadConfiguration(std::vector<std::string>* warnings);
+  void ApplyIdentities();
+  void RegisterConfiguredRepos();
+  void LoadReposFromJournal();
+  Result<RepoRecord> AddRepo(const std::string& path, const std::string& name,
+                             const std::string& source);
+  void WatchRepo(WatchedRepo& repo);
+  Result<std::vector<Prompt>> ScanRepo(int64_t repo_id);
+  std::vector<Prompt> ScanAll();
+  void MarkRepo(WatchedRepo& repo, const std::string& state, const std::string& error);
+  DetectRules RulesFor(const WatchedRepo& repo) const;
+  void Publish(const std::vector<Prompt>& prompts);
+  void Notify(const Prompt& prompt);
+  WatchedRepo* FindRepo(const std::string& path_or_name);
+  nlohmann::json RepoStatus(const WatchedRepo& repo) const;
+
+  void Accept();
+  void WaitSignals();
+  void WaitInotify();
+  void ArmPollTimer();
+  // Re-reads the config; a broken one is refused and the old one kept.
+  Status Reload();
+  void Shutdown();
+
+  // Methods of docs/protocol.md that need more than the journal.
+  Result<nlohmann::json> Hello(const nlohmann::json& params, Session& session);
+  Result<nlohmann::json> StatusMethod(const nlohmann::json& params, Session& session);
+  Result<nlohmann::json> Subscribe(const nlohmann::json& params, Session& session);
+  Result<nlohmann::json> Rescan(const nlohmann::json& params, Session& session);
+  Result<nlohmann::json> ReposAdd(const nlohmann::json& params, Session& session);
+  Result<nlohmann::json> ReposRemove(const nlohmann::json& params, Session& session);
+  Result<nlohmann::json> ReposList(const nlohmann::json& params, Session& session);
+  Result<nlohmann::json> ReloadMethod(const nlohmann::json& params, Session& session);
+
+  boost::asio::io_context& io_;
+  DaemonOptions options_;
+  Config config_;
+  std::vector<std::string> identities_;
+  std::filesystem::path socket_path_;
+  std::optional<SocketLock> lock_;
+  std::unique_ptr<Journal> journal_;
+  RefWatcher watcher_;
+  std::map<int64_t, WatchedRepo> repos_;
+  std::map<std::string, Handler> methods_;
+  std::map<Session*, std::weak_ptr<Session>> sessions_;
+  std::vector<std::string> last_reload_warnings_;
+
+  boost::asio::local::stream_protocol::acceptor acceptor_;
+  boost::asio::signal_set signals_;
+  boost::asio::posix::stream_descriptor inotify_;
+  boost::asio::steady_timer poll_timer_;
+  std::chrono::steady_clock::time_point started_;
+  int exit_code_ = kExitOk;
+};
+
+}  // namespace brag
