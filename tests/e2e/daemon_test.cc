@@ -1,0 +1,320 @@
+// The whole path with real parts: real git repos, the real bragd process,
+// its real socket, the real brag binary.
+#include <doctest/doctest.h>
+#include <sys/stat.h>
+
+#include <nlohmann/json.hpp>
+
+#include "e2e/bragd_process.h"
+#include "support/git_fixture.h"
+
+namespace brag::test {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+// A watched work tree with one commit on main.
+GitRepo MakeWatchedRepo(const World& world, const std::string& name = "app") {
+  GitRepo repo = GitRepo::Init(world.repos() / name);
+  repo.Commit("README", "hello\n", "initial commit");
+  return repo;
+}
+
+void AddRepo(const BragdProcess& bragd, const GitRepo& repo) {
+  protocol::Client c = bragd.Connect();
+  Result<json> r = c.Call("repos.add", {{"path", repo.dir().string()}});
+  REQUIRE_MESSAGE(r.has_value(), (r ? "" : r.error().message));
+}
+
+std::vector<json> JsonLines(const std::string& text) {
+  std::vector<json> out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t nl = text.find('\n', start);
+    if (nl == std::string::npos) nl = text.size();
+    std::string line = text.substr(start, nl - start);
+    if (!line.empty()) out.push_back(json::parse(line));
+    start = nl + 1;
+  }
+  return out;
+}
+
+// Waits until everything bragd has seen of `repo` is processed: a rescan
+// returns only after its scan, and earlier pushes arrive before its reply.
+json Rescan(protocol::Client& c, const GitRepo& repo) {
+  Result<json> r = c.Call("rescan", {{"repo", repo.dir().string()}});
+  REQUIRE_MESSAGE(r.has_value(), (r ? "" : r.error().message));
+  return (*r)["prompts"];
+}
+
+}  // namespace
+
+TEST_CASE("a GitHub merge of my branch on main is pushed as exactly one prompt") {
+  World world;
+  GitRepo repo = MakeWatchedRepo(world);
+  BragdProcess bragd(world);
+  REQUIRE(bragd.WaitReady());
+  AddRepo(bragd, repo);
+  protocol::Client sub = bragd.Connect();
+  REQUIRE(sub.Call("subscribe").has_value());
+
+  std::string merge = repo.GithubMerge(481, "orders-index", "Add composite index on orders",
+                                       "me@example.com");
+  json p = WaitPrompt(sub);
+  REQUIRE(p.is_object());
+  CHECK(p["kind"] == "pr_merged");
+  CHECK(p["pr"] == 481);
+  CHECK(p["forge"] == "github");
+  CHECK(p["title"] == "Add composite index on orders");
+  CHECK(p["branch"] == "orders-index");
+  CHECK(p["commit"] == merge);
+  CHECK(p["state"] == "pending");
+  CHECK(p["repo"] == repo.dir().string());
+  CHECK(p["diffstat"]["files"] == 1);
+  CHECK(p["authors"] == json::array({"me@example.com"}));
+  // Exactly one: nothing else arrives once bragd has caught up.
+  CHECK(Rescan(sub, repo).empty());
+  CHECK_FALSE(sub.NextEvent(0).has_value());
+}
+
+TEST_CASE("a squash merge of mine is prompted and a teammate's merge is not") {
+  World world;
+  GitRepo repo = MakeWatchedRepo(world);
+  BragdProcess bragd(world);
+  REQUIRE(bragd.WaitReady());
+  AddRepo(bragd, repo);
+  protocol::Client sub = bragd.Connect();
+  REQUIRE(sub.Call("subscribe").has_value());
+
+  repo.GithubMerge(7, "their-work", "Their change", "teammate@example.com");
+  repo.GithubSquash(8, "Their squash", "teammate@example.com");
+  CHECK(Rescan(sub, repo).empty());
+  CHECK_FALSE(sub.NextEvent(0).has_value());
+
+  std::string mine = repo.GithubSquash(9, "Cache the pricing table", "Me@Example.com");
+  json p = WaitPrompt(sub);
+  REQUIRE(p.is_object());
+  CHECK(p["pr"] == 9);
+  CHECK(p["title"] == "Cache the pricing table");
+  CHECK(p["commit"] == mine);
+  CHECK(Rescan(sub, repo).empty());
+  CHECK_FALSE(sub.NextEvent(0).has_value());
+  Result<json> pending = sub.Call("pending");
+  REQUIRE(pending.has_value());
+  CHECK((*pending)["prompts"].size() == 1);
+}
+
+TEST_CASE("a merge fetched into origin/main and then pulled into main is one prompt") {
+  World world;
+  GitRepo remote = GitRepo::Init(world.root() / "remote.git", /*bare=*/true);
+  GitRepo forge = GitRepo::Clone(remote.dir(), world.root() / "forge");
+  forge.Commit("README", "hello\n", "initial commit");
+  forge.Git("push -q origin main");
+  GitRepo work = GitRepo::Clone(remote.dir(), world.repos() / "work");
+
+  BragdProcess bragd(world);
+  REQUIRE(bragd.WaitReady());
+  AddRepo(bragd, work);
+  protocol::Client sub = bragd.Connect();
+  REQUIRE(sub.Call("subscribe").has_value());
+
+  // The "forge" merges my PR and a teammate's squash; I fetch.
+  std::string merge = forge.GithubMerge(12, "retry-budget", "Add a retry budget",
+                                        "me@example.com");
+  forge.GithubSquash(13, "Bump deps", "teammate@example.com");
+  forge.Git("push -q origin main");
+  work.Git("fetch -q origin");
+  json p = WaitPrompt(sub);
+  REQUIRE(p.is_object());
+  CHECK(p["pr"] == 12);
+  CHECK(p["commit"] == merge);
+
+  // Pulling brings the same merge onto local main: no second prompt.
+  work.Git("pull -q --ff-only");
+  CHECK(work.Rev("main") == work.Rev("origin/main"));
+  CHECK(Rescan(sub, work).empty());
+  CHECK_FALSE(sub.NextEvent(0).has_value());
+  Result<json> log = sub.Call("log", json::object());
+  REQUIRE(log.has_value());
+  CHECK((*log)["entries"].size() == 1);
+}
+
+TEST_CASE("answering files the note, restarts repeat nothing, and merges made while down are prompted at start") {
+  World world;
+  GitRepo repo = MakeWatchedRepo(world);
+  std::string first;
+  {
+    BragdProcess bragd(world);
+    REQUIRE(bragd.WaitReady());
+    AddRepo(bragd, repo);
+    protocol::Client sub = bragd.Connect();
+    REQUIRE(sub.Call("subscribe").has_value());
+    first = repo.GithubMerge(21, "fast-checkout", "Make checkout fast", "me@example.com");
+    json p = WaitPrompt(sub);
+    REQUIRE(p.is_object());
+
+    CommandResult answer = world.Brag("answer " + std::to_string(p["id"].get<int>()) +
+                                      " 'p95 3.4s -> 18ms on checkout'");
+    CHECK_MESSAGE(answer.code == 0, answer.output);
+    CommandResult log = world.Brag("log --json");
+    REQUIRE_MESSAGE(log.code == 0, log.output);
+    std::vector<json> entries = JsonLines(log.output);
+    REQUIRE(entries.size() == 1);
+    CHECK(entries[0]["pr"] == 21);
+    CHECK(entries[0]["title"] == "Make checkout fast");
+    CHECK(entries[0]["note"] == "p95 3.4s -> 18ms on checkout");
+    CHECK(bragd.Stop() == 0);
+  }
+  // While bragd is down: another merge of mine lands.
+  std::string second = repo.GithubSquash(22, "Drop the N+1 query", "me@example.com");
+  {
+    BragdProcess bragd(world);
+    REQUIRE(bragd.WaitReady());
+    protocol::Client c = bragd.Connect();
+    Result<json> pending = c.Call("pending");
+    REQUIRE(pending.has_value());
+    REQUIRE((*pending)["prompts"].size() == 1);
+    CHECK((*pending)["prompts"][0]["pr"] == 22);
+    CHECK((*pending)["prompts"][0]["commit"] == second);
+    CHECK(Rescan(c, repo).empty());
+    CHECK(bragd.Stop() == 0);
+  }
+  {
+    BragdProcess bragd(world);
+    REQUIRE(bragd.WaitReady());
+    protocol::Client c = bragd.Connect();
+    CHECK(Rescan(c, repo).empty());
+    Result<json> log = c.Call("log", json::object());
+    REQUIRE(log.has_value());
+    CHECK((*log)["entries"].size() == 2);
+  }
+}
+
+TEST_CASE("a malformed line and a 100 KiB line get errors and bragd keeps answering") {
+  World world;
+  BragdProcess bragd(world);
+  REQUIRE(bragd.WaitReady());
+
+  protocol::Client c = bragd.Connect();
+  REQUIRE(c.SendRaw("{this is not json\n").has_value());
+  Result<std::string> reply = c.ReadLine(5000);
+  REQUIRE(reply.has_value());
+  json err = json::parse(*reply);
+  CHECK(err["error"]["code"] == "parse_error");
+  REQUIRE(c.SendRaw("\xff\xfe{\"id\":1}\n").has_value());
+  reply = c.ReadLine(5000);
+  REQUIRE(reply.has_value());
+  CHECK(json::parse(*reply)["error"]["code"] == "parse_error");
+  REQUIRE(c.SendRaw("[1,2]\n").has_value());
+  reply = c.ReadLine(5000);
+  REQUIRE(reply.has_value());
+  CHECK(json::parse(*reply)["error"]["code"] == "bad_request");
+  Result<json> unknown = c.Call("no.such.method");
+  REQUIRE_FALSE(unknown.has_value());
+  CHECK(unknown.error().code == "unknown_method");
+  // The same connection still works after bad lines.
+  CHECK(c.Call("hello").has_value());
+
+  protocol::Client big = bragd.Connect();
+  std::string line = "{\"id\":1,\"method\":\"note\",\"params\":{\"text\":\"" +
+                     std::string(100 * 1024, 'x') + "\"}}\n";
+  (void)big.SendRaw(line);  // bragd may close before reading it all
+  Result<std::string> big_reply = big.ReadLine(5000);
+  REQUIRE(big_reply.has_value());
+  CHECK(json::parse(*big_reply)["error"]["code"] == "line_too_long");
+  CHECK_FALSE(big.ReadLine(5000).has_value());  // closed
+
+  protocol::Client after = bragd.Connect();
+  Result<json> hello = after.Call("hello");
+  REQUIRE(hello.has_value());
+  CHECK((*hello)["name"] == "bragd");
+  // The oversize note was not filed.
+  Result<json> log = after.Call("log", json::object());
+  REQUIRE(log.has_value());
+  CHECK(log->at("entries").empty());
+}
+
+TEST_CASE("a second bragd on the same socket refuses to start and a stale socket is replaced") {
+  World world;
+  BragdProcess first(world);
+  REQUIRE(first.WaitReady());
+  BragdProcess second(world);
+  CHECK(second.WaitExit() == 1);
+  CHECK(second.Log().find("another bragd") != std::string::npos);
+  CHECK(first.Connect().Call("hello").has_value());
+
+  CHECK(first.Stop(SIGKILL) == 128 + SIGKILL);
+  CHECK(fs::exists(world.socket()));  // left behind by the dead daemon
+  BragdProcess third(world);
+  REQUIRE(third.WaitReady());
+  CHECK(third.Connect().Call("hello").has_value());
+}
+
+TEST_CASE("a client running as another user is refused") {
+  if (geteuid() != 0) {
+    WARN("needs root to run a client as nobody");
+    return;
+  }
+  World world;
+  BragdProcess bragd(world);
+  REQUIRE(bragd.WaitReady());
+
+  // Folder permissions alone keep nobody out...
+  fs::path brag_copy = world.root() / "brag";
+  fs::copy_file(BRAG_BIN, brag_copy);
+  chmod(world.root().c_str(), 0711);
+  chmod(brag_copy.c_str(), 0755);
+  std::string as_nobody = "setpriv --reuid=nobody --regid=nogroup --clear-groups env BRAG_SOCKET=" +
+                          ShellQuote(world.socket().string()) + " HOME=/nonexistent " +
+                          ShellQuote(brag_copy.string()) + " status --json";
+  CommandResult blocked = RunCommand(as_nobody);
+  CHECK(blocked.output.find("me@example.com") == std::string::npos);
+  CHECK(blocked.output.find("\"running\":true") == std::string::npos);
+
+  // ...and with the socket opened up by mistake, SO_PEERCRED still does.
+  chmod(world.socket().parent_path().c_str(), 0711);
+  chmod(world.socket().c_str(), 0666);
+  CommandResult refused = RunCommand(as_nobody);
+  CHECK(refused.code != 0);
+  CHECK_MESSAGE(refused.output.find("forbidden") != std::string::npos, refused.output);
+  CHECK(bragd.Log().find("refused a connection from another user") != std::string::npos);
+  CHECK(bragd.Connect().Call("hello").has_value());
+}
+
+TEST_CASE("a broken config stops bragd with exit 78 and the line and column") {
+  World world;
+  world.WriteConfig("[detect]\nmainline = [\"main\",\n  oops]\n");
+  BragdProcess bragd(world);
+  CHECK(bragd.WaitExit() == 78);
+  std::string log = bragd.Log();
+  CHECK_MESSAGE(log.find("config.toml:") != std::string::npos, log);
+  CHECK_MESSAGE(log.find(":8:") != std::string::npos, log);  // the line of `oops`
+  CommandResult brag = world.Brag("status");
+  CHECK(brag.code == 78);
+}
+
+TEST_CASE("SIGHUP reloads the config and a broken one is refused while serving goes on") {
+  World world;
+  BragdProcess bragd(world);
+  REQUIRE(bragd.WaitReady());
+  protocol::Client c = bragd.Connect();
+  world.WriteConfig("[identity]\nemails = [\"other@example.com\"]\n");
+  Result<json> reloaded = c.Call("reload");
+  REQUIRE(reloaded.has_value());
+  Result<json> status = c.Call("status");
+  REQUIRE(status.has_value());
+  CHECK((*status)["identities"] == json::array({"other@example.com"}));
+
+  world.WriteConfig("[identity]\nemails = \"not-a-list\"\n");
+  Result<json> refused = c.Call("reload");
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().code == "config");
+  status = c.Call("status");
+  REQUIRE(status.has_value());
+  CHECK((*status)["identities"] == json::array({"other@example.com"}));
+  CHECK(bragd.Stop(SIGTERM) == 0);
+  CHECK_FALSE(fs::exists(world.socket()));
+}
+
+}  // namespace brag::test
