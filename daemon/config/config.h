@@ -13,9 +13,11 @@
 namespace brag {
 
 struct RepoConfig {
-  std::string path;  // "~" already expanded
-  std::string name;  // "" when not given
+  std::string path;                   // "~" already expanded
+  std::string name;                   // "" when not given
   std::vector<std::string> mainline;  // empty: use [detect] mainline
+
+  bool operator==(const RepoConfig&) const = default;
 };
 
 struct Config {
@@ -45,8 +47,11 @@ struct Config {
 
   std::string digest_schedule = "fri 16:00";
   std::string digest_dir;  // "": DefaultDigestDir()
+  // "markdown", "html" or "json" (a file's "md" is read as "markdown").
   std::string digest_format = "markdown";
   std::string polish_command;
+
+  bool operator==(const Config&) const = default;
 };
 
 // Loads `file`. A syntax error, a wrong type or a bad value gives error code
@@ -63,8 +68,9 @@ Result<Config> LoadConfigFile(const std::filesystem::path& file,
 Result<Config> LoadConfig(const std::string& explicit_path,
                           std::vector<std::string>* warnings);
 
-// Paths after defaults and environment overrides.
-std::filesystem::path SocketPath(const Config& config);   // BRAG_SOCKET > [daemon] socket > default
+// Paths after defaults and environment overrides. For the socket:
+// $BRAG_SOCKET (if non-empty) > [daemon] socket > DefaultSocketPath().
+std::filesystem::path SocketPath(const Config& config);
 std::filesystem::path JournalPath(const Config& config);
 std::filesystem::path DigestDir(const Config& config);
 

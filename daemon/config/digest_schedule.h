@@ -1,0 +1,24 @@
+// When the digest is written: the `[digest] schedule` value ("fri 16:00",
+// "friday 16:00", "daily 09:30") parsed into its parts, local time.
+#pragma once
+
+#include <string_view>
+
+#include "core/result.h"
+
+namespace brag {
+
+struct DigestSchedule {
+  int weekday = 5;  // 0 = Sunday .. 6 = Saturday; kEveryDay for "daily"
+  int hour = 16;
+  int minute = 0;
+
+  static constexpr int kEveryDay = -1;
+  bool operator==(const DigestSchedule&) const = default;
+};
+
+// Day names are case-insensitive, short ("mon") or full ("monday"); the hour
+// has one or two digits, the minute two. Error code "bad_schedule".
+Result<DigestSchedule> ParseDigestSchedule(std::string_view text);
+
+}  // namespace brag
