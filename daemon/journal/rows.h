@@ -1,0 +1,50 @@
+// How the journal's records map to columns: the SELECT lists and the readers
+// that consume them, in the same order, from a sql::Row. Lists (authors,
+// paths, tags) are stored as newline-joined text.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "journal/records.h"
+#include "journal/sqlite.h"
+
+namespace brag::rows {
+
+// Aliases: r = repos, e = events, p = prompts, n = notes.
+inline constexpr std::string_view kRepoColumns =
+    "r.id, r.path, r.name, r.source, r.state, r.error, r.added";
+inline constexpr int kEventColumnCount = 16;
+inline constexpr std::string_view kEventColumns =
+    "e.id, e.kind, e.repo_id, e.key, e.commit_oid, e.forge, e.pr, e.title, "
+    "e.branch, e.authors, e.commit_time, e.files, e.insertions, e.deletions, "
+    "e.paths, e.created";
+// The prompt's own columns, without its repo and event.
+inline constexpr int kPromptOwnColumnCount = 6;
+inline constexpr std::string_view kPromptOwnColumns =
+    "p.id, p.state, p.created, p.snoozed_until, p.answered, p.note_id";
+inline constexpr int kNoteColumnCount = 9;
+inline constexpr std::string_view kNoteColumns =
+    "n.id, n.text, n.created, n.source, n.repo, n.commit_oid, n.tags, "
+    "n.prompt_id, n.event_id";
+
+// SELECT of a whole prompt (own columns, r.path, r.name, event columns);
+// append WHERE/ORDER BY.
+std::string PromptSelect();
+
+RepoRecord ReadRepo(sql::Row& row);
+Event ReadEvent(sql::Row& row);
+// Own columns only; the caller fills repo, repo_name and event.
+Prompt ReadPromptOwn(sql::Row& row);
+// The columns of PromptSelect().
+Prompt ReadPrompt(sql::Row& row);
+Note ReadNote(sql::Row& row);
+
+// A repo's default name: the last component of its path ("/a/api/" -> "api").
+std::string RepoNameFromPath(const std::string& path);
+
+std::string JoinLines(const std::vector<std::string>& items);
+std::vector<std::string> SplitLines(std::string_view text);
+
+}  // namespace brag::rows

@@ -1,0 +1,162 @@
+#include "journal/schema.h"
+
+#include <array>
+#include <cstring>
+#include <fstream>
+#include <string>
+
+#include "core/log.h"
+#include "journal/journal.h"
+
+namespace brag::schema {
+namespace {
+
+// kMigrations[v] takes a journal from user_version v to v + 1. Append only:
+// a released step is never edited, since journals out there already ran it.
+//
+// Repos are never deleted, only marked removed: events keep pointing at
+// their repo (history outlives watching), and re-adding a path revives the
+// same id so events already recorded are not recorded again.
+constexpr std::array<const char*, 1> kMigrations = {
+    // 0 -> 1
+    R"sql(
+CREATE TABLE repos (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  path TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  source TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'unknown',
+  error TEXT NOT NULL DEFAULT '',
+  added INTEGER NOT NULL,
+  removed INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX repos_name ON repos(name);
+
+CREATE TABLE ref_state (
+  repo_id INTEGER NOT NULL REFERENCES repos(id),
+  refname TEXT NOT NULL,
+  oid TEXT NOT NULL,
+  PRIMARY KEY (repo_id, refname)
+) WITHOUT ROWID;
+
+CREATE TABLE baselines (
+  repo_id INTEGER PRIMARY KEY REFERENCES repos(id),
+  at INTEGER NOT NULL
+);
+
+CREATE TABLE events (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  repo_id INTEGER NOT NULL REFERENCES repos(id),
+  key TEXT NOT NULL,
+  commit_oid TEXT NOT NULL DEFAULT '',
+  forge TEXT NOT NULL DEFAULT '',
+  pr INTEGER NOT NULL DEFAULT 0,
+  title TEXT NOT NULL DEFAULT '',
+  branch TEXT NOT NULL DEFAULT '',
+  authors TEXT NOT NULL DEFAULT '',
+  commit_time INTEGER NOT NULL DEFAULT 0,
+  files INTEGER NOT NULL DEFAULT 0,
+  insertions INTEGER NOT NULL DEFAULT 0,
+  deletions INTEGER NOT NULL DEFAULT 0,
+  paths TEXT NOT NULL DEFAULT '',
+  created INTEGER NOT NULL,
+  UNIQUE (repo_id, kind, key)
+);
+CREATE INDEX events_time ON events(commit_time, id);
+
+CREATE TABLE prompts (
+  id INTEGER PRIMARY KEY,
+  event_id INTEGER NOT NULL UNIQUE REFERENCES events(id),
+  state TEXT NOT NULL
+    CHECK (state IN ('pending', 'answered', 'snoozed', 'dismissed')),
+  created INTEGER NOT NULL,
+  snoozed_until INTEGER NOT NULL DEFAULT 0,
+  answered INTEGER NOT NULL DEFAULT 0,
+  note_id INTEGER REFERENCES notes(id)
+);
+CREATE INDEX prompts_state ON prompts(state, created, id);
+
+CREATE TABLE notes (
+  id INTEGER PRIMARY KEY,
+  text TEXT NOT NULL,
+  created INTEGER NOT NULL,
+  source TEXT NOT NULL,
+  repo TEXT NOT NULL DEFAULT '',
+  commit_oid TEXT NOT NULL DEFAULT '',
+  tags TEXT NOT NULL DEFAULT '',
+  prompt_id INTEGER REFERENCES prompts(id),
+  event_id INTEGER REFERENCES events(id)
+);
+CREATE INDEX notes_free ON notes(created, id) WHERE event_id IS NULL;
+CREATE INDEX notes_event ON notes(event_id) WHERE event_id IS NOT NULL;
+)sql",
+};
+
+static_assert(kMigrations.size() == Journal::kSchemaVersion,
+              "each schema version needs its migration");
+
+}  // namespace
+
+int LatestVersion() { return static_cast<int>(kMigrations.size()); }
+
+Result<int> ReadVersion(const sql::Database& db) {
+  Result<int64_t> version = db.QueryInt("PRAGMA user_version");
+  if (!version) return version.error();
+  return static_cast<int>(*version);
+}
+
+Error TooNew(const std::filesystem::path& path, int version) {
+  return MakeError("journal_too_new", path.string() + ": journal schema version " +
+                                          std::to_string(version) +
+                                          " is newer than this brag understands (" +
+                                          std::to_string(LatestVersion()) +
+                                          "); upgrade brag");
+}
+
+Result<int> PeekVersion(const std::filesystem::path& path) {
+  // The database header: a 16-byte magic string, and user_version as a
+  // big-endian 32-bit integer at offset 60 (sqlite.org/fileformat.html).
+  constexpr char kMagic[] = "SQLite format 3";
+  constexpr int kVersionOffset = 60;
+  unsigned char header[100] = {};
+  std::ifstream file(path, std::ios::binary);
+  file.read(reinterpret_cast<char*>(header), sizeof header);
+  if (file.gcount() == 0) return 0;
+  if (file.gcount() < static_cast<std::streamsize>(sizeof header) ||
+      std::memcmp(header, kMagic, sizeof kMagic) != 0) {
+    return MakeError("journal", path.string() + ": file is not a database");
+  }
+  const unsigned char* v = header + kVersionOffset;
+  return static_cast<int>(uint32_t{v[0]} << 24 | uint32_t{v[1]} << 16 |
+                          uint32_t{v[2]} << 8 | uint32_t{v[3]});
+}
+
+Status Configure(const sql::Database& db) {
+  Result<sql::Statement> wal = db.Prepare("PRAGMA journal_mode = WAL");
+  if (!wal) return wal.error();
+  Result<bool> row = wal->Step();
+  if (!row) return row.error();
+  // A filesystem without shared memory keeps the rollback journal: still
+  // durable, only readers then wait for writers.
+  if (std::string mode = *row ? wal->row().Text() : ""; mode != "wal") {
+    LogWarn(db.path().string() + ": WAL mode unavailable, journal_mode is " + mode);
+  }
+  return db.Exec("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON");
+}
+
+Status Migrate(sql::Database& db) {
+  return sql::InTransaction(db, [&]() -> Status {
+    // Read again under the write lock: another process may have migrated.
+    Result<int> version = ReadVersion(db);
+    if (!version) return version.error();
+    if (*version > LatestVersion()) return TooNew(db.path(), *version);
+    for (int v = *version; v < LatestVersion(); ++v) {
+      if (Status s = db.Exec(kMigrations[v]); !s) return s;
+    }
+    if (*version == LatestVersion()) return {};
+    return db.Exec("PRAGMA user_version = " + std::to_string(LatestVersion()));
+  });
+}
+
+}  // namespace brag::schema

@@ -1,0 +1,284 @@
+// Opening the journal: creation, migration, refusal of files that are not
+// ours or are too new, read-only mode, and several handles on one file.
+#include "journal/journal.h"
+
+#include <doctest/doctest.h>
+#include <sys/stat.h>
+
+#include <fstream>
+#include <set>
+#include <thread>
+
+#include "journal/journal_fixture.h"
+#include "support/temp_dir.h"
+
+namespace brag::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Overwrites bytes of a file in place, e.g. fields of SQLite's header.
+void PatchBytes(const fs::path& path, std::streamoff offset, const std::string& bytes) {
+  std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+  REQUIRE(f.good());
+  f.seekp(offset);
+  f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  REQUIRE(f.good());
+}
+
+unsigned Mode(const fs::path& path) {
+  struct stat st;
+  REQUIRE(::stat(path.c_str(), &st) == 0);
+  return st.st_mode & 0777;
+}
+
+std::set<std::string> FilesIn(const fs::path& dir) {
+  std::set<std::string> names;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    names.insert(entry.path().filename().string());
+  }
+  return names;
+}
+
+// A journal with one repo and one note, closed so its WAL is checkpointed
+// into the main file.
+void MakeJournal(const fs::path& path) {
+  std::unique_ptr<Journal> journal = OpenJournal(path);
+  REQUIRE(journal->AddRepo("/code/api", "", "added", 100).has_value());
+  REQUIRE(journal->AddNote(ManualNote("kept"), 100).has_value());
+}
+
+TEST_CASE("a new journal is created with private folders at the current schema") {
+  TempDir dir("journal");
+  fs::path path = dir / "data/brag/journal.db";
+  {
+    std::unique_ptr<Journal> journal = OpenJournal(path);
+    CHECK(journal->path() == path);
+    Result<int> version = journal->SchemaVersion();
+    REQUIRE(version.has_value());
+    CHECK(*version == Journal::kSchemaVersion);
+    CHECK(Journal::kSchemaVersion == 1);
+  }
+  CHECK(Mode(dir / "data") == 0700);
+  CHECK(Mode(dir / "data/brag") == 0700);
+  CHECK(Mode(path) == 0600);
+}
+
+TEST_CASE("a journal is kept in WAL mode") {
+  TempDir dir("journal");
+  fs::path path = dir / "journal.db";
+  MakeJournal(path);
+  std::string header = ReadFile(path);
+  REQUIRE(header.size() >= 100);
+  // Bytes 18 and 19 of the header are the read/write format: 2 means WAL.
+  CHECK(header[18] == 2);
+  CHECK(header[19] == 2);
+}
+
+TEST_CASE("an empty file is migrated to the current schema") {
+  TempDir dir("journal");
+  fs::path path = dir / "journal.db";
+  WriteFile(path, "");
+  std::unique_ptr<Journal> journal = OpenJournal(path);
+  Result<int> version = journal->SchemaVersion();
+  REQUIRE(version.has_value());
+  CHECK(*version == Journal::kSchemaVersion);
+  CHECK(journal->AddRepo("/code/api", "", "added", 1).has_value());
+}
+
+TEST_CASE("a reopened journal keeps its data") {
+  TempDir dir("journal");
+  fs::path path = dir / "journal.db";
+  int64_t prompt_id = 0;
+  {
+    std::unique_ptr<Journal> journal = OpenJournal(path);
+    Result<RepoRecord> repo = journal->AddRepo("/code/api", "", "added", 10);
+    REQUIRE(repo.has_value());
+    Result<std::vector<Prompt>> made = journal->RecordScan(
+        repo->id, {{"refs/heads/main", "abc"}}, {PrMerged("c1", 7, 50)}, 60);
+    REQUIRE(made.has_value());
+    REQUIRE(made->size() == 1);
+    prompt_id = made->front().id;
+    REQUIRE(journal->AddNote(ManualNote("wrote the runbook"), 70).has_value());
+  }
+  for (Journal::Mode mode : {Journal::Mode::kReadWrite, Journal::Mode::kReadOnly}) {
+    std::unique_ptr<Journal> journal = OpenJournal(path, mode);
+    Result<std::optional<RepoRecord>> repo = journal->FindRepo("api");
+    REQUIRE(repo.has_value());
+    REQUIRE(repo->has_value());
+    Result<RefState> refs = journal->LoadRefState((*repo)->id);
+    REQUIRE(refs.has_value());
+    CHECK(*refs == RefState{{"refs/heads/main", "abc"}});
+    Result<std::vector<Prompt>> pending = journal->Pending(100);
+    REQUIRE(pending.has_value());
+    REQUIRE(pending->size() == 1);
+    CHECK(pending->front().id == prompt_id);
+    Result<std::vector<LogEntry>> log = journal->Log({});
+    REQUIRE(log.has_value());
+    CHECK(log->size() == 2);
+  }
+}
+
+TEST_CASE("a journal from a newer version is refused untouched") {
+  TempDir dir("journal");
+  fs::path path = dir / "journal.db";
+  MakeJournal(path);
+  PatchBytes(path, 60, std::string("\0\0\0\7", 4));  // user_version = 7
+  SUBCASE("in WAL mode") {}
+  SUBCASE("with a rollback journal") { PatchBytes(path, 18, "\1\1"); }
+  std::string before = ReadFile(path);
+  std::set<std::string> files = FilesIn(dir.path());
+
+  for (Journal::Mode mode : {Journal::Mode::kReadWrite, Journal::Mode::kReadOnly}) {
+    Result<std::unique_ptr<Journal>> journal = Journal::Open(path, mode);
+    REQUIRE_FALSE(journal.has_value());
+    CHECK(journal.error().code == "journal_too_new");
+    CHECK(journal.error().message ==
+          path.string() +
+              ": journal schema version 7 is newer than this brag understands (1); "
+              "upgrade brag");
+  }
+  CHECK(ReadFile(path) == before);
+  CHECK(FilesIn(dir.path()) == files);
+}
+
+TEST_CASE("a file that is not a database is refused untouched") {
+  TempDir dir("journal");
+  fs::path path = dir / "journal.db";
+  std::string garbage;
+  for (int i = 0; i < 200; ++i)
+    garbage += "this is not a database, line " + std::to_string(i) + "\n";
+  WriteFile(path, garbage);
+
+  for (Journal::Mode mode : {Journal::Mode::kReadWrite, Journal::Mode::kReadOnly}) {
+    Result<std::unique_ptr<Journal>> journal = Journal::Open(path, mode);
+    REQUIRE_FALSE(journal.has_value());
+    CHECK(journal.error().code == "journal");
+    CHECK(journal.error().message.find(path.string()) == 0);
+    CHECK(journal.error().message.find("not a database") != std::string::npos);
+  }
+  CHECK(ReadFile(path) == garbage);
+  CHECK(FilesIn(dir.path()) == std::set<std::string>{"journal.db"});
+}
+
+TEST_CASE("a damaged database is refused untouched") {
+  TempDir dir("journal");
+  fs::path path = dir / "journal.db";
+  // SQLite's magic, then a header with no valid page size and noise.
+  std::string damaged = std::string("SQLite format 3\0", 16) + std::string(84, '\0');
+  for (int i = 0; i < 4000; ++i) damaged += static_cast<char>('a' + i % 26);
+  WriteFile(path, damaged);
+
+  for (Journal::Mode mode : {Journal::Mode::kReadWrite, Journal::Mode::kReadOnly}) {
+    Result<std::unique_ptr<Journal>> journal = Journal::Open(path, mode);
+    REQUIRE_FALSE(journal.has_value());
+    CHECK(journal.error().code == "journal");
+    CHECK(journal.error().message.find(path.string() + ": ") == 0);
+  }
+  CHECK(ReadFile(path) == damaged);
+  CHECK(FilesIn(dir.path()) == std::set<std::string>{"journal.db"});
+}
+
+TEST_CASE("another program's database is refused untouched") {
+  TempDir dir("journal");
+  fs::path path = dir / "journal.db";
+  MakeJournal(path);
+  PatchBytes(path, 60, std::string("\0\0\0\0", 4));  // tables, user_version 0
+  std::string before = ReadFile(path);
+
+  Result<std::unique_ptr<Journal>> journal =
+      Journal::Open(path, Journal::Mode::kReadWrite);
+  REQUIRE_FALSE(journal.has_value());
+  CHECK(journal.error().code == "journal");
+  CHECK(journal.error().message.find("not a brag journal") != std::string::npos);
+  CHECK(ReadFile(path) == before);
+}
+
+TEST_CASE("opening a missing journal read-only is not_found and creates nothing") {
+  TempDir dir("journal");
+  fs::path path = dir / "sub/journal.db";
+  Result<std::unique_ptr<Journal>> journal =
+      Journal::Open(path, Journal::Mode::kReadOnly);
+  REQUIRE_FALSE(journal.has_value());
+  CHECK(journal.error().code == "not_found");
+  CHECK(journal.error().message.find(path.string()) != std::string::npos);
+  CHECK_FALSE(fs::exists(dir / "sub"));
+}
+
+TEST_CASE("a journal opened read-only refuses writes") {
+  TempDir dir("journal");
+  fs::path path = dir / "journal.db";
+  MakeJournal(path);
+  std::unique_ptr<Journal> journal = OpenJournal(path, Journal::Mode::kReadOnly);
+  Result<Note> note = journal->AddNote(ManualNote("lost?"), 1);
+  REQUIRE_FALSE(note.has_value());
+  CHECK(note.error().code == "journal");
+  CHECK(note.error().message.find(path.string()) == 0);
+  Result<std::vector<LogEntry>> log = journal->Log({});
+  REQUIRE(log.has_value());
+  CHECK(log->size() == 1);
+}
+
+TEST_CASE("an old journal opened read-only is refused until migrated") {
+  TempDir dir("journal");
+  fs::path path = dir / "journal.db";
+  WriteFile(path, "");  // a valid database of schema version 0
+  Result<std::unique_ptr<Journal>> journal =
+      Journal::Open(path, Journal::Mode::kReadOnly);
+  REQUIRE_FALSE(journal.has_value());
+  CHECK(journal.error().code == "journal");
+  CHECK(ReadFile(path).empty());
+}
+
+TEST_CASE("two handles on one file see each other's writes") {
+  TempDir dir("journal");
+  fs::path path = dir / "journal.db";
+  std::unique_ptr<Journal> daemon = OpenJournal(path);
+  std::unique_ptr<Journal> client = OpenJournal(path);
+
+  Result<RepoRecord> repo = daemon->AddRepo("/code/api", "", "added", 10);
+  REQUIRE(repo.has_value());
+  Result<std::vector<Prompt>> made =
+      daemon->RecordScan(repo->id, {}, {PrMerged("c1", 1, 20)}, 30);
+  REQUIRE(made.has_value());
+  REQUIRE(made->size() == 1);
+
+  Result<Note> answer = client->Answer(made->front().id, "p95 3.4s -> 18ms", 40);
+  REQUIRE(answer.has_value());
+  REQUIRE(client->AddNote(ManualNote("mentored Sam"), 50).has_value());
+
+  Result<Prompt> seen = daemon->GetPrompt(made->front().id);
+  REQUIRE(seen.has_value());
+  CHECK(seen->state == "answered");
+  CHECK(seen->note_id == answer->id);
+  Result<std::vector<LogEntry>> log = daemon->Log({});
+  REQUIRE(log.has_value());
+  CHECK(log->size() == 2);
+}
+
+TEST_CASE("two handles writing at the same time lose nothing") {
+  TempDir dir("journal");
+  fs::path path = dir / "journal.db";
+  std::unique_ptr<Journal> a = OpenJournal(path);
+  std::unique_ptr<Journal> b = OpenJournal(path);
+  constexpr int kEach = 40;
+  auto write = [](Journal* journal, std::string who, int* failures) {
+    for (int i = 0; i < kEach; ++i) {
+      if (!journal->AddNote(ManualNote(who + std::to_string(i)), i)) ++*failures;
+    }
+  };
+  int failures_a = 0;
+  int failures_b = 0;
+  std::thread ta(write, a.get(), "a", &failures_a);
+  std::thread tb(write, b.get(), "b", &failures_b);
+  ta.join();
+  tb.join();
+  CHECK(failures_a == 0);
+  CHECK(failures_b == 0);
+  Result<std::vector<LogEntry>> log = a->Log({});
+  REQUIRE(log.has_value());
+  CHECK(log->size() == 2 * kEach);
+}
+
+}  // namespace
+}  // namespace brag::test

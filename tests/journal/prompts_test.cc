@@ -1,0 +1,182 @@
+// Prompts: pending, snooze, dismiss, answer; and free notes.
+#include <doctest/doctest.h>
+
+#include "journal/journal.h"
+#include "journal/journal_fixture.h"
+
+namespace brag::test {
+namespace {
+
+// A repo with two prompts made at t=100 (PR #1) and t=200 (PR #2).
+struct PromptFixture : JournalFixture {
+  RepoRecord api = AddRepo("/code/api");
+  Prompt first = Scan(api.id, {PrMerged("c1", 1, 50)}, 100).at(0);
+  Prompt second = Scan(api.id, {PrMerged("c2", 2, 60)}, 200).at(0);
+
+  std::vector<int64_t> PendingIds(int64_t now) {
+    std::vector<int64_t> ids;
+    for (const Prompt& p : Pending(now)) ids.push_back(p.id);
+    return ids;
+  }
+};
+
+TEST_CASE_FIXTURE(PromptFixture, "pending prompts are listed oldest first") {
+  Prompt third = Scan(api.id, {PrMerged("c0", 3, 10)}, 100).at(0);
+  CHECK(PendingIds(300) == std::vector<int64_t>{first.id, third.id, second.id});
+  CHECK(journal->PendingCount(300).value() == 3);
+}
+
+TEST_CASE_FIXTURE(PromptFixture, "a snoozed prompt comes back when its time has come") {
+  Result<Prompt> snoozed = journal->Snooze(first.id, 1000);
+  REQUIRE(snoozed.has_value());
+  CHECK(snoozed->state == "snoozed");
+  CHECK(snoozed->snoozed_until == 1000);
+  CHECK(snoozed->event.key == "c1");
+
+  CHECK(PendingIds(999) == std::vector<int64_t>{second.id});
+  CHECK(journal->PendingCount(999).value() == 1);
+
+  std::vector<Prompt> later = Pending(1000);
+  REQUIRE(later.size() == 2);
+  CHECK(later[0].id == first.id);
+  CHECK(later[0].state == "pending");
+  CHECK(journal->PendingCount(1000).value() == 2);
+  CHECK(journal->GetPrompt(first.id).value().state == "snoozed");
+}
+
+TEST_CASE_FIXTURE(PromptFixture, "a dismissed prompt is no longer pending") {
+  Result<Prompt> dismissed = journal->Dismiss(second.id);
+  REQUIRE(dismissed.has_value());
+  CHECK(dismissed->state == "dismissed");
+  CHECK(dismissed->id == second.id);
+  CHECK(PendingIds(1'000'000) == std::vector<int64_t>{first.id});
+  CHECK(journal->PendingCount(1'000'000).value() == 1);
+}
+
+TEST_CASE_FIXTURE(PromptFixture,
+                  "answering a prompt stores a note linked to its event") {
+  Note note = Answer(first.id, "  p95 3.4s -> 18ms, alert silent since\n", 400);
+  CHECK(note.id > 0);
+  CHECK(note.text == "p95 3.4s -> 18ms, alert silent since");
+  CHECK(note.created == 400);
+  CHECK(note.source == "prompt");
+  CHECK(note.repo == "/code/api");
+  CHECK(note.commit == "c1");
+  CHECK(note.tags.empty());
+  CHECK(note.prompt_id == first.id);
+  CHECK(note.event_id == first.event.id);
+
+  Result<Prompt> prompt = journal->GetPrompt(first.id);
+  REQUIRE(prompt.has_value());
+  CHECK(prompt->state == "answered");
+  CHECK(prompt->answered == 400);
+  CHECK(prompt->note_id == note.id);
+  CHECK(PendingIds(500) == std::vector<int64_t>{second.id});
+}
+
+TEST_CASE_FIXTURE(PromptFixture,
+                  "a snoozed or dismissed prompt can still be answered") {
+  REQUIRE(journal->Snooze(first.id, 5000).has_value());
+  REQUIRE(journal->Dismiss(second.id).has_value());
+  Answer(first.id, "cut deploys from 40 to 12 minutes", 300);
+  Answer(second.id, "removed 3 flaky tests", 300);
+  CHECK(journal->GetPrompt(first.id).value().state == "answered");
+  CHECK(journal->GetPrompt(second.id).value().state == "answered");
+  CHECK(journal->PendingCount(10'000).value() == 0);
+}
+
+TEST_CASE_FIXTURE(PromptFixture,
+                  "answering twice is a conflict and keeps the first note") {
+  Note note = Answer(first.id, "first", 300);
+  Result<Note> again = journal->Answer(first.id, "second", 310);
+  REQUIRE_FALSE(again.has_value());
+  CHECK(again.error().code == "conflict");
+  Result<Prompt> prompt = journal->GetPrompt(first.id);
+  REQUIRE(prompt.has_value());
+  CHECK(prompt->note_id == note.id);
+  CHECK(prompt->answered == 300);
+  std::vector<LogEntry> log = Log(KindQuery("pr_merged"));
+  REQUIRE(log.size() == 2);
+  REQUIRE(log.back().note.has_value());
+  CHECK(log.back().note->text == "first");
+}
+
+TEST_CASE_FIXTURE(PromptFixture, "an answered prompt cannot be snoozed or dismissed") {
+  Answer(first.id, "done", 300);
+  Result<Prompt> snoozed = journal->Snooze(first.id, 9000);
+  REQUIRE_FALSE(snoozed.has_value());
+  CHECK(snoozed.error().code == "conflict");
+  Result<Prompt> dismissed = journal->Dismiss(first.id);
+  REQUIRE_FALSE(dismissed.has_value());
+  CHECK(dismissed.error().code == "conflict");
+  CHECK(journal->GetPrompt(first.id).value().state == "answered");
+}
+
+TEST_CASE_FIXTURE(PromptFixture,
+                  "a blank answer is a bad request and changes nothing") {
+  for (const char* text : {"", "   ", " \n\t "}) {
+    Result<Note> note = journal->Answer(first.id, text, 300);
+    REQUIRE_FALSE(note.has_value());
+    CHECK(note.error().code == "bad_request");
+  }
+  CHECK(journal->GetPrompt(first.id).value().state == "pending");
+  CHECK(Log(KindQuery("note")).empty());
+}
+
+TEST_CASE_FIXTURE(PromptFixture, "unknown prompts are not_found") {
+  int64_t missing = second.id + 100;
+  Result<Prompt> get = journal->GetPrompt(missing);
+  REQUIRE_FALSE(get.has_value());
+  CHECK(get.error().code == "not_found");
+  Result<Note> answer = journal->Answer(missing, "text", 1);
+  REQUIRE_FALSE(answer.has_value());
+  CHECK(answer.error().code == "not_found");
+  Result<Prompt> snooze = journal->Snooze(missing, 1);
+  REQUIRE_FALSE(snooze.has_value());
+  CHECK(snooze.error().code == "not_found");
+  Result<Prompt> dismiss = journal->Dismiss(missing);
+  REQUIRE_FALSE(dismiss.has_value());
+  CHECK(dismiss.error().code == "not_found");
+  CHECK(Log(KindQuery("note")).empty());
+}
+
+TEST_CASE_FIXTURE(JournalFixture,
+                  "a free note keeps its repo, commit, tags and source") {
+  NewNote input = ManualNote(" wrote the on-call runbook ", "/somewhere/else");
+  input.commit = "abc123";
+  input.tags = {"docs", "oncall"};
+  input.source = "hook";
+  Note note = AddNote(input, 77);
+  CHECK(note.id > 0);
+  CHECK(note.text == "wrote the on-call runbook");
+  CHECK(note.created == 77);
+  CHECK(note.source == "hook");
+  CHECK(note.repo == "/somewhere/else");
+  CHECK(note.commit == "abc123");
+  CHECK(note.tags == std::vector<std::string>{"docs", "oncall"});
+  CHECK_FALSE(note.prompt_id.has_value());
+  CHECK_FALSE(note.event_id.has_value());
+
+  std::vector<LogEntry> log = Log();
+  REQUIRE(log.size() == 1);
+  CHECK(log[0].kind == "note");
+  CHECK(log[0].repo == "/somewhere/else");
+  CHECK(log[0].repo_name == "else");
+  REQUIRE(log[0].note.has_value());
+  CHECK(log[0].note->tags == note.tags);
+}
+
+TEST_CASE_FIXTURE(JournalFixture, "a free note needs text and a known source") {
+  Result<Note> blank = journal->AddNote(ManualNote(" \n"), 1);
+  REQUIRE_FALSE(blank.has_value());
+  CHECK(blank.error().code == "bad_request");
+  NewNote odd = ManualNote("text");
+  odd.source = "telepathy";
+  Result<Note> bad_source = journal->AddNote(odd, 1);
+  REQUIRE_FALSE(bad_source.has_value());
+  CHECK(bad_source.error().code == "bad_request");
+  CHECK(Log().empty());
+}
+
+}  // namespace
+}  // namespace brag::test
