@@ -22,10 +22,11 @@ void EnsureInit();
 struct CommitData {
   std::string oid;
   std::vector<std::string> parents;
-  std::string message;  // raw message
-  std::string author_name;
+  std::string message;      // raw message
+  std::string author_name;  // name and email after the repo's .mailmap
   std::string author_email;
-  int64_t time = 0;  // author time, unix seconds
+  int64_t time = 0;         // author time, unix seconds
+  int64_t commit_time = 0;  // committer time: when it landed where it is
 };
 
 class Repo {
@@ -47,6 +48,11 @@ class Repo {
   // Every ref under refs/heads/ and refs/remotes/ (not symbolic ones like
   // refs/remotes/origin/HEAD), peeled to a commit: refname -> hex oid.
   Result<std::map<std::string, std::string>> BranchRefs();
+
+  // The commit `refname` (e.g. "refs/heads/main") points at now, peeled, or
+  // nullopt when there is no such ref (or it names no commit). Reads one ref,
+  // where BranchRefs reads them all.
+  Result<std::optional<std::string>> RefTip(const std::string& refname);
 
   Result<CommitData> Commit(const std::string& oid);
 

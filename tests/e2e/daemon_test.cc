@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 #include <sys/stat.h>
 
+#include <csignal>
+
 #include <nlohmann/json.hpp>
 
 #include "e2e/bragd_process.h"

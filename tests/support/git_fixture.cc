@@ -30,7 +30,9 @@ std::string GitRepo::Git(const std::string& args, const std::string& email) cons
                     " GIT_COMMITTER_NAME=" + ShellQuote(name) +
                     " GIT_COMMITTER_EMAIL=" + ShellQuote(email) + " ";
   std::string cmd = env + "git -C " + ShellQuote(dir_.string()) + " " + args;
-  CommandResult r = RunCommand(cmd + " 2>/dev/null");
+  // Inside braces, so that RunCommand's own `2>&1` cannot undo the discard:
+  // git's hints and warnings must not end up in the returned stdout.
+  CommandResult r = RunCommand("{ " + cmd + " 2>/dev/null; }");
   if (r.code != 0) {
     CommandResult again = RunCommand(cmd);
     throw std::runtime_error("`git " + args + "` failed: " + again.output);

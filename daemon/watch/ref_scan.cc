@@ -1,0 +1,203 @@
+// A detection pass: which followed refs moved, and which of the commits they
+// brought onto a mainline are the user's PRs.
+#include "watch/ref_scan.h"
+
+#include <algorithm>
+#include <optional>
+#include <set>
+#include <string_view>
+#include <utility>
+
+#include "detect/forge_marker.h"
+
+namespace brag {
+namespace {
+
+// P1..P2 of a merge is read only this far: the authors of a long-lived branch
+// show within its newest commits, and a merge of a whole foreign history
+// must not stall the scan.
+constexpr size_t kMergeRangeLimit = 1000;
+
+std::vector<std::string> FollowedRefNames(const DetectRules& rules) {
+  std::vector<std::string> names;
+  for (const std::string& mainline : rules.mainlines) {
+    names.push_back("refs/heads/" + mainline);
+    for (const std::string& remote : rules.remotes) {
+      names.push_back("refs/remotes/" + remote + "/" + mainline);
+    }
+  }
+  return names;
+}
+
+// Reads only the followed refs, not every branch: a repo with thousands of
+// remote branches costs the same as one with two.
+Result<std::map<std::string, std::string>> ReadFollowedRefs(git::Repo& repo,
+                                                            const DetectRules& rules) {
+  std::map<std::string, std::string> refs;
+  for (const std::string& name : FollowedRefNames(rules)) {
+    Result<std::optional<std::string>> tip = repo.RefTip(name);
+    if (!tip) return tip.error();
+    if (*tip) refs.emplace(name, std::move(**tip));
+  }
+  return refs;
+}
+
+std::vector<std::string> StoredTips(const std::map<std::string, std::string>& refs) {
+  std::set<std::string> tips;
+  for (const auto& entry : refs) tips.insert(entry.second);
+  return {tips.begin(), tips.end()};
+}
+
+detect::CommitFacts FactsOf(const git::CommitData& commit) {
+  return detect::CommitFacts{commit.oid, static_cast<int>(commit.parents.size()),
+                             commit.message, commit.author_email, commit.time};
+}
+
+// Emails, lower-cased and trimmed, each once, in the order found.
+class AuthorList {
+ public:
+  void AddFrom(const git::CommitData& commit) {
+    Add(commit.author_email);
+    for (const std::string& email : detect::CoAuthorEmails(commit.message)) Add(email);
+  }
+  std::vector<std::string> Take() { return std::move(emails_); }
+
+ private:
+  void Add(std::string_view email) {
+    size_t first = email.find_first_not_of(' ');
+    if (first == std::string_view::npos) return;
+    std::string lower(email.substr(first, email.find_last_not_of(' ') - first + 1));
+    for (char& c : lower) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    if (std::find(emails_.begin(), emails_.end(), lower) == emails_.end()) {
+      emails_.push_back(std::move(lower));
+    }
+  }
+
+  std::vector<std::string> emails_;
+};
+
+// DESIGN §5: a merge belongs to whoever wrote the commits it brings (P1..P2),
+// not to whoever pressed the button; a squash to its author and co-authors.
+Result<std::vector<std::string>> AuthorsOf(git::Repo& repo,
+                                           const git::CommitData& commit,
+                                           const detect::ForgeMarker& marker) {
+  AuthorList authors;
+  if (!marker.is_merge || commit.parents.size() < 2) {
+    authors.AddFrom(commit);
+    return authors.Take();
+  }
+  Result<std::vector<git::CommitData>> range =
+      repo.Range(commit.parents[0], commit.parents[1], kMergeRangeLimit);
+  if (!range) return range.error();
+  // Oldest first, so that whoever started the branch leads the list.
+  for (auto it = range->rbegin(); it != range->rend(); ++it) authors.AddFrom(*it);
+  return authors.Take();
+}
+
+bool AnyIdentity(const std::vector<std::string>& emails,
+                 const std::vector<std::string>& identities) {
+  return std::any_of(emails.begin(), emails.end(), [&](const std::string& email) {
+    return detect::IsIdentity(email, identities);
+  });
+}
+
+Event MakeEvent(const git::CommitData& commit, detect::ForgeMarker marker,
+                std::vector<std::string> authors) {
+  Event event;
+  event.kind = "pr_merged";
+  event.key = commit.oid;
+  event.commit = commit.oid;
+  event.forge = std::move(marker.forge);
+  event.pr = marker.number;
+  event.title = std::move(marker.title);
+  event.branch = std::move(marker.branch);
+  event.authors = std::move(authors);
+  // When it landed, which for a squash or rebase is not when it was written.
+  event.commit_time = commit.commit_time;
+  return event;
+}
+
+// The event for one new mainline commit, or nullopt when it is no PR or not
+// the user's. The diff is read last: most commits stop before it.
+Result<std::optional<Event>> EventFor(git::Repo& repo, const git::CommitData& commit,
+                                      const DetectRules& rules) {
+  std::optional<detect::ForgeMarker> marker =
+      detect::ClassifyCommit(FactsOf(commit), rules.mainlines);
+  if (!marker) return std::optional<Event>();
+  Result<std::vector<std::string>> authors = AuthorsOf(repo, commit, *marker);
+  if (!authors) return authors.error();
+  if (!AnyIdentity(*authors, rules.identities)) return std::optional<Event>();
+  auto diff = repo.DiffAgainstFirstParent(commit.oid);
+  if (!diff) return diff.error();
+  Event event = MakeEvent(commit, std::move(*marker), std::move(*authors));
+  event.diffstat = diff->first;
+  event.paths = std::move(diff->second);
+  return std::optional<Event>(std::move(event));
+}
+
+// One scan's walks over the refs that moved. Every commit is judged once,
+// however many refs bring it (main and origin/main after a pull).
+class MainlineWalks {
+ public:
+  MainlineWalks(git::Repo& repo, const DetectRules& rules,
+                std::vector<std::string> hide, size_t limit)
+      : repo_(repo), rules_(rules), hide_(std::move(hide)), limit_(limit) {}
+
+  Status Walk(const std::string& tip) {
+    auto commits = repo_.NewFirstParentCommits(tip, hide_, limit_);
+    if (!commits) return commits.error();
+    for (auto it = commits->rbegin(); it != commits->rend(); ++it) {
+      if (!judged_.insert(it->oid).second) continue;
+      Result<std::optional<Event>> event = EventFor(repo_, *it, rules_);
+      if (!event) return event.error();
+      if (*event) events_.push_back(std::move(**event));
+    }
+    return {};
+  }
+
+  // The events found, oldest first across all refs.
+  std::vector<Event> TakeEvents() {
+    std::stable_sort(
+        events_.begin(), events_.end(),
+        [](const Event& a, const Event& b) { return a.commit_time < b.commit_time; });
+    return std::move(events_);
+  }
+
+ private:
+  git::Repo& repo_;
+  const DetectRules& rules_;
+  std::vector<std::string> hide_;
+  size_t limit_;
+  std::set<std::string> judged_;
+  std::vector<Event> events_;
+};
+
+}  // namespace
+
+Result<ScanOutcome> ScanRefs(git::Repo& repo,
+                             const std::map<std::string, std::string>& previous,
+                             bool has_baseline, const DetectRules& rules,
+                             size_t walk_limit) {
+  Result<std::map<std::string, std::string>> refs = ReadFollowedRefs(repo, rules);
+  if (!refs) return refs.error();
+  ScanOutcome outcome;
+  outcome.refs = std::move(*refs);
+  if (!has_baseline) {
+    outcome.baseline = true;
+    return outcome;
+  }
+  // Hiding every stored tip, not just this ref's old one, keeps a commit that
+  // was already on some mainline from being reported again via another ref.
+  MainlineWalks walks(repo, rules, StoredTips(previous), walk_limit);
+  for (const auto& [name, tip] : outcome.refs) {
+    auto old = previous.find(name);
+    if (old != previous.end() && old->second == tip) continue;
+    if (Status s = walks.Walk(tip); !s) return s.error();
+  }
+  outcome.events = walks.TakeEvents();
+  return outcome;
+}
+
+}  // namespace brag
