@@ -120,7 +120,16 @@ Result<json> Client::ReadMessage(int timeout_ms) {
 Result<json> Client::Call(const std::string& method, const json& params,
                           int timeout_ms) {
   int64_t id = next_id_++;
-  if (Status s = SendRaw(RequestLine(id, method, params)); !s) return s.error();
+  if (Status s = SendRaw(RequestLine(id, method, params)); !s) {
+    // bragd may have refused us (e.g. "forbidden") and closed before our
+    // request went out: its last words are still in our receive queue.
+    Result<json> last = ReadMessage(1000);
+    if (last && last->contains("error")) {
+      const json& err = (*last)["error"];
+      return MakeError(err.value("code", "internal"), err.value("message", ""));
+    }
+    return s.error();
+  }
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   for (;;) {
     Result<json> msg = ReadMessage(static_cast<int>(MsLeft(deadline)));
@@ -129,7 +138,11 @@ Result<json> Client::Call(const std::string& method, const json& params,
       events_.push_back(std::move(*msg));
       continue;
     }
-    if (msg->value("id", json()) != json(id)) continue;  // a stale reply
+    json reply_id = msg->value("id", json());
+    // An error with a null id is about the connection itself (forbidden, a
+    // bad line): it answers whatever we asked.
+    bool connection_error = reply_id.is_null() && msg->contains("error");
+    if (reply_id != json(id) && !connection_error) continue;  // a stale reply
     if (auto err = msg->find("error"); err != msg->end()) {
       return MakeError(err->value("code", "internal"), err->value("message", ""));
     }

@@ -184,7 +184,10 @@ Result<ScanOutcome> ScanRefs(git::Repo& repo,
   if (!refs) return refs.error();
   ScanOutcome outcome;
   outcome.refs = std::move(*refs);
-  if (!has_baseline) {
+  // With no stored tip there is nothing to hide: walking would report the
+  // whole history (a repo that was empty, or had no mainline, when first
+  // watched, then fetched). The first tips seen are the baseline instead.
+  if (!has_baseline || previous.empty()) {
     outcome.baseline = true;
     return outcome;
   }

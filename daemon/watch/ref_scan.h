@@ -30,7 +30,8 @@ struct ScanOutcome {
   bool baseline = false;
 };
 
-// With `has_baseline` false, records the current tips and reports nothing.
+// With `has_baseline` false, or no stored tip at all (a repo empty when first
+// watched), records the current tips and reports nothing.
 // Otherwise, for every followed ref whose tip changed (or that is new), walks
 // the first-parent chain from the new tip, hiding every previously stored tip,
 // classifies each commit, and keeps the user's. Events are filled except id,

@@ -267,7 +267,7 @@ TEST_CASE("a client running as another user is refused") {
   fs::copy_file(BRAG_BIN, brag_copy);
   chmod(world.root().c_str(), 0711);
   chmod(brag_copy.c_str(), 0755);
-  std::string as_nobody = "setpriv --reuid=nobody --regid=nogroup --clear-groups env BRAG_SOCKET=" +
+  std::string as_nobody = "setpriv --reuid=nobody --regid=nogroup --clear-groups env -i PATH=/usr/bin:/bin BRAG_SOCKET=" +
                           ShellQuote(world.socket().string()) + " HOME=/nonexistent " +
                           ShellQuote(brag_copy.string()) + " status --json";
   CommandResult blocked = RunCommand(as_nobody);

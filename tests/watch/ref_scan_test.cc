@@ -331,3 +331,30 @@ TEST_CASE_FIXTURE(Workspace, "a mainline ref to a missing commit is an error") {
 
 }  // namespace
 }  // namespace brag::test
+
+namespace brag::test {
+
+TEST_CASE("a repo with no mainline at its baseline does not flood its history later") {
+  TempDir tmp{"scan"};
+  GitRepo work = GitRepo::Init(tmp / "work");
+  work.Git("checkout -q -b wip");
+  work.Commit("README", "hello\n", "initial");
+  RefMap base = Baseline(work);
+  CHECK(base.empty());
+  // Years of my PRs arrive at once, e.g. main is created from them.
+  work.GithubSquash(1, "Old work", "me@example.com", "wip");
+  work.GithubSquash(2, "More old work", "me@example.com", "wip");
+  work.Git("branch main wip");
+  ScanOutcome outcome = Scan(work, base);
+  CHECK(outcome.baseline);
+  CHECK(outcome.events.empty());
+  CHECK(outcome.refs.count("refs/heads/main") == 1);
+  // From then on, new merges are reported as usual.
+  work.Git("checkout -q main");
+  work.GithubSquash(3, "New work", "me@example.com");
+  ScanOutcome next = Scan(work, outcome.refs);
+  REQUIRE(next.events.size() == 1);
+  CHECK(next.events[0].pr == 3);
+}
+
+}  // namespace brag::test
