@@ -128,6 +128,16 @@ Status ReadPollInterval(const Field& f, Config* c) {
   return s;
 }
 
+Status ReadWatchMode(const Field& f, Config* c) {
+  const toml::value<std::string>* v = f.node.as_string();
+  if (!v) return f.Expected("\"auto\" or \"poll\"");
+  if (v->get() != "auto" && v->get() != "poll") {
+    return f.Fail("expected \"auto\" or \"poll\", got '" + v->get() + "'");
+  }
+  c->watch_mode = v->get();
+  return {};
+}
+
 Status ReadScanDepth(const Field& f, Config* c) {
   const toml::value<int64_t>* v = f.node.as_integer();
   if (!v) return f.Expected("an integer >= 1");
@@ -191,6 +201,7 @@ constexpr KeySpec<Config> kDetectKeys[] = {
     {"incident_branches",
      [](const Field& f, Config* c) { return ReadStrings(f, &c->incident_branches); }},
     {"poll_interval", ReadPollInterval},
+    {"watch", ReadWatchMode},
 };
 
 constexpr KeySpec<Config> kScanKeys[] = {

@@ -30,6 +30,9 @@ struct Config {
   std::vector<std::string> incident_branches{"incident/*", "hotfix/*", "inc-*",
                                              "sev*/*"};
   std::chrono::milliseconds poll_interval{std::chrono::seconds(30)};
+  // "auto": filesystem events (inotify), polling only where they fail or the
+  // filesystem has none (network mounts). "poll": always poll.
+  std::string watch_mode = "auto";
 
   std::vector<RepoConfig> repos;
 

@@ -222,7 +222,13 @@ void Daemon::WatchRepo(WatchedRepo& repo) {
     repo.git.emplace(std::move(*git));
   }
   repo.common_dir = repo.git->CommonDir();
-  if (!inotify_.is_open()) {
+  if (!inotify_.is_open() || config_.watch_mode == "poll") {
+    repo.watching = "poll";
+    return;
+  }
+  if (!HasLocalEvents(repo.common_dir)) {
+    LogInfo(repo.record.path + ": network filesystem, polling it every " +
+            std::to_string(config_.poll_interval.count() / 1000) + "s");
     repo.watching = "poll";
     return;
   }
@@ -266,6 +272,14 @@ Result<std::vector<Prompt>> Daemon::ScanRepo(int64_t repo_id) {
   auto it = repos_.find(repo_id);
   if (it == repos_.end()) return MakeError("not_found", "no such repo");
   WatchedRepo& repo = it->second;
+  std::error_code ec;
+  if (repo.git && !std::filesystem::exists(repo.common_dir / "HEAD", ec)) {
+    // Deleted or moved away: an open handle would just see no refs and the
+    // stored state would be lost. Keep the state, say so, and poll for it.
+    repo.git.reset();
+    watcher_.Unwatch(repo_id);
+    repo.watching = "poll";
+  }
   if (!repo.git) {
     WatchRepo(repo);
     if (!repo.git) return MakeError("git", repo.record.error);
@@ -439,6 +453,10 @@ Status Daemon::Reload() {
     LogWarn("the socket path changed; it takes effect at the next start");
   }
   RegisterConfiguredRepos();
+  for (auto& [id, repo] : repos_) {  // [detect] watch may have changed
+    watcher_.Unwatch(id);
+    WatchRepo(repo);
+  }
   poll_timer_.cancel();
   ArmPollTimer();
   LogInfo("configuration reloaded");

@@ -1,0 +1,167 @@
+// How bragd follows repos: discovery under scan roots, new ref folders,
+// packed-refs rewrites, polling where filesystem events are not used.
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "e2e/bragd_process.h"
+#include "support/git_fixture.h"
+
+namespace brag::test {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+protocol::Client Subscribed(const BragdProcess& bragd) {
+  protocol::Client c = bragd.Connect();
+  REQUIRE(c.Call("subscribe").has_value());
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("repos under a scan root are found and watched at start") {
+  World world;
+  GitRepo a = GitRepo::Init(world.repos() / "team" / "alpha");
+  a.Commit("README", "a\n", "initial");
+  GitRepo bare = GitRepo::Init(world.repos() / "mirror.git", /*bare=*/true);
+  world.WriteConfig("[scan]\nroots = [\"" + world.repos().string() + "\"]\ndepth = 3\n");
+  BragdProcess bragd(world);
+  REQUIRE(bragd.WaitReady());
+  protocol::Client c = Subscribed(bragd);
+  Result<json> list = c.Call("repos.list");
+  REQUIRE(list.has_value());
+  std::vector<std::string> paths;
+  for (const json& r : (*list)["repos"]) {
+    paths.push_back(r["path"]);
+    CHECK(r["source"] == "scan");
+  }
+  CHECK(paths.size() == 2);
+  CHECK(std::count(paths.begin(), paths.end(), a.dir().string()) == 1);
+  CHECK(std::count(paths.begin(), paths.end(), bare.dir().string()) == 1);
+
+  a.GithubSquash(3, "Found by the scan", "me@example.com");
+  json p = WaitPrompt(c);
+  REQUIRE(p.is_object());
+  CHECK(p["repo_name"] == "alpha");
+  CHECK(p["pr"] == 3);
+}
+
+TEST_CASE("a remote added later is followed through its new ref folders") {
+  World world;
+  GitRepo remote = GitRepo::Init(world.root() / "remote.git", /*bare=*/true);
+  GitRepo forge = GitRepo::Clone(remote.dir(), world.root() / "forge");
+  forge.Commit("README", "hello\n", "initial");
+  forge.Git("push -q origin main");
+  // My repo starts local-only with the same first commit: no refs/remotes yet.
+  GitRepo mine = GitRepo::Init(world.repos() / "mine");
+  mine.Git("pull -q " + ShellQuote(remote.dir().string()) + " main");
+  REQUIRE_FALSE(fs::exists(mine.dir() / ".git/refs/remotes"));
+
+  BragdProcess bragd(world);
+  REQUIRE(bragd.WaitReady());
+  protocol::Client c = Subscribed(bragd);
+  REQUIRE(c.Call("repos.add", {{"path", mine.dir().string()}}).has_value());
+
+  forge.GithubMerge(40, "pool-size", "Right-size the DB pool", "me@example.com");
+  forge.Git("push -q origin main");
+  mine.Git("remote add origin " + ShellQuote(remote.dir().string()));
+  mine.Git("fetch -q origin");  // creates refs/remotes/ and refs/remotes/origin/
+  json p = WaitPrompt(c);
+  REQUIRE(p.is_object());
+  CHECK(p["pr"] == 40);
+  CHECK(p["title"] == "Right-size the DB pool");
+}
+
+TEST_CASE("a mainline moved only inside packed-refs is noticed") {
+  World world;
+  GitRepo repo = GitRepo::Init(world.repos() / "packed");
+  repo.Commit("README", "hello\n", "initial");
+  repo.Git("pack-refs --all --prune");
+  REQUIRE_FALSE(fs::exists(repo.dir() / ".git/refs/heads/main"));
+
+  BragdProcess bragd(world);
+  REQUIRE(bragd.WaitReady());
+  protocol::Client c = Subscribed(bragd);
+  REQUIRE(c.Call("repos.add", {{"path", repo.dir().string()}}).has_value());
+
+  // A squash commit made with plumbing, then published by rewriting
+  // packed-refs whole through its lock file, as `git pack-refs` does.
+  std::string old_tip = repo.Rev("main");
+  std::string tree = repo.Git("write-tree");
+  std::string squash = repo.Git("commit-tree " + tree + " -p " + old_tip +
+                                " -m " + ShellQuote("Shard the jobs table (#77)"));
+  fs::path packed = repo.dir() / ".git/packed-refs";
+  std::string text = ReadFile(packed);
+  size_t at = text.find(old_tip + " refs/heads/main");
+  REQUIRE(at != std::string::npos);
+  text.replace(at, old_tip.size(), squash);
+  WriteFile(repo.dir() / ".git/packed-refs.lock", text);
+  fs::rename(repo.dir() / ".git/packed-refs.lock", packed);
+
+  json p = WaitPrompt(c);
+  REQUIRE(p.is_object());
+  CHECK(p["pr"] == 77);
+  CHECK(p["commit"] == squash);
+}
+
+TEST_CASE("with watch = poll, a merge is found by polling") {
+  World world;
+  world.WriteConfig("[detect]\nwatch = \"poll\"\npoll_interval = \"100ms\"\n");
+  GitRepo repo = GitRepo::Init(world.repos() / "polled");
+  repo.Commit("README", "hello\n", "initial");
+  BragdProcess bragd(world);
+  REQUIRE(bragd.WaitReady());
+  protocol::Client c = Subscribed(bragd);
+  Result<json> added = c.Call("repos.add", {{"path", repo.dir().string()}});
+  REQUIRE(added.has_value());
+  CHECK((*added)["repo"]["watching"] == "poll");
+
+  repo.GithubMerge(5, "tidy", "Tidy the importer", "me@example.com");
+  json p = WaitPrompt(c);
+  REQUIRE(p.is_object());
+  CHECK(p["pr"] == 5);
+}
+
+TEST_CASE("an unknown config key is warned about by name and bragd still starts") {
+  World world;
+  world.WriteConfig("[detect]\nmainlin = [\"main\"]\n");
+  BragdProcess bragd(world);
+  REQUIRE(bragd.WaitReady());
+  CHECK_MESSAGE(bragd.Log().find("unknown key 'detect.mainlin'") != std::string::npos,
+                bragd.Log());
+}
+
+TEST_CASE("a watched repo that vanishes is reported in status and the others keep working") {
+  World world;
+  GitRepo gone = GitRepo::Init(world.repos() / "gone");
+  gone.Commit("README", "x\n", "initial");
+  GitRepo kept = GitRepo::Init(world.repos() / "kept");
+  kept.Commit("README", "y\n", "initial");
+  BragdProcess bragd(world);
+  REQUIRE(bragd.WaitReady());
+  protocol::Client c = Subscribed(bragd);
+  REQUIRE(c.Call("repos.add", {{"path", gone.dir().string()}}).has_value());
+  REQUIRE(c.Call("repos.add", {{"path", kept.dir().string()}}).has_value());
+
+  fs::remove_all(gone.dir());
+  Result<json> rescan = c.Call("rescan", {{"repo", gone.dir().string()}});
+  CHECK_FALSE(rescan.has_value());
+  Result<json> status = c.Call("status");
+  REQUIRE(status.has_value());
+  bool reported = false;
+  for (const json& r : (*status)["repos"]) {
+    if (r["path"] == gone.dir().string()) {
+      reported = r["state"] == "error" && r["error"].is_string();
+    }
+  }
+  CHECK(reported);
+
+  kept.GithubSquash(6, "Still watched", "me@example.com");
+  json p = WaitPrompt(c);
+  REQUIRE(p.is_object());
+  CHECK(p["pr"] == 6);
+}
+
+}  // namespace brag::test
