@@ -487,3 +487,15 @@ TEST_CASE("journal and digest paths come from the config or the XDG defaults") {
 
 }  // namespace
 }  // namespace brag
+
+namespace brag {
+
+TEST_CASE("detect.watch takes auto or poll and nothing else") {
+  ConfigFile poll("[detect]\nwatch = \"poll\"\n");
+  CHECK(poll.LoadOk().watch_mode == "poll");
+  ConfigFile bad("[detect]\nwatch = \"fanotify\"\n");
+  CHECK(bad.LoadError() ==
+        bad.name() + ":2:9: detect.watch: expected \"auto\" or \"poll\", got 'fanotify'");
+}
+
+}  // namespace brag
