@@ -17,30 +17,7 @@ namespace fs = std::filesystem;
 using test::TempDir;
 using test::WriteFile;
 
-// Sets (or, given nullptr, unsets) one environment variable for the life of
-// the object, then puts the old value back.
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const char* value) : name_(name) {
-    if (const char* old = std::getenv(name)) old_ = old;
-    if (value)
-      setenv(name, value, 1);
-    else
-      unsetenv(name);
-  }
-  ~ScopedEnv() {
-    if (old_)
-      setenv(name_.c_str(), old_->c_str(), 1);
-    else
-      unsetenv(name_.c_str());
-  }
-  ScopedEnv(const ScopedEnv&) = delete;
-  ScopedEnv& operator=(const ScopedEnv&) = delete;
-
- private:
-  std::string name_;
-  std::optional<std::string> old_;
-};
+using test::ScopedEnv;
 
 fs::path ShippedConfig() {
   return fs::path(__FILE__).parent_path().parent_path().parent_path() /

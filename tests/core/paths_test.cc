@@ -1,42 +1,21 @@
 #include "core/paths.h"
 
 #include <doctest/doctest.h>
+
 #include <unistd.h>
 
 #include <cstdlib>
 #include <optional>
 #include <string>
 
+#include "support/temp_dir.h"
+
 namespace brag {
 namespace {
 
 namespace fs = std::filesystem;
 
-// Sets (or, given nullptr, unsets) one environment variable for the life of
-// the object, then puts the old value back: the test main's isolated
-// environment must survive each test.
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const char* value) : name_(name) {
-    if (const char* old = std::getenv(name)) old_ = old;
-    if (value)
-      setenv(name, value, 1);
-    else
-      unsetenv(name);
-  }
-  ~ScopedEnv() {
-    if (old_)
-      setenv(name_.c_str(), old_->c_str(), 1);
-    else
-      unsetenv(name_.c_str());
-  }
-  ScopedEnv(const ScopedEnv&) = delete;
-  ScopedEnv& operator=(const ScopedEnv&) = delete;
-
- private:
-  std::string name_;
-  std::optional<std::string> old_;
-};
+using test::ScopedEnv;
 
 TEST_CASE("XDG_CONFIG_HOME decides where the config file is") {
   ScopedEnv xdg("XDG_CONFIG_HOME", "/xdg/config");

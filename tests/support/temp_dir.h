@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 
 namespace brag::test {
@@ -36,6 +37,21 @@ std::string ShellQuote(const std::string& s);
 // git, libgit2 and brag see only the test's world. The global git identity
 // is "me@example.com".
 void IsolateEnvironment(const std::filesystem::path& home);
+
+// Sets (or, given nullptr, unsets) one environment variable for the life of
+// the object, then puts the old value back: the test main's isolated
+// environment must survive each test.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const char* value);
+  ~ScopedEnv();
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+ private:
+  std::string name_;
+  std::optional<std::string> old_;
+};
 
 void WriteFile(const std::filesystem::path& path, const std::string& text);
 std::string ReadFile(const std::filesystem::path& path);
