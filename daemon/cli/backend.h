@@ -1,0 +1,76 @@
+// Where brag's requests go: to bragd over its socket when it runs, else to
+// the journal directly (DESIGN §2). Both answer the protocol's methods with
+// the same JSON results (docs/protocol.md), so a command formats its output
+// from results alone and prints the same either way.
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "config/config.h"
+#include "core/result.h"
+#include "journal/journal.h"
+#include "protocol/client.h"
+
+namespace brag::cli {
+
+// One target of protocol requests. Used by one thread.
+class Backend {
+ public:
+  virtual ~Backend() = default;
+
+  // Runs `method`; its "result" object, or an Error with the protocol's
+  // error code.
+  virtual Result<nlohmann::json> Call(
+      const std::string& method,
+      const nlohmann::json& params = nlohmann::json::object()) = 0;
+
+  // The live connection to bragd (for subscriptions), or nullptr when
+  // requests go to the journal because bragd is not running.
+  virtual protocol::Client* daemon() { return nullptr; }
+};
+
+// bragd over its socket. Owns the connection.
+class DaemonBackend : public Backend {
+ public:
+  explicit DaemonBackend(protocol::Client client) : client_(std::move(client)) {}
+  Result<nlohmann::json> Call(const std::string& method,
+                              const nlohmann::json& params) override;
+  protocol::Client* daemon() override { return &client_; }
+
+ private:
+  protocol::Client client_;
+};
+
+// The journal file, opened by this process while bragd is down. Serves the
+// journal methods (methods/journal_methods.h) plus "status", "repos.add" and
+// "repos.remove" as far as they make sense without a daemon. Owns the
+// journal; a null journal means no journal file exists yet (read-only use),
+// and every listing is then empty.
+class JournalBackend : public Backend {
+ public:
+  JournalBackend(Config config, std::unique_ptr<Journal> journal);
+  Result<nlohmann::json> Call(const std::string& method,
+                              const nlohmann::json& params) override;
+
+ private:
+  Result<nlohmann::json> Status();
+  Result<nlohmann::json> AddRepo(const nlohmann::json& params);
+  Result<nlohmann::json> RemoveRepo(const nlohmann::json& params);
+  Result<nlohmann::json> WithoutJournal(const std::string& method) const;
+
+  Config config_;
+  std::unique_ptr<Journal> journal_;
+};
+
+// What a command will do with the journal if bragd is down: only read it
+// (opened read-only; a missing file reads as empty), or write it (opened
+// read-write, created if need be).
+enum class Access { kRead, kWrite };
+
+// bragd if it answers on SocketPath(config), else a JournalBackend on
+// JournalPath(config) opened for `access`.
+Result<std::unique_ptr<Backend>> OpenBackend(const Config& config, Access access);
+
+}  // namespace brag::cli

@@ -1,0 +1,249 @@
+#include "cli/format.h"
+
+#include <time.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include "core/timeutil.h"
+
+namespace brag::cli {
+namespace {
+
+using nlohmann::json;
+
+std::string Text(const json& obj, const char* key) {
+  auto it = obj.find(key);
+  if (it == obj.end() || !it->is_string()) return std::string();
+  return it->get<std::string>();
+}
+
+int64_t Int(const json& obj, const char* key) {
+  auto it = obj.find(key);
+  if (it == obj.end() || !it->is_number_integer()) return 0;
+  return it->get<int64_t>();
+}
+
+std::string Plural(int64_t n, const char* one, const char* many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+std::string StrftimeLocal(int64_t t, const char* format) {
+  time_t tt = static_cast<time_t>(t);
+  tm local{};
+  localtime_r(&tt, &local);
+  char buf[64];
+  size_t n = strftime(buf, sizeof buf, format, &local);
+  return std::string(buf, n);
+}
+
+std::string FormatLocal(const json& iso, const char* format) {
+  if (!iso.is_string()) return std::string();
+  int64_t t = ParseIsoTime(iso);
+  return t > 0 ? StrftimeLocal(t, format) : iso.get<std::string>();
+}
+
+// The repo's short name; notes without a repo show "-".
+std::string RepoName(const json& item) {
+  std::string name = Text(item, "repo_name");
+  return name.empty() ? "-" : name;
+}
+
+Tone MarkerTone(const json& item) {
+  std::string kind = Text(item, "kind");
+  if (kind == "incident_closed") return Tone::kRed;
+  if (kind == "note") return Tone::kYellow;
+  return Tone::kCyan;
+}
+
+std::string Tags(const json& note) {
+  std::string out;
+  auto tags = note.find("tags");
+  if (tags == note.end() || !tags->is_array()) return out;
+  for (const json& t : *tags) {
+    if (t.is_string()) out += " #" + t.get<std::string>();
+  }
+  return out;
+}
+
+// What follows an event in the log: its note, else why there is none.
+std::string EventOutcome(const json& entry, const Style& style) {
+  if (std::string note = Text(entry, "note"); !note.empty()) return "- " + note;
+  std::string state = Text(entry, "state");
+  if (state.empty() || state == "pending" || state == "answered") {
+    return style.Paint("(no note)", Tone::kDim);
+  }
+  return style.Paint("(" + state + ")", Tone::kDim);
+}
+
+std::string Join(const json& strings, const char* sep) {
+  std::string out;
+  if (!strings.is_array()) return out;
+  for (const json& s : strings) {
+    if (!s.is_string()) continue;
+    if (!out.empty()) out += sep;
+    out += s.get<std::string>();
+  }
+  return out;
+}
+
+std::string DaemonLine(const json& status, const Style& style) {
+  if (!status.value("running", false)) {
+    return "bragd:      " + style.Paint("not running", Tone::kYellow) +
+           " (read from the journal)\n";
+  }
+  return "bragd:      " + style.Paint("running", Tone::kGreen) + " (pid " +
+         std::to_string(Int(status, "pid")) + ", version " + Text(status, "version") +
+         ", up " + FormatUptime(Int(status, "uptime_s")) + ")\n";
+}
+
+std::string ReposBlock(const json& repos, const Style& style) {
+  if (!repos.is_array() || repos.empty()) {
+    return "repos:      none (add one with `brag repos add PATH`)\n";
+  }
+  std::string out = "repos:      " + std::to_string(repos.size()) + "\n";
+  for (const json& r : repos) out += "  " + RepoLine(r, style) + "\n";
+  return out;
+}
+
+}  // namespace
+
+std::string Style::Paint(std::string_view text, Tone tone) const {
+  static constexpr const char* kCodes[] = {
+      "", "\x1b[2m", "\x1b[1m", "\x1b[32m", "\x1b[33m", "\x1b[31m", "\x1b[36m"};
+  if (!color || tone == Tone::kPlain) return std::string(text);
+  return kCodes[static_cast<int>(tone)] + std::string(text) + "\x1b[0m";
+}
+
+Style StyleForStdout() {
+  return Style{isatty(STDOUT_FILENO) == 1 && std::getenv("NO_COLOR") == nullptr};
+}
+
+std::string FormatAge(int64_t seconds) {
+  if (seconds < 60) return "just now";
+  if (seconds < 3600) return std::to_string(seconds / 60) + "m ago";
+  if (seconds < 86400) return std::to_string(seconds / 3600) + "h ago";
+  if (seconds < 14 * 86400) return std::to_string(seconds / 86400) + "d ago";
+  return std::to_string(seconds / (7 * 86400)) + "w ago";
+}
+
+std::string FormatUptime(int64_t seconds) {
+  if (seconds < 60) return std::to_string(seconds) + "s";
+  if (seconds < 3600) {
+    return std::to_string(seconds / 60) + "m " + std::to_string(seconds % 60) + "s";
+  }
+  if (seconds < 86400) {
+    return std::to_string(seconds / 3600) + "h " + std::to_string(seconds % 3600 / 60) +
+           "m";
+  }
+  return std::to_string(seconds / 86400) + "d " +
+         std::to_string(seconds % 86400 / 3600) + "h";
+}
+
+std::string FormatDiffstat(const json& diffstat) {
+  if (!diffstat.is_object()) return std::string();
+  return Plural(Int(diffstat, "files"), "file", "files") + ", +" +
+         std::to_string(Int(diffstat, "insertions")) + " -" +
+         std::to_string(Int(diffstat, "deletions"));
+}
+
+int64_t ParseIsoTime(const json& iso) {
+  if (!iso.is_string()) return 0;
+  Result<int64_t> t = ParseDate(iso.get<std::string>(), 0);
+  return t ? *t : 0;
+}
+
+std::string LocalDate(const json& iso) { return FormatLocal(iso, "%Y-%m-%d"); }
+
+std::string LocalDateTime(const json& iso) {
+  return FormatLocal(iso, "%Y-%m-%d %H:%M");
+}
+
+std::string KindMarker(const json& item) {
+  std::string kind = Text(item, "kind");
+  if (kind == "pr_merged") {
+    int64_t pr = Int(item, "pr");
+    return pr > 0 ? "PR #" + std::to_string(pr) : "merge";
+  }
+  if (kind == "incident_closed") return "incident";
+  return kind;
+}
+
+std::string Subject(const json& item) {
+  std::string title = Text(item, "title");
+  return title.empty() ? Text(item, "branch") : title;
+}
+
+std::string PendingLine(const json& prompt, int64_t now, const Style& style) {
+  std::string age;
+  if (int64_t created = ParseIsoTime(prompt.value("created", json())); created > 0) {
+    age = "  " + style.Paint(FormatAge(now - created), Tone::kDim);
+  }
+  return style.Paint(std::to_string(Int(prompt, "id")), Tone::kBold) + "  " +
+         RepoName(prompt) + "  " + style.Paint(KindMarker(prompt), MarkerTone(prompt)) +
+         "  " + Subject(prompt) + age;
+}
+
+std::string PromptCard(const json& prompt, const Style& style) {
+  std::string head =
+      style.Paint("[" + std::to_string(Int(prompt, "id")) + "]", Tone::kDim) + " " +
+      style.Paint(RepoName(prompt), Tone::kBold) + "  " +
+      style.Paint(KindMarker(prompt), MarkerTone(prompt)) + "  " + Subject(prompt) +
+      "\n";
+  std::string detail;
+  if (std::string branch = Text(prompt, "branch"); !branch.empty()) {
+    detail = "branch " + branch;
+  }
+  if (std::string diff = FormatDiffstat(prompt.value("diffstat", json()));
+      !diff.empty()) {
+    detail += (detail.empty() ? "" : ", ") + diff;
+  }
+  if (detail.empty()) return head;
+  return head + "     " + style.Paint(detail, Tone::kDim) + "\n";
+}
+
+std::string LogLine(const json& entry, const Style& style) {
+  std::string line = style.Paint(LocalDate(entry.value("time", json())), Tone::kDim) +
+                     "  " + RepoName(entry) + "  " +
+                     style.Paint(KindMarker(entry), MarkerTone(entry)) + "  ";
+  if (Text(entry, "kind") == "note") {
+    return line + Text(entry, "text") + style.Paint(Tags(entry), Tone::kDim);
+  }
+  return line + Subject(entry) + "  " + EventOutcome(entry, style);
+}
+
+std::string RepoLine(const json& repo, const Style& style) {
+  std::string state = Text(repo, "state");
+  Tone tone = state == "ok" ? Tone::kGreen : state == "error" ? Tone::kRed : Tone::kDim;
+  std::string line = style.Paint(Text(repo, "name"), Tone::kBold) + "  " +
+                     style.Paint(state.empty() ? "unknown" : state, tone);
+  if (std::string watching = Text(repo, "watching"); !watching.empty()) {
+    line += "  " + watching;
+  }
+  line += "  " + Text(repo, "path");
+  if (std::string error = Text(repo, "error"); !error.empty()) {
+    line += "  " + style.Paint("(" + error + ")", Tone::kRed);
+  }
+  return line;
+}
+
+std::string StatusText(const json& status, const Style& style) {
+  std::string config = Text(status, "config");
+  std::string identities = Join(status.value("identities", json()), ", ");
+  int64_t pending = Int(status, "pending");
+  return DaemonLine(status, style) + "socket:     " + Text(status, "socket") + "\n" +
+         "journal:    " + Text(status, "journal") + "\n" +
+         "config:     " + (config.empty() ? "built-in defaults" : config) + "\n" +
+         "identities: " + (identities.empty() ? "(none)" : identities) + "\n" +
+         "pending:    " +
+         style.Paint(Plural(pending, "prompt", "prompts"),
+                     pending > 0 ? Tone::kYellow : Tone::kPlain) +
+         "\n" + ReposBlock(status.value("repos", json()), style);
+}
+
+std::string JsonLine(const json& value) {
+  // Titles come from commit messages, which need not be UTF-8.
+  return value.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace brag::cli

@@ -1,0 +1,62 @@
+// How brag shows protocol results to a person (docs/protocol.md objects in,
+// text out). Pure functions of the JSON and of `now`, so the daemon and the
+// journal paths print the same thing and tests need no terminal.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+namespace brag::cli {
+
+enum class Tone { kPlain, kDim, kBold, kGreen, kYellow, kRed, kCyan };
+
+// Whether to colour, decided once per run: only on a terminal, never with
+// NO_COLOR set.
+struct Style {
+  bool color = false;
+
+  // `text` wrapped in the ANSI codes of `tone` when colouring, else as is.
+  std::string Paint(std::string_view text, Tone tone) const;
+};
+
+// Style for stdout: colour when it is a terminal and NO_COLOR is unset.
+Style StyleForStdout();
+
+// "just now", "5m ago", "3h ago", "2d ago", "3w ago".
+std::string FormatAge(int64_t seconds);
+// "42s", "6m 1s", "2h 3m", "3d 4h".
+std::string FormatUptime(int64_t seconds);
+// "3 files, +42 -7" from a diffstat object.
+std::string FormatDiffstat(const nlohmann::json& diffstat);
+// Unix seconds of an ISO 8601 UTC string ("2026-11-29T10:02:11Z"); 0 when
+// it is null or unreadable.
+int64_t ParseIsoTime(const nlohmann::json& iso);
+// The local date ("2026-11-29") or date and time ("2026-11-29 11:02") of an
+// ISO string; "" when null, the text itself when unreadable.
+std::string LocalDate(const nlohmann::json& iso);
+std::string LocalDateTime(const nlohmann::json& iso);
+
+// What an event or entry is: "PR #481", "merge" (a local merge), "incident",
+// "note".
+std::string KindMarker(const nlohmann::json& item);
+// The title, else the branch (incidents have only a branch).
+std::string Subject(const nlohmann::json& item);
+
+// One line of `brag pending`: id, repo name, marker, title, age.
+std::string PendingLine(const nlohmann::json& prompt, int64_t now, const Style& style);
+// The card `brag prompt` shows before asking: repo, marker, title, then
+// branch and diffstat.
+std::string PromptCard(const nlohmann::json& prompt, const Style& style);
+// One line of `brag log`: date, repo name, marker, title, note or state.
+std::string LogLine(const nlohmann::json& entry, const Style& style);
+// One line of `brag repos list`: name, state, watching, path, error.
+std::string RepoLine(const nlohmann::json& repo, const Style& style);
+// `brag status` for a person: daemon, paths, identities, pending, repos.
+std::string StatusText(const nlohmann::json& status, const Style& style);
+
+// One compact JSON object and '\n' (a JSON Lines record).
+std::string JsonLine(const nlohmann::json& value);
+
+}  // namespace brag::cli

@@ -1,0 +1,152 @@
+// The prompt family: `pending`, `prompt`, `answer`, `snooze`, `dismiss`.
+#include <memory>
+
+#include "cli/command.h"
+#include "cli/prompt_loop.h"
+#include "cli/report.h"
+
+namespace brag::cli {
+namespace {
+
+using nlohmann::json;
+
+// "payments PR #481 Add composite index" for confirmations.
+std::string Describe(const json& prompt) {
+  return prompt.value("repo_name", "") + " " + KindMarker(prompt) + " " +
+         Subject(prompt);
+}
+
+void AddPromptId(CLI::App& command, Args& args) {
+  command.add_option("ID", args.prompt_id, "The prompt's id (see `brag pending`)")
+      ->required();
+}
+
+// --- pending -----------------------------------------------------------------
+
+void DefinePending(CLI::App& command, Args& args) {
+  command.add_flag("--count", args.count,
+                   "Print only the number (for a shell prompt; 0 without a journal)");
+  command.add_flag("--json", args.json,
+                   "Print one JSON object per prompt (JSON Lines)");
+}
+
+int RunPending(CommandContext& context, const Args& args) {
+  Result<json> pending = Request(context, Access::kRead, "pending");
+  if (!pending) return ReportError(context.err, pending.error());
+  const json& prompts = (*pending)["prompts"];
+  if (args.count) {
+    context.out << prompts.size() << "\n";
+  } else if (args.json) {
+    PrintJsonLines(context.out, prompts);
+  } else if (prompts.empty()) {
+    context.out << "No prompts waiting.\n";
+  } else {
+    for (const json& p : prompts) {
+      context.out << PendingLine(p, context.now, context.style) << "\n";
+    }
+  }
+  return kExitOk;
+}
+
+// --- prompt ------------------------------------------------------------------
+
+void DefinePrompt(CLI::App& command, Args& args) {
+  command.add_flag("--once", args.once,
+                   "Only work through the prompts pending now, then exit");
+}
+
+int CannotWait(CommandContext& context, const std::string& what) {
+  context.err << "brag: error: " << what << " (cannot wait for new prompts)\n";
+  return kExitUnavailable;
+}
+
+int RunPrompt(CommandContext& context, const Args& args) {
+  InstallInterruptHandler();
+  Result<std::unique_ptr<Backend>> backend =
+      OpenBackend(context.config, Access::kWrite);
+  if (!backend) return ReportError(context.err, backend.error());
+  bool live = (*backend)->daemon() != nullptr;
+  if (live && !args.once) {
+    // Before listing the pending ones, so no prompt made meanwhile is missed.
+    Result<json> subscribed = (*backend)->Call("subscribe");
+    if (!subscribed) return ReportError(context.err, subscribed.error());
+  }
+  LineReader input(context.input_fd);
+  PromptLoop loop(**backend, input, context.out, context.err, context.style);
+  Result<bool> more = loop.WorkThroughPending();
+  if (!more) return ReportError(context.err, more.error());
+  int code = loop.had_errors() ? kExitFailure : kExitOk;
+  if (!*more || args.once) return code;
+  if (!live) return CannotWait(context, "bragd is not running");
+  Status waited = loop.WaitForNew();
+  if (!waited && waited.error().code == "unreachable") {
+    return CannotWait(context, "bragd stopped");
+  }
+  if (!waited) return ReportError(context.err, waited.error());
+  return loop.had_errors() ? kExitFailure : kExitOk;
+}
+
+// --- answer, snooze, dismiss --------------------------------------------------
+
+void DefineAnswer(CLI::App& command, Args& args) {
+  AddPromptId(command, args);
+  command
+      .add_option(
+          "TEXT", args.words,
+          "The impact note (words are joined; put -- before text starting with -)")
+      ->required();
+}
+
+int RunAnswer(CommandContext& context, const Args& args) {
+  Result<json> r =
+      Request(context, Access::kWrite, "answer",
+              {{"prompt", args.prompt_id}, {"note", JoinWords(args.words)}});
+  if (!r) return ReportError(context.err, r.error());
+  context.out << "noted on " << args.prompt_id << ": " << Describe((*r)["prompt"])
+              << "\n";
+  return kExitOk;
+}
+
+void DefineSnooze(CLI::App& command, Args& args) {
+  AddPromptId(command, args);
+  command
+      .add_option("FOR", args.until,
+                  "How long (30m, 2h, 1d) or until when (monday, 2026-11-02)")
+      ->capture_default_str();
+}
+
+int RunSnooze(CommandContext& context, const Args& args) {
+  Result<json> r = Request(context, Access::kWrite, "snooze",
+                           {{"prompt", args.prompt_id}, {"until", args.until}});
+  if (!r) return ReportError(context.err, r.error());
+  context.out << "snoozed " << args.prompt_id << " until "
+              << LocalDateTime((*r)["prompt"]["snoozed_until"]) << "\n";
+  return kExitOk;
+}
+
+void DefineDismiss(CLI::App& command, Args& args) { AddPromptId(command, args); }
+
+int RunDismiss(CommandContext& context, const Args& args) {
+  Result<json> r =
+      Request(context, Access::kWrite, "dismiss", {{"prompt", args.prompt_id}});
+  if (!r) return ReportError(context.err, r.error());
+  context.out << "dismissed " << args.prompt_id << ": " << Describe((*r)["prompt"])
+              << "\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+std::vector<CommandSpec> PromptCommands() {
+  return {
+      {"pending", "List the prompts waiting for an impact note", &DefinePending,
+       &RunPending},
+      {"prompt", "Ask for a note on each pending prompt, then on new ones as they come",
+       &DefinePrompt, &RunPrompt},
+      {"answer", "File the impact note for a prompt", &DefineAnswer, &RunAnswer},
+      {"snooze", "Put a prompt off (default: one day)", &DefineSnooze, &RunSnooze},
+      {"dismiss", "Drop a prompt without a note", &DefineDismiss, &RunDismiss},
+  };
+}
+
+}  // namespace brag::cli

@@ -1,0 +1,27 @@
+// How brag ends: its exit codes (DESIGN §8) and the one format of its
+// complaints on stderr, "brag: error: <what> (<why>)".
+#pragma once
+
+#include <ostream>
+#include <string>
+
+#include "core/result.h"
+
+namespace brag::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitUnavailable = 69;  // bragd needed but not running
+inline constexpr int kExitConfig = 78;
+
+// The exit code for an error: kExitConfig for "config", else kExitFailure.
+int ExitCodeFor(const Error& error);
+
+// Prints "brag: error: MESSAGE (CODE)" and returns ExitCodeFor(error).
+int ReportError(std::ostream& err, const Error& error);
+
+// Prints "brag: warning: TEXT".
+void ReportWarning(std::ostream& err, const std::string& text);
+
+}  // namespace brag::cli

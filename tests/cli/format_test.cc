@@ -1,0 +1,157 @@
+#include "cli/format.h"
+
+#include <doctest/doctest.h>
+
+#include "core/timeutil.h"
+
+namespace brag::cli {
+namespace {
+
+using nlohmann::json;
+
+constexpr int64_t kNow = 1764410531;  // 2025-11-29T10:02:11Z
+
+json PromptAt(int64_t created) {
+  return json{{"id", 12},
+              {"kind", "pr_merged"},
+              {"state", "pending"},
+              {"created", FormatIsoUtc(created)},
+              {"repo", "/home/me/code/payments"},
+              {"repo_name", "payments"},
+              {"pr", 481},
+              {"title", "Add composite index on orders"},
+              {"branch", "orders-index"},
+              {"diffstat", {{"files", 3}, {"insertions", 42}, {"deletions", 7}}},
+              {"note", nullptr}};
+}
+
+TEST_CASE("ages read as the largest whole unit") {
+  CHECK(FormatAge(5) == "just now");
+  CHECK(FormatAge(5 * 60 + 3) == "5m ago");
+  CHECK(FormatAge(3 * 3600) == "3h ago");
+  CHECK(FormatAge(2 * 86400 + 5) == "2d ago");
+  CHECK(FormatAge(21 * 86400) == "3w ago");
+}
+
+TEST_CASE("uptimes show two units") {
+  CHECK(FormatUptime(42) == "42s");
+  CHECK(FormatUptime(361) == "6m 1s");
+  CHECK(FormatUptime(2 * 3600 + 3 * 60 + 9) == "2h 3m");
+  CHECK(FormatUptime(3 * 86400 + 4 * 3600) == "3d 4h");
+}
+
+TEST_CASE("a diffstat reads like git's summary") {
+  CHECK(FormatDiffstat({{"files", 3}, {"insertions", 42}, {"deletions", 7}}) ==
+        "3 files, +42 -7");
+  CHECK(FormatDiffstat({{"files", 1}, {"insertions", 0}, {"deletions", 2}}) ==
+        "1 file, +0 -2");
+  CHECK(FormatDiffstat(nullptr) == "");
+}
+
+TEST_CASE("the kind marker names the PR, a local merge, an incident or a note") {
+  CHECK(KindMarker({{"kind", "pr_merged"}, {"pr", 481}}) == "PR #481");
+  CHECK(KindMarker({{"kind", "pr_merged"}, {"pr", nullptr}}) == "merge");
+  CHECK(KindMarker({{"kind", "incident_closed"}}) == "incident");
+  CHECK(KindMarker({{"kind", "note"}}) == "note");
+}
+
+TEST_CASE("an incident without a title is shown by its branch") {
+  CHECK(Subject({{"title", ""}, {"branch", "incident/db-failover"}}) ==
+        "incident/db-failover");
+  CHECK(Subject({{"title", "Fix it"}, {"branch", "x"}}) == "Fix it");
+}
+
+TEST_CASE("ISO times are read back, and bad ones are 0") {
+  CHECK(ParseIsoTime(FormatIsoUtc(kNow)) == kNow);
+  CHECK(ParseIsoTime(nullptr) == 0);
+  CHECK(ParseIsoTime("not a time") == 0);
+  CHECK(LocalDate(nullptr) == "");
+  CHECK(LocalDate("not a time") == "not a time");
+  CHECK(LocalDate(FormatIsoUtc(kNow)).size() == 10);
+}
+
+TEST_CASE("a pending line has id, repo, PR, title and age") {
+  std::string line = PendingLine(PromptAt(kNow - 2 * 3600), kNow, Style{});
+  CHECK(line == "12  payments  PR #481  Add composite index on orders  2h ago");
+}
+
+TEST_CASE("the prompt card shows branch and diffstat under the title") {
+  std::string card = PromptCard(PromptAt(kNow), Style{});
+  CHECK(card ==
+        "[12] payments  PR #481  Add composite index on orders\n"
+        "     branch orders-index, 3 files, +42 -7\n");
+}
+
+TEST_CASE("a log line ends with the note, or says why there is none") {
+  json entry = PromptAt(kNow);
+  entry["time"] = "2025-11-29T10:00:00Z";
+  entry["note"] = "p95 3.4s -> 18ms";
+  std::string date = LocalDate(entry["time"]);
+  CHECK(LogLine(entry, Style{}) ==
+        date +
+            "  payments  PR #481  Add composite index on orders  - p95 3.4s -> 18ms");
+  entry["note"] = nullptr;
+  CHECK(LogLine(entry, Style{}).ends_with("orders  (no note)"));
+  entry["state"] = "dismissed";
+  CHECK(LogLine(entry, Style{}).ends_with("orders  (dismissed)"));
+}
+
+TEST_CASE("a free note in the log shows its text and tags") {
+  json note{{"kind", "note"},
+            {"text", "Ran the Q3 failover drill"},
+            {"tags", {"reliability"}},
+            {"repo_name", nullptr},
+            {"time", "2025-11-29T10:00:00Z"}};
+  CHECK(LogLine(note, Style{}) ==
+        LocalDate(note["time"]) + "  -  note  Ran the Q3 failover drill #reliability");
+}
+
+TEST_CASE("a repo line shows state, watching, path and error") {
+  json repo{{"name", "payments"},
+            {"path", "/p"},
+            {"state", "error"},
+            {"error", "reftable"},
+            {"watching", "none"}};
+  CHECK(RepoLine(repo, Style{}) == "payments  error  none  /p  (reftable)");
+  json offline{
+      {"name", "app"}, {"path", "/a"}, {"state", "unknown"}, {"error", nullptr}};
+  CHECK(RepoLine(offline, Style{}) == "app  unknown  /a");
+}
+
+TEST_CASE("status text covers the daemon, paths, identities, pending and repos") {
+  json status{{"running", true},
+              {"pid", 4242},
+              {"version", "0.1.0"},
+              {"uptime_s", 361},
+              {"socket", "/run/s.sock"},
+              {"journal", "/data/journal.db"},
+              {"config", nullptr},
+              {"identities", {"me@example.com"}},
+              {"pending", 1},
+              {"repos", {{{"name", "payments"}, {"path", "/p"}, {"state", "ok"}}}}};
+  std::string text = StatusText(status, Style{});
+  CHECK(text.find("running (pid 4242, version 0.1.0, up 6m 1s)") != std::string::npos);
+  CHECK(text.find("/run/s.sock") != std::string::npos);
+  CHECK(text.find("/data/journal.db") != std::string::npos);
+  CHECK(text.find("built-in defaults") != std::string::npos);
+  CHECK(text.find("me@example.com") != std::string::npos);
+  CHECK(text.find("1 prompt\n") != std::string::npos);
+  CHECK(text.find("  payments  ok  /p\n") != std::string::npos);
+
+  status["running"] = false;
+  CHECK(StatusText(status, Style{}).find("not running") != std::string::npos);
+}
+
+TEST_CASE("colour wraps text in ANSI codes only when asked") {
+  CHECK(Style{false}.Paint("x", Tone::kRed) == "x");
+  CHECK(Style{true}.Paint("x", Tone::kRed) == "\x1b[31mx\x1b[0m");
+  CHECK(Style{true}.Paint("x", Tone::kPlain) == "x");
+}
+
+TEST_CASE("a JSON line is compact, newline-terminated, and survives bad UTF-8") {
+  CHECK(JsonLine({{"a", 1}}) == "{\"a\":1}\n");
+  CHECK(JsonLine({{"t", std::string("bad \xff byte")}}).ends_with("\n"));
+}
+
+}  // namespace
+}  // namespace brag::cli

@@ -1,0 +1,140 @@
+#include "cli/prompt_loop.h"
+
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <sstream>
+
+#include "core/timeutil.h"
+#include "support/temp_dir.h"
+
+namespace brag::cli {
+namespace {
+
+using nlohmann::json;
+
+// A pipe whose read end holds `input` and then EOF.
+class InputPipe {
+ public:
+  explicit InputPipe(const std::string& input) {
+    REQUIRE(::pipe(fds_) == 0);
+    REQUIRE(::write(fds_[1], input.data(), input.size()) ==
+            static_cast<ssize_t>(input.size()));
+    ::close(fds_[1]);
+  }
+  ~InputPipe() { ::close(fds_[0]); }
+  int fd() const { return fds_[0]; }
+
+ private:
+  int fds_[2];
+};
+
+// A journal with `count` pending prompts, served as bragd-down would.
+struct PromptWorld {
+  test::TempDir dir{"cli-loop"};
+  std::unique_ptr<JournalBackend> backend;
+  std::vector<int64_t> ids;
+
+  explicit PromptWorld(int count) {
+    Result<std::unique_ptr<Journal>> j =
+        Journal::Open(dir / "journal.db", Journal::Mode::kReadWrite);
+    REQUIRE(j.has_value());
+    int64_t now = UnixNow();
+    Result<RepoRecord> repo =
+        (*j)->AddRepo((dir / "app").string(), "app", "added", now);
+    REQUIRE(repo.has_value());
+    for (int i = 1; i <= count; ++i) {
+      Event e;
+      e.kind = "pr_merged";
+      e.key = e.commit = std::string(40, static_cast<char>('0' + i));
+      e.forge = "github";
+      e.pr = 100 + i;
+      e.title = "Change " + std::to_string(i);
+      e.commit_time = now - 1000 + i;
+      Result<std::vector<Prompt>> made =
+          (*j)->RecordScan(repo->id, {}, {e}, now - 100 + i);
+      REQUIRE(made.has_value());
+      ids.push_back((*made)[0].id);
+    }
+    Config config;
+    config.journal_path = (dir / "journal.db").string();
+    backend = std::make_unique<JournalBackend>(config, std::move(*j));
+  }
+
+  json Entry(int64_t id) {
+    Result<json> log = backend->Call("log", json::object());
+    REQUIRE(log.has_value());
+    for (const json& e : (*log)["entries"]) {
+      if (e.value("prompt", int64_t{0}) == id) return e;
+    }
+    FAIL("no entry for prompt " << id);
+    return json();
+  }
+};
+
+TEST_CASE("a reply line means skip, snooze, dismiss or an answer") {
+  CHECK(ParseReply("").action == Reply::Action::kSkip);
+  CHECK(ParseReply("   ").action == Reply::Action::kSkip);
+  CHECK(ParseReply("s").action == Reply::Action::kSnooze);
+  CHECK(ParseReply("d").action == Reply::Action::kDismiss);
+  Reply answer = ParseReply("  p95 3.4s -> 18ms \r");
+  CHECK(answer.action == Reply::Action::kAnswer);
+  CHECK(answer.text == "p95 3.4s -> 18ms");
+  CHECK(ParseReply("sd").action == Reply::Action::kAnswer);
+}
+
+TEST_CASE("the line reader splits lines, drops CR and keeps a last unterminated line") {
+  InputPipe in("one\r\ntwo\n\nthree");
+  LineReader reader(in.fd());
+  CHECK(reader.Read() == "one");
+  CHECK(reader.Read() == "two");
+  CHECK(reader.Read() == "");
+  CHECK(reader.Read() == "three");
+  CHECK_FALSE(reader.Read().has_value());
+}
+
+TEST_CASE("the loop answers, skips, snoozes and dismisses in order") {
+  PromptWorld w(4);
+  InputPipe in("cut p95 by 10x\n\ns\nd\n");
+  LineReader reader(in.fd());
+  std::ostringstream out, err;
+  PromptLoop loop(*w.backend, reader, out, err, Style{});
+  Result<bool> done = loop.WorkThroughPending();
+  REQUIRE(done.has_value());
+  CHECK(*done);
+  CHECK_FALSE(loop.had_errors());
+  CHECK(err.str() == "");
+  CHECK(w.Entry(w.ids[0])["note"] == "cut p95 by 10x");
+  CHECK(w.Entry(w.ids[1])["state"] == "pending");
+  CHECK(w.Entry(w.ids[2])["state"] == "snoozed");
+  CHECK(w.Entry(w.ids[3])["state"] == "dismissed");
+  CHECK(out.str().find("PR #101  Change 1") != std::string::npos);
+  CHECK(out.str().find("noted") != std::string::npos);
+}
+
+TEST_CASE("end of input stops the loop and leaves the rest pending") {
+  PromptWorld w(2);
+  InputPipe in("only the first\n");
+  LineReader reader(in.fd());
+  std::ostringstream out, err;
+  PromptLoop loop(*w.backend, reader, out, err, Style{});
+  Result<bool> done = loop.WorkThroughPending();
+  REQUIRE(done.has_value());
+  CHECK_FALSE(*done);
+  CHECK(w.Entry(w.ids[0])["state"] == "answered");
+  CHECK(w.Entry(w.ids[1])["state"] == "pending");
+}
+
+TEST_CASE("waiting for new prompts needs bragd") {
+  PromptWorld w(0);
+  InputPipe in("");
+  LineReader reader(in.fd());
+  std::ostringstream out, err;
+  PromptLoop loop(*w.backend, reader, out, err, Style{});
+  Status waited = loop.WaitForNew();
+  REQUIRE_FALSE(waited.has_value());
+  CHECK(waited.error().code == "unreachable");
+}
+
+}  // namespace
+}  // namespace brag::cli

@@ -1,0 +1,309 @@
+#include "methods/journal_methods.h"
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "core/timeutil.h"
+#include "support/temp_dir.h"
+
+namespace brag {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+constexpr int64_t kNow = 1764410531;  // 2025-11-29T10:02:11Z
+constexpr int64_t kDay = 86400;
+
+Event MergeEvent(int64_t pr, const std::string& title, int64_t commit_time) {
+  Event e;
+  e.kind = "pr_merged";
+  e.key = std::string(40, static_cast<char>('a' + pr % 6));
+  e.commit = e.key;
+  e.forge = "github";
+  e.pr = pr;
+  e.title = title;
+  e.branch = "branch-" + std::to_string(pr);
+  e.authors = {"me@example.com"};
+  e.commit_time = commit_time;
+  e.diffstat = {3, 42, 7};
+  e.paths = {"db/orders.sql"};
+  return e;
+}
+
+// A journal in a temp folder with one watched repo named "payments".
+struct JournalWorld {
+  test::TempDir dir{"methods"};
+  std::unique_ptr<Journal> journal;
+  RepoRecord repo;
+
+  JournalWorld() {
+    Result<std::unique_ptr<Journal>> j =
+        Journal::Open(dir / "journal.db", Journal::Mode::kReadWrite);
+    REQUIRE_MESSAGE(j.has_value(), (j ? "" : j.error().message));
+    journal = std::move(*j);
+    fs::create_directories(dir / "payments");
+    Result<RepoRecord> r =
+        journal->AddRepo((dir / "payments").string(), "payments", "added", kNow - kDay);
+    REQUIRE(r.has_value());
+    repo = *r;
+  }
+
+  // Records `event` as the scan would; returns the new prompt's id.
+  int64_t Prompt(const Event& event, int64_t now = kNow - 100) {
+    Result<std::vector<brag::Prompt>> made =
+        journal->RecordScan(repo.id, {}, {event}, now);
+    REQUIRE_MESSAGE(made.has_value(), (made ? "" : made.error().message));
+    REQUIRE(made->size() == 1);
+    return (*made)[0].id;
+  }
+
+  Result<json> Call(const std::string& method, const json& params = json::object(),
+                    int64_t now = kNow) {
+    return CallJournalMethod(*journal, method, params, now);
+  }
+
+  json Ok(const std::string& method, const json& params = json::object(),
+          int64_t now = kNow) {
+    Result<json> r = Call(method, params, now);
+    REQUIRE_MESSAGE(r.has_value(),
+                    (r ? "" : r.error().code + ": " + r.error().message));
+    return *r;
+  }
+
+  Error Fails(const std::string& method, const json& params) {
+    Result<json> r = Call(method, params);
+    REQUIRE_FALSE(r.has_value());
+    return r.error();
+  }
+};
+
+bool Mentions(const Error& e, const std::string& word) {
+  return e.message.find(word) != std::string::npos;
+}
+
+TEST_CASE("the journal methods are exactly the journal-only protocol methods") {
+  for (const char* m :
+       {"pending", "answer", "snooze", "dismiss", "note", "log", "repos.list"}) {
+    CHECK(IsJournalMethod(m));
+  }
+  for (const char* m : {"status", "subscribe", "rescan", "repos.add", "hello", ""}) {
+    CHECK_FALSE(IsJournalMethod(m));
+  }
+}
+
+TEST_CASE("pending lists the prompts a scan made, with the wire fields") {
+  JournalWorld w;
+  int64_t id = w.Prompt(MergeEvent(481, "Add composite index on orders", kNow - 200));
+  json r = w.Ok("pending");
+  REQUIRE(r["prompts"].size() == 1);
+  json p = r["prompts"][0];
+  CHECK(p["id"] == id);
+  CHECK(p["kind"] == "pr_merged");
+  CHECK(p["state"] == "pending");
+  CHECK(p["pr"] == 481);
+  CHECK(p["title"] == "Add composite index on orders");
+  CHECK(p["repo"] == w.repo.path);
+  CHECK(p["repo_name"] == "payments");
+  CHECK(p["diffstat"]["insertions"] == 42);
+  CHECK(p["note"].is_null());
+}
+
+TEST_CASE("pending on an empty journal is an empty list") {
+  JournalWorld w;
+  CHECK(w.Ok("pending") == json{{"prompts", json::array()}});
+}
+
+TEST_CASE("answer files the note and returns the answered prompt with its text") {
+  JournalWorld w;
+  int64_t id = w.Prompt(MergeEvent(481, "Add index", kNow - 200));
+  json r = w.Ok("answer", {{"prompt", id}, {"note", "p95 3.4s -> 18ms"}});
+  CHECK(r["prompt"]["id"] == id);
+  CHECK(r["prompt"]["state"] == "answered");
+  CHECK(r["prompt"]["note"] == "p95 3.4s -> 18ms");
+  CHECK(r["note"]["text"] == "p95 3.4s -> 18ms");
+  CHECK(r["note"]["prompt"] == id);
+  CHECK(r["note"]["kind"] == "note");
+  CHECK(w.Ok("pending")["prompts"].empty());
+
+  SUBCASE("answering it again is a conflict") {
+    CHECK(w.Fails("answer", {{"prompt", id}, {"note", "again"}}).code == "conflict");
+  }
+}
+
+TEST_CASE("answer rejects missing or mistyped params, naming the parameter") {
+  JournalWorld w;
+  int64_t id = w.Prompt(MergeEvent(1, "t", kNow - 200));
+  Error missing = w.Fails("answer", {{"note", "x"}});
+  CHECK(missing.code == "bad_request");
+  CHECK(Mentions(missing, "\"prompt\""));
+  Error as_string = w.Fails("answer", {{"prompt", "12"}, {"note", "x"}});
+  CHECK(as_string.code == "bad_request");
+  CHECK(Mentions(as_string, "integer"));
+  CHECK(w.Fails("answer", {{"prompt", 1.5}, {"note", "x"}}).code == "bad_request");
+  CHECK(w.Fails("answer", {{"prompt", true}, {"note", "x"}}).code == "bad_request");
+  Error no_note = w.Fails("answer", {{"prompt", id}});
+  CHECK(no_note.code == "bad_request");
+  CHECK(Mentions(no_note, "\"note\""));
+  CHECK(w.Fails("answer", {{"prompt", id}, {"note", 5}}).code == "bad_request");
+  CHECK(w.Fails("answer", {{"prompt", id}, {"note", "   "}}).code == "bad_request");
+  CHECK(w.Fails("answer", json::array()).code == "bad_request");
+}
+
+TEST_CASE("answer on an unknown prompt is not_found") {
+  JournalWorld w;
+  CHECK(w.Fails("answer", {{"prompt", 999}, {"note", "x"}}).code == "not_found");
+}
+
+TEST_CASE("snooze defaults to one day and hides the prompt until then") {
+  JournalWorld w;
+  int64_t id = w.Prompt(MergeEvent(2, "t", kNow - 200));
+  json r = w.Ok("snooze", {{"prompt", id}});
+  CHECK(r["prompt"]["state"] == "snoozed");
+  CHECK(r["prompt"]["snoozed_until"] == FormatIsoUtc(kNow + kDay));
+  CHECK(w.Ok("pending", json::object(), kNow + kDay - 1)["prompts"].empty());
+  CHECK(w.Ok("pending", json::object(), kNow + kDay)["prompts"].size() == 1);
+}
+
+TEST_CASE("snooze takes a duration, a date or unix seconds") {
+  JournalWorld w;
+  int64_t id = w.Prompt(MergeEvent(2, "t", kNow - 200));
+  json r = w.Ok("snooze", {{"prompt", id}, {"until", "2h"}});
+  CHECK(r["prompt"]["snoozed_until"] == FormatIsoUtc(kNow + 7200));
+  r = w.Ok("snooze", {{"prompt", id}, {"until", kNow + 60}});
+  CHECK(r["prompt"]["snoozed_until"] == FormatIsoUtc(kNow + 60));
+  r = w.Ok("snooze", {{"prompt", id}, {"until", "2030-01-02T03:04:05Z"}});
+  CHECK(r["prompt"]["snoozed_until"] == "2030-01-02T03:04:05Z");
+}
+
+TEST_CASE("snooze refuses a bad or past time, naming until") {
+  JournalWorld w;
+  int64_t id = w.Prompt(MergeEvent(2, "t", kNow - 200));
+  Error bad = w.Fails("snooze", {{"prompt", id}, {"until", "soonish"}});
+  CHECK(bad.code == "bad_request");
+  CHECK(Mentions(bad, "\"until\""));
+  Error past = w.Fails("snooze", {{"prompt", id}, {"until", "2020-01-01"}});
+  CHECK(past.code == "bad_request");
+  CHECK(Mentions(past, "future"));
+  CHECK(w.Fails("snooze", {{"prompt", id}, {"until", json::array()}}).code ==
+        "bad_request");
+  CHECK(w.Fails("snooze", {{"prompt", 999}}).code == "not_found");
+}
+
+TEST_CASE("dismiss marks the prompt dismissed and takes it off the pending list") {
+  JournalWorld w;
+  int64_t id = w.Prompt(MergeEvent(3, "t", kNow - 200));
+  CHECK(w.Ok("dismiss", {{"prompt", id}})["prompt"]["state"] == "dismissed");
+  CHECK(w.Ok("pending")["prompts"].empty());
+  CHECK(w.Fails("dismiss", {{"prompt", "x"}}).code == "bad_request");
+  CHECK(w.Fails("dismiss", json::object()).code == "bad_request");
+}
+
+TEST_CASE("a note keeps its text, tags and commit") {
+  JournalWorld w;
+  json r = w.Ok("note", {{"text", "Ran the Q3 failover drill"},
+                         {"tags", {"reliability", "ops"}},
+                         {"commit", "abc123"}});
+  json n = r["note"];
+  CHECK(n["kind"] == "note");
+  CHECK(n["text"] == "Ran the Q3 failover drill");
+  CHECK(n["tags"] == json::array({"reliability", "ops"}));
+  CHECK(n["commit"] == "abc123");
+  CHECK(n["repo"].is_null());
+  CHECK(n["source"] == "manual");
+  CHECK(n["created"] == FormatIsoUtc(kNow));
+}
+
+TEST_CASE("a note's repo may be a watched repo's name or any existing folder") {
+  JournalWorld w;
+  CHECK(w.Ok("note", {{"text", "a"}, {"repo", "payments"}})["note"]["repo"] ==
+        w.repo.path);
+  fs::create_directories(w.dir / "other" / "sub");
+  std::string dotted = (w.dir / "other" / "sub" / "..").string();
+  CHECK(w.Ok("note", {{"text", "b"}, {"repo", dotted}})["note"]["repo"] ==
+        fs::canonical(w.dir / "other").string());
+  Error missing = w.Fails("note", {{"text", "c"}, {"repo", "nowhere-at-all"}});
+  CHECK(missing.code == "not_found");
+  CHECK(Mentions(missing, "nowhere-at-all"));
+}
+
+TEST_CASE("note rejects missing text and mistyped tags") {
+  JournalWorld w;
+  CHECK(Mentions(w.Fails("note", json::object()), "\"text\""));
+  CHECK(w.Fails("note", {{"text", ""}}).code == "bad_request");
+  Error tags = w.Fails("note", {{"text", "x"}, {"tags", "perf"}});
+  CHECK(tags.code == "bad_request");
+  CHECK(Mentions(tags, "\"tags\""));
+  CHECK(w.Fails("note", {{"text", "x"}, {"tags", {1, 2}}}).code == "bad_request");
+  CHECK(w.Fails("note", {{"text", "x"}, {"repo", 3}}).code == "bad_request");
+}
+
+TEST_CASE("log lists events with their notes and free notes, newest first") {
+  JournalWorld w;
+  int64_t id = w.Prompt(MergeEvent(481, "Add index", kNow - 3 * kDay));
+  w.Prompt(MergeEvent(482, "Drop table", kNow - 2 * kDay));
+  w.Ok("answer", {{"prompt", id}, {"note", "p95 3.4s -> 18ms"}});
+  w.Ok("note", {{"text", "drill"}}, kNow - kDay);
+  json entries = w.Ok("log")["entries"];
+  REQUIRE(entries.size() == 3);
+  CHECK(entries[0]["kind"] == "note");
+  CHECK(entries[0]["text"] == "drill");
+  CHECK(entries[1]["pr"] == 482);
+  CHECK(entries[1]["note"].is_null());
+  CHECK(entries[2]["pr"] == 481);
+  CHECK(entries[2]["note"] == "p95 3.4s -> 18ms");
+  CHECK(entries[2]["repo_name"] == "payments");
+
+  SUBCASE("filtered by kind") {
+    json notes = w.Ok("log", {{"kind", "note"}})["entries"];
+    REQUIRE(notes.size() == 1);
+    CHECK(notes[0]["text"] == "drill");
+    CHECK(w.Ok("log", {{"kind", "pr_merged"}})["entries"].size() == 2);
+  }
+  SUBCASE("limited") {
+    json one = w.Ok("log", {{"limit", 1}})["entries"];
+    REQUIRE(one.size() == 1);
+    CHECK(one[0]["kind"] == "note");
+  }
+  SUBCASE("since a relative date or unix seconds, until exclusive") {
+    CHECK(w.Ok("log", {{"since", "2d"}})["entries"].size() == 2);
+    CHECK(w.Ok("log", {{"since", kNow - 2 * kDay}})["entries"].size() == 2);
+    CHECK(w.Ok("log", {{"until", kNow - 2 * kDay}})["entries"].size() == 1);
+  }
+  SUBCASE("by repo name or path") {
+    CHECK(w.Ok("log", {{"repo", "payments"}})["entries"].size() == 2);
+    CHECK(w.Ok("log", {{"repo", w.repo.path}})["entries"].size() == 2);
+    CHECK(w.Ok("log", {{"repo", "elsewhere"}})["entries"].empty());
+  }
+}
+
+TEST_CASE("log rejects bad filters, naming the parameter") {
+  JournalWorld w;
+  Error kind = w.Fails("log", {{"kind", "commit"}});
+  CHECK(kind.code == "bad_request");
+  CHECK(Mentions(kind, "\"kind\""));
+  CHECK(Mentions(w.Fails("log", {{"limit", -1}}), "\"limit\""));
+  CHECK(Mentions(w.Fails("log", {{"limit", "5"}}), "\"limit\""));
+  CHECK(Mentions(w.Fails("log", {{"since", "the dawn of time"}}), "\"since\""));
+  CHECK(Mentions(w.Fails("log", {{"until", true}}), "\"until\""));
+}
+
+TEST_CASE("repos.list shows the watched repos") {
+  JournalWorld w;
+  json repos = w.Ok("repos.list")["repos"];
+  REQUIRE(repos.size() == 1);
+  CHECK(repos[0]["name"] == "payments");
+  CHECK(repos[0]["path"] == w.repo.path);
+  CHECK(repos[0]["source"] == "added");
+}
+
+TEST_CASE("a method that is not a journal method is unknown_method") {
+  JournalWorld w;
+  CHECK(w.Fails("status", json::object()).code == "unknown_method");
+}
+
+}  // namespace
+}  // namespace brag
