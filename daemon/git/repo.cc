@@ -123,6 +123,20 @@ Result<std::optional<std::string>> Repo::RefTip(const std::string& refname) {
   return PeelToCommit(ref.get(), h_->where());
 }
 
+Result<std::string> Repo::ResolveCommit(const std::string& rev) {
+  ObjectPtr object;
+  if (Create(object, git_revparse_single, h_->repo.get(), rev.c_str()) < 0) {
+    git_error_clear();
+    return MakeError("not_found", "no commit \"" + rev + "\" in " + h_->where());
+  }
+  ObjectPtr commit;
+  if (Create(commit, git_object_peel, object.get(), GIT_OBJECT_COMMIT) < 0) {
+    git_error_clear();
+    return MakeError("not_found", "\"" + rev + "\" names no commit in " + h_->where());
+  }
+  return Hex(git_object_id(commit.get()));
+}
+
 std::optional<std::string> GlobalUserEmail() {
   EnsureInit();
   ConfigPtr config;

@@ -56,6 +56,10 @@ class Repo {
 
   Result<CommitData> Commit(const std::string& oid);
 
+  // The full hex oid of the commit a revision names ("HEAD~2", "a1b2c3",
+  // "main"). code "not_found" when it names no commit here.
+  Result<std::string> ResolveCommit(const std::string& rev);
+
   // Commits on the first-parent chain of `tip` not reachable from any of
   // `hide` (oids; unknown ones are ignored), newest first, at most `limit`.
   Result<std::vector<CommitData>> NewFirstParentCommits(

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/timeutil.h"
+#include "git/repo.h"
 #include "protocol/json_records.h"
 
 namespace brag {
@@ -233,6 +234,16 @@ Result<json> Dismiss(Journal& journal, const ParamReader& p, int64_t) {
   return PromptResult(*prompt);
 }
 
+// A note's commit as a full oid when its repo is a git repository; as given
+// when it is a plain folder. A revision the repo does not have is refused.
+Result<std::string> ResolveRevision(const std::string& repo, const std::string& rev) {
+  Result<git::Repo> opened = git::Repo::Open(repo);
+  if (!opened) return rev;
+  Result<std::string> oid = opened->ResolveCommit(rev);
+  if (!oid) return MakeError("not_found", "note: " + oid.error().message);
+  return oid;
+}
+
 Result<json> AddNote(Journal& journal, const ParamReader& p, int64_t now) {
   Result<std::string> text = p.String("text", "the note's text (a string)");
   if (!text) return text.error();
@@ -256,6 +267,11 @@ Result<json> AddNote(Journal& journal, const ParamReader& p, int64_t now) {
                        "note: no watched repo or folder \"" + **repo + "\"");
     }
     note.repo = **path;
+    if (!note.commit.empty()) {
+      Result<std::string> oid = ResolveRevision(note.repo, note.commit);
+      if (!oid) return oid.error();
+      note.commit = *oid;
+    }
   }
   Result<Note> stored = journal.AddNote(note, now);
   if (!stored) return FromJournal(stored.error());

@@ -82,7 +82,8 @@ json RepoJson(const RepoRecord& repo) {
   return json{{"id", repo.id},         {"path", repo.path},
               {"name", repo.name},     {"source", repo.source},
               {"state", repo.state},   {"error", TextOrNull(repo.error)},
-              {"added", TimeOrNull(repo.added)}};
+              {"added", TimeOrNull(repo.added)},
+              {"watching", "none"}};  // bragd fills in how it follows the repo
 }
 
 }  // namespace brag

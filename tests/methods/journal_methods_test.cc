@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/timeutil.h"
+#include "support/git_fixture.h"
 #include "support/temp_dir.h"
 
 namespace brag {
@@ -228,6 +229,20 @@ TEST_CASE("a note's repo may be a watched repo's name or any existing folder") {
   Error missing = w.Fails("note", {{"text", "c"}, {"repo", "nowhere-at-all"}});
   CHECK(missing.code == "not_found");
   CHECK(Mentions(missing, "nowhere-at-all"));
+}
+
+TEST_CASE("a note's commit is resolved to a full oid in its git repo") {
+  JournalWorld w;
+  test::GitRepo repo = test::GitRepo::Init(w.dir / "code");
+  std::string first = repo.Commit("a.txt", "a\n", "first");
+  repo.Commit("b.txt", "b\n", "second");
+  json n = w.Ok("note", {{"text", "x"}, {"repo", repo.dir().string()},
+                         {"commit", "HEAD~1"}})["note"];
+  CHECK(n["commit"] == first);
+  Error unknown = w.Fails("note", {{"text", "y"}, {"repo", repo.dir().string()},
+                                   {"commit", "no-such-rev"}});
+  CHECK(unknown.code == "not_found");
+  CHECK(Mentions(unknown, "no-such-rev"));
 }
 
 TEST_CASE("note rejects missing text and mistyped tags") {
