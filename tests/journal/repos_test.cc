@@ -79,12 +79,12 @@ TEST_CASE_FIXTURE(JournalFixture, "a repo is found by its path or its name") {
 
 TEST_CASE_FIXTURE(JournalFixture,
                   "a name two repos share is ambiguous, their paths are not") {
-  AddRepo("/work/api");
+  AddRepo("/srv/code/api");
   RepoRecord second = AddRepo("/home/api");
   Result<std::optional<RepoRecord>> by_name = journal->FindRepo("api");
   REQUIRE_FALSE(by_name.has_value());
   CHECK(by_name.error().code == "conflict");
-  CHECK(by_name.error().message.find("/work/api") != std::string::npos);
+  CHECK(by_name.error().message.find("/srv/code/api") != std::string::npos);
   Result<std::optional<RepoRecord>> by_path = journal->FindRepo("/home/api");
   REQUIRE(by_path.has_value());
   REQUIRE(by_path->has_value());
