@@ -253,6 +253,27 @@ TEST_CASE("a second bragd on the same socket refuses to start and a stale socket
   CHECK(third.Connect().Call("hello").has_value());
 }
 
+TEST_CASE("a socket folder writable by others is refused") {
+  World world;
+  fs::create_directories(world.socket().parent_path());
+  chmod(world.socket().parent_path().c_str(), 0777);
+  BragdProcess bragd(world);
+  CHECK(bragd.WaitExit() == 1);
+  CHECK_MESSAGE(bragd.Log().find("writable by others") != std::string::npos, bragd.Log());
+  CHECK_FALSE(fs::exists(world.socket()));
+}
+
+TEST_CASE("the socket folder is private and the socket is 0600") {
+  World world;
+  BragdProcess bragd(world);
+  REQUIRE(bragd.WaitReady());
+  struct stat dir, sock;
+  REQUIRE(stat(world.socket().parent_path().c_str(), &dir) == 0);
+  REQUIRE(stat(world.socket().c_str(), &sock) == 0);
+  CHECK((dir.st_mode & 0777) == 0700);
+  CHECK((sock.st_mode & 0777) == 0600);
+}
+
 TEST_CASE("a client running as another user is refused") {
   if (geteuid() != 0) {
     WARN("needs root to run a client as nobody");
