@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 #include <sys/stat.h>
 
+#include <chrono>
 #include <csignal>
 
 #include <nlohmann/json.hpp>
@@ -338,6 +339,52 @@ TEST_CASE("SIGHUP reloads the config and a broken one is refused while serving g
   CHECK((*status)["identities"] == json::array({"other@example.com"}));
   CHECK(bragd.Stop(SIGTERM) == 0);
   CHECK_FALSE(fs::exists(world.socket()));
+}
+
+}  // namespace brag::test
+
+namespace brag::test {
+
+TEST_CASE("SIGHUP reloads the config file") {
+  World world;
+  BragdProcess bragd(world);
+  REQUIRE(bragd.WaitReady());
+  world.WriteConfig("[identity]\nemails = [\"hup@example.com\"]\n");
+  kill(bragd.pid(), SIGHUP);
+  protocol::Client c = bragd.Connect();
+  // The reload is done once the log says so; then status must show it.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (bragd.Log().find("configuration reloaded") == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline) {
+    REQUIRE(c.Call("hello").has_value());  // serving all along
+  }
+  Result<json> status = c.Call("status");
+  REQUIRE(status.has_value());
+  CHECK((*status)["identities"] == json::array({"hup@example.com"}));
+}
+
+TEST_CASE("brag prompt --once answers a prompt the daemon made, through the daemon") {
+  World world;
+  GitRepo repo = GitRepo::Init(world.repos() / "api");
+  repo.Commit("README", "hello\n", "initial commit");
+  BragdProcess bragd(world);
+  REQUIRE(bragd.WaitReady());
+  protocol::Client sub = bragd.Connect();
+  REQUIRE(sub.Call("repos.add", {{"path", repo.dir().string()}}).has_value());
+  REQUIRE(sub.Call("subscribe").has_value());
+  repo.GithubSquash(31, "Paginate the export endpoint", "me@example.com");
+  json p = WaitPrompt(sub);
+  REQUIRE(p.is_object());
+
+  CommandResult shown = world.Brag("prompt --once", "export p99 12s -> 400ms\n");
+  CHECK_MESSAGE(shown.code == 0, shown.output);
+  CHECK(shown.output.find("PR #31") != std::string::npos);
+  CHECK(shown.output.find("Paginate the export endpoint") != std::string::npos);
+  Result<json> log = sub.Call("log", {{"kind", "pr_merged"}});
+  REQUIRE(log.has_value());
+  REQUIRE((*log)["entries"].size() == 1);
+  CHECK((*log)["entries"][0]["note"] == "export p99 12s -> 400ms");
+  CHECK((*log)["entries"][0]["state"] == "answered");
 }
 
 }  // namespace brag::test
