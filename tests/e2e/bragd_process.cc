@@ -107,6 +107,19 @@ protocol::Client BragdProcess::Connect() const {
   return std::move(*c);
 }
 
+std::vector<nlohmann::json> JsonLines(const std::string& text) {
+  std::vector<nlohmann::json> out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t nl = text.find('\n', start);
+    if (nl == std::string::npos) nl = text.size();
+    std::string line = text.substr(start, nl - start);
+    if (!line.empty()) out.push_back(nlohmann::json::parse(line));
+    start = nl + 1;
+  }
+  return out;
+}
+
 nlohmann::json WaitPrompt(protocol::Client& client, int timeout_ms) {
   Result<nlohmann::json> ev = client.NextEvent(timeout_ms);
   if (!ev) return nullptr;

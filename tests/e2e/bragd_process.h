@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -61,6 +62,9 @@ class BragdProcess {
   pid_t pid_ = -1;
   int exit_code_ = -1;
 };
+
+// Parses JSON Lines output (`brag ... --json`): one object per non-empty line.
+std::vector<nlohmann::json> JsonLines(const std::string& text);
 
 // Waits up to `timeout_ms` for a pushed "prompt" event; its data, or null.
 nlohmann::json WaitPrompt(protocol::Client& client, int timeout_ms = 5000);

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "e2e/bragd_process.h"
 #include "journal/journal.h"
 #include "support/git_fixture.h"
 #include "support/temp_dir.h"
@@ -84,19 +85,6 @@ class OfflineWorld {
  private:
   TempDir dir_{"cli-offline"};
 };
-
-std::vector<json> JsonLines(const std::string& text) {
-  std::vector<json> out;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t nl = text.find('\n', start);
-    if (nl == std::string::npos) nl = text.size();
-    std::string line = text.substr(start, nl - start);
-    if (!line.empty()) out.push_back(json::parse(line));
-    start = nl + 1;
-  }
-  return out;
-}
 
 #define REQUIRE_OK(run) REQUIRE_MESSAGE((run).code == 0, (run).err)
 

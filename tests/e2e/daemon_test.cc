@@ -30,19 +30,6 @@ void AddRepo(const BragdProcess& bragd, const GitRepo& repo) {
   REQUIRE_MESSAGE(r.has_value(), (r ? "" : r.error().message));
 }
 
-std::vector<json> JsonLines(const std::string& text) {
-  std::vector<json> out;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t nl = text.find('\n', start);
-    if (nl == std::string::npos) nl = text.size();
-    std::string line = text.substr(start, nl - start);
-    if (!line.empty()) out.push_back(json::parse(line));
-    start = nl + 1;
-  }
-  return out;
-}
-
 // Waits until everything bragd has seen of `repo` is processed: a rescan
 // returns only after its scan, and earlier pushes arrive before its reply.
 json Rescan(protocol::Client& c, const GitRepo& repo) {
