@@ -242,6 +242,19 @@ Result<std::optional<int64_t>> InsertEvent(const sql::Database& db, int64_t repo
     return BadRequest("an event needs a kind and a key (got \"" + e.kind + "\", \"" +
                       e.key + "\")");
   }
+  // A PR number names one PR of a repo on its forge: the same PR seen again
+  // under another commit (a rewritten or force-pushed mainline, a rebase of
+  // history) is not news.
+  if (e.kind == "pr_merged" && e.pr > 0) {
+    Result<sql::Statement> known = db.Prepare(
+        "SELECT 1 FROM events WHERE repo_id = ? AND kind = 'pr_merged'"
+        " AND forge = ? AND pr = ? LIMIT 1");
+    if (!known) return known.error();
+    known->BindAll(repo_id, e.forge, e.pr);
+    Result<bool> found = known->Step();
+    if (!found) return found.error();
+    if (*found) return std::optional<int64_t>();
+  }
   Result<sql::Statement> stmt = db.Prepare(
       "INSERT INTO events (kind, repo_id, key, commit_oid, forge, pr, title,"
       " branch, authors, commit_time, files, insertions, deletions, paths,"

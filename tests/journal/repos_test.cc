@@ -244,6 +244,25 @@ TEST_CASE_FIXTURE(JournalFixture, "a scan with a bad event records nothing") {
   CHECK(Scan(api.id, {PrMerged("c1", 1, 5)}).size() == 1);
 }
 
+TEST_CASE_FIXTURE(JournalFixture,
+                  "the same PR under a rewritten commit is not recorded twice") {
+  RepoRecord api = AddRepo("/code/api");
+  RepoRecord web = AddRepo("/code/web");
+  CHECK(Scan(api.id, {PrMerged("c1", 7, 5)}).size() == 1);
+  // A force push rewrote the mainline: PR 7 now has another merge commit.
+  CHECK(Scan(api.id, {PrMerged("c1-rewritten", 7, 5)}).empty());
+  // Another PR number, another forge, or another repo is news.
+  CHECK(Scan(api.id, {PrMerged("c2", 8, 6)}).size() == 1);
+  Event gitlab = PrMerged("c3", 7, 6);
+  gitlab.forge = "gitlab";
+  CHECK(Scan(api.id, {gitlab}).size() == 1);
+  CHECK(Scan(web.id, {PrMerged("c4", 7, 6)}).size() == 1);
+  // Local merges have no number: each commit is its own event.
+  Event local1 = PrMerged("m1", 0, 7), local2 = PrMerged("m2", 0, 8);
+  local1.forge = local2.forge = "local";
+  CHECK(Scan(api.id, {local1, local2}).size() == 2);
+}
+
 TEST_CASE_FIXTURE(JournalFixture, "a scan of an unknown or removed repo is not_found") {
   Result<std::vector<Prompt>> unknown = journal->RecordScan(77, {}, {}, 1);
   REQUIRE_FALSE(unknown.has_value());
