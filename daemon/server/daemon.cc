@@ -52,6 +52,7 @@ Daemon::Daemon(asio::io_context& io, DaemonOptions options)
       signals_(io, SIGINT, SIGTERM, SIGHUP),
       inotify_(io),
       poll_timer_(io),
+      discovery_timer_(io),
       started_(std::chrono::steady_clock::now()) {
   methods_ = {
       {"hello", &Daemon::Hello},
@@ -136,6 +137,10 @@ int Daemon::Start() {
   RegisterConfiguredRepos();
   LoadReposFromJournal();
   Publish(ScanAll());
+  if (inotify_.is_open()) {
+    Status s = watcher_.WatchRoots(config_.scan_roots, config_.scan_depth);
+    if (!s) LogWarn("scan roots: " + s.error().message + "; rediscovering on each poll");
+  }
 
   Accept();
   WaitSignals();
@@ -169,15 +174,55 @@ void Daemon::Shutdown() {
 
 // --- repos -----------------------------------------------------------------
 
-void Daemon::RegisterConfiguredRepos() {
-  for (const RepoConfig& rc : config_.repos) {
-    Result<RepoRecord> r = AddRepo(rc.path, rc.name, "config");
-    if (!r) LogWarn("[[repo]] " + rc.path + ": " + r.error().message);
-  }
+std::vector<int64_t> Daemon::RegisterConfiguredRepos() {
+  std::vector<int64_t> added;
+  auto add = [&](const std::string& path, const std::string& name,
+                 const std::string& source, const std::string& what) {
+    bool is_new = false;
+    Result<RepoRecord> r = AddRepo(path, name, source, &is_new);
+    if (!r) {
+      // A broken repo under a root would otherwise be logged at every poll.
+      if (discovery_failures_.insert(path).second) {
+        LogWarn(what + path + ": " + r.error().message);
+      }
+      return;
+    }
+    discovery_failures_.erase(path);
+    if (is_new) added.push_back(r->id);
+  };
+  for (const RepoConfig& rc : config_.repos) add(rc.path, rc.name, "config", "[[repo]] ");
   for (const auto& found : DiscoverRepos(config_.scan_roots, config_.scan_depth)) {
-    Result<RepoRecord> r = AddRepo(found.string(), "", "scan");
-    if (!r) LogWarn("scan: " + found.string() + ": " + r.error().message);
+    add(found.string(), "", "scan", "scan: ");
   }
+  return added;
+}
+
+void Daemon::Rediscover() {
+  std::vector<Prompt> made;
+  std::vector<int64_t> added = RegisterConfiguredRepos();
+  for (int64_t id : added) {
+    LogInfo("found " + repos_.at(id).record.path + " under a scan root");
+    Result<std::vector<Prompt>> r = ScanRepo(id);
+    if (r) made.insert(made.end(), r->begin(), r->end());
+  }
+  // New plain folders are watched as their events arrive; a folder that
+  // became a repository leaves the roots' watches here.
+  if (inotify_.is_open() && !added.empty()) {
+    Status s = watcher_.WatchRoots(config_.scan_roots, config_.scan_depth);
+    if (!s) LogDebug("scan roots: " + s.error().message);
+  }
+  Publish(made);
+}
+
+void Daemon::ArmDiscovery() {
+  if (discovery_armed_) return;
+  discovery_armed_ = true;
+  // A clone writes its git dir over a while: look once things settle.
+  discovery_timer_.expires_after(std::chrono::milliseconds(300));
+  discovery_timer_.async_wait([this](boost::system::error_code ec) {
+    discovery_armed_ = false;
+    if (!ec) Rediscover();
+  });
 }
 
 void Daemon::LoadReposFromJournal() {
@@ -195,13 +240,14 @@ void Daemon::LoadReposFromJournal() {
 }
 
 Result<RepoRecord> Daemon::AddRepo(const std::string& path, const std::string& name,
-                                   const std::string& source) {
+                                   const std::string& source, bool* is_new) {
   Result<git::Repo> git = git::Repo::Open(ExpandHome(path));
   if (!git) return git.error();
   std::string display = git->DisplayPath().string();
   Result<RepoRecord> row = journal_->AddRepo(display, name, source, UnixNow());
   if (!row) return row.error();
   auto [it, inserted] = repos_.try_emplace(row->id);
+  if (is_new) *is_new = inserted;
   WatchedRepo& repo = it->second;
   repo.record = *row;
   if (inserted || !repo.git) {
@@ -416,6 +462,7 @@ void Daemon::WaitInotify() {
                           }
                         }
                         Publish(made);
+                        if (changes.roots) ArmDiscovery();
                         WaitInotify();
                       });
 }
@@ -434,6 +481,7 @@ void Daemon::ArmPollTimer() {
       if (r) made.insert(made.end(), r->begin(), r->end());
     }
     Publish(made);
+    Rediscover();  // clones under roots that no event announced
     ArmPollTimer();
   });
 }
@@ -452,10 +500,14 @@ Status Daemon::Reload() {
   if (SocketPath(config_) != socket_path_) {
     LogWarn("the socket path changed; it takes effect at the next start");
   }
-  RegisterConfiguredRepos();
   for (auto& [id, repo] : repos_) {  // [detect] watch may have changed
     watcher_.Unwatch(id);
     WatchRepo(repo);
+  }
+  Rediscover();
+  if (inotify_.is_open()) {  // the roots themselves may have changed
+    Status s = watcher_.WatchRoots(config_.scan_roots, config_.scan_depth);
+    if (!s) LogWarn("scan roots: " + s.error().message);
   }
   poll_timer_.cancel();
   ArmPollTimer();
@@ -535,7 +587,7 @@ Result<json> Daemon::Rescan(const json& params, Session&) {
     if (!scanned) return scanned.error();
     made = std::move(*scanned);
   } else {
-    RegisterConfiguredRepos();
+    RegisterConfiguredRepos();  // ScanAll below sets the new ones' baselines
     LoadReposFromJournal();
     made = ScanAll();
   }

@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -68,10 +69,16 @@ class Daemon {
 
   Status LoadConfiguration(std::vector<std::string>* warnings);
   void ApplyIdentities();
-  void RegisterConfiguredRepos();
+  // Adds [[repo]] entries and repos found under [scan] roots; returns the ids
+  // of repos not watched before (the caller scans them for their baseline).
+  std::vector<int64_t> RegisterConfiguredRepos();
+  // A clone may have appeared under a scan root: find it and set its
+  // baseline, then re-watch the roots.
+  void Rediscover();
+  void ArmDiscovery();
   void LoadReposFromJournal();
   Result<RepoRecord> AddRepo(const std::string& path, const std::string& name,
-                             const std::string& source);
+                             const std::string& source, bool* is_new = nullptr);
   void WatchRepo(WatchedRepo& repo);
   Result<std::vector<Prompt>> ScanRepo(int64_t repo_id);
   std::vector<Prompt> ScanAll();
@@ -112,11 +119,14 @@ class Daemon {
   std::map<std::string, Handler> methods_;
   std::map<Session*, std::weak_ptr<Session>> sessions_;
   std::vector<std::string> last_reload_warnings_;
+  std::set<std::string> discovery_failures_;  // logged once each
+  bool discovery_armed_ = false;
 
   boost::asio::local::stream_protocol::acceptor acceptor_;
   boost::asio::signal_set signals_;
   boost::asio::posix::stream_descriptor inotify_;
   boost::asio::steady_timer poll_timer_;
+  boost::asio::steady_timer discovery_timer_;
   std::chrono::steady_clock::time_point started_;
   int exit_code_ = kExitOk;
 };

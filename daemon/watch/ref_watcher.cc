@@ -65,6 +65,7 @@ Status RefWatcher::Init() {
 
 Status RefWatcher::AddDir(int64_t repo_id, const std::filesystem::path& dir,
                           bool is_refs) {
+  wd_of_last_add_ = -1;
   int wd = inotify_add_watch(fd_, dir.c_str(), kDirMask);
   if (wd < 0) {
     int err = errno;
@@ -76,6 +77,7 @@ Status RefWatcher::AddDir(int64_t repo_id, const std::filesystem::path& dir,
   }
   // The same folder watched twice (e.g. two paths of one repo) shares a wd.
   dirs_[wd] = WatchedDir{repo_id, dir, is_refs};
+  wd_of_last_add_ = wd;
   dirs_by_repo_[repo_id].insert(wd);
   return {};
 }
@@ -88,6 +90,38 @@ Status RefWatcher::AddTree(int64_t repo_id, const std::filesystem::path& dir) {
     if (it->is_directory(ec) && !it->is_symlink(ec)) {
       if (Status s = AddTree(repo_id, it->path()); !s) return s;
     }
+  }
+  return {};
+}
+
+Status RefWatcher::AddRootTree(const std::filesystem::path& dir, int depth_left) {
+  std::error_code ec;
+  // A repository is followed through its git dir, not as part of a root.
+  if (std::filesystem::exists(dir / ".git", ec) ||
+      std::filesystem::exists(dir / "HEAD", ec)) {
+    return {};
+  }
+  if (Status s = AddDir(kRootsId, dir, false); !s) return s;
+  if (wd_of_last_add_ < 0) return {};  // vanished meanwhile
+  dirs_[wd_of_last_add_].root_depth = depth_left;
+  if (depth_left <= 0) return {};
+  for (std::filesystem::directory_iterator it(
+           dir, std::filesystem::directory_options::skip_permission_denied, ec),
+       end;
+       !ec && it != end; it.increment(ec)) {
+    if (it->path().filename().string().starts_with(".")) continue;
+    if (it->is_symlink(ec) || !it->is_directory(ec)) continue;
+    if (Status s = AddRootTree(it->path(), depth_left - 1); !s) return s;
+  }
+  return {};
+}
+
+Status RefWatcher::WatchRoots(const std::vector<std::string>& roots, int depth) {
+  Unwatch(kRootsId);
+  for (const std::string& root : roots) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(root, ec)) continue;
+    if (Status s = AddRootTree(root, depth); !s) return s;
   }
   return {};
 }
@@ -141,7 +175,18 @@ RefWatcher::Changes RefWatcher::Drain() {
       std::string_view name = ev->len ? std::string_view(ev->name) : std::string_view();
       if (ev->mask & IN_IGNORED) {
         Forget(ev->wd);
-        changes.repos.insert(dir.repo_id);
+        if (dir.repo_id != kRootsId) changes.repos.insert(dir.repo_id);
+        continue;
+      }
+      if (dir.root_depth >= 0) {
+        // Under a scan root: a new folder may become (or already be) a clone.
+        if (ev->mask & (IN_CREATE | IN_MOVED_TO)) {
+          changes.roots = true;
+          if ((ev->mask & IN_ISDIR) && dir.root_depth > 0 && !name.starts_with(".")) {
+            Status s = AddRootTree(dir.path / std::string(name), dir.root_depth - 1);
+            (void)s;  // the poll timer's rediscovery covers what is missed
+          }
+        }
         continue;
       }
       if ((ev->mask & IN_ISDIR) && (ev->mask & (IN_CREATE | IN_MOVED_TO))) {

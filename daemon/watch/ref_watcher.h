@@ -10,6 +10,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "core/result.h"
 
@@ -25,6 +26,7 @@ class RefWatcher {
   struct Changes {
     std::set<int64_t> repos;  // repos whose refs may have changed
     bool overflow = false;    // the kernel queue overflowed: rescan everything
+    bool roots = false;       // something appeared under a scan root: rediscover
   };
 
   RefWatcher();
@@ -45,8 +47,15 @@ class RefWatcher {
   void Unwatch(int64_t repo_id);
   bool IsWatched(int64_t repo_id) const { return dirs_by_repo_.count(repo_id) > 0; }
 
+  // Watches the folders under each scan root, `depth` levels down, skipping
+  // repositories and hidden folders (as DiscoverRepos does), so a new clone
+  // shows up as Changes::roots. Replaces the previous root watches. Errors
+  // (e.g. the watch limit) leave the roots partly watched; the caller still
+  // rediscovers on its poll timer.
+  Status WatchRoots(const std::vector<std::string>& roots, int depth);
+
   // Reads every pending event without blocking; adds watches for new ref
-  // folders as they appear.
+  // folders (and new folders under scan roots) as they appear.
   Changes Drain();
 
  private:
@@ -54,12 +63,17 @@ class RefWatcher {
     int64_t repo_id;
     std::filesystem::path path;
     bool is_refs;  // under refs/: new subfolders get watched too
+    int root_depth = -1;  // >= 0: a folder under a scan root, this many levels left
   };
+  // The repo id of scan-root watches (real repo ids are positive).
+  static constexpr int64_t kRootsId = -1;
+  Status AddRootTree(const std::filesystem::path& dir, int depth_left);
   Status AddDir(int64_t repo_id, const std::filesystem::path& dir, bool is_refs);
   Status AddTree(int64_t repo_id, const std::filesystem::path& dir);
   void Forget(int wd);
 
   int fd_ = -1;
+  int wd_of_last_add_ = -1;
   std::map<int, WatchedDir> dirs_;                 // watch descriptor -> dir
   std::map<int64_t, std::set<int>> dirs_by_repo_;  // repo -> its descriptors
 };

@@ -2,6 +2,8 @@
 // packed-refs rewrites, polling where filesystem events are not used.
 #include <doctest/doctest.h>
 
+#include <chrono>
+
 #include <nlohmann/json.hpp>
 
 #include "e2e/bragd_process.h"
@@ -162,6 +164,45 @@ TEST_CASE("a watched repo that vanishes is reported in status and the others kee
   json p = WaitPrompt(c);
   REQUIRE(p.is_object());
   CHECK(p["pr"] == 6);
+}
+
+}  // namespace brag::test
+
+namespace brag::test {
+
+TEST_CASE("a clone made under a scan root while bragd runs is picked up without a restart") {
+  World world;
+  GitRepo remote = GitRepo::Init(world.root() / "remote.git", /*bare=*/true);
+  GitRepo forge = GitRepo::Clone(remote.dir(), world.root() / "forge");
+  forge.Commit("README", "hello\n", "initial");
+  forge.GithubSquash(1, "Old work of mine", "me@example.com");
+  forge.Git("push -q origin main");
+  fs::create_directories(world.repos() / "team");
+  world.WriteConfig("[scan]\nroots = [\"" + world.repos().string() + "\"]\n");
+  BragdProcess bragd(world);
+  REQUIRE(bragd.WaitReady());
+  protocol::Client c = bragd.Connect();
+  REQUIRE(c.Call("subscribe").has_value());
+
+  GitRepo clone = GitRepo::Clone(remote.dir(), world.repos() / "team" / "svc");
+  // Found and baselined: its history (PR #1) is not prompted...
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  bool found = false;
+  while (!found && std::chrono::steady_clock::now() < deadline) {
+    found = bragd.Log().find("found " + clone.dir().string()) != std::string::npos;
+  }
+  REQUIRE_MESSAGE(found, bragd.Log());
+  // ...and a merge fetched afterwards is.
+  forge.GithubMerge(2, "new-work", "New work of mine", "me@example.com");
+  forge.Git("push -q origin main");
+  clone.Git("fetch -q origin");
+  json p = WaitPrompt(c);
+  REQUIRE(p.is_object());
+  CHECK(p["pr"] == 2);
+  CHECK(p["repo"] == clone.dir().string());
+  Result<json> pending = c.Call("pending");
+  REQUIRE(pending.has_value());
+  CHECK((*pending)["prompts"].size() == 1);
 }
 
 }  // namespace brag::test
