@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace brag::detect {
@@ -17,21 +18,27 @@ struct CommitFacts {
   std::string message;  // full raw message: subject, blank line, body
   std::string author_email;
   int64_t time = 0;
+  // The closing trailer block as git reads it (key as written, value), in
+  // order; see git::ParseTrailers.
+  std::vector<std::pair<std::string, std::string>> trailers;
 };
 
 // A PR recognised from a commit's shape.
 struct ForgeMarker {
-  std::string forge;  // "github", "local" (more forges in later issues)
-  int64_t number = 0;  // 0 for a local merge
+  // "github", "gitlab", "bitbucket", "azure", "gerrit", "phabricator", "local"
+  std::string forge;
+  int64_t number = 0;  // PR, MR, change or revision number; 0 for a local merge
   std::string title;
-  std::string branch;  // source branch, "" when unknown
+  std::string branch;     // source branch, "" when unknown
   bool is_merge = false;  // true: authors come from P1..P2; false: author + co-authors
 };
 
-// Classifies a commit found on a mainline's first-parent chain.
-// `mainlines` are the mainline branch names ("main", ...): a merge *of* a
-// mainline (e.g. `Merge branch 'main' of github.com:o/r`,
-// `Merge remote-tracking branch 'origin/main'`) is a sync, not a PR.
+// Classifies a commit found on a mainline's first-parent chain by the forge
+// shapes of DESIGN §5, reading `commit.trailers` for the review trailers
+// (Gerrit's `Reviewed-on:`). `mainlines` are the mainline branch names
+// ("main", ...): a merge *of* a mainline (e.g. `Merge branch 'main' of
+// github.com:o/r`, `Merge remote-tracking branch 'origin/main'`,
+// `Merge branch 'main' into 'feature'`) is a sync, not a PR.
 std::optional<ForgeMarker> ClassifyCommit(const CommitFacts& commit,
                                           const std::vector<std::string>& mainlines);
 

@@ -60,6 +60,20 @@ class Buf {
   git_buf buf_ = GIT_BUF_INIT;
 };
 
+// A git_message_trailer_array that is freed when it goes; its keys and values
+// point into storage the array owns.
+class TrailerArray {
+ public:
+  TrailerArray() = default;
+  TrailerArray(const TrailerArray&) = delete;
+  TrailerArray& operator=(const TrailerArray&) = delete;
+  ~TrailerArray() { git_message_trailer_array_free(&array_); }
+  git_message_trailer_array* get() { return &array_; }
+
+ private:
+  git_message_trailer_array array_ = {nullptr, 0, nullptr};
+};
+
 inline std::string Hex(const git_oid* oid) {
   char buf[GIT_OID_HEXSZ + 1];
   git_oid_tostr(buf, sizeof buf, oid);

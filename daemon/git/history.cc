@@ -39,6 +39,7 @@ class CommitReader {
     }
     const char* message = git_commit_message(commit.get());
     data.message = message ? message : "";
+    data.trailers = ParseTrailers(data.message);
     SetAuthor(commit.get(), &data);
     data.commit_time = git_commit_time(commit.get());
     return data;

@@ -9,9 +9,12 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/result.h"
+#include "git/history_graph.h"
 #include "journal/records.h"
 
 namespace brag::git {
@@ -27,7 +30,16 @@ struct CommitData {
   std::string author_email;
   int64_t time = 0;         // author time, unix seconds
   int64_t commit_time = 0;  // committer time: when it landed where it is
+  // The message's closing trailer block as ParseTrailers reads it, in order.
+  std::vector<std::pair<std::string, std::string>> trailers;
 };
+
+// The trailers (`Key: value` lines of a message's last paragraph) as
+// libgit2, like git, reads them: key and value, in order, a value's
+// continuation lines included. Keys are as written (no case folding); keys
+// with spaces ("Differential Revision") are no trailers to git.
+std::vector<std::pair<std::string, std::string>> ParseTrailers(
+    std::string_view message);
 
 class Repo {
  public:
@@ -74,6 +86,15 @@ class Repo {
   // root commit): file count, lines added and removed, changed paths.
   Result<std::pair<Diffstat, std::vector<std::string>>> DiffAgainstFirstParent(
       const std::string& oid);
+
+  // Every commit reachable from `tip` (an oid), each read once from the
+  // object database, tip first. Messages are kept only for commits on the
+  // tip's first-parent chain and for commits that name a co-author
+  // ("co-authored-by", any case). `progress` (may be empty) is called every
+  // few thousand commits. A parent missing from the repo (shallow clone) is
+  // listed with `missing` set, not an error.
+  Result<History> ReadHistory(const std::string& tip,
+                              const HistoryProgress& progress = {});
 
  private:
   struct Handle;

@@ -49,8 +49,9 @@ std::vector<std::string> StoredTips(const std::map<std::string, std::string>& re
 }
 
 detect::CommitFacts FactsOf(const git::CommitData& commit) {
-  return detect::CommitFacts{commit.oid, static_cast<int>(commit.parents.size()),
-                             commit.message, commit.author_email, commit.time};
+  return detect::CommitFacts{commit.oid,     static_cast<int>(commit.parents.size()),
+                             commit.message, commit.author_email,
+                             commit.time,    commit.trailers};
 }
 
 // Emails, lower-cased and trimmed, each once, in the order found.

@@ -358,3 +358,117 @@ TEST_CASE("a repo with no mainline at its baseline does not flood its history la
 }
 
 }  // namespace brag::test
+
+namespace brag::test {
+
+// On main: a branch with one commit by `author`, merged with --no-ff by
+// `merger` with the message `paragraphs` (one `-m` each), as a forge writes it.
+std::string ForgeStyleMerge(const GitRepo& repo, const std::string& branch,
+                            const std::vector<std::string>& paragraphs,
+                            const std::string& author,
+                            const std::string& merger = "merger@example.com") {
+  repo.Git("checkout -q -b " + ShellQuote(branch) + " main");
+  repo.Commit(branch + ".txt", branch + "\n", "work on " + branch, author);
+  repo.Git("checkout -q main");
+  std::string args = "merge -q --no-ff";
+  for (const std::string& paragraph : paragraphs)
+    args += " -m " + ShellQuote(paragraph);
+  repo.Git(args + " " + ShellQuote(branch), merger);
+  return repo.Rev();
+}
+
+// The one event a scan after `previous` reports.
+Event OnlyEvent(const GitRepo& repo, const RefMap& previous) {
+  ScanOutcome outcome = Scan(repo, previous);
+  REQUIRE(outcome.events.size() == 1);
+  return outcome.events[0];
+}
+
+TEST_CASE_FIXTURE(Workspace, "a GitLab merge of my branch is one GitLab event") {
+  RefMap previous = Baseline(work);
+  std::string merge = ForgeStyleMerge(
+      work, "feat",
+      {"Merge branch 'feat' into 'main'", "Title", "See merge request grp/proj!12"},
+      "me@example.com");
+  Event e = OnlyEvent(work, previous);
+  CHECK(e.commit == merge);
+  CHECK(e.forge == "gitlab");
+  CHECK(e.pr == 12);
+  CHECK(e.title == "Title");
+  CHECK(e.branch == "feat");
+  CHECK(e.paths == std::vector<std::string>{"feat.txt"});
+}
+
+TEST_CASE_FIXTURE(Workspace, "a teammate's GitLab merge makes no event") {
+  RefMap previous = Baseline(work);
+  ForgeStyleMerge(
+      work, "theirs",
+      {"Merge branch 'theirs' into 'main'", "Theirs", "See merge request grp/proj!13"},
+      "bob@example.com", "me@example.com");
+  CHECK(Scan(work, previous).events.empty());
+}
+
+TEST_CASE_FIXTURE(Workspace, "a Bitbucket Server merge of my branch is one event") {
+  RefMap previous = Baseline(work);
+  std::string merge =
+      ForgeStyleMerge(work, "feature/retries",
+                      {"Pull request #34: Add retries",
+                       "Merge in PROJ/repo from feature/retries to main"},
+                      "me@example.com");
+  Event e = OnlyEvent(work, previous);
+  CHECK(e.commit == merge);
+  CHECK(e.forge == "bitbucket");
+  CHECK(e.pr == 34);
+  CHECK(e.title == "Add retries");
+  CHECK(e.branch == "feature/retries");
+}
+
+TEST_CASE_FIXTURE(Workspace, "an Azure DevOps squash of mine is one event") {
+  RefMap previous = Baseline(work);
+  std::string squash =
+      work.Commit("azure.txt", "x\n", "Merged PR 56: Speed up login\n\nDetails.");
+  Event e = OnlyEvent(work, previous);
+  CHECK(e.commit == squash);
+  CHECK(e.forge == "azure");
+  CHECK(e.pr == 56);
+  CHECK(e.title == "Speed up login");
+  CHECK(e.branch.empty());
+}
+
+TEST_CASE_FIXTURE(Workspace, "a Gerrit change of mine is one event") {
+  RefMap previous = Baseline(work);
+  std::string change = work.Commit(
+      "gerrit.txt", "x\n",
+      "Add composite index\n\nWhy it helps.\n\nChange-Id: I0123456789abcdef\n"
+      "Reviewed-on: https://review.example.com/c/proj/+/789\n"
+      "Reviewed-by: Bob <bob@example.com>");
+  Event e = OnlyEvent(work, previous);
+  CHECK(e.commit == change);
+  CHECK(e.forge == "gerrit");
+  CHECK(e.pr == 789);
+  CHECK(e.title == "Add composite index");
+  CHECK(e.authors == std::vector<std::string>{"me@example.com"});
+}
+
+TEST_CASE_FIXTURE(Workspace, "a Phabricator revision of mine is one event") {
+  RefMap previous = Baseline(work);
+  std::string revision =
+      work.Commit("phab.txt", "x\n",
+                  "[X86] Fold loads\n\nSummary: faster.\n\n"
+                  "Differential Revision: https://reviews.example.com/D1234");
+  Event e = OnlyEvent(work, previous);
+  CHECK(e.commit == revision);
+  CHECK(e.forge == "phabricator");
+  CHECK(e.pr == 1234);
+  CHECK(e.title == "[X86] Fold loads");
+}
+
+TEST_CASE_FIXTURE(Workspace, "a Reviewed-on line in the middle of a body is no PR") {
+  RefMap previous = Baseline(work);
+  work.Commit("note.txt", "x\n",
+              "Fix login\n\nReviewed-on: https://review.example.com/c/proj/+/5\n"
+              "was the wrong change.\n\nMore words.");
+  CHECK(Scan(work, previous).events.empty());
+}
+
+}  // namespace brag::test
