@@ -184,6 +184,23 @@ std::string PendingLine(const json& prompt, int64_t now, const Style& style) {
          "  " + Subject(prompt) + age;
 }
 
+std::string IncidentSummary(const json& incident) {
+  if (!incident.is_object()) return std::string();
+  std::string out = incident.value("merged", false) ? "merged" : "closed unmerged";
+  if (incident.contains("duration_s") && incident["duration_s"].is_number()) {
+    out += " after " + FormatUptime(incident["duration_s"].get<int64_t>());
+  }
+  return out + ", " + Plural(Int(incident, "commits"), "commit", "commits");
+}
+
+std::string PromptQuestion(const json& prompt) {
+  if (Text(prompt, "kind") == "incident_closed") {
+    return "what broke, what changed, and the impact? (Enter: skip, s: snooze 1d, "
+           "d: dismiss)> ";
+  }
+  return "impact (Enter: skip, s: snooze 1d, d: dismiss)> ";
+}
+
 std::string PromptCard(const json& prompt, const Style& style) {
   std::string head =
       style.Paint("[" + std::to_string(Int(prompt, "id")) + "]", Tone::kDim) + " " +
@@ -191,7 +208,9 @@ std::string PromptCard(const json& prompt, const Style& style) {
       style.Paint(KindMarker(prompt), MarkerTone(prompt)) + "  " + Subject(prompt) +
       "\n";
   std::string detail;
-  if (std::string branch = Text(prompt, "branch"); !branch.empty()) {
+  if (Text(prompt, "kind") == "incident_closed") {
+    detail = IncidentSummary(prompt.value("incident", json()));
+  } else if (std::string branch = Text(prompt, "branch"); !branch.empty()) {
     detail = "branch " + branch;
   }
   if (std::string diff = FormatDiffstat(prompt.value("diffstat", json()));

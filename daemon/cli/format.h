@@ -46,8 +46,13 @@ std::string Subject(const nlohmann::json& item);
 
 // One line of `brag pending`: id, repo name, marker, title, age.
 std::string PendingLine(const nlohmann::json& prompt, int64_t now, const Style& style);
+// "merged after 3h 12m, 4 commits" for an incident object (docs/protocol.md).
+std::string IncidentSummary(const nlohmann::json& incident);
+// What a prompt asks: the impact of a PR; what broke, what changed and the
+// impact of an incident.
+std::string PromptQuestion(const nlohmann::json& prompt);
 // The card `brag prompt` shows before asking: repo, marker, title, then
-// branch and diffstat.
+// branch and diffstat (for an incident: how it closed, how long, commits).
 std::string PromptCard(const nlohmann::json& prompt, const Style& style);
 // One line of `brag log`: date, repo name, marker, title, note or state.
 std::string LogLine(const nlohmann::json& entry, const Style& style);

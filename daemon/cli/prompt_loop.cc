@@ -26,8 +26,6 @@ std::string Trim(const std::string& s) {
   return s.substr(begin, s.find_last_not_of(kSpace) - begin + 1);
 }
 
-constexpr const char* kAsk = "impact (Enter: skip, s: snooze 1d, d: dismiss)> ";
-
 }  // namespace
 
 void InstallInterruptHandler() {
@@ -101,7 +99,7 @@ Result<bool> PromptLoop::WorkThroughPending() {
 bool PromptLoop::Ask(const json& prompt) {
   int64_t id = prompt.value("id", int64_t{0});
   asked_.insert(id);
-  out_ << PromptCard(prompt, style_) << kAsk << std::flush;
+  out_ << PromptCard(prompt, style_) << PromptQuestion(prompt) << std::flush;
   std::optional<std::string> line = input_.Read();
   if (!line) {
     out_ << "\n" << std::flush;

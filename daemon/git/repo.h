@@ -68,6 +68,9 @@ class Repo {
 
   Result<CommitData> Commit(const std::string& oid);
 
+  // Whether `ancestor` is `descendant` or reachable from it (both oids).
+  Result<bool> IsAncestor(const std::string& ancestor, const std::string& descendant);
+
   // The full hex oid of the commit a revision names ("HEAD~2", "a1b2c3",
   // "main"). code "not_found" when it names no commit here.
   Result<std::string> ResolveCommit(const std::string& rev);

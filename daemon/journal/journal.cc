@@ -258,13 +258,14 @@ Result<std::optional<int64_t>> InsertEvent(const sql::Database& db, int64_t repo
   Result<sql::Statement> stmt = db.Prepare(
       "INSERT INTO events (kind, repo_id, key, commit_oid, forge, pr, title,"
       " branch, authors, commit_time, files, insertions, deletions, paths,"
-      " created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+      " created, opened, commit_count, merged)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
       " ON CONFLICT (repo_id, kind, key) DO NOTHING");
   if (!stmt) return stmt.error();
   stmt->BindAll(e.kind, repo_id, e.key, e.commit, e.forge, e.pr, e.title, e.branch,
                 rows::JoinLines(e.authors), e.commit_time, e.diffstat.files,
                 e.diffstat.insertions, e.diffstat.deletions, rows::JoinLines(e.paths),
-                now);
+                now, e.opened, e.commit_count, e.merged ? 1 : 0);
   if (Status s = stmt->Run(); !s) return s.error();
   if (db.Changes() == 0) return std::optional<int64_t>();
   return std::optional<int64_t>(db.LastInsertId());

@@ -40,7 +40,7 @@ class Journal {
   enum class Mode { kReadWrite, kReadOnly };
 
   // The schema version this build writes (PRAGMA user_version).
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
 
   // Opens (kReadWrite: creating the file (0600) and its parent folders
   // (0700), migrating an older schema forward) the journal at `path`. A
@@ -95,6 +95,13 @@ class Journal {
   // "bad_request", and nothing of the scan is recorded.
   Result<std::vector<Prompt>> RecordScan(int64_t repo_id, const RefState& refs,
                                          const std::vector<Event>& events, int64_t now);
+  // A backfill (`brag scan --record`): in one transaction, inserts each event
+  // not already known by (repo_id, kind, key) and creates a pending prompt
+  // for each one inserted, like RecordScan, but leaves the ref state and the
+  // baseline alone. Returns the prompts created. Same errors as RecordScan.
+  Result<std::vector<Prompt>> RecordEvents(int64_t repo_id,
+                                           const std::vector<Event>& events,
+                                           int64_t now);
 
   // --- prompts -------------------------------------------------------------
   // Prompts in state pending, plus snoozed ones whose time has come, oldest

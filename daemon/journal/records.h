@@ -33,6 +33,11 @@ struct Event {
   Diffstat diffstat;
   std::vector<std::string> paths;  // changed paths
   int64_t created = 0;             // when recorded, unix seconds
+  // incident_closed only: its first commit's time (opened), the close is
+  // commit_time; how many commits it had; merged into a mainline or deleted.
+  int64_t opened = 0;
+  int commit_count = 0;
+  bool merged = false;
 };
 
 // A question to the user about an event. state: "pending", "answered",

@@ -41,6 +41,9 @@ Event ReadEvent(sql::Row& row) {
   e.diffstat.deletions = static_cast<int>(row.Int());
   e.paths = SplitLines(row.Text());
   e.created = row.Int();
+  e.opened = row.Int();
+  e.commit_count = static_cast<int>(row.Int());
+  e.merged = row.Int() != 0;
   return e;
 }
 

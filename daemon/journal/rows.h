@@ -15,11 +15,11 @@ namespace brag::rows {
 // Aliases: r = repos, e = events, p = prompts, n = notes.
 inline constexpr std::string_view kRepoColumns =
     "r.id, r.path, r.name, r.source, r.state, r.error, r.added";
-inline constexpr int kEventColumnCount = 16;
+inline constexpr int kEventColumnCount = 19;
 inline constexpr std::string_view kEventColumns =
     "e.id, e.kind, e.repo_id, e.key, e.commit_oid, e.forge, e.pr, e.title, "
     "e.branch, e.authors, e.commit_time, e.files, e.insertions, e.deletions, "
-    "e.paths, e.created";
+    "e.paths, e.created, e.opened, e.commit_count, e.merged";
 // The prompt's own columns, without its repo and event.
 inline constexpr int kPromptOwnColumnCount = 6;
 inline constexpr std::string_view kPromptOwnColumns =

@@ -17,7 +17,7 @@ namespace {
 // Repos are never deleted, only marked removed: events keep pointing at
 // their repo (history outlives watching), and re-adding a path revives the
 // same id so events already recorded are not recorded again.
-constexpr std::array<const char*, 1> kMigrations = {
+constexpr std::array<const char*, 2> kMigrations = {
     // 0 -> 1
     R"sql(
 CREATE TABLE repos (
@@ -90,6 +90,12 @@ CREATE TABLE notes (
 );
 CREATE INDEX notes_free ON notes(created, id) WHERE event_id IS NULL;
 CREATE INDEX notes_event ON notes(event_id) WHERE event_id IS NOT NULL;
+)sql",
+    // 1 -> 2: incident branches (open-to-close, commit count, merged or not).
+    R"sql(
+ALTER TABLE events ADD COLUMN opened INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE events ADD COLUMN commit_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE events ADD COLUMN merged INTEGER NOT NULL DEFAULT 0;
 )sql",
 };
 

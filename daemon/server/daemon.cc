@@ -311,6 +311,7 @@ DetectRules Daemon::RulesFor(const WatchedRepo& repo) const {
   }
   rules.remotes = config_.remotes;
   rules.identities = identities_;
+  rules.incident_globs = config_.incident_branches;
   return rules;
 }
 

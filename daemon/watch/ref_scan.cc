@@ -3,12 +3,14 @@
 #include "watch/ref_scan.h"
 
 #include <algorithm>
+#include <ctime>
 #include <optional>
 #include <set>
 #include <string_view>
 #include <utility>
 
 #include "detect/forge_marker.h"
+#include "watch/incident_scan.h"
 
 namespace brag {
 namespace {
@@ -180,27 +182,46 @@ class MainlineWalks {
 Result<ScanOutcome> ScanRefs(git::Repo& repo,
                              const std::map<std::string, std::string>& previous,
                              bool has_baseline, const DetectRules& rules,
-                             size_t walk_limit) {
-  Result<std::map<std::string, std::string>> refs = ReadFollowedRefs(repo, rules);
-  if (!refs) return refs.error();
+                             size_t walk_limit, int64_t now) {
+  Result<std::map<std::string, std::string>> mainlines = ReadFollowedRefs(repo, rules);
+  if (!mainlines) return mainlines.error();
+  Result<std::map<std::string, std::string>> incidents = ReadIncidentRefs(repo, rules);
+  if (!incidents) return incidents.error();
   ScanOutcome outcome;
-  outcome.refs = std::move(*refs);
-  // With no stored tip there is nothing to hide: walking would report the
-  // whole history (a repo that was empty, or had no mainline, when first
-  // watched, then fetched). The first tips seen are the baseline instead.
-  if (!has_baseline || previous.empty()) {
+  outcome.refs = *mainlines;
+  outcome.refs.insert(incidents->begin(), incidents->end());
+  if (!has_baseline) {
+    outcome.baseline = true;
+    return outcome;
+  }
+  std::map<std::string, std::string> stored_mainlines;
+  for (const std::string& name : FollowedRefNames(rules)) {
+    if (auto it = previous.find(name); it != previous.end()) {
+      stored_mainlines.insert(*it);
+    }
+  }
+  // With no stored mainline tip there is nothing to hide: walking would
+  // report the whole history (a repo that was empty, or had no mainline,
+  // when first watched, then fetched). The first tips seen are the baseline.
+  if (stored_mainlines.empty()) {
     outcome.baseline = true;
     return outcome;
   }
   // Hiding every stored tip, not just this ref's old one, keeps a commit that
   // was already on some mainline from being reported again via another ref.
-  MainlineWalks walks(repo, rules, StoredTips(previous), walk_limit);
-  for (const auto& [name, tip] : outcome.refs) {
+  std::vector<std::string> before = StoredTips(stored_mainlines);
+  MainlineWalks walks(repo, rules, before, walk_limit);
+  for (const auto& [name, tip] : *mainlines) {
     auto old = previous.find(name);
     if (old != previous.end() && old->second == tip) continue;
     if (Status s = walks.Walk(tip); !s) return s.error();
   }
   outcome.events = walks.TakeEvents();
+  Result<std::vector<Event>> closed =
+      ClosedIncidents(repo, previous, outcome.refs, before, StoredTips(*mainlines),
+                      rules, now ? now : static_cast<int64_t>(std::time(nullptr)));
+  if (!closed) return closed.error();
+  for (Event& e : *closed) outcome.events.push_back(std::move(e));
   return outcome;
 }
 

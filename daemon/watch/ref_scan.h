@@ -17,14 +17,17 @@ struct DetectRules {
   std::vector<std::string> mainlines;   // branch names: "main", "master", ...
   std::vector<std::string> remotes;     // "origin", "upstream"
   std::vector<std::string> identities;  // user emails (any case)
+  std::vector<std::string> incident_globs;  // "incident/*", "hotfix/*", ...
 };
 
 struct ScanOutcome {
   // The refs brag follows now: refs/heads/<mainline> and
-  // refs/remotes/<remote>/<mainline> that exist. Persist this as the new state.
+  // refs/remotes/<remote>/<mainline> that exist, and the incident branches
+  // (local and remote-tracking). Persist this as the new state.
   std::map<std::string, std::string> refs;
   // The user's PRs newly on a mainline, each once even when several refs
-  // brought it (same commit via main and origin/main). Oldest first.
+  // brought it (same commit via main and origin/main), oldest first; then the
+  // user's incidents closed since `previous`.
   std::vector<Event> events;
   // True when `previous` was empty and no events were looked for (baseline).
   bool baseline = false;
@@ -35,10 +38,11 @@ struct ScanOutcome {
 // Otherwise, for every followed ref whose tip changed (or that is new), walks
 // the first-parent chain from the new tip, hiding every previously stored tip,
 // classifies each commit, and keeps the user's. Events are filled except id,
-// repo_id and created. At most `walk_limit` commits per ref.
+// repo_id and created. At most `walk_limit` commits per ref. `now` (unix
+// seconds; 0: the clock) is when closed incidents closed.
 Result<ScanOutcome> ScanRefs(git::Repo& repo,
                              const std::map<std::string, std::string>& previous,
                              bool has_baseline, const DetectRules& rules,
-                             size_t walk_limit = 5000);
+                             size_t walk_limit = 5000, int64_t now = 0);
 
 }  // namespace brag

@@ -206,3 +206,38 @@ TEST_CASE("a clone made under a scan root while bragd runs is picked up without 
 }
 
 }  // namespace brag::test
+
+namespace brag::test {
+
+TEST_CASE("closing my hotfix branch prompts what broke, what changed and the impact") {
+  World world;
+  GitRepo repo = GitRepo::Init(world.repos() / "svc");
+  repo.Commit("README", "hello\n", "initial");
+  repo.Git("checkout -q -b hotfix/timeouts");
+  repo.Commit("fix.txt", "1\n", "Cap the retry storm");
+  repo.Git("checkout -q main");
+  BragdProcess bragd(world);
+  REQUIRE(bragd.WaitReady());
+  protocol::Client c = Subscribed(bragd);
+  REQUIRE(c.Call("repos.add", {{"path", repo.dir().string()}}).has_value());
+
+  repo.Git("merge -q --ff-only hotfix/timeouts");
+  repo.Git("branch -q -d hotfix/timeouts");
+  json p = WaitPrompt(c);
+  REQUIRE(p.is_object());
+  CHECK(p["kind"] == "incident_closed");
+  CHECK(p["branch"] == "hotfix/timeouts");
+  CHECK(p["incident"]["merged"] == true);
+  CHECK(p["incident"]["commits"] == 1);
+
+  CommandResult shown = world.Brag("prompt --once", "retry storm capped; p99 back to 80ms\n");
+  CHECK_MESSAGE(shown.code == 0, shown.output);
+  CHECK(shown.output.find("what broke, what changed") != std::string::npos);
+  CHECK(shown.output.find("merged after") != std::string::npos);
+  Result<json> log = c.Call("log", {{"kind", "incident_closed"}});
+  REQUIRE(log.has_value());
+  REQUIRE((*log)["entries"].size() == 1);
+  CHECK((*log)["entries"][0]["note"] == "retry storm capped; p99 back to 80ms");
+}
+
+}  // namespace brag::test

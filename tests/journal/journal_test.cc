@@ -3,6 +3,7 @@
 #include "journal/journal.h"
 
 #include <doctest/doctest.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 
 #include <fstream>
@@ -57,7 +58,7 @@ TEST_CASE("a new journal is created with private folders at the current schema")
     Result<int> version = journal->SchemaVersion();
     REQUIRE(version.has_value());
     CHECK(*version == Journal::kSchemaVersion);
-    CHECK(Journal::kSchemaVersion == 1);
+    CHECK(Journal::kSchemaVersion == 2);
   }
   CHECK(Mode(dir / "data") == 0700);
   CHECK(Mode(dir / "data/brag") == 0700);
@@ -135,7 +136,7 @@ TEST_CASE("a journal from a newer version is refused untouched") {
     CHECK(journal.error().code == "journal_too_new");
     CHECK(journal.error().message ==
           path.string() +
-              ": journal schema version 7 is newer than this brag understands (1); "
+              ": journal schema version 7 is newer than this brag understands (2); "
               "upgrade brag");
   }
   CHECK(ReadFile(path) == before);
@@ -281,4 +282,48 @@ TEST_CASE("two handles writing at the same time lose nothing") {
 }
 
 }  // namespace
+}  // namespace brag::test
+
+namespace brag::test {
+
+TEST_CASE("a version 1 journal is migrated to version 2 and keeps its events") {
+  TempDir dir("journal");
+  fs::path path = dir / "journal.db";
+  int64_t repo_id = 0;
+  {
+    std::unique_ptr<Journal> journal = OpenJournal(path);
+    Result<RepoRecord> repo = journal->AddRepo("/code/api", "", "added", 1);
+    REQUIRE(repo.has_value());
+    repo_id = repo->id;
+    REQUIRE(journal->RecordScan(repo_id, {}, {PrMerged("c1", 4, 10)}, 20).has_value());
+  }
+  // Turn it back into what version 1 wrote: no incident columns.
+  {
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
+    for (const char* sql :
+         {"ALTER TABLE events DROP COLUMN opened", "ALTER TABLE events DROP COLUMN commit_count",
+          "ALTER TABLE events DROP COLUMN merged", "PRAGMA user_version = 1"}) {
+      CHECK(sqlite3_exec(raw, sql, nullptr, nullptr, nullptr) == SQLITE_OK);
+    }
+    sqlite3_close(raw);
+  }
+  std::unique_ptr<Journal> journal = OpenJournal(path);
+  CHECK(journal->SchemaVersion().value() == 2);
+  std::vector<Prompt> pending = journal->Pending(30).value();
+  REQUIRE(pending.size() == 1);
+  CHECK(pending[0].event.pr == 4);
+  CHECK(pending[0].event.commit_count == 0);
+  Event incident = IncidentClosed("incident/db", 40);
+  incident.opened = 30;
+  incident.commit_count = 3;
+  incident.merged = true;
+  REQUIRE(journal->RecordScan(repo_id, {}, {incident}, 50).has_value());
+  pending = journal->Pending(60).value();
+  REQUIRE(pending.size() == 2);
+  CHECK(pending[1].event.opened == 30);
+  CHECK(pending[1].event.commit_count == 3);
+  CHECK(pending[1].event.merged);
+}
+
 }  // namespace brag::test

@@ -1,0 +1,154 @@
+#include "watch/incident_scan.h"
+
+#include <fnmatch.h>
+
+#include <algorithm>
+#include <limits>
+
+#include "detect/forge_marker.h"
+
+namespace brag {
+namespace {
+
+// An incident branch is short; its commits are read only this far back.
+constexpr size_t kIncidentCommitLimit = 1000;
+
+// refname -> tip, grouped by incident name.
+using Grouped = std::map<std::string, std::map<std::string, std::string>>;
+
+Grouped ByIncident(const std::map<std::string, std::string>& refs,
+                   const DetectRules& rules) {
+  Grouped out;
+  for (const auto& [ref, tip] : refs) {
+    std::string name = IncidentName(ref, rules);
+    if (!name.empty()) out[name][ref] = tip;
+  }
+  return out;
+}
+
+// The local branch's tip when there is one: it is what the user worked on.
+std::string PreferredTip(const std::map<std::string, std::string>& refs) {
+  for (const auto& [ref, tip] : refs) {
+    if (ref.starts_with("refs/heads/")) return tip;
+  }
+  return refs.begin()->second;
+}
+
+Result<bool> OnAMainline(git::Repo& repo, const std::string& tip,
+                         const std::vector<std::string>& mainline_now) {
+  for (const std::string& m : mainline_now) {
+    Result<bool> reached = repo.IsAncestor(tip, m);
+    if (!reached) return reached.error();
+    if (*reached) return true;
+  }
+  return false;
+}
+
+// The incident's event if it holds a commit of the user's; nullopt if not,
+// or if its commits are gone (a deleted branch already garbage-collected).
+std::optional<Event> IncidentEvent(git::Repo& repo, const std::string& name,
+                                   const std::string& tip, bool merged,
+                                   const std::vector<std::string>& mainline_before,
+                                   const DetectRules& rules, int64_t now) {
+  Result<std::vector<git::CommitData>> commits =
+      repo.NewFirstParentCommits(tip, mainline_before, kIncidentCommitLimit);
+  if (!commits || commits->empty()) return std::nullopt;
+  Event e;
+  bool mine = false;
+  e.opened = std::numeric_limits<int64_t>::max();
+  for (const git::CommitData& c : *commits) {
+    std::vector<std::string> emails = detect::CoAuthorEmails(c.message);
+    emails.insert(emails.begin(), c.author_email);
+    for (const std::string& email : emails) {
+      mine = mine || detect::IsIdentity(email, rules.identities);
+      if (std::find(e.authors.begin(), e.authors.end(), email) == e.authors.end()) {
+        e.authors.push_back(email);
+      }
+    }
+    e.opened = std::min(e.opened, c.time);
+  }
+  if (!mine) return std::nullopt;
+  e.kind = "incident_closed";
+  e.key = name;
+  e.commit = tip;
+  e.forge = "";
+  e.title = name;
+  e.branch = name;
+  e.commit_time = now;
+  e.commit_count = static_cast<int>(commits->size());
+  e.merged = merged;
+  if (auto diff = repo.DiffAgainstFirstParent(tip)) {
+    e.diffstat = diff->first;
+    e.paths = diff->second;
+  }
+  return e;
+}
+
+}  // namespace
+
+std::string IncidentName(const std::string& refname, const DetectRules& rules) {
+  std::string name;
+  if (refname.starts_with("refs/heads/")) {
+    name = refname.substr(11);
+  } else {
+    for (const std::string& remote : rules.remotes) {
+      std::string prefix = "refs/remotes/" + remote + "/";
+      if (refname.starts_with(prefix)) name = refname.substr(prefix.size());
+    }
+  }
+  if (name.empty()) return "";
+  for (const std::string& glob : rules.incident_globs) {
+    if (fnmatch(glob.c_str(), name.c_str(), 0) == 0) return name;
+  }
+  return "";
+}
+
+Result<std::map<std::string, std::string>> ReadIncidentRefs(git::Repo& repo,
+                                                            const DetectRules& rules) {
+  std::map<std::string, std::string> out;
+  if (rules.incident_globs.empty()) return out;
+  Result<std::map<std::string, std::string>> all = repo.BranchRefs();
+  if (!all) return all.error();
+  for (auto& [ref, tip] : *all) {
+    if (!IncidentName(ref, rules).empty()) out.emplace(ref, tip);
+  }
+  return out;
+}
+
+Result<std::vector<Event>> ClosedIncidents(
+    git::Repo& repo, const std::map<std::string, std::string>& previous,
+    const std::map<std::string, std::string>& current,
+    const std::vector<std::string>& mainline_before,
+    const std::vector<std::string>& mainline_now, const DetectRules& rules,
+    int64_t now) {
+  std::vector<Event> events;
+  Grouped before = ByIncident(previous, rules);
+  Grouped after = ByIncident(current, rules);
+  for (const auto& [name, old_refs] : before) {
+    auto still = after.find(name);
+    std::string tip;
+    bool merged = false;
+    if (still == after.end()) {  // deleted everywhere (or pruned after a fetch)
+      tip = PreferredTip(old_refs);
+      Result<bool> on = OnAMainline(repo, tip, mainline_now);
+      merged = on && *on;
+    } else {
+      for (const auto& [ref, t] : still->second) {
+        Result<bool> on = OnAMainline(repo, t, mainline_now);
+        if (!on) return on.error();
+        if (*on) {
+          tip = t;
+          merged = true;
+          break;
+        }
+      }
+      if (tip.empty()) continue;  // still open
+    }
+    std::optional<Event> e =
+        IncidentEvent(repo, name, tip, merged, mainline_before, rules, now);
+    if (e) events.push_back(std::move(*e));
+  }
+  return events;
+}
+
+}  // namespace brag

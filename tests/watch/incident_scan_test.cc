@@ -1,0 +1,143 @@
+// Incident and hotfix branches through a real detection pass: open, then
+// closed by a merge into a mainline or by deletion (local or pruned remote).
+#include "watch/incident_scan.h"
+
+#include <doctest/doctest.h>
+
+#include "support/git_fixture.h"
+#include "support/temp_dir.h"
+#include "watch/ref_scan.h"
+
+namespace brag::test {
+namespace {
+
+using RefMap = std::map<std::string, std::string>;
+
+DetectRules IncidentRules() {
+  DetectRules rules;
+  rules.mainlines = {"main"};
+  rules.remotes = {"origin"};
+  rules.identities = {"me@example.com"};
+  rules.incident_globs = {"incident/*", "hotfix/*", "inc-*", "sev*/*"};
+  return rules;
+}
+
+ScanOutcome ScanAt(const GitRepo& repo, const RefMap& previous, int64_t now,
+                   bool has_baseline = true) {
+  Result<git::Repo> opened = git::Repo::Open(repo.dir());
+  REQUIRE_MESSAGE(opened.has_value(), (opened ? "" : opened.error().message));
+  Result<ScanOutcome> outcome =
+      ScanRefs(*opened, previous, has_baseline, IncidentRules(), 5000, now);
+  REQUIRE_MESSAGE(outcome.has_value(), (outcome ? "" : outcome.error().message));
+  return std::move(*outcome);
+}
+
+struct Repo {
+  TempDir tmp{"incident"};
+  GitRepo work = GitRepo::Init(tmp / "work");
+  std::string root = work.Commit("README", "hello\n", "initial");
+};
+
+}  // namespace
+
+TEST_CASE("incident names drop refs/heads and the remote, and only globs match") {
+  DetectRules rules = IncidentRules();
+  CHECK(IncidentName("refs/heads/incident/db-failover", rules) == "incident/db-failover");
+  CHECK(IncidentName("refs/remotes/origin/hotfix/login", rules) == "hotfix/login");
+  CHECK(IncidentName("refs/heads/inc-4711", rules) == "inc-4711");
+  CHECK(IncidentName("refs/heads/sev1/payments", rules) == "sev1/payments");
+  CHECK(IncidentName("refs/heads/feature/x", rules) == "");
+  CHECK(IncidentName("refs/remotes/fork/hotfix/login", rules) == "");  // not a followed remote
+  CHECK(IncidentName("refs/tags/hotfix/1", rules) == "");
+}
+
+TEST_CASE_FIXTURE(Repo, "a hotfix branch of mine merged into main closes one incident") {
+  work.Git("checkout -q -b hotfix/login");
+  work.Commit("fix1.txt", "1\n", "Stop the login loop");
+  work.Commit("fix2.txt", "2\n", "Add a regression test");
+  work.Git("checkout -q main");
+  RefMap base = ScanAt(work, {}, 1000, false).refs;
+  CHECK(base.count("refs/heads/hotfix/login") == 1);
+
+  ScanOutcome open = ScanAt(work, base, 1100);
+  CHECK(open.events.empty());  // still open
+
+  work.Git("merge -q --no-ff --no-edit hotfix/login");
+  ScanOutcome closed = ScanAt(work, open.refs, 1200);
+  std::vector<Event> incidents;
+  for (const Event& e : closed.events) {
+    if (e.kind == "incident_closed") incidents.push_back(e);
+  }
+  REQUIRE(incidents.size() == 1);
+  const Event& e = incidents[0];
+  CHECK(e.key == "hotfix/login");
+  CHECK(e.branch == "hotfix/login");
+  CHECK(e.merged);
+  CHECK(e.commit_count == 2);
+  CHECK(e.commit_time == 1200);
+  CHECK(e.opened > 0);
+  CHECK(e.authors == std::vector<std::string>{"me@example.com"});
+
+  // Once closed, later scans (branch kept or deleted) say nothing more.
+  ScanOutcome later = ScanAt(work, closed.refs, 1300);
+  CHECK(later.events.empty());
+  work.Git("branch -q -d hotfix/login");
+  CHECK(ScanAt(work, later.refs, 1400).events.empty());
+}
+
+TEST_CASE_FIXTURE(Repo, "an incident branch deleted unmerged is closed, not merged") {
+  work.Git("checkout -q -b incident/db-outage");
+  work.Commit("probe.txt", "1\n", "Try a smaller pool");
+  work.Git("checkout -q main");
+  RefMap base = ScanAt(work, {}, 1000, false).refs;
+  work.Git("branch -q -D incident/db-outage");
+  ScanOutcome closed = ScanAt(work, base, 2000);
+  REQUIRE(closed.events.size() == 1);
+  CHECK(closed.events[0].kind == "incident_closed");
+  CHECK_FALSE(closed.events[0].merged);
+  CHECK(closed.events[0].commit_count == 1);
+}
+
+TEST_CASE_FIXTURE(Repo, "a teammate's incident makes no event") {
+  work.Git("checkout -q -b incident/theirs");
+  work.Commit("t.txt", "1\n", "Their fix", "teammate@example.com");
+  work.Git("checkout -q main");
+  RefMap base = ScanAt(work, {}, 1000, false).refs;
+  work.Git("merge -q --no-ff --no-edit incident/theirs", "teammate@example.com");
+  ScanOutcome after = ScanAt(work, base, 2000);
+  for (const Event& e : after.events) CHECK(e.kind != "incident_closed");
+}
+
+TEST_CASE("local and remote copies of an incident are one, closed by a prune after fetch") {
+  TempDir tmp{"incident"};
+  GitRepo bare = GitRepo::Init(tmp / "origin.git", true);
+  GitRepo forge = GitRepo::Clone(bare.dir(), tmp / "forge");
+  forge.Commit("README", "hello\n", "initial");
+  forge.Git("push -q origin main");
+  forge.Git("checkout -q -b hotfix/cache");
+  forge.Commit("cache.txt", "1\n", "Bound the cache", "me@example.com");
+  forge.Git("push -q origin hotfix/cache");
+  GitRepo mine = GitRepo::Clone(bare.dir(), tmp / "mine");
+  mine.Git("checkout -q hotfix/cache");  // a local copy tracking the remote one
+  mine.Git("checkout -q main");
+  RefMap base = ScanAt(mine, {}, 1000, false).refs;
+  CHECK(base.count("refs/heads/hotfix/cache") == 1);
+  CHECK(base.count("refs/remotes/origin/hotfix/cache") == 1);
+
+  // Merged on the forge and the branch deleted there; I fetch with prune.
+  forge.Git("checkout -q main");
+  forge.Git("merge -q --no-ff --no-edit hotfix/cache");
+  forge.Git("push -q origin main :hotfix/cache");
+  mine.Git("fetch -q --prune origin");
+  ScanOutcome closed = ScanAt(mine, base, 2000);
+  int incidents = 0;
+  for (const Event& e : closed.events) {
+    if (e.kind != "incident_closed") continue;
+    ++incidents;
+    CHECK(e.key == "hotfix/cache");
+    CHECK(e.merged);
+  }
+  CHECK(incidents == 1);
+}
+
+}  // namespace brag::test
