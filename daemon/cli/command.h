@@ -36,6 +36,10 @@ struct Args {
   int limit = 0;
   std::string path;  // repos add PATH
   std::string name;  // repos add --name
+  std::string branch;                // scan --branch
+  std::vector<std::string> authors;  // scan --author
+  bool all_authors = false;
+  bool record = false;
 };
 
 // What a running command gets. The streams are borrowed.
@@ -61,6 +65,7 @@ std::vector<CommandSpec> StatusCommands();
 std::vector<CommandSpec> PromptCommands();
 std::vector<CommandSpec> JournalCommands();
 std::vector<CommandSpec> RepoCommands();
+std::vector<CommandSpec> ScanCommands();
 
 // --- helpers shared by the command families ----------------------------------
 

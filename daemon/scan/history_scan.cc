@@ -1,0 +1,244 @@
+// The history pass: which first-parent commits are PRs, and whose.
+#include "scan/history_scan.h"
+
+#include <algorithm>
+#include <string_view>
+#include <utility>
+
+#include "detect/forge_marker.h"
+
+namespace brag {
+namespace {
+
+// Emails, lower-cased and trimmed, each once, in the order found: the form
+// the daemon records authors in (watch/ref_scan.cc).
+class AuthorList {
+ public:
+  void AddFrom(const git::History& history, uint32_t commit) {
+    const git::History::Commit& c = history.commits[commit];
+    if (c.author != git::History::kNone) Add(history.emails[c.author]);
+    for (const std::string& email : detect::CoAuthorEmails(history.MessageOf(commit))) {
+      Add(email);
+    }
+  }
+  std::vector<std::string> Take() { return std::move(emails_); }
+
+ private:
+  void Add(std::string_view email) {
+    size_t first = email.find_first_not_of(' ');
+    if (first == std::string_view::npos) return;
+    std::string lower(email.substr(first, email.find_last_not_of(' ') - first + 1));
+    for (char& c : lower) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    if (std::find(emails_.begin(), emails_.end(), lower) == emails_.end()) {
+      emails_.push_back(std::move(lower));
+    }
+  }
+
+  std::vector<std::string> emails_;
+};
+
+// The tip's first-parent chain, oldest first.
+std::vector<uint32_t> ChainOf(const git::History& history) {
+  std::vector<uint32_t> chain;
+  if (history.commits.empty()) return chain;
+  for (uint32_t at = 0;;) {
+    chain.push_back(at);
+    const git::History::Commit& c = history.commits[at];
+    if (c.missing || c.parent_count == 0) break;
+    at = history.parents[c.parents_begin];
+  }
+  std::reverse(chain.begin(), chain.end());
+  return chain;
+}
+
+// Marks what a chain commit brings in. Walking the chain oldest first keeps
+// `marked_` equal to everything reachable from the last chain commit done,
+// so the commits newly marked from P2 are exactly P1..P2: each commit of the
+// history is marked once, over the whole pass.
+class ReachMarks {
+ public:
+  explicit ReachMarks(const git::History& history)
+      : history_(history), marked_(history.commits.size(), false) {}
+
+  void Mark(uint32_t commit) { marked_[commit] = true; }
+
+  // Marks everything reachable from `from` not marked yet; appends those
+  // commits to `found` when it is not null.
+  void MarkFrom(uint32_t from, std::vector<uint32_t>* found) {
+    if (marked_[from]) return;
+    marked_[from] = true;
+    stack_.assign(1, from);
+    while (!stack_.empty()) {
+      uint32_t at = stack_.back();
+      stack_.pop_back();
+      if (found) found->push_back(at);
+      for (uint32_t parent : history_.ParentsOf(at)) {
+        if (marked_[parent]) continue;
+        marked_[parent] = true;
+        stack_.push_back(parent);
+      }
+    }
+  }
+
+ private:
+  const git::History& history_;
+  std::vector<bool> marked_;
+  std::vector<uint32_t> stack_;
+};
+
+bool InWindow(int64_t time, const HistoryQuery& query) {
+  if (query.since && time < *query.since) return false;
+  if (query.until && time >= *query.until) return false;
+  return true;
+}
+
+std::optional<detect::ForgeMarker> Classify(const git::History& history,
+                                            uint32_t commit,
+                                            const HistoryQuery& query) {
+  const git::History::Commit& c = history.commits[commit];
+  if (c.missing) return std::nullopt;
+  const std::string& message = history.MessageOf(commit);
+  detect::CommitFacts facts{
+      history.Hex(commit),
+      static_cast<int>(c.parent_count),
+      message,
+      c.author == git::History::kNone ? std::string() : history.emails[c.author],
+      c.time,
+      git::ParseTrailers(message)};
+  return detect::ClassifyCommit(facts, query.mainlines);
+}
+
+// DESIGN §5, as ScanRefs applies it: a merge belongs to whoever wrote the
+// commits it brings (P1..P2), a squash to its author and co-authors.
+std::vector<std::string> AuthorsOf(const git::History& history, uint32_t commit,
+                                   std::vector<uint32_t>* range) {
+  AuthorList authors;
+  if (range == nullptr) {
+    authors.AddFrom(history, commit);
+    return authors.Take();
+  }
+  // Oldest first, so that whoever started the branch leads the list: the
+  // marking walked from P2 towards the base, and commits of one second
+  // keep that order reversed.
+  std::reverse(range->begin(), range->end());
+  std::stable_sort(range->begin(), range->end(), [&](uint32_t a, uint32_t b) {
+    return history.commits[a].commit_time < history.commits[b].commit_time;
+  });
+  for (uint32_t c : *range) authors.AddFrom(history, c);
+  return authors.Take();
+}
+
+bool Wanted(const std::vector<std::string>& authors, const HistoryQuery& query) {
+  if (query.identities.empty()) return true;
+  return std::any_of(authors.begin(), authors.end(), [&](const std::string& email) {
+    return detect::IsIdentity(email, query.identities);
+  });
+}
+
+Event MakeEvent(const git::History& history, uint32_t commit,
+                detect::ForgeMarker marker, std::vector<std::string> authors) {
+  Event event;
+  event.kind = "pr_merged";
+  event.commit = history.Hex(commit);
+  event.key = event.commit;
+  event.forge = std::move(marker.forge);
+  event.pr = marker.number;
+  event.title = std::move(marker.title);
+  event.branch = std::move(marker.branch);
+  event.authors = std::move(authors);
+  event.commit_time = history.commits[commit].commit_time;
+  return event;
+}
+
+}  // namespace
+
+Result<std::pair<std::string, std::string>> ScanTip(git::Repo& repo,
+                                                    const HistoryQuery& query) {
+  if (!query.branch.empty()) {
+    Result<std::string> tip = repo.ResolveCommit(query.branch);
+    if (!tip) return tip.error();
+    return std::pair(query.branch, std::move(*tip));
+  }
+  std::vector<std::string> refs;
+  for (const std::string& mainline : query.mainlines) {
+    refs.push_back("refs/heads/" + mainline);
+  }
+  for (const std::string& mainline : query.mainlines) {
+    for (const std::string& remote : query.remotes) {
+      refs.push_back("refs/remotes/" + remote + "/" + mainline);
+    }
+  }
+  for (const std::string& ref : refs) {
+    Result<std::optional<std::string>> tip = repo.RefTip(ref);
+    if (!tip) return tip.error();
+    if (*tip) return std::pair(ref, std::move(**tip));
+  }
+  Result<std::string> head = repo.ResolveCommit("HEAD");
+  if (!head) {
+    return MakeError("not_found", repo.DisplayPath().string() +
+                                      " has no mainline branch and no commit at HEAD");
+  }
+  return std::pair(std::string("HEAD"), std::move(*head));
+}
+
+std::vector<Event> PrEvents(const git::History& history, const HistoryQuery& query,
+                            size_t* prs) {
+  std::vector<Event> events;
+  ReachMarks marks(history);
+  std::vector<uint32_t> range;
+  for (uint32_t commit : ChainOf(history)) {
+    marks.Mark(commit);
+    const git::History::Commit& c = history.commits[commit];
+    std::optional<detect::ForgeMarker> marker;
+    if (InWindow(c.commit_time, query)) marker = Classify(history, commit, query);
+    bool from_range = marker && marker->is_merge && c.parent_count >= 2;
+    std::span<const uint32_t> parents = history.ParentsOf(commit);
+    range.clear();
+    // Every parent past the first is marked, PR or not, to keep the marks
+    // equal to what the chain reaches so far; only P2's commits are a PR's.
+    for (size_t i = 1; i < parents.size(); ++i) {
+      marks.MarkFrom(parents[i], from_range && i == 1 ? &range : nullptr);
+    }
+    if (!marker) continue;
+    if (prs) ++*prs;
+    std::vector<std::string> authors =
+        AuthorsOf(history, commit, from_range ? &range : nullptr);
+    if (!Wanted(authors, query)) continue;
+    events.push_back(
+        MakeEvent(history, commit, std::move(*marker), std::move(authors)));
+  }
+  return events;
+}
+
+Result<HistoryScan> ScanHistory(git::Repo& repo, const HistoryQuery& query,
+                                const ScanProgressFn& progress) {
+  Result<std::pair<std::string, std::string>> tip = ScanTip(repo, query);
+  if (!tip) return tip.error();
+  HistoryScan scan;
+  scan.ref = std::move(tip->first);
+  scan.tip = std::move(tip->second);
+  git::HistoryProgress on_read;
+  if (progress) {
+    on_read = [&](size_t read) { progress(ScanProgress{read, 0}); };
+  }
+  Result<git::History> history = repo.ReadHistory(scan.tip, on_read);
+  if (!history) return history.error();
+  scan.totals.commits = history->commits.size();
+  scan.events = PrEvents(*history, query, &scan.totals.prs);
+  if (progress) progress(scan.totals);
+  return scan;
+}
+
+Status AddDiffstats(git::Repo& repo, std::vector<Event>* events) {
+  for (Event& event : *events) {
+    auto diff = repo.DiffAgainstFirstParent(event.commit);
+    if (!diff) return diff.error();
+    event.diffstat = diff->first;
+    event.paths = std::move(diff->second);
+  }
+  return {};
+}
+
+}  // namespace brag

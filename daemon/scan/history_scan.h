@@ -1,0 +1,66 @@
+// `brag scan`: the PRs already in a repo's history, found with the daemon's
+// classifier (detect::ClassifyCommit, DESIGN §5) in one pass over the
+// history. Uses git/ for reading and detect/ for classifying; no journal.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "git/history_graph.h"
+#include "git/repo.h"
+#include "journal/records.h"
+
+namespace brag {
+
+struct HistoryQuery {
+  std::string branch;                  // a revision to walk; "": the repo's mainline
+  std::optional<int64_t> since;        // commit time, inclusive, unix seconds
+  std::optional<int64_t> until;        // exclusive
+  std::vector<std::string> mainlines;  // branch names: "main", "master", ...
+  std::vector<std::string> remotes;    // "origin", "upstream"
+  // Whose PRs (any email of a PR's authors, any case); empty: everyone's.
+  std::vector<std::string> identities;
+};
+
+struct ScanProgress {
+  size_t commits = 0;  // read so far
+  size_t prs = 0;      // PRs found so far, anyone's
+};
+using ScanProgressFn = std::function<void(const ScanProgress&)>;
+
+struct HistoryScan {
+  std::string ref;  // what was walked: "refs/heads/main", "HEAD" or --branch
+  std::string tip;  // its commit
+  ScanProgress totals;
+  // The matching PRs, oldest first. Filled as ScanRefs fills events, except
+  // id, repo_id, created, diffstat and paths (see AddDiffstats).
+  std::vector<Event> events;
+};
+
+// The ref a scan walks by default: the first of `mainlines` that exists as
+// refs/heads/<name>, else as refs/remotes/<remote>/<name> (remotes in
+// order), else HEAD. `branch`, when given, is resolved as a revision
+// instead. Returns {ref, tip oid}; code "not_found" when there is none.
+Result<std::pair<std::string, std::string>> ScanTip(git::Repo& repo,
+                                                    const HistoryQuery& query);
+
+// The PR events of a history read by Repo::ReadHistory, from its tip's
+// first-parent chain: each chain commit classified as ScanRefs classifies
+// it, a merge's authors taken from all of P1..P2. One pass: every commit's
+// P1..P2 membership comes from marking the in-memory graph, oldest chain
+// commit first, so no commit is visited twice.
+std::vector<Event> PrEvents(const git::History& history, const HistoryQuery& query,
+                            size_t* prs = nullptr);
+
+// ScanTip, ReadHistory and PrEvents. `progress` may be empty.
+Result<HistoryScan> ScanHistory(git::Repo& repo, const HistoryQuery& query,
+                                const ScanProgressFn& progress = {});
+
+// Fills each event's diffstat and paths, as the daemon records them.
+Status AddDiffstats(git::Repo& repo, std::vector<Event>* events);
+
+}  // namespace brag

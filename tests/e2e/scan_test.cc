@@ -1,0 +1,189 @@
+// The real brag binary scanning real repositories' history: what it lists,
+// for whom, and what --record leaves in the journal, bragd down or up.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "e2e/bragd_process.h"
+#include "support/git_fixture.h"
+#include "support/temp_dir.h"
+
+namespace brag::test {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+struct ScanRun {
+  int code = -1;
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+
+// Runs the real brag with the world's config, stdout and stderr apart.
+ScanRun Brag(const World& world, const std::string& args) {
+  fs::path err = world.root() / "stderr.txt";
+  CommandResult r = RunCommand("{ BRAG_CONFIG=" + ShellQuote(world.config().string()) +
+                               " " BRAG_BIN " " + args + " < /dev/null 2> " +
+                               ShellQuote(err.string()) + "; }");
+  return ScanRun{r.code, r.output, ReadFile(err)};
+}
+
+#define REQUIRE_OK(run) REQUIRE_MESSAGE((run).code == 0, (run).err)
+
+// A history with two PRs of mine (a GitHub merge, a squash), one of a
+// teammate's and a plain commit.
+GitRepo MakeHistory(const World& world, const std::string& name = "app") {
+  GitRepo repo = GitRepo::Init(world.repos() / name);
+  repo.Commit("README", "hello\n", "initial commit");
+  repo.GithubMerge(481, "orders-index", "Add composite index on orders",
+                   "me@example.com");
+  repo.GithubMerge(482, "theirs", "Their work", "mate@example.com");
+  repo.GithubSquash(483, "Cache the catalogue", "me@example.com");
+  repo.Commit("plain.txt", "x\n", "A plain commit", "me@example.com");
+  return repo;
+}
+
+std::vector<int64_t> Numbers(const std::vector<json>& items) {
+  std::vector<int64_t> numbers;
+  for (const json& item : items) numbers.push_back(item["pr"].get<int64_t>());
+  return numbers;
+}
+
+TEST_CASE("scan --json prints one object per PR of mine with the protocol's fields") {
+  World world;
+  GitRepo repo = MakeHistory(world);
+  ScanRun r = Brag(world, "scan " + ShellQuote(repo.dir().string()) + " --json");
+  REQUIRE_OK(r);
+  CHECK(r.err == "");
+  std::vector<json> items = JsonLines(r.out);
+  REQUIRE(items.size() == 2);
+  CHECK(Numbers(items) == std::vector<int64_t>{481, 483});
+  const json& merge = items[0];
+  CHECK(merge["kind"] == "pr_merged");
+  CHECK(merge["forge"] == "github");
+  CHECK(merge["title"] == "Add composite index on orders");
+  CHECK(merge["branch"] == "orders-index");
+  CHECK(merge["commit"] == repo.Rev("HEAD~3"));
+  CHECK(merge["authors"] == json::array({"me@example.com"}));
+  CHECK(merge["time"].get<std::string>().ends_with("Z"));
+  CHECK(merge["repo"] == repo.dir().string());
+  CHECK(items[1]["branch"].is_null());
+}
+
+TEST_CASE("scan without --json prints a line per PR") {
+  World world;
+  GitRepo repo = MakeHistory(world);
+  ScanRun r = Brag(world, "scan " + ShellQuote(repo.dir().string()));
+  REQUIRE_OK(r);
+  CHECK(
+      r.out.find("github  PR #481  Add composite index on orders  (me@example.com)") !=
+      std::string::npos);
+  CHECK(r.out.find("PR #483") != std::string::npos);
+  CHECK(r.out.find("#482") == std::string::npos);
+}
+
+TEST_CASE("scan --author lists that author's PRs, --all-authors everyone's") {
+  World world;
+  GitRepo repo = MakeHistory(world);
+  std::string path = ShellQuote(repo.dir().string());
+  ScanRun mate = Brag(world, "scan " + path + " --json --author MATE@example.com");
+  REQUIRE_OK(mate);
+  CHECK(Numbers(JsonLines(mate.out)) == std::vector<int64_t>{482});
+  ScanRun both = Brag(world, "scan " + path +
+                                 " --json --author mate@example.com --author "
+                                 "me@example.com");
+  CHECK(Numbers(JsonLines(both.out)) == std::vector<int64_t>{481, 482, 483});
+  ScanRun all = Brag(world, "scan " + path + " --json --all-authors");
+  CHECK(Numbers(JsonLines(all.out)) == std::vector<int64_t>{481, 482, 483});
+  CHECK(Brag(world, "scan " + path + " --all-authors --author x@y").code == 2);
+}
+
+TEST_CASE("scan --since leaves out what was merged before") {
+  World world;
+  GitRepo repo = GitRepo::Init(world.repos() / "app");
+  repo.Commit("README", "hello\n", "initial commit");
+  {
+    ScopedEnv date("GIT_COMMITTER_DATE", "2020-01-10T12:00:00Z");
+    repo.GithubSquash(1, "Long ago", "me@example.com");
+  }
+  repo.GithubSquash(2, "Lately", "me@example.com");
+  ScanRun r = Brag(world, "scan " + ShellQuote(repo.dir().string()) +
+                              " --json --since '3 months ago'");
+  REQUIRE_OK(r);
+  CHECK(Numbers(JsonLines(r.out)) == std::vector<int64_t>{2});
+}
+
+TEST_CASE("scan --record twice records each PR once and they are pending") {
+  World world;
+  GitRepo repo = MakeHistory(world);
+  std::string path = ShellQuote(repo.dir().string());
+  ScanRun first = Brag(world, "scan " + path + " --record");
+  REQUIRE_OK(first);
+  CHECK(first.out.find("recorded 2 new prompts (0 already known)") !=
+        std::string::npos);
+  ScanRun second = Brag(world, "scan " + path + " --record --json");
+  REQUIRE_OK(second);
+  CHECK(JsonLines(second.out).size() == 2);
+  CHECK(second.err.find("recorded 0 new prompts (2 already known)") !=
+        std::string::npos);
+
+  ScanRun pending = Brag(world, "pending --json");
+  REQUIRE_OK(pending);
+  std::vector<json> prompts = JsonLines(pending.out);
+  REQUIRE(prompts.size() == 2);
+  CHECK(Numbers(prompts) == std::vector<int64_t>{481, 483});
+  CHECK(prompts[0]["repo"] == repo.dir().string());
+  CHECK(prompts[0]["diffstat"]["files"] == 1);
+  ScanRun repos = Brag(world, "repos list --json");
+  REQUIRE(JsonLines(repos.out).size() == 1);
+}
+
+TEST_CASE("scan --record with bragd running records once and bragd serves them") {
+  World world;
+  GitRepo repo = MakeHistory(world);
+  BragdProcess bragd(world);
+  REQUIRE(bragd.WaitReady());
+  std::string path = ShellQuote(repo.dir().string());
+  ScanRun first = Brag(world, "scan " + path + " --record");
+  REQUIRE_OK(first);
+  CHECK(first.out.find("recorded 2 new prompts") != std::string::npos);
+  ScanRun again = Brag(world, "scan " + path + " --record");
+  CHECK(again.out.find("recorded 0 new prompts (2 already known)") !=
+        std::string::npos);
+  protocol::Client client = bragd.Connect();
+  Result<json> pending = client.Call("pending", json::object());
+  REQUIRE(pending.has_value());
+  CHECK((*pending)["prompts"].size() == 2);
+}
+
+TEST_CASE("scan reads a bare repository") {
+  World world;
+  GitRepo work = MakeHistory(world);
+  fs::path bare = world.repos() / "app.git";
+  REQUIRE(RunCommand("git clone -q --bare " + ShellQuote(work.dir().string()) + " " +
+                     ShellQuote(bare.string()))
+              .code == 0);
+  ScanRun r = Brag(world, "scan " + ShellQuote(bare.string()) + " --json");
+  REQUIRE_OK(r);
+  std::vector<json> items = JsonLines(r.out);
+  CHECK(Numbers(items) == std::vector<int64_t>{481, 483});
+  CHECK(items[0]["repo"] == bare.string());
+}
+
+TEST_CASE("scan of a folder that is no repository fails with a clear error") {
+  World world;
+  fs::create_directories(world.repos() / "plain");
+  ScanRun r = Brag(world, "scan " + ShellQuote((world.repos() / "plain").string()));
+  CHECK(r.code == 1);
+  CHECK(r.out == "");
+  CHECK(r.err.starts_with("brag: error: "));
+  CHECK(r.err.find("(not_found)") != std::string::npos);
+  CHECK(Brag(world, "scan").code == 2);
+}
+
+}  // namespace
+}  // namespace brag::test
