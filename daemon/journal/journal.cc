@@ -397,6 +397,23 @@ Result<bool> Journal::HasBaseline(int64_t repo_id) {
   return stmt->BindAll(repo_id).Step();
 }
 
+Result<std::vector<Prompt>> Journal::InsertWithPrompts(int64_t repo_id,
+                                                       const std::vector<Event>& events,
+                                                       int64_t now) {
+  std::vector<Prompt> made;
+  for (const Event& event : events) {
+    Result<std::optional<int64_t>> id = InsertEvent(*db_, repo_id, event, now);
+    if (!id) return id.error();
+    if (!*id) continue;
+    Result<int64_t> prompt_id = InsertPrompt(*db_, **id, now);
+    if (!prompt_id) return prompt_id.error();
+    Result<Prompt> prompt = GetPrompt(*prompt_id);
+    if (!prompt) return prompt.error();
+    made.push_back(std::move(*prompt));
+  }
+  return made;
+}
+
 Result<std::vector<Prompt>> Journal::RecordScan(int64_t repo_id, const RefState& refs,
                                                 const std::vector<Event>& events,
                                                 int64_t now) {
@@ -404,18 +421,18 @@ Result<std::vector<Prompt>> Journal::RecordScan(int64_t repo_id, const RefState&
     if (Status s = CheckRepoWatched(*db_, repo_id); !s) return s.error();
     if (Status s = ReplaceRefState(*db_, repo_id, refs); !s) return s.error();
     if (Status s = MarkBaseline(*db_, repo_id, now); !s) return s.error();
-    std::vector<Prompt> made;
-    for (const Event& event : events) {
-      Result<std::optional<int64_t>> id = InsertEvent(*db_, repo_id, event, now);
-      if (!id) return id.error();
-      if (!*id) continue;
-      Result<int64_t> prompt_id = InsertPrompt(*db_, **id, now);
-      if (!prompt_id) return prompt_id.error();
-      Result<Prompt> prompt = GetPrompt(*prompt_id);
-      if (!prompt) return prompt.error();
-      made.push_back(std::move(*prompt));
-    }
-    return made;
+    return InsertWithPrompts(repo_id, events, now);
+  });
+}
+
+// A backfill (`brag scan --record`) records like a scan but leaves the ref
+// state and baseline to the daemon's own passes.
+Result<std::vector<Prompt>> Journal::RecordEvents(int64_t repo_id,
+                                                  const std::vector<Event>& events,
+                                                  int64_t now) {
+  return sql::InTransaction(*db_, [&]() -> Result<std::vector<Prompt>> {
+    if (Status s = CheckRepoWatched(*db_, repo_id); !s) return s.error();
+    return InsertWithPrompts(repo_id, events, now);
   });
 }
 

@@ -132,6 +132,10 @@ class Journal {
 
  private:
   Journal(std::unique_ptr<sql::Database> db, std::filesystem::path path);
+  // Inside a caller's transaction: the new events and their pending prompts.
+  Result<std::vector<Prompt>> InsertWithPrompts(int64_t repo_id,
+                                                const std::vector<Event>& events,
+                                                int64_t now);
 
   std::unique_ptr<sql::Database> db_;
   std::filesystem::path path_;
