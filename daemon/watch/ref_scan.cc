@@ -9,6 +9,7 @@
 #include <string_view>
 #include <utility>
 
+#include "detect/author_set.h"
 #include "detect/forge_marker.h"
 #include "watch/incident_scan.h"
 
@@ -63,22 +64,12 @@ class AuthorList {
     Add(commit.author_email);
     for (const std::string& email : detect::CoAuthorEmails(commit.message)) Add(email);
   }
-  std::vector<std::string> Take() { return std::move(emails_); }
+  std::vector<std::string> Take() { return set_.Take(); }
 
  private:
-  void Add(std::string_view email) {
-    size_t first = email.find_first_not_of(' ');
-    if (first == std::string_view::npos) return;
-    std::string lower(email.substr(first, email.find_last_not_of(' ') - first + 1));
-    for (char& c : lower) {
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    if (std::find(emails_.begin(), emails_.end(), lower) == emails_.end()) {
-      emails_.push_back(std::move(lower));
-    }
-  }
+  void Add(std::string_view email) { set_.Add(email); }
 
-  std::vector<std::string> emails_;
+  detect::AuthorSet set_;
 };
 
 // DESIGN §5: a merge belongs to whoever wrote the commits it brings (P1..P2),

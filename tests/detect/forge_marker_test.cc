@@ -178,3 +178,18 @@ TEST_CASE("an identity matches whatever the case and surrounding spaces") {
 
 }  // namespace
 }  // namespace brag::detect
+
+#include "detect/author_set.h"
+
+namespace brag::detect {
+
+TEST_CASE("an author set keeps each email once, lower-cased and trimmed, in order") {
+  AuthorSet set;
+  set.Add(" Me@Example.com ");
+  set.Add("pal@example.com");
+  set.Add("me@example.COM");
+  set.Add("   ");
+  CHECK(set.Take() == std::vector<std::string>{"me@example.com", "pal@example.com"});
+}
+
+}  // namespace brag::detect
