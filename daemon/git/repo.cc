@@ -89,11 +89,13 @@ fs::path Repo::CommonDir() const { return h_->common_dir; }
 
 fs::path Repo::DisplayPath() const { return h_->display_path; }
 
-Result<std::map<std::string, std::string>> Repo::BranchRefs() {
+Result<std::map<std::string, std::string>> Repo::BranchRefs(const std::string& glob) {
   ReferenceIteratorPtr iter;
-  if (Create(iter, git_reference_iterator_new, h_->repo.get()) < 0) {
-    return Fail(h_->where(), "cannot list refs");
-  }
+  int rc = glob.empty()
+               ? Create(iter, git_reference_iterator_new, h_->repo.get())
+               : Create(iter, git_reference_iterator_glob_new, h_->repo.get(),
+                        glob.c_str());
+  if (rc < 0) return Fail(h_->where(), "cannot list refs");
   std::map<std::string, std::string> refs;
   for (;;) {
     ReferencePtr ref;

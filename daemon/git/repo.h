@@ -59,7 +59,9 @@ class Repo {
 
   // Every ref under refs/heads/ and refs/remotes/ (not symbolic ones like
   // refs/remotes/origin/HEAD), peeled to a commit: refname -> hex oid.
-  Result<std::map<std::string, std::string>> BranchRefs();
+  // With `glob` ("refs/heads/hotfix/*"; '*' also matches '/'), only the refs
+  // it matches: libgit2 then reads just the folders under its literal prefix.
+  Result<std::map<std::string, std::string>> BranchRefs(const std::string& glob = "");
 
   // The commit `refname` (e.g. "refs/heads/main") points at now, peeled, or
   // nullopt when there is no such ref (or it names no commit). Reads one ref,

@@ -105,12 +105,19 @@ std::string IncidentName(const std::string& refname, const DetectRules& rules) {
 
 Result<std::map<std::string, std::string>> ReadIncidentRefs(git::Repo& repo,
                                                             const DetectRules& rules) {
+  // Asked glob by glob, not by listing every branch: this runs on every ref
+  // change, and a repo may have thousands of remote branches.
+  std::vector<std::string> prefixes = {"refs/heads/"};
+  for (const std::string& remote : rules.remotes) {
+    prefixes.push_back("refs/remotes/" + remote + "/");
+  }
   std::map<std::string, std::string> out;
-  if (rules.incident_globs.empty()) return out;
-  Result<std::map<std::string, std::string>> all = repo.BranchRefs();
-  if (!all) return all.error();
-  for (auto& [ref, tip] : *all) {
-    if (!IncidentName(ref, rules).empty()) out.emplace(ref, tip);
+  for (const std::string& prefix : prefixes) {
+    for (const std::string& glob : rules.incident_globs) {
+      Result<std::map<std::string, std::string>> refs = repo.BranchRefs(prefix + glob);
+      if (!refs) return refs.error();
+      out.insert(refs->begin(), refs->end());
+    }
   }
   return out;
 }
