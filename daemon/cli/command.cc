@@ -1,5 +1,7 @@
 #include "cli/command.h"
 
+#include "core/timeutil.h"
+
 #include <filesystem>
 #include <system_error>
 
@@ -13,6 +15,15 @@ Result<nlohmann::json> Request(const CommandContext& context, Access access,
   Result<std::unique_ptr<Backend>> backend = OpenBackend(context.config, access);
   if (!backend) return backend.error();
   return (*backend)->Call(method, params);
+}
+
+CLI::Validator DateValidator() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        Result<int64_t> t = ParseDate(text, UnixNow());
+        return t ? std::string() : t.error().message;
+      },
+      "DATE");
 }
 
 std::string JoinWords(const std::vector<std::string>& words) {

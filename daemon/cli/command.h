@@ -75,6 +75,10 @@ Result<nlohmann::json> Request(const CommandContext& context, Access access,
                                const nlohmann::json& params = nlohmann::json::object());
 // TEXT... words joined with single spaces.
 std::string JoinWords(const std::vector<std::string>& words);
+
+// Rejects a date ParseDate cannot read while parsing the command line, so a
+// typo is a usage error even when there is nothing to list.
+CLI::Validator DateValidator();
 // A repo as typed: an existing path becomes absolute (bragd has another
 // working directory); anything else (a watched repo's name) is kept.
 std::string RepoArgument(const std::string& typed);

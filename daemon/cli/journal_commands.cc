@@ -8,17 +8,6 @@ namespace {
 
 using nlohmann::json;
 
-// Rejects a date ParseDate cannot read while parsing the command line, so a
-// typo is a usage error even when there is nothing to list.
-CLI::Validator DateValidator() {
-  return CLI::Validator(
-      [](std::string& text) -> std::string {
-        Result<int64_t> t = ParseDate(text, UnixNow());
-        return t ? std::string() : t.error().message;
-      },
-      "DATE");
-}
-
 // --- note --------------------------------------------------------------------
 
 void DefineNote(CLI::App& command, Args& args) {

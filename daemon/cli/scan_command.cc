@@ -21,15 +21,6 @@ namespace {
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
-CLI::Validator DateValidator() {
-  return CLI::Validator(
-      [](std::string& text) -> std::string {
-        Result<int64_t> t = ParseDate(text, UnixNow());
-        return t ? std::string() : t.error().message;
-      },
-      "DATE");
-}
-
 void DefineScan(CLI::App& command, Args& args) {
   command.add_option("PATH", args.path, "A work tree, .git folder or bare repo")
       ->required();

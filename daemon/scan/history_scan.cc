@@ -7,6 +7,7 @@
 
 #include "detect/author_set.h"
 #include "detect/forge_marker.h"
+#include "watch/ref_scan.h"
 
 namespace brag {
 namespace {
@@ -128,20 +129,6 @@ bool Wanted(const std::vector<std::string>& authors, const HistoryQuery& query) 
   });
 }
 
-Event MakeEvent(const git::History& history, uint32_t commit,
-                detect::ForgeMarker marker, std::vector<std::string> authors) {
-  Event event;
-  event.kind = "pr_merged";
-  event.commit = history.Hex(commit);
-  event.key = event.commit;
-  event.forge = std::move(marker.forge);
-  event.pr = marker.number;
-  event.title = std::move(marker.title);
-  event.branch = std::move(marker.branch);
-  event.authors = std::move(authors);
-  event.commit_time = history.commits[commit].commit_time;
-  return event;
-}
 
 }  // namespace
 
@@ -198,7 +185,8 @@ std::vector<Event> PrEvents(const git::History& history, const HistoryQuery& que
         AuthorsOf(history, commit, from_range ? &range : nullptr);
     if (!Wanted(authors, query)) continue;
     events.push_back(
-        MakeEvent(history, commit, std::move(*marker), std::move(authors)));
+        PrMergedEvent(history.Hex(commit), std::move(*marker), std::move(authors),
+                      history.commits[commit].commit_time));
   }
   return events;
 }

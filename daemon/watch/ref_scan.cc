@@ -97,21 +97,6 @@ bool AnyIdentity(const std::vector<std::string>& emails,
   });
 }
 
-Event MakeEvent(const git::CommitData& commit, detect::ForgeMarker marker,
-                std::vector<std::string> authors) {
-  Event event;
-  event.kind = "pr_merged";
-  event.key = commit.oid;
-  event.commit = commit.oid;
-  event.forge = std::move(marker.forge);
-  event.pr = marker.number;
-  event.title = std::move(marker.title);
-  event.branch = std::move(marker.branch);
-  event.authors = std::move(authors);
-  // When it landed, which for a squash or rebase is not when it was written.
-  event.commit_time = commit.commit_time;
-  return event;
-}
 
 // The event for one new mainline commit, or nullopt when it is no PR or not
 // the user's. The diff is read last: most commits stop before it.
@@ -125,7 +110,9 @@ Result<std::optional<Event>> EventFor(git::Repo& repo, const git::CommitData& co
   if (!AnyIdentity(*authors, rules.identities)) return std::optional<Event>();
   auto diff = repo.DiffAgainstFirstParent(commit.oid);
   if (!diff) return diff.error();
-  Event event = MakeEvent(commit, std::move(*marker), std::move(*authors));
+  // When it landed, which for a squash or rebase is not when it was written.
+  Event event = PrMergedEvent(commit.oid, std::move(*marker), std::move(*authors),
+                              commit.commit_time);
   event.diffstat = diff->first;
   event.paths = std::move(diff->second);
   return std::optional<Event>(std::move(event));
@@ -169,6 +156,21 @@ class MainlineWalks {
 };
 
 }  // namespace
+
+Event PrMergedEvent(std::string oid, detect::ForgeMarker marker,
+                    std::vector<std::string> authors, int64_t commit_time) {
+  Event event;
+  event.kind = "pr_merged";
+  event.key = oid;
+  event.commit = std::move(oid);
+  event.forge = std::move(marker.forge);
+  event.pr = marker.number;
+  event.title = std::move(marker.title);
+  event.branch = std::move(marker.branch);
+  event.authors = std::move(authors);
+  event.commit_time = commit_time;
+  return event;
+}
 
 Result<ScanOutcome> ScanRefs(git::Repo& repo,
                              const std::map<std::string, std::string>& previous,

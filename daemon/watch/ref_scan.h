@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "detect/forge_marker.h"
 #include "git/repo.h"
 #include "journal/records.h"
 
@@ -32,6 +33,11 @@ struct ScanOutcome {
   // True when `previous` was empty and no events were looked for (baseline).
   bool baseline = false;
 };
+
+// A PR event as every detection pass (bragd's, `brag scan`'s) fills it; the
+// caller adds the diffstat and paths when it wants them.
+Event PrMergedEvent(std::string oid, detect::ForgeMarker marker,
+                    std::vector<std::string> authors, int64_t commit_time);
 
 // With `has_baseline` false, or no stored tip at all (a repo empty when first
 // watched), records the current tips and reports nothing.
