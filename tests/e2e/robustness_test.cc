@@ -53,10 +53,9 @@ TEST_CASE("a repo with a truncated pack is reported and the other repos keep wor
   Result<json> rescan = c.Call("rescan", {{"repo", broken.dir().string()}});
   json st = RepoStatus(c, broken.dir());
   REQUIRE(st.is_object());
-  if (!rescan.has_value()) {
-    CHECK(st["state"] == "error");
-    CHECK(st["error"].is_string());
-  }
+  CHECK_FALSE(rescan.has_value());
+  CHECK(st["state"] == "error");
+  CHECK(st["error"].is_string());
 
   fine.GithubSquash(3, "Unaffected", "me@example.com");
   json p = WaitPrompt(c);
