@@ -165,7 +165,10 @@ std::string KindMarker(const json& item) {
     int64_t pr = Int(item, "pr");
     return pr > 0 ? "PR #" + std::to_string(pr) : "merge";
   }
-  if (kind == "incident_closed") return "incident";
+  if (kind == "incident_closed") {
+    int64_t pr = Int(item, "pr");  // an incident that landed as a PR
+    return pr > 0 ? "incident, PR #" + std::to_string(pr) : "incident";
+  }
   return kind;
 }
 

@@ -13,6 +13,7 @@
 #include "core/timeutil.h"
 #include "git/repo.h"
 #include "journal/journal.h"
+#include "protocol/json_records.h"
 #include "scan/history_scan.h"
 
 namespace brag::cli {
@@ -79,6 +80,7 @@ Result<HistoryQuery> QueryFor(const CommandContext& context, const Args& args,
   }
   query.mainlines = MainlinesFor(context.config, repo_path);
   query.remotes = context.config.remotes;
+  query.incident_globs = context.config.incident_branches;
   Result<std::vector<std::string>> identities = IdentitiesFor(context.config, args);
   if (!identities) return identities.error();
   query.identities = std::move(*identities);
@@ -116,7 +118,7 @@ class ProgressLine {
 };
 
 json ScanJson(const Event& event, const std::string& repo) {
-  return json{{"kind", event.kind},
+  json item{{"kind", event.kind},
               {"forge", event.forge},
               {"pr", event.pr > 0 ? json(event.pr) : json(nullptr)},
               {"title", event.title},
@@ -125,6 +127,8 @@ json ScanJson(const Event& event, const std::string& repo) {
               {"authors", event.authors},
               {"time", FormatIsoUtc(event.commit_time)},
               {"repo", repo}};
+  if (event.kind == "incident_closed") item["incident"] = IncidentJson(event);
+  return item;
 }
 
 // date, forge, PR, title, authors.

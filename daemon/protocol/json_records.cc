@@ -26,15 +26,17 @@ void AddEventFields(const Event& event, json* out) {
                    {"insertions", event.diffstat.insertions},
                    {"deletions", event.diffstat.deletions}};
   o["paths"] = event.paths;
-  if (event.kind == "incident_closed") {
-    o["incident"] = {{"opened", TimeOrNull(event.opened)},
-                     {"closed", TimeOrNull(event.commit_time)},
-                     {"duration_s", event.opened > 0 && event.commit_time >= event.opened
-                                        ? json(event.commit_time - event.opened)
-                                        : json(nullptr)},
-                     {"commits", event.commit_count},
-                     {"merged", event.merged}};
-  }
+  if (event.kind == "incident_closed") o["incident"] = IncidentJson(event);
+}
+
+json IncidentJson(const Event& event) {
+  return {{"opened", TimeOrNull(event.opened)},
+          {"closed", TimeOrNull(event.commit_time)},
+          {"duration_s", event.opened > 0 && event.commit_time >= event.opened
+                             ? json(event.commit_time - event.opened)
+                             : json(nullptr)},
+          {"commits", event.commit_count},
+          {"merged", event.merged}};
 }
 
 json PromptJson(const Prompt& prompt) {

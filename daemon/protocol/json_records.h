@@ -14,5 +14,8 @@ nlohmann::json LogEntryJson(const LogEntry& entry);
 nlohmann::json RepoJson(const RepoRecord& repo);
 // Event fields shared by prompts and log entries, merged into `out`.
 void AddEventFields(const Event& event, nlohmann::json* out);
+// An incident_closed event's "incident" object: opened, closed, duration_s,
+// commits, merged.
+nlohmann::json IncidentJson(const Event& event);
 
 }  // namespace brag

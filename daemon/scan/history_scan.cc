@@ -2,11 +2,14 @@
 #include "scan/history_scan.h"
 
 #include <algorithm>
+#include <limits>
 #include <string_view>
+#include <unordered_set>
 #include <utility>
 
 #include "detect/author_set.h"
 #include "detect/forge_marker.h"
+#include "watch/incident_scan.h"
 #include "watch/ref_scan.h"
 
 namespace brag {
@@ -129,6 +132,44 @@ bool Wanted(const std::vector<std::string>& authors, const HistoryQuery& query) 
   });
 }
 
+// The incident branch a PR's source branch names, or "".
+std::string IncidentOf(const detect::ForgeMarker& marker, const HistoryQuery& query) {
+  if (marker.branch.empty() || !marker.is_merge) return "";
+  return IsIncidentBranch(marker.branch, query.incident_globs) ? marker.branch : "";
+}
+
+// The incident `name` closed by `merge`: P2's first-parent chain within
+// the merge's P1..P2 (`range`), read as ClosedIncidents reads a branch.
+std::optional<Event> MergedIncident(const git::History& history, uint32_t merge,
+                                    const std::vector<uint32_t>& range,
+                                    const std::string& name, const HistoryQuery& query) {
+  std::unordered_set<uint32_t> in_range(range.begin(), range.end());
+  Event e;
+  e.opened = std::numeric_limits<int64_t>::max();
+  uint32_t first = git::History::kNone;
+  AuthorList authors;
+  for (uint32_t at = history.ParentsOf(merge)[1]; in_range.count(at) != 0;) {
+    const git::History::Commit& c = history.commits[at];
+    if (c.missing) break;
+    ++e.commit_count;
+    first = at;
+    authors.AddFrom(history, at);
+    e.opened = std::min(e.opened, c.time);
+    if (c.parent_count == 0) break;
+    at = history.parents[c.parents_begin];
+  }
+  if (first == git::History::kNone) return std::nullopt;
+  e.authors = authors.Take();
+  if (!Wanted(e.authors, query)) return std::nullopt;
+  e.kind = "incident_closed";
+  e.key = IncidentKey(name, history.Hex(first));
+  e.commit = history.Hex(history.ParentsOf(merge)[1]);
+  e.title = name;
+  e.branch = name;
+  e.commit_time = history.commits[merge].commit_time;
+  e.merged = true;
+  return e;
+}
 
 }  // namespace
 
@@ -161,8 +202,8 @@ Result<std::pair<std::string, std::string>> ScanTip(git::Repo& repo,
   return std::pair(std::string("HEAD"), std::move(*head));
 }
 
-std::vector<Event> PrEvents(const git::History& history, const HistoryQuery& query,
-                            size_t* prs) {
+std::vector<Event> HistoryEvents(const git::History& history, const HistoryQuery& query,
+                                 size_t* prs) {
   std::vector<Event> events;
   ReachMarks marks(history);
   std::vector<uint32_t> range;
@@ -181,6 +222,12 @@ std::vector<Event> PrEvents(const git::History& history, const HistoryQuery& que
     }
     if (!marker) continue;
     if (prs) ++*prs;
+    std::string incident = from_range ? IncidentOf(*marker, query) : "";
+    if (!incident.empty()) {
+      if (auto e = MergedIncident(history, commit, range, incident, query)) {
+        events.push_back(std::move(*e));
+      }
+    }
     std::vector<std::string> authors =
         AuthorsOf(history, commit, from_range ? &range : nullptr);
     if (!Wanted(authors, query)) continue;
@@ -188,6 +235,7 @@ std::vector<Event> PrEvents(const git::History& history, const HistoryQuery& que
         PrMergedEvent(history.Hex(commit), std::move(*marker), std::move(authors),
                       history.commits[commit].commit_time));
   }
+  FoldIncidentPrs(&events);
   return events;
 }
 
@@ -205,7 +253,7 @@ Result<HistoryScan> ScanHistory(git::Repo& repo, const HistoryQuery& query,
   Result<git::History> history = repo.ReadHistory(scan.tip, on_read);
   if (!history) return history.error();
   scan.totals.commits = history->commits.size();
-  scan.events = PrEvents(*history, query, &scan.totals.prs);
+  scan.events = HistoryEvents(*history, query, &scan.totals.prs);
   if (progress) progress(scan.totals);
   return scan;
 }

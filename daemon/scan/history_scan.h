@@ -24,6 +24,8 @@ struct HistoryQuery {
   std::vector<std::string> remotes;    // "origin", "upstream"
   // Whose PRs (any email of a PR's authors, any case); empty: everyone's.
   std::vector<std::string> identities;
+  // Incident branch globs ("hotfix/*"): a merge of one is an incident closed.
+  std::vector<std::string> incident_globs;
 };
 
 struct ScanProgress {
@@ -48,15 +50,19 @@ struct HistoryScan {
 Result<std::pair<std::string, std::string>> ScanTip(git::Repo& repo,
                                                     const HistoryQuery& query);
 
-// The PR events of a history read by Repo::ReadHistory, from its tip's
+// The events of a history read by Repo::ReadHistory, from its tip's
 // first-parent chain: each chain commit classified as ScanRefs classifies
-// it, a merge's authors taken from all of P1..P2. One pass: every commit's
-// P1..P2 membership comes from marking the in-memory graph, oldest chain
-// commit first, so no commit is visited twice.
-std::vector<Event> PrEvents(const git::History& history, const HistoryQuery& query,
-                            size_t* prs = nullptr);
+// it, a merge's authors taken from all of P1..P2. A merge of an incident
+// branch (query.incident_globs) is that incident closed, merged, as bragd
+// records it: its commits are P2's first-parent chain within P1..P2 (an
+// incident deleted unmerged leaves no trace in history). One pass: every
+// commit's P1..P2 membership comes from marking the in-memory graph, oldest
+// chain commit first, so no commit is visited twice. `prs` counts the PRs
+// found, anyone's.
+std::vector<Event> HistoryEvents(const git::History& history, const HistoryQuery& query,
+                                 size_t* prs = nullptr);
 
-// ScanTip, ReadHistory and PrEvents. `progress` may be empty.
+// ScanTip, ReadHistory and HistoryEvents. `progress` may be empty.
 Result<HistoryScan> ScanHistory(git::Repo& repo, const HistoryQuery& query,
                                 const ScanProgressFn& progress = {});
 

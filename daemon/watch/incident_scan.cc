@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "detect/author_set.h"
 #include "detect/forge_marker.h"
 
 namespace brag {
@@ -56,20 +57,20 @@ std::optional<Event> IncidentEvent(git::Repo& repo, const std::string& name,
   Event e;
   bool mine = false;
   e.opened = std::numeric_limits<int64_t>::max();
+  detect::AuthorSet authors;
   for (const git::CommitData& c : *commits) {
     std::vector<std::string> emails = detect::CoAuthorEmails(c.message);
     emails.insert(emails.begin(), c.author_email);
     for (const std::string& email : emails) {
       mine = mine || detect::IsIdentity(email, rules.identities);
-      if (std::find(e.authors.begin(), e.authors.end(), email) == e.authors.end()) {
-        e.authors.push_back(email);
-      }
+      authors.Add(email);
     }
     e.opened = std::min(e.opened, c.time);
   }
   if (!mine) return std::nullopt;
+  e.authors = authors.Take();
   e.kind = "incident_closed";
-  e.key = name;
+  e.key = IncidentKey(name, commits->back().oid);
   e.commit = tip;
   e.forge = "";
   e.title = name;
@@ -86,6 +87,10 @@ std::optional<Event> IncidentEvent(git::Repo& repo, const std::string& name,
 
 }  // namespace
 
+std::string IncidentKey(const std::string& name, const std::string& first_commit) {
+  return name + "@" + first_commit;
+}
+
 std::string IncidentName(const std::string& refname, const DetectRules& rules) {
   std::string name;
   if (refname.starts_with("refs/heads/")) {
@@ -97,10 +102,44 @@ std::string IncidentName(const std::string& refname, const DetectRules& rules) {
     }
   }
   if (name.empty()) return "";
-  for (const std::string& glob : rules.incident_globs) {
-    if (fnmatch(glob.c_str(), name.c_str(), 0) == 0) return name;
+  return IsIncidentBranch(name, rules.incident_globs) ? name : "";
+}
+
+bool IsIncidentBranch(const std::string& name, const std::vector<std::string>& globs) {
+  return std::any_of(globs.begin(), globs.end(), [&](const std::string& glob) {
+    return fnmatch(glob.c_str(), name.c_str(), 0) == 0;
+  });
+}
+
+void FoldIncidentPrs(std::vector<Event>* events) {
+  std::vector<Event>& all = *events;
+  std::vector<bool> folded(all.size(), false);
+  for (Event& incident : all) {
+    if (incident.kind != "incident_closed" || !incident.merged) continue;
+    for (size_t i = 0; i < all.size(); ++i) {
+      const Event& pr = all[i];
+      if (folded[i] || pr.kind != "pr_merged" || pr.branch != incident.branch) continue;
+      incident.forge = pr.forge;
+      incident.pr = pr.pr;
+      incident.title = pr.title;
+      incident.commit = pr.commit;
+      incident.diffstat = pr.diffstat;
+      incident.paths = pr.paths;
+      detect::AuthorSet authors;
+      for (const std::string& email : incident.authors) authors.Add(email);
+      for (const std::string& email : pr.authors) authors.Add(email);
+      incident.authors = authors.Take();
+      folded[i] = true;
+      break;
+    }
   }
-  return "";
+  size_t kept = 0;
+  for (size_t i = 0; i < all.size(); ++i) {
+    if (folded[i]) continue;
+    if (kept != i) all[kept] = std::move(all[i]);
+    ++kept;
+  }
+  all.resize(kept);
 }
 
 Result<std::map<std::string, std::string>> ReadIncidentRefs(git::Repo& repo,

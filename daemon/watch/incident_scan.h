@@ -19,6 +19,23 @@ namespace brag {
 // when it matches one of rules.incident_globs; "" otherwise.
 std::string IncidentName(const std::string& refname, const DetectRules& rules);
 
+// An incident's key in the journal: its name and its first commit (the
+// oldest of its first-parent chain off the mainline), so the local and
+// remote copies are one incident while a branch name used again for a later
+// incident is a new one.
+std::string IncidentKey(const std::string& name, const std::string& first_commit);
+
+// Whether a branch name (no refs/ prefix) matches one of `globs` ('*'
+// matches '/' too, as in IncidentName).
+bool IsIncidentBranch(const std::string& name, const std::vector<std::string>& globs);
+
+// One event for an incident that landed as a PR: each merged incident of
+// `events` whose branch is the source branch of a PR event among them takes
+// that PR's forge, number, title, commit, diffstat and paths (its authors
+// are joined), and the PR event is dropped. The user is asked once, about the
+// incident, and the journal's PR dedupe still knows the PR.
+void FoldIncidentPrs(std::vector<Event>* events);
+
 // The repo's incident refs now: refname -> tip.
 Result<std::map<std::string, std::string>> ReadIncidentRefs(git::Repo& repo,
                                                             const DetectRules& rules);

@@ -215,6 +215,7 @@ Result<ScanOutcome> ScanRefs(git::Repo& repo,
                       rules, now ? now : static_cast<int64_t>(std::time(nullptr)));
   if (!closed) return closed.error();
   for (Event& e : *closed) outcome.events.push_back(std::move(e));
+  FoldIncidentPrs(&outcome.events);
   return outcome;
 }
 

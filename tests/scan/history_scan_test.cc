@@ -119,6 +119,67 @@ TEST_CASE_FIXTURE(Workspace,
   CHECK(scan.events[0].authors == std::vector<std::string>{kMate, kMe});
 }
 
+HistoryQuery IncidentQuery() {
+  HistoryQuery query = Query();
+  query.incident_globs = {"incident/*", "hotfix/*"};
+  return query;
+}
+
+TEST_CASE_FIXTURE(Workspace, "a merged hotfix branch of mine is an incident closed") {
+  work.Git("checkout -q -b hotfix/login");
+  std::string first = work.Commit("a.txt", "a\n", "Stop the login loop", kMe);
+  work.Commit("b.txt", "b\n", "Add a regression test", kMate);
+  work.Git("checkout -q main");
+  work.Git("merge -q --no-ff --no-edit hotfix/login", kMate);
+  HistoryScan scan = Scan(work, IncidentQuery());
+  REQUIRE(scan.events.size() == 1);
+  const Event& e = scan.events[0];
+  CHECK(e.kind == "incident_closed");
+  CHECK(e.key == "hotfix/login@" + first);
+  CHECK(e.branch == "hotfix/login");
+  CHECK(e.forge == "local");
+  CHECK(e.commit == work.Rev());
+  CHECK(e.commit_count == 2);
+  CHECK(e.merged);
+  CHECK(e.opened > 0);
+  CHECK(e.opened <= e.commit_time);
+  CHECK(e.authors == std::vector<std::string>{kMate, kMe});
+}
+
+TEST_CASE_FIXTURE(Workspace, "an incident merged as a PR keeps the PR's number and title") {
+  work.Git("checkout -q -b incident/db-pool");
+  work.Commit("a.txt", "a\n", "Shrink the pool", kMe);
+  work.Git("checkout -q main");
+  work.Git(
+      "merge -q --no-ff -m 'Merge pull request #9 from acme/incident/db-pool' -m "
+      "'Stop the connection storm' incident/db-pool",
+      "merger@example.com");
+  HistoryScan scan = Scan(work, IncidentQuery());
+  REQUIRE(scan.events.size() == 1);
+  CHECK(scan.events[0].kind == "incident_closed");
+  CHECK(scan.events[0].pr == 9);
+  CHECK(scan.events[0].forge == "github");
+  CHECK(scan.events[0].title == "Stop the connection storm");
+  CHECK(scan.events[0].commit_count == 1);
+  // Without incident globs it is the PR it also is.
+  HistoryScan plain = Scan(work, Query());
+  REQUIRE(plain.events.size() == 1);
+  CHECK(plain.events[0].kind == "pr_merged");
+}
+
+TEST_CASE_FIXTURE(Workspace, "a teammate's hotfix is nobody's incident of mine") {
+  work.Git("checkout -q -b hotfix/theirs");
+  work.Commit("a.txt", "a\n", "Their fix", kMate);
+  work.Git("checkout -q main");
+  work.Git("merge -q --no-ff --no-edit hotfix/theirs", kMate);
+  CHECK(Scan(work, IncidentQuery()).events.empty());
+  HistoryQuery everyone = IncidentQuery();
+  everyone.identities.clear();
+  HistoryScan all = Scan(work, everyone);
+  REQUIRE(all.events.size() == 1);
+  CHECK(all.events[0].kind == "incident_closed");
+}
+
 TEST_CASE_FIXTURE(Workspace, "only PRs merged within since and until are listed") {
   {
     ScopedEnv date("GIT_COMMITTER_DATE", "2026-01-10T12:00:00Z");

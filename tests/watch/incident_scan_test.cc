@@ -53,7 +53,7 @@ TEST_CASE("incident names drop refs/heads and the remote, and only globs match")
 
 TEST_CASE_FIXTURE(Repo, "a hotfix branch of mine merged into main closes one incident") {
   work.Git("checkout -q -b hotfix/login");
-  work.Commit("fix1.txt", "1\n", "Stop the login loop");
+  std::string first = work.Commit("fix1.txt", "1\n", "Stop the login loop");
   work.Commit("fix2.txt", "2\n", "Add a regression test");
   work.Git("checkout -q main");
   RefMap base = ScanAt(work, {}, 1000, false).refs;
@@ -69,8 +69,11 @@ TEST_CASE_FIXTURE(Repo, "a hotfix branch of mine merged into main closes one inc
     if (e.kind == "incident_closed") incidents.push_back(e);
   }
   REQUIRE(incidents.size() == 1);
+  CHECK(closed.events.size() == 1);  // the local merge is the incident, not a PR too
   const Event& e = incidents[0];
-  CHECK(e.key == "hotfix/login");
+  CHECK(e.key == "hotfix/login@" + first);
+  CHECK(e.forge == "local");
+  CHECK(e.commit == work.Rev());
   CHECK(e.branch == "hotfix/login");
   CHECK(e.merged);
   CHECK(e.commit_count == 2);
@@ -83,6 +86,58 @@ TEST_CASE_FIXTURE(Repo, "a hotfix branch of mine merged into main closes one inc
   CHECK(later.events.empty());
   work.Git("branch -q -d hotfix/login");
   CHECK(ScanAt(work, later.refs, 1400).events.empty());
+}
+
+TEST_CASE_FIXTURE(Repo, "a hotfix that lands as a PR is one event: the incident with its PR") {
+  work.Git("checkout -q -b hotfix/queue");
+  std::string first = work.Commit("q1.txt", "1\n", "Drain the stuck queue");
+  work.Commit("q2.txt", "2\n", "Alert on queue age");
+  work.Git("checkout -q main");
+  RefMap base = ScanAt(work, {}, 1000, false).refs;
+  work.Git(
+      "merge -q --no-ff -m 'Merge pull request #77 from acme/hotfix/queue' -m "
+      "'Unstick the billing queue' hotfix/queue",
+      "merger@example.com");
+  ScanOutcome closed = ScanAt(work, base, 2000);
+  REQUIRE(closed.events.size() == 1);
+  const Event& e = closed.events[0];
+  CHECK(e.kind == "incident_closed");
+  CHECK(e.key == "hotfix/queue@" + first);
+  CHECK(e.branch == "hotfix/queue");
+  CHECK(e.forge == "github");
+  CHECK(e.pr == 77);
+  CHECK(e.title == "Unstick the billing queue");
+  CHECK(e.commit == work.Rev());
+  CHECK(e.commit_count == 2);
+  CHECK(e.merged);
+  CHECK(e.diffstat.files == 2);
+}
+
+TEST_CASE_FIXTURE(Repo, "a branch name used again for a later incident is a new incident") {
+  work.Git("checkout -q -b hotfix/db");
+  work.Commit("a.txt", "1\n", "Raise the pool");
+  work.Git("checkout -q main");
+  RefMap base = ScanAt(work, {}, 1000, false).refs;
+  work.Git("merge -q --no-ff --no-edit hotfix/db");
+  work.Git("branch -q -d hotfix/db");
+  ScanOutcome first = ScanAt(work, base, 1100);
+  work.Git("checkout -q -b hotfix/db");
+  work.Commit("b.txt", "1\n", "Shed load at the edge");
+  work.Git("checkout -q main");
+  ScanOutcome reopened = ScanAt(work, first.refs, 1200);
+  CHECK(reopened.events.empty());
+  work.Git("merge -q --no-ff --no-edit hotfix/db");
+  ScanOutcome second = ScanAt(work, reopened.refs, 1300);
+  std::vector<std::string> keys;
+  for (const ScanOutcome* o : {&first, &second}) {
+    for (const Event& e : o->events) {
+      if (e.kind == "incident_closed") keys.push_back(e.key);
+    }
+  }
+  REQUIRE(keys.size() == 2);
+  CHECK(keys[0].starts_with("hotfix/db@"));
+  CHECK(keys[1].starts_with("hotfix/db@"));
+  CHECK(keys[0] != keys[1]);
 }
 
 TEST_CASE_FIXTURE(Repo, "an incident branch deleted unmerged is closed, not merged") {
@@ -115,7 +170,7 @@ TEST_CASE("local and remote copies of an incident are one, closed by a prune aft
   forge.Commit("README", "hello\n", "initial");
   forge.Git("push -q origin main");
   forge.Git("checkout -q -b hotfix/cache");
-  forge.Commit("cache.txt", "1\n", "Bound the cache", "me@example.com");
+  std::string first = forge.Commit("cache.txt", "1\n", "Bound the cache", "me@example.com");
   forge.Git("push -q origin hotfix/cache");
   GitRepo mine = GitRepo::Clone(bare.dir(), tmp / "mine");
   mine.Git("checkout -q hotfix/cache");  // a local copy tracking the remote one
@@ -134,7 +189,7 @@ TEST_CASE("local and remote copies of an incident are one, closed by a prune aft
   for (const Event& e : closed.events) {
     if (e.kind != "incident_closed") continue;
     ++incidents;
-    CHECK(e.key == "hotfix/cache");
+    CHECK(e.key == "hotfix/cache@" + first);
     CHECK(e.merged);
   }
   CHECK(incidents == 1);
