@@ -77,6 +77,14 @@ Result<Repo> Repo::Open(const fs::path& path) {
                   GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr);
   if (rc == GIT_ENOTFOUND) {
     git_error_clear();
+    // libgit2 cannot tell "no repo here" from "may not look": say which.
+    for (const fs::path& dir : {path, path / ".git"}) {
+      std::error_code denied;
+      fs::directory_iterator probe(dir, denied);
+      if (denied == std::errc::permission_denied) {
+        return MakeError("git", dir.string() + ": permission denied");
+      }
+    }
     return MakeError("not_found", path.string() + ": not a git repository");
   }
   if (rc < 0) return Fail(path.string(), "cannot open the repository");

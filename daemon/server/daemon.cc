@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <set>
 
@@ -53,6 +54,7 @@ Daemon::Daemon(asio::io_context& io, DaemonOptions options)
       inotify_(io),
       poll_timer_(io),
       discovery_timer_(io),
+      settle_timer_(io),
       started_(std::chrono::steady_clock::now()) {
   methods_ = {
       {"hello", &Daemon::Hello},
@@ -180,6 +182,10 @@ std::vector<int64_t> Daemon::RegisterConfiguredRepos() {
                  const std::string& source, const std::string& what) {
     bool is_new = false;
     Result<RepoRecord> r = AddRepo(path, name, source, &is_new);
+    if (!r && source == "config") {
+      // The user named it: keep it in `status` as an error until it opens.
+      r = TrackUnopenedRepo(path, name, r.error().message, &is_new);
+    }
     if (!r) {
       // A broken repo under a root would otherwise be logged at every poll.
       if (discovery_failures_.insert(path).second) {
@@ -257,6 +263,23 @@ Result<RepoRecord> Daemon::AddRepo(const std::string& path, const std::string& n
   return *row;
 }
 
+Result<RepoRecord> Daemon::TrackUnopenedRepo(const std::string& path,
+                                             const std::string& name,
+                                             const std::string& error, bool* is_new) {
+  std::error_code ec;
+  std::filesystem::path where = std::filesystem::weakly_canonical(ExpandHome(path), ec);
+  if (ec) where = ExpandHome(path);
+  Result<RepoRecord> row = journal_->AddRepo(where.string(), name, "config", UnixNow());
+  if (!row) return row.error();
+  auto [it, inserted] = repos_.try_emplace(row->id);
+  if (is_new) *is_new = inserted;
+  WatchedRepo& repo = it->second;
+  repo.record = *row;
+  repo.watching = "poll";
+  MarkRepo(repo, "error", error);
+  return repo.record;
+}
+
 void Daemon::WatchRepo(WatchedRepo& repo) {
   if (!repo.git) {
     Result<git::Repo> git = git::Repo::Open(repo.record.path);
@@ -315,7 +338,7 @@ DetectRules Daemon::RulesFor(const WatchedRepo& repo) const {
   return rules;
 }
 
-Result<std::vector<Prompt>> Daemon::ScanRepo(int64_t repo_id) {
+Result<std::vector<Prompt>> Daemon::ScanRepo(int64_t repo_id, bool settle) {
   auto it = repos_.find(repo_id);
   if (it == repos_.end()) return MakeError("not_found", "no such repo");
   WatchedRepo& repo = it->second;
@@ -349,6 +372,13 @@ Result<std::vector<Prompt>> Daemon::ScanRepo(int64_t repo_id) {
     return outcome.error();
   }
   MarkRepo(repo, "ok", "");
+  if (settle && std::any_of(outcome->events.begin(), outcome->events.end(),
+                            [](const Event& e) {
+                              return e.kind == "incident_closed" && !e.merged;
+                            })) {
+    ArmSettle(repo_id);
+    return std::vector<Prompt>{};
+  }
   if (*has_baseline && outcome->events.empty() && outcome->refs == *previous) {
     return std::vector<Prompt>{};  // nothing moved: no write, no fsync
   }
@@ -357,6 +387,24 @@ Result<std::vector<Prompt>> Daemon::ScanRepo(int64_t repo_id) {
             std::to_string(outcome->refs.size()) + " mainline refs");
   }
   return journal_->RecordScan(repo_id, outcome->refs, outcome->events, UnixNow());
+}
+
+void Daemon::ArmSettle(int64_t repo_id) {
+  bool armed = !settling_.empty();
+  settling_.insert(repo_id);
+  if (armed) return;
+  settle_timer_.expires_after(std::chrono::milliseconds(250));
+  settle_timer_.async_wait([this](boost::system::error_code ec) {
+    std::set<int64_t> ids;
+    ids.swap(settling_);
+    if (ec) return;
+    std::vector<Prompt> made;
+    for (int64_t id : ids) {
+      Result<std::vector<Prompt>> r = ScanRepo(id);
+      if (r) made.insert(made.end(), r->begin(), r->end());
+    }
+    Publish(made);
+  });
 }
 
 std::vector<Prompt> Daemon::ScanAll() {
@@ -458,7 +506,7 @@ void Daemon::WaitInotify() {
                           made = ScanAll();
                         } else {
                           for (int64_t id : changes.repos) {
-                            Result<std::vector<Prompt>> r = ScanRepo(id);
+                            Result<std::vector<Prompt>> r = ScanRepo(id, true);
                             if (r) made.insert(made.end(), r->begin(), r->end());
                           }
                         }
@@ -478,7 +526,7 @@ void Daemon::ArmPollTimer() {
     for (auto& [id, repo] : repos_) {
       if (repo.watching == "inotify" && repo.record.state != "error") continue;
       if (repo.watching != "inotify") WatchRepo(repo);
-      Result<std::vector<Prompt>> r = ScanRepo(id);
+      Result<std::vector<Prompt>> r = ScanRepo(id, true);
       if (r) made.insert(made.end(), r->begin(), r->end());
     }
     Publish(made);

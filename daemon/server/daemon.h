@@ -79,8 +79,19 @@ class Daemon {
   void LoadReposFromJournal();
   Result<RepoRecord> AddRepo(const std::string& path, const std::string& name,
                              const std::string& source, bool* is_new = nullptr);
+  // A [[repo]] that cannot be opened (unreadable, not yet cloned): kept in
+  // the journal and in `status` with state "error" and polled, so that it is
+  // taken up when it opens.
+  Result<RepoRecord> TrackUnopenedRepo(const std::string& path, const std::string& name,
+                                       const std::string& error, bool* is_new);
   void WatchRepo(WatchedRepo& repo);
-  Result<std::vector<Prompt>> ScanRepo(int64_t repo_id);
+  // Detects what moved in one repo and records it. With `settle`, a scan
+  // that would close an incident as deleted unmerged records nothing yet and
+  // looks again a moment later (ArmSettle): `git branch -m` deletes the old
+  // ref before it writes the new one, and a filesystem event can fall in
+  // between. Explicit rescans do not settle.
+  Result<std::vector<Prompt>> ScanRepo(int64_t repo_id, bool settle = false);
+  void ArmSettle(int64_t repo_id);
   std::vector<Prompt> ScanAll();
   void MarkRepo(WatchedRepo& repo, const std::string& state, const std::string& error);
   DetectRules RulesFor(const WatchedRepo& repo) const;
@@ -121,12 +132,14 @@ class Daemon {
   std::vector<std::string> last_reload_warnings_;
   std::set<std::string> discovery_failures_;  // logged once each
   bool discovery_armed_ = false;
+  std::set<int64_t> settling_;  // repos to scan again when settle_timer_ fires
 
   boost::asio::local::stream_protocol::acceptor acceptor_;
   boost::asio::signal_set signals_;
   boost::asio::posix::stream_descriptor inotify_;
   boost::asio::steady_timer poll_timer_;
   boost::asio::steady_timer discovery_timer_;
+  boost::asio::steady_timer settle_timer_;
   std::chrono::steady_clock::time_point started_;
   int exit_code_ = kExitOk;
 };

@@ -85,6 +85,21 @@ std::optional<Event> IncidentEvent(git::Repo& repo, const std::string& name,
   return e;
 }
 
+// Whether an incident that vanished with `tip` lives on under another
+// incident name that holds `tip`: `git branch -m` (which may show as the new
+// name appearing a moment before the old one goes), or work that went on
+// from it on another incident branch.
+Result<bool> RenamedTo(git::Repo& repo, const std::string& tip, const Grouped& after) {
+  for (const auto& [name, refs] : after) {
+    for (const auto& [ref, t] : refs) {
+      Result<bool> holds = repo.IsAncestor(tip, t);
+      if (!holds) return holds.error();
+      if (*holds) return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 std::string IncidentKey(const std::string& name, const std::string& first_commit) {
@@ -176,6 +191,9 @@ Result<std::vector<Event>> ClosedIncidents(
     bool merged = false;
     if (still == after.end()) {  // deleted everywhere (or pruned after a fetch)
       tip = PreferredTip(old_refs);
+      Result<bool> renamed = RenamedTo(repo, tip, after);
+      if (!renamed) return renamed.error();
+      if (*renamed) continue;  // it lives on under its new name
       Result<bool> on = OnAMainline(repo, tip, mainline_now);
       merged = on && *on;
     } else {

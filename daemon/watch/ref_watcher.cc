@@ -75,7 +75,12 @@ Status RefWatcher::AddDir(int64_t repo_id, const std::filesystem::path& dir,
                      err == ENOSPC ? "inotify watch limit reached at " + what
                                    : "cannot watch " + what);
   }
-  // The same folder watched twice (e.g. two paths of one repo) shares a wd.
+  // The same folder watched twice shares a wd: watches follow inodes, so a
+  // repo moved to a new path brings its old watches along. The wd now
+  // belongs to the repo at the new path; the old one must not remove it.
+  if (auto old = dirs_.find(wd); old != dirs_.end() && old->second.repo_id != repo_id) {
+    Forget(wd);
+  }
   dirs_[wd] = WatchedDir{repo_id, dir, is_refs};
   wd_of_last_add_ = wd;
   dirs_by_repo_[repo_id].insert(wd);

@@ -36,11 +36,12 @@ CommandResult World::Brag(const std::string& args, const std::string& input) con
   return RunCommand(cmd);
 }
 
-BragdProcess::BragdProcess(const World& world, const std::string& extra_args)
+BragdProcess::BragdProcess(const World& world, const std::string& extra_args,
+                           const std::string& prefix)
     : world_(world) {
   static int counter = 0;
   log_ = world.root() / ("bragd-" + std::to_string(++counter) + ".log");
-  std::string cmd = "exec " BRAGD_BIN " --config " +
+  std::string cmd = "exec " + prefix + " " BRAGD_BIN " --config " +
                     ShellQuote(world.config().string()) + " " + extra_args +
                     " </dev/null 2>" + ShellQuote(log_.string());
   pid_ = fork();

@@ -38,7 +38,10 @@ class World {
 // The real bragd, started on a World's config, stderr captured to a file.
 class BragdProcess {
  public:
-  explicit BragdProcess(const World& world, const std::string& extra_args = "");
+  // `prefix` is shell text run before bragd's path (a wrapper that execs
+  // it, such as setpriv).
+  explicit BragdProcess(const World& world, const std::string& extra_args = "",
+                        const std::string& prefix = "");
   ~BragdProcess();
   BragdProcess(const BragdProcess&) = delete;
   BragdProcess& operator=(const BragdProcess&) = delete;

@@ -185,5 +185,62 @@ TEST_CASE("scan of a folder that is no repository fails with a clear error") {
   CHECK(Brag(world, "scan").code == 2);
 }
 
+TEST_CASE("on a terminal scan shows a progress line and wipes it; piped, it shows none") {
+  World world;
+  GitRepo repo = MakeHistory(world);
+  // script(1) runs brag on a pseudo-terminal and copies what it wrote.
+  std::string scan = "BRAG_CONFIG=" + ShellQuote(world.config().string()) +
+                     " " BRAG_BIN " scan " + ShellQuote(repo.dir().string());
+  CommandResult tty =
+      RunCommand("script -qec " + ShellQuote(scan) + " /dev/null < /dev/null");
+  REQUIRE_MESSAGE(tty.code == 0, tty.output);
+  size_t progress = tty.output.find("\rscanned 7 commits, 3 PRs...");
+  CHECK_MESSAGE(progress != std::string::npos, tty.output);
+  CHECK(tty.output.find("\r\033[K", progress) != std::string::npos);  // wiped
+  CHECK(tty.output.find("PR #481") != std::string::npos);
+
+  ScanRun piped = Brag(world, "scan " + ShellQuote(repo.dir().string()));
+  REQUIRE_OK(piped);
+  CHECK(piped.err.find("scanned") == std::string::npos);
+}
+
+TEST_CASE("scan lists a merged hotfix branch as an incident closed, recorded once") {
+  World world;
+  GitRepo repo = GitRepo::Init(world.repos() / "svc");
+  repo.Commit("README", "hello\n", "initial commit");
+  repo.Git("checkout -q -b hotfix/timeouts");
+  repo.Commit("a.txt", "1\n", "Cap the retries");
+  repo.Commit("b.txt", "2\n", "Alert on retry storms");
+  repo.Git("checkout -q main");
+  repo.Git(
+      "merge -q --no-ff -m 'Merge pull request #90 from acme/hotfix/timeouts' -m "
+      "'Stop the retry storm' hotfix/timeouts",
+      "merger@example.com");
+  std::string path = ShellQuote(repo.dir().string());
+  ScanRun r = Brag(world, "scan " + path + " --json");
+  REQUIRE_OK(r);
+  std::vector<json> items = JsonLines(r.out);
+  REQUIRE(items.size() == 1);
+  CHECK(items[0]["kind"] == "incident_closed");
+  CHECK(items[0]["branch"] == "hotfix/timeouts");
+  CHECK(items[0]["pr"] == 90);
+  CHECK(items[0]["title"] == "Stop the retry storm");
+  CHECK(items[0]["incident"]["commits"] == 2);
+  CHECK(items[0]["incident"]["merged"] == true);
+  CHECK(items[0]["incident"]["duration_s"].is_number());
+
+  ScanRun human = Brag(world, "scan " + path);
+  CHECK(human.out.find("incident, PR #90  Stop the retry storm") != std::string::npos);
+
+  REQUIRE_OK(Brag(world, "scan " + path + " --record"));
+  ScanRun again = Brag(world, "scan " + path + " --record");
+  CHECK(again.out.find("recorded 0 new prompts (1 already known)") != std::string::npos);
+  ScanRun pending = Brag(world, "pending --json");
+  std::vector<json> prompts = JsonLines(pending.out);
+  REQUIRE(prompts.size() == 1);
+  CHECK(prompts[0]["kind"] == "incident_closed");
+  CHECK(prompts[0]["incident"]["commits"] == 2);
+}
+
 }  // namespace
 }  // namespace brag::test
