@@ -1,0 +1,471 @@
+#include "digest/categories.h"
+
+#include <algorithm>
+#include <optional>
+#include <unordered_map>
+
+#include "digest/note_text.h"
+
+namespace brag::digest {
+
+namespace {
+
+constexpr size_t kNoRule = static_cast<size_t>(-1);
+
+// The lower-cased words of `text`, symbols dropped: "On-call p99" gives
+// {"on", "call", "p99"}.
+std::vector<std::string> LowerWords(std::string_view text) {
+  std::vector<std::string> words;
+  for (const Token& t : TokenizeNote(text)) {
+    if (t.kind == TokenKind::kWord) words.push_back(ToLower(t.text));
+  }
+  return words;
+}
+
+std::string NormalizeTag(std::string_view tag) {
+  if (!tag.empty() && tag[0] == '#') tag.remove_prefix(1);
+  return ToLower(tag);
+}
+
+bool IsTagChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         c == '_' || c == '-';
+}
+
+bool IsLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+// "**" at the front of `glob`: zero or more whole segments when followed by
+// '/', anything otherwise.
+bool MatchDoubleStar(std::string_view glob, std::string_view path);
+
+bool MatchFrom(std::string_view glob, std::string_view path) {
+  while (!glob.empty()) {
+    if (glob.starts_with("**")) return MatchDoubleStar(glob.substr(2), path);
+    if (glob[0] == '*') {
+      glob.remove_prefix(1);
+      for (size_t k = 0;; ++k) {
+        if (MatchFrom(glob, path.substr(k))) return true;
+        if (k == path.size() || path[k] == '/') return false;
+      }
+    }
+    if (path.empty() || (glob[0] == '?' ? path[0] == '/' : glob[0] != path[0]))
+      return false;
+    glob.remove_prefix(1);
+    path.remove_prefix(1);
+  }
+  return path.empty();
+}
+
+// `glob` matched at the start of `path` or right after any '/' in it.
+bool MatchAtAnySegment(std::string_view glob, std::string_view path) {
+  for (size_t k = 0; k <= path.size(); ++k) {
+    if ((k == 0 || path[k - 1] == '/') && MatchFrom(glob, path.substr(k))) return true;
+  }
+  return false;
+}
+
+bool MatchDoubleStar(std::string_view glob, std::string_view path) {
+  if (glob.starts_with("/"))
+    return glob.size() == 1 || MatchAtAnySegment(glob.substr(1), path);
+  if (glob.empty()) return true;
+  for (size_t k = 0; k <= path.size(); ++k) {
+    if (MatchFrom(glob, path.substr(k))) return true;
+  }
+  return false;
+}
+
+void AppendNew(std::vector<std::string>& to, const std::vector<std::string>& from) {
+  for (const std::string& s : from) {
+    if (std::find(to.begin(), to.end(), s) == to.end()) to.push_back(s);
+  }
+}
+
+std::string KnownIds(const std::vector<CategoryRule>& rules) {
+  std::string ids;
+  for (const CategoryRule& r : rules) ids += (ids.empty() ? "" : ", ") + r.category;
+  return ids;
+}
+
+// The rule with the highest positive score, the first on ties.
+size_t Best(const std::vector<int>& scores) {
+  size_t best = kNoRule;
+  for (size_t r = 0; r < scores.size(); ++r) {
+    if (scores[r] > 0 && (best == kNoRule || scores[r] > scores[best])) best = r;
+  }
+  return best;
+}
+
+}  // namespace
+
+// Rules compiled into lookups: tags and first words hashed, globs kept per
+// rule.
+class CategoryIndex {
+ public:
+  explicit CategoryIndex(std::vector<CategoryRule> rules) : rules_(std::move(rules)) {
+    for (size_t r = 0; r < rules_.size(); ++r) IndexRule(r);
+  }
+
+  const std::vector<CategoryRule>& rules() const { return rules_; }
+
+  // The rule of the first tag that maps to one, `tags` before the note's.
+  size_t ByTags(std::string_view note, const std::vector<std::string>& tags) const {
+    for (const std::string& tag : tags) {
+      if (size_t r = RuleOfTag(NormalizeTag(tag)); r != kNoRule) return r;
+    }
+    for (const std::string& tag : NoteTags(note)) {
+      if (size_t r = RuleOfTag(tag); r != kNoRule) return r;
+    }
+    return kNoRule;
+  }
+
+  // Per rule, how many words of the note start one of its phrases; a word
+  // counts once per rule however many of its phrases it starts.
+  std::vector<int> WordScores(std::string_view note) const {
+    std::vector<int> scores(rules_.size(), 0);
+    std::vector<std::string> words = LowerWords(note);
+    std::vector<size_t> last_hit(rules_.size(), kNoRule);
+    for (size_t i = 0; i < words.size(); ++i) {
+      ForEachStem(words[i], [&](const std::string& stem) {
+        auto it = phrases_.find(stem);
+        if (it == phrases_.end()) return;
+        for (const Phrase& p : it->second) {
+          if (last_hit[p.rule] == i || !RestMatches(words, i + 1, p.rest)) continue;
+          last_hit[p.rule] = i;
+          ++scores[p.rule];
+        }
+      });
+    }
+    return scores;
+  }
+
+  // Per rule, how many of `paths` one of its globs matches.
+  std::vector<int> PathScores(const std::vector<std::string>& paths) const {
+    std::vector<int> scores(rules_.size(), 0);
+    for (const std::string& path : paths) {
+      for (size_t r = 0; r < rules_.size(); ++r) {
+        const auto& globs = rules_[r].path_globs;
+        bool hit = std::any_of(globs.begin(), globs.end(), [&](const std::string& g) {
+          return MatchesGlob(g, path);
+        });
+        if (hit) ++scores[r];
+      }
+    }
+    return scores;
+  }
+
+ private:
+  // A word or phrase, keyed in phrases_ by its first word.
+  struct Phrase {
+    size_t rule;
+    std::vector<std::string> rest;
+  };
+
+  void IndexRule(size_t r) {
+    for (const std::string& tag : rules_[r].tags) tags_.emplace(NormalizeTag(tag), r);
+    for (const std::string& word : rules_[r].words) {
+      std::vector<std::string> parts = LowerWords(word);
+      if (parts.empty()) continue;
+      std::string first = parts.front();
+      parts.erase(parts.begin());
+      phrases_[first].push_back(Phrase{r, std::move(parts)});
+    }
+  }
+
+  size_t RuleOfTag(const std::string& tag) const {
+    auto it = tags_.find(tag);
+    return it == tags_.end() ? kNoRule : it->second;
+  }
+
+  // Calls fn with `word` and, for a plural, its singulars: "fixes" gives
+  // "fixes", "fixe", "fix".
+  template <typename Fn>
+  static void ForEachStem(const std::string& word, Fn fn) {
+    fn(word);
+    if (word.size() > 2 && word.back() == 's') fn(word.substr(0, word.size() - 1));
+    if (word.size() > 3 && word.ends_with("es")) fn(word.substr(0, word.size() - 2));
+  }
+
+  static bool RestMatches(const std::vector<std::string>& words, size_t at,
+                          const std::vector<std::string>& rest) {
+    if (at + rest.size() > words.size()) return false;
+    for (size_t k = 0; k < rest.size(); ++k) {
+      if (!IsWordForm(words[at + k], rest[k])) return false;
+    }
+    return true;
+  }
+
+  std::vector<CategoryRule> rules_;
+  std::unordered_map<std::string, size_t> tags_;  // first rule wins
+  std::unordered_map<std::string, std::vector<Phrase>> phrases_;
+};
+
+namespace {
+
+CategoryRule Rule(std::string id, std::string title, std::vector<std::string> tags,
+                  std::vector<std::string> words, std::vector<std::string> globs) {
+  return CategoryRule{std::move(id), std::move(title), std::move(tags),
+                      std::move(words), std::move(globs)};
+}
+
+// What makes work "invisible" (DESIGN §9), as one rule.
+const CategoryIndex& InvisibleWorkIndex() {
+  static const CategoryIndex index(
+      {Rule("invisible", "Invisible work",
+            {"ci",      "tests",         "test",          "testing",  "docs",
+             "doc",     "documentation", "observability", "o11y",     "monitoring",
+             "metrics", "dashboards",    "alerts",        "alerting", "tracing",
+             "logging", "runbook",       "runbooks",      "oncall",   "on-call",
+             "flaky",   "invisible"},
+            {"ci",        "pipeline",  "github actions", "test",
+             "tests",     "testing",   "test suite",     "flaky",
+             "flake",     "coverage",  "observability",  "monitoring",
+             "metrics",   "dashboard", "alert",          "alerting",
+             "tracing",   "traces",    "logging",        "logs",
+             "runbook",   "playbook",  "docs",           "documentation",
+             "readme",    "on-call",   "oncall",         "pager",
+             "pagerduty", "lint",      "linter"},
+            {".github/workflows/**", ".gitlab-ci.yml", ".circleci/**", "Jenkinsfile",
+             "tests/**", "test/**", "**/*_test.*", "**/*.test.*", "**/*_spec.*",
+             "spec/**", "docs/**", "*.md", "runbooks/**", "alerts/**", "dashboards/**",
+             "monitoring/**", "grafana/**", "prometheus/**"})});
+  return index;
+}
+
+}  // namespace
+
+std::vector<CategoryRule> DefaultCategoryRules() {
+  return {
+      Rule("api", "API & service design",
+           {"api", "endpoint", "grpc", "rest", "graphql", "service", "sdk", "contract"},
+           {"api",         "endpoint",   "grpc",         "rest",
+            "graphql",     "protobuf",   "proto",        "openapi",
+            "swagger",     "contract",   "versioning",   "backward compatible",
+            "pagination",  "webhook",    "sdk",          "client library",
+            "interface",   "service",    "microservice", "rpc",
+            "idempotency", "idempotent", "request",      "response"},
+           {"*.proto", "api/**", "proto/**", "openapi/**", "*.openapi.yaml",
+            "swagger/**", "*.graphql"}),
+      Rule("performance", "Performance & scalability",
+           {"perf", "performance", "scale", "scalability", "latency", "speed",
+            "optimization"},
+           {"latency",     "p50",          "p95",         "p99",       "throughput",
+            "faster",      "slow",         "slower",      "speed",     "speedup",
+            "performance", "perf",         "cache",       "caching",   "optimize",
+            "optimized",   "optimization", "profile",     "profiling", "profiler",
+            "scale",       "scaling",      "scalability", "load test", "benchmark",
+            "memory",      "cpu",          "qps",         "rps",       "bottleneck",
+            "hot path"},
+           {"bench/**", "benchmarks/**", "**/*_bench.*", "**/*_benchmark.*", "perf/**",
+            "loadtest/**", "load-tests/**", "k6/**"}),
+      Rule("data", "Data modeling & storage",
+           {"db", "data", "database", "migration", "schema", "sql", "storage"},
+           {"database",    "db",       "schema",     "migration",    "migrated",
+            "table",       "index",    "query",      "queries",      "sql",
+            "postgres",    "mysql",    "sqlite",     "redis",        "kafka",
+            "replication", "replica",  "partition",  "partitioning", "sharding",
+            "shard",       "backfill", "etl",        "warehouse",    "column",
+            "rows",        "records",  "storage",    "s3",           "bigquery",
+            "dynamodb",    "mongodb",  "data model", "retention"},
+           {"migrations/**", "*.sql", "schema/**", "db/**", "dbt/**", "models/**"}),
+      Rule("reliability", "Security & reliability",
+           {"security", "sec", "reliability", "oncall", "on-call", "incident", "sre",
+            "outage", "postmortem", "vuln", "cve", "auth"},
+           {"security",
+            "vulnerability",
+            "cve",
+            "auth",
+            "authentication",
+            "authorization",
+            "oauth",
+            "tls",
+            "encryption",
+            "secret",
+            "permission",
+            "xss",
+            "csrf",
+            "injection",
+            "incident",
+            "outage",
+            "postmortem",
+            "on-call",
+            "oncall",
+            "pager",
+            "sla",
+            "slo",
+            "uptime",
+            "availability",
+            "reliability",
+            "failover",
+            "retry",
+            "retries",
+            "timeout",
+            "rollback",
+            "backup",
+            "disaster recovery",
+            "redundancy",
+            "crash",
+            "resilience",
+            "circuit breaker",
+            "audit",
+            "alert",
+            "error",
+            "sev1",
+            "sev2"},
+           {"security/**", "**/auth/**", "terraform/**", "alerts/**", "runbooks/**",
+            "SECURITY.md", ".snyk"}),
+      Rule("leadership", "Technical leadership",
+           {"mentoring", "mentor", "leadership", "review", "reviews", "docs", "doc",
+            "adr", "rfc", "design-doc", "hiring", "interview", "onboarding"},
+           {"mentored",    "mentoring",     "mentor",
+            "mentee",      "coached",       "coaching",
+            "reviewed",    "code review",   "design doc",
+            "rfc",         "adr",           "architecture decision",
+            "documented",  "documentation", "docs",
+            "onboarding",  "onboarded",     "interview",
+            "interviewed", "hiring",        "tech talk",
+            "presented",   "brown bag",     "taught",
+            "workshop",    "roadmap",       "proposal",
+            "guidelines",  "standards",     "led"},
+           {"docs/**", "*.md", "adr/**", "adrs/**", "rfcs/**", "design/**"}),
+      Rule("collaboration", "Cross-team collaboration",
+           {"collab", "collaboration", "cross-team", "partnership", "xfn"},
+           {"cross-team",    "partnered",   "partner",         "collaborated",
+            "collaboration", "coordinated", "coordination",    "aligned",
+            "alignment",     "stakeholder", "product manager", "pm",
+            "designer",      "customer",    "support team",    "sales",
+            "unblocked",     "handoff",     "other team",      "teams",
+            "vendor",        "org-wide",    "together with"},
+           {"CODEOWNERS", "OWNERS"}),
+      Rule("devex", "Developer experience & invisible work",
+           {"ci", "tests", "test", "devex", "dx", "tooling", "build", "observability",
+            "dashboards", "flaky", "refactor", "cleanup", "deps", "invisible"},
+           {"ci",
+            "pipeline",
+            "build",
+            "tooling",
+            "tool",
+            "script",
+            "lint",
+            "linter",
+            "formatter",
+            "flaky",
+            "flake",
+            "test",
+            "tests",
+            "testing",
+            "coverage",
+            "refactor",
+            "refactored",
+            "cleanup",
+            "dead code",
+            "tech debt",
+            "dependency",
+            "dependencies",
+            "upgrade",
+            "upgraded",
+            "dashboard",
+            "logging",
+            "tracing",
+            "observability",
+            "monitoring",
+            "devcontainer",
+            "makefile",
+            "local dev",
+            "developer experience",
+            "dx",
+            "docker",
+            "dockerfile",
+            "pre-commit",
+            "github actions",
+            "runbook"},
+           {".github/workflows/**", ".gitlab-ci.yml", ".circleci/**", "Jenkinsfile",
+            "Dockerfile", "Makefile", "tests/**", "test/**", "**/*_test.*",
+            "**/*.test.*", "**/*_spec.*", "spec/**", "scripts/**", "tools/**",
+            ".pre-commit-config.yaml", "docker-compose*.yml", "dashboards/**"}),
+  };
+}
+
+Result<std::vector<CategoryRule>> MergeRules(const std::vector<CategoryRule>& defaults,
+                                             const std::vector<CategoryRule>& extra) {
+  std::vector<CategoryRule> merged = defaults;
+  for (const CategoryRule& rule : extra) {
+    if (rule.category.empty()) return MakeError("config", "a category rule has no id");
+    auto it = std::find_if(merged.begin(), merged.end(), [&](const CategoryRule& r) {
+      return r.category == rule.category;
+    });
+    if (it != merged.end()) {
+      if (!rule.title.empty()) it->title = rule.title;
+      AppendNew(it->tags, rule.tags);
+      AppendNew(it->words, rule.words);
+      AppendNew(it->path_globs, rule.path_globs);
+    } else if (rule.title.empty()) {
+      return MakeError("config", "unknown category \"" + rule.category +
+                                     "\" (known: " + KnownIds(merged) +
+                                     "); a new category needs a title");
+    } else {
+      merged.push_back(rule);
+    }
+  }
+  return merged;
+}
+
+std::string_view CategoryTitle(const std::vector<CategoryRule>& rules,
+                               std::string_view id) {
+  for (const CategoryRule& r : rules) {
+    if (r.category == id && !r.title.empty()) return r.title;
+  }
+  return id;
+}
+
+std::vector<std::string> NoteTags(std::string_view note) {
+  std::vector<std::string> tags;
+  for (size_t i = 0; i < note.size(); ++i) {
+    bool starts = note[i] == '#' && (i == 0 || !IsTagChar(note[i - 1]));
+    if (!starts || i + 1 >= note.size() || !IsLetter(note[i + 1])) continue;
+    size_t end = i + 1;
+    while (end < note.size() && IsTagChar(note[end])) ++end;
+    tags.push_back(ToLower(note.substr(i + 1, end - i - 1)));
+    i = end - 1;
+  }
+  return tags;
+}
+
+bool MatchesGlob(std::string_view glob, std::string_view path) {
+  if (glob.find('/') == std::string_view::npos) {
+    size_t slash = path.rfind('/');
+    return MatchFrom(glob,
+                     slash == std::string_view::npos ? path : path.substr(slash + 1));
+  }
+  if (glob.starts_with("/")) return MatchFrom(glob.substr(1), path);
+  return MatchAtAnySegment(glob, path);
+}
+
+Categorizer::Categorizer(std::vector<CategoryRule> rules, std::string fallback)
+    : index_(std::make_shared<const CategoryIndex>(std::move(rules))),
+      fallback_(std::move(fallback)) {}
+
+std::string Categorizer::Categorize(std::string_view note,
+                                    const std::vector<std::string>& tags,
+                                    const std::vector<std::string>& paths) const {
+  size_t r = index_->ByTags(note, tags);
+  if (r == kNoRule) r = Best(index_->WordScores(note));
+  if (r == kNoRule) r = Best(index_->PathScores(paths));
+  return r == kNoRule ? fallback_ : index_->rules()[r].category;
+}
+
+std::string Categorize(const std::vector<CategoryRule>& rules, std::string_view note,
+                       const std::vector<std::string>& tags,
+                       const std::vector<std::string>& paths,
+                       std::string_view fallback) {
+  return Categorizer(rules, std::string(fallback)).Categorize(note, tags, paths);
+}
+
+bool IsInvisibleWork(std::string_view note, const std::vector<std::string>& tags,
+                     const std::vector<std::string>& paths) {
+  const CategoryIndex& index = InvisibleWorkIndex();
+  if (index.ByTags(note, tags) != kNoRule || index.WordScores(note)[0] > 0) return true;
+  return !paths.empty() &&
+         static_cast<size_t>(index.PathScores(paths)[0]) * 2 > paths.size();
+}
+
+}  // namespace brag::digest

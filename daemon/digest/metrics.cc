@@ -1,0 +1,1069 @@
+#include "digest/metrics.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+
+#include "digest/note_text.h"
+
+namespace brag::digest {
+namespace {
+
+constexpr size_t kNone = static_cast<size_t>(-1);
+
+// What a quantity measures before it becomes a Metric's canonical unit.
+enum class Dim { kNone, kTime, kSize, kRate, kPercent, kMoney, kMultiplier };
+
+// ---------------------------------------------------------------------------
+// Vocabulary. Everything the scanner knows about words is in these tables.
+
+struct UnitName {
+  std::string_view name;
+  Dim dim;
+  double scale;  // to ms, bytes or per second
+};
+
+// Unit words after a number, ignoring case. "m" is read apart: it may also
+// mean million. "B" is always bytes; billions are "bn" or "billion".
+constexpr UnitName kUnitNames[] = {
+    {"ns", Dim::kTime, 1e-6},
+    {"nanosecond", Dim::kTime, 1e-6},
+    {"nanoseconds", Dim::kTime, 1e-6},
+    {"us", Dim::kTime, 1e-3},
+    {"µs", Dim::kTime, 1e-3},
+    {"μs", Dim::kTime, 1e-3},
+    {"microsecond", Dim::kTime, 1e-3},
+    {"microseconds", Dim::kTime, 1e-3},
+    {"ms", Dim::kTime, 1},
+    {"msec", Dim::kTime, 1},
+    {"msecs", Dim::kTime, 1},
+    {"millisecond", Dim::kTime, 1},
+    {"milliseconds", Dim::kTime, 1},
+    {"s", Dim::kTime, 1e3},
+    {"sec", Dim::kTime, 1e3},
+    {"secs", Dim::kTime, 1e3},
+    {"second", Dim::kTime, 1e3},
+    {"seconds", Dim::kTime, 1e3},
+    {"min", Dim::kTime, 6e4},
+    {"mins", Dim::kTime, 6e4},
+    {"minute", Dim::kTime, 6e4},
+    {"minutes", Dim::kTime, 6e4},
+    {"h", Dim::kTime, 3.6e6},
+    {"hr", Dim::kTime, 3.6e6},
+    {"hrs", Dim::kTime, 3.6e6},
+    {"hour", Dim::kTime, 3.6e6},
+    {"hours", Dim::kTime, 3.6e6},
+    {"d", Dim::kTime, 8.64e7},
+    {"day", Dim::kTime, 8.64e7},
+    {"days", Dim::kTime, 8.64e7},
+    {"wk", Dim::kTime, 6.048e8},
+    {"wks", Dim::kTime, 6.048e8},
+    {"week", Dim::kTime, 6.048e8},
+    {"weeks", Dim::kTime, 6.048e8},
+    {"month", Dim::kTime, 2.592e9},
+    {"months", Dim::kTime, 2.592e9},
+    {"yr", Dim::kTime, 3.1536e10},
+    {"yrs", Dim::kTime, 3.1536e10},
+    {"year", Dim::kTime, 3.1536e10},
+    {"years", Dim::kTime, 3.1536e10},
+    {"b", Dim::kSize, 1},
+    {"byte", Dim::kSize, 1},
+    {"bytes", Dim::kSize, 1},
+    {"kb", Dim::kSize, 1e3},
+    {"kib", Dim::kSize, 1024.0},
+    {"mb", Dim::kSize, 1e6},
+    {"mib", Dim::kSize, 1048576.0},
+    {"gb", Dim::kSize, 1e9},
+    {"gib", Dim::kSize, 1073741824.0},
+    {"tb", Dim::kSize, 1e12},
+    {"tib", Dim::kSize, 1099511627776.0},
+    {"pb", Dim::kSize, 1e15},
+    {"rps", Dim::kRate, 1},
+    {"qps", Dim::kRate, 1},
+    {"tps", Dim::kRate, 1},
+    {"percent", Dim::kPercent, 1},
+    {"pct", Dim::kPercent, 1},
+};
+
+// The divisor to a per-second rate, after "/" or "per": "req/s", "40/min".
+constexpr UnitName kRateDivisors[] = {
+    {"s", Dim::kRate, 1},     {"sec", Dim::kRate, 1},     {"second", Dim::kRate, 1},
+    {"min", Dim::kRate, 60},  {"minute", Dim::kRate, 60}, {"h", Dim::kRate, 3600},
+    {"hr", Dim::kRate, 3600}, {"hour", Dim::kRate, 3600},
+};
+
+struct Magnitude {
+  std::string_view name;
+  double scale;
+  bool attached_only;  // "2k" but not "2 k"
+  bool exact_case;     // "12M" is million, "12m" is read apart (minutes?)
+};
+
+constexpr Magnitude kMagnitudes[] = {
+    {"k", 1e3, true, false},        {"M", 1e6, true, true},
+    {"bn", 1e9, false, false},      {"thousand", 1e3, false, false},
+    {"million", 1e6, false, false}, {"billion", 1e9, false, false},
+};
+
+struct Alias {
+  std::string_view name;
+  std::string_view canonical;
+};
+
+constexpr Alias kCurrencySymbols[] = {{"$", "usd"}, {"€", "eur"}, {"£", "gbp"}};
+constexpr Alias kCurrencyWords[] = {
+    {"usd", "usd"},  {"dollar", "usd"}, {"dollars", "usd"}, {"eur", "eur"},
+    {"euro", "eur"}, {"euros", "eur"},  {"gbp", "gbp"}};
+
+constexpr Alias kPeriodNames[] = {
+    {"day", "day"},   {"week", "week"}, {"wk", "week"},         {"month", "month"},
+    {"mo", "month"},  {"mth", "month"}, {"quarter", "quarter"}, {"qtr", "quarter"},
+    {"year", "year"}, {"yr", "year"},   {"annum", "year"},
+};
+constexpr Alias kPeriodAdverbs[] = {
+    {"daily", "day"},         {"weekly", "week"}, {"monthly", "month"},
+    {"quarterly", "quarter"}, {"yearly", "year"}, {"annually", "year"},
+};
+constexpr std::string_view kPeriodLeads[] = {"per", "a", "an", "each", "every"};
+
+// Between the two values of a pair.
+constexpr std::string_view kJoiners[] = {"to", "->", "-->", "=>", "→", "⇒", "⟶"};
+constexpr std::string_view kFillers[] = {
+    "down",   "up",      "back",          "just",   "only",   "about",
+    "around", "roughly", "approximately", "approx", "nearly", "almost",
+    "~",      "≈",       "all",           "the",    "way"};
+constexpr std::string_view kBoundWords[] = {"under", "below", "within", "<", "<=", "≤"};
+constexpr std::string_view kBoundPairs[][2] = {
+    {"less", "than"}, {"fewer", "than"}, {"at", "most"}};
+
+// Symbols that join a number to its neighbour in versions, dates, times,
+// ranges and keys: "1.2.3", "2026-11-02", "14:30", "24/7", "JIRA-123".
+constexpr std::string_view kLinkPunctuation[] = {".", "-", ":", "/", "_", "@", "–"};
+
+// A number right after one of these words is a reference or a version, not
+// a metric: "PR 123", "Python 3.11", "sprint 4".
+constexpr std::string_view kReferenceWords[] = {
+    "pr",         "mr",        "pull",          "issue",    "ticket",     "bug",
+    "cl",         "version",   "ver",           "release",  "rev",        "revision",
+    "step",       "phase",     "sprint",        "port",     "line",       "chapter",
+    "section",    "rfc",       "adr",           "cve",      "epic",       "story",
+    "task",       "milestone", "week",          "day",      "sev",        "tier",
+    "level",      "gen",       "python",        "node",     "nodejs",     "java",
+    "jdk",        "go",        "golang",        "postgres", "postgresql", "pg",
+    "mysql",      "ubuntu",    "debian",        "centos",   "rhel",       "fedora",
+    "kubernetes", "k8s",       "react",         "vue",      "angular",    "rails",
+    "django",     "ios",       "android",       "macos",    "windows",    "gcc",
+    "clang",      "llvm",      "rust",          "ruby",     "php",        "redis",
+    "kafka",      "spark",     "terraform",     "helm",     "openssl",    "tls",
+    "ssl",        "http",      "elasticsearch", "mongodb",  "typescript", "scala",
+    "kotlin",     "swift",     "spring",        "boost",    "cmake",      "dotnet",
+};
+
+constexpr std::string_view kMonths[] = {
+    "jan",  "january",   "feb",  "february", "mar",  "march",    "apr",    "april",
+    "may",  "jun",       "june", "jul",      "july", "aug",      "august", "sep",
+    "sept", "september", "oct",  "october",  "nov",  "november", "dec",    "december"};
+
+// Words that follow a number without being what it counts.
+constexpr std::string_view kNotNouns[] = {
+    "to",     "from",    "and",    "or",     "in",     "on",     "at",     "by",
+    "for",    "of",      "the",    "a",      "an",     "with",   "per",    "than",
+    "down",   "up",      "over",   "under",  "below",  "across", "into",   "via",
+    "after",  "before",  "since",  "while",  "when",   "each",   "every",  "is",
+    "are",    "was",     "were",   "be",     "been",   "it",     "its",    "this",
+    "that",   "these",   "those",  "all",    "only",   "just",   "so",     "then",
+    "as",     "but",     "plus",   "vs",     "versus", "out",    "off",    "ago",
+    "later",  "earlier", "total",  "times",  "am",     "pm",     "back",   "more",
+    "less",   "fewer",   "faster", "slower", "lower",  "higher", "better", "worse",
+    "within", "than",    "about",  "around", "we",     "i",      "they",   "our",
+    "my",     "x"};
+
+// Words between a number and its noun: "3 flaky tests".
+constexpr std::string_view kNounAdjectives[] = {
+    "flaky",  "failing", "new",      "open",     "critical",   "duplicate", "broken",
+    "slow",   "legacy",  "internal", "external", "production", "prod",      "active",
+    "unused", "stale",   "manual",   "customer", "support",    "paying",    "database",
+    "api",    "test",    "on-call",  "oncall",   "noisy",      "false",     "p1",
+    "p0",     "p2",      "sev1",     "sev2",     "more",       "other",     "separate"};
+
+// Words after a number that say which way it went: "3x faster", "40% fewer".
+constexpr std::string_view kComparatives[] = {
+    "faster",  "slower",  "quicker",     "cheaper",   "smaller",    "bigger", "larger",
+    "higher",  "lower",   "more",        "fewer",     "less",       "better", "worse",
+    "shorter", "speedup", "improvement", "reduction", "regression", "savings"};
+
+// Which way is good for the thing a number measures (DESIGN §9): the word
+// nearest the match decides before the unit does, except that for times,
+// sizes and money only the words of kHigherEvenInUnits may say higher is
+// better ("deploys take 8 to 3 minutes" is about time). Plurals match too.
+struct PolarityWord {
+  std::string_view word;
+  bool higher_is_better;
+};
+
+constexpr PolarityWord kPolarityWords[] = {
+    {"latency", false},     {"latencies", false},   {"p50", false},
+    {"p90", false},         {"p95", false},         {"p99", false},
+    {"p999", false},        {"error", false},       {"alert", false},
+    {"page", false},        {"paging", false},      {"pager", false},
+    {"incident", false},    {"outage", false},      {"failure", false},
+    {"timeout", false},     {"retry", false},       {"retries", false},
+    {"ticket", false},      {"bug", false},         {"crash", false},
+    {"exception", false},   {"flake", false},       {"flaky", false},
+    {"flakiness", false},   {"cost", false},        {"spend", false},
+    {"bill", false},        {"memory", false},      {"cpu", false},
+    {"ram", false},         {"disk", false},        {"size", false},
+    {"time", false},        {"duration", false},    {"runtime", false},
+    {"downtime", false},    {"mttr", false},        {"toil", false},
+    {"lag", false},         {"delay", false},       {"backlog", false},
+    {"complaint", false},   {"escalation", false},  {"oom", false},
+    {"churn", false},       {"throughput", true},   {"qps", true},
+    {"rps", true},          {"hit", true},          {"coverage", true},
+    {"uptime", true},       {"availability", true}, {"conversion", true},
+    {"success", true},      {"adoption", true},     {"retention", true},
+    {"revenue", true},      {"user", true},         {"customer", true},
+    {"saving", true},       {"speed", true},        {"velocity", true},
+    {"satisfaction", true}, {"nps", true},          {"mtbf", true},
+    {"capacity", true},     {"accuracy", true},     {"score", true},
+    {"deploy", true},       {"deployment", true},   {"frequency", true},
+};
+
+constexpr std::string_view kHigherEvenInUnits[] = {
+    "uptime", "mtbf",    "retention", "runway",      "revenue",
+    "saving", "savings", "capacity",  "availability"};
+
+// What a word says about the change it describes.
+enum class Effect { kNone, kBetter, kWorse, kDecrease, kIncrease };
+
+struct EffectWord {
+  std::string_view word;
+  Effect effect;
+};
+
+constexpr EffectWord kEffectWords[] = {
+    {"faster", Effect::kBetter},       {"quicker", Effect::kBetter},
+    {"cheaper", Effect::kBetter},      {"smaller", Effect::kBetter},
+    {"shorter", Effect::kBetter},      {"leaner", Effect::kBetter},
+    {"better", Effect::kBetter},       {"speedup", Effect::kBetter},
+    {"improvement", Effect::kBetter},  {"improved", Effect::kBetter},
+    {"improves", Effect::kBetter},     {"sped", Effect::kBetter},
+    {"optimized", Effect::kBetter},    {"optimised", Effect::kBetter},
+    {"saved", Effect::kBetter},        {"saves", Effect::kBetter},
+    {"saving", Effect::kBetter},       {"savings", Effect::kBetter},
+    {"slower", Effect::kWorse},        {"worse", Effect::kWorse},
+    {"regressed", Effect::kWorse},     {"regression", Effect::kWorse},
+    {"degraded", Effect::kWorse},      {"costlier", Effect::kWorse},
+    {"reduced", Effect::kDecrease},    {"reduce", Effect::kDecrease},
+    {"reduces", Effect::kDecrease},    {"reducing", Effect::kDecrease},
+    {"reduction", Effect::kDecrease},  {"cut", Effect::kDecrease},
+    {"cuts", Effect::kDecrease},       {"cutting", Effect::kDecrease},
+    {"dropped", Effect::kDecrease},    {"drop", Effect::kDecrease},
+    {"lowered", Effect::kDecrease},    {"lower", Effect::kDecrease},
+    {"decreased", Effect::kDecrease},  {"shrank", Effect::kDecrease},
+    {"shrunk", Effect::kDecrease},     {"slashed", Effect::kDecrease},
+    {"trimmed", Effect::kDecrease},    {"fewer", Effect::kDecrease},
+    {"less", Effect::kDecrease},       {"down", Effect::kDecrease},
+    {"eliminated", Effect::kDecrease}, {"removed", Effect::kDecrease},
+    {"halved", Effect::kDecrease},     {"increased", Effect::kIncrease},
+    {"increase", Effect::kIncrease},   {"raised", Effect::kIncrease},
+    {"grew", Effect::kIncrease},       {"boosted", Effect::kIncrease},
+    {"more", Effect::kIncrease},       {"higher", Effect::kIncrease},
+    {"up", Effect::kIncrease},         {"doubled", Effect::kIncrease},
+    {"tripled", Effect::kIncrease},    {"gained", Effect::kIncrease},
+    {"bigger", Effect::kIncrease},     {"larger", Effect::kIncrease},
+};
+
+// A unit-less pair after one of these is a version bump, not a metric:
+// "upgraded Postgres 13 to 15".
+constexpr std::string_view kUpgradeWords[] = {
+    "upgraded", "upgrade", "upgrading", "bumped", "bump", "version", "versions"};
+
+// ---------------------------------------------------------------------------
+// The vocabulary, hashed: everything the tables above say about one word.
+
+enum WordClass : uint32_t {
+  kNotNoun = 1u << 0,
+  kMonth = 1u << 1,
+  kJoiner = 1u << 2,
+  kBound = 1u << 3,
+  kPeriodLead = 1u << 4,
+  kFiller = 1u << 5,
+  kLinkPunct = 1u << 6,
+  kReference = 1u << 7,
+  kUpgrade = 1u << 8,
+  kAdjective = 1u << 9,
+  kComparative = 1u << 10,
+  kHigherEvenInUnit = 1u << 11,
+};
+
+struct WordFacts {
+  uint32_t classes = 0;  // WordClass bits
+  std::optional<bool> higher_is_better;
+  Effect effect = Effect::kNone;
+  const UnitName* unit = nullptr;
+  const UnitName* rate_divisor = nullptr;
+  const Alias* currency_symbol = nullptr;
+  const Alias* currency_word = nullptr;
+  const Alias* period = nullptr;
+  const Alias* period_adverb = nullptr;
+};
+
+template <size_t N>
+void AddClass(WordTable<WordFacts>& table, const std::string_view (&words)[N],
+              uint32_t c) {
+  for (std::string_view w : words) table.Add(w).classes |= c;
+}
+
+template <typename Entry, size_t N, typename Field>
+void AddEntries(WordTable<WordFacts>& table, const Entry (&entries)[N], Field field) {
+  for (const Entry& e : entries) table.Add(e.name).*field = &e;
+}
+
+void AddClasses(WordTable<WordFacts>& table) {
+  AddClass(table, kNotNouns, kNotNoun);
+  AddClass(table, kMonths, kMonth);
+  AddClass(table, kJoiners, kJoiner);
+  AddClass(table, kBoundWords, kBound);
+  AddClass(table, kPeriodLeads, kPeriodLead);
+  AddClass(table, kFillers, kFiller);
+  AddClass(table, kLinkPunctuation, kLinkPunct);
+  AddClass(table, kReferenceWords, kReference);
+  AddClass(table, kUpgradeWords, kUpgrade);
+  AddClass(table, kNounAdjectives, kAdjective);
+  AddClass(table, kComparatives, kComparative);
+  AddClass(table, kHigherEvenInUnits, kHigherEvenInUnit);
+}
+
+WordTable<WordFacts> BuildLexicon() {
+  WordTable<WordFacts> table;
+  AddClasses(table);
+  AddEntries(table, kUnitNames, &WordFacts::unit);
+  AddEntries(table, kRateDivisors, &WordFacts::rate_divisor);
+  AddEntries(table, kCurrencySymbols, &WordFacts::currency_symbol);
+  AddEntries(table, kCurrencyWords, &WordFacts::currency_word);
+  AddEntries(table, kPeriodNames, &WordFacts::period);
+  AddEntries(table, kPeriodAdverbs, &WordFacts::period_adverb);
+  for (const EffectWord& e : kEffectWords) table.Add(e.word).effect = e.effect;
+  for (const PolarityWord& p : kPolarityWords) {
+    for (std::string_view plural : {"", "s", "es"}) {
+      table.Add(std::string(p.word) + std::string(plural)).higher_is_better =
+          p.higher_is_better;
+    }
+  }
+  return table;
+}
+
+const WordTable<WordFacts>& Lexicon() {
+  static const WordTable<WordFacts> lexicon = BuildLexicon();
+  return lexicon;
+}
+
+// The tokens of a note with the facts of each, looked up once.
+class Tokens {
+ public:
+  explicit Tokens(std::vector<Token> tokens) : tokens_(std::move(tokens)) {
+    facts_.reserve(tokens_.size());
+    for (const Token& t : tokens_) {
+      const WordFacts* f =
+          t.kind == TokenKind::kNumber ? nullptr : Lexicon().Find(t.text);
+      facts_.push_back(f ? f : &kNoFacts);
+    }
+  }
+
+  size_t size() const { return tokens_.size(); }
+  const Token& operator[](size_t i) const { return tokens_[i]; }
+  // The facts of token i; none for a number or past the end.
+  const WordFacts& facts(size_t i) const {
+    return i < facts_.size() ? *facts_[i] : kNoFacts;
+  }
+  // Whether token i is of one of the classes in `c`.
+  bool is(size_t i, uint32_t c) const { return (facts(i).classes & c) != 0; }
+
+ private:
+  static inline const WordFacts kNoFacts{};
+  std::vector<Token> tokens_;
+  std::vector<const WordFacts*> facts_;
+};
+
+const Token* At(const Tokens& t, size_t i) { return i < t.size() ? &t[i] : nullptr; }
+
+bool IsWord(const Token* tok) { return tok && tok->kind == TokenKind::kWord; }
+
+bool TextIs(const Token* tok, std::string_view text) {
+  return tok && EqualsIgnoreCase(tok->text, text);
+}
+
+bool Attached(const Token* tok) { return tok && !tok->spaced; }
+
+// A word after a number that can be what it counts: not a stop word, month,
+// joiner, bound, period or verb of change.
+bool IsNounAt(const Tokens& t, size_t i) {
+  if (!IsWord(At(t, i)) || !t[i].spaced) return false;
+  const WordFacts& f = t.facts(i);
+  return !(f.classes & (kNotNoun | kMonth | kJoiner | kBound | kPeriodLead)) &&
+         !f.period_adverb && f.effect == Effect::kNone;
+}
+
+// ---------------------------------------------------------------------------
+// Quantities: one number with what surrounds it.
+
+struct Quantity {
+  size_t first_tok = 0;  // first token, prefix included ("$", "under")
+  size_t num_tok = 0;    // the number itself
+  size_t last_tok = 0;   // last token, unit, noun and period included
+  double raw = 0;        // the number times its magnitude
+  double scale = 1;      // raw * scale is the canonical value
+  Dim dim = Dim::kNone;
+  std::string_view currency;
+  std::string_view period;
+  size_t noun_first = kNone;  // tokens of the noun, when there is one
+  size_t noun_last = kNone;
+  bool upper_bound = false;
+  bool magnitude = false;
+
+  double value() const { return raw * scale; }
+  bool has_noun() const { return noun_first != kNone; }
+};
+
+// "JIRA-123", "v2.3", "#123", "1.2.3", "2026-11-02", "14:30", "PR 123",
+// "Nov 2" — but not "sub-100ms".
+bool IsReference(const Tokens& t, size_t i) {
+  const Token* prev = At(t, i - 1);
+  if (i > 0 && !t[i].spaced) {
+    if (prev->kind == TokenKind::kWord || prev->text == "#") return true;
+    bool sub_bound = prev->text == "-" && i > 1 && TextIs(&t[i - 2], "sub");
+    if (t.is(i - 1, kLinkPunct) && !prev->spaced && i > 1 &&
+        t[i - 2].kind != TokenKind::kSymbol && !sub_bound) {
+      return true;
+    }
+  }
+  if (Attached(At(t, i + 1)) && t.is(i + 1, kLinkPunct) && Attached(At(t, i + 2)) &&
+      t[i + 2].kind == TokenKind::kNumber) {
+    return true;
+  }
+  if (i > 0 && t.is(i - 1, kReference | kMonth) && IsWord(prev)) return true;
+  // The other end of "Postgres 13 to 15" is a version too.
+  if (i > 1 && t.is(i - 1, kJoiner) && t[i - 2].kind == TokenKind::kNumber &&
+      IsReference(t, i - 2))
+    return true;
+  return IsWord(At(t, i + 1)) && t.is(i + 1, kMonth);
+}
+
+// Currency and bound before the number: "$", "under", "< $", "sub-".
+void ReadPrefix(const Tokens& t, Quantity& q) {
+  size_t k = q.num_tok;
+  const Alias* currency = nullptr;
+  if (k > 0) {
+    currency =
+        t[k].spaced ? t.facts(k - 1).currency_word : t.facts(k - 1).currency_symbol;
+  }
+  if (currency) {
+    q.currency = currency->canonical;
+    --k;
+  }
+  if (k > 1 && !t[k].spaced && t[k - 1].text == "-" && TextIs(&t[k - 2], "sub")) {
+    q.upper_bound = true;
+    k -= 2;
+  } else if (k > 0 && t.is(k - 1, kBound)) {
+    q.upper_bound = true;
+    --k;
+  } else if (k > 1) {
+    for (const auto& pair : kBoundPairs) {
+      if (TextIs(&t[k - 2], pair[0]) && TextIs(&t[k - 1], pair[1])) {
+        q.upper_bound = true;
+        k -= 2;
+        break;
+      }
+    }
+  }
+  q.first_tok = k;
+}
+
+// "k", "M", "million", "bn" after the number.
+void ReadMagnitude(const Tokens& t, Quantity& q) {
+  const Token* tok = At(t, q.last_tok + 1);
+  if (!IsWord(tok)) return;
+  for (const Magnitude& m : kMagnitudes) {
+    if (m.attached_only && tok->spaced) continue;
+    bool same =
+        m.exact_case ? tok->text == m.name : EqualsIgnoreCase(tok->text, m.name);
+    if (!same) continue;
+    q.raw *= m.scale;
+    q.magnitude = true;
+    ++q.last_tok;
+    return;
+  }
+}
+
+void SetUnit(Quantity& q, Dim dim, double scale, size_t last_tok) {
+  q.dim = dim;
+  q.scale = scale;
+  q.last_tok = last_tok;
+}
+
+bool ReadPercent(const Tokens& t, Quantity& q) {
+  const Token* tok = At(t, q.last_tok + 1);
+  if (!tok || tok->text != "%") return false;
+  SetUnit(q, Dim::kPercent, 1, q.last_tok + 1);
+  return true;
+}
+
+// "3.2x", "10×", "15 x", "3 times faster".
+bool ReadMultiplier(const Tokens& t, Quantity& q) {
+  size_t j = q.last_tok + 1;
+  const Token* tok = At(t, j);
+  if (!tok) return false;
+  bool x_word = tok->text == "x" || tok->text == "X";
+  const Token* after = At(t, j + 1);
+  bool lone_x = x_word && tok->spaced && (!after || after->kind != TokenKind::kNumber);
+  bool times = TextIs(tok, "times") && IsWord(after) && t.is(j + 1, kComparative);
+  if (!(x_word && !tok->spaced) && tok->text != "×" && !lone_x && !times) return false;
+  SetUnit(q, Dim::kMultiplier, 1, j);
+  return true;
+}
+
+// "20m" is minutes, "20m records" twenty million.
+bool ReadMinutesOrMillion(const Tokens& t, Quantity& q) {
+  size_t j = q.last_tok + 1;
+  const Token* tok = At(t, j);
+  if (!IsWord(tok) || tok->text != "m" || q.magnitude) return false;
+  if (IsNounAt(t, j + 1)) {
+    q.raw *= 1e6;
+    q.magnitude = true;
+    q.last_tok = j;
+    return false;  // the noun is read next
+  }
+  SetUnit(q, Dim::kTime, 6e4, j);
+  return true;
+}
+
+bool ReadUnitWord(const Tokens& t, Quantity& q) {
+  size_t j = q.last_tok + 1;
+  if (!IsWord(At(t, j))) return false;
+  const WordFacts& f = t.facts(j);
+  if (f.unit) {
+    SetUnit(q, f.unit->dim, f.unit->scale, j);
+    return true;
+  }
+  if (f.currency_word) {
+    q.currency = f.currency_word->canonical;
+    SetUnit(q, Dim::kMoney, 1, j);
+    return true;
+  }
+  return false;
+}
+
+// "/s", "/min" or "per second" at token j makes a per-second rate.
+bool ReadRateSuffix(const Tokens& t, size_t j, Quantity& q) {
+  const Token* tok = At(t, j);
+  const Token* unit = At(t, j + 1);
+  if (!tok || !IsWord(unit)) return false;
+  bool slash = tok->text == "/" && Attached(unit);
+  if (!slash && !TextIs(tok, "per")) return false;
+  const UnitName* d = t.facts(j + 1).rate_divisor;
+  if (!d) return false;
+  SetUnit(q, Dim::kRate, 1 / d->scale, j + 1);
+  return true;
+}
+
+// The word or two a count counts: "3 services", "3 flaky tests", and a rate
+// made from them: "40 req/s", "12k records per second".
+void ReadNoun(const Tokens& t, Quantity& q) {
+  size_t j = q.last_tok + 1;
+  if (!IsNounAt(t, j)) return;
+  q.noun_first = q.noun_last = j;
+  if (t.is(j, kAdjective) && IsNounAt(t, j + 1)) q.noun_last = j + 1;
+  q.last_tok = q.noun_last;
+  ReadRateSuffix(t, q.last_tok + 1, q);
+}
+
+// Reads what follows the number. False when an unknown word is glued to it,
+// which makes it no metric: "3rd", "2FA", "4xx", "9am", a SHA.
+bool ReadUnit(const Tokens& t, Quantity& q) {
+  if (!q.currency.empty()) {
+    q.dim = Dim::kMoney;
+    return !Attached(At(t, q.last_tok + 1)) || !IsWord(At(t, q.last_tok + 1));
+  }
+  if (ReadPercent(t, q) || ReadMultiplier(t, q) || ReadMinutesOrMillion(t, q) ||
+      ReadUnitWord(t, q) || ReadRateSuffix(t, q.last_tok + 1, q)) {
+    return true;
+  }
+  const Token* tok = At(t, q.last_tok + 1);
+  if (IsWord(tok) && (!tok->spaced || TextIs(tok, "am") || TextIs(tok, "pm")))
+    return false;
+  ReadNoun(t, q);
+  return true;
+}
+
+// "/month", "per year", "a month", "monthly".
+void ReadPeriod(const Tokens& t, Quantity& q) {
+  if (q.dim == Dim::kRate || q.dim == Dim::kPercent || q.dim == Dim::kMultiplier)
+    return;
+  size_t j = q.last_tok + 1;
+  const Token* tok = At(t, j);
+  if (!tok) return;
+  if (const Alias* a = IsWord(tok) ? t.facts(j).period_adverb : nullptr) {
+    q.period = a->canonical;
+    q.last_tok = j;
+    return;
+  }
+  const Token* name = At(t, j + 1);
+  bool lead = tok->text == "/" ? Attached(name) : t.is(j, kPeriodLead);
+  const Alias* p = lead && IsWord(name) ? t.facts(j + 1).period : nullptr;
+  if (!p) return;
+  q.period = p->canonical;
+  q.last_tok = j + 1;
+}
+
+std::optional<Quantity> ReadQuantity(const Tokens& t, size_t i) {
+  if (IsReference(t, i)) return std::nullopt;
+  Quantity q;
+  q.num_tok = q.last_tok = i;
+  q.raw = t[i].number;
+  ReadPrefix(t, q);
+  ReadMagnitude(t, q);
+  if (!ReadUnit(t, q)) return std::nullopt;
+  ReadPeriod(t, q);
+  return q;
+}
+
+std::vector<Quantity> ReadQuantities(const Tokens& t) {
+  std::vector<Quantity> out;
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (t[i].kind != TokenKind::kNumber) continue;
+    std::optional<Quantity> q = ReadQuantity(t, i);
+    if (!q) continue;
+    if (!out.empty()) q->first_tok = std::max(q->first_tok, out.back().last_tok + 1);
+    i = q->last_tok;
+    out.push_back(*q);
+  }
+  return out;
+}
+
+bool IsYearLike(const Tokens& t, const Quantity& q) {
+  const Token& n = t[q.num_tok];
+  return q.dim == Dim::kNone && !q.has_noun() && !q.magnitude && !q.upper_bound &&
+         !n.grouped && !n.decimal && n.number >= 1900 && n.number <= 2100;
+}
+
+// ---------------------------------------------------------------------------
+// Pairs.
+
+// Only joiner and filler tokens between a and b: "to", "down to", "→".
+bool Joined(const Tokens& t, const Quantity& a, const Quantity& b) {
+  bool joined = false;
+  for (size_t k = a.last_tok + 1; k < b.first_tok; ++k) {
+    if (t.is(k, kJoiner) && !joined) {
+      joined = true;
+    } else if (!t.is(k, kFiller)) {
+      return false;
+    }
+  }
+  return joined;
+}
+
+std::string_view NounText(const Tokens& t, const Quantity& q) {
+  if (!q.has_noun()) return {};
+  std::string_view first = t[q.noun_first].text;
+  return std::string_view(first.data(), t[q.noun_last].end - t[q.noun_first].begin);
+}
+
+bool NounsAgree(std::string_view a, std::string_view b) {
+  return a.empty() || b.empty() || IsWordForm(a, b) || IsWordForm(b, a);
+}
+
+// Copies the unit of `from` to the unit-less `to`: "8 to 3 minutes".
+void AdoptUnit(const Quantity& from, Quantity& to) {
+  to.dim = from.dim;
+  to.scale = from.scale;
+  to.currency = from.currency;
+}
+
+// Whether a and b can be the two ends of one change; gives the unit-less one
+// the other's unit when they can.
+bool MakeCompatible(const Tokens& t, Quantity& a, Quantity& b) {
+  if (a.dim == Dim::kMultiplier || b.dim == Dim::kMultiplier) return false;
+  if (a.dim == b.dim) {
+    return a.currency == b.currency && NounsAgree(NounText(t, a), NounText(t, b));
+  }
+  if (a.dim == Dim::kNone && !a.has_noun()) {
+    AdoptUnit(b, a);
+    return true;
+  }
+  if (b.dim == Dim::kNone && !b.has_noun()) {
+    AdoptUnit(a, b);
+    return true;
+  }
+  return false;
+}
+
+bool CanPair(const Tokens& t, Quantity& a, Quantity& b) {
+  return Joined(t, a, b) && MakeCompatible(t, a, b);
+}
+
+// ---------------------------------------------------------------------------
+// Reading the words around a match.
+
+// A match's tokens and how far its context may reach on each side.
+struct Context {
+  size_t first;      // first token of the match
+  size_t last;       // last token of the match
+  size_t back_stop;  // first token the backward search may look at
+  size_t fwd_stop;   // one past the last token the forward search may look at
+};
+
+constexpr size_t kBackReach = 8;
+constexpr size_t kForwardReach = 4;
+
+// The nearest word before the match (same clause, within kBackReach) for
+// which `found(facts)` returns a value.
+template <typename R, typename Fn>
+R NearestBefore(const Tokens& t, const Context& c, Fn found) {
+  for (size_t k = c.first; k > c.back_stop && c.first - k < kBackReach; --k) {
+    if (EndsClause(t[k - 1])) break;
+    if (t[k - 1].kind != TokenKind::kWord) continue;
+    if (R r = found(t.facts(k - 1)); r != R{}) return r;
+  }
+  return R{};
+}
+
+template <typename R, typename Fn>
+R NearestAfter(const Tokens& t, const Context& c, size_t reach, Fn found) {
+  for (size_t k = c.last + 1; k < c.fwd_stop && k <= c.last + reach; ++k) {
+    if (EndsClause(t[k])) break;
+    if (t[k].kind != TokenKind::kWord) continue;
+    if (R r = found(t.facts(k)); r != R{}) return r;
+  }
+  return R{};
+}
+
+std::optional<bool> NounPolarity(const Tokens& t, const Quantity& q) {
+  if (!q.has_noun()) return std::nullopt;
+  for (size_t k = q.noun_first; k <= q.noun_last; ++k) {
+    if (auto p = t.facts(k).higher_is_better) return p;
+  }
+  return std::nullopt;
+}
+
+bool UnitSaysLowerIsBetter(Dim dim) {
+  return dim == Dim::kTime || dim == Dim::kSize || dim == Dim::kMoney;
+}
+
+// Whether higher is better for what the match measures; nullopt when the
+// words and the unit do not say.
+std::optional<bool> Polarity(const Tokens& t, const Context& c, const Quantity& q) {
+  auto keyword = [&](const WordFacts& f) -> std::optional<bool> {
+    std::optional<bool> p = f.higher_is_better;
+    bool unit_wins =
+        p && *p && UnitSaysLowerIsBetter(q.dim) && !(f.classes & kHigherEvenInUnit);
+    return unit_wins ? std::nullopt : p;
+  };
+  if (auto p = NounPolarity(t, q)) return p;
+  if (auto p = NearestBefore<std::optional<bool>>(t, c, keyword)) return p;
+  if (auto p = NearestAfter<std::optional<bool>>(t, c, kForwardReach, keyword))
+    return p;
+  if (q.dim == Dim::kRate) return true;
+  if (UnitSaysLowerIsBetter(q.dim)) return false;
+  return std::nullopt;
+}
+
+Effect AnyEffect(const WordFacts& f) { return f.effect; }
+
+Effect ComparativeEffect(const WordFacts& f) {
+  return (f.classes & kComparative) ? f.effect : Effect::kNone;
+}
+
+// A comparative right after a lone number ("40% fewer", "3x faster") tells
+// more than a verb before it. After a match only comparatives count: a verb
+// there ("3x and cut latency") starts another statement.
+Effect NearestEffect(const Tokens& t, const Context& c, bool after_first) {
+  if (after_first) {
+    Effect e = NearestAfter<Effect>(t, c, 1, ComparativeEffect);
+    if (e != Effect::kNone) return e;
+  }
+  if (Effect e = NearestBefore<Effect>(t, c, AnyEffect); e != Effect::kNone) return e;
+  return after_first ? Effect::kNone : NearestAfter<Effect>(t, c, 2, ComparativeEffect);
+}
+
+bool IsVersionBump(const Tokens& t, const Context& c, const Quantity& a,
+                   const Quantity& b) {
+  if (a.dim != Dim::kNone || a.has_noun() || b.has_noun()) return false;
+  auto upgrade = [](const WordFacts& f) { return (f.classes & kUpgrade) != 0; };
+  return NearestBefore<bool>(t, c, upgrade);
+}
+
+// ---------------------------------------------------------------------------
+// Building metrics.
+
+std::string CanonicalUnit(const Quantity& q) {
+  switch (q.dim) {
+    case Dim::kTime:
+      return "ms";
+    case Dim::kSize:
+      return "bytes";
+    case Dim::kRate:
+      return "per_s";
+    case Dim::kPercent:
+      return "percent";
+    case Dim::kMoney:
+      return std::string(q.currency);
+    case Dim::kMultiplier:
+      return "x";
+    case Dim::kNone:
+      break;
+  }
+  return "count";
+}
+
+Metric MetricOver(std::string_view note, const Tokens& t, size_t first, size_t last) {
+  Metric m;
+  m.offset = t[first].begin;
+  m.length = t[last].end - t[first].begin;
+  m.text = std::string(note.substr(m.offset, m.length));
+  return m;
+}
+
+Direction ChangeDirection(double before, double after,
+                          std::optional<bool> higher_is_better, Effect effect) {
+  if (before == after) return Direction::kUnknown;
+  bool went_up = after > before;
+  if (!higher_is_better) {
+    if (effect == Effect::kBetter) return Direction::kImproved;
+    if (effect == Effect::kWorse) return Direction::kRegressed;
+    if (effect == Effect::kNone) return Direction::kUnknown;
+    higher_is_better = effect == Effect::kIncrease;
+  }
+  return went_up == *higher_is_better ? Direction::kImproved : Direction::kRegressed;
+}
+
+Direction LoneDirection(std::optional<bool> higher_is_better, Effect effect) {
+  switch (effect) {
+    case Effect::kBetter:
+      return Direction::kImproved;
+    case Effect::kWorse:
+      return Direction::kRegressed;
+    case Effect::kNone:
+      return Direction::kUnknown;
+    default:
+      break;
+  }
+  // With no word saying which way is good, the change reported is the goal.
+  bool up = effect == Effect::kIncrease;
+  if (!higher_is_better) return Direction::kImproved;
+  return up == *higher_is_better ? Direction::kImproved : Direction::kRegressed;
+}
+
+Metric MakeChange(std::string_view note, const Tokens& t, const Context& c,
+                  const Quantity& a, const Quantity& b) {
+  size_t first = c.first > 0 && TextIs(&t[c.first - 1], "from") ? c.first - 1 : c.first;
+  Metric m = MetricOver(note, t, first, c.last);
+  m.kind = MetricKind::kChange;
+  m.unit = CanonicalUnit(b);
+  m.before = a.value();
+  m.after = m.value = b.value();
+  m.upper_bound = b.upper_bound;
+  m.period = std::string(b.period.empty() ? a.period : b.period);
+  m.noun = std::string(b.has_noun() ? NounText(t, b) : NounText(t, a));
+  double low = std::min(*m.before, *m.after), high = std::max(*m.before, *m.after);
+  m.factor = low > 0 ? high / low : 0;
+  std::optional<bool> higher = NounPolarity(t, a);
+  if (!higher) higher = Polarity(t, c, b);
+  m.direction =
+      ChangeDirection(*m.before, *m.after, higher, NearestEffect(t, c, false));
+  return m;
+}
+
+MetricKind LoneKind(Dim dim) {
+  switch (dim) {
+    case Dim::kMultiplier:
+      return MetricKind::kMultiplier;
+    case Dim::kPercent:
+      return MetricKind::kPercent;
+    case Dim::kMoney:
+      return MetricKind::kMoney;
+    case Dim::kNone:
+      return MetricKind::kCount;
+    default:
+      return MetricKind::kMeasure;
+  }
+}
+
+Metric MakeLone(std::string_view note, const Tokens& t, const Context& c,
+                const Quantity& q) {
+  Metric m = MetricOver(note, t, c.first, c.last);
+  m.kind = LoneKind(q.dim);
+  m.unit = CanonicalUnit(q);
+  m.value = q.value();
+  m.upper_bound = q.upper_bound;
+  m.period = std::string(q.period);
+  m.noun = std::string(NounText(t, q));
+  if (q.dim == Dim::kMultiplier) m.factor = m.value;
+  m.direction = LoneDirection(Polarity(t, c, q), NearestEffect(t, c, true));
+  return m;
+}
+
+// "1.8s -> 240ms (7.5x)": the multiplier only repeats the change's factor.
+bool RepeatsFactor(const Tokens& t, const std::vector<Metric>& out, size_t prev_last,
+                   const Quantity& q) {
+  if (q.dim != Dim::kMultiplier || out.empty() ||
+      out.back().kind != MetricKind::kChange)
+    return false;
+  for (size_t k = prev_last + 1; k < q.first_tok; ++k) {
+    if (t[k].text != "(" && t[k].text != "," && t[k].text != "—" && t[k].text != "-")
+      return false;
+  }
+  return true;
+}
+
+// Walks the quantities in order, pairing neighbours into changes.
+class MetricBuilder {
+ public:
+  MetricBuilder(std::string_view note, const Tokens& t, std::vector<Quantity> qs)
+      : note_(note), t_(t), qs_(std::move(qs)) {}
+
+  std::vector<Metric> Build() {
+    for (size_t k = 0; k < qs_.size(); ++k) {
+      if (k + 1 < qs_.size() && CanPair(t_, qs_[k], qs_[k + 1])) {
+        AddChange(qs_[k], qs_[k + 1], k + 2);
+        ++k;
+      } else {
+        AddLone(qs_[k], k + 1);
+      }
+    }
+    return std::move(out_);
+  }
+
+ private:
+  Context ContextOf(size_t first, size_t last, size_t next_q) const {
+    size_t fwd = next_q < qs_.size() ? qs_[next_q].first_tok : t_.size();
+    return Context{first, last, back_stop_, fwd};
+  }
+
+  void AddChange(const Quantity& a, const Quantity& b, size_t next_q) {
+    Context c = ContextOf(a.first_tok, b.last_tok, next_q);
+    bool years = IsYearLike(t_, a) && IsYearLike(t_, b);
+    if (!years && !IsVersionBump(t_, c, a, b))
+      out_.push_back(MakeChange(note_, t_, c, a, b));
+    back_stop_ = b.last_tok + 1;
+  }
+
+  void AddLone(const Quantity& q, size_t next_q) {
+    if (!IsYearLike(t_, q) && !RepeatsFactor(t_, out_, back_stop_ - 1, q)) {
+      out_.push_back(
+          MakeLone(note_, t_, ContextOf(q.first_tok, q.last_tok, next_q), q));
+    }
+    back_stop_ = q.last_tok + 1;
+  }
+
+  std::string_view note_;
+  const Tokens& t_;
+  std::vector<Quantity> qs_;
+  std::vector<Metric> out_;
+  size_t back_stop_ = 0;
+};
+
+// ---------------------------------------------------------------------------
+// Formatting.
+
+std::string Fixed(double v, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  std::string s = buf;
+  if (s.find('.') == std::string::npos) return s;
+  while (s.back() == '0') s.pop_back();
+  if (s.back() == '.') s.pop_back();
+  return s;
+}
+
+// Three significant digits or so: "1.8", "12.5", "240".
+std::string Readable(double v) {
+  double a = std::fabs(v);
+  return Fixed(v, a >= 100 ? 0 : a >= 10 ? 1 : 2);
+}
+
+// "8,400", "1,200.5".
+std::string Grouped(double v) {
+  std::string s = Readable(v);
+  size_t digits_end = s.find('.');
+  if (digits_end == std::string::npos) digits_end = s.size();
+  size_t digits_begin = s[0] == '-' ? 1 : 0;
+  for (size_t k = digits_end; k > digits_begin + 3; k -= 3) s.insert(k - 3, ",");
+  return s;
+}
+
+// "8,400", "120k", "12M", "3B".
+std::string Compact(double v) {
+  double a = std::fabs(v);
+  if (a >= 1e9) return Readable(v / 1e9) + "B";
+  if (a >= 1e6) return Readable(v / 1e6) + "M";
+  if (a >= 1e5) return Readable(v / 1e3) + "k";
+  return Grouped(v);
+}
+
+std::string FormatTime(double ms) {
+  double a = std::fabs(ms);
+  if (a > 0 && a < 1) return Readable(ms * 1e3) + "µs";
+  if (a < 1e3) return Readable(ms) + "ms";
+  if (a < 1.2e5) return Readable(ms / 1e3) + "s";
+  if (a < 7.2e6) return Readable(ms / 6e4) + "min";
+  if (a < 1.728e8) return Readable(ms / 3.6e6) + "h";
+  return Readable(ms / 8.64e7) + "d";
+}
+
+std::string FormatSize(double bytes) {
+  double a = std::fabs(bytes);
+  if (a < 1e3) return Readable(bytes) + "B";
+  if (a < 1e6) return Readable(bytes / 1e3) + "KB";
+  if (a < 1e9) return Readable(bytes / 1e6) + "MB";
+  if (a < 1e12) return Readable(bytes / 1e9) + "GB";
+  return Readable(bytes / 1e12) + "TB";
+}
+
+std::string FormatFactor(double factor) {
+  return Fixed(factor, factor >= 10 ? 0 : 1) + "x";
+}
+
+constexpr Alias kCurrencyShown[] = {{"usd", "$"}, {"eur", "€"}, {"gbp", "£"}};
+
+// One value of `m` in its unit; a rate keeps its noun: "1,200 req/s".
+std::string FormatValue(double v, const Metric& m) {
+  const std::string& unit = m.unit;
+  if (unit == "ms") return FormatTime(v);
+  if (unit == "bytes") return FormatSize(v);
+  if (unit == "per_s") return Compact(v) + (m.noun.empty() ? "" : " " + m.noun) + "/s";
+  if (unit == "percent") return Fixed(v, 2) + "%";
+  if (unit == "x") return FormatFactor(v);
+  for (const Alias& c : kCurrencyShown) {
+    if (unit == c.name) return std::string(c.canonical) + Compact(v);
+  }
+  return Compact(v);
+}
+
+// "/month" and " records" after the (last) value.
+std::string Suffix(const Metric& m) {
+  std::string s;
+  if (!m.noun.empty() && m.unit != "per_s") s += " " + m.noun;
+  if (!m.period.empty()) s += "/" + m.period;
+  return s;
+}
+
+}  // namespace
+
+std::vector<Metric> ExtractMetrics(std::string_view note) {
+  Tokens tokens(TokenizeNote(note));
+  std::vector<Quantity> qs = ReadQuantities(tokens);
+  if (qs.empty()) return {};
+  return MetricBuilder(note, tokens, std::move(qs)).Build();
+}
+
+std::string FormatMetric(const Metric& m) {
+  std::string bound = m.upper_bound ? "<" : "";
+  if (m.kind != MetricKind::kChange) return bound + FormatValue(m.value, m) + Suffix(m);
+  std::string s = FormatValue(m.before.value_or(0), m) + " -> " + bound +
+                  FormatValue(m.after.value_or(m.value), m) + Suffix(m);
+  if (m.factor > 0) s += " (" + FormatFactor(m.factor) + ")";
+  return s;
+}
+
+}  // namespace brag::digest

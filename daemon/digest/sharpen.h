@@ -1,0 +1,34 @@
+// "Sharpen" (DESIGN §9): what would make a note a stronger brag. A note with
+// no measurable number gets the number to add, chosen from its words; weak
+// phrasing ("helped with", "worked on", "fixed the slow queries", "various")
+// gets the ownership verb to use and the effect to add. Pure: no I/O.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "digest/metrics.h"
+
+namespace brag::digest {
+
+// The issue kinds a Suggestion reports.
+inline constexpr std::string_view kNoNumber = "no number";
+inline constexpr std::string_view kWeakPhrasing = "weak phrasing";
+
+// One way to sharpen a note.
+struct Suggestion {
+  std::string issue;       // kNoNumber or kWeakPhrasing
+  std::string phrase;      // the weak words as written in the note; "" for kNoNumber
+  std::string suggestion;  // what to write instead or add, for a human
+};
+
+// The suggestions for `note`, given the metrics ExtractMetrics found in it:
+// first kNoNumber when `metrics` is empty, then one kWeakPhrasing per weak
+// phrase in the order they appear. A vague result ("fixed the slow queries",
+// "optimized the build") is weak only in a note with no number. A note with
+// numbers and owned verbs ("cut p99 from 1.8s to 240ms") gets none.
+std::vector<Suggestion> Sharpen(std::string_view note,
+                                const std::vector<Metric>& metrics);
+
+}  // namespace brag::digest
