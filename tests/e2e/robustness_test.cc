@@ -229,3 +229,60 @@ TEST_CASE("a repo moved within a scan root is watched at its new place without a
 }
 
 }  // namespace brag::test
+
+namespace brag::test {
+
+TEST_CASE("a bare repo that receives a push is watched like any other") {
+  World world;
+  GitRepo bare = GitRepo::Init(world.repos() / "central.git", /*bare=*/true);
+  GitRepo work = GitRepo::Clone(bare.dir(), world.root() / "work");
+  work.Commit("README", "a\n", "initial");
+  work.Git("push -q origin main");
+  BragdProcess bragd(world);
+  REQUIRE(bragd.WaitReady());
+  protocol::Client c = bragd.Connect();
+  REQUIRE(c.Call("subscribe").has_value());
+  REQUIRE(c.Call("repos.add", {{"path", bare.dir().string()}}).has_value());
+
+  work.GithubSquash(8, "Pushed to the bare repo", "me@example.com");
+  work.Git("push -q origin main");
+  json p = WaitPrompt(c);
+  REQUIRE(p.is_object());
+  CHECK(p["pr"] == 8);
+  CHECK(p["repo"] == bare.dir().string());
+}
+
+TEST_CASE("a force-pushed mainline that rewrites a merged PR prompts nothing twice") {
+  World world;
+  GitRepo repo = GitRepo::Init(world.repos() / "svc");
+  repo.Commit("README", "a\n", "initial");
+  BragdProcess bragd(world);
+  REQUIRE(bragd.WaitReady());
+  protocol::Client c = bragd.Connect();
+  REQUIRE(c.Call("subscribe").has_value());
+  REQUIRE(c.Call("repos.add", {{"path", repo.dir().string()}}).has_value());
+
+  std::string merged = repo.GithubMerge(12, "cache", "Cache the catalogue", "me@example.com");
+  json p = WaitPrompt(c);
+  REQUIRE(p.is_object());
+  CHECK(p["pr"] == 12);
+
+  // History rewritten under it (a rebase of main, then a force push): PR 12
+  // now has another merge commit, and a new PR lands on top.
+  repo.Git("reset -q --hard HEAD~1");
+  repo.Commit("unrelated.txt", "x\n", "A commit slipped in before", "mate@example.com");
+  std::string again = repo.GithubMerge(12, "cache-2", "Cache the catalogue", "me@example.com");
+  CHECK(again != merged);
+  repo.GithubSquash(13, "After the rewrite", "me@example.com");
+  json q = WaitPrompt(c);
+  REQUIRE(q.is_object());
+  CHECK(q["pr"] == 13);
+  Result<json> rescan = c.Call("rescan", {{"repo", repo.dir().string()}});
+  REQUIRE(rescan.has_value());
+  CHECK((*rescan)["prompts"].empty());
+  Result<json> pending = c.Call("pending");
+  REQUIRE(pending.has_value());
+  CHECK((*pending)["prompts"].size() == 2);
+}
+
+}  // namespace brag::test
