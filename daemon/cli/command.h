@@ -40,6 +40,10 @@ struct Args {
   std::vector<std::string> authors;  // scan --author
   bool all_authors = false;
   bool record = false;
+  std::vector<std::string> paths;      // hooks install|uninstall|status PATH...
+  bool all = false;                    // hooks ... --all
+  std::string hook;                    // hook NAME
+  std::vector<std::string> hook_args;  // hook NAME ARGS..., as git passed them
 };
 
 // What a running command gets. The streams are borrowed.
@@ -66,6 +70,8 @@ std::vector<CommandSpec> PromptCommands();
 std::vector<CommandSpec> JournalCommands();
 std::vector<CommandSpec> RepoCommands();
 std::vector<CommandSpec> ScanCommands();
+std::vector<CommandSpec> HooksCommands();
+std::vector<CommandSpec> HookCommands();
 
 // --- helpers shared by the command families ----------------------------------
 

@@ -56,6 +56,14 @@ class Repo {
   // The canonical path users know the repo by: the work tree for a
   // non-bare repo (the main work tree for a linked worktree), else the git dir.
   std::filesystem::path DisplayPath() const;
+  // The work tree this Repo was opened on (a linked worktree's own), absolute
+  // and without trailing slash; nullopt for a bare repo.
+  std::optional<std::filesystem::path> WorkDir() const;
+
+  // A config value as git reads it for this repo (the repo's config, then
+  // worktree, global, XDG and system files, includes followed; the last
+  // setting wins), read from a fresh snapshot: nullopt when it is not set.
+  Result<std::optional<std::string>> ConfigString(const std::string& name);
 
   // Every ref under refs/heads/ and refs/remotes/ (not symbolic ones like
   // refs/remotes/origin/HEAD), peeled to a commit: refname -> hex oid.
