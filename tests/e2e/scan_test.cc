@@ -2,6 +2,8 @@
 // for whom, and what --record leaves in the journal, bragd down or up.
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -183,6 +185,58 @@ TEST_CASE("scan of a folder that is no repository fails with a clear error") {
   CHECK(r.err.starts_with("brag: error: "));
   CHECK(r.err.find("(not_found)") != std::string::npos);
   CHECK(Brag(world, "scan").code == 2);
+}
+
+TEST_CASE("scan of a damaged, unreadable or unsupported repo says what and where") {
+  World world;
+  auto fails_clearly = [&](const fs::path& repo, const std::string& why,
+                           const std::string& prefix = "") {
+    CommandResult r = RunCommand(prefix + " env BRAG_CONFIG=" +
+                                 ShellQuote(world.config().string()) + " " BRAG_BIN
+                                 " scan " + ShellQuote(repo.string()) + " </dev/null");
+    CHECK(r.code == 1);
+    CHECK_MESSAGE(r.output.starts_with("brag: error: "), r.output);
+    CHECK_MESSAGE(r.output.find(repo.string()) != std::string::npos, r.output);
+    CHECK_MESSAGE(r.output.find(why) != std::string::npos, r.output);
+    CHECK(r.output.find("PR #") == std::string::npos);
+  };
+
+  // A pack cut in half under the mainline's history.
+  GitRepo cut = MakeHistory(world, "cut");
+  cut.Git("repack -q -a -d");
+  for (const auto& entry : fs::directory_iterator(cut.dir() / ".git/objects/pack")) {
+    if (entry.path().extension() == ".pack") {
+      fs::resize_file(entry.path(), fs::file_size(entry.path()) / 2);
+    }
+  }
+  fails_clearly(cut.dir(), "(git)");
+
+  // A ref storage libgit2 1.5 cannot read.
+  GitRepo future = MakeHistory(world, "future");
+  future.Git("config core.repositoryformatversion 1");
+  future.Git("config extensions.refStorage reftable");
+  fails_clearly(future.dir(), "refstorage");
+
+  // A .git folder brag may not read (root reads anything: drop its
+  // capabilities so the permission bits hold for it too).
+  GitRepo locked = MakeHistory(world, "locked");
+  fs::permissions(locked.dir() / ".git", fs::perms::none, fs::perm_options::replace);
+  fails_clearly(locked.dir(), "permission denied",
+                geteuid() == 0 ? "setpriv --bounding-set=-all --inh-caps=-all" : "");
+  fs::permissions(locked.dir() / ".git", fs::perms::owner_all, fs::perm_options::replace);
+}
+
+TEST_CASE("scan of a linked worktree lists the PRs of its repo") {
+  World world;
+  GitRepo repo = MakeHistory(world);
+  fs::path linked = world.repos() / "linked";
+  repo.Git("worktree add -q " + ShellQuote(linked.string()) + " -b side");
+  ScanRun r = Brag(world, "scan " + ShellQuote(linked.string()) + " --json");
+  REQUIRE_OK(r);
+  std::vector<json> items = JsonLines(r.out);
+  CHECK(Numbers(items) == std::vector<int64_t>{481, 483});
+  REQUIRE(!items.empty());
+  CHECK(items[0]["repo"] == repo.dir().string());  // the repo, not the worktree
 }
 
 TEST_CASE("on a terminal scan shows a progress line and wipes it; piped, it shows none") {
