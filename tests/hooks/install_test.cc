@@ -1,0 +1,237 @@
+#include "hooks/install.h"
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <string>
+
+#include "hooks/hook_fixture.h"
+#include "hooks/shims.h"
+#include "support/git_fixture.h"
+#include "support/temp_dir.h"
+
+namespace brag::hooks {
+namespace {
+
+namespace fs = std::filesystem;
+using Change = HookChange::Kind;
+using State = HookState::Kind;
+using test::GitRepo;
+using test::Snapshot;
+using test::TempDir;
+
+InstallReport Installed(const fs::path& repo) {
+  Result<InstallReport> r = Install(repo);
+  REQUIRE_MESSAGE(r.has_value(), (r ? "" : r.error().message));
+  return *r;
+}
+
+InstallReport Uninstalled(const fs::path& repo) {
+  Result<InstallReport> r = Uninstall(repo);
+  REQUIRE_MESSAGE(r.has_value(), (r ? "" : r.error().message));
+  return *r;
+}
+
+// The state of each hook, in Shims() order.
+std::vector<State> States(const fs::path& repo) {
+  Result<StatusReport> r = Status(repo);
+  REQUIRE_MESSAGE(r.has_value(), (r ? "" : r.error().message));
+  std::vector<State> states;
+  for (const HookState& s : r->hooks) states.push_back(s.kind);
+  return states;
+}
+
+std::vector<Change> Changes(const InstallReport& report) {
+  std::vector<Change> changes;
+  for (const HookChange& c : report.hooks) changes.push_back(c.kind);
+  return changes;
+}
+
+const std::string kUserHook = "#!/bin/sh\necho \"the user's own $0\" >&2\n";
+
+TEST_CASE("installing into a fresh repo writes the four shims, executable") {
+  TempDir t("hooks-install");
+  GitRepo repo = GitRepo::Init(t / "work");
+  CHECK(States(repo.dir()) == std::vector<State>(4, State::kNotInstalled));
+  InstallReport report = Installed(repo.dir());
+  CHECK(report.ok());
+  CHECK(report.site.repo == repo.dir());
+  CHECK(report.site.dir == repo.dir() / ".git" / "hooks");
+  CHECK(Changes(report) == std::vector<Change>(4, Change::kInstalled));
+  for (const Shim& shim : Shims()) {
+    fs::path file = repo.dir() / ".git" / "hooks" / std::string(shim.name);
+    CHECK(test::ReadFile(file) == shim.text);
+    CHECK(fs::status(file).permissions() == fs::perms(0755));
+    CHECK_FALSE(fs::exists(file.string() + ".brag-orig"));
+  }
+  CHECK(States(repo.dir()) == std::vector<State>(4, State::kInstalled));
+}
+
+TEST_CASE("installing twice changes nothing, not even a timestamp") {
+  TempDir t("hooks-install");
+  GitRepo repo = GitRepo::Init(t / "work");
+  fs::path hooks = repo.dir() / ".git" / "hooks";
+  test::WriteScript(hooks / "post-merge", kUserHook);
+  (void)Installed(repo.dir());
+  auto before = Snapshot(hooks);
+  InstallReport again = Installed(repo.dir());
+  CHECK(Changes(again) == std::vector<Change>(4, Change::kUnchanged));
+  CHECK(Snapshot(hooks) == before);
+}
+
+TEST_CASE(
+    "an existing hook is kept as NAME.brag-orig and uninstall restores it exactly") {
+  TempDir t("hooks-install");
+  GitRepo repo = GitRepo::Init(t / "work");
+  fs::path hooks = repo.dir() / ".git" / "hooks";
+  test::WriteFile(hooks / "post-commit", kUserHook);
+  fs::permissions(hooks / "post-commit", fs::perms(0750), fs::perm_options::replace);
+  test::WriteFile(hooks / "post-rewrite",
+                  "#!/bin/sh\n# not executable: git skips it\n");
+  fs::permissions(hooks / "post-rewrite", fs::perms(0644), fs::perm_options::replace);
+  auto before = Snapshot(hooks);
+
+  InstallReport report = Installed(repo.dir());
+  CHECK(Changes(report) == std::vector<Change>{Change::kChained, Change::kInstalled,
+                                               Change::kChained, Change::kInstalled});
+  auto installed = Snapshot(hooks);
+  CHECK(installed["post-commit.brag-orig"] == before["post-commit"]);
+  CHECK(installed["post-rewrite.brag-orig"] == before["post-rewrite"]);
+  CHECK(States(repo.dir()) == std::vector<State>{State::kChaining, State::kInstalled,
+                                                 State::kChaining, State::kInstalled});
+
+  InstallReport removed = Uninstalled(repo.dir());
+  CHECK(Changes(removed) == std::vector<Change>{Change::kRestored, Change::kRemoved,
+                                                Change::kRestored, Change::kRemoved});
+  CHECK(Snapshot(hooks) == before);
+  CHECK(States(repo.dir()) == std::vector<State>{State::kForeign, State::kNotInstalled,
+                                                 State::kForeign,
+                                                 State::kNotInstalled});
+}
+
+TEST_CASE(
+    "a symlinked hook stays a symlink, to the same target, through install and "
+    "uninstall") {
+  TempDir t("hooks-install");
+  GitRepo repo = GitRepo::Init(t / "work");
+  fs::path hooks = repo.dir() / ".git" / "hooks";
+  test::WriteScript(repo.dir() / "tools" / "merge-hook", kUserHook);
+  fs::create_symlink("../../tools/merge-hook", hooks / "post-merge");
+  fs::create_symlink("../../tools/missing", hooks / "reference-transaction");
+  auto before = Snapshot(hooks);
+
+  (void)Installed(repo.dir());
+  CHECK(fs::is_symlink(hooks / "post-merge.brag-orig"));
+  CHECK(fs::read_symlink(hooks / "post-merge.brag-orig") == "../../tools/merge-hook");
+  CHECK(fs::is_symlink(hooks / "reference-transaction.brag-orig"));
+  CHECK_FALSE(fs::is_symlink(hooks / "post-merge"));
+  CHECK(IsShim(test::ReadFile(hooks / "post-merge")));
+
+  (void)Uninstalled(repo.dir());
+  CHECK(Snapshot(hooks) == before);
+  CHECK(fs::read_symlink(hooks / "post-merge") == "../../tools/merge-hook");
+}
+
+TEST_CASE(
+    "a foreign hook beside an existing NAME.brag-orig is refused, the rest installed") {
+  TempDir t("hooks-install");
+  GitRepo repo = GitRepo::Init(t / "work");
+  fs::path hooks = repo.dir() / ".git" / "hooks";
+  test::WriteScript(hooks / "post-commit", kUserHook);
+  test::WriteScript(hooks / "post-commit.brag-orig", "#!/bin/sh\necho older\n");
+  auto before = Snapshot(hooks);
+
+  InstallReport report = Installed(repo.dir());
+  CHECK_FALSE(report.ok());
+  REQUIRE(report.hooks[0].name == "post-commit");
+  CHECK(report.hooks[0].kind == Change::kRefused);
+  CHECK(report.hooks[0].detail.find("post-commit.brag-orig exists already") !=
+        std::string::npos);
+  CHECK(Changes(report) == std::vector<Change>{Change::kRefused, Change::kInstalled,
+                                               Change::kInstalled, Change::kInstalled});
+  auto after = Snapshot(hooks);
+  CHECK(after["post-commit"] == before["post-commit"]);
+  CHECK(after["post-commit.brag-orig"] == before["post-commit.brag-orig"]);
+  CHECK(States(repo.dir())[0] == State::kForeign);
+
+  // Uninstall leaves both of them alone too.
+  InstallReport removed = Uninstalled(repo.dir());
+  CHECK(removed.hooks[0].kind == Change::kLeftAlone);
+  CHECK(Snapshot(hooks) == before);
+}
+
+TEST_CASE("a hook that replaced brag's shim after install becomes the original") {
+  TempDir t("hooks-install");
+  GitRepo repo = GitRepo::Init(t / "work");
+  fs::path hooks = repo.dir() / ".git" / "hooks";
+  (void)Installed(repo.dir());
+  test::WriteScript(hooks / "post-commit", kUserHook);
+  CHECK(States(repo.dir())[0] == State::kForeign);
+  InstallReport report = Installed(repo.dir());
+  CHECK(report.hooks[0].kind == Change::kChained);
+  CHECK(test::ReadFile(hooks / "post-commit.brag-orig") == kUserHook);
+  CHECK(States(repo.dir())[0] == State::kChaining);
+}
+
+TEST_CASE("an older shim is reported outdated and replaced by install") {
+  TempDir t("hooks-install");
+  GitRepo repo = GitRepo::Init(t / "work");
+  fs::path hooks = repo.dir() / ".git" / "hooks";
+  test::WriteScript(hooks / "post-merge",
+                    "#!/bin/sh\n# brag-hook-shim v0\nbrag hook\n");
+  Result<StatusReport> status = Status(repo.dir());
+  REQUIRE(status.has_value());
+  CHECK(status->hooks[1].kind == State::kInstalled);
+  CHECK(status->hooks[1].outdated);
+  InstallReport report = Installed(repo.dir());
+  CHECK(report.hooks[1].kind == Change::kUpdated);
+  CHECK(test::ReadFile(hooks / "post-merge") == Shims()[1].text);
+  CHECK_FALSE(fs::exists(hooks / "post-merge.brag-orig"));
+  CHECK_FALSE(Status(repo.dir())->hooks[1].outdated);
+}
+
+TEST_CASE("uninstall on a repo without brag's hooks changes nothing") {
+  TempDir t("hooks-install");
+  GitRepo repo = GitRepo::Init(t / "work");
+  fs::path hooks = repo.dir() / ".git" / "hooks";
+  test::WriteScript(hooks / "post-commit", kUserHook);
+  auto before = Snapshot(hooks);
+  InstallReport report = Uninstalled(repo.dir());
+  CHECK(report.ok());
+  CHECK(Changes(report) == std::vector<Change>{Change::kLeftAlone, Change::kUnchanged,
+                                               Change::kUnchanged, Change::kUnchanged});
+  CHECK(Snapshot(hooks) == before);
+}
+
+TEST_CASE(
+    "a missing core.hooksPath folder is created by install and left by uninstall") {
+  TempDir t("hooks-install");
+  GitRepo repo = GitRepo::Init(t / "work");
+  repo.Git("config core.hooksPath .githooks");
+  fs::path hooks = repo.dir() / ".githooks";
+  REQUIRE_FALSE(fs::exists(hooks));
+  InstallReport report = Installed(repo.dir());
+  CHECK(report.site.dir == hooks);
+  CHECK(Snapshot(hooks).size() == 4);
+  CHECK(Snapshot(repo.dir() / ".git" / "hooks").count("post-commit") == 0);
+  (void)Uninstalled(repo.dir());
+  CHECK(fs::is_directory(hooks));
+  CHECK(Snapshot(hooks).empty());
+}
+
+TEST_CASE("a hooks folder that cannot be made is an error for the repo") {
+  TempDir t("hooks-install");
+  GitRepo repo = GitRepo::Init(t / "work");
+  test::WriteFile(repo.dir() / "not-a-dir", "x\n");
+  repo.Git("config core.hooksPath not-a-dir");
+  Result<InstallReport> r = Install(repo.dir());
+  REQUIRE_FALSE(r.has_value());
+  CHECK(r.error().code == "io");
+  CHECK(test::ReadFile(repo.dir() / "not-a-dir") == "x\n");
+  Result<InstallReport> none = Install(t / "no-repo-here");
+  REQUIRE_FALSE(none.has_value());
+  CHECK(none.error().code == "not_found");
+}
+
+}  // namespace
+}  // namespace brag::hooks
