@@ -405,6 +405,7 @@ Result<std::vector<Prompt>> Journal::InsertWithPrompts(int64_t repo_id,
     Result<std::optional<int64_t>> id = InsertEvent(*db_, repo_id, event, now);
     if (!id) return id.error();
     if (!*id) continue;
+    if (Status s = LinkCommitNotes(repo_id, **id, event); !s) return s.error();
     Result<int64_t> prompt_id = InsertPrompt(*db_, **id, now);
     if (!prompt_id) return prompt_id.error();
     Result<Prompt> prompt = GetPrompt(*prompt_id);

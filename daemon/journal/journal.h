@@ -40,7 +40,7 @@ class Journal {
   enum class Mode { kReadWrite, kReadOnly };
 
   // The schema version this build writes (PRAGMA user_version).
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
 
   // Opens (kReadWrite: creating the file (0600) and its parent folders
   // (0700), migrating an older schema forward) the journal at `path`. A
@@ -118,6 +118,11 @@ class Journal {
   Result<Note> Answer(int64_t prompt_id, const std::string& text, int64_t now);
   // Both return the updated prompt; "not_found" when no such prompt,
   // "conflict" when it is answered already.
+  // Answers the prompt with the Impact: notes of the commits that made its
+  // PR (Prompt::commit_notes, joined with "; "), and marks those notes taken
+  // by the event, so that the impact is counted once. No commit notes:
+  // "bad_request"; answered already: "conflict".
+  Result<Note> AcceptCommitNotes(int64_t prompt_id, int64_t now);
   Result<Prompt> Snooze(int64_t prompt_id, int64_t until);
   Result<Prompt> Dismiss(int64_t prompt_id);
 
@@ -125,6 +130,24 @@ class Journal {
   // A note with no prompt or event. Blank text or an unknown source:
   // "bad_request". The text is stored trimmed, the repo as given.
   Result<Note> AddNote(const NewNote& note, int64_t now);
+  // --- commits from the hooks (journal_commits.cc) ---------------------------
+  // Records a commit made in `commit.repo` (post-commit), once per (repo,
+  // oid). A non-empty `impact` (its Impact: trailer) becomes the commit's
+  // note, source "hook": a commit has at most one such note, and recording
+  // it again replaces its text (an amend that kept the oid's place). Returns
+  // that note, if any.
+  Result<std::optional<Note>> RecordCommit(const CommitRecord& commit,
+                                           const std::string& impact, int64_t now);
+  // After `git commit --amend` or a rebase (post-rewrite): each old oid's
+  // commit row and notes move to the new oid. Where the new commit already
+  // has its own trailer note, the old trailer note is dropped instead (the
+  // newer trailer wins); rows of commits squashed into one new commit merge.
+  // Returns how many notes moved.
+  Result<int> RewriteCommits(const std::string& repo,
+                             const std::vector<std::pair<std::string, std::string>>& moves);
+  // The commits recorded in a repo, newest first (at most `limit`, 0: all).
+  Result<std::vector<CommitRecord>> Commits(const std::string& repo, int limit = 0);
+
   // Events (with their prompt and note) and free notes, newest first (by
   // time, then latest recorded first). Time is the commit time of an event
   // and the creation time of a note; `repo` matches a path or a name.
@@ -136,6 +159,16 @@ class Journal {
   Result<std::vector<Prompt>> InsertWithPrompts(int64_t repo_id,
                                                 const std::vector<Event>& events,
                                                 int64_t now);
+  // Answer, inside a caller's transaction.
+  Result<Note> AnswerInTransaction(int64_t prompt_id, const std::string& text,
+                                   int64_t now);
+  // Inside a caller's transaction: links the trailer notes of the commits
+  // that made `event` (its member commits, its source branch, or subjects
+  // it lists) to the event, so its prompt can offer them.
+  Status LinkCommitNotes(int64_t repo_id, int64_t event_id, const Event& event);
+  // The commit notes linked to the prompt's event and not yet taken: fills
+  // prompt->commit_notes.
+  Status FillCommitNotes(Prompt* prompt);
 
   std::unique_ptr<sql::Database> db_;
   std::filesystem::path path_;

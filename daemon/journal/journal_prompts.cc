@@ -80,7 +80,9 @@ Result<Prompt> Journal::GetPrompt(int64_t id) {
   if (!found) return found.error();
   if (!*found) return NoPrompt(id);
   sql::Row row = stmt->row();
-  return rows::ReadPrompt(row);
+  Prompt prompt = rows::ReadPrompt(row);
+  if (Status s = FillCommitNotes(&prompt); !s) return s.error();
+  return prompt;
 }
 
 Result<std::vector<Prompt>> Journal::Pending(int64_t now) {
@@ -92,11 +94,15 @@ Result<std::vector<Prompt>> Journal::Pending(int64_t now) {
   for (;;) {
     Result<bool> more = stmt->Step();
     if (!more) return more.error();
-    if (!*more) return prompts;
+    if (!*more) break;
     sql::Row row = stmt->row();
     prompts.push_back(rows::ReadPrompt(row));
     prompts.back().state = "pending";  // a snooze that has run out
   }
+  for (Prompt& prompt : prompts) {
+    if (Status s = FillCommitNotes(&prompt); !s) return s.error();
+  }
+  return prompts;
 }
 
 Result<int64_t> Journal::PendingCount(int64_t now) {
@@ -109,21 +115,26 @@ Result<int64_t> Journal::PendingCount(int64_t now) {
 }
 
 Result<Note> Journal::Answer(int64_t prompt_id, const std::string& text, int64_t now) {
+  if (Trim(text).empty()) return MakeError("bad_request", "an answer needs some text");
+  return sql::InTransaction(
+      *db_, [&]() -> Result<Note> { return AnswerInTransaction(prompt_id, text, now); });
+}
+
+Result<Note> Journal::AnswerInTransaction(int64_t prompt_id, const std::string& text,
+                                          int64_t now) {
   NewNote note;
   note.text = Trim(text);
   note.source = "prompt";
   if (note.text.empty()) return MakeError("bad_request", "an answer needs some text");
-  return sql::InTransaction(*db_, [&]() -> Result<Note> {
-    Result<Prompt> prompt = GetPrompt(prompt_id);
-    if (!prompt) return prompt.error();
-    if (prompt->state == "answered") return AlreadyAnswered(prompt_id);
-    note.repo = prompt->repo;
-    note.commit = prompt->event.commit;
-    Result<int64_t> note_id = InsertNote(*db_, note, prompt_id, prompt->event.id, now);
-    if (!note_id) return note_id.error();
-    if (Status s = MarkAnswered(*db_, prompt_id, *note_id, now); !s) return s.error();
-    return LoadNote(*db_, *note_id);
-  });
+  Result<Prompt> prompt = GetPrompt(prompt_id);
+  if (!prompt) return prompt.error();
+  if (prompt->state == "answered") return AlreadyAnswered(prompt_id);
+  note.repo = prompt->repo;
+  note.commit = prompt->event.commit;
+  Result<int64_t> note_id = InsertNote(*db_, note, prompt_id, prompt->event.id, now);
+  if (!note_id) return note_id.error();
+  if (Status s = MarkAnswered(*db_, prompt_id, *note_id, now); !s) return s.error();
+  return LoadNote(*db_, *note_id);
 }
 
 Result<Prompt> Journal::Snooze(int64_t prompt_id, int64_t until) {

@@ -38,6 +38,36 @@ struct Event {
   int64_t opened = 0;
   int commit_count = 0;
   bool merged = false;
+  // Not stored: what detection knew of the commits that made the PR, to
+  // find their notes (the oids of P1..P2, the subjects a squash lists).
+  std::vector<std::string> member_commits;
+  std::vector<std::string> member_subjects;
+};
+
+// A commit the post-commit hook recorded.
+struct CommitRecord {
+  std::string repo;    // repo path, as notes name it
+  std::string oid;
+  std::string branch;  // the branch it was made on ("" when detached)
+  std::string subject;
+  std::string author;  // email
+  int64_t time = 0;    // commit time, unix seconds
+  Diffstat diffstat;
+  std::vector<std::string> paths;
+};
+
+// A note: an answer to a prompt, a manual `brag note`, or a commit's
+// Impact: trailer (source "hook"). Optional links point at what it is about.
+struct Note {
+  int64_t id = 0;
+  std::string text;
+  int64_t created = 0;
+  std::string source;  // "prompt" | "manual" | "hook"
+  std::string repo;    // repo path, may be empty
+  std::string commit;  // may be empty
+  std::vector<std::string> tags;
+  std::optional<int64_t> prompt_id;
+  std::optional<int64_t> event_id;
 };
 
 // A question to the user about an event. state: "pending", "answered",
@@ -53,21 +83,11 @@ struct Prompt {
   std::string repo_name;
   Event event;
   std::optional<int64_t> note_id;
+  // Impact notes of the commits that made this PR (from their trailers),
+  // offered as its note; empty once the prompt is answered.
+  std::vector<Note> commit_notes;
 };
 
-// A note: an answer to a prompt, a manual `brag note`, or (later) a commit
-// trailer. Optional links point at what it is about.
-struct Note {
-  int64_t id = 0;
-  std::string text;
-  int64_t created = 0;
-  std::string source;  // "prompt" | "manual" | "hook"
-  std::string repo;    // repo path, may be empty
-  std::string commit;  // may be empty
-  std::vector<std::string> tags;
-  std::optional<int64_t> prompt_id;
-  std::optional<int64_t> event_id;
-};
 
 // A watched repository.
 struct RepoRecord {

@@ -17,7 +17,7 @@ namespace {
 // Repos are never deleted, only marked removed: events keep pointing at
 // their repo (history outlives watching), and re-adding a path revives the
 // same id so events already recorded are not recorded again.
-constexpr std::array<const char*, 2> kMigrations = {
+constexpr std::array<const char*, 3> kMigrations = {
     // 0 -> 1
     R"sql(
 CREATE TABLE repos (
@@ -96,6 +96,33 @@ CREATE INDEX notes_event ON notes(event_id) WHERE event_id IS NOT NULL;
 ALTER TABLE events ADD COLUMN opened INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE events ADD COLUMN commit_count INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE events ADD COLUMN merged INTEGER NOT NULL DEFAULT 0;
+)sql",
+    // 2 -> 3: commits recorded by the post-commit hook, and which of their
+    // notes belong to a PR that landed later.
+    R"sql(
+CREATE TABLE commits (
+  id INTEGER PRIMARY KEY,
+  repo TEXT NOT NULL,
+  oid TEXT NOT NULL,
+  branch TEXT NOT NULL DEFAULT '',
+  subject TEXT NOT NULL DEFAULT '',
+  author TEXT NOT NULL DEFAULT '',
+  commit_time INTEGER NOT NULL DEFAULT 0,
+  files INTEGER NOT NULL DEFAULT 0,
+  insertions INTEGER NOT NULL DEFAULT 0,
+  deletions INTEGER NOT NULL DEFAULT 0,
+  paths TEXT NOT NULL DEFAULT '',
+  created INTEGER NOT NULL,
+  UNIQUE (repo, oid)
+);
+CREATE INDEX commits_branch ON commits(repo, branch);
+CREATE INDEX notes_commit ON notes(repo, commit_oid) WHERE commit_oid != '';
+CREATE TABLE event_commit_notes (
+  event_id INTEGER NOT NULL REFERENCES events(id),
+  note_id INTEGER NOT NULL REFERENCES notes(id),
+  PRIMARY KEY (event_id, note_id)
+) WITHOUT ROWID;
+CREATE INDEX event_commit_notes_note ON event_commit_notes(note_id);
 )sql",
 };
 

@@ -58,7 +58,7 @@ TEST_CASE("a new journal is created with private folders at the current schema")
     Result<int> version = journal->SchemaVersion();
     REQUIRE(version.has_value());
     CHECK(*version == Journal::kSchemaVersion);
-    CHECK(Journal::kSchemaVersion == 2);
+    CHECK(Journal::kSchemaVersion == 3);
   }
   CHECK(Mode(dir / "data") == 0700);
   CHECK(Mode(dir / "data/brag") == 0700);
@@ -136,7 +136,7 @@ TEST_CASE("a journal from a newer version is refused untouched") {
     CHECK(journal.error().code == "journal_too_new");
     CHECK(journal.error().message ==
           path.string() +
-              ": journal schema version 7 is newer than this brag understands (2); "
+              ": journal schema version 7 is newer than this brag understands (3); "
               "upgrade brag");
   }
   CHECK(ReadFile(path) == before);
@@ -286,7 +286,7 @@ TEST_CASE("two handles writing at the same time lose nothing") {
 
 namespace brag::test {
 
-TEST_CASE("a version 1 journal is migrated to version 2 and keeps its events") {
+TEST_CASE("a version 1 journal is migrated to the current version and keeps its events") {
   TempDir dir("journal");
   fs::path path = dir / "journal.db";
   int64_t repo_id = 0;
@@ -302,14 +302,15 @@ TEST_CASE("a version 1 journal is migrated to version 2 and keeps its events") {
     sqlite3* raw = nullptr;
     REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
     for (const char* sql :
-         {"ALTER TABLE events DROP COLUMN opened", "ALTER TABLE events DROP COLUMN commit_count",
+         {"DROP TABLE event_commit_notes", "DROP TABLE commits", "DROP INDEX notes_commit",
+          "ALTER TABLE events DROP COLUMN opened", "ALTER TABLE events DROP COLUMN commit_count",
           "ALTER TABLE events DROP COLUMN merged", "PRAGMA user_version = 1"}) {
       CHECK(sqlite3_exec(raw, sql, nullptr, nullptr, nullptr) == SQLITE_OK);
     }
     sqlite3_close(raw);
   }
   std::unique_ptr<Journal> journal = OpenJournal(path);
-  CHECK(journal->SchemaVersion().value() == 2);
+  CHECK(journal->SchemaVersion().value() == Journal::kSchemaVersion);
   std::vector<Prompt> pending = journal->Pending(30).value();
   REQUIRE(pending.size() == 1);
   CHECK(pending[0].event.pr == 4);

@@ -1,0 +1,273 @@
+// Commits recorded by the hooks, their Impact: notes, how those notes follow
+// a rewrite, and how they meet the PR that lands them.
+#include <algorithm>
+#include <set>
+#include <string_view>
+
+#include "journal/journal.h"
+#include "journal/rows.h"
+#include "journal/sqlite.h"
+
+namespace brag {
+namespace {
+
+// The free (not yet taken by a PR) trailer notes of one commit.
+constexpr std::string_view kFreeHookNotes =
+    "FROM notes n WHERE n.source = 'hook' AND n.repo = ? AND n.commit_oid = ?"
+    " AND n.event_id IS NULL";
+
+Result<std::vector<Note>> ReadNotes(sql::Statement& stmt) {
+  std::vector<Note> notes;
+  for (;;) {
+    Result<bool> more = stmt.Step();
+    if (!more) return more.error();
+    if (!*more) return notes;
+    sql::Row row = stmt.row();
+    notes.push_back(rows::ReadNote(row));
+  }
+}
+
+Result<std::vector<Note>> FreeHookNotes(const sql::Database& db, const std::string& repo,
+                                        const std::string& oid) {
+  Result<sql::Statement> stmt = db.Prepare("SELECT " + std::string(rows::kNoteColumns) +
+                                           " " + std::string(kFreeHookNotes) +
+                                           " ORDER BY n.id");
+  if (!stmt) return stmt.error();
+  stmt->BindAll(repo, oid);
+  return ReadNotes(*stmt);
+}
+
+Status DeleteNote(const sql::Database& db, int64_t id) {
+  for (const char* sql : {"DELETE FROM event_commit_notes WHERE note_id = ?",
+                          "DELETE FROM notes WHERE id = ?"}) {
+    Result<sql::Statement> stmt = db.Prepare(sql);
+    if (!stmt) return stmt.error();
+    if (Status s = stmt->BindAll(id).Run(); !s) return s;
+  }
+  return {};
+}
+
+Status UpsertCommit(const sql::Database& db, const CommitRecord& c, int64_t now) {
+  Result<sql::Statement> stmt = db.Prepare(
+      "INSERT INTO commits (repo, oid, branch, subject, author, commit_time, files,"
+      " insertions, deletions, paths, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+      " ON CONFLICT (repo, oid) DO UPDATE SET branch = excluded.branch,"
+      " subject = excluded.subject, author = excluded.author,"
+      " commit_time = excluded.commit_time, files = excluded.files,"
+      " insertions = excluded.insertions, deletions = excluded.deletions,"
+      " paths = excluded.paths");
+  if (!stmt) return stmt.error();
+  return stmt
+      ->BindAll(c.repo, c.oid, c.branch, c.subject, c.author, c.time, c.diffstat.files,
+                c.diffstat.insertions, c.diffstat.deletions, rows::JoinLines(c.paths), now)
+      .Run();
+}
+
+Result<int64_t> InsertHookNote(const sql::Database& db, const std::string& repo,
+                               const std::string& oid, const std::string& text,
+                               int64_t now) {
+  Result<sql::Statement> stmt = db.Prepare(
+      "INSERT INTO notes (text, created, source, repo, commit_oid) "
+      "VALUES (?, ?, 'hook', ?, ?)");
+  if (!stmt) return stmt.error();
+  if (Status s = stmt->BindAll(text, now, repo, oid).Run(); !s) return s.error();
+  return db.LastInsertId();
+}
+
+// One rewritten commit's row: merged into the new one when it exists (a
+// squash), else renamed.
+Status MoveCommitRow(const sql::Database& db, const std::string& repo,
+                     const std::string& from, const std::string& to) {
+  Result<sql::Statement> exists =
+      db.Prepare("SELECT count(*) FROM commits WHERE repo = ? AND oid = ?");
+  if (!exists) return exists.error();
+  Result<bool> row = exists->BindAll(repo, to).Step();
+  if (!row) return row.error();
+  bool merge = exists->row().Int() > 0;
+  Result<sql::Statement> stmt =
+      db.Prepare(merge ? "DELETE FROM commits WHERE repo = ? AND oid = ?"
+                       : "UPDATE commits SET oid = ? WHERE repo = ? AND oid = ?");
+  if (!stmt) return stmt.error();
+  return merge ? stmt->BindAll(repo, from).Run() : stmt->BindAll(to, repo, from).Run();
+}
+
+// Where the new commit carries trailer notes of its own (post-commit ran
+// first), they are the truth: the old commit's free trailer notes go.
+// Otherwise every note of the old commit moves. Returns the notes moved.
+Result<int> MoveNotes(const sql::Database& db, const std::string& repo,
+                      const std::string& from, const std::string& to) {
+  Result<std::vector<Note>> own = FreeHookNotes(db, repo, to);
+  if (!own) return own.error();
+  if (!own->empty()) {
+    Result<std::vector<Note>> old = FreeHookNotes(db, repo, from);
+    if (!old) return old.error();
+    for (const Note& n : *old) {
+      if (Status s = DeleteNote(db, n.id); !s) return s.error();
+    }
+  }
+  Result<sql::Statement> stmt =
+      db.Prepare("UPDATE notes SET commit_oid = ? WHERE repo = ? AND commit_oid = ?");
+  if (!stmt) return stmt.error();
+  if (Status s = stmt->BindAll(to, repo, from).Run(); !s) return s.error();
+  return db.Changes();
+}
+
+// Binds `items` as a JSON array for `IN (SELECT value FROM json_each(?))`.
+std::string JsonArray(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (const std::string& item : items) {
+    if (out.size() > 1) out += ",";
+    out += "\"";
+    for (char c : item) {
+      if (c == '"' || c == '\\') out += '\\';
+      if (static_cast<unsigned char>(c) < 0x20) continue;  // oids and subjects
+      out += c;
+    }
+    out += "\"";
+  }
+  return out + "]";
+}
+
+}  // namespace
+
+Result<std::optional<Note>> Journal::RecordCommit(const CommitRecord& commit,
+                                                  const std::string& impact,
+                                                  int64_t now) {
+  if (commit.repo.empty() || commit.oid.empty()) {
+    return MakeError("bad_request", "a commit needs a repo and an oid");
+  }
+  return sql::InTransaction(*db_, [&]() -> Result<std::optional<Note>> {
+    if (Status s = UpsertCommit(*db_, commit, now); !s) return s.error();
+    if (impact.empty()) return std::optional<Note>();
+    Result<std::vector<Note>> existing = FreeHookNotes(*db_, commit.repo, commit.oid);
+    if (!existing) return existing.error();
+    int64_t id = 0;
+    for (const Note& n : *existing) {
+      if (n.text == impact && id == 0) {
+        id = n.id;
+      } else if (Status s = DeleteNote(*db_, n.id); !s) {
+        return s.error();
+      }
+    }
+    if (id == 0) {
+      Result<int64_t> inserted = InsertHookNote(*db_, commit.repo, commit.oid, impact, now);
+      if (!inserted) return inserted.error();
+      id = *inserted;
+    }
+    Result<sql::Statement> stmt = db_->Prepare(
+        "SELECT " + std::string(rows::kNoteColumns) + " FROM notes n WHERE n.id = ?");
+    if (!stmt) return stmt.error();
+    stmt->BindAll(id);
+    Result<std::vector<Note>> notes = ReadNotes(*stmt);
+    if (!notes) return notes.error();
+    if (notes->empty()) return MakeError("journal", "the commit note vanished");
+    return std::optional<Note>(std::move(notes->front()));
+  });
+}
+
+Result<int> Journal::RewriteCommits(
+    const std::string& repo, const std::vector<std::pair<std::string, std::string>>& moves) {
+  return sql::InTransaction(*db_, [&]() -> Result<int> {
+    int moved = 0;
+    for (const auto& [from, to] : moves) {
+      if (from.empty() || to.empty() || from == to) continue;
+      Result<int> notes = MoveNotes(*db_, repo, from, to);
+      if (!notes) return notes.error();
+      moved += *notes;
+      if (Status s = MoveCommitRow(*db_, repo, from, to); !s) return s.error();
+    }
+    return moved;
+  });
+}
+
+Result<std::vector<CommitRecord>> Journal::Commits(const std::string& repo, int limit) {
+  Result<sql::Statement> stmt = db_->Prepare(
+      "SELECT repo, oid, branch, subject, author, commit_time, files, insertions,"
+      " deletions, paths FROM commits WHERE repo = ? ORDER BY commit_time DESC, id DESC"
+      " LIMIT ?");
+  if (!stmt) return stmt.error();
+  stmt->BindAll(repo, limit > 0 ? int64_t{limit} : int64_t{-1});
+  std::vector<CommitRecord> out;
+  for (;;) {
+    Result<bool> more = stmt->Step();
+    if (!more) return more.error();
+    if (!*more) return out;
+    sql::Row row = stmt->row();
+    CommitRecord c;
+    c.repo = row.Text();
+    c.oid = row.Text();
+    c.branch = row.Text();
+    c.subject = row.Text();
+    c.author = row.Text();
+    c.time = row.Int();
+    c.diffstat.files = static_cast<int>(row.Int());
+    c.diffstat.insertions = static_cast<int>(row.Int());
+    c.diffstat.deletions = static_cast<int>(row.Int());
+    c.paths = rows::SplitLines(row.Text());
+    out.push_back(std::move(c));
+  }
+}
+
+Status Journal::LinkCommitNotes(int64_t repo_id, int64_t event_id, const Event& event) {
+  // A PR's commits: those of P1..P2 by oid; commits made on its source
+  // branch; commits whose subject it names (a squash keeps their subjects).
+  std::vector<std::string> subjects = event.member_subjects;
+  if (!event.title.empty()) subjects.push_back(event.title);
+  Result<sql::Statement> stmt = db_->Prepare(
+      "INSERT OR IGNORE INTO event_commit_notes (event_id, note_id)"
+      " SELECT ?1, n.id FROM notes n JOIN repos r ON r.id = ?2"
+      " WHERE n.source = 'hook' AND n.event_id IS NULL AND n.repo = r.path"
+      " AND (n.commit_oid IN (SELECT value FROM json_each(?3))"
+      "   OR n.commit_oid IN (SELECT c.oid FROM commits c WHERE c.repo = r.path AND ("
+      "        (?4 != '' AND c.branch = ?4)"
+      "        OR c.subject IN (SELECT value FROM json_each(?5)))))");
+  if (!stmt) return stmt.error();
+  return stmt
+      ->BindAll(event_id, repo_id, JsonArray(event.member_commits), event.branch,
+                JsonArray(subjects))
+      .Run();
+}
+
+Status Journal::FillCommitNotes(Prompt* prompt) {
+  prompt->commit_notes.clear();
+  if (prompt->state == "answered") return {};
+  Result<sql::Statement> stmt = db_->Prepare(
+      "SELECT " + std::string(rows::kNoteColumns) +
+      " FROM event_commit_notes l JOIN notes n ON n.id = l.note_id"
+      " WHERE l.event_id = ? AND n.event_id IS NULL ORDER BY n.created, n.id");
+  if (!stmt) return stmt.error();
+  stmt->BindAll(prompt->event.id);
+  Result<std::vector<Note>> notes = ReadNotes(*stmt);
+  if (!notes) return notes.error();
+  prompt->commit_notes = std::move(*notes);
+  return {};
+}
+
+Result<Note> Journal::AcceptCommitNotes(int64_t prompt_id, int64_t now) {
+  return sql::InTransaction(*db_, [&]() -> Result<Note> {
+    Result<Prompt> prompt = GetPrompt(prompt_id);
+    if (!prompt) return prompt.error();
+    if (prompt->commit_notes.empty()) {
+      return MakeError("bad_request", "prompt " + std::to_string(prompt_id) +
+                                          " has no commit notes to accept");
+    }
+    std::string text;
+    for (const Note& n : prompt->commit_notes) {
+      if (text.find(n.text) != std::string::npos) continue;  // said once
+      text += (text.empty() ? "" : "; ") + n.text;
+    }
+    Result<Note> note = Answer(prompt_id, text, now);
+    if (!note) return note.error();
+    // Taken: the PR's note now says it, so they are no free notes any more.
+    Result<sql::Statement> take =
+        db_->Prepare("UPDATE notes SET event_id = ? WHERE id = ?");
+    if (!take) return take.error();
+    for (const Note& n : prompt->commit_notes) {
+      take->Reset();
+      if (Status s = take->BindAll(prompt->event.id, n.id).Run(); !s) return s.error();
+    }
+    return note;
+  });
+}
+
+}  // namespace brag
