@@ -12,9 +12,12 @@ PACKAGES=(build-essential cmake ninja-build pkg-config git util-linux
           libgit2-dev libboost-dev libsqlite3-dev libtomlplusplus-dev
           nlohmann-json3-dev libcli11-dev doctest-dev libsystemd-dev)
 
-install_packages() {
+# Only `test` needs these: the HTML digest is loaded in headless Chromium.
+TEST_PACKAGES=(chromium)
+
+install_packages() {  # install_packages [extra packages...]
   local missing=()
-  for p in "${PACKAGES[@]}"; do
+  for p in "${PACKAGES[@]}" "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
       missing+=("$p")
   done
@@ -40,7 +43,7 @@ cmd_run() {
 }
 
 cmd_test() {
-  install_packages
+  install_packages "${TEST_PACKAGES[@]}"
   build "$ROOT/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBRAG_WERROR=ON
   (cd "$ROOT/build" && ctest --output-on-failure -j "$JOBS")
   echo "dev.sh: the same tests under AddressSanitizer + UndefinedBehaviorSanitizer" >&2

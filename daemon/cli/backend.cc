@@ -76,7 +76,7 @@ Result<json> JournalBackend::Call(const std::string& method, const json& params)
   if (method == "repos.add") return AddRepo(params);
   if (method == "repos.remove") return RemoveRepo(params);
   if (IsJournalMethod(method)) {
-    return CallJournalMethod(*journal_, method, params, UnixNow());
+    return CallJournalMethod(*journal_, method, params, UnixNow(), &config_);
   }
   return MakeError("unreachable",
                    "bragd is not running (\"" + method + "\" needs it; start bragd)");

@@ -44,6 +44,9 @@ struct Args {
   bool all = false;                    // hooks ... --all
   std::string hook;                    // hook NAME
   std::vector<std::string> hook_args;  // hook NAME ARGS..., as git passed them
+  std::string week;                    // digest --week
+  std::string format;                  // digest --format
+  std::string output;                  // digest|review -o FILE
 };
 
 // What a running command gets. The streams are borrowed.
@@ -72,6 +75,7 @@ std::vector<CommandSpec> RepoCommands();
 std::vector<CommandSpec> ScanCommands();
 std::vector<CommandSpec> HooksCommands();
 std::vector<CommandSpec> HookCommands();
+std::vector<CommandSpec> DigestCommands();
 
 // --- helpers shared by the command families ----------------------------------
 

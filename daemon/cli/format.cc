@@ -197,11 +197,13 @@ std::string IncidentSummary(const json& incident) {
 }
 
 std::string PromptQuestion(const json& prompt) {
+  const json notes = prompt.value("commit_notes", json::array());
+  std::string accept = notes.is_array() && !notes.empty() ? "a: accept those, " : "";
   if (Text(prompt, "kind") == "incident_closed") {
-    return "what broke, what changed, and the impact? (Enter: skip, s: snooze 1d, "
-           "d: dismiss)> ";
+    return "what broke, what changed, and the impact? (Enter: skip, " + accept +
+           "s: snooze 1d, d: dismiss)> ";
   }
-  return "impact (Enter: skip, s: snooze 1d, d: dismiss)> ";
+  return "impact (Enter: skip, " + accept + "s: snooze 1d, d: dismiss)> ";
 }
 
 std::string PromptCard(const json& prompt, const Style& style) {
@@ -220,8 +222,20 @@ std::string PromptCard(const json& prompt, const Style& style) {
       !diff.empty()) {
     detail += (detail.empty() ? "" : ", ") + diff;
   }
-  if (detail.empty()) return head;
-  return head + "     " + style.Paint(detail, Tone::kDim) + "\n";
+  std::string card = detail.empty() ? head
+                                    : head + "     " + style.Paint(detail, Tone::kDim) + "\n";
+  return card + CommitNotesBlock(prompt, style);
+}
+
+std::string CommitNotesBlock(const json& prompt, const Style& style) {
+  const json notes = prompt.value("commit_notes", json::array());
+  if (!notes.is_array() || notes.empty()) return std::string();
+  std::string block = "     " + style.Paint("from your commits:", Tone::kDim) + "\n";
+  for (const json& n : notes) {
+    std::string commit = Text(n, "commit").substr(0, 7);
+    block += "       - " + Text(n, "text") + "  " + style.Paint(commit, Tone::kDim) + "\n";
+  }
+  return block;
 }
 
 std::string LogLine(const json& entry, const Style& style) {

@@ -54,6 +54,8 @@ std::string PromptQuestion(const nlohmann::json& prompt);
 // The card `brag prompt` shows before asking: repo, marker, title, then
 // branch and diffstat (for an incident: how it closed, how long, commits).
 std::string PromptCard(const nlohmann::json& prompt, const Style& style);
+// The Impact: notes of the PR's commits a prompt offers, one per line, or "".
+std::string CommitNotesBlock(const nlohmann::json& prompt, const Style& style);
 // One line of `brag log`: date, repo name, marker, title, note or state.
 std::string LogLine(const nlohmann::json& entry, const Style& style);
 // One line of `brag repos list`: name, state, watching, path, error.

@@ -1,18 +1,33 @@
 // `brag hook NAME [ARGS...]`: what the shims in hooks/ call from git's hooks,
-// with git's arguments and input. For now a placeholder that records nothing:
-// it drains the input git writes (post-rewrite, reference-transaction) and
-// exits 0 without a word.
+// with git's arguments and input (DESIGN §1, §5). Each hook does its part
+// and never gets in git's way: it works through bragd when it runs, else on
+// the journal directly, so a commit made with bragd down loses nothing; it
+// asks the user something only after a pull on a terminal, with a timeout.
+#include <fcntl.h>
+#include <poll.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "cli/command.h"
+#include "cli/prompt_loop.h"
 #include "cli/report.h"
+#include "detect/impact_trailer.h"
+#include "git/repo.h"
 
 namespace brag::cli {
 namespace {
+
+using nlohmann::json;
 
 void DefineHook(CLI::App& command, Args& args) {
   // Every word after `hook`, options too, is git's: none is brag's own.
@@ -29,21 +44,231 @@ void DefineHook(CLI::App& command, Args& args) {
   });
 }
 
-// Hooks git writes input to; the others' stdin may be the user's terminal,
-// which must not be read.
-bool HasInput(const std::string& hook) {
-  return hook == "post-rewrite" || hook == "reference-transaction";
-}
-
-void Drain(int fd) {
-  if (isatty(fd)) return;
+// All of the input git writes (post-rewrite, reference-transaction); never
+// read from a terminal.
+std::string ReadInput(int fd) {
+  std::string data;
+  if (isatty(fd)) return data;
   char buf[4096];
   for (;;) {
     ssize_t n = read(fd, buf, sizeof buf);
-    if (n > 0) continue;
+    if (n > 0) {
+      data.append(buf, static_cast<size_t>(n));
+      continue;
+    }
     if (n < 0 && errno == EINTR) continue;
-    return;
+    return data;
   }
+}
+
+// The repository git runs the hook in: $GIT_DIR when git set it, else the
+// current folder (the work tree's top for a non-bare repo).
+Result<git::Repo> HookRepo() {
+  git::EnsureInit();
+  const char* git_dir = std::getenv("GIT_DIR");
+  if (git_dir && *git_dir) return git::Repo::Open(git_dir);
+  std::error_code ec;
+  return git::Repo::Open(std::filesystem::current_path(ec));
+}
+
+// A hook says something only when it goes wrong, on stderr, in one line.
+int Quietly(CommandContext& context, const Error& error) {
+  ReportError(context.err, error);
+  return kExitFailure;
+}
+
+// post-commit: the commit, its diffstat and paths, and its Impact: note.
+int PostCommit(CommandContext& context, const Args&) {
+  Result<git::Repo> repo = HookRepo();
+  if (!repo) return Quietly(context, repo.error());
+  Result<std::string> oid = repo->ResolveCommit("HEAD");
+  if (!oid) return Quietly(context, oid.error());
+  Result<git::CommitData> commit = repo->Commit(*oid);
+  if (!commit) return Quietly(context, commit.error());
+  Result<std::string> branch = repo->HeadBranch();
+  auto diff = repo->DiffAgainstFirstParent(*oid);
+  if (!diff) return Quietly(context, diff.error());
+  std::string impact;
+  for (const std::string& line : detect::ImpactLines(commit->message)) {
+    impact += (impact.empty() ? "" : "; ") + line;
+  }
+  std::string subject = commit->message.substr(0, commit->message.find('\n'));
+  json params{{"repo", repo->DisplayPath().string()},
+              {"oid", *oid},
+              {"branch", branch ? *branch : ""},
+              {"subject", subject},
+              {"author", commit->author_email},
+              {"time", commit->commit_time},
+              {"diffstat",
+               {{"files", diff->first.files},
+                {"insertions", diff->first.insertions},
+                {"deletions", diff->first.deletions}}},
+              {"paths", diff->second},
+              {"impact", impact}};
+  Result<json> done = Request(context, Access::kWrite, "commit.record", params);
+  if (!done) return Quietly(context, done.error());
+  return kExitOk;
+}
+
+// post-rewrite (amend or rebase): stdin has "OLD NEW [extra]" lines; the
+// notes of each old commit move to its new one.
+int PostRewrite(CommandContext& context, const Args&) {
+  std::istringstream input(ReadInput(context.input_fd));
+  json moves = json::array();
+  for (std::string line; std::getline(input, line);) {
+    std::istringstream words(line);
+    std::string from, to;
+    if (words >> from >> to) moves.push_back({from, to});
+  }
+  if (moves.empty()) return kExitOk;
+  Result<git::Repo> repo = HookRepo();
+  if (!repo) return Quietly(context, repo.error());
+  Result<json> done =
+      Request(context, Access::kWrite, "commit.rewrite",
+              {{"repo", repo->DisplayPath().string()}, {"moves", moves}});
+  if (!done) return Quietly(context, done.error());
+  return kExitOk;
+}
+
+// reference-transaction: git says which refs it has just changed; bragd
+// looks at this repo now, even where no filesystem event reaches it. Only at
+// "committed", only for branches, and only when bragd runs (when it does
+// not, it reads every repo when it starts).
+int ReferenceTransaction(CommandContext& context, const Args& args) {
+  std::string input = ReadInput(context.input_fd);
+  if (args.hook_args.empty() || args.hook_args[0] != "committed") return kExitOk;
+  bool branches = input.find(" refs/heads/") != std::string::npos ||
+                  input.find(" refs/remotes/") != std::string::npos;
+  if (!branches) return kExitOk;
+  Result<protocol::Client> client = protocol::Client::Connect(SocketPath(context.config));
+  if (!client) return kExitOk;
+  Result<git::Repo> repo = HookRepo();
+  if (!repo) return kExitOk;
+  // Sent, not waited for: git must not wait on bragd's scan.
+  json request{{"id", 1},
+               {"method", "nudge"},
+               {"params", {{"repo", repo->DisplayPath().string()}}}};
+  (void)client->SendRaw(request.dump() + "\n");
+  return kExitOk;
+}
+
+// The prompts this merge brought: pending, in this repo, their commit in
+// HEAD's history and not in ORIG_HEAD's (what HEAD was before the merge).
+std::vector<json> PromptsOfThisMerge(git::Repo& repo, const json& pending) {
+  std::vector<json> mine;
+  std::string path = repo.DisplayPath().string();
+  Result<std::string> head = repo.ResolveCommit("HEAD");
+  Result<std::string> before = repo.ResolveCommit("ORIG_HEAD");
+  if (!head) return mine;
+  for (const json& prompt : pending.value("prompts", json::array())) {
+    if (prompt.value("repo", "") != path) continue;
+    std::string commit = prompt.value("commit", "");
+    Result<bool> in_head = repo.IsAncestor(commit, *head);
+    if (!in_head || !*in_head) continue;
+    if (before) {
+      Result<bool> in_before = repo.IsAncestor(commit, *before);
+      if (in_before && *in_before) continue;
+    }
+    mine.push_back(prompt);
+  }
+  return mine;
+}
+
+// The parent of process `pid`, from /proc; 0 when unknown.
+pid_t ParentOf(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  size_t close = text.rfind(')');  // the command name may hold spaces
+  if (close == std::string::npos) return 0;
+  std::istringstream rest(text.substr(close + 1));
+  std::string state;
+  pid_t parent = 0;
+  rest >> state >> parent;
+  return parent;
+}
+
+// Whether the git that runs this hook reads a terminal. git hands its hooks
+// /dev/null as stdin, so the question is asked of git's own stdin: the
+// nearest ancestor named "git" (above the shim), through /proc.
+bool GitReadsTerminal() {
+  pid_t pid = getppid();
+  for (int level = 0; level < 4 && pid > 1; ++level, pid = ParentOf(pid)) {
+    std::ifstream comm("/proc/" + std::to_string(pid) + "/comm");
+    std::string name;
+    std::getline(comm, name);
+    if (name != "git") continue;
+    std::error_code ec;
+    std::string in =
+        std::filesystem::read_symlink("/proc/" + std::to_string(pid) + "/fd/0", ec);
+    return !ec && (in.starts_with("/dev/pts/") || in.starts_with("/dev/tty"));
+  }
+  return false;
+}
+
+// Whether a line can be typed within `timeout`: poll(2) on the terminal.
+bool InputWithin(int fd, std::chrono::milliseconds timeout) {
+  pollfd p{fd, POLLIN, 0};
+  for (;;) {
+    int n = poll(&p, 1, static_cast<int>(timeout.count()));
+    if (n < 0 && errno == EINTR) continue;
+    return n > 0;
+  }
+}
+
+// post-merge (after `git pull` or `git merge`): bragd rescans this repo now
+// and, on a terminal with [hooks] ask_after_pull, asks about what landed;
+// else the prompts wait in `brag pending`. Never waits without a terminal.
+int PostMerge(CommandContext& context, const Args&) {
+  Result<git::Repo> repo = HookRepo();
+  if (!repo) return kExitOk;
+  Result<protocol::Client> connected = protocol::Client::Connect(SocketPath(context.config));
+  if (!connected) return kExitOk;  // bragd finds the merge when it starts
+  protocol::Client client = std::move(*connected);
+  constexpr int kRescanBound = 3000;  // ms; a rescan of one repo takes a few
+  Result<json> rescan =
+      client.Call("rescan", {{"repo", repo->DisplayPath().string()}}, kRescanBound);
+  if (!rescan) return kExitOk;
+  bool ask = context.config.ask_after_pull && isatty(STDOUT_FILENO) && GitReadsTerminal();
+  if (!ask) return kExitOk;
+  // Answers come from the terminal itself: git gave the hook no stdin.
+  int tty = open("/dev/tty", O_RDONLY | O_CLOEXEC);
+  if (tty < 0) return kExitOk;
+  struct TtyCloser {
+    int fd;
+    ~TtyCloser() { close(fd); }
+  } closer{tty};
+  Result<json> pending = client.Call("pending", json::object(), kRescanBound);
+  if (!pending) return kExitOk;
+  std::vector<json> prompts = PromptsOfThisMerge(*repo, *pending);
+  if (prompts.empty()) return kExitOk;
+  DaemonBackend backend(std::move(client));
+  LineReader input(tty);
+  PromptLoop loop(backend, input, context.out, context.err, context.style);
+  context.out << "brag: this pull landed " << prompts.size()
+              << (prompts.size() == 1 ? " change" : " changes")
+              << " of yours; a line answers, Enter skips.\n";
+  for (const json& prompt : prompts) {
+    loop.Show(prompt);
+    // The timeout counts from the question; then the prompt stays pending.
+    if (!InputWithin(tty, context.config.ask_timeout)) {
+      context.out << "\nbrag: left pending (see brag pending)\n" << std::flush;
+      return kExitOk;
+    }
+    if (!loop.ReadAndAct(prompt)) return kExitOk;
+  }
+  return kExitOk;
+}
+
+using HookFn = int (*)(CommandContext&, const Args&);
+
+const std::map<std::string, HookFn>& Hooks() {
+  static const std::map<std::string, HookFn> hooks{
+      {"post-commit", &PostCommit},
+      {"post-merge", &PostMerge},
+      {"post-rewrite", &PostRewrite},
+      {"reference-transaction", &ReferenceTransaction},
+  };
+  return hooks;
 }
 
 int RunHook(CommandContext& context, const Args& args) {
@@ -51,8 +276,13 @@ int RunHook(CommandContext& context, const Args& args) {
     context.err << "brag: error: missing hook NAME (usage)\n";
     return kExitUsage;
   }
-  if (HasInput(args.hook)) Drain(context.input_fd);
-  return kExitOk;
+  auto hook = Hooks().find(args.hook);
+  if (hook == Hooks().end()) {
+    context.err << "brag: error: unknown hook " << args.hook
+                << " (post-commit, post-merge, post-rewrite, reference-transaction)\n";
+    return kExitUsage;
+  }
+  return hook->second(context, args);
 }
 
 }  // namespace

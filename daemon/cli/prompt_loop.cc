@@ -75,11 +75,12 @@ bool LineReader::Discard() {
 
 // --- replies -----------------------------------------------------------------
 
-Reply ParseReply(const std::string& line) {
+Reply ParseReply(const std::string& line, bool can_accept) {
   std::string text = Trim(line);
   if (text.empty()) return Reply{};
   if (text == "s") return Reply{Reply::Action::kSnooze, ""};
   if (text == "d") return Reply{Reply::Action::kDismiss, ""};
+  if (text == "a" && can_accept) return Reply{Reply::Action::kAccept, ""};
   return Reply{Reply::Action::kAnswer, text};
 }
 
@@ -97,15 +98,24 @@ Result<bool> PromptLoop::WorkThroughPending() {
 }
 
 bool PromptLoop::Ask(const json& prompt) {
-  int64_t id = prompt.value("id", int64_t{0});
-  asked_.insert(id);
+  Show(prompt);
+  return ReadAndAct(prompt);
+}
+
+void PromptLoop::Show(const json& prompt) {
+  asked_.insert(prompt.value("id", int64_t{0}));
   out_ << PromptCard(prompt, style_) << PromptQuestion(prompt) << std::flush;
+}
+
+bool PromptLoop::ReadAndAct(const json& prompt) {
+  int64_t id = prompt.value("id", int64_t{0});
   std::optional<std::string> line = input_.Read();
   if (!line) {
     out_ << "\n" << std::flush;
     return false;
   }
-  Act(id, ParseReply(*line));
+  const json notes = prompt.value("commit_notes", json::array());
+  Act(id, ParseReply(*line, notes.is_array() && !notes.empty()));
   return true;
 }
 
@@ -119,6 +129,10 @@ void PromptLoop::Act(int64_t id, const Reply& reply) {
     case Reply::Action::kAnswer:
       done = backend_.Call("answer", {{"prompt", id}, {"note", reply.text}});
       said = "noted";
+      break;
+    case Reply::Action::kAccept:
+      done = backend_.Call("answer", {{"prompt", id}, {"accept", true}});
+      said = "noted (from your commits)";
       break;
     case Reply::Action::kSnooze:
       done = backend_.Call("snooze", {{"prompt", id}, {"until", "1d"}});

@@ -51,14 +51,16 @@ class LineReader {
 
 // What a line typed at a prompt means.
 struct Reply {
-  enum class Action { kSkip, kAnswer, kSnooze, kDismiss };
+  enum class Action { kSkip, kAnswer, kSnooze, kDismiss, kAccept };
   Action action = Action::kSkip;
   std::string text;  // the answer, for kAnswer
 };
 
 // Empty (or blank): skip, stays pending. Exactly "s": snooze 1d. Exactly
-// "d": dismiss. Anything else: the answer, trimmed.
-Reply ParseReply(const std::string& line);
+// "d": dismiss. Exactly "a", when the prompt offers its commits' notes
+// (`can_accept`): those notes become the answer. Anything else: the answer,
+// trimmed.
+Reply ParseReply(const std::string& line, bool can_accept = false);
 
 // Runs the conversation. Borrows the backend, the input and the streams,
 // which must outlive it.
@@ -80,9 +82,13 @@ class PromptLoop {
   // Whether some answer, snooze or dismiss failed (each was reported).
   bool had_errors() const { return had_errors_; }
 
- private:
   // Shows `prompt`, reads a line and acts on it. False when the input ended.
   bool Ask(const nlohmann::json& prompt);
+  // Ask's halves, for a caller that waits in between (with a timeout).
+  void Show(const nlohmann::json& prompt);
+  bool ReadAndAct(const nlohmann::json& prompt);
+
+ private:
   void Act(int64_t id, const Reply& reply);
   // Handles every pushed message already received. False when the input ended.
   Result<bool> DrainEvents(protocol::Client& client);

@@ -12,6 +12,7 @@
 #include <memory>
 #include <span>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 #include "config/digest_schedule.h"
@@ -234,6 +235,33 @@ constexpr KeySpec<Config> kDigestKeys[] = {
      [](const Field& f, Config* c) { return ReadString(f, &c->polish_command); }},
 };
 
+constexpr KeySpec<CategoryConfig> kCategoryKeys[] = {
+    {"id", [](const Field& f, CategoryConfig* r) { return ReadString(f, &r->id); }},
+    {"title", [](const Field& f, CategoryConfig* r) { return ReadString(f, &r->title); }},
+    {"tags",
+     [](const Field& f, CategoryConfig* r) {
+       Status s = ReadStrings(f, &r->tags);
+       for (std::string& tag : r->tags) {
+         if (!tag.empty() && tag.front() == '#') tag.erase(0, 1);
+       }
+       return s;
+     }},
+    {"words", [](const Field& f, CategoryConfig* r) { return ReadStrings(f, &r->words); }},
+    {"paths", [](const Field& f, CategoryConfig* r) { return ReadStrings(f, &r->paths); }},
+};
+
+constexpr std::string_view kBuiltinCategories[] = {
+    "api", "performance", "data", "reliability", "leadership", "collaboration", "devex"};
+
+bool IsCategoryId(std::string_view id) {
+  if (id.empty()) return false;
+  for (char c : id) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
+      return false;
+  }
+  return true;
+}
+
 constexpr KeySpec<RepoConfig> kRepoKeys[] = {
     {"path", [](const Field& f, RepoConfig* r) { return ReadPath(f, &r->path); }},
     {"name", [](const Field& f, RepoConfig* r) { return ReadString(f, &r->name); }},
@@ -297,6 +325,13 @@ class ConfigReader {
       auto spec = std::find_if(keys.begin(), keys.end(),
                                [&](const KeySpec<T>& k) { return k.key == key.str(); });
       std::string name = prefix + "." + std::string(key.str());
+      if constexpr (std::is_same_v<T, Config>) {
+        if (name == "digest.category") {
+          Status s = ReadCategories(node, into);
+          if (!s) return s;
+          continue;
+        }
+      }
       if (spec == keys.end()) {
         WarnUnknown(key, name);
         continue;
@@ -324,6 +359,39 @@ class ConfigReader {
             "expected a non-empty path");
       }
       config->repos.push_back(std::move(repo));
+    }
+    return {};
+  }
+
+  // [[digest.category]] tables: each extends a built-in category or adds a
+  // new one, which must have a title and something to match on.
+  Status ReadCategories(const toml::node& node, Config* config) {
+    Field field{file_, "digest.category", node};
+    const toml::array* array = node.as_array();
+    if (!array) return field.Expected("[[digest.category]] tables");
+    for (const toml::node& element : *array) {
+      Field entry{file_, "digest.category", element};
+      const toml::table* table = element.as_table();
+      if (!table) return entry.Expected("a table");
+      if (!table->contains("id")) return entry.Fail("missing required key 'id'");
+      CategoryConfig rule;
+      Status s = ReadTable<CategoryConfig>(*table, "digest.category", kCategoryKeys, &rule);
+      if (!s) return s;
+      if (!IsCategoryId(rule.id)) {
+        return Field{file_, "digest.category.id", *table->get("id")}.Fail(
+            "expected an id of lower-case letters, digits, '-' and '_', got '" + rule.id +
+            "'");
+      }
+      bool builtin = std::find(std::begin(kBuiltinCategories), std::end(kBuiltinCategories),
+                               rule.id) != std::end(kBuiltinCategories);
+      if (!builtin && rule.title.empty()) {
+        return entry.Fail("the new category '" + rule.id + "' needs a title");
+      }
+      if (!builtin && rule.tags.empty() && rule.words.empty() && rule.paths.empty()) {
+        return entry.Fail("the new category '" + rule.id +
+                          "' needs at least one of tags, words, paths");
+      }
+      config->digest_categories.push_back(std::move(rule));
     }
     return {};
   }
@@ -400,6 +468,10 @@ Result<Config> LoadConfig(const std::string& explicit_path,
   std::error_code ec;
   if (!std::filesystem::exists(file, ec) && !ec) return Config{};
   return LoadConfigFile(file, warnings);
+}
+
+std::vector<std::string> BuiltinCategoryIds() {
+  return {std::begin(kBuiltinCategories), std::end(kBuiltinCategories)};
 }
 
 std::filesystem::path SocketPath(const Config& config) {

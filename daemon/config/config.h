@@ -20,6 +20,23 @@ struct RepoConfig {
   bool operator==(const RepoConfig&) const = default;
 };
 
+// One [[digest.category]] table: more tags, words and path globs for a
+// built-in category (by id), or a new category (which needs a title).
+struct CategoryConfig {
+  std::string id;
+  std::string title;  // "" keeps a built-in category's title
+  std::vector<std::string> tags;   // without '#'
+  std::vector<std::string> words;
+  std::vector<std::string> paths;  // globs over changed paths
+
+  bool operator==(const CategoryConfig&) const = default;
+};
+
+// The ids of the seven built-in categories (those of
+// digest::DefaultCategoryRules(), in its order): a [[digest.category]] with
+// another id is a new category.
+std::vector<std::string> BuiltinCategoryIds();
+
 struct Config {
   std::filesystem::path source;  // the file loaded; empty when defaults only
 
@@ -53,6 +70,7 @@ struct Config {
   // "markdown", "html" or "json" (a file's "md" is read as "markdown").
   std::string digest_format = "markdown";
   std::string polish_command;
+  std::vector<CategoryConfig> digest_categories;  // [[digest.category]], in order
 
   bool operator==(const Config&) const = default;
 };

@@ -65,6 +65,14 @@ class Repo {
   // setting wins), read from a fresh snapshot: nullopt when it is not set.
   Result<std::optional<std::string>> ConfigString(const std::string& name);
 
+  // The branch HEAD is on ("main", "feature/x"), or "" when HEAD is detached
+  // or the branch has no commit yet.
+  Result<std::string> HeadBranch();
+
+  // The URL of remote `name` ("origin") as git uses it (url.*.insteadOf
+  // applied), or nullopt when there is no such remote or it has no URL.
+  Result<std::optional<std::string>> RemoteUrl(const std::string& name);
+
   // Every ref under refs/heads/ and refs/remotes/ (not symbolic ones like
   // refs/remotes/origin/HEAD), peeled to a commit: refname -> hex oid.
   // With `glob` ("refs/heads/hotfix/*"; '*' also matches '/'), only the refs

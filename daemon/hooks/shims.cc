@@ -24,11 +24,11 @@ constexpr std::string_view kPostMerge = R"shim(#!/bin/sh
 # Put here by `brag hooks install`; `brag hooks uninstall` puts back what was
 # here before. Runs that hook (now post-merge.brag-orig) with git's arguments,
 # then `brag hook post-merge` if brag is on PATH; exits with the former's
-# status, whatever brag does. brag's stdout is dropped; stdin is left alone,
-# so that brag may ask on the terminal.
+# status, whatever brag does. stdin and stdout are left to brag, which asks
+# about what just landed only when both are a terminal, and is silent else.
 brag_status=0
 if [ -x "$0.brag-orig" ]; then "$0.brag-orig" "$@"; brag_status=$?; fi
-if command -v brag >/dev/null 2>&1; then brag hook post-merge "$@" >/dev/null; fi
+if command -v brag >/dev/null 2>&1; then brag hook post-merge "$@"; fi
 exit $brag_status
 )shim";
 

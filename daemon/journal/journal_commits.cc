@@ -91,14 +91,13 @@ Status MoveCommitRow(const sql::Database& db, const std::string& repo,
   return merge ? stmt->BindAll(repo, from).Run() : stmt->BindAll(to, repo, from).Run();
 }
 
-// Where the new commit carries trailer notes of its own (post-commit ran
-// first), they are the truth: the old commit's free trailer notes go.
-// Otherwise every note of the old commit moves. Returns the notes moved.
+// Where the new commit carries trailer notes of its own (`has_own`: git ran
+// post-commit for it first), they are the truth: the old commit's free
+// trailer notes go. Otherwise every note of the old commit moves (a squash
+// gathers them all). Returns the notes moved.
 Result<int> MoveNotes(const sql::Database& db, const std::string& repo,
-                      const std::string& from, const std::string& to) {
-  Result<std::vector<Note>> own = FreeHookNotes(db, repo, to);
-  if (!own) return own.error();
-  if (!own->empty()) {
+                      const std::string& from, const std::string& to, bool has_own) {
+  if (has_own) {
     Result<std::vector<Note>> old = FreeHookNotes(db, repo, from);
     if (!old) return old.error();
     for (const Note& n : *old) {
@@ -168,10 +167,17 @@ Result<std::optional<Note>> Journal::RecordCommit(const CommitRecord& commit,
 Result<int> Journal::RewriteCommits(
     const std::string& repo, const std::vector<std::pair<std::string, std::string>>& moves) {
   return sql::InTransaction(*db_, [&]() -> Result<int> {
+    // Which new commits had trailer notes of their own before any moved in.
+    std::set<std::string> has_own;
+    for (const auto& [from, to] : moves) {
+      Result<std::vector<Note>> own = FreeHookNotes(*db_, repo, to);
+      if (!own) return own.error();
+      if (!own->empty()) has_own.insert(to);
+    }
     int moved = 0;
     for (const auto& [from, to] : moves) {
       if (from.empty() || to.empty() || from == to) continue;
-      Result<int> notes = MoveNotes(*db_, repo, from, to);
+      Result<int> notes = MoveNotes(*db_, repo, from, to, has_own.count(to) != 0);
       if (!notes) return notes.error();
       moved += *notes;
       if (Status s = MoveCommitRow(*db_, repo, from, to); !s) return s.error();
@@ -256,7 +262,7 @@ Result<Note> Journal::AcceptCommitNotes(int64_t prompt_id, int64_t now) {
       if (text.find(n.text) != std::string::npos) continue;  // said once
       text += (text.empty() ? "" : "; ") + n.text;
     }
-    Result<Note> note = Answer(prompt_id, text, now);
+    Result<Note> note = AnswerInTransaction(prompt_id, text, now);
     if (!note) return note.error();
     // Taken: the PR's note now says it, so they are no free notes any more.
     Result<sql::Statement> take =

@@ -1,5 +1,7 @@
 #include "methods/journal_methods.h"
 
+#include "methods/commit_methods.h"
+
 #include <cctype>
 #include <filesystem>
 #include <limits>
@@ -11,6 +13,7 @@
 
 #include "core/timeutil.h"
 #include "git/repo.h"
+#include "methods/digest_method.h"
 #include "protocol/json_records.h"
 
 namespace brag {
@@ -24,8 +27,11 @@ namespace fs = std::filesystem;
 // script author can fix the call from the message alone.
 class ParamReader {
  public:
-  ParamReader(const std::string& method, const json& params)
-      : method_(method), params_(params) {}
+  ParamReader(const std::string& method, const json& params, const Config* config)
+      : method_(method), params_(params), config_(config) {}
+
+  const json& params() const { return params_; }
+  const Config* config() const { return config_; }  // may be null
 
   Status CheckObject() const {
     if (params_.is_object() || params_.is_null()) return {};
@@ -130,6 +136,7 @@ class ParamReader {
 
   const std::string& method_;
   const json& params_;
+  const Config* config_;
 };
 
 constexpr const char* kPromptId = "an integer prompt id";
@@ -202,9 +209,15 @@ Result<json> Pending(Journal& journal, const ParamReader&, int64_t now) {
 Result<json> Answer(Journal& journal, const ParamReader& p, int64_t now) {
   Result<int64_t> id = p.Int("prompt", kPromptId);
   if (!id) return id.error();
-  Result<std::string> text = p.String("note", "the note's text (a string)");
+  // "accept": true answers with the Impact: notes of the PR's commits.
+  auto flag = p.params().find("accept");
+  bool accept = flag != p.params().end() && flag->is_boolean() && flag->get<bool>();
+  Result<std::string> text =
+      accept ? Result<std::string>(std::string())
+             : p.String("note", "the note's text (a string)");
   if (!text) return text.error();
-  Result<Note> note = journal.Answer(*id, *text, now);
+  Result<Note> note =
+      accept ? journal.AcceptCommitNotes(*id, now) : journal.Answer(*id, *text, now);
   if (!note) return FromJournal(note.error());
   Result<Prompt> prompt = journal.GetPrompt(*id);
   if (!prompt) return FromJournal(prompt.error());
@@ -335,13 +348,26 @@ Result<json> ReposList(Journal& journal, const ParamReader&, int64_t) {
   return json{{"repos", out}};
 }
 
+Result<json> Digest(Journal& journal, const ParamReader& p, int64_t now) {
+  return CallDigestMethod(&journal, p.params(), now, p.config());
+}
+
+Result<json> RecordCommit(Journal& journal, const ParamReader& p, int64_t now) {
+  return RecordCommitMethod(journal, p.params(), now);
+}
+
+Result<json> RewriteCommits(Journal& journal, const ParamReader& p, int64_t now) {
+  return RewriteCommitsMethod(journal, p.params(), now);
+}
+
 using Method = Result<json> (*)(Journal&, const ParamReader&, int64_t);
 
 const std::map<std::string, Method, std::less<>>& Methods() {
   static const std::map<std::string, Method, std::less<>> methods{
       {"pending", &Pending},      {"answer", &Answer}, {"snooze", &Snooze},
       {"dismiss", &Dismiss},      {"note", &AddNote},  {"log", &Log},
-      {"repos.list", &ReposList},
+      {"repos.list", &ReposList}, {"digest", &Digest},
+      {"commit.record", &RecordCommit}, {"commit.rewrite", &RewriteCommits},
   };
   return methods;
 }
@@ -351,12 +377,12 @@ const std::map<std::string, Method, std::less<>>& Methods() {
 bool IsJournalMethod(const std::string& method) { return Methods().contains(method); }
 
 Result<json> CallJournalMethod(Journal& journal, const std::string& method,
-                               const json& params, int64_t now) {
+                               const json& params, int64_t now, const Config* config) {
   auto m = Methods().find(method);
   if (m == Methods().end()) {
     return MakeError("unknown_method", "no journal method \"" + method + "\"");
   }
-  ParamReader reader(method, params);
+  ParamReader reader(method, params, config);
   if (Status s = reader.CheckObject(); !s) return s.error();
   return m->second(journal, reader, now);
 }

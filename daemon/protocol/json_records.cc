@@ -51,6 +51,11 @@ json PromptJson(const Prompt& prompt) {
       prompt.state == "snoozed" ? TimeOrNull(prompt.snoozed_until) : json(nullptr);
   o["event"] = prompt.event.id;
   o["note"] = nullptr;
+  json commit_notes = json::array();
+  for (const Note& n : prompt.commit_notes) {
+    commit_notes.push_back({{"id", n.id}, {"text", n.text}, {"commit", n.commit}});
+  }
+  o["commit_notes"] = std::move(commit_notes);
   return o;
 }
 

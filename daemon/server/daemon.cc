@@ -61,6 +61,7 @@ Daemon::Daemon(asio::io_context& io, DaemonOptions options)
       {"status", &Daemon::StatusMethod},
       {"subscribe", &Daemon::Subscribe},
       {"rescan", &Daemon::Rescan},
+      {"nudge", &Daemon::Nudge},
       {"repos.add", &Daemon::ReposAdd},
       {"repos.remove", &Daemon::ReposRemove},
       {"repos.list", &Daemon::ReposList},
@@ -622,6 +623,23 @@ Result<json> Daemon::StatusMethod(const json&, Session&) {
 Result<json> Daemon::Subscribe(const json&, Session& session) {
   session.set_subscribed(true);
   return json{{"subscribed", true}};
+}
+
+Result<json> Daemon::Nudge(const json& params, Session&) {
+  auto r = params.find("repo");
+  if (r == params.end() || !r->is_string()) {
+    return MakeError("bad_request", "\"repo\" must be a string");
+  }
+  WatchedRepo* repo = FindRepo(r->get<std::string>());
+  if (!repo) return json{{"queued", false}};  // not watched: nothing to look at
+  int64_t id = repo->record.id;
+  // After this reply: the hook that sent it must not wait for the scan.
+  asio::post(io_, [this, id] {
+    if (!repos_.count(id)) return;
+    Result<std::vector<Prompt>> made = ScanRepo(id, true);
+    if (made) Publish(*made);
+  });
+  return json{{"queued", true}};
 }
 
 Result<json> Daemon::Rescan(const json& params, Session&) {

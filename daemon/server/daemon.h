@@ -113,6 +113,9 @@ class Daemon {
   Result<nlohmann::json> StatusMethod(const nlohmann::json& params, Session& session);
   Result<nlohmann::json> Subscribe(const nlohmann::json& params, Session& session);
   Result<nlohmann::json> Rescan(const nlohmann::json& params, Session& session);
+  // "nudge" {repo}: a hook says this repo's refs just changed; it is scanned
+  // right after the reply (repos not watched are ignored).
+  Result<nlohmann::json> Nudge(const nlohmann::json& params, Session& session);
   Result<nlohmann::json> ReposAdd(const nlohmann::json& params, Session& session);
   Result<nlohmann::json> ReposRemove(const nlohmann::json& params, Session& session);
   Result<nlohmann::json> ReposList(const nlohmann::json& params, Session& session);

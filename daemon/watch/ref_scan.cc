@@ -74,9 +74,11 @@ class AuthorList {
 
 // DESIGN §5: a merge belongs to whoever wrote the commits it brings (P1..P2),
 // not to whoever pressed the button; a squash to its author and co-authors.
+// `members` gets the oids of a merge's P1..P2 (their notes are the PR's).
 Result<std::vector<std::string>> AuthorsOf(git::Repo& repo,
                                            const git::CommitData& commit,
-                                           const detect::ForgeMarker& marker) {
+                                           const detect::ForgeMarker& marker,
+                                           std::vector<std::string>* members) {
   AuthorList authors;
   if (!marker.is_merge || commit.parents.size() < 2) {
     authors.AddFrom(commit);
@@ -86,8 +88,27 @@ Result<std::vector<std::string>> AuthorsOf(git::Repo& repo,
       repo.Range(commit.parents[0], commit.parents[1], kMergeRangeLimit);
   if (!range) return range.error();
   // Oldest first, so that whoever started the branch leads the list.
-  for (auto it = range->rbegin(); it != range->rend(); ++it) authors.AddFrom(*it);
+  for (auto it = range->rbegin(); it != range->rend(); ++it) {
+    authors.AddFrom(*it);
+    members->push_back(it->oid);
+  }
   return authors.Take();
+}
+
+// The subjects a squash's body lists ("* Add the index", as GitHub and
+// Bitbucket write them): the commits it folded.
+std::vector<std::string> ListedSubjects(std::string_view message) {
+  std::vector<std::string> subjects;
+  size_t at = message.find('\n');
+  while (at != std::string_view::npos) {
+    size_t end = message.find('\n', at + 1);
+    std::string_view line = message.substr(at + 1, end == std::string_view::npos
+                                                        ? std::string_view::npos
+                                                        : end - at - 1);
+    if (line.starts_with("* ") && line.size() > 2) subjects.emplace_back(line.substr(2));
+    at = end;
+  }
+  return subjects;
 }
 
 bool AnyIdentity(const std::vector<std::string>& emails,
@@ -105,7 +126,8 @@ Result<std::optional<Event>> EventFor(git::Repo& repo, const git::CommitData& co
   std::optional<detect::ForgeMarker> marker =
       detect::ClassifyCommit(FactsOf(commit), rules.mainlines);
   if (!marker) return std::optional<Event>();
-  Result<std::vector<std::string>> authors = AuthorsOf(repo, commit, *marker);
+  std::vector<std::string> members;
+  Result<std::vector<std::string>> authors = AuthorsOf(repo, commit, *marker, &members);
   if (!authors) return authors.error();
   if (!AnyIdentity(*authors, rules.identities)) return std::optional<Event>();
   auto diff = repo.DiffAgainstFirstParent(commit.oid);
@@ -115,6 +137,9 @@ Result<std::optional<Event>> EventFor(git::Repo& repo, const git::CommitData& co
                               commit.commit_time);
   event.diffstat = diff->first;
   event.paths = std::move(diff->second);
+  members.push_back(commit.oid);
+  event.member_commits = std::move(members);
+  event.member_subjects = ListedSubjects(commit.message);
   return std::optional<Event>(std::move(event));
 }
 

@@ -180,3 +180,66 @@ TEST_CASE_FIXTURE(JournalFixture, "a free note needs text and a known source") {
 
 }  // namespace
 }  // namespace brag::test
+
+namespace brag::test {
+
+TEST_CASE("commit notes: a squash of two noted commits keeps both, and accepting counts them once") {
+  TempDir dir("journal");
+  std::unique_ptr<Journal> j = OpenJournal(dir / "journal.db");
+  Result<RepoRecord> repo = j->AddRepo("/code/api", "", "added", 1);
+  REQUIRE(repo.has_value());
+  CommitRecord a{"/code/api", "a1", "feature", "Add the index", "me@example.com", 10, {}, {}};
+  CommitRecord b{"/code/api", "b1", "feature", "Tune the pool", "me@example.com", 11, {}, {}};
+  REQUIRE(j->RecordCommit(a, "p95 3.4s -> 18ms", 10).has_value());
+  REQUIRE(j->RecordCommit(b, "pool waits gone", 11).has_value());
+  // Recording the same commit again replaces nothing twice.
+  REQUIRE(j->RecordCommit(b, "pool waits gone", 12).has_value());
+
+  // `git rebase -i` squashed both into c1, whose own message kept no trailer.
+  CommitRecord c{"/code/api", "c1", "feature", "Add the index", "me@example.com", 20, {}, {}};
+  REQUIRE(j->RecordCommit(c, "", 20).has_value());
+  Result<int> moved = j->RewriteCommits("/code/api", {{"a1", "c1"}, {"b1", "c1"}});
+  REQUIRE(moved.has_value());
+  CHECK(*moved == 2);
+  Result<std::vector<CommitRecord>> commits = j->Commits("/code/api");
+  REQUIRE(commits.has_value());
+  REQUIRE(commits->size() == 1);
+  CHECK(commits->front().oid == "c1");
+
+  // The PR that lands c1 offers both notes; accepting files them as one.
+  Event pr = PrMerged("m1", 42, 30);
+  pr.member_commits = {"c1", "m1"};
+  Result<std::vector<Prompt>> made = j->RecordScan(repo->id, {}, {pr}, 30);
+  REQUIRE(made.has_value());
+  REQUIRE(made->size() == 1);
+  REQUIRE((*made)[0].commit_notes.size() == 2);
+  Result<Note> note = j->AcceptCommitNotes((*made)[0].id, 40);
+  REQUIRE(note.has_value());
+  CHECK(note->text == "p95 3.4s -> 18ms; pool waits gone");
+  LogQuery notes_only;
+  notes_only.kind = "note";
+  Result<std::vector<LogEntry>> free_notes = j->Log(notes_only);
+  REQUIRE(free_notes.has_value());
+  CHECK(free_notes->empty());  // taken by the PR: not counted again
+  CHECK(j->GetPrompt((*made)[0].id)->commit_notes.empty());
+  CHECK_FALSE(j->AcceptCommitNotes((*made)[0].id, 41).has_value());
+}
+
+TEST_CASE("an amend with a new trailer replaces the old note instead of adding one") {
+  TempDir dir("journal");
+  std::unique_ptr<Journal> j = OpenJournal(dir / "journal.db");
+  CommitRecord old{"/code/api", "o1", "main", "Fix", "me@example.com", 10, {}, {}};
+  CommitRecord amended{"/code/api", "n1", "main", "Fix", "me@example.com", 11, {}, {}};
+  REQUIRE(j->RecordCommit(old, "errors -40%", 10).has_value());
+  REQUIRE(j->RecordCommit(amended, "errors -60%", 11).has_value());  // post-commit first
+  REQUIRE(j->RewriteCommits("/code/api", {{"o1", "n1"}}).has_value());
+  LogQuery q;
+  q.kind = "note";
+  Result<std::vector<LogEntry>> notes = j->Log(q);
+  REQUIRE(notes.has_value());
+  REQUIRE(notes->size() == 1);
+  CHECK((*notes)[0].note->text == "errors -60%");
+  CHECK((*notes)[0].note->commit == "n1");
+}
+
+}  // namespace brag::test

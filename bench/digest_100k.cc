@@ -1,0 +1,225 @@
+// Benchmark: `brag digest` and `brag review` over a journal of 100,000 notes
+// (DESIGN §10: a digest over a 100k-note journal in <= 300 ms).
+//
+// Generates a journal through the Journal API, as bragd fills it: merged PRs
+// (with changed paths and a diffstat) answered with one-line notes, spread
+// over two years, plus free notes and some prompts left pending. The notes
+// mix quantified claims, weak phrasing and invisible work, so every part of
+// the digest (metrics, Sharpen, categories, invisible-work globs) runs. Then
+// times the real `brag` binary, stdout to /dev/null, bragd not running:
+//   digest over a window holding every note (md, json, html),
+//   digest of one week (md),
+//   review over every note.
+//
+//   build/bench/bench_digest_100k [NOTES=100000] [RUNS=7] [--keep]
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "journal/journal.h"
+
+extern char** environ;
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+using namespace brag;
+
+namespace {
+
+constexpr int64_t kStart = 1704067200;  // 2024-01-01T00:00:00Z
+constexpr int64_t kSpan = 2 * 365 * 86400;
+
+const char* kServices[] = {"orders", "payments", "search", "catalog", "auth",
+                           "billing", "ledger", "webhooks", "profile", "shipping"};
+const char* kPeople[] = {"Sam", "Ana", "Bo", "Chen", "Dee"};
+
+std::string Pick(const char* const* list, size_t n, uint64_t i) { return list[i % n]; }
+
+// A one-line note, chosen and filled in by `i`.
+std::string NoteText(uint64_t i) {
+  std::string svc = Pick(kServices, 10, i / 7);
+  std::string n1 = std::to_string(200 + (i * 37) % 3000);
+  std::string n2 = std::to_string(10 + (i * 13) % 190);
+  switch (i % 10) {
+    case 0: return "Cut p95 of the " + svc + " API from " + n1 + "ms to " + n2 + "ms #perf";
+    case 1: return "Helped with the " + svc + " migration";
+    case 2: return "Fixed flaky tests in " + svc + ", CI red builds from " + n2 + " to 2 a week";
+    case 3: return "Reduced the " + svc + " cloud bill by $" + n1 + "/month";
+    case 4: return "Mentored " + Pick(kPeople, 5, i) + " through their first " + svc + " on-call";
+    case 5: return "Wrote the runbook for " + svc + " failover";
+    case 6: return "Worked on the " + svc + " dashboards and alerts";
+    case 7: return "Moved " + n2 + " million " + svc + " records to the new schema with zero downtime";
+    case 8: return "Led the " + svc + " API design review with 3 teams; next: publish the ADR";
+    default: return "Made " + svc + " checkout " + std::to_string(2 + i % 9) + "x faster";
+  }
+}
+
+std::vector<std::string> Paths(uint64_t i) {
+  std::string svc = Pick(kServices, 10, i / 7);
+  switch (i % 4) {
+    case 0: return {"services/" + svc + "/handler.go", "services/" + svc + "/handler_test.go"};
+    case 1: return {".github/workflows/ci.yml", "services/" + svc + "/flaky_test.go"};
+    case 2: return {"migrations/" + std::to_string(i % 500) + "_" + svc + ".sql",
+                    "services/" + svc + "/store.go", "docs/" + svc + ".md"};
+    default: return {"services/" + svc + "/api.proto", "services/" + svc + "/server.go"};
+  }
+}
+
+void Check(bool ok, const std::string& what) {
+  if (!ok) {
+    std::cerr << "bench_digest_100k: " << what << "\n";
+    std::exit(1);
+  }
+}
+
+// Fills `path` with `notes` notes: 90% answers to merged PRs, 10% free
+// notes, plus 2% more PRs left pending.
+void Generate(const fs::path& path, int notes) {
+  Result<std::unique_ptr<Journal>> opened = Journal::Open(path, Journal::Mode::kReadWrite);
+  Check(opened.has_value(), "cannot open the journal");
+  Journal& j = **opened;
+  Result<RepoRecord> repo = j.AddRepo("/home/me/code/shop", "shop", "added", kStart);
+  Check(repo.has_value(), "AddRepo failed");
+  int events = notes * 9 / 10;
+  int pending = notes / 50;
+  const int kBatch = 2000;
+  std::vector<int64_t> to_answer;
+  for (int base = 0; base < events + pending; base += kBatch) {
+    std::vector<Event> batch;
+    for (int k = base; k < std::min(base + kBatch, events + pending); ++k) {
+      uint64_t i = static_cast<uint64_t>(k);
+      Event e;
+      e.kind = "pr_merged";
+      char oid[41];
+      std::snprintf(oid, sizeof oid, "%040llx", static_cast<unsigned long long>(i + 1));
+      e.key = e.commit = oid;
+      e.forge = "github";
+      e.pr = k + 1;
+      e.title = "Change " + std::to_string(k + 1) + " in " + Pick(kServices, 10, i / 7);
+      e.branch = "pr-" + std::to_string(k + 1);
+      e.authors = {"me@example.com"};
+      e.commit_time = kStart + static_cast<int64_t>(i) * kSpan / (events + pending);
+      e.diffstat = {static_cast<int>(1 + i % 9), static_cast<int>(i % 400),
+                    static_cast<int>(i % 120)};
+      e.paths = Paths(i);
+      batch.push_back(std::move(e));
+    }
+    Result<std::vector<Prompt>> made = j.RecordEvents(repo->id, batch, kStart + kSpan);
+    Check(made.has_value(), "RecordEvents failed");
+    for (const Prompt& p : *made) to_answer.push_back(p.id);
+  }
+  for (int k = 0; k < events; ++k) {
+    // Every 50th PR stays pending.
+    size_t index = static_cast<size_t>(k) + static_cast<size_t>(k) / 49;
+    if (index >= to_answer.size()) break;
+    Result<Note> n = j.Answer(to_answer[index], NoteText(static_cast<uint64_t>(k)),
+                              kStart + kSpan);
+    Check(n.has_value(), "Answer failed");
+  }
+  for (int k = events; k < notes; ++k) {
+    NewNote note;
+    note.text = NoteText(static_cast<uint64_t>(k));
+    note.tags = k % 3 == 0 ? std::vector<std::string>{"leadership"} : std::vector<std::string>{};
+    Result<Note> n = j.AddNote(note, kStart + static_cast<int64_t>(k - events) * kSpan /
+                                                  (notes - events));
+    Check(n.has_value(), "AddNote failed");
+  }
+}
+
+double RunMs(const std::vector<std::string>& args) {
+  std::vector<char*> argv;
+  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  auto start = Clock::now();
+  pid_t pid;
+  Check(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) == 0,
+        "cannot run " + args[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+  posix_spawn_file_actions_destroy(&actions);
+  Check(WIFEXITED(status) && WEXITSTATUS(status) == 0, "brag failed: " + args[2]);
+  return ms;
+}
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int notes = 100000;
+  int runs = 7;
+  bool keep = false;
+  std::vector<int> numbers;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--keep") keep = true;
+    else numbers.push_back(std::atoi(argv[i]));
+  }
+  if (numbers.size() > 0) notes = numbers[0];
+  if (numbers.size() > 1) runs = numbers[1];
+  Check(notes >= 100 && runs >= 1, "usage: bench_digest_100k [NOTES] [RUNS] [--keep]");
+
+  fs::path dir = fs::temp_directory_path() / ("bench-digest-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  fs::path config = dir / "config.toml";
+  std::ofstream(config) << "[journal]\npath = \"" << (dir / "journal.db").string()
+                        << "\"\n[daemon]\nsocket = \"" << (dir / "none.sock").string()
+                        << "\"\n";
+  setenv("BRAG_CONFIG", config.c_str(), 1);
+  setenv("BRAG_SOCKET", (dir / "none.sock").c_str(), 1);
+  setenv("TZ", "UTC", 1);
+
+  auto gen_start = Clock::now();
+  Generate(dir / "journal.db", notes);
+  double gen_s = std::chrono::duration<double>(Clock::now() - gen_start).count();
+  std::printf("journal: %d notes (+%d pending prompts) in %s, generated in %.1f s\n", notes,
+              notes / 50, (dir / "journal.db").c_str(), gen_s);
+
+  struct Case {
+    std::string name;
+    std::vector<std::string> args;
+  };
+  std::vector<Case> cases = {
+      {"digest, all notes, md", {BRAG_BIN, "digest", "--since", "2023-12-01", "--until", "2026-06-01"}},
+      {"digest, all notes, json",
+       {BRAG_BIN, "digest", "--since", "2023-12-01", "--until", "2026-06-01", "--format", "json"}},
+      {"digest, all notes, html",
+       {BRAG_BIN, "digest", "--since", "2023-12-01", "--until", "2026-06-01", "--format", "html"}},
+      {"digest, one week (2025-W10), md", {BRAG_BIN, "digest", "--week", "2025-W10"}},
+      {"review, all notes", {BRAG_BIN, "review", "--since", "2023-12-01", "--until", "2026-06-01"}},
+  };
+  for (const Case& c : cases) {
+    RunMs(c.args);  // warm the page cache
+    std::vector<double> times;
+    for (int r = 0; r < runs; ++r) times.push_back(RunMs(c.args));
+    std::printf("%-34s median %7.1f ms  (min %7.1f, max %7.1f, %d runs)\n", c.name.c_str(),
+                Median(times), *std::min_element(times.begin(), times.end()),
+                *std::max_element(times.begin(), times.end()), runs);
+  }
+  if (keep) {
+    std::printf("kept %s\n", dir.c_str());
+  } else {
+    fs::remove_all(dir);
+  }
+  return 0;
+}

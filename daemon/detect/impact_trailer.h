@@ -1,0 +1,18 @@
+// The Impact: lines of a commit message (DESIGN §5 "Commit note"): what the
+// post-commit hook files as the commit's note. Pure text; no git here.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace brag::detect {
+
+// The values of the message's "Impact:" lines (key in any case, at the start
+// of a line, a value after it), trimmed, in order, each once. Not only the
+// closing trailer block: a squash made by `git rebase -i` keeps each folded
+// commit's trailer in the middle of its message. Lines of a scissors or
+// comment section ('#') are not read.
+std::vector<std::string> ImpactLines(std::string_view message);
+
+}  // namespace brag::detect

@@ -1,0 +1,111 @@
+// The digest of a window of time (DESIGN §9) as plain data: the counts, the
+// wins (one per journal note, after dedupe) grouped by category, each with
+// its metrics, Sharpen suggestions and forge link, and the prompts still to
+// answer. BuildDigest makes it from journal entries; render.h prints it.
+// Pure: the journal is read and the remotes are looked up by the caller.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "digest/categories.h"
+#include "digest/metrics.h"
+#include "digest/sharpen.h"
+#include "journal/records.h"
+
+namespace brag::digest {
+
+// What a digest covers: [since, until), unix seconds.
+struct DigestWindow {
+  int64_t since = 0;
+  int64_t until = 0;
+  std::string label;  // "2026-W48" for a week; "" for other windows
+};
+
+// One claim: a note with what it is about. Every win traces to a note (its
+// id) and, when the note is tied to one, a commit.
+struct Win {
+  int64_t note_id = 0;
+  std::string text;    // the note
+  std::string source;  // "prompt", "manual", "hook"
+  std::string kind;    // "pr_merged", "incident_closed", "note"
+  int64_t time = 0;    // an event's commit time, a free note's creation
+  std::string repo;    // path, may be empty
+  std::string repo_name;
+  std::string commit;  // full oid of the event's (or the note's) commit; may be ""
+  // Notes of the same work folded into this win (a commit's Impact: note
+  // that became its PR's note), and their commits: traced, not counted.
+  std::vector<int64_t> folded_notes;
+  std::vector<std::string> folded_commits;
+  int64_t event_id = 0;  // 0 for a free note
+  int64_t pr = 0;
+  std::string forge;
+  std::string title;
+  std::string branch;
+  Diffstat diffstat;
+  int64_t incident_seconds = 0;  // incidents: open to close
+  int incident_commits = 0;
+  std::string link;  // the PR/MR's page, else the commit's; "" off a known forge
+  std::string category;
+  bool invisible = false;
+  std::vector<std::string> tags;
+  std::vector<Metric> metrics;
+  std::vector<Suggestion> suggestions;
+};
+
+// A merged PR or closed incident whose prompt is still pending or snoozed.
+struct Backfill {
+  int64_t prompt_id = 0;
+  std::string state;  // "pending" or "snoozed"
+  std::string kind;
+  int64_t time = 0;
+  std::string repo_name;
+  int64_t pr = 0;
+  std::string title;
+  std::string branch;
+  std::string commit;
+  std::string link;
+};
+
+struct CategoryGroup {
+  std::string id;
+  std::string title;
+  std::vector<size_t> wins;  // indexes into Digest::wins, in time order
+};
+
+struct DigestCounts {
+  int prs_merged = 0;
+  int incidents_closed = 0;
+  int notes = 0;       // wins: distinct notes, folded ones not counted
+  int unanswered = 0;  // prompts of the window's events still pending or snoozed
+
+  bool operator==(const DigestCounts&) const = default;
+};
+
+struct Digest {
+  DigestWindow window;
+  DigestCounts counts;
+  std::vector<Win> wins;                  // oldest first
+  std::vector<CategoryGroup> categories;  // in rule order; only those with wins
+  std::vector<Backfill> unanswered;       // oldest first
+};
+
+// A repo's remote, to link PRs and commits: repo path -> remote URL.
+using RemoteUrls = std::map<std::string, std::string>;
+
+// The digest of `entries` (as Journal::Log returns them, any order) that fall
+// in `window`. Events without a note are counted, and listed to backfill
+// while their prompt is pending or snoozed. A note is one win however often
+// it appears; a free note with the same text (ignoring case, spacing and a
+// final '.') as an event's note in the same repo is folded into that event's
+// win (a commit's trailer note that became its PR's note). `rules` are the
+// category rules (MergeRules of the defaults and the user's).
+Digest BuildDigest(const std::vector<LogEntry>& entries, const DigestWindow& window,
+                   const std::vector<CategoryRule>& rules, const RemoteUrls& remotes);
+
+// The first 7 hex digits of an oid (all of a shorter one).
+std::string ShortOid(const std::string& oid);
+
+}  // namespace brag::digest

@@ -1,0 +1,167 @@
+#include "digest/forge_links.h"
+
+#include <vector>
+
+#include "digest/note_text.h"
+
+namespace brag::digest {
+namespace {
+
+struct RemoteParts {
+  std::string host;  // lower-cased, without user or port
+  std::string path;  // without leading '/' and trailing ".git" or '/'
+};
+
+bool StartsWith(std::string_view s, std::string_view prefix) {
+  return s.substr(0, prefix.size()) == prefix;
+}
+
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+std::string CleanPath(std::string_view path) {
+  while (!path.empty() && path.front() == '/') path.remove_prefix(1);
+  while (!path.empty() && path.back() == '/') path.remove_suffix(1);
+  if (EndsWith(path, ".git")) path.remove_suffix(4);
+  while (!path.empty() && path.back() == '/') path.remove_suffix(1);
+  return std::string(path);
+}
+
+// "user:secret@host:7999" -> "host".
+std::string HostOf(std::string_view authority) {
+  size_t at = authority.rfind('@');
+  if (at != std::string_view::npos) authority.remove_prefix(at + 1);
+  size_t colon = authority.find(':');
+  if (colon != std::string_view::npos) authority = authority.substr(0, colon);
+  return ToLower(authority);
+}
+
+// https://h/p, ssh://git@h:port/p, git://h/p and scp-like git@h:p.
+std::optional<RemoteParts> SplitRemote(std::string_view url) {
+  size_t scheme = url.find("://");
+  if (scheme != std::string_view::npos) {
+    std::string_view rest = url.substr(scheme + 3);
+    size_t slash = rest.find('/');
+    if (slash == std::string_view::npos) return std::nullopt;
+    RemoteParts parts{HostOf(rest.substr(0, slash)), CleanPath(rest.substr(slash))};
+    if (parts.host.empty() || parts.path.empty()) return std::nullopt;
+    return parts;
+  }
+  // scp-like: [user@]host:path, where host has no '/' (else it is a path).
+  size_t colon = url.find(':');
+  if (colon == std::string_view::npos || colon == 0) return std::nullopt;
+  std::string_view authority = url.substr(0, colon);
+  if (authority.find('/') != std::string_view::npos) return std::nullopt;
+  RemoteParts parts{HostOf(authority), CleanPath(url.substr(colon + 1))};
+  if (parts.host.empty() || parts.path.empty()) return std::nullopt;
+  return parts;
+}
+
+std::vector<std::string_view> Segments(std::string_view path) {
+  std::vector<std::string_view> out;
+  while (!path.empty()) {
+    size_t slash = path.find('/');
+    std::string_view seg = path.substr(0, slash);
+    if (!seg.empty()) out.push_back(seg);
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash + 1);
+  }
+  return out;
+}
+
+bool Contains(std::string_view s, std::string_view part) {
+  return s.find(part) != std::string_view::npos;
+}
+
+std::string ForgeOfHost(std::string_view host, std::string_view hint) {
+  if (host == "dev.azure.com" || host == "ssh.dev.azure.com" ||
+      EndsWith(host, ".visualstudio.com")) {
+    return "azure";
+  }
+  if (host == "bitbucket.org") return "bitbucket";
+  if (Contains(host, "github")) return "github";
+  if (Contains(host, "gitlab")) return "gitlab";
+  if (Contains(host, "bitbucket")) return "bitbucket_server";
+  if (hint == "github" || hint == "gitlab" || hint == "azure") return std::string(hint);
+  if (hint == "bitbucket") return "bitbucket_server";
+  return "";
+}
+
+// dev.azure.com/ORG/PROJECT/_git/REPO in every form Azure hands out.
+std::optional<ForgeRepo> AzureRepo(const RemoteParts& r) {
+  std::vector<std::string_view> s = Segments(r.path);
+  std::string org, project, repo;
+  if (r.host == "ssh.dev.azure.com" || EndsWith(r.host, "vs-ssh.visualstudio.com")) {
+    // v3/ORG/PROJECT/REPO
+    if (s.size() != 4 || s[0] != "v3") return std::nullopt;
+    org = s[1], project = s[2], repo = s[3];
+  } else if (r.host == "dev.azure.com") {
+    if (s.size() != 4 || s[2] != "_git") return std::nullopt;
+    org = s[0], project = s[1], repo = s[3];
+  } else {
+    // ORG.visualstudio.com/[DefaultCollection/]PROJECT/_git/REPO
+    if (!s.empty() && s[0] == "DefaultCollection") s.erase(s.begin());
+    if (s.size() != 3 || s[1] != "_git") return std::nullopt;
+    org = r.host.substr(0, r.host.find('.')), project = s[0], repo = s[2];
+  }
+  return ForgeRepo{"azure",
+                   "https://dev.azure.com/" + org + "/" + project + "/_git/" + repo};
+}
+
+// Bitbucket Server/Data Center: https://HOST/scm/PROJ/repo or
+// ssh://git@HOST:7999/PROJ/repo; its pages live under /projects/PROJ/repos/.
+std::optional<ForgeRepo> BitbucketServerRepo(const RemoteParts& r) {
+  std::vector<std::string_view> s = Segments(r.path);
+  if (!s.empty() && s[0] == "scm") s.erase(s.begin());
+  if (s.size() != 2) return std::nullopt;
+  std::string project(s[0]);
+  for (char& c : project) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  return ForgeRepo{"bitbucket_server", "https://" + r.host + "/projects/" + project +
+                                           "/repos/" + std::string(s[1])};
+}
+
+}  // namespace
+
+std::optional<ForgeRepo> ParseRemoteUrl(std::string_view remote_url,
+                                        std::string_view forge_hint) {
+  while (!remote_url.empty() && (remote_url.back() == '\n' || remote_url.back() == ' '))
+    remote_url.remove_suffix(1);
+  if (StartsWith(remote_url, "file://") || StartsWith(remote_url, "/") ||
+      StartsWith(remote_url, ".")) {
+    return std::nullopt;
+  }
+  std::optional<RemoteParts> parts = SplitRemote(remote_url);
+  if (!parts) return std::nullopt;
+  std::string forge = ForgeOfHost(parts->host, forge_hint);
+  if (forge.empty()) return std::nullopt;
+  if (forge == "azure") return AzureRepo(*parts);
+  if (forge == "bitbucket_server") return BitbucketServerRepo(*parts);
+  // GitHub and Bitbucket Cloud: owner/repo; GitLab: group/subgroups.../project.
+  size_t depth = Segments(parts->path).size();
+  if (depth < 2 || (forge != "gitlab" && depth != 2)) return std::nullopt;
+  std::string host = parts->host;
+  if (StartsWith(host, "ssh.")) host = host.substr(4);  // ssh.github.com:443
+  return ForgeRepo{forge, "https://" + host + "/" + parts->path};
+}
+
+std::string PullRequestUrl(const ForgeRepo& repo, int64_t number) {
+  std::string n = std::to_string(number);
+  if (repo.forge == "gitlab") return repo.base + "/-/merge_requests/" + n;
+  if (repo.forge == "bitbucket") return repo.base + "/pull-requests/" + n;
+  if (repo.forge == "bitbucket_server") return repo.base + "/pull-requests/" + n;
+  if (repo.forge == "azure") return repo.base + "/pullrequest/" + n;
+  return repo.base + "/pull/" + n;
+}
+
+std::string CommitUrl(const ForgeRepo& repo, std::string_view oid) {
+  std::string o(oid);
+  if (repo.forge == "gitlab") return repo.base + "/-/commit/" + o;
+  if (repo.forge == "bitbucket" || repo.forge == "bitbucket_server")
+    return repo.base + "/commits/" + o;
+  return repo.base + "/commit/" + o;
+}
+
+}  // namespace brag::digest

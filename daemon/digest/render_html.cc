@@ -1,0 +1,255 @@
+// The digest as one self-contained HTML page: inline CSS and two inline SVG
+// bar charts (wins per day, or per week over a long window, and wins per
+// category). No script and nothing fetched, so it opens anywhere, offline.
+#include <algorithm>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "digest/render.h"
+#include "digest/render_text.h"
+#include "digest/week.h"
+
+namespace brag::digest {
+namespace {
+
+constexpr const char* kStyle = R"(
+body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:52rem;padding:0 1rem;color:#1d2330;background:#fff}
+h1{font-size:1.5rem;margin-bottom:.2rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #dde2ea;padding-bottom:.2rem}
+h3{font-size:1rem;margin-bottom:.3rem}.dates{color:#5b6575;margin-top:0}
+.counts{display:flex;gap:1rem;flex-wrap:wrap;margin:1rem 0}
+.count{background:#f3f6fa;border-radius:6px;padding:.5rem .9rem;min-width:8rem}
+.count b{display:block;font-size:1.4rem}
+ul{padding-left:1.2rem}li{margin:.35rem 0}
+.trace{color:#5b6575;font-size:.85rem}.trace code{background:#f3f6fa;padding:0 .2rem;border-radius:3px}
+.metric{font-weight:600}.none{color:#5b6575}
+svg{max-width:100%;height:auto}svg text{font:11px system-ui,sans-serif;fill:#5b6575}
+.bar{fill:#3b6fd4}.bar.cat{fill:#2f9e77}
+@media print{body{margin:0}}
+)";
+
+std::string Escape(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::string Link(const std::string& url, const std::string& html) {
+  if (url.empty()) return html;
+  return "<a href=\"" + Escape(url) + "\">" + html + "</a>";
+}
+
+std::string Num(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", v);
+  return buf;
+}
+
+std::string TraceHtml(const Win& win) {
+  std::vector<std::string> parts;
+  std::string subject = Escape(win.repo_name);
+  auto add_to_subject = [&](const std::string& part) {
+    subject += (subject.empty() ? "" : " ") + part;
+  };
+  if (win.pr > 0) {
+    add_to_subject(Link(win.link, "#" + std::to_string(win.pr) +
+                                      (win.title.empty() ? "" : " " + Escape(win.title))));
+  } else if (win.kind == "incident_closed") {
+    std::string what = "incident " + Escape(win.branch);
+    if (win.incident_seconds > 0) what += ", closed in " + DurationText(win.incident_seconds);
+    add_to_subject(what);
+  }
+  if (!subject.empty()) parts.push_back(subject);
+  if (!win.commit.empty()) {
+    std::string code = "<code>" + Escape(ShortOid(win.commit)) + "</code>";
+    parts.push_back(win.pr == 0 ? Link(win.link, code) : code);
+  }
+  for (const std::string& c : win.folded_commits)
+    parts.push_back("via <code>" + Escape(ShortOid(c)) + "</code>");
+  if (std::string d = DiffstatText(win.diffstat); !d.empty()) parts.push_back(d);
+  std::string notes = "note " + std::to_string(win.note_id);
+  for (int64_t id : win.folded_notes) notes += ", " + std::to_string(id);
+  parts.push_back(notes);
+  std::string out = "<span class=\"trace\">";
+  for (size_t i = 0; i < parts.size(); ++i) out += (i ? " · " : "") + parts[i];
+  return out + "</span>";
+}
+
+struct Bar {
+  std::string label;
+  std::string tip;
+  int value = 0;
+};
+
+// A column chart: one <rect class="bar CLASS"> per bar (zero-height ones
+// too, so every day of the window is there), labels under every few.
+std::string ColumnChart(const std::string& title, const std::string& cls,
+                        const std::vector<Bar>& bars) {
+  const double width = 640, height = 150, top = 10, bottom = 22, left = 28;
+  int max = 1;
+  for (const Bar& b : bars) max = std::max(max, b.value);
+  double slot = (width - left) / static_cast<double>(std::max<size_t>(bars.size(), 1));
+  double bar_w = std::max(1.0, slot * 0.7);
+  size_t label_every = std::max<size_t>(1, bars.size() / 14);
+  std::string svg = "<svg class=\"chart\" role=\"img\" viewBox=\"0 0 " + Num(width) + " " +
+                    Num(height) + "\" width=\"" + Num(width) + "\" height=\"" + Num(height) +
+                    "\" xmlns=\"http://www.w3.org/2000/svg\"><title>" + Escape(title) +
+                    "</title>";
+  double plot = height - top - bottom;
+  svg += "<text x=\"0\" y=\"" + Num(top + 8) + "\">" + std::to_string(max) + "</text>";
+  svg += "<text x=\"0\" y=\"" + Num(top + plot) + "\">0</text>";
+  for (size_t i = 0; i < bars.size(); ++i) {
+    double h = plot * bars[i].value / max;
+    double x = left + slot * static_cast<double>(i) + (slot - bar_w) / 2;
+    svg += "<rect class=\"bar " + cls + "\" x=\"" + Num(x) + "\" y=\"" +
+           Num(top + plot - h) + "\" width=\"" + Num(bar_w) + "\" height=\"" + Num(h) +
+           "\"><title>" + Escape(bars[i].tip) + "</title></rect>";
+    if (i % label_every == 0) {
+      svg += "<text x=\"" + Num(x) + "\" y=\"" + Num(height - 6) + "\">" +
+             Escape(bars[i].label) + "</text>";
+    }
+  }
+  return svg + "</svg>\n";
+}
+
+// Wins per local day, or per 7 days when the window is longer than 62 days.
+std::vector<Bar> TimeBars(const Digest& d, bool* weekly) {
+  int64_t first = LocalDay(d.window.since);
+  int64_t last = LocalDay(d.window.until > d.window.since ? d.window.until - 1 : d.window.since);
+  int64_t days = std::max<int64_t>(1, last - first + 1);
+  int64_t step = days > 62 ? 7 : 1;
+  *weekly = step == 7;
+  size_t count = static_cast<size_t>((days + step - 1) / step);
+  std::vector<Bar> bars(count);
+  static const char* kDays[] = {"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"};
+  for (size_t i = 0; i < count; ++i) {
+    int64_t day_start = d.window.since + static_cast<int64_t>(i) * step * 86400;
+    std::string date = LocalDate(day_start);
+    int64_t day = first + static_cast<int64_t>(i) * step;
+    bars[i].label = step == 1 && days <= 7 ? kDays[((day % 7) + 7) % 7] : date.substr(5);
+    bars[i].tip = (step == 1 ? date : "week of " + date);
+  }
+  for (const Win& w : d.wins) {
+    int64_t index = (LocalDay(w.time) - first) / step;
+    if (index >= 0 && index < static_cast<int64_t>(count)) ++bars[static_cast<size_t>(index)].value;
+  }
+  for (Bar& b : bars) b.tip += ": " + Counted(b.value, "win");
+  return bars;
+}
+
+std::vector<Bar> CategoryBars(const Digest& d) {
+  std::vector<Bar> bars;
+  for (const CategoryGroup& g : d.categories) {
+    int n = static_cast<int>(g.wins.size());
+    std::string short_title = g.title.substr(0, g.title.find(' '));
+    bars.push_back({short_title, g.title + ": " + Counted(n, "win"), n});
+  }
+  return bars;
+}
+
+std::string Section(const std::string& title) { return "<h2>" + Escape(title) + "</h2>\n"; }
+
+}  // namespace
+
+std::string RenderHtml(const Digest& d) {
+  std::string heading = d.window.label.empty() ? "Brag digest" : "Brag digest: week " + d.window.label;
+  std::string none = d.window.label.empty() ? "None." : "None this week.";
+  std::string out =
+      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>" +
+      Escape(heading) + "</title>\n<style>" + kStyle + "</style>\n</head>\n<body>\n";
+  out += "<h1>" + Escape(heading) + "</h1>\n<p class=\"dates\">" +
+         Escape(WindowDates(d.window)) + "</p>\n";
+  auto count = [](const char* what, int n) {
+    return "<div class=\"count\"><b>" + std::to_string(n) + "</b>" + what + "</div>";
+  };
+  out += "<div class=\"counts\">" + count("PRs merged", d.counts.prs_merged) +
+         count("Incidents closed", d.counts.incidents_closed) + count("Notes", d.counts.notes) +
+         count("Prompts left unanswered", d.counts.unanswered) + "</div>\n";
+
+  bool weekly = false;
+  std::vector<Bar> time_bars = TimeBars(d, &weekly);
+  out += Section(weekly ? "Wins per week" : "Wins per day");
+  out += ColumnChart(weekly ? "Wins per week" : "Wins per day", "day", time_bars);
+  out += Section("Wins per category");
+  out += ColumnChart("Wins per category", "cat", CategoryBars(d));
+
+  out += Section("Wins by category");
+  if (d.categories.empty()) out += "<p class=\"none\">" + none + "</p>\n";
+  for (const CategoryGroup& g : d.categories) {
+    out += "<h3>" + Escape(g.title) + " (" + std::to_string(g.wins.size()) + ")</h3>\n<ul>\n";
+    for (size_t i : g.wins) {
+      out += "<li>" + Escape(d.wins[i].text) + "<br>" + TraceHtml(d.wins[i]) + "</li>\n";
+    }
+    out += "</ul>\n";
+  }
+
+  out += Section("Quantified impact");
+  std::string items;
+  for (const Win& w : d.wins) {
+    for (const Metric& m : w.metrics) {
+      items += "<li><span class=\"metric\">" + Escape(FormatMetric(m)) + "</span>";
+      if (m.direction != Direction::kUnknown)
+        items += std::string(" (") + DirectionName(m.direction) + ")";
+      items += " — " + Escape(w.text) + "<br>" + TraceHtml(w) + "</li>\n";
+    }
+  }
+  out += items.empty() ? "<p class=\"none\">" + none + "</p>\n" : "<ul>\n" + items + "</ul>\n";
+
+  out += Section("Sharpen");
+  items.clear();
+  for (const Win& w : d.wins) {
+    if (w.suggestions.empty()) continue;
+    items += "<li>“" + Escape(w.text) + "” " + TraceHtml(w) + "<ul>";
+    for (const Suggestion& s : w.suggestions) {
+      items += "<li>" + Escape(s.issue) +
+               (s.phrase.empty() ? "" : " “" + Escape(s.phrase) + "”") + ": " +
+               Escape(s.suggestion) + "</li>";
+    }
+    items += "</ul></li>\n";
+  }
+  out += items.empty() ? "<p class=\"none\">Every note has a number and owns its work.</p>\n"
+                       : "<ul>\n" + items + "</ul>\n";
+
+  out += Section("Unanswered prompts to backfill");
+  items.clear();
+  for (const Backfill& b : d.unanswered) {
+    std::string what = b.pr > 0 ? "#" + std::to_string(b.pr) + " " + Escape(b.title)
+                                : "incident " + Escape(b.branch);
+    items += "<li>" + Escape(b.repo_name) + " " + Link(b.link, what) + " <span class=\"trace\"><code>" +
+             Escape(ShortOid(b.commit)) + "</code> · " + LocalDate(b.time) +
+             " · <code>brag answer " + std::to_string(b.prompt_id) + " \"...\"</code></span></li>\n";
+  }
+  out += items.empty() ? "<p class=\"none\">" + none + "</p>\n" : "<ul>\n" + items + "</ul>\n";
+
+  out += Section("Invisible work");
+  items.clear();
+  for (const Win& w : d.wins) {
+    if (w.invisible) items += "<li>" + Escape(w.text) + "<br>" + TraceHtml(w) + "</li>\n";
+  }
+  out += items.empty() ? "<p class=\"none\">" + none + "</p>\n" : "<ul>\n" + items + "</ul>\n";
+  return out + "</body>\n</html>\n";
+}
+
+}  // namespace brag::digest

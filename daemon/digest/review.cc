@@ -1,0 +1,140 @@
+// The self-assessment draft (`brag review`): the guide's formula, what I did
+// -> the impact it had -> what's next, one win at a time, every claim with
+// the PR or commit and the journal note it comes from.
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "digest/note_text.h"
+#include "digest/render.h"
+#include "digest/render_text.h"
+
+namespace brag::digest {
+namespace {
+
+double Strength(const Win& w) {
+  double best = 0;
+  for (const Metric& m : w.metrics) best = std::max(best, m.factor);
+  return best;
+}
+
+// Quantified wins first, the largest factor first among them, then the
+// newest.
+bool Stronger(const Win& a, const Win& b) {
+  if (a.metrics.empty() != b.metrics.empty()) return !a.metrics.empty();
+  if (Strength(a) != Strength(b)) return Strength(a) > Strength(b);
+  if (a.metrics.size() != b.metrics.size()) return a.metrics.size() > b.metrics.size();
+  if (a.time != b.time) return a.time > b.time;
+  return a.note_id < b.note_id;
+}
+
+// `text` without its #tags ("#perf"), which are for categories, not prose.
+std::string WithoutTags(const std::string& text) {
+  std::string out;
+  for (size_t i = 0; i < text.size();) {
+    bool tag = text[i] == '#' && i + 1 < text.size() &&
+               ((text[i + 1] >= 'a' && text[i + 1] <= 'z') ||
+                (text[i + 1] >= 'A' && text[i + 1] <= 'Z')) &&
+               (i == 0 || text[i - 1] == ' ');
+    if (!tag) {
+      out += text[i++];
+      continue;
+    }
+    while (i < text.size() && text[i] != ' ') ++i;
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+// A note written as "impact; next: what comes after" split in two.
+std::pair<std::string, std::string> SplitNext(const std::string& text) {
+  std::string lower = ToLower(text);
+  for (const char* marker : {"next:", "next step:", "next steps:", "what's next:"}) {
+    size_t at = lower.find(marker);
+    if (at == std::string::npos || (at > 0 && lower[at - 1] != ' ' && lower[at - 1] != ';' &&
+                                    lower[at - 1] != '(' && lower[at - 1] != ','))
+      continue;
+    std::string impact = text.substr(0, at);
+    std::string next = text.substr(at + std::string(marker).size());
+    while (!impact.empty() && std::string(" ;,.(-").find(impact.back()) != std::string::npos)
+      impact.pop_back();
+    while (!next.empty() && next.front() == ' ') next.erase(0, 1);
+    while (!next.empty() && (next.back() == ')' || next.back() == ' ')) next.pop_back();
+    return {impact, next};
+  }
+  return {text, ""};
+}
+
+std::string WhatIDid(const Win& w, const std::string& impact) {
+  if (w.kind == "pr_merged" && !w.title.empty()) {
+    return w.title + " (" + WinSubject(w) + ")";
+  }
+  if (w.kind == "incident_closed") {
+    std::string s = "Closed incident " + w.branch;
+    if (!w.repo_name.empty()) s += " in " + w.repo_name;
+    if (w.incident_seconds > 0) s += ", " + DurationText(w.incident_seconds) + " open to close";
+    if (w.incident_commits > 0) s += ", " + Counted(w.incident_commits, "commit");
+    return s;
+  }
+  return impact;
+}
+
+std::string Impact(const Win& w, const std::string& impact) {
+  std::string numbers;
+  for (const Metric& m : w.metrics) numbers += (numbers.empty() ? "" : "; ") + FormatMetric(m);
+  std::string out = w.kind == "note" ? "" : impact;
+  if (!numbers.empty()) {
+    out += out.empty() ? numbers : " (" + numbers + ")";
+    return out;
+  }
+  for (const Suggestion& s : w.suggestions) {
+    if (s.issue == kNoNumber) {
+      return out + (out.empty() ? "" : " ") + "_[" + s.suggestion + "]_";
+    }
+  }
+  return out.empty() ? "_[add the measured impact]_" : out;
+}
+
+void AppendWin(const Win& w, std::string* out) {
+  auto [impact, next] = SplitNext(WithoutTags(w.text));
+  *out += "- **What I did:** " + WhatIDid(w, impact) + "\n";
+  *out += "  **Impact:** " + Impact(w, impact) + "\n";
+  *out += "  **What's next:** " +
+          (next.empty() ? std::string("_[what this enables, or the next target]_") : next) +
+          "\n";
+  for (const Suggestion& s : w.suggestions) {
+    if (s.issue == kWeakPhrasing)
+      *out += "  _Sharpen \"" + s.phrase + "\": " + s.suggestion + "_\n";
+  }
+  *out += "  Ref: " + TraceMd(w) + "\n";
+}
+
+}  // namespace
+
+std::string RenderReview(const Digest& d) {
+  std::string out = "# Self-assessment draft: " + WindowDates(d.window) + "\n\n";
+  int quantified = 0;
+  for (const Win& w : d.wins) quantified += w.metrics.empty() ? 0 : 1;
+  out += "Drafted by brag from " + Counted(d.counts.notes, "journal note") + " (" +
+         Counted(d.counts.prs_merged, "PR") + " merged, " +
+         Counted(d.counts.incidents_closed, "incident") + " closed). Each win reads " +
+         "*what I did -> impact -> what's next*, strongest first, with the PR or commit " +
+         "and the note it comes from. Fill the [brackets] and edit before you submit.\n";
+  if (d.categories.empty()) out += "\nNo notes in this period.\n";
+  for (const CategoryGroup& g : d.categories) {
+    std::vector<const Win*> wins;
+    for (size_t i : g.wins) wins.push_back(&d.wins[i]);
+    std::stable_sort(wins.begin(), wins.end(),
+                     [](const Win* a, const Win* b) { return Stronger(*a, *b); });
+    out += "\n## " + g.title + "\n\n";
+    for (const Win* w : wins) AppendWin(*w, &out);
+  }
+  out += "\n## Before you submit\n\n";
+  out += "- " + std::to_string(quantified) + " of " + Counted(d.counts.notes, "win") +
+         " carry a number; `brag digest` lists what to add under Sharpen.\n";
+  out += "- Merged PRs and closed incidents still without a note: " +
+         std::to_string(d.counts.unanswered) + " (`brag pending`).\n";
+  return out;
+}
+
+}  // namespace brag::digest

@@ -1,0 +1,193 @@
+#include "methods/digest_method.h"
+
+#include <map>
+#include <optional>
+#include <system_error>
+
+#include "core/atomic_file.h"
+#include "core/timeutil.h"
+#include "digest/render.h"
+#include "git/repo.h"
+
+namespace brag {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+constexpr int64_t kWeekSeconds = 7 * 86400;
+
+Error BadParam(const std::string& name, const std::string& why) {
+  return MakeError("bad_request", "digest: parameter \"" + name + "\": " + why);
+}
+
+// A time parameter: unix seconds or a date string.
+Result<std::optional<int64_t>> TimeParam(const json& params, const char* name, int64_t now) {
+  if (!params.is_object()) return std::optional<int64_t>();
+  auto it = params.find(name);
+  if (it == params.end() || it->is_null()) return std::optional<int64_t>();
+  if (it->is_number_integer()) return std::optional<int64_t>(it->get<int64_t>());
+  if (!it->is_string()) return BadParam(name, "expected a date string or unix seconds");
+  Result<int64_t> t = ParseDate(it->get<std::string>(), now);
+  if (!t) return BadParam(name, t.error().message);
+  return std::optional<int64_t>(*t);
+}
+
+Result<std::string> StringParam(const json& params, const char* name,
+                                const std::string& fallback) {
+  if (!params.is_object()) return fallback;
+  auto it = params.find(name);
+  if (it == params.end() || it->is_null()) return fallback;
+  if (!it->is_string()) return BadParam(name, "expected a string");
+  return it->get<std::string>();
+}
+
+// Remote URLs of the repos the entries name: the first of `remotes` each has.
+digest::RemoteUrls RemotesOf(const std::vector<LogEntry>& entries,
+                             const std::vector<std::string>& remotes) {
+  digest::RemoteUrls urls;
+  std::map<std::string, bool> tried;
+  git::EnsureInit();
+  for (const LogEntry& e : entries) {
+    const std::string& repo = e.event ? e.repo : e.note ? e.note->repo : e.repo;
+    if (repo.empty() || tried[repo]) continue;
+    tried[repo] = true;
+    Result<git::Repo> opened = git::Repo::Open(repo);
+    if (!opened) continue;  // moved or deleted since: no links, still a digest
+    for (const std::string& name : remotes) {
+      Result<std::optional<std::string>> url = opened->RemoteUrl(name);
+      if (url && *url) {
+        urls[repo] = **url;
+        break;
+      }
+    }
+  }
+  return urls;
+}
+
+std::string Extension(const std::string& format) {
+  if (format == "html") return ".html";
+  if (format == "json") return ".json";
+  return ".md";
+}
+
+}  // namespace
+
+Result<std::vector<digest::CategoryRule>> CategoryRulesFor(const Config& config) {
+  std::vector<digest::CategoryRule> extra;
+  for (const CategoryConfig& c : config.digest_categories) {
+    extra.push_back({c.id, c.title, c.tags, c.words, c.paths});
+  }
+  return digest::MergeRules(digest::DefaultCategoryRules(), extra);
+}
+
+Result<digest::Digest> LoadDigest(Journal* journal, const Config& config,
+                                  const digest::DigestWindow& window) {
+  Result<std::vector<digest::CategoryRule>> rules = CategoryRulesFor(config);
+  if (!rules) return rules.error();
+  std::vector<LogEntry> entries;
+  if (journal) {
+    LogQuery query;
+    query.since = window.since;
+    query.until = window.until;
+    Result<std::vector<LogEntry>> read = journal->Log(query);
+    if (!read) return MakeError("journal", read.error().message);
+    entries = std::move(*read);
+  }
+  digest::RemoteUrls remotes = RemotesOf(entries, config.remotes);
+  return digest::BuildDigest(entries, window, *rules, remotes);
+}
+
+Result<std::string> RenderDigest(const digest::Digest& digest, const std::string& format) {
+  if (format == "markdown" || format == "md") return digest::RenderMarkdown(digest);
+  if (format == "html") return digest::RenderHtml(digest);
+  if (format == "json") return digest::RenderJson(digest);
+  if (format == "review") return digest::RenderReview(digest);
+  return MakeError("bad_request", "digest: parameter \"format\": '" + format +
+                                      "' is not one of markdown, md, html, json, review");
+}
+
+Result<digest::DigestWindow> DigestWindowFor(const json& params, int64_t now) {
+  if (!params.is_null() && !params.is_object())
+    return MakeError("bad_request", "digest: params must be an object");
+  Result<std::string> week = StringParam(params, "week", "");
+  if (!week) return week.error();
+  Result<std::optional<int64_t>> since = TimeParam(params, "since", now);
+  if (!since) return since.error();
+  Result<std::optional<int64_t>> until = TimeParam(params, "until", now);
+  if (!until) return until.error();
+  if (!week->empty() && (*since || *until))
+    return BadParam("week", "give either week or since/until, not both");
+  digest::DigestWindow window;
+  if (!week->empty() || (!*since && !*until)) {
+    digest::IsoWeek iso = digest::IsoWeekOf(now);
+    if (!week->empty()) {
+      Result<digest::IsoWeek> parsed = digest::ParseIsoWeek(*week);
+      if (!parsed) return BadParam("week", parsed.error().message);
+      iso = *parsed;
+    }
+    digest::TimeRange range = digest::WeekRange(iso);
+    return digest::DigestWindow{range.since, range.until, digest::FormatIsoWeek(iso)};
+  }
+  window.until = until->value_or(now);
+  window.since = since->value_or(window.until - kWeekSeconds);
+  if (window.since >= window.until)
+    return BadParam("until", "the window must end after it starts");
+  return window;
+}
+
+Result<json> CallDigestMethod(Journal* journal, const json& params, int64_t now,
+                              const Config* config) {
+  Result<digest::DigestWindow> window = DigestWindowFor(params, now);
+  if (!window) return window.error();
+  Result<std::string> format = StringParam(params, "format", "markdown");
+  if (!format) return format.error();
+  if (*format == "md") *format = "markdown";
+  Config defaults;
+  Result<digest::Digest> digest = LoadDigest(journal, config ? *config : defaults, *window);
+  if (!digest) return digest.error();
+  Result<std::string> text = RenderDigest(*digest, *format);
+  if (!text) return text.error();
+  if (text->size() > kMaxDigestReplyBytes) {
+    return MakeError("too_large",
+                     "digest: the " + *format + " text is " + std::to_string(text->size()) +
+                         " bytes, more than a reply carries (" +
+                         std::to_string(kMaxDigestReplyBytes) +
+                         "); narrow the window, or run `brag digest -o FILE`");
+  }
+  return json{{"format", *format},
+              {"text", *text},
+              {"since", FormatIsoUtc(window->since)},
+              {"until", FormatIsoUtc(window->until)},
+              {"week", window->label.empty() ? json(nullptr) : json(window->label)}};
+}
+
+Result<std::vector<fs::path>> WriteWeeklyDigest(Journal& journal, const Config& config,
+                                                digest::IsoWeek week,
+                                                const std::vector<std::string>& formats,
+                                                const fs::path& dir) {
+  digest::TimeRange range = digest::WeekRange(week);
+  std::string label = digest::FormatIsoWeek(week);
+  Result<digest::Digest> digest =
+      LoadDigest(&journal, config, digest::DigestWindow{range.since, range.until, label});
+  if (!digest) return digest.error();
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) {
+    return MakeError("io", "cannot create " + dir.string() + " (" + ec.message() + ")");
+  }
+  fs::permissions(dir, fs::perms::owner_all, ec);  // notes are private
+  std::vector<std::string> wanted = formats.empty() ? std::vector<std::string>{"markdown"}
+                                                    : formats;
+  std::vector<fs::path> written;
+  for (const std::string& format : wanted) {
+    Result<std::string> text = RenderDigest(*digest, format == "review" ? "" : format);
+    if (!text) return text.error();
+    fs::path file = dir / (label + Extension(format));
+    if (Status s = WriteFileAtomically(file, *text, 0600); !s) return s.error();
+    written.push_back(file);
+  }
+  return written;
+}
+
+}  // namespace brag

@@ -1,0 +1,247 @@
+#include "digest/digest.h"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "digest/digest_fixture.h"
+#include "digest/render.h"
+#include "support/temp_dir.h"
+
+namespace brag::digest {
+namespace {
+
+using test::FixedJournal;
+
+const Win* FindWin(const Digest& d, std::string_view text_part) {
+  for (const Win& w : d.wins) {
+    if (w.text.find(text_part) != std::string::npos) return &w;
+  }
+  return nullptr;
+}
+
+size_t Count(const std::string& text, const std::string& part) {
+  size_t n = 0;
+  for (size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++n;
+  return n;
+}
+
+TEST_CASE("the week's counts: PRs merged, incidents closed, notes, prompts unanswered") {
+  FixedJournal j;
+  Digest d = j.Build();
+  // #481, #483, #490, #485 (dismissed) and #492 (snoozed); not #470 of the
+  // week before.
+  CHECK(d.counts.prs_merged == 5);
+  CHECK(d.counts.incidents_closed == 1);
+  // #481 (with its folded trailer note), the incident, #490 and two manual
+  // notes; not the next week's note.
+  CHECK(d.counts.notes == 5);
+  // #483 pending and #492 snoozed; #485 was dismissed.
+  CHECK(d.counts.unanswered == 2);
+  REQUIRE(d.unanswered.size() == 2);
+  CHECK(d.unanswered[0].pr == 483);
+  CHECK(d.unanswered[0].state == "pending");
+  CHECK(d.unanswered[1].pr == 492);
+  CHECK(d.unanswered[1].state == "snoozed");
+  CHECK(d.unanswered[0].link == "https://github.com/acme/payments/pull/483");
+}
+
+TEST_CASE("a commit's trailer note that became its PR's note is one win, traced to both") {
+  FixedJournal j;
+  Digest d = j.Build();
+  int same = 0;
+  for (const Win& w : d.wins) same += w.text.find("Cut checkout p95") != std::string::npos;
+  CHECK(same == 1);
+  const Win* win = FindWin(d, "Cut checkout p95");
+  REQUIRE(win != nullptr);
+  CHECK(win->kind == "pr_merged");
+  CHECK(win->pr == 481);
+  CHECK(win->folded_notes.size() == 1);
+  CHECK(win->folded_commits == std::vector<std::string>{std::string(40, '1')});
+}
+
+TEST_CASE("a note seen twice in the entries is counted once") {
+  FixedJournal j;
+  std::vector<LogEntry> entries = j.Entries();
+  std::vector<LogEntry> doubled = entries;
+  doubled.insert(doubled.end(), entries.begin(), entries.end());
+  Digest once = BuildDigest(entries, test::FixedWeek(), DefaultCategoryRules(), {});
+  Digest twice = BuildDigest(doubled, test::FixedWeek(), DefaultCategoryRules(), {});
+  CHECK(twice.counts.notes == once.counts.notes);
+  CHECK(twice.wins.size() == once.wins.size());
+}
+
+TEST_CASE("the same text in another repo is another win") {
+  LogEntry a;
+  a.kind = "note";
+  a.note = Note{1, "Shipped the refund endpoint", 100, "manual", "/r/one", "", {}, {}, {}};
+  a.time = 100;
+  LogEntry b = a;
+  b.note->id = 2;
+  b.note->repo = "/r/two";
+  Digest d = BuildDigest({a, b}, {0, 1000, ""}, DefaultCategoryRules(), {});
+  CHECK(d.counts.notes == 2);
+}
+
+TEST_CASE("every win lands in exactly one category, from tags, words or paths") {
+  FixedJournal j;
+  Digest d = j.Build();
+  size_t grouped = 0;
+  for (const CategoryGroup& g : d.categories) grouped += g.wins.size();
+  CHECK(grouped == d.wins.size());
+  REQUIRE(FindWin(d, "Cut checkout") != nullptr);
+  CHECK(FindWin(d, "Cut checkout")->category == "performance");  // #perf
+  CHECK(FindWin(d, "Mentored Sam")->category == "leadership");   // --tag leadership
+  CHECK(FindWin(d, "Restored writes")->category == "reliability");
+  CHECK(FindWin(d, "flaky CI tests")->category == "devex");
+}
+
+TEST_CASE("quantified notes carry their metrics, the others get Sharpen suggestions") {
+  FixedJournal j;
+  Digest d = j.Build();
+  const Win* fast = FindWin(d, "Cut checkout");
+  REQUIRE(fast->metrics.size() == 1);
+  CHECK(fast->metrics[0].kind == MetricKind::kChange);
+  CHECK(fast->metrics[0].factor == doctest::Approx(7.5));
+  CHECK(fast->suggestions.empty());
+  const Win* weak = FindWin(d, "Helped with");
+  REQUIRE(weak != nullptr);
+  REQUIRE(weak->suggestions.size() >= 2);
+  CHECK(weak->suggestions[0].issue == kNoNumber);
+  CHECK(weak->suggestions[1].issue == kWeakPhrasing);
+  CHECK(weak->suggestions[1].phrase == "Helped with");
+}
+
+TEST_CASE("invisible work: CI and tests, runbooks, on-call") {
+  FixedJournal j;
+  Digest d = j.Build();
+  CHECK(FindWin(d, "flaky CI tests")->invisible);
+  CHECK(FindWin(d, "runbook")->invisible);
+  CHECK_FALSE(FindWin(d, "Cut checkout")->invisible);
+}
+
+TEST_CASE("wins link to the PR on the forge, free notes to their commit") {
+  FixedJournal j;
+  Digest d = j.Build();
+  CHECK(FindWin(d, "Cut checkout")->link == "https://github.com/acme/payments/pull/481");
+  CHECK(FindWin(d, "runbook")->link ==
+        "https://github.com/acme/payments/commit/" + std::string(40, '7'));
+  CHECK(FindWin(d, "Mentored")->link.empty());
+  Digest unlinked = BuildDigest(j.Entries(), test::FixedWeek(), DefaultCategoryRules(), {});
+  for (const Win& w : unlinked.wins) CHECK(w.link.empty());
+}
+
+TEST_CASE("wins are in time order, and an incident keeps its open-to-close time") {
+  FixedJournal j;
+  Digest d = j.Build();
+  CHECK(std::is_sorted(d.wins.begin(), d.wins.end(),
+                       [](const Win& a, const Win& b) { return a.time < b.time; }));
+  const Win* incident = FindWin(d, "Restored writes");
+  CHECK(incident->incident_seconds == 3 * 3600 + 20 * 60);
+  CHECK(incident->incident_commits == 5);
+  CHECK(incident->branch == "incident/db-failover");
+}
+
+TEST_CASE("a user's category rule is used when merged into the rules") {
+  FixedJournal j;
+  Result<std::vector<CategoryRule>> rules =
+      MergeRules(DefaultCategoryRules(), {{"ml", "Machine learning", {}, {"notebook", "mentored"}, {}}});
+  REQUIRE(rules.has_value());
+  Digest d = BuildDigest(j.Entries(), test::FixedWeek(), *rules, {});
+  // A tag still wins over words: "Mentored Sam" was tagged leadership.
+  CHECK(FindWin(d, "Mentored")->category == "leadership");
+  LogEntry e;
+  e.kind = "note";
+  e.time = 10;
+  e.note = Note{1, "cleaned up the notebook", 10, "manual", "", "", {}, {}, {}};
+  Digest one = BuildDigest({e}, {0, 100, ""}, *rules, {});
+  REQUIRE(one.categories.size() == 1);
+  CHECK(one.categories[0].id == "ml");
+  CHECK(one.categories[0].title == "Machine learning");
+}
+
+TEST_CASE("an empty window renders every section with its empty line") {
+  Digest d = BuildDigest({}, test::FixedWeek(), DefaultCategoryRules(), {});
+  std::string md = RenderMarkdown(d);
+  CHECK(md.find("# Brag digest: week 2025-W48") != std::string::npos);
+  CHECK(Count(md, "None this week.") == 4);
+  CHECK(RenderJson(d).find("\"notes\": 0") != std::string::npos);
+  CHECK(RenderReview(d).find("No notes in this period.") != std::string::npos);
+}
+
+TEST_CASE("the HTML page is self-contained with one bar per day and per category") {
+  test::ScopedEnv tz("TZ", "UTC");
+  tzset();
+  FixedJournal j;
+  Digest d = j.Build();
+  std::string html = RenderHtml(d);
+  CHECK(Count(html, "<rect class=\"bar day\"") == 7);
+  CHECK(Count(html, "<rect class=\"bar cat\"") == d.categories.size());
+  CHECK(Count(html, "<svg") == 2);
+  CHECK(html.find("<script") == std::string::npos);
+  CHECK(html.find("src=") == std::string::npos);
+  CHECK(html.find("<link") == std::string::npos);
+  CHECK(html.find("https://github.com/acme/payments/pull/481") != std::string::npos);
+}
+
+TEST_CASE("the HTML escapes what a note says") {
+  LogEntry e;
+  e.kind = "note";
+  e.time = 10;
+  e.note = Note{1, "<script>alert(1)</script> & \"quotes\"", 10, "manual", "", "", {}, {}, {}};
+  std::string html = RenderHtml(BuildDigest({e}, {0, 100, ""}, DefaultCategoryRules(), {}));
+  CHECK(html.find("<script>") == std::string::npos);
+  CHECK(html.find("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;") !=
+        std::string::npos);
+}
+
+TEST_CASE("a long window charts wins per week") {
+  test::ScopedEnv tz("TZ", "UTC");
+  tzset();
+  Digest d = BuildDigest({}, {test::kMonday, test::kMonday + 70 * test::kDay, ""},
+                         DefaultCategoryRules(), {});
+  std::string html = RenderHtml(d);
+  CHECK(Count(html, "<rect class=\"bar day\"") == 10);
+  CHECK(html.find("Wins per week") != std::string::npos);
+}
+
+TEST_CASE("the review puts quantified wins first and splits off what's next") {
+  test::ScopedEnv tz("TZ", "UTC");
+  tzset();
+  FixedJournal j;
+  std::string review = RenderReview(j.Build());
+  CHECK(review.find("**What I did:** Add composite index on orders (payments #481)") !=
+        std::string::npos);
+  CHECK(review.find("**What's next:** automate the failover drill") != std::string::npos);
+  CHECK(review.find("Ref: payments [#481 Add composite index on orders]") !=
+        std::string::npos);
+  // A manual note with no number: the impact asks for one.
+  CHECK(review.find("_[add who it helped grow") != std::string::npos);
+}
+
+TEST_CASE("review: within a category the largest factor comes first") {
+  auto note = [](int64_t id, const char* text) {
+    LogEntry e;
+    e.kind = "note";
+    e.time = 10 + id;
+    e.note = Note{id, text, 10 + id, "manual", "", "", {"perf"}, {}, {}};
+    return e;
+  };
+  Digest d = BuildDigest({note(1, "Made search faster"), note(2, "p99 from 900ms to 300ms"),
+                          note(3, "p95 from 1.8s to 90ms")},
+                         {0, 100, ""}, DefaultCategoryRules(), {});
+  std::string review = RenderReview(d);
+  size_t big = review.find("1.8s -> 90ms");
+  size_t small = review.find("900ms -> 300ms");
+  size_t none = review.find("Made search faster");
+  REQUIRE(big != std::string::npos);
+  REQUIRE(small != std::string::npos);
+  REQUIRE(none != std::string::npos);
+  CHECK(big < small);
+  CHECK(small < none);
+}
+
+}  // namespace
+}  // namespace brag::digest

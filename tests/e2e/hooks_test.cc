@@ -1,0 +1,241 @@
+// What the installed hooks do, with real git running them and the real brag
+// behind them: a commit's Impact: trailer becomes a note, an amend moves it,
+// nothing is lost with bragd down, a pull asks on a terminal and never waits
+// elsewhere, notes meet their PR, and reference-transaction nudges bragd.
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "e2e/bragd_process.h"
+#include "support/git_fixture.h"
+#include "support/temp_dir.h"
+
+namespace brag::test {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+// A world whose `brag` is on PATH for git's hooks, with its config.
+struct HookWorld {
+  World world;
+  fs::path bin = world.root() / "bin";
+  std::string path_value;
+  std::unique_ptr<ScopedEnv> path_env;
+  std::unique_ptr<ScopedEnv> config_env;
+
+  explicit HookWorld(const std::string& extra_config = "") {
+    world.WriteConfig(extra_config);
+    fs::create_directories(bin);
+    fs::create_symlink(BRAG_BIN, bin / "brag");
+    const char* old = std::getenv("PATH");
+    path_value = bin.string() + ":" + (old ? old : "/usr/bin:/bin");
+    path_env = std::make_unique<ScopedEnv>("PATH", path_value.c_str());
+    config_env = std::make_unique<ScopedEnv>("BRAG_CONFIG", world.config().c_str());
+  }
+
+  // A repo with a first commit and brag's hooks installed.
+  GitRepo Repo(const std::string& name) const {
+    GitRepo repo = GitRepo::Init(world.repos() / name);
+    repo.Commit("README", "hello\n", "initial");
+    Install(repo);
+    return repo;
+  }
+  void Install(const GitRepo& repo) const {
+    CommandResult r = world.Brag("hooks install " + ShellQuote(repo.dir().string()));
+    REQUIRE_MESSAGE(r.code == 0, r.output);
+  }
+  std::vector<json> Notes() const {
+    CommandResult r = world.Brag("log --kind note --json");
+    REQUIRE_MESSAGE(r.code == 0, r.output);
+    return JsonLines(r.output);
+  }
+};
+
+// `git ARGS` in `repo` with a message from a file (trailers need newlines).
+std::string CommitWithMessage(const GitRepo& repo, const fs::path& scratch,
+                              const std::string& message, const std::string& extra = "") {
+  fs::path file = scratch / "msg.txt";
+  WriteFile(file, message);
+  return repo.Git("commit -q " + extra + " -F " + ShellQuote(file.string()));
+}
+
+}  // namespace
+
+TEST_CASE("a commit's Impact: trailer becomes its note; an amend moves it, once") {
+  HookWorld h;
+  BragdProcess bragd(h.world);
+  REQUIRE(bragd.WaitReady());
+  GitRepo repo = h.Repo("svc");
+  WriteFile(repo.dir() / "q.sql", "create index;\n");
+  repo.Git("add q.sql");
+  CommitWithMessage(repo, h.world.root(),
+                    "Index the orders table\n\nImpact: p95 3.4s -> 18ms on checkout\n");
+  std::string first = repo.Rev();
+  std::vector<json> notes = h.Notes();
+  REQUIRE(notes.size() == 1);
+  CHECK(notes[0]["text"] == "p95 3.4s -> 18ms on checkout");
+  CHECK(notes[0]["source"] == "hook");
+  CHECK(notes[0]["commit"] == first);
+  CHECK(notes[0]["repo"] == repo.dir().string());
+
+  // Amended with the same trailer: the note follows, still one.
+  CommitWithMessage(repo, h.world.root(),
+                    "Index the orders table (composite)\n\n"
+                    "Impact: p95 3.4s -> 18ms on checkout\n",
+                    "--amend");
+  std::string second = repo.Rev();
+  REQUIRE(second != first);
+  notes = h.Notes();
+  REQUIRE(notes.size() == 1);
+  CHECK(notes[0]["commit"] == second);
+
+  // Amended with a better number: the newer trailer is the note.
+  CommitWithMessage(repo, h.world.root(),
+                    "Index the orders table\n\nImpact: p95 3.4s -> 12ms on checkout\n",
+                    "--amend");
+  notes = h.Notes();
+  REQUIRE(notes.size() == 1);
+  CHECK(notes[0]["text"] == "p95 3.4s -> 12ms on checkout");
+  CHECK(notes[0]["commit"] == repo.Rev());
+
+  // A commit without the trailer makes no note; a rebase carries notes along.
+  repo.Commit("x.txt", "x\n", "Plain work");
+  repo.Git("rebase -q --exec true HEAD~2");
+  CHECK(h.Notes().size() == 1);
+}
+
+TEST_CASE("with bragd down a commit's note is written to the journal and nothing is lost") {
+  HookWorld h;
+  GitRepo repo = h.Repo("svc");
+  CommitWithMessage(repo, h.world.root(), "Shed load\n\nImpact: 0 pages last week\n",
+                    "--allow-empty");
+  std::vector<json> notes = h.Notes();
+  REQUIRE(notes.size() == 1);
+  CHECK(notes[0]["text"] == "0 pages last week");
+  // bragd, started later, serves it from the same journal.
+  BragdProcess bragd(h.world);
+  REQUIRE(bragd.WaitReady());
+  Result<json> log = bragd.Connect().Call("log", {{"kind", "note"}});
+  REQUIRE(log.has_value());
+  REQUIRE((*log)["entries"].size() == 1);
+  CHECK((*log)["entries"][0]["commit"] == repo.Rev());
+}
+
+namespace {
+
+// A forge (bare remote), a teammate's clone that merges PRs, and my clone
+// with hooks, watched by bragd.
+struct PullWorld {
+  HookWorld h;
+  GitRepo remote = GitRepo::Init(h.world.root() / "remote.git", /*bare=*/true);
+  GitRepo forge = GitRepo::Clone(remote.dir(), h.world.root() / "forge");
+  GitRepo mine{h.world.repos() / "mine"};
+
+  explicit PullWorld(const std::string& config = "") : h(config) {
+    forge.Commit("README", "hello\n", "initial");
+    forge.Git("push -q origin main");
+    mine = GitRepo::Clone(remote.dir(), h.world.repos() / "mine");
+    h.Install(mine);
+  }
+  // My branch, pushed, merged on the forge as PR `pr`.
+  void MergedOnForge(int pr, const std::string& branch, const std::string& message) {
+    mine.Git("checkout -q -b " + branch);
+    CommitWithMessage(mine, h.world.root(), message, "--allow-empty");
+    mine.Git("push -q origin " + branch);
+    mine.Git("checkout -q main");
+    forge.Git("fetch -q origin");
+    forge.Git("merge -q --no-ff -m " +
+                  ShellQuote("Merge pull request #" + std::to_string(pr) + " from acme/" +
+                             branch) +
+                  " -m " + ShellQuote("The " + branch + " work") + " origin/" + branch,
+              "forge-bot@example.com");
+    forge.Git("push -q origin main");
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a pull that is no terminal's never waits; the prompt stays pending") {
+  PullWorld w("[hooks]\nask_timeout = \"1h\"\n");
+  BragdProcess bragd(w.h.world);
+  REQUIRE(bragd.WaitReady());
+  protocol::Client c = bragd.Connect();
+  REQUIRE(c.Call("repos.add", {{"path", w.mine.dir().string()}}).has_value());
+  w.MergedOnForge(7, "cache", "Cache the catalogue\n");
+
+  auto start = std::chrono::steady_clock::now();
+  CommandResult pull = RunCommand("git -C " + ShellQuote(w.mine.dir().string()) +
+                                  " pull -q --ff-only < /dev/null");
+  auto took = std::chrono::steady_clock::now() - start;
+  CHECK_MESSAGE(pull.code == 0, pull.output);
+  CHECK(pull.output == "");  // nothing asked, nothing said
+  CHECK(took < std::chrono::seconds(30));  // far below ask_timeout = 1h
+  Result<json> pending = c.Call("pending");
+  REQUIRE(pending.has_value());
+  REQUIRE((*pending)["prompts"].size() == 1);
+  CHECK((*pending)["prompts"][0]["pr"] == 7);
+}
+
+TEST_CASE("a pull on a terminal asks at once: its commit notes are offered and 'a' files them") {
+  PullWorld w;
+  BragdProcess bragd(w.h.world);
+  REQUIRE(bragd.WaitReady());
+  protocol::Client c = bragd.Connect();
+  REQUIRE(c.Call("repos.add", {{"path", w.mine.dir().string()}}).has_value());
+  w.MergedOnForge(8, "orders-index",
+                  "Index the orders table\n\nImpact: checkout p95 3.4s -> 18ms\n");
+  w.MergedOnForge(9, "retry-budget", "Bound the retries\n");
+
+  // script(1) gives git a pseudo-terminal; the answers are typed on it.
+  std::string pull = "git -C " + ShellQuote(w.mine.dir().string()) + " pull -q --ff-only";
+  fs::path typed = w.h.world.root() / "typed.txt";
+  WriteFile(typed, "a\nretries capped at 3; 0 storms since\n");
+  CommandResult tty =
+      RunCommand("script -qec " + ShellQuote(pull) + " /dev/null < " + ShellQuote(typed.string()));
+  CHECK_MESSAGE(tty.code == 0, tty.output);
+  CHECK_MESSAGE(tty.output.find("this pull landed 2 changes of yours") != std::string::npos,
+                tty.output);
+  CHECK(tty.output.find("from your commits:") != std::string::npos);
+  CHECK(tty.output.find("checkout p95 3.4s -> 18ms") != std::string::npos);
+  CHECK_MESSAGE(tty.output.find("a: accept those") != std::string::npos, tty.output);
+
+  Result<json> pending = c.Call("pending");
+  REQUIRE(pending.has_value());
+  CHECK((*pending)["prompts"].empty());
+  Result<json> log = c.Call("log");
+  REQUIRE(log.has_value());
+  std::vector<std::string> notes;
+  int free_notes = 0;
+  for (const json& e : (*log)["entries"]) {
+    if (e["kind"] == "pr_merged") notes.push_back(e.value("note", json()).is_string()
+                                                       ? e["note"].get<std::string>()
+                                                       : "");
+    if (e["kind"] == "note") ++free_notes;
+  }
+  std::sort(notes.begin(), notes.end());
+  CHECK(notes == std::vector<std::string>{"checkout p95 3.4s -> 18ms",
+                                          "retries capped at 3; 0 storms since"});
+  CHECK(free_notes == 0);  // the commit's note is the PR's now, counted once
+}
+
+TEST_CASE("reference-transaction nudges bragd where no filesystem event would") {
+  HookWorld h("[detect]\nwatch = \"poll\"\npoll_interval = \"1h\"\n");
+  BragdProcess bragd(h.world);
+  REQUIRE(bragd.WaitReady());
+  GitRepo repo = h.Repo("svc");
+  protocol::Client c = bragd.Connect();
+  REQUIRE(c.Call("subscribe").has_value());
+  REQUIRE(c.Call("repos.add", {{"path", repo.dir().string()}}).has_value());
+  repo.GithubSquash(5, "Noticed through the hook", "me@example.com");
+  json p = WaitPrompt(c, 10000);
+  REQUIRE_MESSAGE(p.is_object(), bragd.Log());
+  CHECK(p["pr"] == 5);
+}
+
+}  // namespace brag::test

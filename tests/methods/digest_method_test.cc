@@ -1,0 +1,142 @@
+#include "methods/digest_method.h"
+
+#include <doctest/doctest.h>
+
+#include <ctime>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "digest/categories.h"
+#include "methods/journal_methods.h"
+#include "support/temp_dir.h"
+
+namespace brag {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+constexpr int64_t kMonday = 1763942400;  // 2025-11-24T00:00:00Z
+
+struct Utc {
+  Utc() : env("TZ", "UTC") { tzset(); }
+  ~Utc() { tzset(); }
+  test::ScopedEnv env;
+};
+
+struct DigestJournal {
+  DigestJournal() {
+    Result<std::unique_ptr<Journal>> j =
+        Journal::Open(dir.path() / "journal.db", Journal::Mode::kReadWrite);
+    REQUIRE(j.has_value());
+    journal = std::move(*j);
+    NewNote note;
+    note.text = "Cut p99 from 900ms to 300ms";
+    REQUIRE(journal->AddNote(note, kMonday + 3600).has_value());
+    note.text = "Trained the ranking model";
+    REQUIRE(journal->AddNote(note, kMonday + 7200).has_value());
+  }
+  test::TempDir dir{"digest-method"};
+  std::unique_ptr<Journal> journal;
+};
+
+TEST_CASE("the config's built-in category ids are digest's") {
+  std::vector<std::string> ids;
+  for (const digest::CategoryRule& r : digest::DefaultCategoryRules()) ids.push_back(r.category);
+  CHECK(ids == BuiltinCategoryIds());
+}
+
+TEST_CASE("[[digest.category]] rules extend the defaults") {
+  Config config;
+  config.digest_categories.push_back({"ml", "Machine learning", {"ml"}, {"model"}, {}});
+  Result<std::vector<digest::CategoryRule>> rules = CategoryRulesFor(config);
+  REQUIRE(rules.has_value());
+  CHECK(rules->size() == digest::DefaultCategoryRules().size() + 1);
+  CHECK(rules->back().category == "ml");
+}
+
+TEST_CASE("the digest method renders the week asked for, with the config's rules") {
+  Utc utc;
+  DigestJournal j;
+  Config config;
+  config.digest_categories.push_back({"ml", "Machine learning", {}, {"model"}, {}});
+  Result<json> r = CallJournalMethod(*j.journal, "digest",
+                                     {{"week", "2025-W48"}, {"format", "json"}}, kMonday,
+                                     &config);
+  REQUIRE_MESSAGE(r.has_value(), (r ? "" : r.error().message));
+  CHECK((*r)["format"] == "json");
+  CHECK((*r)["week"] == "2025-W48");
+  CHECK((*r)["since"] == "2025-11-24T00:00:00Z");
+  CHECK((*r)["until"] == "2025-12-01T00:00:00Z");
+  json d = json::parse((*r)["text"].get<std::string>());
+  CHECK(d["counts"]["notes"] == 2);
+  CHECK(d["wins"][1]["category"] == "ml");
+}
+
+TEST_CASE("the digest method: since/until, the default week, and bad params") {
+  Utc utc;
+  DigestJournal j;
+  Result<json> window = CallJournalMethod(
+      *j.journal, "digest", {{"since", kMonday + 5000}, {"until", "2025-11-25"}}, kMonday);
+  REQUIRE(window.has_value());
+  CHECK((*window)["week"].is_null());
+  CHECK((*window)["text"].get<std::string>().find("Trained the ranking model") !=
+        std::string::npos);
+  CHECK((*window)["text"].get<std::string>().find("Cut p99") == std::string::npos);
+  Result<json> now = CallJournalMethod(*j.journal, "digest", json::object(), kMonday + 10);
+  REQUIRE(now.has_value());
+  CHECK((*now)["week"] == "2025-W48");
+  CHECK((*now)["format"] == "markdown");
+  for (json bad : {json{{"week", "2025-48"}}, json{{"week", "2025-W48"}, {"since", "monday"}},
+                   json{{"format", "pdf"}}, json{{"since", "soon"}},
+                   json{{"since", kMonday}, {"until", kMonday}}}) {
+    INFO(bad.dump());
+    Result<json> r = CallJournalMethod(*j.journal, "digest", bad, kMonday);
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error().code == "bad_request");
+  }
+}
+
+TEST_CASE("a digest larger than a protocol line is refused with too_large") {
+  Utc utc;
+  DigestJournal j;
+  NewNote note;
+  note.text = std::string(2000, 'x');
+  for (int i = 0; i < 40; ++i) REQUIRE(j.journal->AddNote(note, kMonday + 100 + i).has_value());
+  Result<json> r = CallJournalMethod(*j.journal, "digest", {{"week", "2025-W48"}}, kMonday);
+  REQUIRE_FALSE(r.has_value());
+  CHECK(r.error().code == "too_large");
+}
+
+TEST_CASE("WriteWeeklyDigest writes YYYY-Www files in the formats asked for") {
+  Utc utc;
+  DigestJournal j;
+  fs::path dir = j.dir.path() / "digests" / "nested";
+  Result<std::vector<fs::path>> written =
+      WriteWeeklyDigest(*j.journal, Config{}, {2025, 48}, {"markdown", "html", "json"}, dir);
+  REQUIRE_MESSAGE(written.has_value(), (written ? "" : written.error().message));
+  REQUIRE(written->size() == 3);
+  CHECK((*written)[0] == dir / "2025-W48.md");
+  CHECK((*written)[1] == dir / "2025-W48.html");
+  CHECK((*written)[2] == dir / "2025-W48.json");
+  CHECK(test::ReadFile(dir / "2025-W48.md").find("# Brag digest: week 2025-W48") == 0);
+  CHECK(json::parse(test::ReadFile(dir / "2025-W48.json"))["counts"]["notes"] == 2);
+  CHECK((fs::status(dir).permissions() & fs::perms::all) == fs::perms::owner_all);
+  // Written again (a restart making up the run): replaced, nothing else left.
+  REQUIRE(WriteWeeklyDigest(*j.journal, Config{}, {2025, 48}, {"md"}, dir).has_value());
+  size_t files = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++files;
+  CHECK(files == 3);
+}
+
+TEST_CASE("WriteWeeklyDigest refuses an unknown format") {
+  DigestJournal j;
+  Result<std::vector<fs::path>> r =
+      WriteWeeklyDigest(*j.journal, Config{}, {2025, 48}, {"pdf"}, j.dir.path() / "d");
+  REQUIRE_FALSE(r.has_value());
+  CHECK(r.error().code == "bad_request");
+}
+
+}  // namespace
+}  // namespace brag
