@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cctype>
+#include <ctime>
 #include <optional>
 #include <string>
 
@@ -58,6 +59,50 @@ Result<DigestSchedule> ParseDigestSchedule(std::string_view text) {
     return BadSchedule(text);
   }
   return DigestSchedule{*weekday, *hour, *minute};
+}
+
+}  // namespace brag
+
+namespace brag {
+namespace {
+
+// Local midnight `days` days after the local date of `t`, at hour:minute.
+int64_t LocalAt(int64_t t, int days, int hour, int minute, int* weekday) {
+  time_t base = static_cast<time_t>(t);
+  struct tm tm {};
+  localtime_r(&base, &tm);
+  tm.tm_mday += days;
+  tm.tm_hour = hour;
+  tm.tm_min = minute;
+  tm.tm_sec = 0;
+  tm.tm_isdst = -1;  // let mktime decide, across a DST change
+  time_t at = mktime(&tm);
+  if (weekday) *weekday = tm.tm_wday;
+  return static_cast<int64_t>(at);
+}
+
+bool Fires(const DigestSchedule& s, int weekday) {
+  return s.weekday == DigestSchedule::kEveryDay || s.weekday == weekday;
+}
+
+}  // namespace
+
+int64_t PreviousRun(const DigestSchedule& schedule, int64_t now) {
+  for (int days = 0; days >= -8; --days) {
+    int weekday = 0;
+    int64_t at = LocalAt(now, days, schedule.hour, schedule.minute, &weekday);
+    if (at <= now && Fires(schedule, weekday)) return at;
+  }
+  return now;  // unreachable: every schedule fires within a week
+}
+
+int64_t NextRun(const DigestSchedule& schedule, int64_t now) {
+  for (int days = 0; days <= 8; ++days) {
+    int weekday = 0;
+    int64_t at = LocalAt(now, days, schedule.hour, schedule.minute, &weekday);
+    if (at > now && Fires(schedule, weekday)) return at;
+  }
+  return now + 7 * 86400;
 }
 
 }  // namespace brag

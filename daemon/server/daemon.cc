@@ -12,9 +12,11 @@
 #include <systemd/sd-daemon.h>
 #endif
 
+#include "config/digest_schedule.h"
 #include "core/log.h"
 #include "core/paths.h"
 #include "core/timeutil.h"
+#include "methods/digest_method.h"
 #include "methods/journal_methods.h"
 #include "protocol/json_records.h"
 #include "server/session.h"
@@ -55,6 +57,7 @@ Daemon::Daemon(asio::io_context& io, DaemonOptions options)
       poll_timer_(io),
       discovery_timer_(io),
       settle_timer_(io),
+      digest_timer_(io),
       started_(std::chrono::steady_clock::now()) {
   methods_ = {
       {"hello", &Daemon::Hello},
@@ -149,6 +152,8 @@ int Daemon::Start() {
   WaitSignals();
   if (inotify_.is_open()) WaitInotify();
   ArmPollTimer();
+  WriteDueDigest();
+  ArmDigestTimer();
   LogInfo("listening on " + socket_path_.string() + " (journal " +
           journal_->path().string() + ", " + std::to_string(repos_.size()) +
           " repos)");
@@ -462,6 +467,58 @@ void Daemon::Notify(const Prompt& prompt) {
   }
 }
 
+// --- the weekly digest ----------------------------------------------------------
+
+void Daemon::WriteDueDigest() {
+  Result<DigestSchedule> schedule = ParseDigestSchedule(config_.digest_schedule);
+  if (!schedule) return;  // refused when the config was loaded
+  int64_t due = PreviousRun(*schedule, UnixNow());
+  digest::IsoWeek week = digest::IsoWeekOf(due);
+  std::filesystem::path dir = DigestDir(config_);
+  std::filesystem::path file = dir / (digest::FormatIsoWeek(week) + ".md");
+  std::error_code ec;
+  auto written = std::filesystem::last_write_time(file, ec);
+  if (!ec) {
+    auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
+        std::chrono::file_clock::to_sys(written).time_since_epoch());
+    if (seconds.count() >= due) return;  // this run's digest is there
+  }
+  std::vector<std::string> formats{"markdown"};
+  if (config_.digest_format != "markdown" && config_.digest_format != "md") {
+    formats.push_back(config_.digest_format);
+  }
+  Result<std::vector<std::filesystem::path>> files =
+      WriteWeeklyDigest(*journal_, config_, week, formats, dir);
+  if (!files) {
+    LogError("digest: " + files.error().message);
+    return;
+  }
+  LogInfo("wrote the digest of " + digest::FormatIsoWeek(week) + " to " + file.string());
+  if (!config_.notify || !std::getenv("DBUS_SESSION_BUS_ADDRESS")) return;
+  std::string summary = "brag: your digest of " + digest::FormatIsoWeek(week);
+  std::string body = file.string();
+  const char* argv[] = {"notify-send", "--app-name=brag", summary.c_str(), body.c_str(),
+                        nullptr};
+  pid_t pid;
+  (void)posix_spawnp(&pid, "notify-send", nullptr, nullptr,
+                     const_cast<char* const*>(argv), environ);
+}
+
+void Daemon::ArmDigestTimer() {
+  Result<DigestSchedule> schedule = ParseDigestSchedule(config_.digest_schedule);
+  if (!schedule) return;
+  int64_t now = UnixNow();
+  // At most an hour at a time: a suspended laptop or a clock change is
+  // caught up within the hour.
+  int64_t wait = std::clamp<int64_t>(NextRun(*schedule, now) - now, 1, 3600);
+  digest_timer_.expires_after(std::chrono::seconds(wait));
+  digest_timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec) return;
+    WriteDueDigest();
+    ArmDigestTimer();
+  });
+}
+
 // --- event loop ------------------------------------------------------------
 
 void Daemon::Accept() {
@@ -561,6 +618,8 @@ Status Daemon::Reload() {
   }
   poll_timer_.cancel();
   ArmPollTimer();
+  digest_timer_.cancel();  // the schedule may have changed
+  ArmDigestTimer();
   LogInfo("configuration reloaded");
   SdNotify("READY=1");
   return {};

@@ -92,6 +92,12 @@ class Daemon {
   // between. Explicit rescans do not settle.
   Result<std::vector<Prompt>> ScanRepo(int64_t repo_id, bool settle = false);
   void ArmSettle(int64_t repo_id);
+  // [digest] schedule: writes the week's digest when its time has come and
+  // no file of this run exists yet (so a run missed while bragd was down is
+  // made at start, and a restart does not write it twice), then arms
+  // digest_timer_ for the next run.
+  void WriteDueDigest();
+  void ArmDigestTimer();
   std::vector<Prompt> ScanAll();
   void MarkRepo(WatchedRepo& repo, const std::string& state, const std::string& error);
   DetectRules RulesFor(const WatchedRepo& repo) const;
@@ -143,6 +149,7 @@ class Daemon {
   boost::asio::steady_timer poll_timer_;
   boost::asio::steady_timer discovery_timer_;
   boost::asio::steady_timer settle_timer_;
+  boost::asio::steady_timer digest_timer_;
   std::chrono::steady_clock::time_point started_;
   int exit_code_ = kExitOk;
 };

@@ -1,6 +1,8 @@
 // The whole path with real parts: real git repos, the real bragd process,
 // its real socket, the real brag binary.
 #include <doctest/doctest.h>
+
+#include <algorithm>
 #include <sys/stat.h>
 
 #include <chrono>
@@ -372,6 +374,39 @@ TEST_CASE("brag prompt --once answers a prompt the daemon made, through the daem
   REQUIRE((*log)["entries"].size() == 1);
   CHECK((*log)["entries"][0]["note"] == "export p99 12s -> 400ms");
   CHECK((*log)["entries"][0]["state"] == "answered");
+}
+
+}  // namespace brag::test
+
+namespace brag::test {
+
+TEST_CASE("bragd writes the digest a missed schedule owed at start, once across restarts") {
+  World world;
+  fs::path dir = world.root() / "digests";
+  world.WriteConfig("[digest]\nschedule = \"daily 00:00\"\nformat = \"html\"\ndir = \"" +
+                    dir.string() + "\"\n");
+  std::string first_log;
+  {
+    BragdProcess bragd(world);
+    REQUIRE(bragd.WaitReady());
+    first_log = bragd.Log();
+    CHECK(bragd.Stop() == 0);
+  }
+  CHECK_MESSAGE(first_log.find("wrote the digest of ") != std::string::npos, first_log);
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(dir)) files.push_back(entry.path());
+  std::sort(files.begin(), files.end());
+  REQUIRE(files.size() == 2);  // the Markdown file, and the format asked for
+  CHECK(files[0].extension() == ".html");
+  CHECK(files[1].extension() == ".md");
+  CHECK(files[1].stem().string().find("-W") == 4);
+  CHECK(ReadFile(files[1]).find("# ") == 0);
+  auto written = fs::last_write_time(files[1]);
+
+  BragdProcess again(world);
+  REQUIRE(again.WaitReady());
+  CHECK(again.Log().find("wrote the digest") == std::string::npos);
+  CHECK(fs::last_write_time(files[1]) == written);
 }
 
 }  // namespace brag::test
