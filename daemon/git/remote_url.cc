@@ -4,24 +4,15 @@
 #include "git/repo_handle.h"
 
 namespace brag::git {
-namespace {
 
-using RemotePtr = GitPtr<git_remote, git_remote_free>;
-
-}  // namespace
-
+// Read as the config value remote.NAME.url rather than through
+// git_remote_lookup: libgit2 1.5's lookup runs config regexes whose pcre2
+// match data it never frees (LeakSanitizer flags every call), and a link
+// needs only the URL. url.*.insteadOf rewrites are therefore not applied.
 Result<std::optional<std::string>> Repo::RemoteUrl(const std::string& name) {
-  RemotePtr remote;
-  int rc = Create(remote, git_remote_lookup, h_->repo.get(), name.c_str());
-  if (rc == GIT_ENOTFOUND || rc == GIT_EINVALIDSPEC) {
-    git_error_clear();
-    return std::optional<std::string>();
-  }
-  if (rc < 0) return Fail(h_->where(), "cannot read remote " + name);
-  // git_remote_url applies url.<base>.insteadOf, as `git remote get-url` does.
-  const char* url = git_remote_url(remote.get());
-  if (!url || !*url) return std::optional<std::string>();
-  return std::optional<std::string>(url);
+  Result<std::optional<std::string>> url = ConfigString("remote." + name + ".url");
+  if (url && *url && (*url)->empty()) return std::optional<std::string>();
+  return url;
 }
 
 }  // namespace brag::git

@@ -69,8 +69,8 @@ class Repo {
   // or the branch has no commit yet.
   Result<std::string> HeadBranch();
 
-  // The URL of remote `name` ("origin") as git uses it (url.*.insteadOf
-  // applied), or nullopt when there is no such remote or it has no URL.
+  // The URL of remote `name` ("origin"), remote.NAME.url as configured
+  // (url.*.insteadOf not applied), or nullopt when it is not set.
   Result<std::optional<std::string>> RemoteUrl(const std::string& name);
 
   // Every ref under refs/heads/ and refs/remotes/ (not symbolic ones like
