@@ -10,7 +10,7 @@ JOBS=$(nproc 2>/dev/null || echo 2)
 
 PACKAGES=(build-essential cmake ninja-build pkg-config git util-linux
           libgit2-dev libboost-dev libsqlite3-dev libtomlplusplus-dev
-          nlohmann-json3-dev libcli11-dev doctest-dev libsystemd-dev)
+          nlohmann-json3-dev libcli11-dev doctest-dev libsystemd-dev zlib1g-dev)
 
 # Only `test` needs these: the HTML digest is loaded in headless Chromium.
 TEST_PACKAGES=(chromium)

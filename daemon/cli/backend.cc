@@ -6,6 +6,7 @@
 #include "core/timeutil.h"
 #include "git/repo.h"
 #include "methods/journal_methods.h"
+#include "methods/spool_drain.h"
 #include "protocol/json_records.h"
 
 namespace brag::cli {
@@ -134,10 +135,22 @@ Result<json> JournalBackend::RemoveRepo(const json& params) {
   return json{{"removed", true}};
 }
 
+Status FileSpooledHooks(const Config& config) {
+  fs::path journal_path = JournalPath(config);
+  if (!spool::HasRecords(spool::SpoolPath(journal_path))) return {};
+  Result<std::unique_ptr<Journal>> journal =
+      Journal::Open(journal_path, Journal::Mode::kReadWrite);
+  if (!journal) return journal.error();
+  Result<spool::DrainReport> drained = DrainHookSpool(**journal, journal_path, UnixNow());
+  if (!drained) return drained.error();
+  return {};
+}
+
 Result<std::unique_ptr<Backend>> OpenBackend(const Config& config, Access access) {
   Result<protocol::Client> client = protocol::Client::Connect(SocketPath(config));
   if (client) return std::unique_ptr<Backend>(new DaemonBackend(std::move(*client)));
   if (client.error().code != "unreachable") return client.error();
+  if (Status s = FileSpooledHooks(config); !s) return s.error();
   Journal::Mode mode =
       access == Access::kRead ? Journal::Mode::kReadOnly : Journal::Mode::kReadWrite;
   Result<std::unique_ptr<Journal>> journal = Journal::Open(JournalPath(config), mode);

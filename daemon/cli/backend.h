@@ -69,8 +69,12 @@ class JournalBackend : public Backend {
 // read-write, created if need be).
 enum class Access { kRead, kWrite };
 
+// Files what git's hooks spooled while bragd was away (spool/spool.h) into
+// the journal; nothing to do (and no journal opened) when there is none.
+Status FileSpooledHooks(const Config& config);
+
 // bragd if it answers on SocketPath(config), else a JournalBackend on
-// JournalPath(config) opened for `access`.
+// JournalPath(config) opened for `access`, after FileSpooledHooks.
 Result<std::unique_ptr<Backend>> OpenBackend(const Config& config, Access access);
 
 }  // namespace brag::cli

@@ -21,8 +21,8 @@
 #include "cli/command.h"
 #include "cli/prompt_loop.h"
 #include "cli/report.h"
-#include "detect/impact_trailer.h"
 #include "git/repo.h"
+#include "quickhook/quickhook.h"
 
 namespace brag::cli {
 namespace {
@@ -44,23 +44,6 @@ void DefineHook(CLI::App& command, Args& args) {
   });
 }
 
-// All of the input git writes (post-rewrite, reference-transaction); never
-// read from a terminal.
-std::string ReadInput(int fd) {
-  std::string data;
-  if (isatty(fd)) return data;
-  char buf[4096];
-  for (;;) {
-    ssize_t n = read(fd, buf, sizeof buf);
-    if (n > 0) {
-      data.append(buf, static_cast<size_t>(n));
-      continue;
-    }
-    if (n < 0 && errno == EINTR) continue;
-    return data;
-  }
-}
-
 // The repository git runs the hook in: $GIT_DIR when git set it, else the
 // current folder (the work tree's top for a non-bare repo).
 Result<git::Repo> HookRepo() {
@@ -71,85 +54,18 @@ Result<git::Repo> HookRepo() {
   return git::Repo::Open(std::filesystem::current_path(ec));
 }
 
-// A hook says something only when it goes wrong, on stderr, in one line.
-int Quietly(CommandContext& context, const Error& error) {
-  ReportError(context.err, error);
-  return kExitFailure;
-}
-
-// post-commit: the commit, its diffstat and paths, and its Impact: note.
-int PostCommit(CommandContext& context, const Args&) {
-  Result<git::Repo> repo = HookRepo();
-  if (!repo) return Quietly(context, repo.error());
-  Result<std::string> oid = repo->ResolveCommit("HEAD");
-  if (!oid) return Quietly(context, oid.error());
-  Result<git::CommitData> commit = repo->Commit(*oid);
-  if (!commit) return Quietly(context, commit.error());
-  Result<std::string> branch = repo->HeadBranch();
-  auto diff = repo->DiffAgainstFirstParent(*oid);
-  if (!diff) return Quietly(context, diff.error());
-  std::string impact;
-  for (const std::string& line : detect::ImpactLines(commit->message)) {
-    impact += (impact.empty() ? "" : "; ") + line;
-  }
-  std::string subject = commit->message.substr(0, commit->message.find('\n'));
-  json params{{"repo", repo->DisplayPath().string()},
-              {"oid", *oid},
-              {"branch", branch ? *branch : ""},
-              {"subject", subject},
-              {"author", commit->author_email},
-              {"time", commit->commit_time},
-              {"diffstat",
-               {{"files", diff->first.files},
-                {"insertions", diff->first.insertions},
-                {"deletions", diff->first.deletions}}},
-              {"paths", diff->second},
-              {"impact", impact}};
-  Result<json> done = Request(context, Access::kWrite, "commit.record", params);
-  if (!done) return Quietly(context, done.error());
-  return kExitOk;
-}
-
-// post-rewrite (amend or rebase): stdin has "OLD NEW [extra]" lines; the
-// notes of each old commit move to its new one.
-int PostRewrite(CommandContext& context, const Args&) {
-  std::istringstream input(ReadInput(context.input_fd));
-  json moves = json::array();
-  for (std::string line; std::getline(input, line);) {
-    std::istringstream words(line);
-    std::string from, to;
-    if (words >> from >> to) moves.push_back({from, to});
-  }
-  if (moves.empty()) return kExitOk;
-  Result<git::Repo> repo = HookRepo();
-  if (!repo) return Quietly(context, repo.error());
-  Result<json> done =
-      Request(context, Access::kWrite, "commit.rewrite",
-              {{"repo", repo->DisplayPath().string()}, {"moves", moves}});
-  if (!done) return Quietly(context, done.error());
-  return kExitOk;
-}
-
-// reference-transaction: git says which refs it has just changed; bragd
-// looks at this repo now, even where no filesystem event reaches it. Only at
-// "committed", only for branches, and only when bragd runs (when it does
-// not, it reads every repo when it starts).
-int ReferenceTransaction(CommandContext& context, const Args& args) {
-  std::string input = ReadInput(context.input_fd);
-  if (args.hook_args.empty() || args.hook_args[0] != "committed") return kExitOk;
-  bool branches = input.find(" refs/heads/") != std::string::npos ||
-                  input.find(" refs/remotes/") != std::string::npos;
-  if (!branches) return kExitOk;
-  Result<protocol::Client> client = protocol::Client::Connect(SocketPath(context.config));
-  if (!client) return kExitOk;
-  Result<git::Repo> repo = HookRepo();
-  if (!repo) return kExitOk;
-  // Sent, not waited for: git must not wait on bragd's scan.
-  json request{{"id", 1},
-               {"method", "nudge"},
-               {"params", {{"repo", repo->DisplayPath().string()}}}};
-  (void)client->SendRaw(request.dump() + "\n");
-  return kExitOk;
+// post-commit, post-rewrite, reference-transaction: `brag` serves these
+// itself before it would start this program (quickhook/); the same code
+// runs when brag-cli is called directly.
+int QuickHook(CommandContext& context, const Args& args) {
+  quickhook::HookCall call;
+  call.name = args.hook;
+  call.args = args.hook_args;
+  call.input_fd = context.input_fd;
+  std::error_code ec;
+  call.cwd = std::filesystem::current_path(ec);
+  call.git_dir_env = std::getenv("GIT_DIR");
+  return quickhook::RunHook(context.config, call, context.err);
 }
 
 // The prompts this merge brought: pending, in this repo, their commit in
@@ -263,10 +179,10 @@ using HookFn = int (*)(CommandContext&, const Args&);
 
 const std::map<std::string, HookFn>& Hooks() {
   static const std::map<std::string, HookFn> hooks{
-      {"post-commit", &PostCommit},
+      {"post-commit", &QuickHook},
       {"post-merge", &PostMerge},
-      {"post-rewrite", &PostRewrite},
-      {"reference-transaction", &ReferenceTransaction},
+      {"post-rewrite", &QuickHook},
+      {"reference-transaction", &QuickHook},
   };
   return hooks;
 }

@@ -8,7 +8,7 @@ namespace brag::hooks {
 namespace {
 
 constexpr std::string_view kPostCommit = R"shim(#!/bin/sh
-# brag-hook-shim v1
+# brag-hook-shim v2
 # Put here by `brag hooks install`; `brag hooks uninstall` puts back what was
 # here before. Runs that hook (now post-commit.brag-orig) with git's arguments,
 # then `brag hook post-commit` if brag is on PATH; exits with the former's
@@ -20,7 +20,7 @@ exit $brag_status
 )shim";
 
 constexpr std::string_view kPostMerge = R"shim(#!/bin/sh
-# brag-hook-shim v1
+# brag-hook-shim v2
 # Put here by `brag hooks install`; `brag hooks uninstall` puts back what was
 # here before. Runs that hook (now post-merge.brag-orig) with git's arguments,
 # then `brag hook post-merge` if brag is on PATH; exits with the former's
@@ -33,7 +33,7 @@ exit $brag_status
 )shim";
 
 constexpr std::string_view kPostRewrite = R"shim(#!/bin/sh
-# brag-hook-shim v1
+# brag-hook-shim v2
 # Put here by `brag hooks install`; `brag hooks uninstall` puts back what was
 # here before. Runs that hook (now post-rewrite.brag-orig) with git's arguments
 # and input, then `brag hook post-rewrite` with the same if brag is on PATH;
@@ -61,33 +61,44 @@ exit $brag_status
 )shim";
 
 constexpr std::string_view kReferenceTransaction = R"shim(#!/bin/sh
-# brag-hook-shim v1
+# brag-hook-shim v2
 # Put here by `brag hooks install`; `brag hooks uninstall` puts back what was
 # here before. Runs that hook (now reference-transaction.brag-orig) with git's
 # arguments and input and exits with its status (at "prepared" it may still
-# abort the transaction); once the transaction is committed, also runs
+# abort the transaction). Once the transaction is committed, also runs
 # `brag hook reference-transaction committed` with the same input if brag is
-# on PATH, whatever it does. brag's stdout is dropped. Git does not mind its
-# input left unread.
+# on PATH, whatever it does; not when the transaction moved HEAD and no
+# remote-tracking branch, as the command that did that (commit, merge,
+# rebase) tells brag through its own hook, and a commit stays fast.
+# brag's stdout is dropped.
 brag_call=
 if [ "$1" = committed ] && command -v brag >/dev/null 2>&1; then brag_call=1; fi
-if [ ! -x "$0.brag-orig" ]; then
-  if [ -n "$brag_call" ]; then brag hook reference-transaction "$@" >/dev/null; fi
+if [ -z "$brag_call" ]; then
+  if [ -x "$0.brag-orig" ]; then exec "$0.brag-orig" "$@"; fi
   exit 0
 fi
-if [ -z "$brag_call" ]; then exec "$0.brag-orig" "$@"; fi
-# Both take the input: read it once. $(...) strips its final newline, each
-# here-document puts it back (git ends every line with one).
-brag_input=$(cat)
+# Read once, for both, with the shell's own read (no process started).
+brag_nl='
+'
+brag_input=
+while IFS= read -r brag_line || [ -n "$brag_line" ]; do
+  brag_input="$brag_input$brag_line$brag_nl"
+done
+case "$brag_input" in
+  *" refs/remotes/"*) ;;
+  *" HEAD$brag_nl"*) brag_call= ;;
+esac
+# A here-document ends what it feeds with a newline: drop the last one.
+brag_input=${brag_input%"$brag_nl"}
 brag_feed() {
   if [ -z "$brag_input" ]; then "$@" </dev/null; return; fi
   "$@" <<EOF
 $brag_input
 EOF
 }
-brag_feed "$0.brag-orig" "$@"
-brag_status=$?
-brag_feed brag hook reference-transaction "$@" >/dev/null
+brag_status=0
+if [ -x "$0.brag-orig" ]; then brag_feed "$0.brag-orig" "$@"; brag_status=$?; fi
+if [ -n "$brag_call" ]; then brag_feed brag hook reference-transaction "$@" >/dev/null; fi
 exit $brag_status
 )shim";
 

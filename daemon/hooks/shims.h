@@ -11,7 +11,7 @@ namespace brag::hooks {
 
 // The line that tells brag's shims from anybody else's hooks; a later
 // version of the shims changes the number after "v".
-inline constexpr std::string_view kShimMarker = "# brag-hook-shim v1";
+inline constexpr std::string_view kShimMarker = "# brag-hook-shim v2";
 // What every version's marker line starts with.
 inline constexpr std::string_view kShimMarkerPrefix = "# brag-hook-shim v";
 

@@ -1,9 +1,13 @@
 #include "methods/commit_methods.h"
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
+#include "detect/impact_trailer.h"
+#include "git/repo.h"
 #include "protocol/json_records.h"
 
 namespace brag {
@@ -74,10 +78,73 @@ Result<CommitRecord> ReadCommit(const json& params) {
   return c;
 }
 
+// The repo as the journal names it (libgit2's display path: the main work
+// tree for a linked worktree, the folder of a bare repo), or nullopt when it
+// cannot be opened (it may be gone by the time a spooled record is filed).
+std::optional<git::Repo> OpenRepo(const json& params) {
+  auto r = params.find("repo");
+  if (r == params.end() || !r->is_string() || r->get<std::string>().empty()) {
+    return std::nullopt;
+  }
+  git::EnsureInit();
+  Result<git::Repo> repo = git::Repo::Open(r->get<std::string>());
+  if (!repo) return std::nullopt;
+  return std::move(*repo);
+}
+
+// What the hook did not read itself, read from the repo: the commit (HEAD
+// when no oid was given), its subject, author, time and Impact: lines, the
+// branch, the diffstat and paths. The quick hook reads no diff; a spooled
+// record is completed when it is filed, while the commit is still there.
+Result<json> Complete(json params) {
+  std::optional<git::Repo> repo = OpenRepo(params);
+  if (!repo) return params;  // filed with what the hook read
+  params["repo"] = repo->DisplayPath().string();
+  if (!params.contains("oid")) {
+    Result<std::string> head = repo->ResolveCommit("HEAD");
+    if (!head) return MakeError("bad_request", "commit.record: " + head.error().message);
+    params["oid"] = *head;
+    if (!params.contains("branch")) {
+      Result<std::string> branch = repo->HeadBranch();
+      params["branch"] = branch ? *branch : "";
+    }
+  }
+  if (!params["oid"].is_string()) return params;  // ReadCommit says what is wrong
+  std::string oid = params["oid"].get<std::string>();
+  if (!params.contains("subject") || !params.contains("impact")) {
+    Result<git::CommitData> commit = repo->Commit(oid);
+    if (commit) {
+      std::string_view message(commit->message);
+      while (message.starts_with('\n')) message.remove_prefix(1);
+      std::string impact;
+      for (const std::string& line : detect::ImpactLines(message)) {
+        impact += (impact.empty() ? "" : "; ") + line;
+      }
+      params["subject"] = std::string(message.substr(0, message.find('\n')));
+      params["author"] = commit->author_email;
+      params["time"] = commit->commit_time;
+      params["impact"] = impact;
+    }
+  }
+  if (!params.contains("diffstat")) {
+    auto diff = repo->DiffAgainstFirstParent(oid);
+    if (diff) {
+      params["diffstat"] = {{"files", diff->first.files},
+                            {"insertions", diff->first.insertions},
+                            {"deletions", diff->first.deletions}};
+      params["paths"] = diff->second;
+    }
+  }
+  return params;
+}
+
 }  // namespace
 
-Result<json> RecordCommitMethod(Journal& journal, const json& params, int64_t now) {
-  if (!params.is_object()) return MakeError("bad_request", "params must be an object");
+Result<json> RecordCommitMethod(Journal& journal, const json& given, int64_t now) {
+  if (!given.is_object()) return MakeError("bad_request", "params must be an object");
+  Result<json> completed = Complete(given);
+  if (!completed) return completed.error();
+  const json& params = *completed;
   Result<CommitRecord> commit = ReadCommit(params);
   if (!commit) return commit.error();
   Result<std::string> impact = Text(params, "commit.record", "impact");
@@ -92,6 +159,9 @@ Result<json> RewriteCommitsMethod(Journal& journal, const json& params, int64_t)
   if (!params.is_object()) return MakeError("bad_request", "params must be an object");
   Result<std::string> repo = Text(params, m, "repo", true);
   if (!repo) return repo.error();
+  if (std::optional<git::Repo> opened = OpenRepo(params)) {
+    *repo = opened->DisplayPath().string();  // as commit.record filed it
+  }
   auto list = params.find("moves");
   if (list == params.end() || !list->is_array()) {
     return BadParam(m, "moves", "an array of [old, new] oid pairs");

@@ -17,7 +17,10 @@
 #include "core/paths.h"
 #include "core/timeutil.h"
 #include "methods/digest_method.h"
+#include "git/repo.h"
+#include "methods/commit_methods.h"
 #include "methods/journal_methods.h"
+#include "methods/spool_drain.h"
 #include "protocol/json_records.h"
 #include "server/session.h"
 #include "watch/discovery.h"
@@ -65,6 +68,8 @@ Daemon::Daemon(asio::io_context& io, DaemonOptions options)
       {"subscribe", &Daemon::Subscribe},
       {"rescan", &Daemon::Rescan},
       {"nudge", &Daemon::Nudge},
+      {"commit.record", &Daemon::HookCommit},
+      {"commit.rewrite", &Daemon::HookRewrite},
       {"repos.add", &Daemon::ReposAdd},
       {"repos.remove", &Daemon::ReposRemove},
       {"repos.list", &Daemon::ReposList},
@@ -126,6 +131,7 @@ int Daemon::Start() {
     return kExitFailure;
   }
   journal_ = std::move(*journal);
+  FileSpooledHooks();  // commits made while bragd was away
 
   if (Status s = watcher_.Init(); !s) {
     LogWarn(s.error().message + "; polling every repo");
@@ -422,6 +428,41 @@ std::vector<Prompt> Daemon::ScanAll() {
   return made;
 }
 
+Daemon::WatchedRepo* Daemon::FindHookRepo(const std::string& path) {
+  if (WatchedRepo* repo = FindRepo(path)) return repo;
+  git::EnsureInit();
+  Result<git::Repo> opened = git::Repo::Open(path);
+  return opened ? FindRepo(opened->DisplayPath().string()) : nullptr;
+}
+
+bool Daemon::ScanSoon(const std::string& path) {
+  if (path.empty()) return false;
+  WatchedRepo* repo = FindHookRepo(path);
+  if (!repo) return false;  // not watched: nothing to look at
+  int64_t id = repo->record.id;
+  asio::post(io_, [this, id] {
+    if (!repos_.count(id)) return;
+    Result<std::vector<Prompt>> made = ScanRepo(id, true);
+    if (made) Publish(*made);
+  });
+  return true;
+}
+
+void Daemon::FileSpooledHooks() {
+  std::filesystem::path journal_path = JournalPath(config_);
+  if (!spool::HasRecords(spool::SpoolPath(journal_path))) return;
+  Result<spool::DrainReport> r = DrainHookSpool(*journal_, journal_path, UnixNow());
+  if (!r) {
+    LogWarn("hook spool: " + r.error().message + "; kept for the next try");
+    return;
+  }
+  LogInfo("hook spool: filed " + std::to_string(r->done) + " record(s) made while bragd was away");
+  if (r->rejected > 0) {
+    LogWarn("hook spool: " + std::to_string(r->rejected) + " record(s) could not be filed; see " +
+            spool::RejectedPath(journal_path).string());
+  }
+}
+
 Daemon::WatchedRepo* Daemon::FindRepo(const std::string& path_or_name) {
   std::string expanded = ExpandHome(path_or_name).string();
   std::error_code ec;
@@ -689,16 +730,30 @@ Result<json> Daemon::Nudge(const json& params, Session&) {
   if (r == params.end() || !r->is_string()) {
     return MakeError("bad_request", "\"repo\" must be a string");
   }
-  WatchedRepo* repo = FindRepo(r->get<std::string>());
-  if (!repo) return json{{"queued", false}};  // not watched: nothing to look at
-  int64_t id = repo->record.id;
-  // After this reply: the hook that sent it must not wait for the scan.
-  asio::post(io_, [this, id] {
-    if (!repos_.count(id)) return;
-    Result<std::vector<Prompt>> made = ScanRepo(id, true);
-    if (made) Publish(*made);
-  });
-  return json{{"queued", true}};
+  FileSpooledHooks();
+  // Scanned after this reply: the hook that sent it must not wait for it.
+  return json{{"queued", ScanSoon(r->get<std::string>())}};
+}
+
+// The "repo" of a hook's request, "" when there is none.
+static std::string RepoParam(const json& params) {
+  if (!params.is_object()) return "";
+  auto r = params.find("repo");
+  return r != params.end() && r->is_string() ? r->get<std::string>() : "";
+}
+
+Result<json> Daemon::HookCommit(const json& params, Session&) {
+  FileSpooledHooks();  // in order: what was spooled came first
+  Result<json> done = RecordCommitMethod(*journal_, params, UnixNow());
+  if (done) ScanSoon(RepoParam(params));
+  return done;
+}
+
+Result<json> Daemon::HookRewrite(const json& params, Session&) {
+  FileSpooledHooks();
+  Result<json> done = RewriteCommitsMethod(*journal_, params, UnixNow());
+  if (done) ScanSoon(RepoParam(params));
+  return done;
 }
 
 Result<json> Daemon::Rescan(const json& params, Session&) {

@@ -104,6 +104,13 @@ class Daemon {
   void Publish(const std::vector<Prompt>& prompts);
   void Notify(const Prompt& prompt);
   WatchedRepo* FindRepo(const std::string& path_or_name);
+  // A repo as a hook names it (its work tree, a linked worktree, a git
+  // folder), or null when it is not watched.
+  WatchedRepo* FindHookRepo(const std::string& path);
+  // Scans repo `path` right after the current reply, if it is watched.
+  bool ScanSoon(const std::string& path);
+  // Files what the hooks spooled while bragd was away (spool/spool.h).
+  void FileSpooledHooks();
   nlohmann::json RepoStatus(const WatchedRepo& repo) const;
 
   void Accept();
@@ -122,6 +129,11 @@ class Daemon {
   // "nudge" {repo}: a hook says this repo's refs just changed; it is scanned
   // right after the reply (repos not watched are ignored).
   Result<nlohmann::json> Nudge(const nlohmann::json& params, Session& session);
+  // "commit.record", "commit.rewrite" (methods/commit_methods.h), after the
+  // spool, then a scan of that repo: a commit on a mainline or an incident
+  // branch is seen at once, even where no filesystem event comes.
+  Result<nlohmann::json> HookCommit(const nlohmann::json& params, Session& session);
+  Result<nlohmann::json> HookRewrite(const nlohmann::json& params, Session& session);
   Result<nlohmann::json> ReposAdd(const nlohmann::json& params, Session& session);
   Result<nlohmann::json> ReposRemove(const nlohmann::json& params, Session& session);
   Result<nlohmann::json> ReposList(const nlohmann::json& params, Session& session);

@@ -276,8 +276,10 @@ TEST_CASE("a client running as another user is refused") {
   // Folder permissions alone keep nobody out...
   fs::path brag_copy = world.root() / "brag";
   fs::copy_file(BRAG_BIN, brag_copy);
+  fs::copy_file(fs::path(BRAG_BIN).parent_path() / "brag-cli", world.root() / "brag-cli");
   chmod(world.root().c_str(), 0711);
   chmod(brag_copy.c_str(), 0755);
+  chmod((world.root() / "brag-cli").c_str(), 0755);
   std::string as_nobody = "setpriv --reuid=nobody --regid=nogroup --clear-groups env -i PATH=/usr/bin:/bin BRAG_SOCKET=" +
                           ShellQuote(world.socket().string()) + " HOME=/nonexistent " +
                           ShellQuote(brag_copy.string()) + " status --json";

@@ -110,21 +110,78 @@ TEST_CASE("a commit's Impact: trailer becomes its note; an amend moves it, once"
   CHECK(h.Notes().size() == 1);
 }
 
-TEST_CASE("with bragd down a commit's note is written to the journal and nothing is lost") {
+bool SpoolHoldsRecords(const World& world) {
+  std::error_code ec;
+  return fs::file_size(fs::path(world.journal().string() + ".spool"), ec) > 0 && !ec;
+}
+
+TEST_CASE("with bragd down a commit's note is spooled, and bragd files it as it starts") {
+  HookWorld h;
+  GitRepo repo = h.Repo("svc");
+  WriteFile(repo.dir() / "shed.txt", "shed\n");
+  repo.Git("add shed.txt");
+  CommitWithMessage(repo, h.world.root(), "Shed load\n\nImpact: 0 pages last week\n");
+  CHECK(SpoolHoldsRecords(h.world));
+  // Amended while bragd is still down: the new commit and the move are spooled.
+  CommitWithMessage(repo, h.world.root(), "Shed load early\n\nImpact: 0 pages last week\n",
+                    "--amend");
+  BragdProcess bragd(h.world);
+  REQUIRE(bragd.WaitReady());
+  CHECK_FALSE(SpoolHoldsRecords(h.world));
+  Result<json> log = bragd.Connect().Call("log", {{"kind", "note"}});
+  REQUIRE(log.has_value());
+  REQUIRE((*log)["entries"].size() == 1);  // one note, on the amended commit
+  json note = (*log)["entries"][0];
+  CHECK(note["commit"] == repo.Rev());
+  CHECK(note["text"] == "0 pages last week");
+  CHECK_MESSAGE(bragd.Log().find("hook spool: filed 3 record(s)") != std::string::npos,
+                bragd.Log());
+}
+
+TEST_CASE("with bragd down, brag files the spool before it reads the journal") {
   HookWorld h;
   GitRepo repo = h.Repo("svc");
   CommitWithMessage(repo, h.world.root(), "Shed load\n\nImpact: 0 pages last week\n",
                     "--allow-empty");
+  CHECK(SpoolHoldsRecords(h.world));
   std::vector<json> notes = h.Notes();
   REQUIRE(notes.size() == 1);
   CHECK(notes[0]["text"] == "0 pages last week");
-  // bragd, started later, serves it from the same journal.
+  CHECK(notes[0]["commit"] == repo.Rev());
+  CHECK_FALSE(SpoolHoldsRecords(h.world));
+  // bragd, started later, serves it from the same journal, once.
   BragdProcess bragd(h.world);
   REQUIRE(bragd.WaitReady());
   Result<json> log = bragd.Connect().Call("log", {{"kind", "note"}});
   REQUIRE(log.has_value());
   REQUIRE((*log)["entries"].size() == 1);
   CHECK((*log)["entries"][0]["commit"] == repo.Rev());
+}
+
+TEST_CASE("brag finds brag-cli beside it or in ../libexec/brag, and says so when it cannot") {
+  TempDir t("trampoline");
+  fs::path cli = fs::path(BRAG_BIN).parent_path() / "brag-cli";
+  fs::create_directories(t / "bin");
+  fs::create_directories(t / "libexec" / "brag");
+  fs::copy_file(BRAG_BIN, t / "bin" / "brag");
+  CommandResult missing = RunCommand(ShellQuote((t / "bin" / "brag").string()) + " --version");
+  CHECK(missing.code == 1);
+  CHECK(missing.output.find("brag-cli is missing") != std::string::npos);
+  fs::copy_file(cli, t / "libexec" / "brag" / "brag-cli");  // as `cmake --install` lays it out
+  CommandResult installed =
+      RunCommand(ShellQuote((t / "bin" / "brag").string()) + " --version");
+  CHECK(installed.code == 0);
+  CHECK(installed.output.starts_with("brag "));
+}
+
+TEST_CASE("the brag that git's hooks start loads neither libgit2 nor SQLite") {
+  // What keeps a commit fast (DESIGN §10): checked on the binary itself.
+  CommandResult ldd = RunCommand("ldd " + ShellQuote(BRAG_BIN));
+  REQUIRE(ldd.code == 0);
+  CHECK(ldd.output.find("libstdc++") != std::string::npos);  // ldd did read it
+  CHECK(ldd.output.find("libgit2") == std::string::npos);
+  CHECK(ldd.output.find("libsqlite3") == std::string::npos);
+  CHECK(ldd.output.find("libcrypto") == std::string::npos);
 }
 
 namespace {
@@ -224,7 +281,7 @@ TEST_CASE("a pull on a terminal asks at once: its commit notes are offered and '
   CHECK(free_notes == 0);  // the commit's note is the PR's now, counted once
 }
 
-TEST_CASE("reference-transaction nudges bragd where no filesystem event would") {
+TEST_CASE("a commit on a mainline is seen at once through post-commit, without fs events") {
   HookWorld h("[detect]\nwatch = \"poll\"\npoll_interval = \"1h\"\n");
   BragdProcess bragd(h.world);
   REQUIRE(bragd.WaitReady());
@@ -236,6 +293,21 @@ TEST_CASE("reference-transaction nudges bragd where no filesystem event would") 
   json p = WaitPrompt(c, 10000);
   REQUIRE_MESSAGE(p.is_object(), bragd.Log());
   CHECK(p["pr"] == 5);
+}
+
+TEST_CASE("reference-transaction nudges bragd when a fetch brings a merge, without fs events") {
+  PullWorld w("[detect]\nwatch = \"poll\"\npoll_interval = \"1h\"\n");
+  BragdProcess bragd(w.h.world);
+  REQUIRE(bragd.WaitReady());
+  protocol::Client c = bragd.Connect();
+  REQUIRE(c.Call("subscribe").has_value());
+  REQUIRE(c.Call("repos.add", {{"path", w.mine.dir().string()}}).has_value());
+  w.MergedOnForge(31, "fetch-me", "Fetch me\n");
+  w.mine.Git("fetch -q origin");  // moves refs/remotes/origin/main: a nudge
+  json p = WaitPrompt(c, 10000);
+  REQUIRE_MESSAGE(p.is_object(), bragd.Log());
+  CHECK(p["pr"] == 31);
+  CHECK(p["branch"] == "fetch-me");
 }
 
 }  // namespace brag::test

@@ -1,0 +1,194 @@
+#include "quickhook/quickhook.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <iostream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "core/timeutil.h"
+#include "detect/impact_trailer.h"
+#include "protocol/client.h"
+#include "quickhook/git_files.h"
+#include "spool/spool.h"
+
+namespace brag::quickhook {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+// How long a hook waits for bragd to file what it sent. A healthy bragd
+// answers in milliseconds; past this the request is spooled instead (filing
+// it twice is harmless: a commit is filed once by its oid).
+constexpr int kReplyBound = 2000;
+
+void Complain(std::ostream& err, const Error& e) {
+  err << "brag: error: " << e.message << " (" << e.code << ")\n";
+}
+
+// All of the input git writes; never read from a terminal.
+std::string ReadInput(int fd) {
+  std::string data;
+  if (isatty(fd)) return data;
+  char buf[4096];
+  for (;;) {
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n > 0) {
+      data.append(buf, static_cast<size_t>(n));
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    return data;
+  }
+}
+
+struct Where {
+  fs::path git_dir;
+  fs::path repo;  // what bragd is told: the work tree, or the git folder when bare
+};
+
+Result<Where> Locate(const HookCall& call) {
+  std::optional<fs::path> git_dir = FindGitDir(call.cwd, call.git_dir_env);
+  if (!git_dir) {
+    return MakeError("not_found", "not in a git repository: " + call.cwd.string());
+  }
+  bool in_work_tree = !(call.git_dir_env && *call.git_dir_env) && *git_dir != call.cwd;
+  return Where{*git_dir, in_work_tree ? call.cwd : *git_dir};
+}
+
+// Sends `method` to bragd and waits for it to be filed; spools it when bragd
+// does not answer, or fails to file it.
+int Deliver(const Config& config, const std::string& method, const json& params,
+            std::ostream& err) {
+  Result<protocol::Client> client = protocol::Client::Connect(SocketPath(config));
+  if (client) {
+    Result<json> done = client->Call(method, params, kReplyBound);
+    if (done) return 0;
+    if (done.error().code == "bad_request") {  // the spool would refuse it too
+      Complain(err, done.error());
+      return 1;
+    }
+  }
+  fs::path spool = spool::SpoolPath(JournalPath(config));
+  if (Status s = spool::Append(spool, method, params, UnixNow()); !s) {
+    Complain(err, s.error());
+    return 1;
+  }
+  return 0;
+}
+
+// post-commit: the commit git just made, read from the files git just wrote;
+// bragd adds its diffstat and paths (and anything not read here).
+int PostCommit(const Config& config, const HookCall& call, std::ostream& err) {
+  Result<Where> where = Locate(call);
+  if (!where) {
+    Complain(err, where.error());
+    return 1;
+  }
+  json params{{"repo", where->repo.string()}};
+  if (std::optional<Head> head = ReadHead(where->git_dir)) {
+    params["branch"] = head->branch;
+    if (!head->oid.empty()) {
+      params["oid"] = head->oid;
+      if (std::optional<CommitText> commit =
+              ReadLooseCommit(CommonDir(where->git_dir), head->oid)) {
+        std::string_view message(commit->message);
+        while (message.starts_with('\n')) message.remove_prefix(1);
+        std::string impact;
+        for (const std::string& line : detect::ImpactLines(message)) {
+          impact += (impact.empty() ? "" : "; ") + line;
+        }
+        params["subject"] = std::string(message.substr(0, message.find('\n')));
+        params["author"] = commit->author_email;
+        params["time"] = commit->commit_time;
+        params["impact"] = impact;
+      }
+    }
+  }
+  return Deliver(config, "commit.record", params, err);
+}
+
+// post-rewrite (amend or rebase): input lines "OLD NEW [extra]"; the notes
+// of each old commit move to its new one.
+int PostRewrite(const Config& config, const HookCall& call, std::ostream& err) {
+  std::istringstream input(ReadInput(call.input_fd));
+  json moves = json::array();
+  for (std::string line; std::getline(input, line);) {
+    std::istringstream words(line);
+    std::string from, to;
+    if (words >> from >> to) moves.push_back({from, to});
+  }
+  if (moves.empty()) return 0;
+  Result<Where> where = Locate(call);
+  if (!where) {
+    Complain(err, where.error());
+    return 1;
+  }
+  return Deliver(config, "commit.rewrite", {{"repo", where->repo.string()}, {"moves", moves}},
+                 err);
+}
+
+// reference-transaction: git says which refs it has just changed; bragd
+// looks at this repo now, even where no filesystem event reaches it. Only
+// at "committed", only for branches, only when bragd runs (when it does not,
+// it reads every repo as it starts), and without waiting for the scan.
+int ReferenceTransaction(const Config& config, const HookCall& call, std::ostream&) {
+  std::string input = ReadInput(call.input_fd);
+  if (call.args.empty() || call.args[0] != "committed") return 0;
+  bool branches = input.find(" refs/heads/") != std::string::npos ||
+                  input.find(" refs/remotes/") != std::string::npos;
+  if (!branches) return 0;
+  Result<Where> where = Locate(call);
+  if (!where) return 0;
+  Result<protocol::Client> client = protocol::Client::Connect(SocketPath(config));
+  if (!client) return 0;
+  json request{{"id", 1}, {"method", "nudge"}, {"params", {{"repo", where->repo.string()}}}};
+  (void)client->SendRaw(request.dump() + "\n");
+  return 0;
+}
+
+}  // namespace
+
+bool Serves(const std::string& name) {
+  return name == "post-commit" || name == "post-rewrite" || name == "reference-transaction";
+}
+
+int RunHook(const Config& config, const HookCall& call, std::ostream& err) {
+  if (call.name == "post-commit") return PostCommit(config, call, err);
+  if (call.name == "post-rewrite") return PostRewrite(config, call, err);
+  if (call.name == "reference-transaction") return ReferenceTransaction(config, call, err);
+  err << "brag: error: not a quick hook: " << call.name << " (usage)\n";
+  return 2;
+}
+
+std::optional<int> RunFromMain(int argc, const char* const* argv) {
+  if (argc < 3 || std::string_view(argv[1]) != "hook" || !Serves(argv[2])) {
+    return std::nullopt;
+  }
+  std::vector<std::string> warnings;
+  Result<Config> loaded = LoadConfig("", &warnings);
+  for (const std::string& w : warnings) std::cerr << "brag: warning: " << w << "\n";
+  Config config;
+  if (loaded) {
+    config = std::move(*loaded);
+  } else {
+    // The hook's work is still filed, through the default socket or spool.
+    Complain(std::cerr, loaded.error());
+  }
+  HookCall call;
+  call.name = argv[2];
+  call.args.assign(argv + 3, argv + argc);
+  call.input_fd = STDIN_FILENO;
+  std::error_code ec;
+  call.cwd = fs::current_path(ec);
+  call.git_dir_env = std::getenv("GIT_DIR");
+  int code = RunHook(config, call, std::cerr);
+  std::cerr.flush();
+  return code;
+}
+
+}  // namespace brag::quickhook

@@ -1,0 +1,113 @@
+// What the quick hooks read from a repository as plain files, checked
+// against what git itself says about the same repository.
+#include "quickhook/git_files.h"
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <string>
+
+#include "support/git_fixture.h"
+#include "support/temp_dir.h"
+
+namespace brag::quickhook {
+namespace {
+
+namespace fs = std::filesystem;
+using test::GitRepo;
+
+TEST_CASE("the git folder of a work tree, a linked worktree, a bare repo and $GIT_DIR") {
+  test::TempDir t("quickhook");
+  GitRepo repo = GitRepo::Init(t / "work");
+  repo.Commit("a.txt", "a\n", "first");
+  CHECK(FindGitDir(repo.dir(), nullptr) == repo.dir() / ".git");
+  CHECK(FindGitDir(repo.dir(), "") == repo.dir() / ".git");
+  CHECK(FindGitDir(t.path(), ".git-elsewhere") == t / ".git-elsewhere");
+  CHECK(FindGitDir(t.path(), "/abs/git") == fs::path("/abs/git"));
+
+  repo.Git("worktree add -q " + test::ShellQuote((t / "linked").string()) + " -b side");
+  std::optional<fs::path> linked = FindGitDir(t / "linked", nullptr);
+  REQUIRE(linked.has_value());
+  CHECK(fs::equivalent(*linked, repo.dir() / ".git" / "worktrees" / "linked"));
+  CHECK(fs::equivalent(CommonDir(*linked), repo.dir() / ".git"));
+  CHECK(CommonDir(repo.dir() / ".git") == repo.dir() / ".git");
+
+  GitRepo bare = GitRepo::Init(t / "bare.git", true);
+  CHECK(FindGitDir(bare.dir(), nullptr) == bare.dir());
+  CHECK_FALSE(FindGitDir(t / "nothing", nullptr).has_value());
+}
+
+TEST_CASE("HEAD: its branch and commit, loose, packed or detached") {
+  test::TempDir t("quickhook");
+  GitRepo repo = GitRepo::Init(t / "work");
+  std::string first = repo.Commit("a.txt", "a\n", "first");
+  std::optional<Head> head = ReadHead(repo.dir() / ".git");
+  REQUIRE(head.has_value());
+  CHECK(head->branch == "main");
+  CHECK(head->oid == first);
+
+  repo.Git("checkout -q -b feature/x");
+  std::string second = repo.Commit("b.txt", "b\n", "second");
+  repo.Git("pack-refs --all");  // no loose ref left
+  REQUIRE_FALSE(fs::exists(repo.dir() / ".git" / "refs" / "heads" / "feature" / "x"));
+  head = ReadHead(repo.dir() / ".git");
+  REQUIRE(head.has_value());
+  CHECK(head->branch == "feature/x");
+  CHECK(head->oid == second);
+
+  repo.Git("checkout -q --detach " + first);
+  head = ReadHead(repo.dir() / ".git");
+  REQUIRE(head.has_value());
+  CHECK(head->branch == "");
+  CHECK(head->oid == first);
+
+  repo.Git("checkout -q --orphan empty");  // a branch with no commit yet
+  head = ReadHead(repo.dir() / ".git");
+  REQUIRE(head.has_value());
+  CHECK(head->branch == "empty");
+  CHECK(head->oid == "");
+}
+
+TEST_CASE("a loose commit reads as git shows it; a packed one is left to bragd") {
+  test::TempDir t("quickhook");
+  GitRepo repo = GitRepo::Init(t / "work");
+  repo.Commit("a.txt", "a\n", "first");
+  std::string oid =
+      repo.Commit("b.txt", "b\n", "Cap retries\n\nBody line.\n\nImpact: 0 storms since\n",
+                  "dev@example.com");
+  std::optional<CommitText> commit = ReadLooseCommit(repo.dir() / ".git", oid);
+  REQUIRE(commit.has_value());
+  CHECK(commit->author_email == "dev@example.com");
+  CHECK(std::to_string(commit->commit_time) == repo.Git("log -1 --format=%ct " + oid));
+  CHECK(commit->message == repo.Git("cat-file commit " + oid).substr(
+                               repo.Git("cat-file commit " + oid).find("\n\n") + 2) +
+                               "\n");
+  CHECK(commit->message.starts_with("Cap retries\n"));
+
+  CHECK_FALSE(ReadLooseCommit(repo.dir() / ".git", std::string(40, '0')).has_value());
+  CHECK_FALSE(ReadLooseCommit(repo.dir() / ".git", "not an oid").has_value());
+  repo.Git("gc -q");
+  CHECK_FALSE(ReadLooseCommit(repo.dir() / ".git", oid).has_value());
+}
+
+TEST_CASE("commit headers: signatures with spaces, a gpgsig block, a bad header") {
+  std::optional<CommitText> c = ParseCommit(
+      "tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\n"
+      "author A B <a@b.c> 1700000000 +0100\n"
+      "committer C D <c@d.e> 1700000500 -0200\n"
+      "gpgsig -----BEGIN PGP SIGNATURE-----\n"
+      " \n"
+      " iQEz\n"
+      " -----END PGP SIGNATURE-----\n"
+      "\n"
+      "Subject\n\nImpact: x\n");
+  REQUIRE(c.has_value());
+  CHECK(c->author_email == "a@b.c");
+  CHECK(c->commit_time == 1700000500);
+  CHECK(c->message == "Subject\n\nImpact: x\n");
+  CHECK_FALSE(ParseCommit("author nobody\n\nmsg").has_value());
+  CHECK_FALSE(ParseCommit("tree abc\nauthor A <a@b> 1 +0000\n").has_value());  // no body
+}
+
+}  // namespace
+}  // namespace brag::quickhook
