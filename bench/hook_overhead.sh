@@ -3,7 +3,9 @@
 # bragd up, <= 50 ms with it down), side by side in one run:
 #   none  a repo without hooks
 #   up    a repo with `brag hooks install`, bragd running
-#   down  a repo with `brag hooks install`, no bragd (the journal is written directly)
+#   down  a repo with `brag hooks install`, no bragd (the hook spools its record)
+#   shims a repo with the hooks but no `brag` on PATH: what git spends starting
+#         the three shims a commit runs, the floor under "up" and "down"
 # Each round makes one commit in each repo, in turn, so that a busy machine
 # slows all three alike. Every commit carries an Impact: trailer, so the
 # post-commit hook files a note each time.
@@ -48,6 +50,7 @@ make_repo() {  # NAME CONFIG|""
 make_repo none ""
 make_repo up up
 make_repo down down
+make_repo shims down
 
 "$BRAGD" --config "$WORK/up.toml" 2>"$WORK/bragd.log" &
 BRAGD_PID=$!
@@ -58,32 +61,38 @@ done
 BRAG_CONFIG="$WORK/up.toml" brag repos add "$WORK/up" >/dev/null
 
 commit_ms() {  # REPO CONFIG: one commit, its wall time in ms
-  local start end
+  local start end path=$PATH
+  [ "$1" = shims ] && path=$NO_BRAG_PATH
   start=$(date +%s%N)
-  BRAG_CONFIG="$WORK/$2.toml" git -C "$WORK/$1" commit -q --allow-empty \
+  PATH=$path BRAG_CONFIG="$WORK/$2.toml" git -C "$WORK/$1" commit -q --allow-empty \
     -m "Work $RANDOM" -m "Impact: p95 3.4s -> 18ms"
   end=$(date +%s%N)
   echo $(( (end - start) / 1000 ))
 }
 
-for mode in none up down; do : > "$WORK/$mode.times"; done
+NO_BRAG_PATH=$(echo "$PATH" | tr ':' '\n' | grep -vx "$WORK/bin" | paste -sd:)
+MODES="none up down shims"
+for mode in $MODES; do : > "$WORK/$mode.times"; done
 for _ in $(seq 3); do  # warm-up
-  for mode in none up down; do commit_ms "$mode" "$mode" >/dev/null; done
+  for mode in $MODES; do commit_ms "$mode" "$mode" >/dev/null; done
 done
 for _ in $(seq "$ROUNDS"); do
-  for mode in none up down; do commit_ms "$mode" "$mode" >> "$WORK/$mode.times"; done
+  for mode in $MODES; do commit_ms "$mode" "$mode" >> "$WORK/$mode.times"; done
 done
 
 median() { sort -n "$1" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 none=$(median "$WORK/none.times")
 up=$(median "$WORK/up.times")
 down=$(median "$WORK/down.times")
+shims=$(median "$WORK/shims.times")
 notes_up=$(BRAG_CONFIG="$WORK/up.toml" brag log --kind note --json | wc -l)
 notes_down=$(BRAG_CONFIG="$WORK/down.toml" brag log --kind note --json | wc -l)
-awk -v n="$none" -v u="$up" -v d="$down" -v r="$ROUNDS" -v nu="$notes_up" -v nd="$notes_down" 'BEGIN {
+awk -v n="$none" -v u="$up" -v d="$down" -v s="$shims" -v r="$ROUNDS" -v nu="$notes_up" \
+    -v nd="$notes_down" 'BEGIN {
   printf "rounds: %d, one commit per repo per round\n", r
   printf "git commit, no hooks          median %7.1f ms\n", n / 1000
   printf "git commit, hooks, bragd up   median %7.1f ms  (+%.1f ms; target <= 20)\n", u / 1000, (u - n) / 1000
   printf "git commit, hooks, bragd down median %7.1f ms  (+%.1f ms; target <= 50)\n", d / 1000, (d - n) / 1000
+  printf "git commit, shims, no brag    median %7.1f ms  (+%.1f ms; git starting the shims)\n", s / 1000, (s - n) / 1000
   printf "notes filed: %d with bragd up, %d with it down\n", nu, nd
 }'
