@@ -50,6 +50,7 @@ cmd_test() {
   build "$ROOT/build-asan" -DCMAKE_BUILD_TYPE=Debug -DBRAG_WERROR=ON -DBRAG_SANITIZE=ON
   (cd "$ROOT/build-asan" &&
      ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+     LSAN_OPTIONS=suppressions="$ROOT/scripts/lsan.supp":print_suppressions=0 \
      ctest --output-on-failure -j "$JOBS")
 }
 

@@ -194,7 +194,7 @@ TEST_CASE("scan of a damaged, unreadable or unsupported repo says what and where
     CommandResult r = RunCommand(prefix + " env BRAG_CONFIG=" +
                                  ShellQuote(world.config().string()) + " " BRAG_BIN
                                  " scan " + ShellQuote(repo.string()) + " </dev/null");
-    CHECK(r.code == 1);
+    CHECK_MESSAGE(r.code == 1, r.output);
     CHECK_MESSAGE(r.output.starts_with("brag: error: "), r.output);
     CHECK_MESSAGE(r.output.find(repo.string()) != std::string::npos, r.output);
     CHECK_MESSAGE(r.output.find(why) != std::string::npos, r.output);
