@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstddef>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -95,10 +96,9 @@ void Generate(const fs::path& path, int notes) {
   Check(repo.has_value(), "AddRepo failed");
   int events = notes * 9 / 10;
   int pending = notes / 50;
-  // One merge in 20 carries a PR number (a GitHub squash); the others are
-  // local merges. Numbered ones go in first: Journal::InsertEvent looks a PR
-  // number up without an index (events has none on pr), which makes
-  // inserting 100k numbered PRs quadratic. See docs/benchmarks.md.
+  // Nine merges in ten carry a PR number (squash merges on GitHub); the
+  // others are local merges. Each numbered PR is looked up before it is
+  // recorded, over the events_pr index (schema version 4).
   std::vector<Event> all;
   for (int k = 0; k < events + pending; ++k) {
     uint64_t i = static_cast<uint64_t>(k);
@@ -107,8 +107,9 @@ void Generate(const fs::path& path, int notes) {
     char oid[41];
     std::snprintf(oid, sizeof oid, "%040llx", static_cast<unsigned long long>(i + 1));
     e.key = e.commit = oid;
-    e.forge = k % 20 == 0 ? "github" : "local";
-    e.pr = k % 20 == 0 ? k + 1 : 0;
+    bool numbered = k % 10 != 9;
+    e.forge = numbered ? "github" : "local";
+    e.pr = numbered ? k + 1 : 0;
     e.title = "Change " + std::to_string(k + 1) + " in " + Pick(kServices, 10, i / 7);
     e.branch = "pr-" + std::to_string(k + 1);
     e.authors = {"me@example.com"};
@@ -118,23 +119,15 @@ void Generate(const fs::path& path, int notes) {
     e.paths = Paths(i);
     all.push_back(std::move(e));
   }
-  std::vector<int> order;
-  for (int k = 0; k < events + pending; k += 20) order.push_back(k);
-  for (int k = 0; k < events + pending; ++k) {
-    if (k % 20 != 0) order.push_back(k);
-  }
   std::vector<int64_t> prompt_of(all.size(), 0);
   const size_t kBatch = 2000;
-  for (size_t base = 0; base < order.size(); base += kBatch) {
-    std::vector<Event> batch;
-    std::vector<int> ks;
-    for (size_t o = base; o < std::min(base + kBatch, order.size()); ++o) {
-      batch.push_back(all[static_cast<size_t>(order[o])]);
-      ks.push_back(order[o]);
-    }
+  for (size_t base = 0; base < all.size(); base += kBatch) {
+    std::vector<Event> batch(all.begin() + static_cast<std::ptrdiff_t>(base),
+                             all.begin() + static_cast<std::ptrdiff_t>(
+                                               std::min(base + kBatch, all.size())));
     Result<std::vector<Prompt>> made = j.RecordEvents(repo->id, batch, kStart + kSpan);
     Check(made.has_value() && made->size() == batch.size(), "RecordEvents failed");
-    for (size_t m = 0; m < ks.size(); ++m) prompt_of[static_cast<size_t>(ks[m])] = (*made)[m].id;
+    for (size_t m = 0; m < batch.size(); ++m) prompt_of[base + m] = (*made)[m].id;
   }
   // Every 50th PR stays pending; the others get a note.
   int answered = 0;

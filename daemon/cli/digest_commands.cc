@@ -33,22 +33,43 @@ CLI::Validator WeekValidator() {
 
 // The journal as it is on disk, read-only; null when there is none yet.
 Result<std::unique_ptr<Journal>> OpenJournalToRead(const Config& config) {
+  if (Status s = FileSpooledHooks(config); !s) return s.error();
   Result<std::unique_ptr<Journal>> journal =
       Journal::Open(JournalPath(config), Journal::Mode::kReadOnly);
   if (!journal && journal.error().code == "not_found") return std::unique_ptr<Journal>();
   return journal;
 }
 
-// The window's digest rendered as `format`.
-Result<std::string> DigestText(const CommandContext& context, const json& params,
-                               const std::string& format) {
+// The window's digest, read from the journal file.
+Result<digest::Digest> ReadDigest(const CommandContext& context, const json& params) {
   Result<digest::DigestWindow> window = DigestWindowFor(params, context.now);
   if (!window) return window.error();
   Result<std::unique_ptr<Journal>> journal = OpenJournalToRead(context.config);
   if (!journal) return journal.error();
-  Result<digest::Digest> digest = LoadDigest(journal->get(), context.config, *window);
+  return LoadDigest(journal->get(), context.config, *window);
+}
+
+// The window's digest rendered as `format`.
+Result<std::string> DigestText(const CommandContext& context, const json& params,
+                               const std::string& format) {
+  Result<digest::Digest> digest = ReadDigest(context, params);
   if (!digest) return digest.error();
   return RenderDigest(*digest, format);
+}
+
+// The window's digest rendered as `format` straight to stdout, chunk by
+// chunk: a digest of years is tens of MB of text, never held whole.
+int PrintDigest(CommandContext& context, const json& params, const std::string& format) {
+  Result<digest::Digest> digest = ReadDigest(context, params);
+  if (!digest) return ReportError(context.err, digest.error());
+  digest::RenderOutput out([&](std::string_view chunk) {
+    context.out.write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+  });
+  if (Status s = RenderDigest(*digest, format, out); !s) {
+    return ReportError(context.err, s.error());
+  }
+  context.out.flush();
+  return kExitOk;
 }
 
 int Emit(CommandContext& context, const Args& args, const std::string& text) {
@@ -90,6 +111,7 @@ void DefineDigest(CLI::App& command, Args& args) {
 
 int RunDigest(CommandContext& context, const Args& args) {
   std::string format = args.format.empty() ? context.config.digest_format : args.format;
+  if (args.output.empty()) return PrintDigest(context, WindowParams(args), format);
   Result<std::string> text = DigestText(context, WindowParams(args), format);
   if (!text) return ReportError(context.err, text.error());
   return Emit(context, args, *text);
@@ -109,9 +131,10 @@ int RunReview(CommandContext& context, const Args& args) {
   json params = WindowParams(args);
   if (!params.contains("since")) params["since"] = kReviewSince;
   if (!params.contains("until")) params["until"] = context.now;
+  const std::string& polish = context.config.polish_command;
+  if (polish.empty() && args.output.empty()) return PrintDigest(context, params, "review");
   Result<std::string> draft = DigestText(context, params, "review");
   if (!draft) return ReportError(context.err, draft.error());
-  const std::string& polish = context.config.polish_command;
   if (polish.empty()) return Emit(context, args, *draft);
   context.out.flush();
   Result<std::string> polished = RunPolishCommand(polish, *draft, kPolishTimeout);

@@ -97,6 +97,13 @@ size_t Best(const std::vector<int>& scores) {
 
 }  // namespace
 
+// Buffers CategoryIndex::WordScores reuses from one note to the next.
+struct WordScratch {
+  std::vector<std::string_view> words;
+  std::vector<size_t> last_hit;
+  std::string lower;
+};
+
 // Rules compiled into lookups: tags and first words hashed, globs kept per
 // rule.
 class CategoryIndex {
@@ -121,21 +128,43 @@ class CategoryIndex {
   // Per rule, how many words of the note start one of its phrases; a word
   // counts once per rule however many of its phrases it starts.
   std::vector<int> WordScores(std::string_view note) const {
-    std::vector<int> scores(rules_.size(), 0);
-    std::vector<std::string> words = LowerWords(note);
-    std::vector<size_t> last_hit(rules_.size(), kNoRule);
+    std::vector<int> scores;
+    WordScratch scratch;
+    WordScores(TokenizeNote(note), scores, scratch);
+    return scores;
+  }
+
+  // The same from the note's tokens, into `scores`, allocating nothing once
+  // `scratch` has grown.
+  void WordScores(const std::vector<Token>& tokens, std::vector<int>& scores,
+                  WordScratch& scratch) const {
+    scores.assign(rules_.size(), 0);
+    scratch.words.clear();
+    for (const Token& t : tokens) {
+      if (t.kind == TokenKind::kWord) scratch.words.push_back(t.text);
+    }
+    scratch.last_hit.assign(rules_.size(), kNoRule);
+    const std::vector<std::string_view>& words = scratch.words;
     for (size_t i = 0; i < words.size(); ++i) {
-      ForEachStem(words[i], [&](const std::string& stem) {
+      scratch.lower.assign(words[i]);
+      for (char& c : scratch.lower) c = LowerAscii(c);
+      ForEachStem(scratch.lower, [&](std::string_view stem) {
         auto it = phrases_.find(stem);
         if (it == phrases_.end()) return;
         for (const Phrase& p : it->second) {
-          if (last_hit[p.rule] == i || !RestMatches(words, i + 1, p.rest)) continue;
-          last_hit[p.rule] = i;
+          if (scratch.last_hit[p.rule] == i || !RestMatches(words, i + 1, p.rest)) continue;
+          scratch.last_hit[p.rule] = i;
           ++scores[p.rule];
         }
       });
     }
-    return scores;
+  }
+
+  // Whether rule r has a glob matching `path`.
+  bool PathMatches(size_t r, std::string_view path) const {
+    const auto& globs = rules_[r].path_globs;
+    return std::any_of(globs.begin(), globs.end(),
+                       [&](const std::string& g) { return MatchesGlob(g, path); });
   }
 
   // Per rule, how many of `paths` one of its globs matches.
@@ -143,11 +172,7 @@ class CategoryIndex {
     std::vector<int> scores(rules_.size(), 0);
     for (const std::string& path : paths) {
       for (size_t r = 0; r < rules_.size(); ++r) {
-        const auto& globs = rules_[r].path_globs;
-        bool hit = std::any_of(globs.begin(), globs.end(), [&](const std::string& g) {
-          return MatchesGlob(g, path);
-        });
-        if (hit) ++scores[r];
+        if (PathMatches(r, path)) ++scores[r];
       }
     }
     return scores;
@@ -179,13 +204,13 @@ class CategoryIndex {
   // Calls fn with `word` and, for a plural, its singulars: "fixes" gives
   // "fixes", "fixe", "fix".
   template <typename Fn>
-  static void ForEachStem(const std::string& word, Fn fn) {
+  static void ForEachStem(std::string_view word, Fn fn) {
     fn(word);
     if (word.size() > 2 && word.back() == 's') fn(word.substr(0, word.size() - 1));
     if (word.size() > 3 && word.ends_with("es")) fn(word.substr(0, word.size() - 2));
   }
 
-  static bool RestMatches(const std::vector<std::string>& words, size_t at,
+  static bool RestMatches(const std::vector<std::string_view>& words, size_t at,
                           const std::vector<std::string>& rest) {
     if (at + rest.size() > words.size()) return false;
     for (size_t k = 0; k < rest.size(); ++k) {
@@ -196,7 +221,11 @@ class CategoryIndex {
 
   std::vector<CategoryRule> rules_;
   std::unordered_map<std::string, size_t> tags_;  // first rule wins
-  std::unordered_map<std::string, std::vector<Phrase>> phrases_;
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, std::vector<Phrase>, Hash, std::equal_to<>> phrases_;
 };
 
 namespace {
@@ -458,6 +487,72 @@ std::string Categorize(const std::vector<CategoryRule>& rules, std::string_view 
                        const std::vector<std::string>& paths,
                        std::string_view fallback) {
   return Categorizer(rules, std::string(fallback)).Categorize(note, tags, paths);
+}
+
+NoteClassifier::NoteClassifier(const Categorizer& categorizer)
+    : categorizer_(categorizer), scratch_(std::make_unique<WordScratch>()) {}
+
+NoteClassifier::~NoteClassifier() = default;
+
+const NoteClassifier::PathFacts& NoteClassifier::Facts(std::string_view path) {
+  auto it = paths_.find(path);
+  if (it != paths_.end()) return it->second;
+  const CategoryIndex& index = *categorizer_.index_;
+  PathFacts facts;
+  for (size_t r = 0; r < index.rules().size(); ++r) {
+    if (index.PathMatches(r, path)) facts.rules.push_back(r);
+  }
+  facts.invisible = InvisibleWorkIndex().PathMatches(0, path);
+  return paths_.emplace(std::string(path), std::move(facts)).first->second;
+}
+
+namespace {
+
+// Calls fn on each line of newline-joined `paths`.
+template <typename Fn>
+void ForEachLine(std::string_view paths, Fn fn) {
+  while (!paths.empty()) {
+    size_t end = paths.find('\n');
+    fn(paths.substr(0, end));
+    paths = end == std::string_view::npos ? std::string_view() : paths.substr(end + 1);
+  }
+}
+
+}  // namespace
+
+const std::string& NoteClassifier::Category(std::string_view note,
+                                            const std::vector<Token>& tokens,
+                                            const std::vector<std::string>& tags,
+                                            std::string_view paths) {
+  const CategoryIndex& index = *categorizer_.index_;
+  size_t r = index.ByTags(note, tags);
+  if (r == kNoRule) {
+    index.WordScores(tokens, scores_, *scratch_);
+    r = Best(scores_);
+  }
+  if (r == kNoRule) {
+    scores_.assign(index.rules().size(), 0);
+    ForEachLine(paths, [&](std::string_view path) {
+      for (size_t hit : Facts(path).rules) ++scores_[hit];
+    });
+    r = Best(scores_);
+  }
+  return r == kNoRule ? categorizer_.fallback_ : index.rules()[r].category;
+}
+
+bool NoteClassifier::Invisible(std::string_view note, const std::vector<Token>& tokens,
+                               const std::vector<std::string>& tags,
+                               std::string_view paths) {
+  const CategoryIndex& index = InvisibleWorkIndex();
+  if (index.ByTags(note, tags) != kNoRule) return true;
+  index.WordScores(tokens, scores_, *scratch_);
+  if (scores_[0] > 0) return true;
+  size_t count = 0, invisible = 0;
+  ForEachLine(paths, [&](std::string_view path) {
+    ++count;
+    invisible += Facts(path).invisible ? 1 : 0;
+  });
+  return count > 0 && invisible * 2 > count;
 }
 
 bool IsInvisibleWork(std::string_view note, const std::vector<std::string>& tags,

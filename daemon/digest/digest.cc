@@ -2,19 +2,93 @@
 
 #include <algorithm>
 #include <optional>
+#include <thread>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include "digest/forge_links.h"
 #include "digest/note_text.h"
 
 namespace brag::digest {
+
+// Items kept in blocks that never move, so that a span of one win's items
+// stays valid while more are added; a win's items are never split across
+// blocks.
+template <typename T>
+class BlockList {
+ public:
+  std::span<const T> Add(std::vector<T>&& items) {
+    if (items.empty()) return {};
+    if (blocks_.empty() || blocks_.back().size() + items.size() > blocks_.back().capacity()) {
+      blocks_.emplace_back();
+      blocks_.back().reserve(std::max(kBlock, items.size()));
+    }
+    std::vector<T>& block = blocks_.back();
+    size_t at = block.size();
+    for (T& item : items) block.push_back(std::move(item));
+    return std::span<const T>(block.data() + at, items.size());
+  }
+
+ private:
+  static constexpr size_t kBlock = 1024;
+  std::vector<std::vector<T>> blocks_;
+};
+
+// What the wins of a Digest view: their strings copied into large blocks
+// (one allocation per 256 KiB rather than a few per win, and no memory
+// touched for nothing), the small repeated ones ("prompt", a repo's path)
+// kept once, and their metrics and suggestions.
+class DigestStore {
+ public:
+  // A copy of `text` that lives as long as the store.
+  std::string_view Keep(std::string_view text) {
+    if (text.empty()) return {};
+    if (text.size() > free_) {
+      size_t size = std::max(kBlock, text.size());
+      blocks_.push_back(std::make_unique<char[]>(size));
+      next_ = blocks_.back().get();
+      free_ = size;
+    }
+    std::copy(text.begin(), text.end(), next_);
+    std::string_view kept(next_, text.size());
+    next_ += text.size();
+    free_ -= text.size();
+    return kept;
+  }
+
+  // Keep, once per distinct text: for the few values many wins share.
+  std::string_view KeepOnce(std::string_view text) {
+    auto it = shared_.find(text);
+    if (it != shared_.end()) return *it;
+    return *shared_.insert(Keep(text)).first;
+  }
+
+  // KeepOnce, trying `last` (what this field kept for the row before) first:
+  // a run of rows mostly shares its repo, source and forge.
+  std::string_view KeepOnce(std::string_view text, std::string_view& last) {
+    if (text != last) last = KeepOnce(text);
+    return last;
+  }
+
+  // One pair of lists per thread that analysed wins.
+  std::vector<BlockList<Metric>> metrics;
+  std::vector<BlockList<Suggestion>> suggestions;
+
+ private:
+  static constexpr size_t kBlock = 256 * 1024;
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  char* next_ = nullptr;
+  size_t free_ = 0;
+  std::unordered_set<std::string_view> shared_;
+};
+
 namespace {
 
 // The text two notes of the same work share: lower case, single spaces, no
 // final period.
-std::string DedupeKey(const std::string& repo, std::string_view text) {
-  std::string key = repo;
+std::string DedupeKey(std::string_view repo, std::string_view text) {
+  std::string key(repo);
   key += '\n';
   bool space = false;
   for (char c : text) {
@@ -35,24 +109,24 @@ class ForgeLinks {
  public:
   explicit ForgeLinks(const RemoteUrls& remotes) : remotes_(remotes) {}
 
-  std::string For(const std::string& repo, const std::string& forge, int64_t pr,
-                  const std::string& commit) {
+  std::string For(std::string_view repo, std::string_view forge, int64_t pr,
+                  std::string_view commit) {
+    if (remotes_.empty()) return "";
     const std::optional<ForgeRepo>& found = Lookup(repo, forge);
     if (!found) return "";
     if (pr > 0) return PullRequestUrl(*found, pr);
-    if (!commit.empty()) return CommitUrl(*found, commit);
+    if (!commit.empty()) return CommitUrl(*found, std::string(commit));
     return "";
   }
 
  private:
-  const std::optional<ForgeRepo>& Lookup(const std::string& repo,
-                                         const std::string& forge) {
-    std::string key = repo + '\n' + forge;
+  const std::optional<ForgeRepo>& Lookup(std::string_view repo, std::string_view forge) {
+    std::string key = std::string(repo) + '\n' + std::string(forge);
     auto it = cache_.find(key);
     if (it != cache_.end()) return it->second;
     std::optional<ForgeRepo> found;
-    if (auto url = remotes_.find(repo); url != remotes_.end()) {
-      found = ParseRemoteUrl(url->second, forge);
+    if (auto url = remotes_.find(std::string(repo)); url != remotes_.end()) {
+      found = ParseRemoteUrl(url->second, std::string(forge));
     }
     return cache_.emplace(std::move(key), std::move(found)).first->second;
   }
@@ -63,163 +137,373 @@ class ForgeLinks {
 
 bool InWindow(int64_t t, const DigestWindow& w) { return t >= w.since && t < w.until; }
 
-Win EventWin(const LogEntry& entry, const Note& note) {
-  const Event& e = *entry.event;
-  Win win;
-  win.note_id = note.id;
-  win.text = note.text;
-  win.source = note.source;
-  win.kind = e.kind;
-  win.time = e.commit_time;
-  win.repo = entry.repo;
-  win.repo_name = entry.repo_name;
-  win.commit = e.commit;
-  win.event_id = e.id;
-  win.pr = e.pr;
-  win.forge = e.forge;
-  win.title = e.title;
-  win.branch = e.branch;
-  win.diffstat = e.diffstat;
-  if (e.kind == "incident_closed") {
-    if (win.branch.empty()) win.branch = e.key;
-    if (e.opened > 0 && e.commit_time >= e.opened)
-      win.incident_seconds = e.commit_time - e.opened;
-    win.incident_commits = e.commit_count;
+std::vector<std::string> SplitLines(std::string_view text) {
+  std::vector<std::string> items;
+  while (!text.empty()) {
+    size_t end = text.find('\n');
+    items.emplace_back(text.substr(0, end));
+    text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
   }
-  win.tags = note.tags;
-  return win;
+  return items;
 }
 
-Win NoteWin(const LogEntry& entry, const Note& note) {
-  Win win;
-  win.note_id = note.id;
-  win.text = note.text;
-  win.source = note.source;
-  win.kind = "note";
-  win.time = note.created;
-  win.repo = note.repo;
-  win.repo_name = note.repo.empty() ? "" : entry.repo_name;
-  win.commit = note.commit;
-  win.tags = note.tags;
-  return win;
-}
-
-Backfill BackfillOf(const LogEntry& entry, ForgeLinks& links) {
-  const Event& e = *entry.event;
-  Backfill b;
-  b.prompt_id = entry.prompt->id;
-  b.state = entry.prompt->state;
-  b.kind = e.kind;
-  b.time = e.commit_time;
-  b.repo_name = entry.repo_name;
-  b.pr = e.pr;
-  b.title = e.title;
-  b.branch = e.branch;
-  b.commit = e.commit;
-  b.link = links.For(entry.repo, e.forge, e.pr, e.commit);
-  return b;
-}
-
-// Metrics, suggestions, category and the invisible-work flag: the costly
-// part, a few microseconds per note.
-void Analyse(Win* win, const Categorizer& categorizer, const std::vector<std::string>& paths) {
-  win->metrics = ExtractMetrics(win->text);
-  win->suggestions = Sharpen(win->text, win->metrics);
-  win->category = categorizer.Categorize(win->text, win->tags, paths);
-  win->invisible = IsInvisibleWork(win->text, win->tags, paths);
+std::string JoinLines(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& item : items) {
+    if (item.empty()) continue;
+    if (!out.empty()) out += '\n';
+    out += item;
+  }
+  return out;
 }
 
 }  // namespace
 
-std::string ShortOid(const std::string& oid) { return oid.substr(0, 7); }
+class DigestBuilder::State {
+ public:
+  State(const DigestWindow& window, const std::vector<CategoryRule>& rules)
+      : window_(window),
+        rules_(rules),
+        categorizer_(rules),
+        store_(std::make_shared<DigestStore>()) {}
+
+  void Add(const DigestRow& row) {
+    if (row.has_event) {
+      AddEvent(row);
+    } else {
+      AddFreeNote(row);
+    }
+  }
+
+  const std::vector<std::string>& repos() const { return repo_list_; }
+
+  void Reserve(size_t rows) {
+    wins_.reserve(rows);
+    paths_.reserve(rows);
+  }
+
+  Digest Finish(const RemoteUrls& remotes) {
+    Digest digest;
+    digest.window = window_;
+    digest.counts = counts_;
+    AnalyseAll();
+    SortByTime();
+    ForgeLinks links(remotes);
+    for (Win& win : wins_) {
+      std::string link = links.For(win.repo, win.forge, win.pr, win.commit);
+      win.link = store_->Keep(link);
+    }
+    for (PendingBackfill& b : unanswered_) {
+      b.shown.link = links.For(b.repo, b.forge, b.shown.pr, b.shown.commit);
+    }
+    std::stable_sort(unanswered_.begin(), unanswered_.end(),
+                     [](const PendingBackfill& a, const PendingBackfill& b) {
+                       return a.shown.time < b.shown.time;
+                     });
+    digest.counts.notes = static_cast<int>(wins_.size());
+    digest.counts.unanswered = static_cast<int>(unanswered_.size());
+    for (const CategoryRule& rule : rules_) {
+      CategoryGroup group{rule.category, rule.title.empty() ? rule.category : rule.title, {}};
+      for (size_t i = 0; i < wins_.size(); ++i) {
+        if (wins_[i].category == rule.category) group.wins.push_back(i);
+      }
+      if (!group.wins.empty()) digest.categories.push_back(std::move(group));
+    }
+    for (PendingBackfill& b : unanswered_) digest.unanswered.push_back(std::move(b.shown));
+    digest.wins = std::move(wins_);
+    digest.store = std::move(store_);
+    return digest;
+  }
+
+ private:
+  // A prompt to backfill, with what its link is made from.
+  struct PendingBackfill {
+    Backfill shown;
+    std::string repo;
+    std::string forge;
+  };
+
+  void AddEvent(const DigestRow& row) {
+    if (!InWindow(row.commit_time, window_)) return;
+    if (row.kind == "pr_merged") ++counts_.prs_merged;
+    if (row.kind == "incident_closed") ++counts_.incidents_closed;
+    NoteRepo(row.repo);
+    if (row.note_id == 0) {
+      if (row.prompt_id != 0 &&
+          (row.prompt_state == "pending" || row.prompt_state == "snoozed")) {
+        AddBackfill(row);
+      }
+      return;
+    }
+    if (!FirstSight(row.note_id)) return;
+    Win win;
+    win.note_id = row.note_id;
+    win.text = store_->Keep(row.note_text);
+    win.source = store_->KeepOnce(row.note_source, last_.source);
+    win.kind = store_->KeepOnce(row.kind, last_.kind);
+    win.time = row.commit_time;
+    win.repo = store_->KeepOnce(row.repo, last_.repo);
+    win.repo_name = store_->KeepOnce(row.repo_name, last_.repo_name);
+    win.commit = store_->Keep(row.commit);
+    win.event_id = row.event_id;
+    win.pr = row.pr;
+    win.forge = store_->KeepOnce(row.forge, last_.forge);
+    win.title = store_->Keep(row.title);
+    win.branch = store_->Keep(row.branch);
+    win.diffstat = row.diffstat;
+    if (row.kind == "incident_closed") {
+      if (win.branch.empty()) win.branch = store_->Keep(row.key);
+      if (row.opened > 0 && row.commit_time >= row.opened)
+        win.incident_seconds = row.commit_time - row.opened;
+      win.incident_commits = row.commit_count;
+    }
+    win.tags = SplitLines(row.note_tags);
+    paths_.push_back(store_->Keep(row.paths));
+    event_wins_.push_back(wins_.size());
+    wins_.push_back(std::move(win));
+  }
+
+  void AddFreeNote(const DigestRow& row) {
+    if (row.note_id == 0 || !InWindow(row.note_created, window_)) return;
+    if (!FirstSight(row.note_id)) return;
+    NoteRepo(row.note_repo);
+    if (Win* into = EventWinWithText(row.note_repo, row.note_text)) {
+      into->folded_notes.push_back(row.note_id);
+      if (!row.note_commit.empty() && row.note_commit != into->commit)
+        into->folded_commits.emplace_back(row.note_commit);
+      return;
+    }
+    Win win;
+    win.note_id = row.note_id;
+    win.text = store_->Keep(row.note_text);
+    win.source = store_->KeepOnce(row.note_source, last_.source);
+    win.kind = "note";
+    win.time = row.note_created;
+    win.repo = store_->KeepOnce(row.note_repo, last_.repo);
+    win.repo_name =
+        row.note_repo.empty() ? "" : store_->KeepOnce(row.repo_name, last_.repo_name);
+    win.commit = store_->Keep(row.note_commit);
+    win.tags = SplitLines(row.note_tags);
+    paths_.emplace_back();
+    wins_.push_back(std::move(win));
+  }
+
+  void AddBackfill(const DigestRow& row) {
+    PendingBackfill b;
+    b.shown.prompt_id = row.prompt_id;
+    b.shown.state = row.prompt_state;
+    b.shown.kind = row.kind;
+    b.shown.time = row.commit_time;
+    b.shown.repo_name = row.repo_name;
+    b.shown.pr = row.pr;
+    b.shown.title = row.title;
+    b.shown.branch = row.branch;
+    b.shown.commit = row.commit;
+    b.repo = row.repo;
+    b.forge = row.forge;
+    unanswered_.push_back(std::move(b));
+  }
+
+  // Metrics, suggestions, category and the invisible-work flag of wins
+  // [begin, end), each from one tokenization of its note: the costly part,
+  // about a microsecond a note. Runs on several threads at once: it only
+  // reads the rules, categories_ and its own wins, and writes its own lists.
+  void Analyse(size_t begin, size_t end, BlockList<Metric>& metric_list,
+               BlockList<Suggestion>& suggestion_list) {
+    NoteClassifier classifier(categorizer_);
+    for (size_t i = begin; i < end; ++i) {
+      Win& win = wins_[i];
+      std::vector<Token> tokens = TokenizeNote(win.text);
+      std::vector<Metric> metrics = ExtractMetrics(win.text, tokens);
+      bool no_metrics = metrics.empty();
+      win.suggestions = suggestion_list.Add(Sharpen(win.text, tokens, no_metrics));
+      win.metrics = metric_list.Add(std::move(metrics));
+      win.category = categories_.at(classifier.Category(win.text, tokens, win.tags, paths_[i]));
+      win.invisible = classifier.Invisible(win.text, tokens, win.tags, paths_[i]);
+    }
+  }
+
+  // Analyses every win: in two halves on two threads when there are many
+  // (each win's results depend on its note alone, so the split changes
+  // nothing in the digest), on this thread otherwise.
+  void AnalyseAll() {
+    for (const CategoryRule& rule : rules_) {
+      categories_.emplace(rule.category, store_->KeepOnce(rule.category));
+    }
+    categories_.emplace(kFallbackCategory, store_->KeepOnce(kFallbackCategory));
+    constexpr size_t kWinsForTwoThreads = 8192;
+    size_t n = wins_.size();
+    bool two = n >= kWinsForTwoThreads && std::thread::hardware_concurrency() > 1;
+    size_t lists = two ? 2 : 1;
+    store_->metrics.resize(lists);
+    store_->suggestions.resize(lists);
+    if (!two) {
+      Analyse(0, n, store_->metrics[0], store_->suggestions[0]);
+      return;
+    }
+    size_t half = n / 2;
+    std::thread second([&] {
+      Analyse(half, n, store_->metrics[1], store_->suggestions[1]);
+    });
+    Analyse(0, half, store_->metrics[0], store_->suggestions[0]);
+    second.join();
+  }
+
+  // False when the note was seen already. Note ids are row ids, dense from
+  // 1: a bit each, with a set for any beyond a sane bound.
+  bool FirstSight(int64_t note_id) {
+    constexpr int64_t kMaxBit = int64_t{1} << 28;
+    if (note_id < 0 || note_id >= kMaxBit) return seen_far_.insert(note_id).second;
+    auto bit = static_cast<size_t>(note_id);
+    if (bit >= seen_.size()) seen_.resize(std::max(bit + 1, seen_.size() * 2));
+    if (seen_[bit]) return false;
+    seen_[bit] = true;
+    return true;
+  }
+
+  void NoteRepo(std::string_view repo) {
+    // last_.repo is a repo noted already.
+    if (repo.empty() || repo == last_.repo || repo_set_.contains(repo)) return;
+    repo_list_.emplace_back(repo);
+    repo_set_.insert(store_->KeepOnce(repo));
+  }
+
+  // The first event win in the same repo with the same text, if any. The
+  // keys are made only once a free note needs them: a free note with no repo
+  // (most manual notes) never folds, since every event has a repo.
+  Win* EventWinWithText(std::string_view repo, std::string_view text) {
+    if (repo.empty()) return nullptr;
+    if (!by_text_) {
+      by_text_.emplace();
+      for (size_t i : event_wins_) {
+        by_text_->emplace(DedupeKey(wins_[i].repo, wins_[i].text), i);
+      }
+    }
+    auto it = by_text_->find(DedupeKey(repo, text));
+    return it == by_text_->end() ? nullptr : &wins_[it->second];
+  }
+
+  // Wins back to time order across events and notes (note ids break ties),
+  // moving each win once.
+  void SortByTime() {
+    std::vector<size_t> order(wins_.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+      const Win& x = wins_[a];
+      const Win& y = wins_[b];
+      return x.time != y.time ? x.time < y.time : x.note_id < y.note_id;
+    });
+    // Position i takes wins_[order[i]]: follow each cycle of the permutation.
+    for (size_t start = 0; start < order.size(); ++start) {
+      if (order[start] == start) continue;
+      Win held = std::move(wins_[start]);
+      size_t at = start;
+      while (order[at] != start) {
+        size_t from = order[at];
+        wins_[at] = std::move(wins_[from]);
+        order[at] = at;
+        at = from;
+      }
+      wins_[at] = std::move(held);
+      order[at] = at;
+    }
+  }
+
+  DigestWindow window_;
+  const std::vector<CategoryRule>& rules_;
+  Categorizer categorizer_;
+  std::shared_ptr<DigestStore> store_;
+  DigestCounts counts_;
+  std::vector<Win> wins_;
+  std::vector<std::string_view> paths_;  // per win, newline-joined
+  std::unordered_map<std::string_view, std::string_view> categories_;  // id -> kept
+  std::vector<size_t> event_wins_;
+  std::vector<PendingBackfill> unanswered_;
+  std::vector<bool> seen_;
+  std::unordered_set<int64_t> seen_far_;
+  // What KeepOnce kept last, per field.
+  struct {
+    std::string_view source, kind, repo, repo_name, forge;
+  } last_;
+  std::optional<std::unordered_map<std::string, size_t>> by_text_;
+  std::vector<std::string> repo_list_;
+  std::unordered_set<std::string_view> repo_set_;
+};
+
+DigestBuilder::DigestBuilder(const DigestWindow& window, const std::vector<CategoryRule>& rules)
+    : state_(std::make_unique<State>(window, rules)) {}
+
+DigestBuilder::~DigestBuilder() = default;
+
+void DigestBuilder::Reserve(size_t rows) { state_->Reserve(rows); }
+
+void DigestBuilder::Add(const DigestRow& row) { state_->Add(row); }
+
+const std::vector<std::string>& DigestBuilder::repos() const { return state_->repos(); }
+
+Digest DigestBuilder::Finish(const RemoteUrls& remotes) { return state_->Finish(remotes); }
+
+std::string_view ShortOid(std::string_view oid) { return oid.substr(0, 7); }
 
 Digest BuildDigest(const std::vector<LogEntry>& entries, const DigestWindow& window,
                    const std::vector<CategoryRule>& rules, const RemoteUrls& remotes) {
-  Digest digest;
-  digest.window = window;
-  ForgeLinks links(remotes);
-  Categorizer categorizer(rules);
   std::vector<const LogEntry*> sorted;
   sorted.reserve(entries.size());
   for (const LogEntry& e : entries) {
     int64_t t = e.event ? e.event->commit_time : e.note ? e.note->created : e.time;
     if (InWindow(t, window)) sorted.push_back(&e);
   }
-  // Events first, so that free notes fold into them; then oldest first.
+  // ForEachDigestRow's order: events first, then oldest first, keeping
+  // Log's order (latest recorded first) among equal times.
   std::stable_sort(sorted.begin(), sorted.end(), [](const LogEntry* a, const LogEntry* b) {
     if (a->event.has_value() != b->event.has_value()) return a->event.has_value();
     return a->time < b->time;
   });
-
-  std::unordered_map<int64_t, size_t> by_note;     // note id -> win
-  std::unordered_map<std::string, size_t> by_text;  // repo + text -> event win
-  std::vector<const std::vector<std::string>*> paths;  // per win
-  static const std::vector<std::string> kNoPaths;
+  DigestBuilder builder(window, rules);
   for (const LogEntry* entry : sorted) {
+    DigestRow row;
+    std::string paths, tags;
     if (entry->event) {
       const Event& e = *entry->event;
-      if (e.kind == "pr_merged") ++digest.counts.prs_merged;
-      if (e.kind == "incident_closed") ++digest.counts.incidents_closed;
-      if (!entry->note) {
-        if (entry->prompt &&
-            (entry->prompt->state == "pending" || entry->prompt->state == "snoozed")) {
-          digest.unanswered.push_back(BackfillOf(*entry, links));
-        }
-        continue;
+      row.has_event = true;
+      row.repo = entry->repo;
+      row.repo_name = entry->repo_name;
+      row.event_id = e.id;
+      row.kind = e.kind;
+      row.key = e.key;
+      row.commit = e.commit;
+      row.forge = e.forge;
+      row.pr = e.pr;
+      row.title = e.title;
+      row.branch = e.branch;
+      row.commit_time = e.commit_time;
+      row.diffstat = e.diffstat;
+      paths = JoinLines(e.paths);
+      row.paths = paths;
+      row.opened = e.opened;
+      row.commit_count = e.commit_count;
+      if (entry->prompt) {
+        row.prompt_id = entry->prompt->id;
+        row.prompt_state = entry->prompt->state;
       }
-      if (by_note.contains(entry->note->id)) continue;
-      by_note.emplace(entry->note->id, digest.wins.size());
-      by_text.emplace(DedupeKey(entry->repo, entry->note->text), digest.wins.size());
-      digest.wins.push_back(EventWin(*entry, *entry->note));
-      paths.push_back(&e.paths);
-      continue;
+    } else {
+      row.repo = entry->note ? std::string_view(entry->note->repo) : std::string_view();
+      row.repo_name = entry->repo_name;
     }
-    if (!entry->note || by_note.contains(entry->note->id)) continue;
-    const Note& note = *entry->note;
-    auto same = by_text.find(DedupeKey(note.repo, note.text));
-    if (same != by_text.end()) {
-      Win& into = digest.wins[same->second];
-      into.folded_notes.push_back(note.id);
-      if (!note.commit.empty() && note.commit != into.commit)
-        into.folded_commits.push_back(note.commit);
-      by_note.emplace(note.id, same->second);
-      continue;
+    if (entry->note) {
+      const Note& n = *entry->note;
+      row.note_id = n.id;
+      row.note_text = n.text;
+      row.note_created = n.created;
+      row.note_source = n.source;
+      row.note_repo = n.repo;
+      row.note_commit = n.commit;
+      tags = JoinLines(n.tags);
+      row.note_tags = tags;
     }
-    by_note.emplace(note.id, digest.wins.size());
-    digest.wins.push_back(NoteWin(*entry, note));
-    paths.push_back(&kNoPaths);
+    builder.Add(row);
   }
-
-  // Back to time order across events and notes, keeping each win's paths.
-  std::vector<size_t> order(digest.wins.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    const Win& x = digest.wins[a];
-    const Win& y = digest.wins[b];
-    return x.time != y.time ? x.time < y.time : x.note_id < y.note_id;
-  });
-  std::vector<Win> wins;
-  wins.reserve(order.size());
-  for (size_t i : order) {
-    Win& win = digest.wins[i];
-    Analyse(&win, categorizer, *paths[i]);
-    win.link = links.For(win.repo, win.forge, win.pr, win.commit);
-    wins.push_back(std::move(win));
-  }
-  digest.wins = std::move(wins);
-  digest.counts.notes = static_cast<int>(digest.wins.size());
-  digest.counts.unanswered = static_cast<int>(digest.unanswered.size());
-  std::stable_sort(digest.unanswered.begin(), digest.unanswered.end(),
-                   [](const Backfill& a, const Backfill& b) { return a.time < b.time; });
-
-  for (const CategoryRule& rule : rules) {
-    CategoryGroup group{rule.category, rule.title.empty() ? rule.category : rule.title, {}};
-    for (size_t i = 0; i < digest.wins.size(); ++i) {
-      if (digest.wins[i].category == rule.category) group.wins.push_back(i);
-    }
-    if (!group.wins.empty()) digest.categories.push_back(std::move(group));
-  }
-  return digest;
+  return builder.Finish(remotes);
 }
 
 }  // namespace brag::digest

@@ -7,7 +7,10 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "digest/categories.h"
@@ -25,34 +28,35 @@ struct DigestWindow {
 };
 
 // One claim: a note with what it is about. Every win traces to a note (its
-// id) and, when the note is tied to one, a commit.
+// id) and, when the note is tied to one, a commit. Its text fields view the
+// Digest's store (see Digest::store), so a Win lives as long as its Digest.
 struct Win {
   int64_t note_id = 0;
-  std::string text;    // the note
-  std::string source;  // "prompt", "manual", "hook"
-  std::string kind;    // "pr_merged", "incident_closed", "note"
-  int64_t time = 0;    // an event's commit time, a free note's creation
-  std::string repo;    // path, may be empty
-  std::string repo_name;
-  std::string commit;  // full oid of the event's (or the note's) commit; may be ""
+  std::string_view text;    // the note
+  std::string_view source;  // "prompt", "manual", "hook"
+  std::string_view kind;    // "pr_merged", "incident_closed", "note"
+  int64_t time = 0;         // an event's commit time, a free note's creation
+  std::string_view repo;    // path, may be empty
+  std::string_view repo_name;
+  std::string_view commit;  // full oid of the event's (or the note's) commit; may be ""
   // Notes of the same work folded into this win (a commit's Impact: note
   // that became its PR's note), and their commits: traced, not counted.
   std::vector<int64_t> folded_notes;
   std::vector<std::string> folded_commits;
   int64_t event_id = 0;  // 0 for a free note
   int64_t pr = 0;
-  std::string forge;
-  std::string title;
-  std::string branch;
+  std::string_view forge;
+  std::string_view title;
+  std::string_view branch;
   Diffstat diffstat;
   int64_t incident_seconds = 0;  // incidents: open to close
   int incident_commits = 0;
-  std::string link;  // the PR/MR's page, else the commit's; "" off a known forge
-  std::string category;
+  std::string_view link;  // the PR/MR's page, else the commit's; "" off a known forge
+  std::string_view category;
   bool invisible = false;
   std::vector<std::string> tags;
-  std::vector<Metric> metrics;
-  std::vector<Suggestion> suggestions;
+  std::span<const Metric> metrics;
+  std::span<const Suggestion> suggestions;
 };
 
 // A merged PR or closed incident whose prompt is still pending or snoozed.
@@ -84,28 +88,60 @@ struct DigestCounts {
   bool operator==(const DigestCounts&) const = default;
 };
 
+class DigestStore;
+
 struct Digest {
   DigestWindow window;
   DigestCounts counts;
   std::vector<Win> wins;                  // oldest first
   std::vector<CategoryGroup> categories;  // in rule order; only those with wins
   std::vector<Backfill> unanswered;       // oldest first
+  // The text, metrics and suggestions the wins view, in large blocks rather
+  // than a few heap strings per win (a digest may hold 100k wins). Shared,
+  // so that a copy of a Digest views the same store.
+  std::shared_ptr<const DigestStore> store;
 };
 
 // A repo's remote, to link PRs and commits: repo path -> remote URL.
 using RemoteUrls = std::map<std::string, std::string>;
 
+// Builds a digest from journal rows given in Journal::ForEachDigestRow's
+// order: the window's events oldest first (latest recorded first among equal
+// times), then its free notes, oldest first. Each note is analysed (metrics,
+// Sharpen, category, invisible work) once, as it is added. Events without a
+// note are counted, and listed to backfill while their prompt is pending or
+// snoozed. A note is one win however often it appears; a free note with the
+// same text (ignoring case, spacing and a final '.') as an event's note in
+// the same repo is folded into that event's win (a commit's trailer note
+// that became its PR's note). `rules` are the category rules (MergeRules of
+// the defaults and the user's) and must outlive the builder.
+class DigestBuilder {
+ public:
+  DigestBuilder(const DigestWindow& window, const std::vector<CategoryRule>& rules);
+  ~DigestBuilder();
+  DigestBuilder(const DigestBuilder&) = delete;
+  DigestBuilder& operator=(const DigestBuilder&) = delete;
+
+  // Room for `rows` rows, when known: 100k wins are not grown by doubling.
+  void Reserve(size_t rows);
+  // Rows outside the window are ignored.
+  void Add(const DigestRow& row);
+  // The repos the rows named so far (paths), to look their remotes up.
+  const std::vector<std::string>& repos() const;
+  // The digest, wins in time order, linked through `remotes`. Call once.
+  Digest Finish(const RemoteUrls& remotes);
+
+ private:
+  class State;
+  std::unique_ptr<State> state_;
+};
+
 // The digest of `entries` (as Journal::Log returns them, any order) that fall
-// in `window`. Events without a note are counted, and listed to backfill
-// while their prompt is pending or snoozed. A note is one win however often
-// it appears; a free note with the same text (ignoring case, spacing and a
-// final '.') as an event's note in the same repo is folded into that event's
-// win (a commit's trailer note that became its PR's note). `rules` are the
-// category rules (MergeRules of the defaults and the user's).
+// in `window`, as DigestBuilder makes it.
 Digest BuildDigest(const std::vector<LogEntry>& entries, const DigestWindow& window,
                    const std::vector<CategoryRule>& rules, const RemoteUrls& remotes);
 
 // The first 7 hex digits of an oid (all of a shorter one).
-std::string ShortOid(const std::string& oid);
+std::string_view ShortOid(std::string_view oid);
 
 }  // namespace brag::digest

@@ -362,7 +362,7 @@ const WordTable<WordFacts>& Lexicon() {
 // The tokens of a note with the facts of each, looked up once.
 class Tokens {
  public:
-  explicit Tokens(std::vector<Token> tokens) : tokens_(std::move(tokens)) {
+  explicit Tokens(const std::vector<Token>& tokens) : tokens_(tokens) {
     facts_.reserve(tokens_.size());
     for (const Token& t : tokens_) {
       const WordFacts* f =
@@ -382,7 +382,7 @@ class Tokens {
 
  private:
   static inline const WordFacts kNoFacts{};
-  std::vector<Token> tokens_;
+  const std::vector<Token>& tokens_;
   std::vector<const WordFacts*> facts_;
 };
 
@@ -1051,7 +1051,18 @@ std::string Suffix(const Metric& m) {
 }  // namespace
 
 std::vector<Metric> ExtractMetrics(std::string_view note) {
-  Tokens tokens(TokenizeNote(note));
+  return ExtractMetrics(note, TokenizeNote(note));
+}
+
+std::vector<Metric> ExtractMetrics(std::string_view note,
+                                   const std::vector<Token>& note_tokens) {
+  // Every quantity starts at a number: most notes without one stop here,
+  // before their words are looked up.
+  bool numbers = std::any_of(note_tokens.begin(), note_tokens.end(), [](const Token& t) {
+    return t.kind == TokenKind::kNumber;
+  });
+  if (!numbers) return {};
+  Tokens tokens(note_tokens);
   std::vector<Quantity> qs = ReadQuantities(tokens);
   if (qs.empty()) return {};
   return MetricBuilder(note, tokens, std::move(qs)).Build();

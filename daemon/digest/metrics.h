@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "digest/note_text.h"
+
 namespace brag::digest {
 
 enum class MetricKind {
@@ -65,6 +67,9 @@ struct Metric {
 // verb of change ("reduced", "dropped", "increased") is taken as the goal the
 // note reports; with no such verb the direction is kUnknown.
 std::vector<Metric> ExtractMetrics(std::string_view note);
+// The same, from the tokens TokenizeNote(note) made, so that one
+// tokenization serves every analysis of a note.
+std::vector<Metric> ExtractMetrics(std::string_view note, const std::vector<Token>& tokens);
 
 // A short human form of `metric`: "1.8s -> 240ms (7.5x)", "71%", "3.2x",
 // "$8,400/month", "12M records", "<50ms". Times are shown in µs under 1 ms,

@@ -28,9 +28,7 @@ svg{max-width:100%;height:auto}svg text{font:11px system-ui,sans-serif;fill:#5b6
 @media print{body{margin:0}}
 )";
 
-std::string Escape(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
+void AppendEscaped(std::string& out, std::string_view text) {
   for (char c : text) {
     switch (c) {
       case '&':
@@ -52,10 +50,16 @@ std::string Escape(const std::string& text) {
         out += c;
     }
   }
+}
+
+std::string Escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  AppendEscaped(out, text);
   return out;
 }
 
-std::string Link(const std::string& url, const std::string& html) {
+std::string Link(std::string_view url, const std::string& html) {
   if (url.empty()) return html;
   return "<a href=\"" + Escape(url) + "\">" + html + "</a>";
 }
@@ -66,34 +70,72 @@ std::string Num(double v) {
   return buf;
 }
 
-std::string TraceHtml(const Win& win) {
-  std::vector<std::string> parts;
-  std::string subject = Escape(win.repo_name);
-  auto add_to_subject = [&](const std::string& part) {
-    subject += (subject.empty() ? "" : " ") + part;
+void AppendLinkOpen(std::string& out, std::string_view url) {
+  out += "<a href=\"";
+  AppendEscaped(out, url);
+  out += "\">";
+}
+
+void AppendCode(std::string& out, std::string_view oid) {
+  out += "<code>";
+  AppendEscaped(out, ShortOid(oid));
+  out += "</code>";
+}
+
+void AppendTraceHtml(std::string& out, const Win& win) {
+  out += "<span class=\"trace\">";
+  size_t start = out.size();
+  auto separate = [&] {
+    if (out.size() != start) out += " · ";
+  };
+  AppendEscaped(out, win.repo_name);
+  auto space = [&] {
+    if (out.size() != start) out += ' ';
   };
   if (win.pr > 0) {
-    add_to_subject(Link(win.link, "#" + std::to_string(win.pr) +
-                                      (win.title.empty() ? "" : " " + Escape(win.title))));
+    space();
+    if (!win.link.empty()) AppendLinkOpen(out, win.link);
+    out += '#';
+    AppendInt(out, win.pr);
+    if (!win.title.empty()) {
+      out += ' ';
+      AppendEscaped(out, win.title);
+    }
+    if (!win.link.empty()) out += "</a>";
   } else if (win.kind == "incident_closed") {
-    std::string what = "incident " + Escape(win.branch);
-    if (win.incident_seconds > 0) what += ", closed in " + DurationText(win.incident_seconds);
-    add_to_subject(what);
+    space();
+    out += "incident ";
+    AppendEscaped(out, win.branch);
+    if (win.incident_seconds > 0) {
+      out += ", closed in ";
+      out += DurationText(win.incident_seconds);
+    }
   }
-  if (!subject.empty()) parts.push_back(subject);
   if (!win.commit.empty()) {
-    std::string code = "<code>" + Escape(ShortOid(win.commit)) + "</code>";
-    parts.push_back(win.pr == 0 ? Link(win.link, code) : code);
+    separate();
+    bool linked = win.pr == 0 && !win.link.empty();
+    if (linked) AppendLinkOpen(out, win.link);
+    AppendCode(out, win.commit);
+    if (linked) out += "</a>";
   }
-  for (const std::string& c : win.folded_commits)
-    parts.push_back("via <code>" + Escape(ShortOid(c)) + "</code>");
-  if (std::string d = DiffstatText(win.diffstat); !d.empty()) parts.push_back(d);
-  std::string notes = "note " + std::to_string(win.note_id);
-  for (int64_t id : win.folded_notes) notes += ", " + std::to_string(id);
-  parts.push_back(notes);
-  std::string out = "<span class=\"trace\">";
-  for (size_t i = 0; i < parts.size(); ++i) out += (i ? " · " : "") + parts[i];
-  return out + "</span>";
+  for (const std::string& c : win.folded_commits) {
+    separate();
+    out += "via ";
+    AppendCode(out, c);
+  }
+  const Diffstat& d = win.diffstat;
+  if (d.files != 0 || d.insertions != 0 || d.deletions != 0) {
+    separate();
+    AppendDiffstat(out, d);
+  }
+  separate();
+  out += "note ";
+  AppendInt(out, win.note_id);
+  for (int64_t id : win.folded_notes) {
+    out += ", ";
+    AppendInt(out, id);
+  }
+  out += "</span>";
 }
 
 struct Bar {
@@ -172,10 +214,11 @@ std::string Section(const std::string& title) { return "<h2>" + Escape(title) + 
 
 }  // namespace
 
-std::string RenderHtml(const Digest& d) {
+void RenderHtml(const Digest& d, RenderOutput& output) {
+  std::string& out = output.buf();
   std::string heading = d.window.label.empty() ? "Brag digest" : "Brag digest: week " + d.window.label;
   std::string none = d.window.label.empty() ? "None." : "None this week.";
-  std::string out =
+  out +=
       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>" +
       Escape(heading) + "</title>\n<style>" + kStyle + "</style>\n</head>\n<body>\n";
@@ -200,56 +243,103 @@ std::string RenderHtml(const Digest& d) {
   for (const CategoryGroup& g : d.categories) {
     out += "<h3>" + Escape(g.title) + " (" + std::to_string(g.wins.size()) + ")</h3>\n<ul>\n";
     for (size_t i : g.wins) {
-      out += "<li>" + Escape(d.wins[i].text) + "<br>" + TraceHtml(d.wins[i]) + "</li>\n";
+      out += "<li>";
+      AppendEscaped(out, d.wins[i].text);
+      out += "<br>";
+      AppendTraceHtml(out, d.wins[i]);
+      out += "</li>\n";
+      output.Checkpoint();
     }
     out += "</ul>\n";
   }
 
   out += Section("Quantified impact");
-  std::string items;
+  bool any = false;
   for (const Win& w : d.wins) {
     for (const Metric& m : w.metrics) {
-      items += "<li><span class=\"metric\">" + Escape(FormatMetric(m)) + "</span>";
-      if (m.direction != Direction::kUnknown)
-        items += std::string(" (") + DirectionName(m.direction) + ")";
-      items += " — " + Escape(w.text) + "<br>" + TraceHtml(w) + "</li>\n";
+      if (!any) out += "<ul>\n";
+      any = true;
+      out += "<li><span class=\"metric\">";
+      AppendEscaped(out, FormatMetric(m));
+      out += "</span>";
+      if (m.direction != Direction::kUnknown) {
+        out += " (";
+        out += DirectionName(m.direction);
+        out += ')';
+      }
+      out += " — ";
+      AppendEscaped(out, w.text);
+      out += "<br>";
+      AppendTraceHtml(out, w);
+      out += "</li>\n";
     }
+    output.Checkpoint();
   }
-  out += items.empty() ? "<p class=\"none\">" + none + "</p>\n" : "<ul>\n" + items + "</ul>\n";
+  out += any ? "</ul>\n" : "<p class=\"none\">" + none + "</p>\n";
 
   out += Section("Sharpen");
-  items.clear();
+  any = false;
   for (const Win& w : d.wins) {
     if (w.suggestions.empty()) continue;
-    items += "<li>“" + Escape(w.text) + "” " + TraceHtml(w) + "<ul>";
+    if (!any) out += "<ul>\n";
+    any = true;
+    out += "<li>“";
+    AppendEscaped(out, w.text);
+    out += "” ";
+    AppendTraceHtml(out, w);
+    out += "<ul>";
     for (const Suggestion& s : w.suggestions) {
-      items += "<li>" + Escape(s.issue) +
-               (s.phrase.empty() ? "" : " “" + Escape(s.phrase) + "”") + ": " +
-               Escape(s.suggestion) + "</li>";
+      out += "<li>";
+      AppendEscaped(out, s.issue);
+      if (!s.phrase.empty()) {
+        out += " “";
+        AppendEscaped(out, s.phrase);
+        out += "”";
+      }
+      out += ": ";
+      AppendEscaped(out, s.suggestion);
+      out += "</li>";
     }
-    items += "</ul></li>\n";
+    out += "</ul></li>\n";
+    output.Checkpoint();
   }
-  out += items.empty() ? "<p class=\"none\">Every note has a number and owns its work.</p>\n"
-                       : "<ul>\n" + items + "</ul>\n";
+  out += any ? "</ul>\n"
+             : "<p class=\"none\">Every note has a number and owns its work.</p>\n";
 
   out += Section("Unanswered prompts to backfill");
-  items.clear();
+  if (!d.unanswered.empty()) out += "<ul>\n";
   for (const Backfill& b : d.unanswered) {
     std::string what = b.pr > 0 ? "#" + std::to_string(b.pr) + " " + Escape(b.title)
                                 : "incident " + Escape(b.branch);
-    items += "<li>" + Escape(b.repo_name) + " " + Link(b.link, what) + " <span class=\"trace\"><code>" +
-             Escape(ShortOid(b.commit)) + "</code> · " + LocalDate(b.time) +
-             " · <code>brag answer " + std::to_string(b.prompt_id) + " \"...\"</code></span></li>\n";
+    out += "<li>" + Escape(b.repo_name) + " " + Link(b.link, what) + " <span class=\"trace\"><code>" +
+           Escape(ShortOid(b.commit)) + "</code> · " + LocalDate(b.time) +
+           " · <code>brag answer " + std::to_string(b.prompt_id) + " \"...\"</code></span></li>\n";
+    output.Checkpoint();
   }
-  out += items.empty() ? "<p class=\"none\">" + none + "</p>\n" : "<ul>\n" + items + "</ul>\n";
+  out += d.unanswered.empty() ? "<p class=\"none\">" + none + "</p>\n" : std::string("</ul>\n");
 
   out += Section("Invisible work");
-  items.clear();
+  any = false;
   for (const Win& w : d.wins) {
-    if (w.invisible) items += "<li>" + Escape(w.text) + "<br>" + TraceHtml(w) + "</li>\n";
+    if (!w.invisible) continue;
+    if (!any) out += "<ul>\n";
+    any = true;
+    out += "<li>";
+    AppendEscaped(out, w.text);
+    out += "<br>";
+    AppendTraceHtml(out, w);
+    out += "</li>\n";
+    output.Checkpoint();
   }
-  out += items.empty() ? "<p class=\"none\">" + none + "</p>\n" : "<ul>\n" + items + "</ul>\n";
-  return out + "</body>\n</html>\n";
+  out += any ? "</ul>\n" : "<p class=\"none\">" + none + "</p>\n";
+  out += "</body>\n</html>\n";
+  output.Finish();
+}
+
+std::string RenderHtml(const Digest& d) {
+  RenderOutput out;
+  RenderHtml(d, out);
+  return out.Take();
 }
 
 }  // namespace brag::digest

@@ -1,6 +1,11 @@
 // The digest as JSON for scripts: every win with its trace, and each metric
-// with value, unit, before, after, factor and direction.
+// with value, unit, before, after, factor and direction. Written straight
+// into the output, byte for byte as nlohmann::json's dump(2) of the same
+// document would be (keys in sorted order), without building 100k json
+// objects first.
 #include <nlohmann/json.hpp>
+
+#include <ctime>
 
 #include "core/timeutil.h"
 #include "digest/render.h"
@@ -9,115 +14,350 @@
 namespace brag::digest {
 namespace {
 
-using nlohmann::json;
+// Pretty-printed JSON as nlohmann::json::dump(2) lays it out: members one
+// per line, two spaces per level, "{}" and "[]" when empty.
+class JsonWriter {
+ public:
+  explicit JsonWriter(std::string& out) : out_(out) {}
 
-json OrNull(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
+  void BeginObject() { Open('{'); }
+  void EndObject() { Close('}'); }
+  void BeginArray() { Open('['); }
+  void EndArray() { Close(']'); }
 
-json MetricJson(const Metric& m) {
-  json o{{"text", m.text},
-         {"kind", KindName(m.kind)},
-         {"value", m.value},
-         {"unit", m.unit},
-         {"before", m.before ? json(*m.before) : json(nullptr)},
-         {"after", m.after ? json(*m.after) : json(nullptr)},
-         {"factor", m.factor > 0 ? json(m.factor) : json(nullptr)},
-         {"direction", DirectionName(m.direction)},
-         {"upper_bound", m.upper_bound},
-         {"period", OrNull(m.period)},
-         {"noun", OrNull(m.noun)},
-         {"display", FormatMetric(m)}};
-  return o;
+  // The next member's key; its value follows.
+  void Key(std::string_view key) {
+    Next();
+    out_ += '"';
+    out_ += key;
+    out_ += "\": ";
+    keyed_ = true;
+  }
+
+  void Null() { Value("null"); }
+  void Bool(bool b) { Value(b ? "true" : "false"); }
+  void Int(int64_t v) {
+    Element();
+    AppendInt(out_, v);
+  }
+  void Double(double v) {
+    Element();
+    char buf[64];
+    if (!std::isfinite(v)) {
+      out_ += "null";
+      return;
+    }
+    // nlohmann's own shortest round-trip form ("240.0", "7.5"), so the
+    // numbers read exactly as dump() writes them.
+    char* end = nlohmann::detail::to_chars(buf, buf + sizeof buf, v);
+    out_.append(buf, end);
+  }
+  void String(std::string_view s) {
+    Element();
+    if (Plain(s)) {
+      out_ += '"';
+      out_ += s;
+      out_ += '"';
+    } else {
+      // Escapes, UTF-8 and its repair: nlohmann's rules, for the rare
+      // string that needs them.
+      out_ += nlohmann::json(std::string(s)).dump(-1, ' ', false,
+                                                    nlohmann::json::error_handler_t::replace);
+    }
+  }
+  void StringOrNull(std::string_view s) {
+    if (s.empty()) {
+      Null();
+    } else {
+      String(s);
+    }
+  }
+
+  // Convenience: Key then a value.
+  void Member(std::string_view key, std::string_view s) {
+    Key(key);
+    String(s);
+  }
+  void MemberOrNull(std::string_view key, std::string_view s) {
+    Key(key);
+    StringOrNull(s);
+  }
+  void Member(std::string_view key, int64_t v) {
+    Key(key);
+    Int(v);
+  }
+  void PositiveOrNull(std::string_view key, int64_t v) {
+    Key(key);
+    if (v > 0) {
+      Int(v);
+    } else {
+      Null();
+    }
+  }
+
+ private:
+  // Printable ASCII without quote or backslash: copied as is.
+  static bool Plain(std::string_view s) {
+    for (char c : s) {
+      auto u = static_cast<unsigned char>(c);
+      if (u < 0x20 || u >= 0x80 || c == '"' || c == '\\') return false;
+    }
+    return true;
+  }
+
+  void Value(std::string_view literal) {
+    Element();
+    out_ += literal;
+  }
+
+  // Before a value: a new line and indent for an array element (a member's
+  // value follows its key on the same line).
+  void Element() {
+    if (keyed_) {
+      keyed_ = false;
+      return;
+    }
+    Next();
+  }
+
+  void Next() {
+    if (depth_ > 0) {
+      out_ += first_ ? "\n" : ",\n";
+      out_.append(2 * depth_, ' ');
+    }
+    first_ = false;
+  }
+
+  void Open(char bracket) {
+    Element();
+    out_ += bracket;
+    ++depth_;
+    first_ = true;
+  }
+
+  void Close(char bracket) {
+    --depth_;
+    if (!first_) {
+      out_ += '\n';
+      out_.append(2 * depth_, ' ');
+    }
+    out_ += bracket;
+    first_ = false;
+  }
+
+  std::string& out_;
+  size_t depth_ = 0;
+  bool first_ = true;
+  bool keyed_ = false;
+};
+
+// "2025-11-24T10:00:00Z". Wins come in time order, so the date part is
+// worked out once per day rather than once per win.
+class IsoUtc {
+ public:
+  std::string_view Of(int64_t t) {
+    int64_t day = t >= 0 ? t / 86400 : (t - 86399) / 86400;
+    if (day != day_ || text_.empty()) {
+      day_ = day;
+      text_ = FormatIsoUtc(day * 86400);
+    }
+    int64_t s = t - day * 86400;
+    char* hms = text_.data() + 11;  // "HH:MM:SS" after "YYYY-MM-DDT"
+    Two(hms, s / 3600);
+    Two(hms + 3, s / 60 % 60);
+    Two(hms + 6, s % 60);
+    return text_;
+  }
+
+ private:
+  static void Two(char* at, int64_t v) {
+    at[0] = static_cast<char>('0' + v / 10);
+    at[1] = static_cast<char>('0' + v % 10);
+  }
+
+  int64_t day_ = 0;
+  std::string text_;
+};
+
+void WriteMetric(JsonWriter& j, const Metric& m) {
+  j.BeginObject();
+  j.Key("after");
+  if (m.after) {
+    j.Double(*m.after);
+  } else {
+    j.Null();
+  }
+  j.Key("before");
+  if (m.before) {
+    j.Double(*m.before);
+  } else {
+    j.Null();
+  }
+  j.Member("direction", DirectionName(m.direction));
+  j.Member("display", FormatMetric(m));
+  j.Key("factor");
+  if (m.factor > 0) {
+    j.Double(m.factor);
+  } else {
+    j.Null();
+  }
+  j.Member("kind", KindName(m.kind));
+  j.MemberOrNull("noun", m.noun);
+  j.MemberOrNull("period", m.period);
+  j.Member("text", m.text);
+  j.Member("unit", m.unit);
+  j.Key("upper_bound");
+  j.Bool(m.upper_bound);
+  j.Key("value");
+  j.Double(m.value);
+  j.EndObject();
 }
 
-json WinJson(const Win& w) {
-  json metrics = json::array();
-  for (const Metric& m : w.metrics) metrics.push_back(MetricJson(m));
-  json suggestions = json::array();
-  for (const Suggestion& s : w.suggestions) {
-    suggestions.push_back(
-        {{"issue", s.issue}, {"phrase", OrNull(s.phrase)}, {"suggestion", s.suggestion}});
-  }
-  json o{{"note", w.note_id},
-         {"text", w.text},
-         {"source", w.source},
-         {"kind", w.kind},
-         {"time", FormatIsoUtc(w.time)},
-         {"repo", OrNull(w.repo)},
-         {"repo_name", OrNull(w.repo_name)},
-         {"commit", OrNull(w.commit)},
-         {"event", w.event_id > 0 ? json(w.event_id) : json(nullptr)},
-         {"pr", w.pr > 0 ? json(w.pr) : json(nullptr)},
-         {"forge", OrNull(w.forge)},
-         {"title", OrNull(w.title)},
-         {"branch", OrNull(w.branch)},
-         {"link", OrNull(w.link)},
-         {"diffstat",
-          {{"files", w.diffstat.files},
-           {"insertions", w.diffstat.insertions},
-           {"deletions", w.diffstat.deletions}}},
-         {"category", w.category},
-         {"invisible", w.invisible},
-         {"tags", w.tags},
-         {"folded_notes", w.folded_notes},
-         {"folded_commits", w.folded_commits},
-         {"metrics", std::move(metrics)},
-         {"suggestions", std::move(suggestions)}};
+void WriteWin(JsonWriter& j, const Win& w, IsoUtc& iso) {
+  j.BeginObject();
+  j.MemberOrNull("branch", w.branch);
+  j.Member("category", w.category);
+  j.MemberOrNull("commit", w.commit);
+  j.Key("diffstat");
+  j.BeginObject();
+  j.Member("deletions", w.diffstat.deletions);
+  j.Member("files", w.diffstat.files);
+  j.Member("insertions", w.diffstat.insertions);
+  j.EndObject();
+  j.PositiveOrNull("event", w.event_id);
+  j.Key("folded_commits");
+  j.BeginArray();
+  for (const std::string& c : w.folded_commits) j.String(c);
+  j.EndArray();
+  j.Key("folded_notes");
+  j.BeginArray();
+  for (int64_t id : w.folded_notes) j.Int(id);
+  j.EndArray();
+  j.MemberOrNull("forge", w.forge);
   if (w.kind == "incident_closed") {
-    o["incident"] = {{"duration_s", w.incident_seconds > 0 ? json(w.incident_seconds)
-                                                           : json(nullptr)},
-                     {"commits", w.incident_commits}};
+    j.Key("incident");
+    j.BeginObject();
+    j.Member("commits", w.incident_commits);
+    j.PositiveOrNull("duration_s", w.incident_seconds);
+    j.EndObject();
   }
-  return o;
+  j.Key("invisible");
+  j.Bool(w.invisible);
+  j.Member("kind", w.kind);
+  j.MemberOrNull("link", w.link);
+  j.Key("metrics");
+  j.BeginArray();
+  for (const Metric& m : w.metrics) WriteMetric(j, m);
+  j.EndArray();
+  j.Member("note", w.note_id);
+  j.PositiveOrNull("pr", w.pr);
+  j.MemberOrNull("repo", w.repo);
+  j.MemberOrNull("repo_name", w.repo_name);
+  j.Member("source", w.source);
+  j.Key("suggestions");
+  j.BeginArray();
+  for (const Suggestion& s : w.suggestions) {
+    j.BeginObject();
+    j.Member("issue", s.issue);
+    j.MemberOrNull("phrase", s.phrase);
+    j.Member("suggestion", s.suggestion);
+    j.EndObject();
+  }
+  j.EndArray();
+  j.Key("tags");
+  j.BeginArray();
+  for (const std::string& t : w.tags) j.String(t);
+  j.EndArray();
+  j.Member("text", w.text);
+  j.Member("time", iso.Of(w.time));
+  j.MemberOrNull("title", w.title);
+  j.EndObject();
+}
+
+// The note ids of the wins `keep` picks, as an array.
+template <typename Keep>
+void WriteNoteIds(JsonWriter& j, const Digest& d, Keep keep) {
+  j.BeginArray();
+  for (const Win& w : d.wins) {
+    if (keep(w)) j.Int(w.note_id);
+  }
+  j.EndArray();
 }
 
 }  // namespace
 
-std::string RenderJson(const Digest& d) {
-  json wins = json::array();
-  for (const Win& w : d.wins) wins.push_back(WinJson(w));
-  json categories = json::array();
+void RenderJson(const Digest& d, RenderOutput& output) {
+  JsonWriter j(output.buf());
+  IsoUtc iso;
+  j.BeginObject();
+  j.Key("categories");
+  j.BeginArray();
   for (const CategoryGroup& g : d.categories) {
-    json notes = json::array();
-    for (size_t i : g.wins) notes.push_back(d.wins[i].note_id);
-    categories.push_back({{"id", g.id}, {"title", g.title}, {"notes", notes}});
+    j.BeginObject();
+    j.Member("id", g.id);
+    j.Key("notes");
+    j.BeginArray();
+    for (size_t i : g.wins) j.Int(d.wins[i].note_id);
+    j.EndArray();
+    j.Member("title", g.title);
+    j.EndObject();
+    output.Checkpoint();
   }
-  json quantified = json::array();
-  json sharpen = json::array();
-  json invisible = json::array();
-  for (const Win& w : d.wins) {
-    if (!w.metrics.empty()) quantified.push_back(w.note_id);
-    if (!w.suggestions.empty()) sharpen.push_back(w.note_id);
-    if (w.invisible) invisible.push_back(w.note_id);
-  }
-  json unanswered = json::array();
+  j.EndArray();
+  j.Key("counts");
+  j.BeginObject();
+  j.Member("incidents_closed", d.counts.incidents_closed);
+  j.Member("notes", d.counts.notes);
+  j.Member("prs_merged", d.counts.prs_merged);
+  j.Member("unanswered", d.counts.unanswered);
+  j.EndObject();
+  j.Key("invisible_work");
+  WriteNoteIds(j, d, [](const Win& w) { return w.invisible; });
+  j.Key("quantified");
+  WriteNoteIds(j, d, [](const Win& w) { return !w.metrics.empty(); });
+  j.Key("sharpen");
+  WriteNoteIds(j, d, [](const Win& w) { return !w.suggestions.empty(); });
+  output.Checkpoint();
+  j.Key("unanswered");
+  j.BeginArray();
   for (const Backfill& b : d.unanswered) {
-    unanswered.push_back({{"prompt", b.prompt_id},
-                          {"state", b.state},
-                          {"kind", b.kind},
-                          {"time", FormatIsoUtc(b.time)},
-                          {"repo_name", b.repo_name},
-                          {"pr", b.pr > 0 ? json(b.pr) : json(nullptr)},
-                          {"title", OrNull(b.title)},
-                          {"branch", OrNull(b.branch)},
-                          {"commit", OrNull(b.commit)},
-                          {"link", OrNull(b.link)}});
+    j.BeginObject();
+    j.MemberOrNull("branch", b.branch);
+    j.MemberOrNull("commit", b.commit);
+    j.Member("kind", b.kind);
+    j.MemberOrNull("link", b.link);
+    j.PositiveOrNull("pr", b.pr);
+    j.Member("prompt", b.prompt_id);
+    j.Member("repo_name", b.repo_name);
+    j.Member("state", b.state);
+    j.Member("time", iso.Of(b.time));
+    j.MemberOrNull("title", b.title);
+    j.EndObject();
+    output.Checkpoint();
   }
-  json out{{"window",
-            {{"since", FormatIsoUtc(d.window.since)},
-             {"until", FormatIsoUtc(d.window.until)},
-             {"week", OrNull(d.window.label)}}},
-           {"counts",
-            {{"prs_merged", d.counts.prs_merged},
-             {"incidents_closed", d.counts.incidents_closed},
-             {"notes", d.counts.notes},
-             {"unanswered", d.counts.unanswered}}},
-           {"wins", std::move(wins)},
-           {"categories", std::move(categories)},
-           {"quantified", std::move(quantified)},
-           {"sharpen", std::move(sharpen)},
-           {"invisible_work", std::move(invisible)},
-           {"unanswered", std::move(unanswered)}};
-  return out.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+  j.EndArray();
+  j.Key("window");
+  j.BeginObject();
+  j.Member("since", FormatIsoUtc(d.window.since));
+  j.Member("until", FormatIsoUtc(d.window.until));
+  j.MemberOrNull("week", d.window.label);
+  j.EndObject();
+  j.Key("wins");
+  j.BeginArray();
+  for (const Win& w : d.wins) {
+    WriteWin(j, w, iso);
+    output.Checkpoint();
+  }
+  j.EndArray();
+  j.EndObject();
+  output.buf() += '\n';
+  output.Finish();
+}
+
+std::string RenderJson(const Digest& d) {
+  RenderOutput out;
+  RenderJson(d, out);
+  return out.Take();
 }
 
 }  // namespace brag::digest

@@ -8,51 +8,51 @@
 namespace brag::digest {
 namespace {
 
-std::string Code(const std::string& oid) { return "`" + ShortOid(oid) + "`"; }
+// "- <text> — <trace>": the line a win gets under a heading.
+void AppendWinLine(std::string& out, const Win& win, std::string_view between) {
+  out += win.text;
+  out += between;
+  AppendTraceMd(out, win);
+  out += '\n';
+}
 
-// What the win is about, with its link: "payments [#481 Add index](url)".
-std::string SubjectMd(const Win& win) {
-  std::string s = win.repo_name;
-  auto add = [&](const std::string& part) { s += (s.empty() ? "" : " ") + part; };
-  if (win.pr > 0) {
-    std::string pr = "#" + std::to_string(win.pr) + (win.title.empty() ? "" : " " + win.title);
-    add(win.link.empty() ? pr : "[" + pr + "](" + win.link + ")");
-  } else if (win.kind == "incident_closed") {
-    std::string what = "incident " + win.branch;
-    if (win.incident_seconds > 0) what += ", closed in " + DurationText(win.incident_seconds);
-    if (win.incident_commits > 0) what += ", " + Counted(win.incident_commits, "commit");
-    add(what);
-  } else if (win.kind == "pr_merged" && !win.title.empty()) {
-    add(win.title);
+void AppendBackfill(std::string& out, const Backfill& b) {
+  out += "- ";
+  out += b.repo_name;
+  out += ' ';
+  if (!b.link.empty()) out += '[';
+  if (b.pr > 0) {
+    out += '#';
+    AppendInt(out, b.pr);
+    out += ' ';
+    out += b.title;
+  } else {
+    out += "incident ";
+    out += b.branch;
   }
-  return s;
+  if (!b.link.empty()) {
+    out += "](";
+    out += b.link;
+    out += ')';
+  }
+  out += " · `";
+  out += ShortOid(b.commit);
+  out += "` · ";
+  out += b.kind == "incident_closed" ? "closed " : "merged ";
+  out += LocalDate(b.time);
+  if (b.state == "snoozed") out += " · snoozed";
+  out += " — `brag answer ";
+  AppendInt(out, b.prompt_id);
+  out += " \"...\"`\n";
 }
 
 }  // namespace
 
-// "payments [#481 Add index](url) · `a1b2c3d` · 3 files, +42 -7 · note 12":
-// the PR, commit and note a line comes from.
-std::string TraceMd(const Win& win) {
-  std::string s = SubjectMd(win);
-  auto add = [&](const std::string& part) {
-    if (!part.empty()) s += (s.empty() ? "" : " · ") + part;
-  };
-  if (!win.commit.empty()) {
-    bool commit_link = win.pr == 0 && !win.link.empty();
-    add(commit_link ? "[" + Code(win.commit) + "](" + win.link + ")" : Code(win.commit));
-  }
-  for (const std::string& c : win.folded_commits) add("via " + Code(c));
-  add(DiffstatText(win.diffstat));
-  std::string notes = "note " + std::to_string(win.note_id);
-  for (int64_t id : win.folded_notes) notes += ", " + std::to_string(id);
-  add(notes);
-  return s;
-}
-
-std::string RenderMarkdown(const Digest& d) {
+void RenderMarkdown(const Digest& d, RenderOutput& output) {
+  std::string& out = output.buf();
   const DigestCounts& c = d.counts;
-  std::string none = d.window.label.empty() ? "None.\n" : "None this week.\n";
-  std::string out = "# Brag digest: ";
+  const char* none = d.window.label.empty() ? "None.\n" : "None this week.\n";
+  out += "# Brag digest: ";
   out += d.window.label.empty() ? WindowDates(d.window)
                                 : "week " + d.window.label + " (" + WindowDates(d.window) + ")";
   out += "\n\n";
@@ -62,12 +62,13 @@ std::string RenderMarkdown(const Digest& d) {
          " | " + std::to_string(c.notes) + " | " + std::to_string(c.unanswered) + " |\n";
 
   out += "\n## Wins by category\n";
-  if (d.categories.empty()) out += "\n" + none;
+  if (d.categories.empty()) (out += "\n") += none;
   for (const CategoryGroup& group : d.categories) {
     out += "\n### " + group.title + " (" + std::to_string(group.wins.size()) + ")\n\n";
     for (size_t i : group.wins) {
-      const Win& win = d.wins[i];
-      out += "- " + win.text + "\n  — " + TraceMd(win) + "\n";
+      out += "- ";
+      AppendWinLine(out, d.wins[i], "\n  — ");
+      output.Checkpoint();
     }
   }
 
@@ -76,11 +77,18 @@ std::string RenderMarkdown(const Digest& d) {
   for (const Win& win : d.wins) {
     for (const Metric& m : win.metrics) {
       any = true;
-      out += "- **" + FormatMetric(m) + "**";
-      if (m.direction != Direction::kUnknown)
-        out += std::string(" (") + DirectionName(m.direction) + ")";
-      out += " — " + win.text + " — " + TraceMd(win) + "\n";
+      out += "- **";
+      out += FormatMetric(m);
+      out += "**";
+      if (m.direction != Direction::kUnknown) {
+        out += " (";
+        out += DirectionName(m.direction);
+        out += ')';
+      }
+      out += " — ";
+      AppendWinLine(out, win, " — ");
     }
+    output.Checkpoint();
   }
   if (!any) out += none;
 
@@ -89,24 +97,28 @@ std::string RenderMarkdown(const Digest& d) {
   for (const Win& win : d.wins) {
     if (win.suggestions.empty()) continue;
     any = true;
-    out += "- \"" + win.text + "\" — " + TraceMd(win) + "\n";
+    out += "- \"";
+    AppendWinLine(out, win, "\" — ");
     for (const Suggestion& s : win.suggestions) {
-      out += "  - " + s.issue;
-      if (!s.phrase.empty()) out += " \"" + s.phrase + "\"";
-      out += ": " + s.suggestion + "\n";
+      out += "  - ";
+      out += s.issue;
+      if (!s.phrase.empty()) {
+        out += " \"";
+        out += s.phrase;
+        out += '"';
+      }
+      out += ": ";
+      out += s.suggestion;
+      out += '\n';
     }
+    output.Checkpoint();
   }
   if (!any) out += "Every note has a number and owns its work.\n";
 
   out += "\n## Unanswered prompts to backfill\n\n";
   for (const Backfill& b : d.unanswered) {
-    std::string what = b.pr > 0 ? "#" + std::to_string(b.pr) + " " + b.title
-                                : "incident " + b.branch;
-    if (!b.link.empty()) what = "[" + what + "](" + b.link + ")";
-    out += "- " + b.repo_name + " " + what + " · " + Code(b.commit) + " · " +
-           (b.kind == "incident_closed" ? "closed " : "merged ") + LocalDate(b.time) +
-           (b.state == "snoozed" ? " · snoozed" : "") + " — `brag answer " +
-           std::to_string(b.prompt_id) + " \"...\"`\n";
+    AppendBackfill(out, b);
+    output.Checkpoint();
   }
   if (d.unanswered.empty()) out += none;
 
@@ -115,10 +127,18 @@ std::string RenderMarkdown(const Digest& d) {
   for (const Win& win : d.wins) {
     if (!win.invisible) continue;
     any = true;
-    out += "- " + win.text + " — " + TraceMd(win) + "\n";
+    out += "- ";
+    AppendWinLine(out, win, " — ");
+    output.Checkpoint();
   }
   if (!any) out += none;
-  return out;
+  output.Finish();
+}
+
+std::string RenderMarkdown(const Digest& d) {
+  RenderOutput out;
+  RenderMarkdown(d, out);
+  return out.Take();
 }
 
 }  // namespace brag::digest

@@ -1,11 +1,33 @@
 #include "digest/render_text.h"
 
+#include <charconv>
+
+#include "digest/render.h"
 #include "digest/week.h"
 
 namespace brag::digest {
 
+RenderOutput::RenderOutput(Flush flush) : flush_(std::move(flush)) {
+  buf_.reserve(kChunk + kChunk / 4);
+}
+
+void RenderOutput::Drain() {
+  flush_(buf_);
+  buf_.clear();
+}
+
+void RenderOutput::Finish() {
+  if (flush_ && !buf_.empty()) Drain();
+}
+
+void AppendInt(std::string& out, int64_t value) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
+  out.append(buf, end);
+}
+
 std::string WinSubject(const Win& win) {
-  std::string s = win.repo_name;
+  std::string s(win.repo_name);
   std::string what;
   if (win.pr > 0) {
     what = "#" + std::to_string(win.pr);
@@ -16,18 +38,122 @@ std::string WinSubject(const Win& win) {
   return s;
 }
 
+namespace {
+
+// What the win is about, with its link: "payments [#481 Add index](url)".
+void AppendSubjectMd(std::string& out, const Win& win) {
+  size_t start = out.size();
+  out += win.repo_name;
+  auto space = [&] {
+    if (out.size() != start) out += ' ';
+  };
+  if (win.pr > 0) {
+    space();
+    if (!win.link.empty()) out += '[';
+    out += '#';
+    AppendInt(out, win.pr);
+    if (!win.title.empty()) {
+      out += ' ';
+      out += win.title;
+    }
+    if (!win.link.empty()) {
+      out += "](";
+      out += win.link;
+      out += ')';
+    }
+  } else if (win.kind == "incident_closed") {
+    space();
+    out += "incident ";
+    out += win.branch;
+    if (win.incident_seconds > 0) {
+      out += ", closed in ";
+      out += DurationText(win.incident_seconds);
+    }
+    if (win.incident_commits > 0) {
+      out += ", ";
+      AppendCounted(out, win.incident_commits, "commit");
+    }
+  } else if (win.kind == "pr_merged" && !win.title.empty()) {
+    space();
+    out += win.title;
+  }
+}
+
+void AppendCode(std::string& out, std::string_view oid) {
+  out += '`';
+  out += ShortOid(oid);
+  out += '`';
+}
+
+}  // namespace
+
+void AppendTraceMd(std::string& out, const Win& win) {
+  size_t start = out.size();
+  AppendSubjectMd(out, win);
+  auto separate = [&] {
+    if (out.size() != start) out += " · ";
+  };
+  if (!win.commit.empty()) {
+    separate();
+    if (win.pr == 0 && !win.link.empty()) {
+      out += '[';
+      AppendCode(out, win.commit);
+      out += "](";
+      out += win.link;
+      out += ')';
+    } else {
+      AppendCode(out, win.commit);
+    }
+  }
+  for (const std::string& c : win.folded_commits) {
+    separate();
+    out += "via ";
+    AppendCode(out, c);
+  }
+  const Diffstat& d = win.diffstat;
+  if (d.files != 0 || d.insertions != 0 || d.deletions != 0) {
+    separate();
+    AppendDiffstat(out, d);
+  }
+  separate();
+  out += "note ";
+  AppendInt(out, win.note_id);
+  for (int64_t id : win.folded_notes) {
+    out += ", ";
+    AppendInt(out, id);
+  }
+}
+
+void AppendDiffstat(std::string& out, const Diffstat& d) {
+  if (d.files == 0 && d.insertions == 0 && d.deletions == 0) return;
+  AppendCounted(out, d.files, "file");
+  out += ", +";
+  AppendInt(out, d.insertions);
+  out += " -";
+  AppendInt(out, d.deletions);
+}
+
 std::string DiffstatText(const Diffstat& d) {
-  if (d.files == 0 && d.insertions == 0 && d.deletions == 0) return "";
-  return Counted(d.files, "file") + ", +" + std::to_string(d.insertions) + " -" +
-         std::to_string(d.deletions);
+  std::string out;
+  AppendDiffstat(out, d);
+  return out;
 }
 
 std::string WindowDates(const DigestWindow& w) {
   return LocalDate(w.since) + " to " + LocalDate(w.until > w.since ? w.until - 1 : w.since);
 }
 
-std::string Counted(int count, const std::string& noun) {
-  return std::to_string(count) + " " + noun + (count == 1 ? "" : "s");
+void AppendCounted(std::string& out, int64_t count, std::string_view noun) {
+  AppendInt(out, count);
+  out += ' ';
+  out += noun;
+  if (count != 1) out += 's';
+}
+
+std::string Counted(int64_t count, std::string_view noun) {
+  std::string out;
+  AppendCounted(out, count, noun);
+  return out;
 }
 
 std::string DurationText(int64_t seconds) {

@@ -1,8 +1,11 @@
 // Pieces of text the renderers share: how a win is referred to, the window's
-// dates, counts with their nouns. Internal to daemon/digest/.
+// dates, counts with their nouns. The Append* forms write into the caller's
+// buffer, for renderers that print 100k wins. Internal to daemon/digest/.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "digest/digest.h"
 
@@ -13,13 +16,17 @@ namespace brag::digest {
 std::string WinSubject(const Win& win);
 // "payments [#481 Add index](url) · `a1b2c3d` · 3 files, +42 -7 · note 12":
 // in Markdown, the PR, commit and note a line comes from.
-std::string TraceMd(const Win& win);
-// "3 files, +42 -7"; "" when the diffstat is empty.
+void AppendTraceMd(std::string& out, const Win& win);
+// "3 files, +42 -7"; nothing when the diffstat is empty.
+void AppendDiffstat(std::string& out, const Diffstat& diffstat);
 std::string DiffstatText(const Diffstat& diffstat);
 // "2026-11-23 to 2026-11-29" (until is exclusive, so its previous second).
 std::string WindowDates(const DigestWindow& window);
 // "1 PR", "3 PRs": `count` and the noun, plural with an "s" when not 1.
-std::string Counted(int count, const std::string& noun);
+std::string Counted(int64_t count, std::string_view noun);
+void AppendCounted(std::string& out, int64_t count, std::string_view noun);
+// `value` in decimal.
+void AppendInt(std::string& out, int64_t value);
 // "3h 20m", "2d 4h", "45m".
 std::string DurationText(int64_t seconds);
 // "improved", "regressed", "unknown".

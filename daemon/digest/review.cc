@@ -18,18 +18,26 @@ double Strength(const Win& w) {
   return best;
 }
 
+// A win with its strength, for sorting.
+struct Ranked {
+  const Win* win;
+  double strength;
+};
+
 // Quantified wins first, the largest factor first among them, then the
 // newest.
-bool Stronger(const Win& a, const Win& b) {
+bool Stronger(const Ranked& x, const Ranked& y) {
+  const Win& a = *x.win;
+  const Win& b = *y.win;
   if (a.metrics.empty() != b.metrics.empty()) return !a.metrics.empty();
-  if (Strength(a) != Strength(b)) return Strength(a) > Strength(b);
+  if (x.strength != y.strength) return x.strength > y.strength;
   if (a.metrics.size() != b.metrics.size()) return a.metrics.size() > b.metrics.size();
   if (a.time != b.time) return a.time > b.time;
   return a.note_id < b.note_id;
 }
 
 // `text` without its #tags ("#perf"), which are for categories, not prose.
-std::string WithoutTags(const std::string& text) {
+std::string WithoutTags(std::string_view text) {
   std::string out;
   for (size_t i = 0; i < text.size();) {
     bool tag = text[i] == '#' && i + 1 < text.size() &&
@@ -67,11 +75,11 @@ std::pair<std::string, std::string> SplitNext(const std::string& text) {
 
 std::string WhatIDid(const Win& w, const std::string& impact) {
   if (w.kind == "pr_merged" && !w.title.empty()) {
-    return w.title + " (" + WinSubject(w) + ")";
+    return std::string(w.title) + " (" + WinSubject(w) + ")";
   }
   if (w.kind == "incident_closed") {
-    std::string s = "Closed incident " + w.branch;
-    if (!w.repo_name.empty()) s += " in " + w.repo_name;
+    std::string s = "Closed incident " + std::string(w.branch);
+    if (!w.repo_name.empty()) s += " in " + std::string(w.repo_name);
     if (w.incident_seconds > 0) s += ", " + DurationText(w.incident_seconds) + " open to close";
     if (w.incident_commits > 0) s += ", " + Counted(w.incident_commits, "commit");
     return s;
@@ -95,24 +103,33 @@ std::string Impact(const Win& w, const std::string& impact) {
   return out.empty() ? "_[add the measured impact]_" : out;
 }
 
-void AppendWin(const Win& w, std::string* out) {
+void AppendWin(const Win& w, std::string& out) {
   auto [impact, next] = SplitNext(WithoutTags(w.text));
-  *out += "- **What I did:** " + WhatIDid(w, impact) + "\n";
-  *out += "  **Impact:** " + Impact(w, impact) + "\n";
-  *out += "  **What's next:** " +
-          (next.empty() ? std::string("_[what this enables, or the next target]_") : next) +
-          "\n";
+  out += "- **What I did:** ";
+  out += WhatIDid(w, impact);
+  out += "\n  **Impact:** ";
+  out += Impact(w, impact);
+  out += "\n  **What's next:** ";
+  out += next.empty() ? std::string("_[what this enables, or the next target]_") : next;
+  out += '\n';
   for (const Suggestion& s : w.suggestions) {
-    if (s.issue == kWeakPhrasing)
-      *out += "  _Sharpen \"" + s.phrase + "\": " + s.suggestion + "_\n";
+    if (s.issue != kWeakPhrasing) continue;
+    out += "  _Sharpen \"";
+    out += s.phrase;
+    out += "\": ";
+    out += s.suggestion;
+    out += "_\n";
   }
-  *out += "  Ref: " + TraceMd(w) + "\n";
+  out += "  Ref: ";
+  AppendTraceMd(out, w);
+  out += '\n';
 }
 
 }  // namespace
 
-std::string RenderReview(const Digest& d) {
-  std::string out = "# Self-assessment draft: " + WindowDates(d.window) + "\n\n";
+void RenderReview(const Digest& d, RenderOutput& output) {
+  std::string& out = output.buf();
+  out += "# Self-assessment draft: " + WindowDates(d.window) + "\n\n";
   int quantified = 0;
   for (const Win& w : d.wins) quantified += w.metrics.empty() ? 0 : 1;
   out += "Drafted by brag from " + Counted(d.counts.notes, "journal note") + " (" +
@@ -122,19 +139,29 @@ std::string RenderReview(const Digest& d) {
          "and the note it comes from. Fill the [brackets] and edit before you submit.\n";
   if (d.categories.empty()) out += "\nNo notes in this period.\n";
   for (const CategoryGroup& g : d.categories) {
-    std::vector<const Win*> wins;
-    for (size_t i : g.wins) wins.push_back(&d.wins[i]);
-    std::stable_sort(wins.begin(), wins.end(),
-                     [](const Win* a, const Win* b) { return Stronger(*a, *b); });
+    // Strength is worked out once per win, not at each comparison.
+    std::vector<Ranked> wins;
+    wins.reserve(g.wins.size());
+    for (size_t i : g.wins) wins.push_back(Ranked{&d.wins[i], Strength(d.wins[i])});
+    std::stable_sort(wins.begin(), wins.end(), Stronger);
     out += "\n## " + g.title + "\n\n";
-    for (const Win* w : wins) AppendWin(*w, &out);
+    for (const Ranked& r : wins) {
+      AppendWin(*r.win, out);
+      output.Checkpoint();
+    }
   }
   out += "\n## Before you submit\n\n";
   out += "- " + std::to_string(quantified) + " of " + Counted(d.counts.notes, "win") +
          " carry a number; `brag digest` lists what to add under Sharpen.\n";
   out += "- Merged PRs and closed incidents still without a note: " +
          std::to_string(d.counts.unanswered) + " (`brag pending`).\n";
-  return out;
+  output.Finish();
+}
+
+std::string RenderReview(const Digest& d) {
+  RenderOutput out;
+  RenderReview(d, out);
+  return out.Take();
 }
 
 }  // namespace brag::digest

@@ -200,12 +200,16 @@ const WeakPhrase* WeakPhraseAt(const std::vector<Token>& t, size_t i, bool has_n
 
 std::vector<Suggestion> Sharpen(std::string_view note,
                                 const std::vector<Metric>& metrics) {
-  std::vector<Token> t = TokenizeNote(note);
+  return Sharpen(note, TokenizeNote(note), metrics.empty());
+}
+
+std::vector<Suggestion> Sharpen(std::string_view note, const std::vector<Token>& t,
+                                bool no_metrics) {
   std::vector<Suggestion> out;
-  if (metrics.empty()) out.push_back(NoNumber(t));
+  if (no_metrics) out.push_back(NoNumber(t));
   for (size_t i = 0; i < t.size(); ++i) {
     size_t end = 0;
-    const WeakPhrase* phrase = WeakPhraseAt(t, i, !metrics.empty(), end);
+    const WeakPhrase* phrase = WeakPhraseAt(t, i, !no_metrics, end);
     if (!phrase) continue;
     std::string text(note.substr(t[i].begin, t[end - 1].end - t[i].begin));
     out.push_back(Suggestion{std::string(kWeakPhrasing), std::move(text),

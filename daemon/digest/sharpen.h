@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "digest/metrics.h"
+#include "digest/note_text.h"
 
 namespace brag::digest {
 
@@ -30,5 +31,9 @@ struct Suggestion {
 // numbers and owned verbs ("cut p99 from 1.8s to 240ms") gets none.
 std::vector<Suggestion> Sharpen(std::string_view note,
                                 const std::vector<Metric>& metrics);
+// The same, from the tokens TokenizeNote(note) made and whether
+// ExtractMetrics found no metric in it.
+std::vector<Suggestion> Sharpen(std::string_view note, const std::vector<Token>& tokens,
+                                bool no_metrics);
 
 }  // namespace brag::digest

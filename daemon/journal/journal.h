@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -40,7 +41,7 @@ class Journal {
   enum class Mode { kReadWrite, kReadOnly };
 
   // The schema version this build writes (PRAGMA user_version).
-  static constexpr int kSchemaVersion = 3;
+  static constexpr int kSchemaVersion = 4;
 
   // Opens (kReadWrite: creating the file (0600) and its parent folders
   // (0700), migrating an older schema forward) the journal at `path`. A
@@ -152,6 +153,18 @@ class Journal {
   // time, then latest recorded first). Time is the commit time of an event
   // and the creation time of a note; `repo` matches a path or a name.
   Result<std::vector<LogEntry>> Log(const LogQuery& query);
+
+  // --- the digest's read (digest_queries.cc) ---------------------------------
+  // Calls `row` for each event committed in [since, until), with its prompt
+  // and note, oldest first (latest recorded first among equal times, as
+  // Log's order reversed); then for each free note created in it, oldest
+  // first. Streams straight from SQLite over the events_time and notes_free
+  // indexes, reading only the columns a digest shows: a year of notes is
+  // never held as LogEntry records.
+  Status ForEachDigestRow(int64_t since, int64_t until,
+                          const std::function<void(const DigestRow&)>& row);
+  // How many rows ForEachDigestRow(since, until) gives, to size for them.
+  Result<int64_t> CountDigestRows(int64_t since, int64_t until);
 
  private:
   Journal(std::unique_ptr<sql::Database> db, std::filesystem::path path);

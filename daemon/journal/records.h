@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace brag {
@@ -110,6 +111,38 @@ struct LogEntry {
   std::optional<Event> event;
   std::optional<Prompt> prompt;  // prompt for the event, when there is one
   std::optional<Note> note;
+};
+
+// One row of the digest's read (Journal::ForEachDigestRow): an event with
+// its prompt and note, if any, or a free note. The views point into the
+// journal's cursor and die with the callback that receives them; lists
+// (paths, tags) are newline-joined.
+struct DigestRow {
+  std::string_view repo;       // an event's repo path, a note's repo ("" for none)
+  std::string_view repo_name;  // "" when the repo is not known
+  bool has_event = false;
+  int64_t event_id = 0;
+  std::string_view kind;  // "pr_merged", "incident_closed"
+  std::string_view key;
+  std::string_view commit;
+  std::string_view forge;
+  int64_t pr = 0;
+  std::string_view title;
+  std::string_view branch;
+  int64_t commit_time = 0;
+  Diffstat diffstat;
+  std::string_view paths;
+  int64_t opened = 0;
+  int commit_count = 0;
+  int64_t prompt_id = 0;  // 0: no prompt
+  std::string_view prompt_state;
+  int64_t note_id = 0;  // 0: no note
+  std::string_view note_text;
+  int64_t note_created = 0;
+  std::string_view note_source;
+  std::string_view note_repo;
+  std::string_view note_commit;
+  std::string_view note_tags;
 };
 
 struct LogQuery {

@@ -17,7 +17,7 @@ namespace {
 // Repos are never deleted, only marked removed: events keep pointing at
 // their repo (history outlives watching), and re-adding a path revives the
 // same id so events already recorded are not recorded again.
-constexpr std::array<const char*, 3> kMigrations = {
+constexpr std::array<const char*, 4> kMigrations = {
     // 0 -> 1
     R"sql(
 CREATE TABLE repos (
@@ -123,6 +123,12 @@ CREATE TABLE event_commit_notes (
   PRIMARY KEY (event_id, note_id)
 ) WITHOUT ROWID;
 CREATE INDEX event_commit_notes_note ON event_commit_notes(note_id);
+)sql",
+    // 3 -> 4: a PR number is looked up before each merged PR is recorded (the
+    // same PR under another commit is not news); without an index, recording
+    // a long history of numbered PRs is quadratic.
+    R"sql(
+CREATE INDEX IF NOT EXISTS events_pr ON events(repo_id, forge, pr);
 )sql",
 };
 

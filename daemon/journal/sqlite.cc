@@ -13,6 +13,13 @@ std::string Row::Text() {
   return std::string(reinterpret_cast<const char*>(text), size);
 }
 
+std::string_view Row::View() {
+  const unsigned char* text = sqlite3_column_text(stmt_, col_);
+  int size = sqlite3_column_bytes(stmt_, col_++);
+  if (!text) return std::string_view();
+  return std::string_view(reinterpret_cast<const char*>(text), static_cast<size_t>(size));
+}
+
 std::optional<int64_t> Row::OptInt() {
   if (NextIsNull()) {
     ++col_;

@@ -39,6 +39,9 @@ class Row {
   bool NextIsNull() const;
   int64_t Int();
   std::string Text();
+  // The next column's text without a copy: valid until the statement steps
+  // again. "" for NULL.
+  std::string_view View();
   std::optional<int64_t> OptInt();
   void Skip(int columns) { col_ += columns; }
 

@@ -42,16 +42,13 @@ Result<std::string> StringParam(const json& params, const char* name,
   return it->get<std::string>();
 }
 
-// Remote URLs of the repos the entries name: the first of `remotes` each has.
-digest::RemoteUrls RemotesOf(const std::vector<LogEntry>& entries,
+// Remote URLs of `repos`: the first of `remotes` each has.
+digest::RemoteUrls RemotesOf(const std::vector<std::string>& repos,
                              const std::vector<std::string>& remotes) {
   digest::RemoteUrls urls;
-  std::map<std::string, bool> tried;
+  if (repos.empty()) return urls;
   git::EnsureInit();
-  for (const LogEntry& e : entries) {
-    const std::string& repo = e.event ? e.repo : e.note ? e.note->repo : e.repo;
-    if (repo.empty() || tried[repo]) continue;
-    tried[repo] = true;
+  for (const std::string& repo : repos) {
     Result<git::Repo> opened = git::Repo::Open(repo);
     if (!opened) continue;  // moved or deleted since: no links, still a digest
     for (const std::string& name : remotes) {
@@ -85,26 +82,41 @@ Result<digest::Digest> LoadDigest(Journal* journal, const Config& config,
                                   const digest::DigestWindow& window) {
   Result<std::vector<digest::CategoryRule>> rules = CategoryRulesFor(config);
   if (!rules) return rules.error();
-  std::vector<LogEntry> entries;
+  digest::DigestBuilder builder(window, *rules);
   if (journal) {
-    LogQuery query;
-    query.since = window.since;
-    query.until = window.until;
-    Result<std::vector<LogEntry>> read = journal->Log(query);
+    Result<int64_t> rows = journal->CountDigestRows(window.since, window.until);
+    if (!rows) return MakeError("journal", rows.error().message);
+    builder.Reserve(static_cast<size_t>(*rows));
+    // Each row is analysed as it is read: no journal row is kept beyond
+    // what its win shows.
+    Status read = journal->ForEachDigestRow(
+        window.since, window.until, [&](const DigestRow& row) { builder.Add(row); });
     if (!read) return MakeError("journal", read.error().message);
-    entries = std::move(*read);
   }
-  digest::RemoteUrls remotes = RemotesOf(entries, config.remotes);
-  return digest::BuildDigest(entries, window, *rules, remotes);
+  return builder.Finish(RemotesOf(builder.repos(), config.remotes));
+}
+
+Status RenderDigest(const digest::Digest& digest, const std::string& format,
+                    digest::RenderOutput& out) {
+  if (format == "markdown" || format == "md") {
+    digest::RenderMarkdown(digest, out);
+  } else if (format == "html") {
+    digest::RenderHtml(digest, out);
+  } else if (format == "json") {
+    digest::RenderJson(digest, out);
+  } else if (format == "review") {
+    digest::RenderReview(digest, out);
+  } else {
+    return MakeError("bad_request", "digest: parameter \"format\": '" + format +
+                                        "' is not one of markdown, md, html, json, review");
+  }
+  return {};
 }
 
 Result<std::string> RenderDigest(const digest::Digest& digest, const std::string& format) {
-  if (format == "markdown" || format == "md") return digest::RenderMarkdown(digest);
-  if (format == "html") return digest::RenderHtml(digest);
-  if (format == "json") return digest::RenderJson(digest);
-  if (format == "review") return digest::RenderReview(digest);
-  return MakeError("bad_request", "digest: parameter \"format\": '" + format +
-                                      "' is not one of markdown, md, html, json, review");
+  digest::RenderOutput out;
+  if (Status s = RenderDigest(digest, format, out); !s) return s.error();
+  return out.Take();
 }
 
 Result<digest::DigestWindow> DigestWindowFor(const json& params, int64_t now) {
@@ -146,17 +158,24 @@ Result<json> CallDigestMethod(Journal* journal, const json& params, int64_t now,
   Config defaults;
   Result<digest::Digest> digest = LoadDigest(journal, config ? *config : defaults, *window);
   if (!digest) return digest.error();
-  Result<std::string> text = RenderDigest(*digest, *format);
-  if (!text) return text.error();
-  if (text->size() > kMaxDigestReplyBytes) {
+  // Rendered in chunks, keeping no more than a reply carries: a window of
+  // years is refused without holding its whole text.
+  std::string text;
+  size_t size = 0;
+  digest::RenderOutput out([&](std::string_view chunk) {
+    size += chunk.size();
+    if (size <= kMaxDigestReplyBytes) text.append(chunk);
+  });
+  if (Status s = RenderDigest(*digest, *format, out); !s) return s.error();
+  if (size > kMaxDigestReplyBytes) {
     return MakeError("too_large",
-                     "digest: the " + *format + " text is " + std::to_string(text->size()) +
+                     "digest: the " + *format + " text is " + std::to_string(size) +
                          " bytes, more than a reply carries (" +
                          std::to_string(kMaxDigestReplyBytes) +
                          "); narrow the window, or run `brag digest -o FILE`");
   }
   return json{{"format", *format},
-              {"text", *text},
+              {"text", std::move(text)},
               {"since", FormatIsoUtc(window->since)},
               {"until", FormatIsoUtc(window->until)},
               {"week", window->label.empty() ? json(nullptr) : json(window->label)}};

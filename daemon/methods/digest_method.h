@@ -1,7 +1,7 @@
 // The digest and the review draft (DESIGN §9) over the journal: the rules
 // and forge links a digest needs from the config and the repos, the protocol's
 // `digest` method, and the weekly files bragd writes on its schedule. The
-// journal is read with one query (Journal::Log over the window).
+// journal is read in one pass over the window (Journal::ForEachDigestRow).
 #pragma once
 
 #include <cstdint>
@@ -14,6 +14,7 @@
 #include "config/config.h"
 #include "core/result.h"
 #include "digest/digest.h"
+#include "digest/render.h"
 #include "digest/week.h"
 #include "journal/journal.h"
 
@@ -36,6 +37,9 @@ Result<digest::Digest> LoadDigest(Journal* journal, const Config& config,
 // `digest` rendered as "markdown" (or "md"), "html", "json" or "review".
 // Error code "bad_request" for another format.
 Result<std::string> RenderDigest(const digest::Digest& digest, const std::string& format);
+// The same, into `out` (which may write it out in chunks as it goes).
+Status RenderDigest(const digest::Digest& digest, const std::string& format,
+                    digest::RenderOutput& out);
 
 // The window a request names: `week` ("2026-W48"), or `since`/`until` (dates
 // as ParseDate reads them, or unix seconds); `since` alone runs to `now`,

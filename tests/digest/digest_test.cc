@@ -243,5 +243,31 @@ TEST_CASE("review: within a category the largest factor comes first") {
   CHECK(small < none);
 }
 
+TEST_CASE("a digest of many notes, analysed on two threads, analyses each as one would") {
+  const char* texts[] = {"Cut p95 from 900ms to 120ms #perf", "Helped with the migration",
+                         "Wrote the runbook for failover", "Made checkout 3x faster",
+                         "Worked on the dashboards and alerts", "Mentored Bo"};
+  std::vector<LogEntry> entries;
+  for (int64_t i = 1; i <= 10000; ++i) {
+    LogEntry e;
+    e.kind = "note";
+    e.time = i;
+    e.note = Note{i, texts[i % 6], i, "manual", "", "", {}, {}, {}};
+    entries.push_back(std::move(e));
+  }
+  std::vector<CategoryRule> rules = DefaultCategoryRules();
+  Digest d = BuildDigest(entries, {0, 20000, ""}, rules, {});
+  REQUIRE(d.wins.size() == entries.size());
+  for (const Win& w : d.wins) {
+    std::string text(w.text);
+    std::vector<Metric> metrics = ExtractMetrics(text);
+    REQUIRE(w.metrics.size() == metrics.size());
+    for (size_t k = 0; k < metrics.size(); ++k) CHECK(w.metrics[k].text == metrics[k].text);
+    CHECK(w.suggestions.size() == Sharpen(text, metrics).size());
+    CHECK(w.category == Categorize(rules, text, {}, {}));
+    CHECK(w.invisible == IsInvisibleWork(text, {}, {}));
+  }
+}
+
 }  // namespace
 }  // namespace brag::digest

@@ -58,7 +58,7 @@ TEST_CASE("a new journal is created with private folders at the current schema")
     Result<int> version = journal->SchemaVersion();
     REQUIRE(version.has_value());
     CHECK(*version == Journal::kSchemaVersion);
-    CHECK(Journal::kSchemaVersion == 3);
+    CHECK(Journal::kSchemaVersion == 4);
   }
   CHECK(Mode(dir / "data") == 0700);
   CHECK(Mode(dir / "data/brag") == 0700);
@@ -136,7 +136,7 @@ TEST_CASE("a journal from a newer version is refused untouched") {
     CHECK(journal.error().code == "journal_too_new");
     CHECK(journal.error().message ==
           path.string() +
-              ": journal schema version 7 is newer than this brag understands (3); "
+              ": journal schema version 7 is newer than this brag understands (4); "
               "upgrade brag");
   }
   CHECK(ReadFile(path) == before);
@@ -325,6 +325,49 @@ TEST_CASE("a version 1 journal is migrated to the current version and keeps its 
   CHECK(pending[1].event.opened == 30);
   CHECK(pending[1].event.commit_count == 3);
   CHECK(pending[1].event.merged);
+}
+
+}  // namespace brag::test
+
+namespace brag::test {
+
+// The query plan of `sql` on the file at `path`, one line per step.
+std::string QueryPlan(const fs::path& path, const std::string& sql) {
+  sqlite3* raw = nullptr;
+  REQUIRE(sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  REQUIRE(sqlite3_prepare_v2(raw, ("EXPLAIN QUERY PLAN " + sql).c_str(), -1, &stmt,
+                             nullptr) == SQLITE_OK);
+  std::string plan;
+  while (sqlite3_step(stmt) == SQLITE_ROW) {
+    plan += reinterpret_cast<const char*>(sqlite3_column_text(stmt, 3));
+    plan += '\n';
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(raw);
+  return plan;
+}
+
+TEST_CASE("a version 3 journal gets the PR number index when opened") {
+  TempDir dir("journal");
+  fs::path path = dir / "journal.db";
+  MakeJournal(path);
+  {
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
+    for (const char* sql : {"DROP INDEX events_pr", "PRAGMA user_version = 3"}) {
+      CHECK(sqlite3_exec(raw, sql, nullptr, nullptr, nullptr) == SQLITE_OK);
+    }
+    sqlite3_close(raw);
+  }
+  const std::string lookup =
+      "SELECT 1 FROM events WHERE repo_id = 1 AND kind = 'pr_merged' AND forge = 'github'"
+      " AND pr = 7";
+  CHECK(QueryPlan(path, lookup).find("events_pr") == std::string::npos);
+  std::unique_ptr<Journal> journal = OpenJournal(path);
+  CHECK(journal->SchemaVersion().value() == 4);
+  CHECK(QueryPlan(path, lookup).find("USING INDEX events_pr") != std::string::npos);
+  CHECK(journal->ListRepos().value().size() == 1);
 }
 
 }  // namespace brag::test

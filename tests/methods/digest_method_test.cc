@@ -8,6 +8,8 @@
 #include <string>
 
 #include "digest/categories.h"
+#include "digest/digest_fixture.h"
+#include "digest/render.h"
 #include "methods/journal_methods.h"
 #include "support/temp_dir.h"
 
@@ -136,6 +138,49 @@ TEST_CASE("WriteWeeklyDigest refuses an unknown format") {
       WriteWeeklyDigest(*j.journal, Config{}, {2025, 48}, {"pdf"}, j.dir.path() / "d");
   REQUIRE_FALSE(r.has_value());
   CHECK(r.error().code == "bad_request");
+}
+
+}  // namespace
+}  // namespace brag
+
+namespace brag {
+namespace {
+
+TEST_CASE("the streamed digest read gives the same digest as the log, in every format") {
+  Utc utc;
+  test::FixedJournal j;
+  Result<digest::Digest> streamed = LoadDigest(&j.journal(), Config{}, test::FixedWeek());
+  REQUIRE(streamed.has_value());
+  // Without remotes on either side: the fixture's repo path does not exist.
+  digest::Digest logged = digest::BuildDigest(j.Entries(), test::FixedWeek(),
+                                              digest::DefaultCategoryRules(), {});
+  for (const char* format : {"markdown", "json", "html", "review"}) {
+    CAPTURE(format);
+    Result<std::string> a = RenderDigest(*streamed, format);
+    Result<std::string> b = RenderDigest(logged, format);
+    REQUIRE(a.has_value());
+    REQUIRE(b.has_value());
+    CHECK(*a == *b);
+  }
+  CHECK(streamed->counts == logged.counts);
+}
+
+TEST_CASE("a digest written in chunks is the same text as one rendered whole") {
+  Utc utc;
+  test::FixedJournal j;
+  digest::Digest d = j.Build();
+  for (const char* format : {"markdown", "json", "html", "review"}) {
+    CAPTURE(format);
+    std::string chunks;
+    int flushes = 0;
+    digest::RenderOutput out([&](std::string_view chunk) {
+      chunks += chunk;
+      ++flushes;
+    });
+    REQUIRE(RenderDigest(d, format, out).has_value());
+    CHECK(flushes >= 1);
+    CHECK(chunks == RenderDigest(d, format).value());
+  }
 }
 
 }  // namespace

@@ -1,0 +1,157 @@
+// The digest's read: every event and free note of a window, streamed row by
+// row to the caller. A digest over years of notes must not build a LogEntry
+// (an event twice over, once in its prompt) per row: it reads each column
+// it shows once, as a view into SQLite's row, and keeps what it needs.
+#include <map>
+#include <string>
+
+#include "journal/journal.h"
+#include "journal/rows.h"
+#include "journal/sqlite.h"
+
+namespace brag {
+namespace {
+
+struct RepoNames {
+  std::string path;
+  std::string name;  // the repo's name, else its folder's
+};
+
+// Every repo, removed ones too (their events are history): a handful of
+// rows, read once instead of joined into each event.
+Result<std::map<int64_t, RepoNames>> ReadRepos(const sql::Database& db) {
+  Result<sql::Statement> stmt = db.Prepare("SELECT id, path, name FROM repos");
+  if (!stmt) return stmt.error();
+  std::map<int64_t, RepoNames> repos;
+  for (;;) {
+    Result<bool> more = stmt->Step();
+    if (!more) return more.error();
+    if (!*more) return repos;
+    sql::Row row = stmt->row();
+    int64_t id = row.Int();
+    RepoNames names{row.Text(), row.Text()};
+    if (names.name.empty()) names.name = rows::RepoNameFromPath(names.path);
+    repos.emplace(id, std::move(names));
+  }
+}
+
+// Equal times keep Log's order reversed (latest recorded first), so that a
+// digest built from either read folds and lists notes the same way.
+constexpr const char* kEventsSql =
+    "SELECT e.repo_id, e.id, e.kind, e.key, e.commit_oid, e.forge, e.pr, e.title,"
+    " e.branch, e.commit_time, e.files, e.insertions, e.deletions, e.paths, e.opened,"
+    " e.commit_count, p.id, p.state, n.id, n.text, n.created, n.source, n.repo,"
+    " n.commit_oid, n.tags"
+    " FROM events e LEFT JOIN prompts p ON p.event_id = e.id"
+    " LEFT JOIN notes n ON n.id = p.note_id"
+    " WHERE e.commit_time >= ?1 AND e.commit_time < ?2"
+    " ORDER BY e.commit_time, e.id DESC";
+
+constexpr const char* kFreeNotesSql =
+    "SELECT n.id, n.text, n.created, n.source, n.repo, n.commit_oid, n.tags"
+    " FROM notes n WHERE n.event_id IS NULL AND n.created >= ?1 AND n.created < ?2"
+    " ORDER BY n.created, n.id DESC";
+
+void ReadNoteColumns(sql::Row& row, DigestRow& out) {
+  out.note_id = row.Int();
+  out.note_text = row.View();
+  out.note_created = row.Int();
+  out.note_source = row.View();
+  out.note_repo = row.View();
+  out.note_commit = row.View();
+  out.note_tags = row.View();
+}
+
+// Steps `stmt` to the end, calling `each` on every row.
+template <typename Each>
+Status StepAll(sql::Statement& stmt, Each each) {
+  for (;;) {
+    Result<bool> more = stmt.Step();
+    if (!more) return more.error();
+    if (!*more) return {};
+    sql::Row row = stmt.row();
+    each(row);
+  }
+}
+
+}  // namespace
+
+Result<int64_t> Journal::CountDigestRows(int64_t since, int64_t until) {
+  // Both counts are read off the indexes alone (events_time, notes_free).
+  Result<sql::Statement> stmt = db_->Prepare(
+      "SELECT (SELECT count(*) FROM events WHERE commit_time >= ?1 AND commit_time < ?2)"
+      " + (SELECT count(*) FROM notes WHERE event_id IS NULL AND created >= ?1"
+      " AND created < ?2)");
+  if (!stmt) return stmt.error();
+  stmt->BindAll(since, until);
+  Result<bool> row = stmt->Step();
+  if (!row) return row.error();
+  return *row ? stmt->row().Int() : 0;
+}
+
+Status Journal::ForEachDigestRow(int64_t since, int64_t until,
+                                 const std::function<void(const DigestRow&)>& row) {
+  Result<std::map<int64_t, RepoNames>> repos = ReadRepos(*db_);
+  if (!repos) return repos.error();
+  std::map<std::string, std::string, std::less<>> name_of_path;
+  for (const auto& [id, names] : *repos) name_of_path.emplace(names.path, names.name);
+
+  Result<sql::Statement> events = db_->Prepare(kEventsSql);
+  if (!events) return events.error();
+  events->BindAll(since, until);
+  DigestRow out;
+  Status read = StepAll(*events, [&](sql::Row& r) {
+    out = DigestRow{};
+    out.has_event = true;
+    auto repo = repos->find(r.Int());
+    if (repo != repos->end()) {
+      out.repo = repo->second.path;
+      out.repo_name = repo->second.name;
+    }
+    out.event_id = r.Int();
+    out.kind = r.View();
+    out.key = r.View();
+    out.commit = r.View();
+    out.forge = r.View();
+    out.pr = r.Int();
+    out.title = r.View();
+    out.branch = r.View();
+    out.commit_time = r.Int();
+    out.diffstat.files = static_cast<int>(r.Int());
+    out.diffstat.insertions = static_cast<int>(r.Int());
+    out.diffstat.deletions = static_cast<int>(r.Int());
+    out.paths = r.View();
+    out.opened = r.Int();
+    out.commit_count = static_cast<int>(r.Int());
+    if (r.NextIsNull()) {
+      r.Skip(2);
+    } else {
+      out.prompt_id = r.Int();
+      out.prompt_state = r.View();
+    }
+    if (!r.NextIsNull()) ReadNoteColumns(r, out);
+    row(out);
+  });
+  if (!read) return read;
+
+  Result<sql::Statement> notes = db_->Prepare(kFreeNotesSql);
+  if (!notes) return notes.error();
+  notes->BindAll(since, until);
+  return StepAll(*notes, [&](sql::Row& r) {
+    out = DigestRow{};
+    ReadNoteColumns(r, out);
+    out.repo = out.note_repo;
+    if (!out.note_repo.empty()) {
+      auto name = name_of_path.find(out.note_repo);
+      if (name == name_of_path.end()) {
+        // A repo brag never watched: named after its folder, as Log does.
+        std::string path(out.note_repo);
+        name = name_of_path.emplace(path, rows::RepoNameFromPath(path)).first;
+      }
+      out.repo_name = name->second;
+    }
+    row(out);
+  });
+}
+
+}  // namespace brag
