@@ -21,11 +21,6 @@ using nlohmann::json;
 
 namespace {
 
-// How long a hook waits for bragd to file what it sent. A healthy bragd
-// answers in milliseconds; past this the request is spooled instead (filing
-// it twice is harmless: a commit is filed once by its oid).
-constexpr int kReplyBound = 2000;
-
 void Complain(std::ostream& err, const Error& e) {
   err << "brag: error: " << e.message << " (" << e.code << ")\n";
 }
@@ -60,21 +55,26 @@ Result<Where> Locate(const HookCall& call) {
   return Where{*git_dir, in_work_tree ? call.cwd : *git_dir};
 }
 
-// Sends `method` to bragd and waits for it to be filed; spools it when bragd
-// does not answer, or fails to file it.
+// Files a hook's record without waiting for anybody: it is appended to the
+// spool and bragd is nudged to file it into the journal (it also files the
+// spool before it answers any read, so `brag log` right after a commit sees
+// it). With bragd up the append is not fsynced: bragd files it within
+// milliseconds, fsynced in the journal, and git has not fsynced the commit
+// itself either (core.fsync). With bragd away it is fsynced, as it may wait
+// there for days.
 int Deliver(const Config& config, const std::string& method, const json& params,
             std::ostream& err) {
+  fs::path spool = spool::SpoolPath(JournalPath(config));
+  if (Status s = spool::Append(spool, method, params, UnixNow(), /*sync=*/false); !s) {
+    Complain(err, s.error());
+    return 1;
+  }
   Result<protocol::Client> client = protocol::Client::Connect(SocketPath(config));
   if (client) {
-    Result<json> done = client->Call(method, params, kReplyBound);
-    if (done) return 0;
-    if (done.error().code == "bad_request") {  // the spool would refuse it too
-      Complain(err, done.error());
-      return 1;
-    }
+    json nudge{{"id", 1}, {"method", "nudge"}, {"params", {{"repo", params["repo"]}}}};
+    if (client->SendRaw(nudge.dump() + "\n")) return 0;
   }
-  fs::path spool = spool::SpoolPath(JournalPath(config));
-  if (Status s = spool::Append(spool, method, params, UnixNow()); !s) {
+  if (Status s = spool::Sync(spool); !s) {
     Complain(err, s.error());
     return 1;
   }
@@ -82,7 +82,8 @@ int Deliver(const Config& config, const std::string& method, const json& params,
 }
 
 // post-commit: the commit git just made, read from the files git just wrote;
-// bragd adds its diffstat and paths (and anything not read here).
+// bragd adds its diffstat and paths (and anything not read here) as it files
+// the record.
 int PostCommit(const Config& config, const HookCall& call, std::ostream& err) {
   Result<Where> where = Locate(call);
   if (!where) {

@@ -1,9 +1,10 @@
 // The hooks git runs on every commit and ref update (post-commit,
 // post-rewrite, reference-transaction), on a path that starts in a few
-// milliseconds: no libgit2, no SQLite, no command-line table. Each tells bragd
-// what happened and returns; when bragd does not answer, the request goes to
-// the spool beside the journal (spool/spool.h) and is filed when the journal
-// is next written, so a commit made with bragd down loses nothing. The `brag`
+// milliseconds: no libgit2, no SQLite, no command-line table, no waiting.
+// post-commit and post-rewrite append their record to the spool beside the
+// journal (spool/spool.h) and nudge bragd, which files it; with bragd down it
+// is filed when the journal is next opened, so a commit made with bragd down
+// loses nothing. reference-transaction only nudges. The `brag`
 // executable runs these itself and hands every other command to the full
 // client (DESIGN §1, §10: at most 20 ms added to a commit with bragd up, 50
 // ms with it down).

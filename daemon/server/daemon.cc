@@ -131,7 +131,7 @@ int Daemon::Start() {
     return kExitFailure;
   }
   journal_ = std::move(*journal);
-  FileSpooledHooks();  // commits made while bragd was away
+  FileSpooledHooks(/*at_start=*/true);  // commits made while bragd was away
 
   if (Status s = watcher_.Init(); !s) {
     LogWarn(s.error().message + "; polling every repo");
@@ -448,7 +448,7 @@ bool Daemon::ScanSoon(const std::string& path) {
   return true;
 }
 
-void Daemon::FileSpooledHooks() {
+void Daemon::FileSpooledHooks(bool at_start) {
   std::filesystem::path journal_path = JournalPath(config_);
   if (!spool::HasRecords(spool::SpoolPath(journal_path))) return;
   Result<spool::DrainReport> r = DrainHookSpool(*journal_, journal_path, UnixNow());
@@ -456,7 +456,11 @@ void Daemon::FileSpooledHooks() {
     LogWarn("hook spool: " + r.error().message + "; kept for the next try");
     return;
   }
-  LogInfo("hook spool: filed " + std::to_string(r->done) + " record(s) made while bragd was away");
+  if (r->done > 0) {
+    std::string filed = "hook spool: filed " + std::to_string(r->done) + " record(s)";
+    if (at_start) LogInfo(filed + " made while bragd was away");
+    else LogDebug(filed);
+  }
   if (r->rejected > 0) {
     LogWarn("hook spool: " + std::to_string(r->rejected) + " record(s) could not be filed; see " +
             spool::RejectedPath(journal_path).string());
@@ -672,6 +676,9 @@ std::string Daemon::HandleLine(const std::string& line, Session& session) {
   json id;
   Result<protocol::Request> req = protocol::ParseRequest(line, &id);
   if (!req) return protocol::ErrorLine(id, req.error().code, req.error().message);
+  // What the hooks spooled is filed before any answer, so that `brag log`
+  // right after a commit sees its note.
+  FileSpooledHooks();
   Result<json> result = MakeError("internal", "unhandled");
   if (auto m = methods_.find(req->method); m != methods_.end()) {
     result = (this->*(m->second))(req->params, session);
@@ -730,7 +737,6 @@ Result<json> Daemon::Nudge(const json& params, Session&) {
   if (r == params.end() || !r->is_string()) {
     return MakeError("bad_request", "\"repo\" must be a string");
   }
-  FileSpooledHooks();
   // Scanned after this reply: the hook that sent it must not wait for it.
   return json{{"queued", ScanSoon(r->get<std::string>())}};
 }
@@ -743,14 +749,12 @@ static std::string RepoParam(const json& params) {
 }
 
 Result<json> Daemon::HookCommit(const json& params, Session&) {
-  FileSpooledHooks();  // in order: what was spooled came first
   Result<json> done = RecordCommitMethod(*journal_, params, UnixNow());
   if (done) ScanSoon(RepoParam(params));
   return done;
 }
 
 Result<json> Daemon::HookRewrite(const json& params, Session&) {
-  FileSpooledHooks();
   Result<json> done = RewriteCommitsMethod(*journal_, params, UnixNow());
   if (done) ScanSoon(RepoParam(params));
   return done;

@@ -109,8 +109,9 @@ class Daemon {
   WatchedRepo* FindHookRepo(const std::string& path);
   // Scans repo `path` right after the current reply, if it is watched.
   bool ScanSoon(const std::string& path);
-  // Files what the hooks spooled while bragd was away (spool/spool.h).
-  void FileSpooledHooks();
+  // Files what the hooks spooled (spool/spool.h): at start, what they wrote
+  // while bragd was away; then before each request is answered.
+  void FileSpooledHooks(bool at_start = false);
   nlohmann::json RepoStatus(const WatchedRepo& repo) const;
 
   void Accept();
@@ -129,8 +130,8 @@ class Daemon {
   // "nudge" {repo}: a hook says this repo's refs just changed; it is scanned
   // right after the reply (repos not watched are ignored).
   Result<nlohmann::json> Nudge(const nlohmann::json& params, Session& session);
-  // "commit.record", "commit.rewrite" (methods/commit_methods.h), after the
-  // spool, then a scan of that repo: a commit on a mainline or an incident
+  // "commit.record", "commit.rewrite" (methods/commit_methods.h), then a
+  // scan of that repo: a commit on a mainline or an incident
   // branch is seen at once, even where no filesystem event comes.
   Result<nlohmann::json> HookCommit(const nlohmann::json& params, Session& session);
   Result<nlohmann::json> HookRewrite(const nlohmann::json& params, Session& session);

@@ -84,7 +84,7 @@ fs::path RejectedPath(const fs::path& journal) {
 }
 
 Status Append(const fs::path& spool, const std::string& method, const json& params,
-              int64_t now) {
+              int64_t now, bool sync) {
   std::string line =
       json{{"method", method}, {"params", params}, {"spooled_at", now}}.dump() + "\n";
   std::error_code ec;
@@ -102,10 +102,17 @@ Status Append(const fs::path& spool, const std::string& method, const json& para
     if (!Lock(fd.get())) return IoError(spool, "cannot lock");
     if (!StillThere(fd.get(), spool)) continue;  // a drain replaced it meanwhile
     if (!WriteAll(fd.get(), line)) return IoError(spool, "cannot write");
-    if (::fsync(fd.get()) != 0) return IoError(spool, "cannot fsync");
+    if (sync && ::fsync(fd.get()) != 0) return IoError(spool, "cannot fsync");
     return {};
   }
   return MakeError("io", "cannot append to " + spool.string() + ": it keeps being replaced");
+}
+
+Status Sync(const fs::path& spool) {
+  Fd fd(::open(spool.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) return errno == ENOENT ? Status() : IoError(spool, "cannot open");
+  if (::fsync(fd.get()) != 0) return IoError(spool, "cannot fsync");
+  return {};
 }
 
 bool HasRecords(const fs::path& spool) {

@@ -26,10 +26,13 @@ std::filesystem::path SpoolPath(const std::filesystem::path& journal);
 // nothing is dropped silently: "<journal>.spool.rejected".
 std::filesystem::path RejectedPath(const std::filesystem::path& journal);
 
-// Appends one record and fsyncs it. Creates the folder (0700) and the file
-// (0600) when missing. Error code "io" naming the file.
+// Appends one record, and fsyncs it when `sync`. Creates the folder (0700)
+// and the file (0600) when missing. Error code "io" naming the file.
 Status Append(const std::filesystem::path& spool, const std::string& method,
-              const nlohmann::json& params, int64_t now);
+              const nlohmann::json& params, int64_t now, bool sync = true);
+
+// Makes what was appended durable (fsync), when the file exists.
+Status Sync(const std::filesystem::path& spool);
 
 // Whether the spool holds anything (a stat, for callers on hot paths).
 bool HasRecords(const std::filesystem::path& spool);
