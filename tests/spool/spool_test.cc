@@ -73,6 +73,16 @@ TEST_CASE("appended records are filed in order, once, and the spool is emptied")
   CHECK(again.methods.empty());
 }
 
+TEST_CASE("an append left to bragd is not fsynced; Sync makes it durable") {
+  test::TempDir t("spool");
+  fs::path spool = SpoolPath(t / "journal.db");
+  CHECK(Sync(spool).has_value());  // nothing there yet: nothing to do
+  REQUIRE(Append(spool, "commit.record", {{"oid", "a1"}}, 100, /*sync=*/false).has_value());
+  CHECK(HasRecords(spool));
+  CHECK(Sync(spool).has_value());
+  CHECK(Read(spool).find(R"("oid":"a1")") != std::string::npos);
+}
+
 TEST_CASE("a missing spool drains nothing") {
   test::TempDir t("spool");
   Filed filed;
