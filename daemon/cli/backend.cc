@@ -135,6 +135,16 @@ Result<json> JournalBackend::RemoveRepo(const json& params) {
   return json{{"removed", true}};
 }
 
+Result<std::unique_ptr<Journal>> OpenJournal(const fs::path& path, Journal::Mode mode) {
+  Result<std::unique_ptr<Journal>> journal = Journal::Open(path, mode);
+  if (!journal && journal.error().code == "needs_upgrade") {
+    // A journal from an older brag, read with bragd down: upgraded here, as
+    // bragd would (its migrations keep every row).
+    journal = Journal::Open(path, Journal::Mode::kReadWrite);
+  }
+  return journal;
+}
+
 Status FileSpooledHooks(const Config& config) {
   fs::path journal_path = JournalPath(config);
   if (!spool::HasRecords(spool::SpoolPath(journal_path))) return {};
@@ -153,7 +163,7 @@ Result<std::unique_ptr<Backend>> OpenBackend(const Config& config, Access access
   if (Status s = FileSpooledHooks(config); !s) return s.error();
   Journal::Mode mode =
       access == Access::kRead ? Journal::Mode::kReadOnly : Journal::Mode::kReadWrite;
-  Result<std::unique_ptr<Journal>> journal = Journal::Open(JournalPath(config), mode);
+  Result<std::unique_ptr<Journal>> journal = OpenJournal(JournalPath(config), mode);
   if (!journal && !(access == Access::kRead && journal.error().code == "not_found")) {
     return journal.error();
   }

@@ -69,6 +69,11 @@ class JournalBackend : public Backend {
 // read-write, created if need be).
 enum class Access { kRead, kWrite };
 
+// Journal::Open, except that an older journal opened to read is upgraded
+// first (read-write) instead of refused.
+Result<std::unique_ptr<Journal>> OpenJournal(const std::filesystem::path& path,
+                                             Journal::Mode mode);
+
 // Files what git's hooks spooled while bragd was away (spool/spool.h) into
 // the journal; nothing to do (and no journal opened) when there is none.
 Status FileSpooledHooks(const Config& config);

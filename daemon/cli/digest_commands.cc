@@ -35,7 +35,7 @@ CLI::Validator WeekValidator() {
 Result<std::unique_ptr<Journal>> OpenJournalToRead(const Config& config) {
   if (Status s = FileSpooledHooks(config); !s) return s.error();
   Result<std::unique_ptr<Journal>> journal =
-      Journal::Open(JournalPath(config), Journal::Mode::kReadOnly);
+      OpenJournal(JournalPath(config), Journal::Mode::kReadOnly);
   if (!journal && journal.error().code == "not_found") return std::unique_ptr<Journal>();
   return journal;
 }

@@ -90,9 +90,9 @@ Status CheckVersion(int version, const sql::Database& db, Journal::Mode mode) {
   if (version > Journal::kSchemaVersion) return schema::TooNew(db.path(), version);
   if (Status s = CheckOurs(version, db); !s) return s;
   if (mode == Journal::Mode::kReadOnly && version < Journal::kSchemaVersion) {
-    return MakeError("journal", db.path().string() + ": journal schema version " +
-                                    std::to_string(version) +
-                                    " needs an upgrade; open it read-write first");
+    return MakeError("needs_upgrade", db.path().string() + ": journal schema version " +
+                                          std::to_string(version) +
+                                          " needs an upgrade; open it read-write first");
   }
   return {};
 }

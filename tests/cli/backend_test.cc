@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <sqlite3.h>
+
 #include <filesystem>
 
 #include "support/git_fixture.h"
@@ -109,6 +111,36 @@ TEST_CASE("methods that need bragd say so when it is down") {
   Result<json> r = b->Call("subscribe", json::object());
   REQUIRE_FALSE(r.has_value());
   CHECK(r.error().code == "unreachable");
+}
+
+}  // namespace
+}  // namespace brag::cli
+
+namespace brag::cli {
+namespace {
+
+TEST_CASE("with bragd down, reading a journal from an older brag upgrades it, keeping it all") {
+  OfflineWorld w;
+  {
+    std::unique_ptr<Backend> b = w.Open(Access::kWrite);
+    w.Ok(*b, "note", {{"text", "kept across the upgrade"}});
+  }
+  {  // as brag 0.1's schema version 3 left it
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open(w.config.journal_path.c_str(), &raw) == SQLITE_OK);
+    for (const char* sql : {"DROP INDEX events_pr", "PRAGMA user_version = 3"}) {
+      CHECK(sqlite3_exec(raw, sql, nullptr, nullptr, nullptr) == SQLITE_OK);
+    }
+    sqlite3_close(raw);
+  }
+  std::unique_ptr<Backend> b = w.Open(Access::kRead);
+  json log = w.Ok(*b, "log", {{"kind", "note"}});
+  REQUIRE(log["entries"].size() == 1);
+  CHECK(log["entries"][0]["text"] == "kept across the upgrade");
+  Result<std::unique_ptr<Journal>> after =
+      Journal::Open(w.config.journal_path, Journal::Mode::kReadOnly);
+  REQUIRE(after.has_value());  // upgraded: a plain read-only open works now
+  CHECK((*after)->SchemaVersion().value() == Journal::kSchemaVersion);
 }
 
 }  // namespace
