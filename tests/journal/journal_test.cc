@@ -227,7 +227,7 @@ TEST_CASE("an old journal opened read-only is refused until migrated") {
   Result<std::unique_ptr<Journal>> journal =
       Journal::Open(path, Journal::Mode::kReadOnly);
   REQUIRE_FALSE(journal.has_value());
-  CHECK(journal.error().code == "journal");
+  CHECK(journal.error().code == "needs_upgrade");
   CHECK(ReadFile(path).empty());
 }
 
