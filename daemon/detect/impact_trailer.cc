@@ -47,4 +47,14 @@ std::vector<std::string> ImpactLines(std::string_view message) {
   return values;
 }
 
+MessageSummary SummarizeMessage(std::string_view message) {
+  while (message.starts_with('\n')) message.remove_prefix(1);
+  MessageSummary summary;
+  summary.subject = std::string(message.substr(0, message.find('\n')));
+  for (const std::string& line : ImpactLines(message)) {
+    summary.impact += (summary.impact.empty() ? "" : "; ") + line;
+  }
+  return summary;
+}
+
 }  // namespace brag::detect

@@ -15,4 +15,13 @@ namespace brag::detect {
 // comment section ('#') are not read.
 std::vector<std::string> ImpactLines(std::string_view message);
 
+// What a hook files of a commit's message: its subject (the first line,
+// blank lines before it skipped, as libgit2's git_commit_message does) and
+// its Impact: lines joined with "; " ("" when none).
+struct MessageSummary {
+  std::string subject;
+  std::string impact;
+};
+MessageSummary SummarizeMessage(std::string_view message);
+
 }  // namespace brag::detect

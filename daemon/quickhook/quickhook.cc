@@ -97,16 +97,11 @@ int PostCommit(const Config& config, const HookCall& call, std::ostream& err) {
       params["oid"] = head->oid;
       if (std::optional<CommitText> commit =
               ReadLooseCommit(CommonDir(where->git_dir), head->oid)) {
-        std::string_view message(commit->message);
-        while (message.starts_with('\n')) message.remove_prefix(1);
-        std::string impact;
-        for (const std::string& line : detect::ImpactLines(message)) {
-          impact += (impact.empty() ? "" : "; ") + line;
-        }
-        params["subject"] = std::string(message.substr(0, message.find('\n')));
+        detect::MessageSummary summary = detect::SummarizeMessage(commit->message);
+        params["subject"] = summary.subject;
         params["author"] = commit->author_email;
         params["time"] = commit->commit_time;
-        params["impact"] = impact;
+        params["impact"] = summary.impact;
       }
     }
   }

@@ -29,4 +29,15 @@ TEST_CASE("no Impact: line, an empty one, comments and scissors give nothing") {
   CHECK(ImpactLines("").empty());
 }
 
+TEST_CASE("a message summarised as a hook files it: subject and Impact: lines") {
+  MessageSummary s = SummarizeMessage(
+      "\n\nCap retries\n\nBody.\n\nImpact: 0 storms since\nimpact: p99 2s -> 300ms\n");
+  CHECK(s.subject == "Cap retries");
+  CHECK(s.impact == "0 storms since; p99 2s -> 300ms");
+  MessageSummary plain = SummarizeMessage("Only a subject");
+  CHECK(plain.subject == "Only a subject");
+  CHECK(plain.impact == "");
+  CHECK(SummarizeMessage("").subject == "");
+}
+
 }  // namespace brag::detect
