@@ -28,9 +28,8 @@ std::string_view Trim(std::string_view s) {
 bool IsOid(std::string_view s) {
   if (s.size() != 40 && s.size() != 64) return false;
   for (char c : s) {
-    if (!std::isxdigit(static_cast<unsigned char>(c)) || std::isupper(static_cast<unsigned char>(c))) {
-      return false;
-    }
+    bool lower_hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+    if (!lower_hex) return false;
   }
   return true;
 }

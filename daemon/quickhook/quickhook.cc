@@ -71,7 +71,7 @@ int Deliver(const Config& config, const std::string& method, const json& params,
   }
   Result<protocol::Client> client = protocol::Client::Connect(SocketPath(config));
   if (client) {
-    json nudge{{"id", 1}, {"method", "nudge"}, {"params", {{"repo", params["repo"]}}}};
+    json nudge{{"id", 1}, {"method", "nudge"}, {"params", {{"repo", params.value("repo", "")}}}};
     if (client->SendRaw(nudge.dump() + "\n")) return 0;
   }
   if (Status s = spool::Sync(spool); !s) {
