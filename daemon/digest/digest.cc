@@ -9,6 +9,7 @@
 
 #include "digest/forge_links.h"
 #include "digest/note_text.h"
+#include "journal/rows.h"
 
 namespace brag::digest {
 
@@ -137,26 +138,6 @@ class ForgeLinks {
 
 bool InWindow(int64_t t, const DigestWindow& w) { return t >= w.since && t < w.until; }
 
-std::vector<std::string> SplitLines(std::string_view text) {
-  std::vector<std::string> items;
-  while (!text.empty()) {
-    size_t end = text.find('\n');
-    items.emplace_back(text.substr(0, end));
-    text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
-  }
-  return items;
-}
-
-std::string JoinLines(const std::vector<std::string>& items) {
-  std::string out;
-  for (const std::string& item : items) {
-    if (item.empty()) continue;
-    if (!out.empty()) out += '\n';
-    out += item;
-  }
-  return out;
-}
-
 }  // namespace
 
 class DigestBuilder::State {
@@ -257,7 +238,7 @@ class DigestBuilder::State {
         win.incident_seconds = row.commit_time - row.opened;
       win.incident_commits = row.commit_count;
     }
-    win.tags = SplitLines(row.note_tags);
+    win.tags = rows::SplitLines(row.note_tags);
     paths_.push_back(store_->Keep(row.paths));
     event_wins_.push_back(wins_.size());
     wins_.push_back(std::move(win));
@@ -283,7 +264,7 @@ class DigestBuilder::State {
     win.repo_name =
         row.note_repo.empty() ? "" : store_->KeepOnce(row.repo_name, last_.repo_name);
     win.commit = store_->Keep(row.note_commit);
-    win.tags = SplitLines(row.note_tags);
+    win.tags = rows::SplitLines(row.note_tags);
     paths_.emplace_back();
     wins_.push_back(std::move(win));
   }
@@ -478,7 +459,7 @@ Digest BuildDigest(const std::vector<LogEntry>& entries, const DigestWindow& win
       row.branch = e.branch;
       row.commit_time = e.commit_time;
       row.diffstat = e.diffstat;
-      paths = JoinLines(e.paths);
+      paths = rows::JoinLines(e.paths);
       row.paths = paths;
       row.opened = e.opened;
       row.commit_count = e.commit_count;
@@ -498,7 +479,7 @@ Digest BuildDigest(const std::vector<LogEntry>& entries, const DigestWindow& win
       row.note_source = n.source;
       row.note_repo = n.repo;
       row.note_commit = n.commit;
-      tags = JoinLines(n.tags);
+      tags = rows::JoinLines(n.tags);
       row.note_tags = tags;
     }
     builder.Add(row);
