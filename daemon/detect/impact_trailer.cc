@@ -3,18 +3,10 @@
 #include <algorithm>
 #include <cctype>
 
+#include "detect/message_text.h"
+
 namespace brag::detect {
 namespace {
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
 
 bool StartsWithKey(std::string_view line) {
   constexpr std::string_view kKey = "impact:";
