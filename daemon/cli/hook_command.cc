@@ -58,14 +58,9 @@ Result<git::Repo> HookRepo() {
 // itself before it would start this program (quickhook/); the same code
 // runs when brag-cli is called directly.
 int QuickHook(CommandContext& context, const Args& args) {
-  quickhook::HookCall call;
-  call.name = args.hook;
-  call.args = args.hook_args;
-  call.input_fd = context.input_fd;
-  std::error_code ec;
-  call.cwd = std::filesystem::current_path(ec);
-  call.git_dir_env = std::getenv("GIT_DIR");
-  return quickhook::RunHook(context.config, call, context.err);
+  return quickhook::RunHook(
+      context.config, quickhook::CallFromGit(args.hook, args.hook_args, context.input_fd),
+      context.err);
 }
 
 // The prompts this merge brought: pending, in this repo, their commit in

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <sstream>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -153,6 +154,17 @@ bool Serves(const std::string& name) {
   return name == "post-commit" || name == "post-rewrite" || name == "reference-transaction";
 }
 
+HookCall CallFromGit(std::string name, std::vector<std::string> args, int input_fd) {
+  HookCall call;
+  call.name = std::move(name);
+  call.args = std::move(args);
+  call.input_fd = input_fd;
+  std::error_code ec;
+  call.cwd = fs::current_path(ec);
+  call.git_dir_env = std::getenv("GIT_DIR");
+  return call;
+}
+
 int RunHook(const Config& config, const HookCall& call, std::ostream& err) {
   if (call.name == "post-commit") return PostCommit(config, call, err);
   if (call.name == "post-rewrite") return PostRewrite(config, call, err);
@@ -175,13 +187,8 @@ std::optional<int> RunFromMain(int argc, const char* const* argv) {
     // The hook's work is still filed, through the default socket or spool.
     Complain(std::cerr, loaded.error());
   }
-  HookCall call;
-  call.name = argv[2];
-  call.args.assign(argv + 3, argv + argc);
-  call.input_fd = STDIN_FILENO;
-  std::error_code ec;
-  call.cwd = fs::current_path(ec);
-  call.git_dir_env = std::getenv("GIT_DIR");
+  HookCall call = CallFromGit(argv[2], std::vector<std::string>(argv + 3, argv + argc),
+                              STDIN_FILENO);
   int code = RunHook(config, call, std::cerr);
   std::cerr.flush();
   return code;

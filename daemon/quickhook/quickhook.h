@@ -31,6 +31,9 @@ struct HookCall {
   const char* git_dir_env = nullptr;  // $GIT_DIR
 };
 
+// The call git makes of hook `name`: the current folder, $GIT_DIR.
+HookCall CallFromGit(std::string name, std::vector<std::string> args, int input_fd);
+
 // Runs a served hook with `config` (and reports on `err` only what went
 // wrong, in one line). Exit 0 when the hook's work is filed or spooled.
 int RunHook(const Config& config, const HookCall& call, std::ostream& err);
