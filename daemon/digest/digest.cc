@@ -1,6 +1,8 @@
 #include "digest/digest.h"
 
 #include <algorithm>
+#include <condition_variable>
+#include <mutex>
 #include <optional>
 #include <thread>
 #include <unordered_map>
@@ -158,9 +160,26 @@ class DigestBuilder::State {
 
   const std::vector<std::string>& repos() const { return repo_list_; }
 
+  ~State() {
+    if (!worker_.joinable()) return;
+    {
+      std::lock_guard<std::mutex> lock(pipe_.mu);
+      pipe_.closed = true;
+      pipe_.published = pipe_.next;  // nothing more to analyse: the digest is dropped
+    }
+    pipe_.ready.notify_all();
+    worker_.join();
+  }
+
+  // Room for `rows` wins; with many, the analysis starts beside the read.
   void Reserve(size_t rows) {
     wins_.reserve(rows);
     paths_.reserve(rows);
+    constexpr size_t kWinsForTwoThreads = 8192;
+    if (rows >= kWinsForTwoThreads && std::thread::hardware_concurrency() > 1 &&
+        !worker_.joinable() && wins_.empty()) {
+      StartPipeline();
+    }
   }
 
   Digest Finish(const RemoteUrls& remotes) {
@@ -239,9 +258,11 @@ class DigestBuilder::State {
       win.incident_commits = row.commit_count;
     }
     win.tags = rows::SplitLines(row.note_tags);
+    BeforeAppend();
     paths_.push_back(store_->Keep(row.paths));
     event_wins_.push_back(wins_.size());
     wins_.push_back(std::move(win));
+    AfterAppend();
   }
 
   void AddFreeNote(const DigestRow& row) {
@@ -265,8 +286,10 @@ class DigestBuilder::State {
         row.note_repo.empty() ? "" : store_->KeepOnce(row.repo_name, last_.repo_name);
     win.commit = store_->Keep(row.note_commit);
     win.tags = rows::SplitLines(row.note_tags);
+    BeforeAppend();
     paths_.emplace_back();
     wins_.push_back(std::move(win));
+    AfterAppend();
   }
 
   void AddBackfill(const DigestRow& row) {
@@ -287,11 +310,11 @@ class DigestBuilder::State {
 
   // Metrics, suggestions, category and the invisible-work flag of wins
   // [begin, end), each from one tokenization of its note: the costly part,
-  // about a microsecond a note. Runs on several threads at once: it only
-  // reads the rules, categories_ and its own wins, and writes its own lists.
-  void Analyse(size_t begin, size_t end, BlockList<Metric>& metric_list,
-               BlockList<Suggestion>& suggestion_list) {
-    NoteClassifier classifier(categorizer_);
+  // a few microseconds a note. Runs on two threads at once: it only reads
+  // the rules, categories_ and the wins' note, tags and paths, and writes
+  // their analysis fields and its own lists.
+  void Analyse(size_t begin, size_t end, NoteClassifier& classifier,
+               BlockList<Metric>& metric_list, BlockList<Suggestion>& suggestion_list) {
     for (size_t i = begin; i < end; ++i) {
       Win& win = wins_[i];
       std::vector<Token> tokens = TokenizeNote(win.text);
@@ -304,30 +327,107 @@ class DigestBuilder::State {
     }
   }
 
-  // Analyses every win: in two halves on two threads when there are many
-  // (each win's results depend on its note alone, so the split changes
-  // nothing in the digest), on this thread otherwise.
-  void AnalyseAll() {
+  // The analysis runs beside the read: Add publishes wins in batches, and a
+  // second thread analyses them while this one steps through the journal;
+  // Finish then helps with what is left. Each win's result depends on its
+  // note alone, so who analysed it changes nothing in the digest. Wins are
+  // analysed in place, so the pipeline only runs while wins_ and paths_ stay
+  // within the room Reserve made (it stops, and Finish does the rest, when a
+  // journal grew between its count and its read).
+  static constexpr size_t kBatch = 512;
+
+  void StartPipeline() {
     for (const CategoryRule& rule : rules_) {
       categories_.emplace(rule.category, store_->KeepOnce(rule.category));
     }
     categories_.emplace(kFallbackCategory, store_->KeepOnce(kFallbackCategory));
-    constexpr size_t kWinsForTwoThreads = 8192;
-    size_t n = wins_.size();
-    bool two = n >= kWinsForTwoThreads && std::thread::hardware_concurrency() > 1;
-    size_t lists = two ? 2 : 1;
-    store_->metrics.resize(lists);
-    store_->suggestions.resize(lists);
-    if (!two) {
-      Analyse(0, n, store_->metrics[0], store_->suggestions[0]);
+    store_->metrics.resize(2);
+    store_->suggestions.resize(2);
+    worker_ = std::thread([this] { AnalyseBatches(1); });
+  }
+
+  // Wins [0, wins_.size()) may be analysed now.
+  void Publish(bool last) {
+    {
+      std::lock_guard<std::mutex> lock(pipe_.mu);
+      pipe_.published = wins_.size();
+      pipe_.closed = last;
+    }
+    if (last) {
+      pipe_.ready.notify_all();
+    } else {
+      pipe_.ready.notify_one();
+    }
+  }
+
+  // Claims and analyses batches until the pipeline is closed and drained;
+  // `lists` picks this thread's metric and suggestion lists.
+  void AnalyseBatches(size_t lists) {
+    NoteClassifier classifier(categorizer_);
+    for (;;) {
+      size_t begin, end;
+      {
+        std::unique_lock<std::mutex> lock(pipe_.mu);
+        pipe_.ready.wait(lock, [&] { return pipe_.next < pipe_.published || pipe_.closed; });
+        if (pipe_.next >= pipe_.published) return;  // closed, nothing left
+        begin = pipe_.next;
+        end = std::min(pipe_.published, begin + kBatch);
+        pipe_.next = end;
+      }
+      Analyse(begin, end, classifier, store_->metrics[lists], store_->suggestions[lists]);
+    }
+  }
+
+  // Ends the pipeline at what was published: the worker finishes its batch
+  // and the batches left, this thread helping, and stops.
+  void DrainPipeline() {
+    if (!worker_.joinable()) return;
+    {
+      std::lock_guard<std::mutex> lock(pipe_.mu);
+      pipe_.closed = true;
+    }
+    pipe_.ready.notify_all();
+    AnalyseBatches(0);
+    worker_.join();
+  }
+
+  // Keeps the wins in place while the worker may read them: called before a
+  // win is added.
+  void BeforeAppend() {
+    if (!worker_.joinable()) return;
+    if (wins_.size() == wins_.capacity() || paths_.size() == paths_.capacity()) {
+      DrainPipeline();  // the rest is analysed by Finish
+    }
+  }
+
+  void AfterAppend() {
+    if (worker_.joinable() && wins_.size() - pipe_published_hint_ >= kBatch) {
+      pipe_published_hint_ = wins_.size();
+      Publish(false);
+    }
+  }
+
+  // Analyses every win the pipeline has not: all of them when no worker ran.
+  void AnalyseAll() {
+    size_t from = 0;
+    if (worker_.joinable()) {
+      Publish(true);
+      AnalyseBatches(0);
+      worker_.join();
       return;
     }
-    size_t half = n / 2;
-    std::thread second([&] {
-      Analyse(half, n, store_->metrics[1], store_->suggestions[1]);
-    });
-    Analyse(0, half, store_->metrics[0], store_->suggestions[0]);
-    second.join();
+    if (store_->metrics.empty()) {
+      for (const CategoryRule& rule : rules_) {
+        categories_.emplace(rule.category, store_->KeepOnce(rule.category));
+      }
+      categories_.emplace(kFallbackCategory, store_->KeepOnce(kFallbackCategory));
+      store_->metrics.resize(1);
+      store_->suggestions.resize(1);
+    } else {
+      from = pipe_.next;  // a pipeline ran and stopped early
+    }
+    NoteClassifier classifier(categorizer_);
+    Analyse(from, wins_.size(), classifier, store_->metrics[0], store_->suggestions[0]);
   }
 
   // False when the note was seen already. Note ids are row ids, dense from
@@ -407,6 +507,16 @@ class DigestBuilder::State {
     std::string_view source, kind, repo, repo_name, forge;
   } last_;
   std::optional<std::unordered_map<std::string, size_t>> by_text_;
+  // The analysis pipeline (see StartPipeline).
+  struct {
+    std::mutex mu;
+    std::condition_variable ready;
+    size_t published = 0;  // wins [0, published) may be analysed
+    size_t next = 0;       // the first win no thread has claimed
+    bool closed = false;   // nothing more will be published
+  } pipe_;
+  size_t pipe_published_hint_ = 0;  // pipe_.published as this thread last set it
+  std::thread worker_;
   std::vector<std::string> repo_list_;
   std::unordered_set<std::string_view> repo_set_;
 };
@@ -441,6 +551,7 @@ Digest BuildDigest(const std::vector<LogEntry>& entries, const DigestWindow& win
     return a->time < b->time;
   });
   DigestBuilder builder(window, rules);
+  builder.Reserve(sorted.size());
   for (const LogEntry* entry : sorted) {
     DigestRow row;
     std::string paths, tags;

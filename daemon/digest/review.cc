@@ -97,7 +97,8 @@ std::string Impact(const Win& w, const std::string& impact) {
   }
   for (const Suggestion& s : w.suggestions) {
     if (s.issue == kNoNumber) {
-      return out + (out.empty() ? "" : " ") + "_[" + s.suggestion + "]_";
+      ((out += out.empty() ? "" : " ") += "_[") += s.suggestion;
+      return out += "]_";
     }
   }
   return out.empty() ? "_[add the measured impact]_" : out;

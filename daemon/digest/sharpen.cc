@@ -178,8 +178,7 @@ Suggestion NoNumber(const std::vector<Token>& t) {
     if (const size_t* h = Index().hint_by_word.Find(tok.text))
       best = std::min(best, *h);
   }
-  return Suggestion{std::string(kNoNumber), "",
-                    std::string(kNumberHints[best].suggestion)};
+  return Suggestion{kNoNumber, "", kNumberHints[best].suggestion};
 }
 
 // The first phrase of kWeakPhrases that matches at token i, if any; sets end.
@@ -212,8 +211,7 @@ std::vector<Suggestion> Sharpen(std::string_view note, const std::vector<Token>&
     const WeakPhrase* phrase = WeakPhraseAt(t, i, !no_metrics, end);
     if (!phrase) continue;
     std::string text(note.substr(t[i].begin, t[end - 1].end - t[i].begin));
-    out.push_back(Suggestion{std::string(kWeakPhrasing), std::move(text),
-                             std::string(phrase->suggestion)});
+    out.push_back(Suggestion{kWeakPhrasing, std::move(text), phrase->suggestion});
     i = end - 1;
   }
   return out;

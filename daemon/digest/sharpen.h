@@ -19,9 +19,11 @@ inline constexpr std::string_view kWeakPhrasing = "weak phrasing";
 
 // One way to sharpen a note.
 struct Suggestion {
-  std::string issue;       // kNoNumber or kWeakPhrasing
-  std::string phrase;      // the weak words as written in the note; "" for kNoNumber
-  std::string suggestion;  // what to write instead or add, for a human
+  // kNoNumber or kWeakPhrasing. The issue and the suggestion come from
+  // brag's own tables (static text): a digest of 100k notes holds no copy.
+  std::string_view issue;
+  std::string phrase;           // the weak words as written in the note; "" for kNoNumber
+  std::string_view suggestion;  // what to write instead or add, for a human
 };
 
 // The suggestions for `note`, given the metrics ExtractMetrics found in it:

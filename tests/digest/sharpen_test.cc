@@ -14,7 +14,7 @@ std::vector<Suggestion> SharpenNote(std::string_view note) {
   return Sharpen(note, ExtractMetrics(note));
 }
 
-bool Contains(const std::string& text, std::string_view part) {
+bool Contains(std::string_view text, std::string_view part) {
   return text.find(part) != std::string::npos;
 }
 
@@ -34,7 +34,7 @@ std::string NumberToAdd(std::string_view note) {
   REQUIRE(!s.empty());
   REQUIRE(s[0].issue == kNoNumber);
   CHECK(s[0].phrase.empty());
-  return s[0].suggestion;
+  return std::string(s[0].suggestion);
 }
 
 TEST_CASE("a note with numbers and owned verbs gets no suggestions") {
