@@ -31,6 +31,16 @@ class RenderOutput {
   }
   // Hands over what is left (with a flush); call once rendering is done.
   void Finish();
+  // Appends text rendered elsewhere, handing it over chunk by chunk.
+  void Append(std::string_view text);
+
+  // Renders `item(i, text)` for every i in [0, n), in order. Over many
+  // items the second half is rendered on another thread into a buffer of its
+  // own while this thread renders and hands over the first, then the buffer
+  // follows: the same bytes, in about half the time on two cores. `item`
+  // must append to the string it is given and read nothing it writes.
+  template <typename Item>
+  void Each(size_t n, const Item& item);
   // Everything rendered (without a flush).
   std::string Take() { return std::move(buf_); }
 
@@ -41,6 +51,34 @@ class RenderOutput {
   std::string buf_;
   Flush flush_;
 };
+
+// The items from which Each renders half on another thread.
+inline constexpr size_t kItemsForTwoThreads = 4096;
+void RunBeside(const std::function<void()>& second, const std::function<void()>& first);
+
+template <typename Item>
+void RenderOutput::Each(size_t n, const Item& item) {
+  if (n < kItemsForTwoThreads) {
+    for (size_t i = 0; i < n; ++i) {
+      item(i, buf_);
+      Checkpoint();
+    }
+    return;
+  }
+  size_t half = n / 2;
+  std::string rest;
+  RunBeside(
+      [&] {
+        for (size_t i = half; i < n; ++i) item(i, rest);
+      },
+      [&] {
+        for (size_t i = 0; i < half; ++i) {
+          item(i, buf_);
+          Checkpoint();
+        }
+      });
+  Append(rest);
+}
 
 void RenderMarkdown(const Digest& digest, RenderOutput& out);
 void RenderHtml(const Digest& digest, RenderOutput& out);

@@ -242,95 +242,95 @@ void RenderHtml(const Digest& d, RenderOutput& output) {
   if (d.categories.empty()) out += "<p class=\"none\">" + none + "</p>\n";
   for (const CategoryGroup& g : d.categories) {
     out += "<h3>" + Escape(g.title) + " (" + std::to_string(g.wins.size()) + ")</h3>\n<ul>\n";
-    for (size_t i : g.wins) {
-      out += "<li>";
-      AppendEscaped(out, d.wins[i].text);
-      out += "<br>";
-      AppendTraceHtml(out, d.wins[i]);
-      out += "</li>\n";
-      output.Checkpoint();
-    }
+    output.Each(g.wins.size(), [&](size_t i, std::string& text) {
+      const Win& w = d.wins[g.wins[i]];
+      text += "<li>";
+      AppendEscaped(text, w.text);
+      text += "<br>";
+      AppendTraceHtml(text, w);
+      text += "</li>\n";
+    });
     out += "</ul>\n";
   }
 
   out += Section("Quantified impact");
-  bool any = false;
-  for (const Win& w : d.wins) {
+  bool any = std::any_of(d.wins.begin(), d.wins.end(),
+                         [](const Win& w) { return !w.metrics.empty(); });
+  if (any) out += "<ul>\n";
+  output.Each(d.wins.size(), [&](size_t i, std::string& text) {
+    const Win& w = d.wins[i];
     for (const Metric& m : w.metrics) {
-      if (!any) out += "<ul>\n";
-      any = true;
-      out += "<li><span class=\"metric\">";
-      AppendEscaped(out, FormatMetric(m));
-      out += "</span>";
+      text += "<li><span class=\"metric\">";
+      AppendEscaped(text, FormatMetric(m));
+      text += "</span>";
       if (m.direction != Direction::kUnknown) {
-        out += " (";
-        out += DirectionName(m.direction);
-        out += ')';
+        text += " (";
+        text += DirectionName(m.direction);
+        text += ')';
       }
-      out += " — ";
-      AppendEscaped(out, w.text);
-      out += "<br>";
-      AppendTraceHtml(out, w);
-      out += "</li>\n";
+      text += " — ";
+      AppendEscaped(text, w.text);
+      text += "<br>";
+      AppendTraceHtml(text, w);
+      text += "</li>\n";
     }
-    output.Checkpoint();
-  }
+  });
   out += any ? "</ul>\n" : "<p class=\"none\">" + none + "</p>\n";
 
   out += Section("Sharpen");
-  any = false;
-  for (const Win& w : d.wins) {
-    if (w.suggestions.empty()) continue;
-    if (!any) out += "<ul>\n";
-    any = true;
-    out += "<li>“";
-    AppendEscaped(out, w.text);
-    out += "” ";
-    AppendTraceHtml(out, w);
-    out += "<ul>";
+  any = std::any_of(d.wins.begin(), d.wins.end(),
+                    [](const Win& w) { return !w.suggestions.empty(); });
+  if (any) out += "<ul>\n";
+  output.Each(d.wins.size(), [&](size_t i, std::string& text) {
+    const Win& w = d.wins[i];
+    if (w.suggestions.empty()) return;
+    text += "<li>“";
+    AppendEscaped(text, w.text);
+    text += "” ";
+    AppendTraceHtml(text, w);
+    text += "<ul>";
     for (const Suggestion& s : w.suggestions) {
-      out += "<li>";
-      AppendEscaped(out, s.issue);
+      text += "<li>";
+      AppendEscaped(text, s.issue);
       if (!s.phrase.empty()) {
-        out += " “";
-        AppendEscaped(out, s.phrase);
-        out += "”";
+        text += " “";
+        AppendEscaped(text, s.phrase);
+        text += "”";
       }
-      out += ": ";
-      AppendEscaped(out, s.suggestion);
-      out += "</li>";
+      text += ": ";
+      AppendEscaped(text, s.suggestion);
+      text += "</li>";
     }
-    out += "</ul></li>\n";
-    output.Checkpoint();
-  }
+    text += "</ul></li>\n";
+  });
   out += any ? "</ul>\n"
              : "<p class=\"none\">Every note has a number and owns its work.</p>\n";
 
   out += Section("Unanswered prompts to backfill");
   if (!d.unanswered.empty()) out += "<ul>\n";
-  for (const Backfill& b : d.unanswered) {
+  output.Each(d.unanswered.size(), [&](size_t i, std::string& text) {
+    const Backfill& b = d.unanswered[i];
     std::string what = b.pr > 0 ? "#" + std::to_string(b.pr) + " " + Escape(b.title)
                                 : "incident " + Escape(b.branch);
-    out += "<li>" + Escape(b.repo_name) + " " + Link(b.link, what) + " <span class=\"trace\"><code>" +
-           Escape(ShortOid(b.commit)) + "</code> · " + LocalDate(b.time) +
-           " · <code>brag answer " + std::to_string(b.prompt_id) + " \"...\"</code></span></li>\n";
-    output.Checkpoint();
-  }
+    text += "<li>" + Escape(b.repo_name) + " " + Link(b.link, what) +
+            " <span class=\"trace\"><code>" + Escape(ShortOid(b.commit)) + "</code> · " +
+            LocalDate(b.time) + " · <code>brag answer " + std::to_string(b.prompt_id) +
+            " \"...\"</code></span></li>\n";
+  });
   out += d.unanswered.empty() ? "<p class=\"none\">" + none + "</p>\n" : std::string("</ul>\n");
 
   out += Section("Invisible work");
-  any = false;
-  for (const Win& w : d.wins) {
-    if (!w.invisible) continue;
-    if (!any) out += "<ul>\n";
-    any = true;
-    out += "<li>";
-    AppendEscaped(out, w.text);
-    out += "<br>";
-    AppendTraceHtml(out, w);
-    out += "</li>\n";
-    output.Checkpoint();
-  }
+  any = std::any_of(d.wins.begin(), d.wins.end(), [](const Win& w) { return w.invisible; });
+  if (any) out += "<ul>\n";
+  output.Each(d.wins.size(), [&](size_t i, std::string& text) {
+    const Win& w = d.wins[i];
+    if (!w.invisible) return;
+    text += "<li>";
+    AppendEscaped(text, w.text);
+    text += "<br>";
+    AppendTraceHtml(text, w);
+    text += "</li>\n";
+  });
   out += any ? "</ul>\n" : "<p class=\"none\">" + none + "</p>\n";
   out += "</body>\n</html>\n";
   output.Finish();

@@ -19,6 +19,17 @@ namespace {
 class JsonWriter {
  public:
   explicit JsonWriter(std::string& out) : out_(out) {}
+  // A writer that goes on inside another's open array or object, `depth`
+  // levels in, `first` if nothing is in it yet: one element of a long array
+  // rendered apart (RenderOutput::Each).
+  JsonWriter(std::string& out, size_t depth, bool first)
+      : out_(out), depth_(depth), first_(first) {}
+
+  size_t depth() const { return depth_; }
+  // `n` elements were written into the open array by other writers.
+  void Wrote(size_t n) {
+    if (n > 0) first_ = false;
+  }
 
   void BeginObject() { Open('{'); }
   void EndObject() { Close('}'); }
@@ -344,10 +355,12 @@ void RenderJson(const Digest& d, RenderOutput& output) {
   j.EndObject();
   j.Key("wins");
   j.BeginArray();
-  for (const Win& w : d.wins) {
-    WriteWin(j, w, iso);
-    output.Checkpoint();
-  }
+  output.Each(d.wins.size(), [&, depth = j.depth()](size_t i, std::string& text) {
+    thread_local IsoUtc win_iso;  // one per thread: it caches the day
+    JsonWriter item(text, depth, i == 0);
+    WriteWin(item, d.wins[i], win_iso);
+  });
+  j.Wrote(d.wins.size());
   j.EndArray();
   j.EndObject();
   output.buf() += '\n';

@@ -1,4 +1,5 @@
 // The digest in Markdown: the weekly file and `brag digest`'s default.
+#include <algorithm>
 #include <string>
 
 #include "digest/render.h"
@@ -65,72 +66,68 @@ void RenderMarkdown(const Digest& d, RenderOutput& output) {
   if (d.categories.empty()) (out += "\n") += none;
   for (const CategoryGroup& group : d.categories) {
     out += "\n### " + group.title + " (" + std::to_string(group.wins.size()) + ")\n\n";
-    for (size_t i : group.wins) {
-      out += "- ";
-      AppendWinLine(out, d.wins[i], "\n  — ");
-      output.Checkpoint();
-    }
+    output.Each(group.wins.size(), [&](size_t i, std::string& text) {
+      text += "- ";
+      AppendWinLine(text, d.wins[group.wins[i]], "\n  — ");
+    });
   }
 
   out += "\n## Quantified impact\n\n";
-  bool any = false;
-  for (const Win& win : d.wins) {
+  bool any = std::any_of(d.wins.begin(), d.wins.end(),
+                         [](const Win& w) { return !w.metrics.empty(); });
+  output.Each(d.wins.size(), [&](size_t i, std::string& text) {
+    const Win& win = d.wins[i];
     for (const Metric& m : win.metrics) {
-      any = true;
-      out += "- **";
-      out += FormatMetric(m);
-      out += "**";
+      text += "- **";
+      text += FormatMetric(m);
+      text += "**";
       if (m.direction != Direction::kUnknown) {
-        out += " (";
-        out += DirectionName(m.direction);
-        out += ')';
+        text += " (";
+        text += DirectionName(m.direction);
+        text += ')';
       }
-      out += " — ";
-      AppendWinLine(out, win, " — ");
+      text += " — ";
+      AppendWinLine(text, win, " — ");
     }
-    output.Checkpoint();
-  }
+  });
   if (!any) out += none;
 
   out += "\n## Sharpen\n\n";
-  any = false;
-  for (const Win& win : d.wins) {
-    if (win.suggestions.empty()) continue;
-    any = true;
-    out += "- \"";
-    AppendWinLine(out, win, "\" — ");
+  any = std::any_of(d.wins.begin(), d.wins.end(),
+                    [](const Win& w) { return !w.suggestions.empty(); });
+  output.Each(d.wins.size(), [&](size_t i, std::string& text) {
+    const Win& win = d.wins[i];
+    if (win.suggestions.empty()) return;
+    text += "- \"";
+    AppendWinLine(text, win, "\" — ");
     for (const Suggestion& s : win.suggestions) {
-      out += "  - ";
-      out += s.issue;
+      text += "  - ";
+      text += s.issue;
       if (!s.phrase.empty()) {
-        out += " \"";
-        out += s.phrase;
-        out += '"';
+        text += " \"";
+        text += s.phrase;
+        text += '"';
       }
-      out += ": ";
-      out += s.suggestion;
-      out += '\n';
+      text += ": ";
+      text += s.suggestion;
+      text += '\n';
     }
-    output.Checkpoint();
-  }
+  });
   if (!any) out += "Every note has a number and owns its work.\n";
 
   out += "\n## Unanswered prompts to backfill\n\n";
-  for (const Backfill& b : d.unanswered) {
-    AppendBackfill(out, b);
-    output.Checkpoint();
-  }
+  output.Each(d.unanswered.size(),
+              [&](size_t i, std::string& text) { AppendBackfill(text, d.unanswered[i]); });
   if (d.unanswered.empty()) out += none;
 
   out += "\n## Invisible work\n\n";
-  any = false;
-  for (const Win& win : d.wins) {
-    if (!win.invisible) continue;
-    any = true;
-    out += "- ";
-    AppendWinLine(out, win, " — ");
-    output.Checkpoint();
-  }
+  any = std::any_of(d.wins.begin(), d.wins.end(), [](const Win& w) { return w.invisible; });
+  output.Each(d.wins.size(), [&](size_t i, std::string& text) {
+    const Win& win = d.wins[i];
+    if (!win.invisible) return;
+    text += "- ";
+    AppendWinLine(text, win, " — ");
+  });
   if (!any) out += none;
   output.Finish();
 }

@@ -1,6 +1,8 @@
 #include "digest/render_text.h"
 
+#include <algorithm>
 #include <charconv>
+#include <thread>
 
 #include "digest/render.h"
 #include "digest/week.h"
@@ -18,6 +20,26 @@ void RenderOutput::Drain() {
 
 void RenderOutput::Finish() {
   if (flush_ && !buf_.empty()) Drain();
+}
+
+void RenderOutput::Append(std::string_view text) {
+  while (!text.empty()) {
+    size_t n = std::min(text.size(), kChunk);
+    buf_.append(text.substr(0, n));
+    text.remove_prefix(n);
+    Checkpoint();
+  }
+}
+
+void RunBeside(const std::function<void()>& second, const std::function<void()>& first) {
+  if (std::thread::hardware_concurrency() < 2) {
+    first();
+    second();
+    return;
+  }
+  std::thread beside(second);
+  first();
+  beside.join();
 }
 
 void AppendInt(std::string& out, int64_t value) {

@@ -146,10 +146,7 @@ void RenderReview(const Digest& d, RenderOutput& output) {
     for (size_t i : g.wins) wins.push_back(Ranked{&d.wins[i], Strength(d.wins[i])});
     std::stable_sort(wins.begin(), wins.end(), Stronger);
     out += "\n## " + g.title + "\n\n";
-    for (const Ranked& r : wins) {
-      AppendWin(*r.win, out);
-      output.Checkpoint();
-    }
+    output.Each(wins.size(), [&](size_t i, std::string& text) { AppendWin(*wins[i].win, text); });
   }
   out += "\n## Before you submit\n\n";
   out += "- " + std::to_string(quantified) + " of " + Counted(d.counts.notes, "win") +

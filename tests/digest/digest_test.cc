@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -267,6 +268,56 @@ TEST_CASE("a digest of many notes, analysed on two threads, analyses each as one
     CHECK(w.category == Categorize(rules, text, {}, {}));
     CHECK(w.invisible == IsInvisibleWork(text, {}, {}));
   }
+}
+
+TEST_CASE("RenderOutput::Each renders many items on two threads in order, in chunks") {
+  std::string serial;
+  for (size_t i = 0; i < 60000; ++i) serial += "line " + std::to_string(i) + "\n";
+  std::vector<std::string> chunks;
+  RenderOutput out([&](std::string_view chunk) { chunks.emplace_back(chunk); });
+  out.buf() += "head\n";
+  out.Each(60000, [](size_t i, std::string& text) {
+    text += "line " + std::to_string(i) + "\n";
+  });
+  out.buf() += "tail\n";
+  out.Finish();
+  std::string joined;
+  for (const std::string& c : chunks) joined += c;
+  CHECK(joined == "head\n" + serial + "tail\n");
+  CHECK(chunks.size() > 1);
+}
+
+TEST_CASE("a digest of many wins renders the same text in every format as one of few") {
+  // Above kItemsForTwoThreads the renderers split their lists between two
+  // threads; JSON must still read back as nlohmann lays it out, and each
+  // win's Markdown line must appear once, in time order.
+  std::vector<LogEntry> entries;
+  for (int64_t i = 1; i <= 9000; ++i) {
+    LogEntry e;
+    e.kind = "note";
+    e.time = 1000 + i;
+    std::string text = "Cut build " + std::to_string(i) + " from 9 minutes to 3 minutes";
+    if (i % 3 == 0) text = "Helped with the runbook " + std::to_string(i);
+    e.note = Note{i, text, 1000 + i, "manual", "", "", {}, {}, {}};
+    entries.push_back(std::move(e));
+  }
+  Digest d = BuildDigest(entries, {0, 20000, ""}, DefaultCategoryRules(), {});
+  REQUIRE(d.wins.size() == 9000);
+  std::string json_text = RenderJson(d);
+  nlohmann::json parsed = nlohmann::json::parse(json_text);
+  CHECK(parsed["wins"].size() == 9000);
+  CHECK(parsed.dump(2) + "\n" == json_text);
+  std::string md = RenderMarkdown(d);
+  size_t at = 0;
+  for (int64_t i = 1; i <= 9000; i += 997) {
+    std::string line = "note " + std::to_string(i) + "\n";
+    size_t found = md.find(line, at);
+    REQUIRE(found != std::string::npos);
+    at = found;
+  }
+  std::string html = RenderHtml(d);
+  CHECK(html.find("</body>\n</html>\n") == html.size() - 16);
+  CHECK(RenderReview(d).find("## Before you submit") != std::string::npos);
 }
 
 }  // namespace
