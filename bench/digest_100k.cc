@@ -214,7 +214,11 @@ int main(int argc, char** argv) {
       {"digest, all notes, html",
        {BRAG_BIN, "digest", "--since", "2023-12-01", "--until", "2026-06-01", "--format", "html"}},
       {"digest, one week (2025-W10), md", {BRAG_BIN, "digest", "--week", "2025-W10"}},
+      {"digest, one week (2025-W10), html",
+       {BRAG_BIN, "digest", "--week", "2025-W10", "--format", "html"}},
       {"review, all notes", {BRAG_BIN, "review", "--since", "2023-12-01", "--until", "2026-06-01"}},
+      // review's default window is six months
+      {"review, six months", {BRAG_BIN, "review", "--since", "2025-12-01", "--until", "2026-06-01"}},
   };
   for (const Case& c : cases) {
     RunMs(c.args);  // warm the page cache

@@ -49,7 +49,7 @@ class DigestStore {
     if (text.empty()) return {};
     if (text.size() > free_) {
       size_t size = std::max(kBlock, text.size());
-      blocks_.push_back(std::make_unique<char[]>(size));
+      blocks_.push_back(std::make_unique_for_overwrite<char[]>(size));
       next_ = blocks_.back().get();
       free_ = size;
     }

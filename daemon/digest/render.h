@@ -49,6 +49,7 @@ class RenderOutput {
   void Drain();
 
   std::string buf_;
+  std::string beside_;  // what Each renders on the other thread
   Flush flush_;
 };
 
@@ -66,7 +67,11 @@ void RenderOutput::Each(size_t n, const Item& item) {
     return;
   }
   size_t half = n / 2;
-  std::string rest;
+  // One buffer for every list, kept at the size of the largest so far: a
+  // string grown from empty for each list would touch (fresh, so slow)
+  // memory twice its size.
+  std::string& rest = beside_;
+  rest.clear();
   RunBeside(
       [&] {
         for (size_t i = half; i < n; ++i) item(i, rest);
