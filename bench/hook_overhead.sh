@@ -3,11 +3,16 @@
 # bragd up, <= 50 ms with it down), side by side in one run:
 #   none  a repo without hooks
 #   up    a repo with `brag hooks install`, bragd running
+#   all   a repo with `brag hooks install --all-hooks`, bragd running: what the
+#         reference-transaction shim (run twice per commit) costs on top
 #   down  a repo with `brag hooks install`, no bragd (the hook spools its record)
-#   shims a repo with the hooks but no `brag` on PATH: what git spends starting
-#         the three shims a commit runs, the floor under "up" and "down"
-# Each round makes one commit in each repo, in turn, so that a busy machine
-# slows all three alike. Every commit carries an Impact: trailer, so the
+#   shims a repo with the hooks of `brag hooks install` but no `brag` on PATH:
+#         what git spends starting the shims a commit runs, the floor under
+#         "up" and "down"
+# A plain install puts reference-transaction only where bragd gets no
+# filesystem events (hooks/README.md); the script says which hooks each repo
+# got. Each round makes one commit in each repo, in turn, so that a busy
+# machine slows all alike. Every commit carries an Impact: trailer, so the
 # post-commit hook files a note each time.
 #
 # usage: bench/hook_overhead.sh [BUILD_DIR] [ROUNDS]
@@ -40,17 +45,21 @@ EOF
 write_config up
 write_config down
 
-make_repo() {  # NAME CONFIG|""
+make_repo() {  # NAME CONFIG|"" [INSTALL FLAGS]
   git init -q -b main "$WORK/$1"
   git -C "$WORK/$1" commit -q --allow-empty -m initial
   if [ -n "$2" ]; then
-    BRAG_CONFIG="$WORK/$2.toml" brag hooks install "$WORK/$1" >/dev/null
+    BRAG_CONFIG="$WORK/$2.toml" brag hooks install "${@:3}" "$WORK/$1" >/dev/null
   fi
 }
 make_repo none ""
 make_repo up up
+make_repo all up --all-hooks
 make_repo down down
 make_repo shims down
+for mode in up all down shims; do
+  echo "hooks in $mode:" $(cd "$WORK/$mode/.git/hooks" && ls | grep -v '\.sample$')
+done
 
 "$BRAGD" --config "$WORK/up.toml" 2>"$WORK/bragd.log" &
 BRAGD_PID=$!
@@ -59,8 +68,9 @@ for _ in $(seq 100); do
   sleep 0.05
 done
 BRAG_CONFIG="$WORK/up.toml" brag repos add "$WORK/up" >/dev/null
+BRAG_CONFIG="$WORK/up.toml" brag repos add "$WORK/all" >/dev/null
 
-commit_ms() {  # REPO CONFIG: one commit, its wall time in ms
+commit_ms() {  # REPO CONFIG: one commit, its wall time in µs
   local start end path=$PATH
   [ "$1" = shims ] && path=$NO_BRAG_PATH
   start=$(date +%s%N)
@@ -71,28 +81,35 @@ commit_ms() {  # REPO CONFIG: one commit, its wall time in ms
 }
 
 NO_BRAG_PATH=$(echo "$PATH" | tr ':' '\n' | grep -vx "$WORK/bin" | paste -sd:)
-MODES="none up down shims"
+MODES="none up all down shims"
+config_of() { case $1 in all) echo up ;; *) echo "$1" ;; esac; }
 for mode in $MODES; do : > "$WORK/$mode.times"; done
 for _ in $(seq 3); do  # warm-up
-  for mode in $MODES; do commit_ms "$mode" "$mode" >/dev/null; done
+  for mode in $MODES; do commit_ms "$mode" "$(config_of "$mode")" >/dev/null; done
 done
 for _ in $(seq "$ROUNDS"); do
-  for mode in $MODES; do commit_ms "$mode" "$mode" >> "$WORK/$mode.times"; done
+  for mode in $MODES; do
+    commit_ms "$mode" "$(config_of "$mode")" >> "$WORK/$mode.times"
+  done
 done
 
 median() { sort -n "$1" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 none=$(median "$WORK/none.times")
 up=$(median "$WORK/up.times")
+all=$(median "$WORK/all.times")
 down=$(median "$WORK/down.times")
 shims=$(median "$WORK/shims.times")
-notes_up=$(BRAG_CONFIG="$WORK/up.toml" brag log --kind note --json | wc -l)
-notes_down=$(BRAG_CONFIG="$WORK/down.toml" brag log --kind note --json | wc -l)
-awk -v n="$none" -v u="$up" -v d="$down" -v s="$shims" -v r="$ROUNDS" -v nu="$notes_up" \
-    -v nd="$notes_down" 'BEGIN {
+notes() { BRAG_CONFIG="$WORK/$1.toml" brag log --kind note --repo "$WORK/$2" --json | wc -l; }
+notes_up=$(notes up up)
+notes_all=$(notes up all)
+notes_down=$(notes down down)
+awk -v n="$none" -v u="$up" -v a="$all" -v d="$down" -v s="$shims" -v r="$ROUNDS" \
+    -v nu="$notes_up" -v na="$notes_all" -v nd="$notes_down" 'BEGIN {
   printf "rounds: %d, one commit per repo per round\n", r
-  printf "git commit, no hooks          median %7.1f ms\n", n / 1000
-  printf "git commit, hooks, bragd up   median %7.1f ms  (+%.1f ms; target <= 20)\n", u / 1000, (u - n) / 1000
-  printf "git commit, hooks, bragd down median %7.1f ms  (+%.1f ms; target <= 50)\n", d / 1000, (d - n) / 1000
-  printf "git commit, shims, no brag    median %7.1f ms  (+%.1f ms; git starting the shims)\n", s / 1000, (s - n) / 1000
-  printf "notes filed: %d with bragd up, %d with it down\n", nu, nd
+  printf "git commit, no hooks                 median %7.1f ms\n", n / 1000
+  printf "git commit, hooks, bragd up          median %7.1f ms  (+%.1f ms; target <= 20)\n", u / 1000, (u - n) / 1000
+  printf "git commit, all four hooks, bragd up median %7.1f ms  (+%.1f ms; --all-hooks)\n", a / 1000, (a - n) / 1000
+  printf "git commit, hooks, bragd down        median %7.1f ms  (+%.1f ms; target <= 50)\n", d / 1000, (d - n) / 1000
+  printf "git commit, shims, no brag           median %7.1f ms  (+%.1f ms; git starting the shims)\n", s / 1000, (s - n) / 1000
+  printf "notes filed: %d with bragd up, %d with all four hooks, %d with bragd down\n", nu, na, nd
 }'

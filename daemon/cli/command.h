@@ -42,6 +42,7 @@ struct Args {
   bool record = false;
   std::vector<std::string> paths;      // hooks install|uninstall|status PATH...
   bool all = false;                    // hooks ... --all
+  bool all_hooks = false;              // hooks install --all-hooks
   std::string hook;                    // hook NAME
   std::vector<std::string> hook_args;  // hook NAME ARGS..., as git passed them
   std::string week;                    // digest --week

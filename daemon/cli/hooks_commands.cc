@@ -27,6 +27,14 @@ void DefineTargets(CLI::App& command, Args& args) {
       ->excludes(paths);
 }
 
+void DefineInstall(CLI::App& command, Args& args) {
+  DefineTargets(command, args);
+  command.add_flag("--all-hooks", args.all_hooks,
+                   "Install reference-transaction too, which is otherwise installed "
+                   "only where bragd polls the repo (a network filesystem, or "
+                   "[detect] watch = \"poll\")");
+}
+
 void DefineStatus(CLI::App& command, Args& args) {
   DefineTargets(command, args);
   command.add_flag("--json", args.json, "Print one JSON object per repo and hook");
@@ -71,6 +79,10 @@ std::string Original(const std::string& hook) {
   return hook + std::string(hooks::kOriginalSuffix);
 }
 
+hooks::ShimChoice Choice(const CommandContext& context, const Args& args) {
+  return hooks::ShimChoice{args.all_hooks, context.config.watch_mode == "poll"};
+}
+
 std::string ChangeText(const hooks::HookChange& change, bool installing) {
   using Kind = hooks::HookChange::Kind;
   switch (change.kind) {
@@ -91,6 +103,8 @@ std::string ChangeText(const hooks::HookChange& change, bool installing) {
              (change.detail.empty() ? "" : " (" + change.detail + ")");
     case Kind::kRefused:
       return "refused";
+    case Kind::kSkipped:
+      return "not needed: " + change.detail + " (--all-hooks installs it)";
     case Kind::kFailed:
       return "failed";
   }
@@ -134,7 +148,8 @@ int RunChanges(CommandContext& context, const Args& args, bool installing) {
   int code = kExitOk;
   for (const fs::path& target : *targets) {
     Result<hooks::InstallReport> report =
-        installing ? hooks::Install(target) : hooks::Uninstall(target);
+        installing ? hooks::Install(target, Choice(context, args))
+                   : hooks::Uninstall(target);
     if (!report) {
       code = ReportError(context.err, report.error());
       continue;
@@ -152,14 +167,30 @@ int RunUninstall(CommandContext& context, const Args& args) {
   return RunChanges(context, args, false);
 }
 
-std::string StateText(const hooks::HookState& state) {
+// Whether `state` is the hook whose need NeedOfRefHook decides.
+bool IsRefHook(const hooks::HookState& state) {
+  for (const hooks::Shim& shim : hooks::Shims()) {
+    if (shim.name == state.name) return shim.stands_in_for_events;
+  }
+  return false;
+}
+
+std::string StateText(const hooks::StatusReport& report,
+                      const hooks::HookState& state) {
   using Kind = hooks::HookState::Kind;
   std::string text;
   switch (state.kind) {
     case Kind::kNotInstalled:
-      text = "not installed";
       if (state.has_original) {
-        text += " (" + Original(state.name) + " left over: install chains it again)";
+        text = "not installed (" + Original(state.name) +
+               " left over: install chains it again)";
+      } else if (!IsRefHook(state)) {
+        text = "not installed";
+      } else if (!state.needed) {
+        text = "not needed (" + report.ref_hook.reason + ")";
+      } else {
+        text = "not installed, needed: " + report.ref_hook.reason +
+               "; `brag hooks install` adds it";
       }
       break;
     case Kind::kInstalled:
@@ -186,7 +217,9 @@ json StateJson(const hooks::StatusReport& report, const hooks::HookState& state)
               {"hook", state.name},
               {"state", std::string(hooks::KindName(state.kind))},
               {"original", original},
-              {"outdated", state.outdated}};
+              {"outdated", state.outdated},
+              {"needed", state.needed},
+              {"reason", IsRefHook(state) ? json(report.ref_hook.reason) : json()}};
 }
 
 int RunStatus(CommandContext& context, const Args& args) {
@@ -197,7 +230,7 @@ int RunStatus(CommandContext& context, const Args& args) {
   }
   int code = kExitOk;
   for (const fs::path& target : *targets) {
-    Result<hooks::StatusReport> report = hooks::Status(target);
+    Result<hooks::StatusReport> report = hooks::Status(target, Choice(context, args));
     if (!report) {
       code = ReportError(context.err, report.error());
       continue;
@@ -206,7 +239,7 @@ int RunStatus(CommandContext& context, const Args& args) {
       if (args.json) {
         context.out << JsonLine(StateJson(*report, state));
       } else {
-        context.out << Row(report->site.repo, state.name, StateText(state));
+        context.out << Row(report->site.repo, state.name, StateText(*report, state));
       }
     }
   }
@@ -219,14 +252,14 @@ std::vector<CommandSpec> HooksCommands() {
   return {
       {"hooks", "Manage brag's git hooks in your repos", nullptr, nullptr},
       {"hooks install",
-       "Install brag's git hooks; a hook already there keeps running (renamed "
-       "NAME.brag-orig)",
-       &DefineTargets, &RunInstall},
+       "Install brag's git hooks (reference-transaction only where bragd needs it); "
+       "a hook already there keeps running (renamed NAME.brag-orig)",
+       &DefineInstall, &RunInstall},
       {"hooks uninstall",
        "Remove brag's git hooks, putting back the hooks they replaced", &DefineTargets,
        &RunUninstall},
-      {"hooks status", "Show which of brag's git hooks are installed", &DefineStatus,
-       &RunStatus},
+      {"hooks status", "Show which of brag's git hooks are installed, and needed",
+       &DefineStatus, &RunStatus},
   };
 }
 

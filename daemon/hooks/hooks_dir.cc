@@ -32,7 +32,7 @@ Result<HookSite> LocateHooks(const fs::path& repo_path) {
   if (!repo) return repo.error();
   Result<std::optional<std::string>> configured = repo->ConfigString("core.hooksPath");
   if (!configured) return configured.error();
-  HookSite site{repo->DisplayPath(), repo->CommonDir() / "hooks"};
+  HookSite site{repo->DisplayPath(), repo->CommonDir() / "hooks", repo->CommonDir()};
   // An empty value is no path at all: git would look for "/NAME".
   if (*configured && !(*configured)->empty()) {
     fs::path dir = ExpandHome(**configured);
@@ -42,6 +42,7 @@ Result<HookSite> LocateHooks(const fs::path& repo_path) {
     site.dir = dir;
   }
   site.dir = Clean(site.dir);
+  site.git_dir = Clean(site.git_dir);
   return site;
 }
 

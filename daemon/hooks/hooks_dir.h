@@ -9,8 +9,9 @@ namespace brag::hooks {
 
 // A repository and its hooks folder.
 struct HookSite {
-  std::filesystem::path repo;  // as users know it (git::Repo::DisplayPath)
-  std::filesystem::path dir;   // absolute; it need not exist yet
+  std::filesystem::path repo;     // as users know it (git::Repo::DisplayPath)
+  std::filesystem::path dir;      // absolute; it need not exist yet
+  std::filesystem::path git_dir;  // the common git dir, where the refs are
 };
 
 // The hooks folder of the repo at `repo` (a work tree, .git folder, bare repo

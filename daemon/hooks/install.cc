@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <fstream>
+#include <optional>
 #include <system_error>
 
 #include "hooks/shims.h"
+#include "watch/fs_events.h"
 
 namespace brag::hooks {
 namespace fs = std::filesystem;
@@ -149,6 +151,30 @@ HookChange InstallOne(const fs::path& dir, const Shim& shim) {
                    state.has_original ? Change::kChained : Change::kInstalled);
 }
 
+// Where the reference-transaction shim is not needed, brag's shim stays if
+// it is there (an older brag or --all-hooks put it: installing again changes
+// nothing), and a leftover NAME.brag-orig is chained again (it is the user's
+// hook, and only the shim runs it). Anything else is left as it is.
+HookChange InstallWhereNeeded(const fs::path& dir, const Shim& shim,
+                              const RefHookNeed& need) {
+  if (!shim.stands_in_for_events || need.needed) return InstallOne(dir, shim);
+  HookState state = Inspect(dir, shim.name);
+  bool ours = state.kind == HookState::Kind::kInstalled ||
+              state.kind == HookState::Kind::kChaining ||
+              (state.kind == HookState::Kind::kNotInstalled && state.has_original);
+  if (ours) return InstallOne(dir, shim);
+  return HookChange{std::string(shim.name), Change::kSkipped, need.reason};
+}
+
+// The filesystem `path` is on when it has no reliable events, asking the
+// nearest folder that exists (a hooks folder may not exist yet).
+std::optional<std::string_view> EventlessFilesystemOf(fs::path path) {
+  std::error_code ec;
+  while (!fs::exists(path, ec) && path.has_parent_path() && path != path.root_path())
+    path = path.parent_path();
+  return FilesystemWithoutEventsAt(path);
+}
+
 HookChange Restore(const HookState& state) {
   std::error_code ec;
   fs::path original = OriginalOf(state.path);
@@ -201,6 +227,22 @@ std::string_view KindName(HookState::Kind kind) {
   return "unknown";
 }
 
+RefHookNeed NeedOfRefHook(const HookSite& site, const ShimChoice& choice) {
+  if (choice.all_hooks) return {true, "--all-hooks"};
+  if (choice.watch_poll)
+    return {true, "bragd polls every repo ([detect] watch = \"poll\")"};
+  if (std::optional<std::string_view> name = EventlessFilesystemOf(site.git_dir)) {
+    return {true,
+            "the git dir is on " + std::string(*name) + ", without filesystem events"};
+  }
+  // A hooks folder shared there (core.hooksPath) may serve repos that are too.
+  if (std::optional<std::string_view> name = EventlessFilesystemOf(site.dir)) {
+    return {true, "the hooks folder is on " + std::string(*name) +
+                      ", without filesystem events"};
+  }
+  return {false, "bragd sees ref changes on this filesystem"};
+}
+
 bool InstallReport::ok() const {
   return std::none_of(hooks.begin(), hooks.end(), [](const HookChange& c) {
     return c.kind == Change::kRefused || c.kind == Change::kFailed;
@@ -227,7 +269,7 @@ HookState Inspect(const fs::path& dir, std::string_view name) {
   return state;
 }
 
-Result<InstallReport> Install(const fs::path& repo) {
+Result<InstallReport> Install(const fs::path& repo, const ShimChoice& choice) {
   Result<HookSite> site = LocateHooks(repo);
   if (!site) return site.error();
   std::error_code ec;
@@ -236,27 +278,31 @@ Result<InstallReport> Install(const fs::path& repo) {
     return MakeError("io", "cannot create the hooks folder " + site->dir.string() +
                                ": " + ec.message());
   }
-  InstallReport report{*site, {}};
-  for (const Shim& shim : Shims()) report.hooks.push_back(InstallOne(site->dir, shim));
+  InstallReport report{*site, NeedOfRefHook(*site, choice), {}};
+  for (const Shim& shim : Shims())
+    report.hooks.push_back(InstallWhereNeeded(site->dir, shim, report.ref_hook));
   return report;
 }
 
 Result<InstallReport> Uninstall(const fs::path& repo) {
   Result<HookSite> site = LocateHooks(repo);
   if (!site) return site.error();
-  InstallReport report{*site, {}};
+  InstallReport report{*site, {}, {}};
   for (const Shim& shim : Shims()) {
     report.hooks.push_back(UninstallOne(site->dir, shim.name));
   }
   return report;
 }
 
-Result<StatusReport> Status(const fs::path& repo) {
+Result<StatusReport> Status(const fs::path& repo, const ShimChoice& choice) {
   Result<HookSite> site = LocateHooks(repo);
   if (!site) return site.error();
-  StatusReport report{*site, {}};
-  for (const Shim& shim : Shims())
-    report.hooks.push_back(Inspect(site->dir, shim.name));
+  StatusReport report{*site, NeedOfRefHook(*site, choice), {}};
+  for (const Shim& shim : Shims()) {
+    HookState state = Inspect(site->dir, shim.name);
+    state.needed = !shim.stands_in_for_events || report.ref_hook.needed;
+    report.hooks.push_back(state);
+  }
   return report;
 }
 

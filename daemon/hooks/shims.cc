@@ -106,7 +106,7 @@ constexpr std::array<Shim, 4> kShims{{
     {"post-commit", kPostCommit},
     {"post-merge", kPostMerge},
     {"post-rewrite", kPostRewrite},
-    {"reference-transaction", kReferenceTransaction},
+    {"reference-transaction", kReferenceTransaction, /*stands_in_for_events=*/true},
 }};
 
 }  // namespace

@@ -21,6 +21,9 @@ inline constexpr std::string_view kOriginalSuffix = ".brag-orig";
 struct Shim {
   std::string_view name;  // the git hook: "post-commit"
   std::string_view text;  // the whole script
+  // Only a nudge for bragd where it cannot see refs move through filesystem
+  // events (reference-transaction): installed only where it is needed.
+  bool stands_in_for_events = false;
 };
 
 // The shims, in the order brag reports them: post-commit, post-merge,

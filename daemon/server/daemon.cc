@@ -24,6 +24,7 @@
 #include "protocol/json_records.h"
 #include "server/session.h"
 #include "watch/discovery.h"
+#include "watch/fs_events.h"
 
 extern char** environ;
 
@@ -307,8 +308,10 @@ void Daemon::WatchRepo(WatchedRepo& repo) {
     repo.watching = "poll";
     return;
   }
-  if (!HasLocalEvents(repo.common_dir)) {
-    LogInfo(repo.record.path + ": network filesystem, polling it every " +
+  if (std::optional<std::string_view> name =
+          FilesystemWithoutEventsAt(repo.common_dir)) {
+    LogInfo(repo.record.path + ": on " + std::string(*name) +
+            ", no filesystem events; polling it every " +
             std::to_string(config_.poll_interval.count() / 1000) + "s");
     repo.watching = "poll";
     return;

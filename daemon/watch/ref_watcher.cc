@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <sys/inotify.h>
-#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -32,22 +31,6 @@ bool Interesting(bool is_refs, std::string_view name, uint32_t mask) {
 }
 
 }  // namespace
-
-bool HasLocalEvents(const std::filesystem::path& dir) {
-  struct statfs fs;
-  if (statfs(dir.c_str(), &fs) != 0) return true;  // let Watch() report it
-  switch (static_cast<unsigned long>(fs.f_type)) {
-    case 0x6969UL:      // NFS
-    case 0x517BUL:      // SMB
-    case 0xFF534D42UL:  // CIFS
-    case 0xFE534D42UL:  // SMB2
-    case 0x65735546UL:  // FUSE (sshfs and friends)
-    case 0x01021997UL:  // v9fs
-      return false;
-    default:
-      return true;
-  }
-}
 
 RefWatcher::RefWatcher() = default;
 

@@ -16,10 +16,6 @@
 
 namespace brag {
 
-// False for network and FUSE filesystems (NFS, SMB/CIFS, sshfs...), where
-// changes made by other machines raise no inotify event: poll those.
-bool HasLocalEvents(const std::filesystem::path& dir);
-
 class RefWatcher {
  public:
   // What one Drain() saw.

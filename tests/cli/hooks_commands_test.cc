@@ -49,11 +49,13 @@ TEST_CASE("hooks install, status --json and uninstall, one line per repo and hoo
   Run install = Brag({"hooks", "install", path});
   REQUIRE_MESSAGE(install.code == kExitOk, install.err);
   CHECK(install.err == "");
-  CHECK(install.out == path + "  post-commit            installed\n" + path +
-                           "  post-merge             installed, chaining the original "
-                           "(post-merge.brag-orig)\n" +
-                           path + "  post-rewrite           installed\n" + path +
-                           "  reference-transaction  installed\n");
+  CHECK(install.out ==
+        path + "  post-commit            installed\n" + path +
+            "  post-merge             installed, chaining the original "
+            "(post-merge.brag-orig)\n" +
+            path + "  post-rewrite           installed\n" + path +
+            "  reference-transaction  not needed: bragd sees ref changes "
+            "on this filesystem (--all-hooks installs it)\n");
 
   Run status = Brag({"hooks", "status", "--json", path});
   REQUIRE(status.code == kExitOk);
@@ -64,8 +66,17 @@ TEST_CASE("hooks install, status --json and uninstall, one line per repo and hoo
   CHECK(states[0]["original"].is_null());
   CHECK(states[1]["state"] == "chaining");
   CHECK(states[1]["original"] == path + "/.git/hooks/post-merge.brag-orig");
+  CHECK(states[0]["needed"] == true);
+  CHECK(states[0]["reason"].is_null());
   CHECK(states[3]["repo"] == path);
   CHECK(states[3]["hooks_dir"] == path + "/.git/hooks");
+  CHECK(states[3]["hook"] == "reference-transaction");
+  CHECK(states[3]["state"] == "not_installed");
+  CHECK(states[3]["needed"] == false);
+  CHECK(states[3]["reason"] == "bragd sees ref changes on this filesystem");
+  Run text = Brag({"hooks", "status", path});
+  CHECK(text.out.find("reference-transaction  not needed (bragd sees ref changes on "
+                      "this filesystem)\n") != std::string::npos);
 
   Run uninstall = Brag({"hooks", "uninstall", path});
   REQUIRE(uninstall.code == kExitOk);
@@ -75,6 +86,43 @@ TEST_CASE("hooks install, status --json and uninstall, one line per repo and hoo
   CHECK(after.out.find("post-commit            not installed\n") != std::string::npos);
   CHECK(after.out.find("post-merge             foreign hook present (not brag's)\n") !=
         std::string::npos);
+}
+
+TEST_CASE("hooks install --all-hooks, or with watch = \"poll\", installs all four") {
+  test::TempDir t("cli-hooks");
+  test::GitRepo repo = test::GitRepo::Init(t / "work");
+  std::string path = repo.dir().string();
+  fs::path config = t / "poll.toml";
+  test::WriteFile(config, "[detect]\nwatch = \"poll\"\n");
+  std::vector<std::string> words;
+  SUBCASE("--all-hooks") { words = {"hooks", "install", "--all-hooks", path}; }
+  SUBCASE("a config that polls") {
+    words = {"--config", config.string(), "hooks", "install", path};
+  }
+  Run install = Brag(words);
+  REQUIRE_MESSAGE(install.code == kExitOk, install.err);
+  CHECK(install.out.find("reference-transaction  installed\n") != std::string::npos);
+  CHECK(fs::exists(repo.dir() / ".git" / "hooks" / "reference-transaction"));
+
+  // Polling, a missing reference-transaction is needed and says how to fix it.
+  fs::remove(repo.dir() / ".git" / "hooks" / "reference-transaction");
+  Run status = Brag({"--config", config.string(), "hooks", "status", path});
+  CHECK(
+      status.out.find("reference-transaction  not installed, needed: bragd polls every "
+                      "repo ([detect] watch = \"poll\"); `brag hooks install` adds "
+                      "it\n") != std::string::npos);
+  std::vector<json> states =
+      Lines(Brag({"--config", config.string(), "hooks", "status", "--json", path}).out);
+  REQUIRE(states.size() == 4);
+  CHECK(states[3]["needed"] == true);
+}
+
+TEST_CASE("hooks install --help documents --all-hooks") {
+  Run help = Brag({"hooks", "install", "--help"});
+  CHECK(help.code == kExitOk);
+  CHECK(help.out.find("--all-hooks") != std::string::npos);
+  CHECK(help.out.find("reference-transaction") != std::string::npos);
+  CHECK(Brag({"hooks", "status", "--all-hooks"}).code == kExitUsage);
 }
 
 TEST_CASE("a refused hook is an error naming it, and exit 1; the others install") {

@@ -5,13 +5,16 @@
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "e2e/bragd_process.h"
 #include "hooks/hook_fixture.h"
 #include "support/git_fixture.h"
 #include "support/temp_dir.h"
+#include "watch/fs_events.h"
 
 namespace brag::test {
 namespace {
@@ -44,6 +47,23 @@ GitRepo MakeRepo(const fs::path& dir) {
   return repo;
 }
 
+// The cases about where reference-transaction is needed assume that TMPDIR,
+// where the repos are made, has filesystem events.
+void RequireLocalFilesystem(const fs::path& dir) {
+  std::optional<std::string_view> name = FilesystemWithoutEventsAt(dir);
+  REQUIRE_MESSAGE(!name, "TMPDIR is on " << std::string(name.value_or(""))
+                                         << ": these cases need a local filesystem");
+}
+
+// The hook files in `hooks`, shims and originals (not git's *.sample files).
+std::vector<std::string> Names(const fs::path& hooks) {
+  std::vector<std::string> names;
+  for (const auto& [name, entry] : Snapshot(hooks)) {
+    if (!name.ends_with(".sample")) names.push_back(name);
+  }
+  return names;
+}
+
 // Everything git printed over commands that fire the four hooks.
 std::string Exercise(const GitRepo& repo, const std::string& path) {
   std::string transcript;
@@ -72,8 +92,8 @@ TEST_CASE(
   fs::path hooks = shimmed.dir() / ".git" / "hooks";
   auto before = Snapshot(hooks);
 
-  // From a folder inside the repo, no PATH given.
-  Outcome install = BragIn(world, shimmed.dir() / "src", "hooks install");
+  // From a folder inside the repo, no PATH given; all four, for git to run.
+  Outcome install = BragIn(world, shimmed.dir() / "src", "hooks install --all-hooks");
   REQUIRE_MESSAGE(install.code == 0, install.err);
   CHECK(install.err == "");
   CHECK(install.out.find(shimmed.dir().string() +
@@ -122,6 +142,7 @@ TEST_CASE(
 
 TEST_CASE("brag hooks install --all covers every watched repo") {
   World world;
+  RequireLocalFilesystem(world.root());
   GitRepo a = GitRepo::Init(world.repos() / "a");
   GitRepo b = GitRepo::Init(world.repos() / "b", true);
   REQUIRE(
@@ -137,11 +158,72 @@ TEST_CASE("brag hooks install --all covers every watched repo") {
   std::vector<json> states =
       JsonLines(BragIn(world, world.root(), "hooks status --all --json").out);
   REQUIRE(states.size() == 8);
-  for (const json& s : states) CHECK(s["state"] == "installed");
+  for (const json& s : states) {
+    CAPTURE(s.dump());
+    bool ref_hook = s["hook"] == "reference-transaction";
+    CHECK(s["state"] == (ref_hook ? "not_installed" : "installed"));
+    CHECK(s["needed"] == !ref_hook);
+  }
   Outcome outside = BragIn(world, world.root(), "hooks status");
   CHECK(outside.code == 1);
   CHECK(outside.err.starts_with("brag: error: "));
   CHECK(outside.err.find("give a PATH, or --all") != std::string::npos);
+}
+
+TEST_CASE(
+    "on a local filesystem a plain install puts three shims; the poll config or "
+    "--all-hooks put four, a plain install keeps them, uninstall restores all") {
+  World world;
+  RequireLocalFilesystem(world.root());
+  GitRepo repo = MakeRepo(world.repos() / "svc");
+  fs::path hooks = repo.dir() / ".git" / "hooks";
+  const std::string user_hook = "#!/bin/sh\necho \"the user's post-merge\" >&2\n";
+  WriteScript(hooks / "post-merge", user_hook);
+  auto before = Snapshot(hooks);
+  std::string dir = ShellQuote(repo.dir().string());
+
+  Outcome plain = BragIn(world, world.root(), "hooks install " + dir);
+  REQUIRE_MESSAGE(plain.code == 0, plain.err);
+  CHECK(plain.err == "");
+  CHECK(plain.out.find("  reference-transaction  not needed: bragd sees ref changes on "
+                       "this filesystem (--all-hooks installs it)\n") !=
+        std::string::npos);
+  CHECK(Names(hooks) == std::vector<std::string>{"post-commit", "post-merge",
+                                                 "post-merge.brag-orig",
+                                                 "post-rewrite"});
+  std::vector<json> states =
+      JsonLines(BragIn(world, world.root(), "hooks status --json " + dir).out);
+  REQUIRE(states.size() == 4);
+  CHECK(states[3]["hook"] == "reference-transaction");
+  CHECK(states[3]["state"] == "not_installed");
+  CHECK(states[3]["needed"] == false);
+  CHECK(states[3]["reason"] == "bragd sees ref changes on this filesystem");
+  CHECK(states[3]["outdated"] == false);
+  CHECK(states[1]["needed"] == true);
+
+  SUBCASE("--all-hooks") {
+    REQUIRE(BragIn(world, world.root(), "hooks install --all-hooks " + dir).code == 0);
+  }
+  SUBCASE("a config that polls") {
+    world.WriteConfig("[detect]\nwatch = \"poll\"\n");
+    Outcome polled = BragIn(world, world.root(), "hooks install " + dir);
+    REQUIRE(polled.code == 0);
+    CHECK(polled.out.find("  reference-transaction  installed\n") != std::string::npos);
+    world.WriteConfig();
+  }
+  auto four = Snapshot(hooks);
+  CHECK(Names(hooks) == std::vector<std::string>{"post-commit", "post-merge",
+                                                 "post-merge.brag-orig", "post-rewrite",
+                                                 "reference-transaction"});
+
+  Outcome again = BragIn(world, world.root(), "hooks install " + dir);
+  REQUIRE(again.code == 0);
+  CHECK(again.out.find("  reference-transaction  already installed\n") !=
+        std::string::npos);
+  CHECK(Snapshot(hooks) == four);
+
+  REQUIRE(BragIn(world, world.root(), "hooks uninstall " + dir).code == 0);
+  CHECK(Snapshot(hooks) == before);
 }
 
 }  // namespace

@@ -299,7 +299,9 @@ TEST_CASE("a commit on a mainline is seen at once through post-commit, without f
 }
 
 TEST_CASE("reference-transaction nudges bragd when a fetch brings a merge, without fs events") {
+  // A config that polls: the plain `brag hooks install` puts reference-transaction too.
   PullWorld w("[detect]\nwatch = \"poll\"\npoll_interval = \"1h\"\n");
+  REQUIRE(fs::exists(w.mine.dir() / ".git" / "hooks" / "reference-transaction"));
   BragdProcess bragd(w.h.world);
   REQUIRE(bragd.WaitReady());
   protocol::Client c = bragd.Connect();

@@ -91,7 +91,7 @@ void AddUserHooks(const GitRepo& repo) {
 }
 
 void InstallShims(const GitRepo& repo) {
-  Result<InstallReport> r = Install(repo.dir());
+  Result<InstallReport> r = Install(repo.dir(), {.all_hooks = true});
   REQUIRE_MESSAGE(r.has_value(), (r ? "" : r.error().message));
   REQUIRE(r->ok());
 }

@@ -3,12 +3,15 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "hooks/hook_fixture.h"
 #include "hooks/shims.h"
 #include "support/git_fixture.h"
 #include "support/temp_dir.h"
+#include "watch/fs_events.h"
 
 namespace brag::hooks {
 namespace {
@@ -20,10 +23,21 @@ using test::GitRepo;
 using test::Snapshot;
 using test::TempDir;
 
-InstallReport Installed(const fs::path& repo) {
-  Result<InstallReport> r = Install(repo);
+// Every shim, as with --all-hooks: the cases below are about each one.
+constexpr ShimChoice kAllHooks{.all_hooks = true};
+
+InstallReport Installed(const fs::path& repo, const ShimChoice& choice = kAllHooks) {
+  Result<InstallReport> r = Install(repo, choice);
   REQUIRE_MESSAGE(r.has_value(), (r ? "" : r.error().message));
   return *r;
+}
+
+// The cases about where reference-transaction is needed assume that TMPDIR,
+// where the repos are made, has filesystem events.
+void RequireLocalFilesystem(const fs::path& dir) {
+  std::optional<std::string_view> name = FilesystemWithoutEventsAt(dir);
+  REQUIRE_MESSAGE(!name, "TMPDIR is on " << std::string(name.value_or(""))
+                                         << ": these cases need a local filesystem");
 }
 
 InstallReport Uninstalled(const fs::path& repo) {
@@ -47,9 +61,19 @@ std::vector<Change> Changes(const InstallReport& report) {
   return changes;
 }
 
+// The hooks in `dir` that are brag's shims, by name.
+std::vector<std::string> Shimmed(const fs::path& dir) {
+  std::vector<std::string> names;
+  for (const auto& [name, entry] : Snapshot(dir)) {
+    if (IsShim(entry.bytes)) names.push_back(name);
+  }
+  return names;
+}
+
 const std::string kUserHook = "#!/bin/sh\necho \"the user's own $0\" >&2\n";
 
-TEST_CASE("installing into a fresh repo writes the four shims, executable") {
+TEST_CASE(
+    "installing with --all-hooks into a fresh repo writes the four shims, executable") {
   TempDir t("hooks-install");
   GitRepo repo = GitRepo::Init(t / "work");
   CHECK(States(repo.dir()) == std::vector<State>(4, State::kNotInstalled));
@@ -231,6 +255,131 @@ TEST_CASE("a hooks folder that cannot be made is an error for the repo") {
   Result<InstallReport> none = Install(t / "no-repo-here");
   REQUIRE_FALSE(none.has_value());
   CHECK(none.error().code == "not_found");
+}
+
+TEST_CASE(
+    "a plain install on a local filesystem writes three shims and skips "
+    "reference-transaction, saying why") {
+  TempDir t("hooks-install");
+  RequireLocalFilesystem(t.path());
+  GitRepo repo = GitRepo::Init(t / "work");
+  fs::path hooks = repo.dir() / ".git" / "hooks";
+  InstallReport report = Installed(repo.dir(), {});
+  CHECK(report.ok());
+  CHECK_FALSE(report.ref_hook.needed);
+  CHECK(report.ref_hook.reason == "bragd sees ref changes on this filesystem");
+  CHECK(Changes(report) == std::vector<Change>{Change::kInstalled, Change::kInstalled,
+                                               Change::kInstalled, Change::kSkipped});
+  CHECK(report.hooks[3].name == "reference-transaction");
+  CHECK(report.hooks[3].detail == report.ref_hook.reason);
+  auto files = Snapshot(hooks);
+  CHECK(Shimmed(hooks) == std::vector<std::string>{"post-commit", "post-merge",
+                                                   "post-rewrite"});
+  CHECK(States(repo.dir()) == std::vector<State>{State::kInstalled, State::kInstalled,
+                                                 State::kInstalled,
+                                                 State::kNotInstalled});
+  Result<StatusReport> status = Status(repo.dir());
+  REQUIRE(status.has_value());
+  CHECK_FALSE(status->ref_hook.needed);
+  CHECK(status->hooks[0].needed);
+  CHECK_FALSE(status->hooks[3].needed);
+
+  InstallReport again = Installed(repo.dir(), {});
+  CHECK(Changes(again) == std::vector<Change>{Change::kUnchanged, Change::kUnchanged,
+                                              Change::kUnchanged, Change::kSkipped});
+  CHECK(Snapshot(hooks) == files);
+}
+
+TEST_CASE("--all-hooks, or a config that polls, installs reference-transaction too") {
+  TempDir t("hooks-install");
+  RequireLocalFilesystem(t.path());
+  ShimChoice choice;
+  std::string reason;
+  SUBCASE("--all-hooks") {
+    choice.all_hooks = true;
+    reason = "--all-hooks";
+  }
+  SUBCASE("[detect] watch = \"poll\"") {
+    choice.watch_poll = true;
+    reason = "bragd polls every repo ([detect] watch = \"poll\")";
+  }
+  GitRepo repo = GitRepo::Init(t / "work");
+  InstallReport report = Installed(repo.dir(), choice);
+  CHECK(report.ref_hook.needed);
+  CHECK(report.ref_hook.reason == reason);
+  CHECK(Changes(report) == std::vector<Change>(4, Change::kInstalled));
+  CHECK(Shimmed(repo.dir() / ".git" / "hooks").size() == 4);
+  Result<StatusReport> status = Status(repo.dir(), choice);
+  REQUIRE(status.has_value());
+  CHECK(status->hooks[3].needed);
+}
+
+TEST_CASE(
+    "a plain install after --all-hooks leaves reference-transaction in place, "
+    "unchanged, and uninstall removes all four") {
+  TempDir t("hooks-install");
+  RequireLocalFilesystem(t.path());
+  GitRepo repo = GitRepo::Init(t / "work");
+  fs::path hooks = repo.dir() / ".git" / "hooks";
+  test::WriteScript(hooks / "reference-transaction", kUserHook);
+  auto before = Snapshot(hooks);
+  InstallReport all = Installed(repo.dir(), kAllHooks);
+  CHECK(all.hooks[3].kind == Change::kChained);
+  auto installed = Snapshot(hooks);
+
+  InstallReport plain = Installed(repo.dir(), {});
+  CHECK(Changes(plain) == std::vector<Change>(4, Change::kUnchanged));
+  CHECK(Snapshot(hooks) == installed);
+  CHECK(States(repo.dir())[3] == State::kChaining);
+
+  InstallReport removed = Uninstalled(repo.dir());
+  CHECK(Changes(removed) == std::vector<Change>{Change::kRemoved, Change::kRemoved,
+                                                Change::kRemoved, Change::kRestored});
+  CHECK(Snapshot(hooks) == before);
+}
+
+TEST_CASE(
+    "where reference-transaction is not needed, somebody's hook of that name is left "
+    "as it is, through install and uninstall") {
+  TempDir t("hooks-install");
+  RequireLocalFilesystem(t.path());
+  GitRepo repo = GitRepo::Init(t / "work");
+  fs::path hooks = repo.dir() / ".git" / "hooks";
+  test::WriteScript(hooks / "post-commit", kUserHook);
+  test::WriteScript(hooks / "reference-transaction", kUserHook);
+  auto before = Snapshot(hooks);
+  InstallReport report = Installed(repo.dir(), {});
+  CHECK(Changes(report) == std::vector<Change>{Change::kChained, Change::kInstalled,
+                                               Change::kInstalled, Change::kSkipped});
+  CHECK(test::ReadFile(hooks / "reference-transaction") == kUserHook);
+  CHECK_FALSE(fs::exists(hooks / "reference-transaction.brag-orig"));
+  (void)Uninstalled(repo.dir());
+  CHECK(Snapshot(hooks) == before);
+}
+
+TEST_CASE(
+    "a reference-transaction.brag-orig left without its shim is chained again by a "
+    "plain install: only the shim runs it") {
+  TempDir t("hooks-install");
+  RequireLocalFilesystem(t.path());
+  GitRepo repo = GitRepo::Init(t / "work");
+  fs::path hooks = repo.dir() / ".git" / "hooks";
+  test::WriteScript(hooks / "reference-transaction.brag-orig", kUserHook);
+  InstallReport report = Installed(repo.dir(), {});
+  CHECK(report.hooks[3].kind == Change::kChained);
+  CHECK(States(repo.dir())[3] == State::kChaining);
+}
+
+TEST_CASE("a hooks folder not made yet is judged by the nearest folder that exists") {
+  TempDir t("hooks-install");
+  RequireLocalFilesystem(t.path());
+  GitRepo repo = GitRepo::Init(t / "work");
+  Result<HookSite> site = LocateHooks(repo.dir());
+  REQUIRE(site.has_value());
+  CHECK(site->git_dir == repo.dir() / ".git");
+  site->dir = t / "not" / "made" / "yet";
+  CHECK_FALSE(NeedOfRefHook(*site, {}).needed);
+  CHECK(NeedOfRefHook(*site, {.watch_poll = true}).needed);
 }
 
 }  // namespace
