@@ -1,6 +1,10 @@
 #include "digest/digest.h"
 
+#include <sys/mman.h>
+
 #include <algorithm>
+#include <cstdint>
+#include <new>
 #include <condition_variable>
 #include <mutex>
 #include <optional>
@@ -15,9 +19,57 @@
 
 namespace brag::digest {
 
+// Memory for the digest's large blocks, 2 MiB-aligned and marked for
+// transparent huge pages: a digest of 100k notes fills tens of MB once, and
+// where a page fault is slow (a VM: ~20 us) first touches of 4 KiB pages
+// would be a good part of what it costs. Smaller requests, or a kernel that
+// says no, get ordinary memory.
+template <typename T>
+struct HugePageAllocator {
+  using value_type = T;
+  HugePageAllocator() = default;
+  template <typename U>
+  explicit HugePageAllocator(const HugePageAllocator<U>&) {}
+
+  static constexpr size_t kHuge = size_t{2} << 20;
+
+  T* allocate(size_t n) {
+    size_t bytes = n * sizeof(T);
+    if (bytes < kHuge) return std::allocator<T>().allocate(n);
+    size_t mapped = Rounded(bytes) + kHuge;
+    void* p = mmap(nullptr, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) throw std::bad_alloc();
+    // Keep the aligned part only.
+    auto start = reinterpret_cast<uintptr_t>(p);
+    uintptr_t aligned = (start + kHuge - 1) & ~(uintptr_t{kHuge} - 1);
+    if (aligned > start) munmap(p, aligned - start);
+    uintptr_t end = start + mapped;
+    uintptr_t used = aligned + Rounded(bytes);
+    if (end > used) munmap(reinterpret_cast<void*>(used), end - used);
+    madvise(reinterpret_cast<void*>(aligned), Rounded(bytes), MADV_HUGEPAGE);
+    return reinterpret_cast<T*>(aligned);
+  }
+
+  void deallocate(T* p, size_t n) {
+    size_t bytes = n * sizeof(T);
+    if (bytes < kHuge) {
+      std::allocator<T>().deallocate(p, n);
+      return;
+    }
+    munmap(p, Rounded(bytes));
+  }
+
+  static size_t Rounded(size_t bytes) { return (bytes + kHuge - 1) & ~(kHuge - 1); }
+
+  template <typename U>
+  bool operator==(const HugePageAllocator<U>&) const {
+    return true;
+  }
+};
+
 // Items kept in blocks that never move, so that a span of one win's items
 // stays valid while more are added; a win's items are never split across
-// blocks.
+// blocks. A block is 2 MiB (huge pages) of items.
 template <typename T>
 class BlockList {
  public:
@@ -27,19 +79,20 @@ class BlockList {
       blocks_.emplace_back();
       blocks_.back().reserve(std::max(kBlock, items.size()));
     }
-    std::vector<T>& block = blocks_.back();
+    Block& block = blocks_.back();
     size_t at = block.size();
     for (T& item : items) block.push_back(std::move(item));
     return std::span<const T>(block.data() + at, items.size());
   }
 
  private:
-  static constexpr size_t kBlock = 1024;
-  std::vector<std::vector<T>> blocks_;
+  using Block = std::vector<T, HugePageAllocator<T>>;
+  static constexpr size_t kBlock = HugePageAllocator<T>::kHuge / sizeof(T);
+  std::vector<Block> blocks_;
 };
 
 // What the wins of a Digest view: their strings copied into large blocks
-// (one allocation per 256 KiB rather than a few per win, and no memory
+// (one allocation per 2 MiB rather than a few per win, and no memory
 // touched for nothing), the small repeated ones ("prompt", a repo's path)
 // kept once, and their metrics and suggestions.
 class DigestStore {
@@ -49,7 +102,7 @@ class DigestStore {
     if (text.empty()) return {};
     if (text.size() > free_) {
       size_t size = std::max(kBlock, text.size());
-      blocks_.push_back(std::make_unique_for_overwrite<char[]>(size));
+      blocks_.emplace_back(HugePageAllocator<char>().allocate(size), BlockFree{size});
       next_ = blocks_.back().get();
       free_ = size;
     }
@@ -79,8 +132,12 @@ class DigestStore {
   std::vector<BlockList<Suggestion>> suggestions;
 
  private:
-  static constexpr size_t kBlock = 256 * 1024;
-  std::vector<std::unique_ptr<char[]>> blocks_;
+  static constexpr size_t kBlock = HugePageAllocator<char>::kHuge;
+  struct BlockFree {
+    size_t size;
+    void operator()(char* p) const { HugePageAllocator<char>().deallocate(p, size); }
+  };
+  std::vector<std::unique_ptr<char[], BlockFree>> blocks_;
   char* next_ = nullptr;
   size_t free_ = 0;
   std::unordered_set<std::string_view> shared_;
