@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "digest/categories.h"
+#include "digest/huge_pages.h"
 #include "digest/metrics.h"
 #include "digest/sharpen.h"
 #include "journal/records.h"
@@ -30,6 +31,10 @@ struct DigestWindow {
 // One claim: a note with what it is about. Every win traces to a note (its
 // id) and, when the note is tied to one, a commit. Its text fields view the
 // Digest's store (see Digest::store), so a Win lives as long as its Digest.
+struct Win;
+// The wins of a digest, in huge pages (100k wins are 35 MB).
+using WinList = std::vector<Win, HugePageAllocator<Win>>;
+
 struct Win {
   int64_t note_id = 0;
   std::string_view text;    // the note
@@ -93,7 +98,7 @@ class DigestStore;
 struct Digest {
   DigestWindow window;
   DigestCounts counts;
-  std::vector<Win> wins;                  // oldest first
+  WinList wins;                           // oldest first
   std::vector<CategoryGroup> categories;  // in rule order; only those with wins
   std::vector<Backfill> unanswered;       // oldest first
   // The text, metrics and suggestions the wins view, in large blocks rather
