@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include "digest/render.h"
@@ -31,14 +33,61 @@ void RenderOutput::Append(std::string_view text) {
   }
 }
 
-void RunBeside(const std::function<void()>& second, const std::function<void()>& first) {
+void RenderOutput::EachOnTwoThreads(size_t n, const ItemFn& item) {
+  // Block b holds items [b * kBlockItems, (b + 1) * kBlockItems): even
+  // blocks are rendered here, odd ones beside, into slot (b / 2) % kSlots.
+  constexpr size_t kBlockItems = 512;
+  constexpr size_t kSlots = 4;
+  size_t blocks = (n + kBlockItems - 1) / kBlockItems;
+  auto render = [&](size_t block, std::string& text) {
+    size_t end = std::min(n, (block + 1) * kBlockItems);
+    for (size_t i = block * kBlockItems; i < end; ++i) item(i, text);
+  };
   if (std::thread::hardware_concurrency() < 2) {
-    first();
-    second();
+    for (size_t b = 0; b < blocks; ++b) {
+      render(b, buf_);
+      Checkpoint();
+    }
     return;
   }
-  std::thread beside(second);
-  first();
+  slots_.resize(kSlots);
+  std::mutex mu;
+  std::condition_variable changed;
+  std::vector<bool> full(kSlots, false);  // guarded by mu
+  std::thread beside([&] {
+    for (size_t b = 1; b < blocks; b += 2) {
+      size_t slot = (b / 2) % kSlots;
+      {
+        std::unique_lock<std::mutex> lock(mu);
+        changed.wait(lock, [&] { return !full[slot]; });
+      }
+      slots_[slot].clear();
+      render(b, slots_[slot]);
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        full[slot] = true;
+      }
+      changed.notify_all();
+    }
+  });
+  for (size_t b = 0; b < blocks; ++b) {
+    if (b % 2 == 0) {
+      render(b, buf_);
+      Checkpoint();
+      continue;
+    }
+    size_t slot = (b / 2) % kSlots;
+    {
+      std::unique_lock<std::mutex> lock(mu);
+      changed.wait(lock, [&] { return full[slot]; });
+    }
+    Append(slots_[slot]);
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      full[slot] = false;
+    }
+    changed.notify_all();
+  }
   beside.join();
 }
 
