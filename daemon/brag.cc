@@ -10,39 +10,11 @@
 #include <filesystem>
 #include <iostream>
 #include <optional>
-#include <string>
-#include <string_view>
 
 #include "quickhook/quickhook.h"
 
-namespace {
-
-// `brag digest` and `brag review` may hold a digest of years of notes: tens
-// of MB, touched once. With 4 KiB pages, first touches are most of what such
-// a run costs on a machine where a page fault is slow (a VM: ~20 us each), so
-// those two run with glibc's malloc on transparent huge pages (glibc >= 2.35;
-// an older glibc ignores the tunable). Other commands keep the default.
-void HugePagesForLargeCommands(int argc, char** argv) {
-  bool large = false;
-  for (int i = 1; i < argc && !large; ++i) {
-    std::string_view arg = argv[i];
-    large = arg == "digest" || arg == "review";
-  }
-  if (!large) return;
-  constexpr std::string_view kTunable = "glibc.malloc.hugetlb=1";
-  const char* old = std::getenv("GLIBC_TUNABLES");
-  if (old != nullptr && std::string_view(old).find("glibc.malloc.hugetlb") != std::string_view::npos)
-    return;  // the user's choice stands
-  std::string value = old != nullptr && *old != '\0' ? std::string(old) + ":" : std::string();
-  value += kTunable;
-  setenv("GLIBC_TUNABLES", value.c_str(), 1);
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
   if (std::optional<int> code = brag::quickhook::RunFromMain(argc, argv)) return *code;
-  HugePagesForLargeCommands(argc, argv);
   namespace fs = std::filesystem;
   std::error_code ec;
   fs::path self = fs::read_symlink("/proc/self/exe", ec);

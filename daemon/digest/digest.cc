@@ -24,8 +24,10 @@ class BlockList {
   std::span<const T> Add(std::vector<T>&& items) {
     if (items.empty()) return {};
     if (blocks_.empty() || blocks_.back().size() + items.size() > blocks_.back().capacity()) {
+      // Small blocks first: a week's digest never asks for huge pages.
+      size_t block = blocks_.size() < kSmallBlocks ? kSmallBlock : kBlock;
       blocks_.emplace_back();
-      blocks_.back().reserve(std::max(kBlock, items.size()));
+      blocks_.back().reserve(std::max(block, items.size()));
     }
     Block& block = blocks_.back();
     size_t at = block.size();
@@ -36,6 +38,8 @@ class BlockList {
  private:
   using Block = std::vector<T, HugePageAllocator<T>>;
   static constexpr size_t kBlock = HugePageAllocator<T>::kHuge / sizeof(T);
+  static constexpr size_t kSmallBlock = 1024;
+  static constexpr size_t kSmallBlocks = 4;
   std::vector<Block> blocks_;
 };
 
@@ -49,7 +53,8 @@ class DigestStore {
   std::string_view Keep(std::string_view text) {
     if (text.empty()) return {};
     if (text.size() > free_) {
-      size_t size = std::max(kBlock, text.size());
+      // 256 KiB blocks until 4 MiB is kept, then huge ones.
+      size_t size = std::max(blocks_.size() < kSmallBlocks ? kSmallBlock : kBlock, text.size());
       blocks_.emplace_back(HugePageAllocator<char>().allocate(size), BlockFree{size});
       next_ = blocks_.back().get();
       free_ = size;
@@ -81,6 +86,8 @@ class DigestStore {
 
  private:
   static constexpr size_t kBlock = HugePageAllocator<char>::kHuge;
+  static constexpr size_t kSmallBlock = 256 * 1024;
+  static constexpr size_t kSmallBlocks = 16;
   struct BlockFree {
     size_t size;
     void operator()(char* p) const { HugePageAllocator<char>().deallocate(p, size); }
