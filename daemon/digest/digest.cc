@@ -1,6 +1,8 @@
 #include "digest/digest.h"
 
 #include <algorithm>
+#include <deque>
+#include <map>
 #include <condition_variable>
 #include <mutex>
 #include <optional>
@@ -67,18 +69,21 @@ class DigestStore {
   }
 
   // Keep, once per distinct text: for the few values many wins share.
-  std::string_view KeepOnce(std::string_view text) {
+  SharedText KeepOnce(std::string_view text) {
     auto it = shared_.find(text);
-    if (it != shared_.end()) return *it;
-    return *shared_.insert(Keep(text)).first;
+    if (it == shared_.end()) it = shared_.insert(Keep(text)).first;
+    return SharedText(&*it);  // a set's elements stay where they are
   }
 
   // KeepOnce, trying `last` (what this field kept for the row before) first:
   // a run of rows mostly shares its repo, source and forge.
-  std::string_view KeepOnce(std::string_view text, std::string_view& last) {
-    if (text != last) last = KeepOnce(text);
+  SharedText KeepOnce(std::string_view text, SharedText& last) {
+    if (text != last.view()) last = KeepOnce(text);
     return last;
   }
+
+  // Room for a win's tags and folded notes, living as long as the store.
+  WinExtras* NewExtras() { return &extras_.emplace_back(); }
 
   // One pair of lists per thread that analysed wins.
   std::vector<BlockList<Metric>> metrics;
@@ -96,6 +101,7 @@ class DigestStore {
   char* next_ = nullptr;
   size_t free_ = 0;
   std::unordered_set<std::string_view> shared_;
+  std::deque<WinExtras> extras_;
 };
 
 namespace {
@@ -199,6 +205,7 @@ class DigestBuilder::State {
     digest.window = window_;
     digest.counts = counts_;
     AnalyseAll();
+    AttachFolded();
     SortByTime();
     ForgeLinks links(remotes);
     for (Win& win : wins_) {
@@ -248,7 +255,9 @@ class DigestBuilder::State {
       return;
     }
     if (!FirstSight(row.note_id)) return;
-    Win win;
+    BeforeAppend();
+    event_wins_.push_back(wins_.size());
+    Win& win = wins_.emplace_back();  // filled in place: a Win is large
     win.note_id = row.note_id;
     win.text = store_->Keep(row.note_text);
     win.source = store_->KeepOnce(row.note_source, last_.source);
@@ -269,11 +278,8 @@ class DigestBuilder::State {
         win.incident_seconds = row.commit_time - row.opened;
       win.incident_commits = row.commit_count;
     }
-    win.tags = rows::SplitLines(row.note_tags);
-    BeforeAppend();
+    SetTags(win, row.note_tags);
     paths_.push_back(store_->Keep(row.paths));
-    event_wins_.push_back(wins_.size());
-    wins_.push_back(std::move(win));
     AfterAppend();
   }
 
@@ -281,26 +287,26 @@ class DigestBuilder::State {
     if (row.note_id == 0 || !InWindow(row.note_created, window_)) return;
     if (!FirstSight(row.note_id)) return;
     NoteRepo(row.note_repo);
-    if (Win* into = EventWinWithText(row.note_repo, row.note_text)) {
-      into->folded_notes.push_back(row.note_id);
-      if (!row.note_commit.empty() && row.note_commit != into->commit)
-        into->folded_commits.emplace_back(row.note_commit);
+    if (size_t into = EventWinWithText(row.note_repo, row.note_text); into != kNoWin) {
+      // Kept aside until the analysis, which may be reading that win, is done.
+      Folded& folded = folded_[into];
+      folded.notes.push_back(row.note_id);
+      if (!row.note_commit.empty() && row.note_commit != wins_[into].commit)
+        folded.commits.emplace_back(row.note_commit);
       return;
     }
-    Win win;
+    BeforeAppend();
+    Win& win = wins_.emplace_back();
     win.note_id = row.note_id;
     win.text = store_->Keep(row.note_text);
     win.source = store_->KeepOnce(row.note_source, last_.source);
-    win.kind = "note";
+    win.kind = store_->KeepOnce("note", last_.kind);
     win.time = row.note_created;
     win.repo = store_->KeepOnce(row.note_repo, last_.repo);
-    win.repo_name =
-        row.note_repo.empty() ? "" : store_->KeepOnce(row.repo_name, last_.repo_name);
+    if (!row.note_repo.empty()) win.repo_name = store_->KeepOnce(row.repo_name, last_.repo_name);
     win.commit = store_->Keep(row.note_commit);
-    win.tags = rows::SplitLines(row.note_tags);
-    BeforeAppend();
+    SetTags(win, row.note_tags);
     paths_.emplace_back();
-    wins_.push_back(std::move(win));
     AfterAppend();
   }
 
@@ -334,8 +340,8 @@ class DigestBuilder::State {
       bool no_metrics = metrics.empty();
       win.suggestions = suggestion_list.Add(Sharpen(win.text, tokens, no_metrics));
       win.metrics = metric_list.Add(std::move(metrics));
-      win.category = categories_.at(classifier.Category(win.text, tokens, win.tags, paths_[i]));
-      win.invisible = classifier.Invisible(win.text, tokens, win.tags, paths_[i]);
+      win.category = categories_.at(classifier.Category(win.text, tokens, win.tags(), paths_[i]));
+      win.invisible = classifier.Invisible(win.text, tokens, win.tags(), paths_[i]);
     }
   }
 
@@ -458,14 +464,15 @@ class DigestBuilder::State {
     // last_.repo is a repo noted already.
     if (repo.empty() || repo == last_.repo || repo_set_.contains(repo)) return;
     repo_list_.emplace_back(repo);
-    repo_set_.insert(store_->KeepOnce(repo));
+    repo_set_.insert(store_->KeepOnce(repo).view());
   }
 
   // The first event win in the same repo with the same text, if any. The
   // keys are made only once a free note needs them: a free note with no repo
   // (most manual notes) never folds, since every event has a repo.
-  Win* EventWinWithText(std::string_view repo, std::string_view text) {
-    if (repo.empty()) return nullptr;
+  static constexpr size_t kNoWin = static_cast<size_t>(-1);
+  size_t EventWinWithText(std::string_view repo, std::string_view text) {
+    if (repo.empty()) return kNoWin;
     if (!by_text_) {
       by_text_.emplace();
       for (size_t i : event_wins_) {
@@ -473,7 +480,28 @@ class DigestBuilder::State {
       }
     }
     auto it = by_text_->find(DedupeKey(repo, text));
-    return it == by_text_->end() ? nullptr : &wins_[it->second];
+    return it == by_text_->end() ? kNoWin : it->second;
+  }
+
+  // The win's tags, when the note has any.
+  void SetTags(Win& win, std::string_view tags) {
+    if (tags.empty()) return;
+    WinExtras* extras = store_->NewExtras();
+    extras->tags = rows::SplitLines(tags);
+    win.extras = extras;
+  }
+
+  // The notes folded into wins, now that no thread reads the wins.
+  void AttachFolded() {
+    for (auto& [i, folded] : folded_) {
+      Win& win = wins_[i];
+      WinExtras* extras = store_->NewExtras();
+      if (win.extras) extras->tags = win.extras->tags;
+      extras->folded_notes = std::move(folded.notes);
+      extras->folded_commits = std::move(folded.commits);
+      win.extras = extras;
+    }
+    folded_.clear();
   }
 
   // Wins back to time order across events and notes (note ids break ties),
@@ -509,16 +537,22 @@ class DigestBuilder::State {
   DigestCounts counts_;
   WinList wins_;
   std::vector<std::string_view> paths_;  // per win, newline-joined
-  std::unordered_map<std::string_view, std::string_view> categories_;  // id -> kept
+  std::unordered_map<std::string_view, SharedText> categories_;  // id -> kept
   std::vector<size_t> event_wins_;
   std::vector<PendingBackfill> unanswered_;
   std::vector<bool> seen_;
   std::unordered_set<int64_t> seen_far_;
   // What KeepOnce kept last, per field.
   struct {
-    std::string_view source, kind, repo, repo_name, forge;
+    SharedText source, kind, repo, repo_name, forge;
   } last_;
   std::optional<std::unordered_map<std::string, size_t>> by_text_;
+  // Notes folded into event wins (by index), attached once analysed.
+  struct Folded {
+    std::vector<int64_t> notes;
+    std::vector<std::string> commits;
+  };
+  std::map<size_t, Folded> folded_;
   // The analysis pipeline (see StartPipeline).
   struct {
     std::mutex mu;

@@ -35,33 +35,68 @@ struct Win;
 // The wins of a digest, in huge pages (100k wins are 35 MB).
 using WinList = std::vector<Win, HugePageAllocator<Win>>;
 
-struct Win {
-  int64_t note_id = 0;
-  std::string_view text;    // the note
-  std::string_view source;  // "prompt", "manual", "hook"
-  std::string_view kind;    // "pr_merged", "incident_closed", "note"
-  int64_t time = 0;         // an event's commit time, a free note's creation
-  std::string_view repo;    // path, may be empty
-  std::string_view repo_name;
-  std::string_view commit;  // full oid of the event's (or the note's) commit; may be ""
-  // Notes of the same work folded into this win (a commit's Impact: note
-  // that became its PR's note), and their commits: traced, not counted.
+// A short text many wins share ("prompt", a repo's path, a category id),
+// kept once in the digest's store: one pointer where a view takes two words
+// (a digest may hold 100k wins). Reads as a std::string_view.
+class SharedText {
+ public:
+  SharedText() = default;
+  explicit SharedText(const std::string_view* kept) : kept_(kept) {}
+
+  operator std::string_view() const { return kept_ ? *kept_ : std::string_view(); }
+  std::string_view view() const { return *this; }
+  bool empty() const { return view().empty(); }
+  size_t size() const { return view().size(); }
+
+  friend bool operator==(SharedText a, std::string_view b) { return a.view() == b; }
+  friend bool operator==(SharedText a, SharedText b) { return a.view() == b.view(); }
+
+ private:
+  const std::string_view* kept_ = nullptr;
+};
+
+// What few wins have: tags, and notes of the same work folded into the win
+// (a commit's Impact: note that became its PR's note) with their commits,
+// traced, not counted.
+struct WinExtras {
+  std::vector<std::string> tags;
   std::vector<int64_t> folded_notes;
   std::vector<std::string> folded_commits;
-  int64_t event_id = 0;  // 0 for a free note
+};
+
+struct Win {
+  int64_t note_id = 0;
+  std::string_view text;  // the note
+  SharedText source;      // "prompt", "manual", "hook"
+  SharedText kind;        // "pr_merged", "incident_closed", "note"
+  int64_t time = 0;       // an event's commit time, a free note's creation
+  SharedText repo;        // path, may be empty
+  SharedText repo_name;
+  std::string_view commit;  // full oid of the event's (or the note's) commit; may be ""
+  int64_t event_id = 0;     // 0 for a free note
   int64_t pr = 0;
-  std::string_view forge;
+  SharedText forge;
   std::string_view title;
   std::string_view branch;
   Diffstat diffstat;
-  int64_t incident_seconds = 0;  // incidents: open to close
   int incident_commits = 0;
+  int64_t incident_seconds = 0;  // incidents: open to close
   std::string_view link;  // the PR/MR's page, else the commit's; "" off a known forge
-  std::string_view category;
+  SharedText category;
   bool invisible = false;
-  std::vector<std::string> tags;
+  const WinExtras* extras = nullptr;  // in the store; null for most wins
   std::span<const Metric> metrics;
   std::span<const Suggestion> suggestions;
+
+  const std::vector<std::string>& tags() const { return Extras().tags; }
+  const std::vector<int64_t>& folded_notes() const { return Extras().folded_notes; }
+  const std::vector<std::string>& folded_commits() const { return Extras().folded_commits; }
+
+ private:
+  const WinExtras& Extras() const {
+    static const WinExtras kNone;
+    return extras ? *extras : kNone;
+  }
 };
 
 // A merged PR or closed incident whose prompt is still pending or snoozed.

@@ -118,7 +118,7 @@ void AppendTraceHtml(std::string& out, const Win& win) {
     AppendCode(out, win.commit);
     if (linked) out += "</a>";
   }
-  for (const std::string& c : win.folded_commits) {
+  for (const std::string& c : win.folded_commits()) {
     separate();
     out += "via ";
     AppendCode(out, c);
@@ -131,7 +131,7 @@ void AppendTraceHtml(std::string& out, const Win& win) {
   separate();
   out += "note ";
   AppendInt(out, win.note_id);
-  for (int64_t id : win.folded_notes) {
+  for (int64_t id : win.folded_notes()) {
     out += ", ";
     AppendInt(out, id);
   }

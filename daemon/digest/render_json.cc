@@ -238,11 +238,11 @@ void WriteWin(JsonWriter& j, const Win& w, IsoUtc& iso) {
   j.PositiveOrNull("event", w.event_id);
   j.Key("folded_commits");
   j.BeginArray();
-  for (const std::string& c : w.folded_commits) j.String(c);
+  for (const std::string& c : w.folded_commits()) j.String(c);
   j.EndArray();
   j.Key("folded_notes");
   j.BeginArray();
-  for (int64_t id : w.folded_notes) j.Int(id);
+  for (int64_t id : w.folded_notes()) j.Int(id);
   j.EndArray();
   j.MemberOrNull("forge", w.forge);
   if (w.kind == "incident_closed") {
@@ -277,7 +277,7 @@ void WriteWin(JsonWriter& j, const Win& w, IsoUtc& iso) {
   j.EndArray();
   j.Key("tags");
   j.BeginArray();
-  for (const std::string& t : w.tags) j.String(t);
+  for (const std::string& t : w.tags()) j.String(t);
   j.EndArray();
   j.Member("text", w.text);
   j.Member("time", iso.Of(w.time));

@@ -59,8 +59,8 @@ TEST_CASE("a commit's trailer note that became its PR's note is one win, traced 
   REQUIRE(win != nullptr);
   CHECK(win->kind == "pr_merged");
   CHECK(win->pr == 481);
-  CHECK(win->folded_notes.size() == 1);
-  CHECK(win->folded_commits == std::vector<std::string>{std::string(40, '1')});
+  CHECK(win->folded_notes().size() == 1);
+  CHECK(win->folded_commits() == std::vector<std::string>{std::string(40, '1')});
 }
 
 TEST_CASE("a note seen twice in the entries is counted once") {
