@@ -82,8 +82,10 @@ class DigestStore {
     return last;
   }
 
-  // Room for a win's tags and folded notes, living as long as the store.
-  WinExtras* NewExtras() { return &extras_.emplace_back(); }
+  // A win's tags and folded notes, kept as long as the store.
+  const WinExtras* NewExtras(WinExtras extras) {
+    return &extras_.emplace_back(std::move(extras));
+  }
 
   // One pair of lists per thread that analysed wins.
   std::vector<BlockList<Metric>> metrics;
@@ -166,7 +168,15 @@ class DigestBuilder::State {
       : window_(window),
         rules_(rules),
         categorizer_(rules),
-        store_(std::make_shared<DigestStore>()) {}
+        store_(std::make_shared<DigestStore>()) {
+    for (const CategoryRule& rule : rules_) {
+      categories_.emplace(rule.category, store_->KeepOnce(rule.category));
+    }
+    categories_.emplace(kFallbackCategory, store_->KeepOnce(kFallbackCategory));
+    // Lists 0 for this thread, 1 for the pipeline's worker.
+    store_->metrics.resize(2);
+    store_->suggestions.resize(2);
+  }
 
   void Add(const DigestRow& row) {
     if (row.has_event) {
@@ -289,10 +299,10 @@ class DigestBuilder::State {
     NoteRepo(row.note_repo);
     if (size_t into = EventWinWithText(row.note_repo, row.note_text); into != kNoWin) {
       // Kept aside until the analysis, which may be reading that win, is done.
-      Folded& folded = folded_[into];
-      folded.notes.push_back(row.note_id);
+      WinExtras& folded = folded_[into];
+      folded.folded_notes.push_back(row.note_id);
       if (!row.note_commit.empty() && row.note_commit != wins_[into].commit)
-        folded.commits.emplace_back(row.note_commit);
+        folded.folded_commits.emplace_back(row.note_commit);
       return;
     }
     BeforeAppend();
@@ -355,27 +365,16 @@ class DigestBuilder::State {
   static constexpr size_t kBatch = 512;
 
   void StartPipeline() {
-    for (const CategoryRule& rule : rules_) {
-      categories_.emplace(rule.category, store_->KeepOnce(rule.category));
-    }
-    categories_.emplace(kFallbackCategory, store_->KeepOnce(kFallbackCategory));
-    store_->metrics.resize(2);
-    store_->suggestions.resize(2);
     worker_ = std::thread([this] { AnalyseBatches(1); });
   }
 
   // Wins [0, wins_.size()) may be analysed now.
-  void Publish(bool last) {
+  void Publish() {
     {
       std::lock_guard<std::mutex> lock(pipe_.mu);
       pipe_.published = wins_.size();
-      pipe_.closed = last;
     }
-    if (last) {
-      pipe_.ready.notify_all();
-    } else {
-      pipe_.ready.notify_one();
-    }
+    pipe_.ready.notify_one();
   }
 
   // Claims and analyses batches until the pipeline is closed and drained;
@@ -421,31 +420,20 @@ class DigestBuilder::State {
   void AfterAppend() {
     if (worker_.joinable() && wins_.size() - pipe_published_hint_ >= kBatch) {
       pipe_published_hint_ = wins_.size();
-      Publish(false);
+      Publish();
     }
   }
 
-  // Analyses every win the pipeline has not: all of them when no worker ran.
+  // Analyses every win no batch has: all of them when no worker ran, those
+  // after the pipeline's end when it stopped early, none when it ran to the
+  // end (pipe_.next is where the batches stopped).
   void AnalyseAll() {
-    size_t from = 0;
     if (worker_.joinable()) {
-      Publish(true);
-      AnalyseBatches(0);
-      worker_.join();
-      return;
-    }
-    if (store_->metrics.empty()) {
-      for (const CategoryRule& rule : rules_) {
-        categories_.emplace(rule.category, store_->KeepOnce(rule.category));
-      }
-      categories_.emplace(kFallbackCategory, store_->KeepOnce(kFallbackCategory));
-      store_->metrics.resize(1);
-      store_->suggestions.resize(1);
-    } else {
-      from = pipe_.next;  // a pipeline ran and stopped early
+      Publish();
+      DrainPipeline();
     }
     NoteClassifier classifier(categorizer_);
-    Analyse(from, wins_.size(), classifier, store_->metrics[0], store_->suggestions[0]);
+    Analyse(pipe_.next, wins_.size(), classifier, store_->metrics[0], store_->suggestions[0]);
   }
 
   // False when the note was seen already. Note ids are row ids, dense from
@@ -486,20 +474,15 @@ class DigestBuilder::State {
   // The win's tags, when the note has any.
   void SetTags(Win& win, std::string_view tags) {
     if (tags.empty()) return;
-    WinExtras* extras = store_->NewExtras();
-    extras->tags = rows::SplitLines(tags);
-    win.extras = extras;
+    win.extras = store_->NewExtras(WinExtras{rows::SplitLines(tags), {}, {}});
   }
 
   // The notes folded into wins, now that no thread reads the wins.
   void AttachFolded() {
     for (auto& [i, folded] : folded_) {
       Win& win = wins_[i];
-      WinExtras* extras = store_->NewExtras();
-      if (win.extras) extras->tags = win.extras->tags;
-      extras->folded_notes = std::move(folded.notes);
-      extras->folded_commits = std::move(folded.commits);
-      win.extras = extras;
+      if (win.extras) folded.tags = win.extras->tags;
+      win.extras = store_->NewExtras(std::move(folded));
     }
     folded_.clear();
   }
@@ -548,11 +531,7 @@ class DigestBuilder::State {
   } last_;
   std::optional<std::unordered_map<std::string, size_t>> by_text_;
   // Notes folded into event wins (by index), attached once analysed.
-  struct Folded {
-    std::vector<int64_t> notes;
-    std::vector<std::string> commits;
-  };
-  std::map<size_t, Folded> folded_;
+  std::map<size_t, WinExtras> folded_;
   // The analysis pipeline (see StartPipeline).
   struct {
     std::mutex mu;
