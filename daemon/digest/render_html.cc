@@ -118,24 +118,15 @@ void AppendTraceHtml(std::string& out, const Win& win) {
     AppendCode(out, win.commit);
     if (linked) out += "</a>";
   }
-  for (const std::string& c : win.folded_commits()) {
-    separate();
-    out += "via ";
-    AppendCode(out, c);
-  }
-  const Diffstat& d = win.diffstat;
-  if (d.files != 0 || d.insertions != 0 || d.deletions != 0) {
-    separate();
-    AppendDiffstat(out, d);
-  }
-  separate();
-  out += "note ";
-  AppendInt(out, win.note_id);
-  for (int64_t id : win.folded_notes()) {
-    out += ", ";
-    AppendInt(out, id);
-  }
+  AppendTraceTail(out, start, win, &AppendCode);
   out += "</span>";
+}
+
+// "<note><br><trace>": a win in a list.
+void AppendWinItem(std::string& out, const Win& win) {
+  AppendEscaped(out, win.text);
+  out += "<br>";
+  AppendTraceHtml(out, win);
 }
 
 struct Bar {
@@ -243,11 +234,8 @@ void RenderHtml(const Digest& d, RenderOutput& output) {
   for (const CategoryGroup& g : d.categories) {
     out += "<h3>" + Escape(g.title) + " (" + std::to_string(g.wins.size()) + ")</h3>\n<ul>\n";
     output.Each(g.wins.size(), [&](size_t i, std::string& text) {
-      const Win& w = d.wins[g.wins[i]];
       text += "<li>";
-      AppendEscaped(text, w.text);
-      text += "<br>";
-      AppendTraceHtml(text, w);
+      AppendWinItem(text, d.wins[g.wins[i]]);
       text += "</li>\n";
     });
     out += "</ul>\n";
@@ -269,9 +257,7 @@ void RenderHtml(const Digest& d, RenderOutput& output) {
         text += ')';
       }
       text += " — ";
-      AppendEscaped(text, w.text);
-      text += "<br>";
-      AppendTraceHtml(text, w);
+      AppendWinItem(text, w);
       text += "</li>\n";
     }
   });
@@ -326,9 +312,7 @@ void RenderHtml(const Digest& d, RenderOutput& output) {
     const Win& w = d.wins[i];
     if (!w.invisible) return;
     text += "<li>";
-    AppendEscaped(text, w.text);
-    text += "<br>";
-    AppendTraceHtml(text, w);
+    AppendWinItem(text, w);
     text += "</li>\n";
   });
   out += any ? "</ul>\n" : "<p class=\"none\">" + none + "</p>\n";

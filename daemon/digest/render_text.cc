@@ -176,10 +176,18 @@ void AppendTraceMd(std::string& out, const Win& win) {
       AppendCode(out, win.commit);
     }
   }
+  AppendTraceTail(out, start, win, &AppendCode);
+}
+
+void AppendTraceTail(std::string& out, size_t start, const Win& win,
+                     void (*code)(std::string&, std::string_view)) {
+  auto separate = [&] {
+    if (out.size() != start) out += " · ";
+  };
   for (const std::string& c : win.folded_commits()) {
     separate();
     out += "via ";
-    AppendCode(out, c);
+    code(out, c);
   }
   const Diffstat& d = win.diffstat;
   if (d.files != 0 || d.insertions != 0 || d.deletions != 0) {

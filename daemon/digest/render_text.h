@@ -17,6 +17,12 @@ std::string WinSubject(const Win& win);
 // "payments [#481 Add index](url) · `a1b2c3d` · 3 files, +42 -7 · note 12":
 // in Markdown, the PR, commit and note a line comes from.
 void AppendTraceMd(std::string& out, const Win& win);
+// The end of a win's reference line, shared by Markdown and HTML: the
+// commits folded into it ("via " and the oid as `code` writes it), its
+// diffstat and its note ids, each after " · " once the line, begun at
+// `start` in `out`, holds anything.
+void AppendTraceTail(std::string& out, size_t start, const Win& win,
+                     void (*code)(std::string&, std::string_view));
 // "3 files, +42 -7"; nothing when the diffstat is empty.
 void AppendDiffstat(std::string& out, const Diffstat& diffstat);
 std::string DiffstatText(const Diffstat& diffstat);
