@@ -315,9 +315,21 @@ TEST_CASE("a digest of many wins renders the same text in every format as one of
     REQUIRE(found != std::string::npos);
     at = found;
   }
+  // Every list shows each of its wins once: by category, a line per metric,
+  // Sharpen, invisible work.
+  auto count = [](const std::string& text, std::string_view part) {
+    size_t n = 0;
+    for (size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++n;
+    return n;
+  };
+  size_t traces = d.wins.size();
+  for (const Win& w : d.wins) {
+    traces += w.metrics.size() + (w.suggestions.empty() ? 0 : 1) + (w.invisible ? 1 : 0);
+  }
   std::string html = RenderHtml(d);
+  CHECK(count(html, "<span class=\"trace\">") == traces);
   CHECK(html.find("</body>\n</html>\n") == html.size() - 16);
-  CHECK(RenderReview(d).find("## Before you submit") != std::string::npos);
+  CHECK(count(RenderReview(d), "\n  Ref: ") == 9000);
 }
 
 }  // namespace
