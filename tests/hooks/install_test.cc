@@ -40,6 +40,18 @@ void RequireLocalFilesystem(const fs::path& dir) {
                                          << ": these cases need a local filesystem");
 }
 
+// A repo made in TMPDIR, checked to have filesystem events, and its hooks
+// folder.
+struct LocalRepo {
+  TempDir t{"hooks-install"};
+  GitRepo repo;
+  fs::path hooks;
+
+  LocalRepo()
+      : repo((RequireLocalFilesystem(t.path()), GitRepo::Init(t / "work"))),
+        hooks(repo.dir() / ".git" / "hooks") {}
+};
+
 InstallReport Uninstalled(const fs::path& repo) {
   Result<InstallReport> r = Uninstall(repo);
   REQUIRE_MESSAGE(r.has_value(), (r ? "" : r.error().message));
@@ -260,10 +272,9 @@ TEST_CASE("a hooks folder that cannot be made is an error for the repo") {
 TEST_CASE(
     "a plain install on a local filesystem writes three shims and skips "
     "reference-transaction, saying why") {
-  TempDir t("hooks-install");
-  RequireLocalFilesystem(t.path());
-  GitRepo repo = GitRepo::Init(t / "work");
-  fs::path hooks = repo.dir() / ".git" / "hooks";
+  LocalRepo local;
+  const GitRepo& repo = local.repo;
+  const fs::path& hooks = local.hooks;
   InstallReport report = Installed(repo.dir(), {});
   CHECK(report.ok());
   CHECK_FALSE(report.ref_hook.needed);
@@ -291,8 +302,8 @@ TEST_CASE(
 }
 
 TEST_CASE("--all-hooks, or a config that polls, installs reference-transaction too") {
-  TempDir t("hooks-install");
-  RequireLocalFilesystem(t.path());
+  LocalRepo local;
+  const GitRepo& repo = local.repo;
   ShimChoice choice;
   std::string reason;
   SUBCASE("--all-hooks") {
@@ -303,12 +314,11 @@ TEST_CASE("--all-hooks, or a config that polls, installs reference-transaction t
     choice.watch_poll = true;
     reason = "bragd polls every repo ([detect] watch = \"poll\")";
   }
-  GitRepo repo = GitRepo::Init(t / "work");
   InstallReport report = Installed(repo.dir(), choice);
   CHECK(report.ref_hook.needed);
   CHECK(report.ref_hook.reason == reason);
   CHECK(Changes(report) == std::vector<Change>(4, Change::kInstalled));
-  CHECK(Shimmed(repo.dir() / ".git" / "hooks").size() == 4);
+  CHECK(Shimmed(local.hooks).size() == 4);
   Result<StatusReport> status = Status(repo.dir(), choice);
   REQUIRE(status.has_value());
   CHECK(status->hooks[3].needed);
@@ -317,10 +327,9 @@ TEST_CASE("--all-hooks, or a config that polls, installs reference-transaction t
 TEST_CASE(
     "a plain install after --all-hooks leaves reference-transaction in place, "
     "unchanged, and uninstall removes all four") {
-  TempDir t("hooks-install");
-  RequireLocalFilesystem(t.path());
-  GitRepo repo = GitRepo::Init(t / "work");
-  fs::path hooks = repo.dir() / ".git" / "hooks";
+  LocalRepo local;
+  const GitRepo& repo = local.repo;
+  const fs::path& hooks = local.hooks;
   test::WriteScript(hooks / "reference-transaction", kUserHook);
   auto before = Snapshot(hooks);
   InstallReport all = Installed(repo.dir(), kAllHooks);
@@ -341,10 +350,9 @@ TEST_CASE(
 TEST_CASE(
     "where reference-transaction is not needed, somebody's hook of that name is left "
     "as it is, through install and uninstall") {
-  TempDir t("hooks-install");
-  RequireLocalFilesystem(t.path());
-  GitRepo repo = GitRepo::Init(t / "work");
-  fs::path hooks = repo.dir() / ".git" / "hooks";
+  LocalRepo local;
+  const GitRepo& repo = local.repo;
+  const fs::path& hooks = local.hooks;
   test::WriteScript(hooks / "post-commit", kUserHook);
   test::WriteScript(hooks / "reference-transaction", kUserHook);
   auto before = Snapshot(hooks);
@@ -360,10 +368,9 @@ TEST_CASE(
 TEST_CASE(
     "a reference-transaction.brag-orig left without its shim is chained again by a "
     "plain install: only the shim runs it") {
-  TempDir t("hooks-install");
-  RequireLocalFilesystem(t.path());
-  GitRepo repo = GitRepo::Init(t / "work");
-  fs::path hooks = repo.dir() / ".git" / "hooks";
+  LocalRepo local;
+  const GitRepo& repo = local.repo;
+  const fs::path& hooks = local.hooks;
   test::WriteScript(hooks / "reference-transaction.brag-orig", kUserHook);
   InstallReport report = Installed(repo.dir(), {});
   CHECK(report.hooks[3].kind == Change::kChained);
@@ -371,13 +378,12 @@ TEST_CASE(
 }
 
 TEST_CASE("a hooks folder not made yet is judged by the nearest folder that exists") {
-  TempDir t("hooks-install");
-  RequireLocalFilesystem(t.path());
-  GitRepo repo = GitRepo::Init(t / "work");
+  LocalRepo local;
+  const GitRepo& repo = local.repo;
   Result<HookSite> site = LocateHooks(repo.dir());
   REQUIRE(site.has_value());
   CHECK(site->git_dir == repo.dir() / ".git");
-  site->dir = t / "not" / "made" / "yet";
+  site->dir = local.t / "not" / "made" / "yet";
   CHECK_FALSE(NeedOfRefHook(*site, {}).needed);
   CHECK(NeedOfRefHook(*site, {.watch_poll = true}).needed);
 }
