@@ -1,7 +1,7 @@
 // The digest of a window of time (DESIGN §9) as plain data: the counts, the
 // wins (one per journal note, after dedupe) grouped by category, each with
 // its metrics, Sharpen suggestions and forge link, and the prompts still to
-// answer. BuildDigest makes it from journal entries; render.h prints it.
+// answer. DigestBuilder makes it from journal rows; render.h prints it.
 // Pure: the journal is read and the remotes are looked up by the caller.
 #pragma once
 
@@ -175,11 +175,6 @@ class DigestBuilder {
   class State;
   std::unique_ptr<State> state_;
 };
-
-// The digest of `entries` (as Journal::Log returns them, any order) that fall
-// in `window`, as DigestBuilder makes it.
-Digest BuildDigest(const std::vector<LogEntry>& entries, const DigestWindow& window,
-                   const std::vector<CategoryRule>& rules, const RemoteUrls& remotes);
 
 // The first 7 hex digits of an oid (all of a shorter one).
 std::string_view ShortOid(std::string_view oid);

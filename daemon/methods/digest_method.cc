@@ -87,8 +87,8 @@ Result<digest::Digest> LoadDigest(Journal* journal, const Config& config,
     Result<int64_t> rows = journal->CountDigestRows(window.since, window.until);
     if (!rows) return MakeError("journal", rows.error().message);
     builder.Reserve(static_cast<size_t>(*rows));
-    // Each row is analysed as it is read: no journal row is kept beyond
-    // what its win shows.
+    // Each row becomes a win as it is read (analysed beside the read when
+    // there are many): no journal row is kept beyond what its win shows.
     Status read = journal->ForEachDigestRow(
         window.since, window.until, [&](const DigestRow& row) { builder.Add(row); });
     if (!read) return MakeError("journal", read.error().message);

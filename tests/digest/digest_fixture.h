@@ -5,6 +5,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -12,7 +13,78 @@
 
 #include "digest/digest.h"
 #include "journal/journal.h"
+#include "journal/rows.h"
 #include "support/temp_dir.h"
+
+namespace brag::digest {
+
+// The digest of `entries` (as Journal::Log returns them, any order) that fall
+// in `window`, made by feeding DigestBuilder the rows Journal::ForEachDigestRow
+// would: the tests build digests from entries they write, and
+// digest_method_test checks that both reads give the same digest.
+inline Digest BuildDigest(const std::vector<LogEntry>& entries, const DigestWindow& window,
+                   const std::vector<CategoryRule>& rules, const RemoteUrls& remotes) {
+  std::vector<const LogEntry*> sorted;
+  sorted.reserve(entries.size());
+  for (const LogEntry& e : entries) {
+    int64_t t = e.event ? e.event->commit_time : e.note ? e.note->created : e.time;
+    if (t >= window.since && t < window.until) sorted.push_back(&e);
+  }
+  // ForEachDigestRow's order: events first, then oldest first, keeping
+  // Log's order (latest recorded first) among equal times.
+  std::stable_sort(sorted.begin(), sorted.end(), [](const LogEntry* a, const LogEntry* b) {
+    if (a->event.has_value() != b->event.has_value()) return a->event.has_value();
+    return a->time < b->time;
+  });
+  DigestBuilder builder(window, rules);
+  builder.Reserve(sorted.size());
+  for (const LogEntry* entry : sorted) {
+    DigestRow row;
+    std::string paths, tags;
+    if (entry->event) {
+      const Event& e = *entry->event;
+      row.has_event = true;
+      row.repo = entry->repo;
+      row.repo_name = entry->repo_name;
+      row.event_id = e.id;
+      row.kind = e.kind;
+      row.key = e.key;
+      row.commit = e.commit;
+      row.forge = e.forge;
+      row.pr = e.pr;
+      row.title = e.title;
+      row.branch = e.branch;
+      row.commit_time = e.commit_time;
+      row.diffstat = e.diffstat;
+      paths = rows::JoinLines(e.paths);
+      row.paths = paths;
+      row.opened = e.opened;
+      row.commit_count = e.commit_count;
+      if (entry->prompt) {
+        row.prompt_id = entry->prompt->id;
+        row.prompt_state = entry->prompt->state;
+      }
+    } else {
+      row.repo = entry->note ? std::string_view(entry->note->repo) : std::string_view();
+      row.repo_name = entry->repo_name;
+    }
+    if (entry->note) {
+      const Note& n = *entry->note;
+      row.note_id = n.id;
+      row.note_text = n.text;
+      row.note_created = n.created;
+      row.note_source = n.source;
+      row.note_repo = n.repo;
+      row.note_commit = n.commit;
+      tags = rows::JoinLines(n.tags);
+      row.note_tags = tags;
+    }
+    builder.Add(row);
+  }
+  return builder.Finish(remotes);
+}
+
+}  // namespace brag::digest
 
 namespace brag::test {
 
