@@ -8,6 +8,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "digest/digest.h"
@@ -62,7 +63,7 @@ inline constexpr size_t kItemsForTwoThreads = 4096;
 
 template <typename Item>
 void RenderOutput::Each(size_t n, const Item& item) {
-  if (n >= kItemsForTwoThreads) {
+  if (n >= kItemsForTwoThreads && std::thread::hardware_concurrency() > 1) {
     EachOnTwoThreads(n, item);
     return;
   }

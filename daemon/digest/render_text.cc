@@ -43,13 +43,6 @@ void RenderOutput::EachOnTwoThreads(size_t n, const ItemFn& item) {
     size_t end = std::min(n, (block + 1) * kBlockItems);
     for (size_t i = block * kBlockItems; i < end; ++i) item(i, text);
   };
-  if (std::thread::hardware_concurrency() < 2) {
-    for (size_t b = 0; b < blocks; ++b) {
-      render(b, buf_);
-      Checkpoint();
-    }
-    return;
-  }
   slots_.resize(kSlots);
   std::mutex mu;
   std::condition_variable changed;
