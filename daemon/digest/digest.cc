@@ -231,11 +231,19 @@ class DigestBuilder::State {
                      });
     digest.counts.notes = static_cast<int>(wins_.size());
     digest.counts.unanswered = static_cast<int>(unanswered_.size());
+    // One pass over the wins, each into its rule's group, then the groups
+    // with wins in rule order.
+    std::vector<CategoryGroup> groups;
+    std::unordered_map<std::string_view, size_t> group_of;
     for (const CategoryRule& rule : rules_) {
-      CategoryGroup group{rule.category, rule.title.empty() ? rule.category : rule.title, {}};
-      for (size_t i = 0; i < wins_.size(); ++i) {
-        if (wins_[i].category == rule.category) group.wins.push_back(i);
-      }
+      group_of.emplace(rule.category, groups.size());
+      groups.push_back({rule.category, rule.title.empty() ? rule.category : rule.title, {}});
+    }
+    for (size_t i = 0; i < wins_.size(); ++i) {
+      auto group = group_of.find(wins_[i].category);
+      if (group != group_of.end()) groups[group->second].wins.push_back(i);
+    }
+    for (CategoryGroup& group : groups) {
       if (!group.wins.empty()) digest.categories.push_back(std::move(group));
     }
     for (PendingBackfill& b : unanswered_) digest.unanswered.push_back(std::move(b.shown));
