@@ -35,9 +35,13 @@ Result<std::map<int64_t, RepoNames>> ReadRepos(const sql::Database& db) {
   }
 }
 
+}  // namespace
+
 // Equal times keep Log's order reversed (latest recorded first), so that a
-// digest built from either read folds and lists notes the same way.
-constexpr const char* kEventsSql =
+// digest built from either read folds and lists notes the same way. The
+// indexes are in this order (schema version 5), so SQLite walks them and
+// sorts nothing.
+const char* const Journal::kDigestEventsSql =
     "SELECT e.repo_id, e.id, e.kind, e.key, e.commit_oid, e.forge, e.pr, e.title,"
     " e.branch, e.commit_time, e.files, e.insertions, e.deletions, e.paths, e.opened,"
     " e.commit_count, p.id, p.state, n.id, n.text, n.created, n.source, n.repo,"
@@ -47,10 +51,12 @@ constexpr const char* kEventsSql =
     " WHERE e.commit_time >= ?1 AND e.commit_time < ?2"
     " ORDER BY e.commit_time, e.id DESC";
 
-constexpr const char* kFreeNotesSql =
+const char* const Journal::kDigestFreeNotesSql =
     "SELECT n.id, n.text, n.created, n.source, n.repo, n.commit_oid, n.tags"
     " FROM notes n WHERE n.event_id IS NULL AND n.created >= ?1 AND n.created < ?2"
     " ORDER BY n.created, n.id DESC";
+
+namespace {
 
 void ReadNoteColumns(sql::Row& row, DigestRow& out) {
   out.note_id = row.Int();
@@ -96,7 +102,7 @@ Status Journal::ForEachDigestRow(int64_t since, int64_t until,
   std::map<std::string, std::string, std::less<>> name_of_path;
   for (const auto& [id, names] : *repos) name_of_path.emplace(names.path, names.name);
 
-  Result<sql::Statement> events = db_->Prepare(kEventsSql);
+  Result<sql::Statement> events = db_->Prepare(kDigestEventsSql);
   if (!events) return events.error();
   events->BindAll(since, until);
   DigestRow out;
@@ -134,7 +140,7 @@ Status Journal::ForEachDigestRow(int64_t since, int64_t until,
   });
   if (!read) return read;
 
-  Result<sql::Statement> notes = db_->Prepare(kFreeNotesSql);
+  Result<sql::Statement> notes = db_->Prepare(kDigestFreeNotesSql);
   if (!notes) return notes.error();
   notes->BindAll(since, until);
   return StepAll(*notes, [&](sql::Row& r) {

@@ -41,7 +41,7 @@ class Journal {
   enum class Mode { kReadWrite, kReadOnly };
 
   // The schema version this build writes (PRAGMA user_version).
-  static constexpr int kSchemaVersion = 4;
+  static constexpr int kSchemaVersion = 5;
 
   // Opens (kReadWrite: creating the file (0600) and its parent folders
   // (0700), migrating an older schema forward) the journal at `path`. A
@@ -165,6 +165,10 @@ class Journal {
                           const std::function<void(const DigestRow&)>& row);
   // How many rows ForEachDigestRow(since, until) gives, to size for them.
   Result<int64_t> CountDigestRows(int64_t since, int64_t until);
+  // The two queries ForEachDigestRow runs (?1 since, ?2 until), for tests of
+  // their plans: each walks its index in order, with no sort.
+  static const char* const kDigestEventsSql;
+  static const char* const kDigestFreeNotesSql;
 
  private:
   Journal(std::unique_ptr<sql::Database> db, std::filesystem::path path);

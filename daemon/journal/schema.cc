@@ -17,7 +17,7 @@ namespace {
 // Repos are never deleted, only marked removed: events keep pointing at
 // their repo (history outlives watching), and re-adding a path revives the
 // same id so events already recorded are not recorded again.
-constexpr std::array<const char*, 4> kMigrations = {
+constexpr std::array<const char*, 5> kMigrations = {
     // 0 -> 1
     R"sql(
 CREATE TABLE repos (
@@ -129,6 +129,16 @@ CREATE INDEX event_commit_notes_note ON event_commit_notes(note_id);
     // a long history of numbered PRs is quadratic.
     R"sql(
 CREATE INDEX IF NOT EXISTS events_pr ON events(repo_id, forge, pr);
+)sql",
+    // 4 -> 5: the digest reads a window oldest first, the latest recorded
+    // first among equal times. With the ids ascending in the index, SQLite
+    // sorted every run of equal times through a temporary B-tree, a third of
+    // the read over 100k notes; in the index's own order it only walks it.
+    R"sql(
+DROP INDEX IF EXISTS events_time;
+CREATE INDEX events_time ON events(commit_time, id DESC);
+DROP INDEX IF EXISTS notes_free;
+CREATE INDEX notes_free ON notes(created, id DESC) WHERE event_id IS NULL;
 )sql",
 };
 

@@ -58,7 +58,7 @@ TEST_CASE("a new journal is created with private folders at the current schema")
     Result<int> version = journal->SchemaVersion();
     REQUIRE(version.has_value());
     CHECK(*version == Journal::kSchemaVersion);
-    CHECK(Journal::kSchemaVersion == 4);
+    CHECK(Journal::kSchemaVersion == 5);
   }
   CHECK(Mode(dir / "data") == 0700);
   CHECK(Mode(dir / "data/brag") == 0700);
@@ -136,7 +136,7 @@ TEST_CASE("a journal from a newer version is refused untouched") {
     CHECK(journal.error().code == "journal_too_new");
     CHECK(journal.error().message ==
           path.string() +
-              ": journal schema version 7 is newer than this brag understands (4); "
+              ": journal schema version 7 is newer than this brag understands (5); "
               "upgrade brag");
   }
   CHECK(ReadFile(path) == before);
@@ -365,9 +365,54 @@ TEST_CASE("a version 3 journal gets the PR number index when opened") {
       " AND pr = 7";
   CHECK(QueryPlan(path, lookup).find("events_pr") == std::string::npos);
   std::unique_ptr<Journal> journal = OpenJournal(path);
-  CHECK(journal->SchemaVersion().value() == 4);
+  CHECK(journal->SchemaVersion().value() == Journal::kSchemaVersion);
   CHECK(QueryPlan(path, lookup).find("USING INDEX events_pr") != std::string::npos);
   CHECK(journal->ListRepos().value().size() == 1);
+}
+
+TEST_CASE("the digest's queries walk their indexes in order and sort nothing") {
+  TempDir dir("journal");
+  fs::path path = dir / "journal.db";
+  MakeJournal(path);
+  const std::pair<const char*, const char*> queries[] = {
+      {Journal::kDigestEventsSql, "USING INDEX events_time"},
+      {Journal::kDigestFreeNotesSql, "USING INDEX notes_free"}};
+  for (const auto& [sql, index] : queries) {
+    std::string plan = QueryPlan(path, sql);
+    INFO(plan);
+    CHECK(plan.find(index) != std::string::npos);
+    CHECK(plan.find("TEMP B-TREE") == std::string::npos);
+  }
+}
+
+TEST_CASE("a version 4 journal gets the digest's index order when opened, keeping its rows") {
+  TempDir dir("journal");
+  fs::path path = dir / "journal.db";
+  MakeJournal(path);
+  {  // as schema version 4 left it: ids ascending in both indexes
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
+    for (const char* sql :
+         {"DROP INDEX events_time", "CREATE INDEX events_time ON events(commit_time, id)",
+          "DROP INDEX notes_free",
+          "CREATE INDEX notes_free ON notes(created, id) WHERE event_id IS NULL",
+          "PRAGMA user_version = 4"}) {
+      CHECK(sqlite3_exec(raw, sql, nullptr, nullptr, nullptr) == SQLITE_OK);
+    }
+    sqlite3_close(raw);
+  }
+  CHECK(QueryPlan(path, Journal::kDigestEventsSql).find("TEMP B-TREE") != std::string::npos);
+  CHECK(QueryPlan(path, Journal::kDigestFreeNotesSql).find("TEMP B-TREE") !=
+        std::string::npos);
+  std::unique_ptr<Journal> journal = OpenJournal(path);
+  CHECK(journal->SchemaVersion().value() == 5);
+  CHECK(QueryPlan(path, Journal::kDigestEventsSql).find("TEMP B-TREE") == std::string::npos);
+  CHECK(QueryPlan(path, Journal::kDigestFreeNotesSql).find("TEMP B-TREE") ==
+        std::string::npos);
+  Result<std::vector<LogEntry>> log = journal->Log({});
+  REQUIRE(log.has_value());
+  REQUIRE(log->size() == 1);
+  CHECK(log->front().note->text == "kept");
 }
 
 }  // namespace brag::test
