@@ -3,7 +3,8 @@
 //
 // Generates a journal through the Journal API, as bragd fills it: merged PRs
 // (with changed paths and a diffstat) answered with one-line notes, spread
-// over two years, plus free notes and some prompts left pending. The notes
+// over two years, plus free notes and some prompts left pending, in a repo
+// whose remote is on GitHub, so every win has its link. The notes
 // mix quantified claims, weak phrasing and invisible work, so every part of
 // the digest (metrics, Sharpen, categories, invisible-work globs) runs. Then
 // times the real `brag` binary, stdout to /dev/null, bragd not running:
@@ -86,13 +87,13 @@ void Check(bool ok, const std::string& what) {
   }
 }
 
-// Fills `path` with `notes` notes: 90% answers to merged PRs, 10% free
-// notes, plus 2% more PRs left pending.
-void Generate(const fs::path& path, int notes) {
+// Fills `path` with `notes` notes in `repo_path`: 90% answers to merged PRs,
+// 10% free notes, plus 2% more PRs left pending.
+void Generate(const fs::path& path, const fs::path& repo_path, int notes) {
   Result<std::unique_ptr<Journal>> opened = Journal::Open(path, Journal::Mode::kReadWrite);
   Check(opened.has_value(), "cannot open the journal");
   Journal& j = **opened;
-  Result<RepoRecord> repo = j.AddRepo("/home/me/code/shop", "shop", "added", kStart);
+  Result<RepoRecord> repo = j.AddRepo(repo_path.string(), "shop", "added", kStart);
   Check(repo.has_value(), "AddRepo failed");
   int events = notes * 9 / 10;
   int pending = notes / 50;
@@ -197,8 +198,15 @@ int main(int argc, char** argv) {
   setenv("BRAG_SOCKET", (dir / "none.sock").c_str(), 1);
   setenv("TZ", "UTC", 1);
 
+  // A real repo with a GitHub remote, as most are: every PR and commit in
+  // the digest gets its link.
+  fs::path repo = dir / "shop";
+  std::string git = "git init -q '" + repo.string() + "' && git -C '" + repo.string() +
+                    "' remote add origin git@github.com:acme/shop.git";
+  Check(std::system(git.c_str()) == 0, "cannot make the repo: " + git);
+
   auto gen_start = Clock::now();
-  Generate(dir / "journal.db", notes);
+  Generate(dir / "journal.db", repo, notes);
   double gen_s = std::chrono::duration<double>(Clock::now() - gen_start).count();
   std::printf("journal: %d notes (+%d pending prompts) in %s, generated in %.1f s\n", notes,
               notes / 50, (dir / "journal.db").c_str(), gen_s);
