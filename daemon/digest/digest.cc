@@ -87,6 +87,11 @@ class DigestStore {
     return &extras_.emplace_back(std::move(extras));
   }
 
+  // A repo's forge, kept as long as the store.
+  const ForgeRepo* NewForgeRepo(ForgeRepo repo) {
+    return &forge_repos_.emplace_back(std::move(repo));
+  }
+
   // One pair of lists per thread that analysed wins.
   std::vector<BlockList<Metric>> metrics;
   std::vector<BlockList<Suggestion>> suggestions;
@@ -104,6 +109,7 @@ class DigestStore {
   size_t free_ = 0;
   std::unordered_set<std::string_view> shared_;
   std::deque<WinExtras> extras_;
+  std::deque<ForgeRepo> forge_repos_;
 };
 
 namespace {
@@ -127,35 +133,41 @@ std::string DedupeKey(std::string_view repo, std::string_view text) {
   return key;
 }
 
-// Forge repos by (repo path, forge hint), parsed once per digest.
+// Forge repos by (repo path, forge hint), parsed once per digest and kept
+// in the store.
 class ForgeLinks {
  public:
-  explicit ForgeLinks(const RemoteUrls& remotes) : remotes_(remotes) {}
+  ForgeLinks(const RemoteUrls& remotes, DigestStore& store) : remotes_(remotes), store_(store) {}
 
+  // The forge repo of `repo` for a merge commit of `forge`, or null.
+  const ForgeRepo* Lookup(std::string_view repo, std::string_view forge) {
+    if (remotes_.empty()) return nullptr;
+    std::string key = std::string(repo) + '\n' + std::string(forge);
+    auto it = cache_.find(key);
+    if (it != cache_.end()) return it->second;
+    const ForgeRepo* found = nullptr;
+    if (auto url = remotes_.find(std::string(repo)); url != remotes_.end()) {
+      if (std::optional<ForgeRepo> parsed = ParseRemoteUrl(url->second, forge)) {
+        found = store_.NewForgeRepo(std::move(*parsed));
+      }
+    }
+    return cache_.emplace(std::move(key), found).first->second;
+  }
+
+  // The link of a PR `pr`, else of `commit`: "" when neither is on a forge.
   std::string For(std::string_view repo, std::string_view forge, int64_t pr,
                   std::string_view commit) {
-    if (remotes_.empty()) return "";
-    const std::optional<ForgeRepo>& found = Lookup(repo, forge);
+    const ForgeRepo* found = Lookup(repo, forge);
     if (!found) return "";
     if (pr > 0) return PullRequestUrl(*found, pr);
-    if (!commit.empty()) return CommitUrl(*found, std::string(commit));
+    if (!commit.empty()) return CommitUrl(*found, commit);
     return "";
   }
 
  private:
-  const std::optional<ForgeRepo>& Lookup(std::string_view repo, std::string_view forge) {
-    std::string key = std::string(repo) + '\n' + std::string(forge);
-    auto it = cache_.find(key);
-    if (it != cache_.end()) return it->second;
-    std::optional<ForgeRepo> found;
-    if (auto url = remotes_.find(std::string(repo)); url != remotes_.end()) {
-      found = ParseRemoteUrl(url->second, std::string(forge));
-    }
-    return cache_.emplace(std::move(key), std::move(found)).first->second;
-  }
-
   const RemoteUrls& remotes_;
-  std::unordered_map<std::string, std::optional<ForgeRepo>> cache_;
+  DigestStore& store_;
+  std::unordered_map<std::string, const ForgeRepo*> cache_;
 };
 
 bool InWindow(int64_t t, const DigestWindow& w) { return t >= w.since && t < w.until; }
@@ -217,10 +229,17 @@ class DigestBuilder::State {
     AnalyseAll();
     AttachFolded();
     SortByTime();
-    ForgeLinks links(remotes);
+    ForgeLinks links(remotes, *store_);
+    // Runs of wins share their repo and forge: one lookup per run.
+    SharedText last_repo, last_forge;
+    const ForgeRepo* last_found = links.Lookup(last_repo, last_forge);
     for (Win& win : wins_) {
-      std::string link = links.For(win.repo, win.forge, win.pr, win.commit);
-      win.link = store_->Keep(link);
+      if (win.repo != last_repo || win.forge != last_forge) {
+        last_repo = win.repo;
+        last_forge = win.forge;
+        last_found = links.Lookup(win.repo, win.forge);
+      }
+      win.forge_repo = last_found;
     }
     for (PendingBackfill& b : unanswered_) {
       b.shown.link = links.For(b.repo, b.forge, b.shown.pr, b.shown.commit);
@@ -566,6 +585,21 @@ void DigestBuilder::Add(const DigestRow& row) { state_->Add(row); }
 const std::vector<std::string>& DigestBuilder::repos() const { return state_->repos(); }
 
 Digest DigestBuilder::Finish(const RemoteUrls& remotes) { return state_->Finish(remotes); }
+
+void Win::AppendLink(std::string& out) const {
+  if (!forge_repo) return;
+  if (pr > 0) {
+    AppendPullRequestUrl(out, *forge_repo, pr);
+  } else if (!commit.empty()) {
+    AppendCommitUrl(out, *forge_repo, commit);
+  }
+}
+
+std::string Win::link() const {
+  std::string url;
+  AppendLink(url);
+  return url;
+}
 
 std::string_view ShortOid(std::string_view oid) { return oid.substr(0, 7); }
 

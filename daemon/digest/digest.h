@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "digest/categories.h"
+#include "digest/forge_links.h"
 #include "digest/huge_pages.h"
 #include "digest/metrics.h"
 #include "digest/sharpen.h"
@@ -32,7 +33,7 @@ struct DigestWindow {
 // id) and, when the note is tied to one, a commit. Its text fields view the
 // Digest's store (see Digest::store), so a Win lives as long as its Digest.
 struct Win;
-// The wins of a digest, in huge pages (100k wins are 35 MB).
+// The wins of a digest, in huge pages (100k wins are 22 MB).
 using WinList = std::vector<Win, HugePageAllocator<Win>>;
 
 // A short text many wins share ("prompt", a repo's path, a category id),
@@ -81,7 +82,9 @@ struct Win {
   Diffstat diffstat;
   int incident_commits = 0;
   int64_t incident_seconds = 0;  // incidents: open to close
-  std::string_view link;  // the PR/MR's page, else the commit's; "" off a known forge
+  // The repo on its forge (in the store), or null off a known forge: a
+  // win's link is written out where it is shown, not kept for each win.
+  const ForgeRepo* forge_repo = nullptr;
   SharedText category;
   bool invisible = false;
   const WinExtras* extras = nullptr;  // in the store; null for most wins
@@ -91,6 +94,12 @@ struct Win {
   const std::vector<std::string>& tags() const { return Extras().tags; }
   const std::vector<int64_t>& folded_notes() const { return Extras().folded_notes; }
   const std::vector<std::string>& folded_commits() const { return Extras().folded_commits; }
+
+  // The PR/MR's page, else the commit's; "" off a known forge.
+  bool has_link() const { return forge_repo && (pr > 0 || !commit.empty()); }
+  std::string link() const;
+  // link() appended to `out`, when it has one.
+  void AppendLink(std::string& out) const;
 
  private:
   const WinExtras& Extras() const {

@@ -1,5 +1,7 @@
 #include "digest/forge_links.h"
 
+#include <charconv>
+
 #include <vector>
 
 #include "digest/note_text.h"
@@ -147,21 +149,44 @@ std::optional<ForgeRepo> ParseRemoteUrl(std::string_view remote_url,
   return ForgeRepo{forge, "https://" + host + "/" + parts->path};
 }
 
+void AppendPullRequestUrl(std::string& out, const ForgeRepo& repo, int64_t number) {
+  out += repo.base;
+  if (repo.forge == "gitlab") {
+    out += "/-/merge_requests/";
+  } else if (repo.forge == "bitbucket" || repo.forge == "bitbucket_server") {
+    out += "/pull-requests/";
+  } else if (repo.forge == "azure") {
+    out += "/pullrequest/";
+  } else {
+    out += "/pull/";
+  }
+  char digits[24];
+  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, number);
+  out.append(digits, end);
+}
+
 std::string PullRequestUrl(const ForgeRepo& repo, int64_t number) {
-  std::string n = std::to_string(number);
-  if (repo.forge == "gitlab") return repo.base + "/-/merge_requests/" + n;
-  if (repo.forge == "bitbucket") return repo.base + "/pull-requests/" + n;
-  if (repo.forge == "bitbucket_server") return repo.base + "/pull-requests/" + n;
-  if (repo.forge == "azure") return repo.base + "/pullrequest/" + n;
-  return repo.base + "/pull/" + n;
+  std::string url;
+  AppendPullRequestUrl(url, repo, number);
+  return url;
+}
+
+void AppendCommitUrl(std::string& out, const ForgeRepo& repo, std::string_view oid) {
+  out += repo.base;
+  if (repo.forge == "gitlab") {
+    out += "/-/commit/";
+  } else if (repo.forge == "bitbucket" || repo.forge == "bitbucket_server") {
+    out += "/commits/";
+  } else {
+    out += "/commit/";
+  }
+  out += oid;
 }
 
 std::string CommitUrl(const ForgeRepo& repo, std::string_view oid) {
-  std::string o(oid);
-  if (repo.forge == "gitlab") return repo.base + "/-/commit/" + o;
-  if (repo.forge == "bitbucket" || repo.forge == "bitbucket_server")
-    return repo.base + "/commits/" + o;
-  return repo.base + "/commit/" + o;
+  std::string url;
+  AppendCommitUrl(url, repo, oid);
+  return url;
 }
 
 }  // namespace brag::digest

@@ -28,8 +28,10 @@ std::optional<ForgeRepo> ParseRemoteUrl(std::string_view remote_url,
 
 // https URL of PR/MR `number` on `repo`.
 std::string PullRequestUrl(const ForgeRepo& repo, int64_t number);
+void AppendPullRequestUrl(std::string& out, const ForgeRepo& repo, int64_t number);
 
 // https URL of commit `oid` on `repo`.
 std::string CommitUrl(const ForgeRepo& repo, std::string_view oid);
+void AppendCommitUrl(std::string& out, const ForgeRepo& repo, std::string_view oid);
 
 }  // namespace brag::digest

@@ -94,14 +94,15 @@ void AppendTraceHtml(std::string& out, const Win& win) {
   };
   if (win.pr > 0) {
     space();
-    if (!win.link.empty()) AppendLinkOpen(out, win.link);
+    bool linked = win.has_link();
+    if (linked) AppendLinkOpen(out, win.link());
     out += '#';
     AppendInt(out, win.pr);
     if (!win.title.empty()) {
       out += ' ';
       AppendEscaped(out, win.title);
     }
-    if (!win.link.empty()) out += "</a>";
+    if (linked) out += "</a>";
   } else if (win.kind == "incident_closed") {
     space();
     out += "incident ";
@@ -113,8 +114,8 @@ void AppendTraceHtml(std::string& out, const Win& win) {
   }
   if (!win.commit.empty()) {
     separate();
-    bool linked = win.pr == 0 && !win.link.empty();
-    if (linked) AppendLinkOpen(out, win.link);
+    bool linked = win.pr == 0 && win.has_link();
+    if (linked) AppendLinkOpen(out, win.link());
     AppendCode(out, win.commit);
     if (linked) out += "</a>";
   }

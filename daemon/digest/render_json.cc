@@ -255,7 +255,7 @@ void WriteWin(JsonWriter& j, const Win& w, IsoUtc& iso) {
   j.Key("invisible");
   j.Bool(w.invisible);
   j.Member("kind", w.kind);
-  j.MemberOrNull("link", w.link);
+  j.MemberOrNull("link", w.link());
   j.Key("metrics");
   j.BeginArray();
   for (const Metric& m : w.metrics) WriteMetric(j, m);

@@ -113,16 +113,17 @@ void AppendSubjectMd(std::string& out, const Win& win) {
   };
   if (win.pr > 0) {
     space();
-    if (!win.link.empty()) out += '[';
+    bool linked = win.has_link();
+    if (linked) out += '[';
     out += '#';
     AppendInt(out, win.pr);
     if (!win.title.empty()) {
       out += ' ';
       out += win.title;
     }
-    if (!win.link.empty()) {
+    if (linked) {
       out += "](";
-      out += win.link;
+      win.AppendLink(out);
       out += ')';
     }
   } else if (win.kind == "incident_closed") {
@@ -159,11 +160,11 @@ void AppendTraceMd(std::string& out, const Win& win) {
   };
   if (!win.commit.empty()) {
     separate();
-    if (win.pr == 0 && !win.link.empty()) {
+    if (win.pr == 0 && win.has_link()) {
       out += '[';
       AppendCode(out, win.commit);
       out += "](";
-      out += win.link;
+      win.AppendLink(out);
       out += ')';
     } else {
       AppendCode(out, win.commit);

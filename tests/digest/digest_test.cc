@@ -126,12 +126,16 @@ TEST_CASE("invisible work: CI and tests, runbooks, on-call") {
 TEST_CASE("wins link to the PR on the forge, free notes to their commit") {
   FixedJournal j;
   Digest d = j.Build();
-  CHECK(FindWin(d, "Cut checkout")->link == "https://github.com/acme/payments/pull/481");
-  CHECK(FindWin(d, "runbook")->link ==
+  CHECK(FindWin(d, "Cut checkout")->link() == "https://github.com/acme/payments/pull/481");
+  CHECK(FindWin(d, "runbook")->link() ==
         "https://github.com/acme/payments/commit/" + std::string(40, '7'));
-  CHECK(FindWin(d, "Mentored")->link.empty());
+  CHECK(FindWin(d, "Mentored")->link().empty());
+  CHECK_FALSE(FindWin(d, "Mentored")->has_link());
   Digest unlinked = BuildDigest(j.Entries(), test::FixedWeek(), DefaultCategoryRules(), {});
-  for (const Win& w : unlinked.wins) CHECK(w.link.empty());
+  for (const Win& w : unlinked.wins) {
+    CHECK(w.link().empty());
+    CHECK_FALSE(w.has_link());
+  }
 }
 
 TEST_CASE("wins are in time order, and an incident keeps its open-to-close time") {
