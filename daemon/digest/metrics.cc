@@ -796,7 +796,7 @@ bool IsVersionBump(const Tokens& t, const Context& c, const Quantity& a,
 // ---------------------------------------------------------------------------
 // Building metrics.
 
-std::string CanonicalUnit(const Quantity& q) {
+std::string_view CanonicalUnit(const Quantity& q) {
   switch (q.dim) {
     case Dim::kTime:
       return "ms";
@@ -807,7 +807,7 @@ std::string CanonicalUnit(const Quantity& q) {
     case Dim::kPercent:
       return "percent";
     case Dim::kMoney:
-      return std::string(q.currency);
+      return q.currency;
     case Dim::kMultiplier:
       return "x";
     case Dim::kNone:
@@ -820,7 +820,7 @@ Metric MetricOver(std::string_view note, const Tokens& t, size_t first, size_t l
   Metric m;
   m.offset = t[first].begin;
   m.length = t[last].end - t[first].begin;
-  m.text = std::string(note.substr(m.offset, m.length));
+  m.text = note.substr(m.offset, m.length);
   return m;
 }
 
@@ -863,8 +863,8 @@ Metric MakeChange(std::string_view note, const Tokens& t, const Context& c,
   m.before = a.value();
   m.after = m.value = b.value();
   m.upper_bound = b.upper_bound;
-  m.period = std::string(b.period.empty() ? a.period : b.period);
-  m.noun = std::string(b.has_noun() ? NounText(t, b) : NounText(t, a));
+  m.period = b.period.empty() ? a.period : b.period;
+  m.noun = b.has_noun() ? NounText(t, b) : NounText(t, a);
   double low = std::min(*m.before, *m.after), high = std::max(*m.before, *m.after);
   m.factor = low > 0 ? high / low : 0;
   std::optional<bool> higher = NounPolarity(t, a);
@@ -896,8 +896,8 @@ Metric MakeLone(std::string_view note, const Tokens& t, const Context& c,
   m.unit = CanonicalUnit(q);
   m.value = q.value();
   m.upper_bound = q.upper_bound;
-  m.period = std::string(q.period);
-  m.noun = std::string(NounText(t, q));
+  m.period = q.period;
+  m.noun = NounText(t, q);
   if (q.dim == Dim::kMultiplier) m.factor = m.value;
   m.direction = LoneDirection(Polarity(t, c, q), NearestEffect(t, c, true));
   return m;
@@ -1028,10 +1028,14 @@ constexpr Alias kCurrencyShown[] = {{"usd", "$"}, {"eur", "€"}, {"gbp", "£"}}
 
 // One value of `m` in its unit; a rate keeps its noun: "1,200 req/s".
 std::string FormatValue(double v, const Metric& m) {
-  const std::string& unit = m.unit;
+  std::string_view unit = m.unit;
   if (unit == "ms") return FormatTime(v);
   if (unit == "bytes") return FormatSize(v);
-  if (unit == "per_s") return Compact(v) + (m.noun.empty() ? "" : " " + m.noun) + "/s";
+  if (unit == "per_s") {
+    std::string s = Compact(v);
+    if (!m.noun.empty()) (s += ' ') += m.noun;
+    return s + "/s";
+  }
   if (unit == "percent") return Fixed(v, 2) + "%";
   if (unit == "x") return FormatFactor(v);
   for (const Alias& c : kCurrencyShown) {
@@ -1043,8 +1047,8 @@ std::string FormatValue(double v, const Metric& m) {
 // "/month" and " records" after the (last) value.
 std::string Suffix(const Metric& m) {
   std::string s;
-  if (!m.noun.empty() && m.unit != "per_s") s += " " + m.noun;
-  if (!m.period.empty()) s += "/" + m.period;
+  if (!m.noun.empty() && m.unit != "per_s") (s += ' ') += m.noun;
+  if (!m.period.empty()) (s += '/') += m.period;
   return s;
 }
 
