@@ -22,8 +22,12 @@ Result<int> ReadVersion(const sql::Database& db);
 // header may lag behind a WAL file; ReadVersion is the authority.
 Result<int> PeekVersion(const std::filesystem::path& path);
 
-// WAL, synchronous=FULL, foreign keys, for a read-write handle. Changes the
-// file (journal_mode): call only once the version is known to be supported.
+// The page size of a journal this build creates.
+inline constexpr int kPageSize = 16384;
+
+// WAL, synchronous=FULL, foreign keys, for a read-write handle; kPageSize
+// for a file with no page yet. Changes the file (journal_mode): call only
+// once the version is known to be supported.
 Status Configure(const sql::Database& db);
 
 // Applies the migrations from the file's version to LatestVersion() in one

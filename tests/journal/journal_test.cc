@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "journal/journal_fixture.h"
+#include "journal/schema.h"
 #include "support/temp_dir.h"
 
 namespace brag::test {
@@ -49,6 +50,38 @@ void MakeJournal(const fs::path& path) {
   REQUIRE(journal->AddNote(ManualNote("kept"), 100).has_value());
 }
 
+// PRAGMA page_size of the database at `path`.
+int PageSize(const fs::path& path) {
+  sqlite3* raw = nullptr;
+  REQUIRE(sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  REQUIRE(sqlite3_prepare_v2(raw, "PRAGMA page_size", -1, &stmt, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_step(stmt) == SQLITE_ROW);
+  int size = sqlite3_column_int(stmt, 0);
+  sqlite3_finalize(stmt);
+  sqlite3_close(raw);
+  return size;
+}
+
+TEST_CASE("a journal made with SQLite's default 4 KiB pages keeps them, and works") {
+  TempDir dir("journal");
+  fs::path path = dir / "journal.db";
+  {
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
+    CHECK(sqlite3_exec(raw, "PRAGMA page_size = 4096; PRAGMA user_version = 0", nullptr,
+                       nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(raw);
+  }
+  REQUIRE(PageSize(path) == 4096);
+  MakeJournal(path);
+  CHECK(PageSize(path) == 4096);
+  std::unique_ptr<Journal> journal = OpenJournal(path, Journal::Mode::kReadOnly);
+  Result<std::vector<LogEntry>> log = journal->Log({});
+  REQUIRE(log.has_value());
+  CHECK(log->size() == 1);
+}
+
 TEST_CASE("a new journal is created with private folders at the current schema") {
   TempDir dir("journal");
   fs::path path = dir / "data/brag/journal.db";
@@ -60,6 +93,7 @@ TEST_CASE("a new journal is created with private folders at the current schema")
     CHECK(*version == Journal::kSchemaVersion);
     CHECK(Journal::kSchemaVersion == 5);
   }
+  CHECK(PageSize(path) == schema::kPageSize);
   CHECK(Mode(dir / "data") == 0700);
   CHECK(Mode(dir / "data/brag") == 0700);
   CHECK(Mode(path) == 0600);
