@@ -171,7 +171,9 @@ class DigestBuilder {
   DigestBuilder(const DigestBuilder&) = delete;
   DigestBuilder& operator=(const DigestBuilder&) = delete;
 
-  // Room for `rows` rows, when known: 100k wins are not grown by doubling.
+  // Room for up to `rows` rows, when known: 100k wins are not grown by
+  // doubling, and many are analysed beside the read. Memory is only
+  // reserved: what the rows do not fill is never touched.
   void Reserve(size_t rows);
   // Rows outside the window are ignored.
   void Add(const DigestRow& row);

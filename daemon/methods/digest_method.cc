@@ -84,7 +84,7 @@ Result<digest::Digest> LoadDigest(Journal* journal, const Config& config,
   if (!rules) return rules.error();
   digest::DigestBuilder builder(window, *rules);
   if (journal) {
-    Result<int64_t> rows = journal->CountDigestRows(window.since, window.until);
+    Result<int64_t> rows = journal->DigestRowsBound();
     if (!rows) return MakeError("journal", rows.error().message);
     builder.Reserve(static_cast<size_t>(*rows));
     // Each row becomes a win as it is read (analysed beside the read when
