@@ -250,17 +250,26 @@ class DigestBuilder::State {
                      });
     digest.counts.notes = static_cast<int>(wins_.size());
     digest.counts.unanswered = static_cast<int>(unanswered_.size());
-    // One pass over the wins, each into its rule's group, then the groups
-    // with wins in rule order.
+    // Each win into its rule's group, then the groups with wins in rule
+    // order. A win's category is the text kept for its rule, so the text's
+    // address tells the rule; the groups are counted first and filled once.
     std::vector<CategoryGroup> groups;
-    std::unordered_map<std::string_view, size_t> group_of;
+    std::vector<const char*> kept;  // per group, the address of its kept id
     for (const CategoryRule& rule : rules_) {
-      group_of.emplace(rule.category, groups.size());
       groups.push_back({rule.category, rule.title.empty() ? rule.category : rule.title, {}});
+      kept.push_back(categories_.at(rule.category).view().data());
     }
+    std::vector<uint32_t> group_of(wins_.size());
+    std::vector<size_t> sizes(groups.size());
+    constexpr auto kNoGroup = static_cast<uint32_t>(-1);
     for (size_t i = 0; i < wins_.size(); ++i) {
-      auto group = group_of.find(wins_[i].category);
-      if (group != group_of.end()) groups[group->second].wins.push_back(i);
+      auto at = std::find(kept.begin(), kept.end(), wins_[i].category.view().data());
+      group_of[i] = at == kept.end() ? kNoGroup : static_cast<uint32_t>(at - kept.begin());
+      if (at != kept.end()) ++sizes[group_of[i]];
+    }
+    for (size_t g = 0; g < groups.size(); ++g) groups[g].wins.reserve(sizes[g]);
+    for (size_t i = 0; i < wins_.size(); ++i) {
+      if (group_of[i] != kNoGroup) groups[group_of[i]].wins.push_back(i);
     }
     for (CategoryGroup& group : groups) {
       if (!group.wins.empty()) digest.categories.push_back(std::move(group));
@@ -515,15 +524,29 @@ class DigestBuilder::State {
   }
 
   // Wins back to time order across events and notes (note ids break ties),
-  // moving each win once.
+  // moving each win once. The events' wins and the free notes' come each in
+  // time order but for ties, so most often the order is a merge of two runs.
   void SortByTime() {
-    std::vector<size_t> order(wins_.size());
-    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    auto before = [&](size_t a, size_t b) {
       const Win& x = wins_[a];
       const Win& y = wins_[b];
       return x.time != y.time ? x.time < y.time : x.note_id < y.note_id;
-    });
+    };
+    auto sorted = [&](size_t begin, size_t end) {
+      for (size_t i = begin + 1; i < end; ++i) {
+        if (before(i, i - 1)) return false;
+      }
+      return true;
+    };
+    size_t events = event_wins_.size();  // the first wins, in read order
+    std::vector<size_t> order(wins_.size());
+    if (sorted(0, events) && sorted(events, wins_.size())) {
+      size_t a = 0, b = events;
+      for (size_t& at : order) at = b == wins_.size() || (a < events && !before(b, a)) ? a++ : b++;
+    } else {
+      for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+      std::sort(order.begin(), order.end(), before);
+    }
     // Position i takes wins_[order[i]]: follow each cycle of the permutation.
     for (size_t start = 0; start < order.size(); ++start) {
       if (order[start] == start) continue;

@@ -1,8 +1,12 @@
 #include "methods/digest_method.h"
 
+#include <condition_variable>
+#include <deque>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <system_error>
+#include <thread>
 
 #include "core/atomic_file.h"
 #include "core/timeutil.h"
@@ -42,25 +46,74 @@ Result<std::string> StringParam(const json& params, const char* name,
   return it->get<std::string>();
 }
 
-// Remote URLs of `repos`: the first of `remotes` each has.
-digest::RemoteUrls RemotesOf(const std::vector<std::string>& repos,
-                             const std::vector<std::string>& remotes) {
-  digest::RemoteUrls urls;
-  if (repos.empty()) return urls;
-  git::EnsureInit();
-  for (const std::string& repo : repos) {
-    Result<git::Repo> opened = git::Repo::Open(repo);
-    if (!opened) continue;  // moved or deleted since: no links, still a digest
-    for (const std::string& name : remotes) {
-      Result<std::optional<std::string>> url = opened->RemoteUrl(name);
-      if (url && *url) {
-        urls[repo] = **url;
-        break;
+// The remote URLs of the repos a digest names (the first of `remotes` each
+// has), looked up on a thread of its own while the journal is read: opening
+// repos with libgit2 takes milliseconds (~9 for the first) that the read
+// need not wait for.
+class RemoteLookups {
+ public:
+  explicit RemoteLookups(const std::vector<std::string>& remotes) : remotes_(remotes) {}
+  ~RemoteLookups() { Close(); }
+  RemoteLookups(const RemoteLookups&) = delete;
+  RemoteLookups& operator=(const RemoteLookups&) = delete;
+
+  void Add(const std::string& repo) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      queue_.push_back(repo);
+    }
+    if (!thread_.joinable()) thread_ = std::thread([this] { Run(); });
+    ready_.notify_one();
+  }
+
+  // Every URL found, once the lookups are done.
+  digest::RemoteUrls Finish() {
+    Close();
+    return std::move(urls_);
+  }
+
+ private:
+  void Run() {
+    git::EnsureInit();
+    for (;;) {
+      std::string repo;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        ready_.wait(lock, [&] { return !queue_.empty() || closed_; });
+        if (queue_.empty()) return;
+        repo = std::move(queue_.front());
+        queue_.pop_front();
+      }
+      Result<git::Repo> opened = git::Repo::Open(repo);
+      if (!opened) continue;  // moved or deleted since: no links, still a digest
+      for (const std::string& name : remotes_) {
+        Result<std::optional<std::string>> url = opened->RemoteUrl(name);
+        if (url && *url) {
+          urls_[repo] = **url;  // only this thread writes urls_ until it is joined
+          break;
+        }
       }
     }
   }
-  return urls;
-}
+
+  void Close() {
+    if (!thread_.joinable()) return;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      closed_ = true;
+    }
+    ready_.notify_one();
+    thread_.join();
+  }
+
+  const std::vector<std::string>& remotes_;
+  std::mutex mu_;
+  std::condition_variable ready_;
+  std::deque<std::string> queue_;  // guarded by mu_
+  bool closed_ = false;            // guarded by mu_
+  digest::RemoteUrls urls_;
+  std::thread thread_;
+};
 
 std::string Extension(const std::string& format) {
   if (format == "html") return ".html";
@@ -83,17 +136,21 @@ Result<digest::Digest> LoadDigest(Journal* journal, const Config& config,
   Result<std::vector<digest::CategoryRule>> rules = CategoryRulesFor(config);
   if (!rules) return rules.error();
   digest::DigestBuilder builder(window, *rules);
+  RemoteLookups remotes(config.remotes);
   if (journal) {
     Result<int64_t> rows = journal->DigestRowsBound();
     if (!rows) return MakeError("journal", rows.error().message);
     builder.Reserve(static_cast<size_t>(*rows));
     // Each row becomes a win as it is read (analysed beside the read when
     // there are many): no journal row is kept beyond what its win shows.
-    Status read = journal->ForEachDigestRow(
-        window.since, window.until, [&](const DigestRow& row) { builder.Add(row); });
+    size_t repos = 0;
+    Status read = journal->ForEachDigestRow(window.since, window.until, [&](const DigestRow& row) {
+      builder.Add(row);
+      for (; repos < builder.repos().size(); ++repos) remotes.Add(builder.repos()[repos]);
+    });
     if (!read) return MakeError("journal", read.error().message);
   }
-  return builder.Finish(RemotesOf(builder.repos(), config.remotes));
+  return builder.Finish(remotes.Finish());
 }
 
 Status RenderDigest(const digest::Digest& digest, const std::string& format,
