@@ -1,9 +1,9 @@
 #include "digest/metrics.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdint>
-#include <cstdio>
 
 #include "digest/note_text.h"
 
@@ -966,90 +966,134 @@ class MetricBuilder {
 // ---------------------------------------------------------------------------
 // Formatting.
 
-std::string Fixed(double v, int decimals) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  std::string s = buf;
-  if (s.find('.') == std::string::npos) return s;
-  while (s.back() == '0') s.pop_back();
-  if (s.back() == '.') s.pop_back();
-  return s;
+// `v` with `decimals` decimals, trailing zeros (and a bare '.') dropped.
+void AppendFixed(std::string& out, double v, int decimals) {
+  // Room for the largest double (309 digits) with a sign, a point and the
+  // few decimals the formats use.
+  char buf[320 + 16];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed,
+                                 std::min(decimals, 16));
+  std::string_view s(buf, ec == std::errc() ? static_cast<size_t>(end - buf) : 0);
+  if (s.find('.') != std::string_view::npos) {
+    while (s.back() == '0') s.remove_suffix(1);
+    if (s.back() == '.') s.remove_suffix(1);
+  }
+  out += s;
 }
 
 // Three significant digits or so: "1.8", "12.5", "240".
-std::string Readable(double v) {
+void AppendReadable(std::string& out, double v) {
   double a = std::fabs(v);
-  return Fixed(v, a >= 100 ? 0 : a >= 10 ? 1 : 2);
+  AppendFixed(out, v, a >= 100 ? 0 : a >= 10 ? 1 : 2);
 }
 
 // "8,400", "1,200.5".
-std::string Grouped(double v) {
-  std::string s = Readable(v);
-  size_t digits_end = s.find('.');
-  if (digits_end == std::string::npos) digits_end = s.size();
-  size_t digits_begin = s[0] == '-' ? 1 : 0;
-  for (size_t k = digits_end; k > digits_begin + 3; k -= 3) s.insert(k - 3, ",");
-  return s;
+void AppendGrouped(std::string& out, double v) {
+  size_t start = out.size();
+  AppendReadable(out, v);
+  size_t digits_end = out.find('.', start);
+  if (digits_end == std::string::npos) digits_end = out.size();
+  size_t digits_begin = start + (out[start] == '-' ? 1 : 0);
+  for (size_t k = digits_end; k > digits_begin + 3; k -= 3) out.insert(k - 3, 1, ',');
 }
 
 // "8,400", "120k", "12M", "3B".
-std::string Compact(double v) {
+void AppendCompact(std::string& out, double v) {
   double a = std::fabs(v);
-  if (a >= 1e9) return Readable(v / 1e9) + "B";
-  if (a >= 1e6) return Readable(v / 1e6) + "M";
-  if (a >= 1e5) return Readable(v / 1e3) + "k";
-  return Grouped(v);
+  if (a >= 1e9) {
+    AppendReadable(out, v / 1e9);
+    out += 'B';
+  } else if (a >= 1e6) {
+    AppendReadable(out, v / 1e6);
+    out += 'M';
+  } else if (a >= 1e5) {
+    AppendReadable(out, v / 1e3);
+    out += 'k';
+  } else {
+    AppendGrouped(out, v);
+  }
 }
 
-std::string FormatTime(double ms) {
+void AppendTime(std::string& out, double ms) {
   double a = std::fabs(ms);
-  if (a > 0 && a < 1) return Readable(ms * 1e3) + "µs";
-  if (a < 1e3) return Readable(ms) + "ms";
-  if (a < 1.2e5) return Readable(ms / 1e3) + "s";
-  if (a < 7.2e6) return Readable(ms / 6e4) + "min";
-  if (a < 1.728e8) return Readable(ms / 3.6e6) + "h";
-  return Readable(ms / 8.64e7) + "d";
+  if (a > 0 && a < 1) {
+    AppendReadable(out, ms * 1e3);
+    out += "µs";
+  } else if (a < 1e3) {
+    AppendReadable(out, ms);
+    out += "ms";
+  } else if (a < 1.2e5) {
+    AppendReadable(out, ms / 1e3);
+    out += 's';
+  } else if (a < 7.2e6) {
+    AppendReadable(out, ms / 6e4);
+    out += "min";
+  } else if (a < 1.728e8) {
+    AppendReadable(out, ms / 3.6e6);
+    out += 'h';
+  } else {
+    AppendReadable(out, ms / 8.64e7);
+    out += 'd';
+  }
 }
 
-std::string FormatSize(double bytes) {
+void AppendSize(std::string& out, double bytes) {
   double a = std::fabs(bytes);
-  if (a < 1e3) return Readable(bytes) + "B";
-  if (a < 1e6) return Readable(bytes / 1e3) + "KB";
-  if (a < 1e9) return Readable(bytes / 1e6) + "MB";
-  if (a < 1e12) return Readable(bytes / 1e9) + "GB";
-  return Readable(bytes / 1e12) + "TB";
+  if (a < 1e3) {
+    AppendReadable(out, bytes);
+    out += 'B';
+  } else if (a < 1e6) {
+    AppendReadable(out, bytes / 1e3);
+    out += "KB";
+  } else if (a < 1e9) {
+    AppendReadable(out, bytes / 1e6);
+    out += "MB";
+  } else if (a < 1e12) {
+    AppendReadable(out, bytes / 1e9);
+    out += "GB";
+  } else {
+    AppendReadable(out, bytes / 1e12);
+    out += "TB";
+  }
 }
 
-std::string FormatFactor(double factor) {
-  return Fixed(factor, factor >= 10 ? 0 : 1) + "x";
+void AppendFactor(std::string& out, double factor) {
+  AppendFixed(out, factor, factor >= 10 ? 0 : 1);
+  out += 'x';
 }
 
 constexpr Alias kCurrencyShown[] = {{"usd", "$"}, {"eur", "€"}, {"gbp", "£"}};
 
 // One value of `m` in its unit; a rate keeps its noun: "1,200 req/s".
-std::string FormatValue(double v, const Metric& m) {
+void AppendValue(std::string& out, double v, const Metric& m) {
   std::string_view unit = m.unit;
-  if (unit == "ms") return FormatTime(v);
-  if (unit == "bytes") return FormatSize(v);
+  if (unit == "ms") return AppendTime(out, v);
+  if (unit == "bytes") return AppendSize(out, v);
   if (unit == "per_s") {
-    std::string s = Compact(v);
-    if (!m.noun.empty()) (s += ' ') += m.noun;
-    return s + "/s";
+    AppendCompact(out, v);
+    if (!m.noun.empty()) (out += ' ') += m.noun;
+    out += "/s";
+    return;
   }
-  if (unit == "percent") return Fixed(v, 2) + "%";
-  if (unit == "x") return FormatFactor(v);
+  if (unit == "percent") {
+    AppendFixed(out, v, 2);
+    out += '%';
+    return;
+  }
+  if (unit == "x") return AppendFactor(out, v);
   for (const Alias& c : kCurrencyShown) {
-    if (unit == c.name) return std::string(c.canonical) + Compact(v);
+    if (unit == c.name) {
+      out += c.canonical;
+      return AppendCompact(out, v);
+    }
   }
-  return Compact(v);
+  AppendCompact(out, v);
 }
 
 // "/month" and " records" after the (last) value.
-std::string Suffix(const Metric& m) {
-  std::string s;
-  if (!m.noun.empty() && m.unit != "per_s") (s += ' ') += m.noun;
-  if (!m.period.empty()) (s += '/') += m.period;
-  return s;
+void AppendSuffix(std::string& out, const Metric& m) {
+  if (!m.noun.empty() && m.unit != "per_s") (out += ' ') += m.noun;
+  if (!m.period.empty()) (out += '/') += m.period;
 }
 
 }  // namespace
@@ -1072,12 +1116,28 @@ std::vector<Metric> ExtractMetrics(std::string_view note,
   return MetricBuilder(note, tokens, std::move(qs)).Build();
 }
 
+void AppendMetric(std::string& out, const Metric& m) {
+  if (m.kind != MetricKind::kChange) {
+    if (m.upper_bound) out += '<';
+    AppendValue(out, m.value, m);
+    AppendSuffix(out, m);
+    return;
+  }
+  AppendValue(out, m.before.value_or(0), m);
+  out += " -> ";
+  if (m.upper_bound) out += '<';
+  AppendValue(out, m.after.value_or(m.value), m);
+  AppendSuffix(out, m);
+  if (m.factor > 0) {
+    out += " (";
+    AppendFactor(out, m.factor);
+    out += ')';
+  }
+}
+
 std::string FormatMetric(const Metric& m) {
-  std::string bound = m.upper_bound ? "<" : "";
-  if (m.kind != MetricKind::kChange) return bound + FormatValue(m.value, m) + Suffix(m);
-  std::string s = FormatValue(m.before.value_or(0), m) + " -> " + bound +
-                  FormatValue(m.after.value_or(m.value), m) + Suffix(m);
-  if (m.factor > 0) s += " (" + FormatFactor(m.factor) + ")";
+  std::string s;
+  AppendMetric(s, m);
   return s;
 }
 

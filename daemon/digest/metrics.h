@@ -79,5 +79,7 @@ std::vector<Metric> ExtractMetrics(std::string_view note, const std::vector<Toke
 // B/KB/MB/GB/TB; rates as "/s"; factors with one decimal under 10 (a
 // trailing ".0" dropped: "2x") and none from 10 up ("15x").
 std::string FormatMetric(const Metric& metric);
+// FormatMetric(metric) appended to `out`.
+void AppendMetric(std::string& out, const Metric& metric);
 
 }  // namespace brag::digest

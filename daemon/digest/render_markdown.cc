@@ -79,7 +79,7 @@ void RenderMarkdown(const Digest& d, RenderOutput& output) {
     const Win& win = d.wins[i];
     for (const Metric& m : win.metrics) {
       text += "- **";
-      text += FormatMetric(m);
+      AppendMetric(text, m);
       text += "**";
       if (m.direction != Direction::kUnknown) {
         text += " (";
