@@ -55,7 +55,8 @@ class DigestStore {
   std::string_view Keep(std::string_view text) {
     if (text.empty()) return {};
     if (text.size() > free_) {
-      // 256 KiB blocks until 4 MiB is kept, then huge ones.
+      // 256 KiB blocks until 1 MiB is kept (a week's notes fill one), then
+      // huge ones.
       size_t size = std::max(blocks_.size() < kSmallBlocks ? kSmallBlock : kBlock, text.size());
       blocks_.emplace_back(HugePageAllocator<char>().allocate(size), BlockFree{size});
       next_ = blocks_.back().get();
@@ -99,7 +100,7 @@ class DigestStore {
  private:
   static constexpr size_t kBlock = HugePageAllocator<char>::kHuge;
   static constexpr size_t kSmallBlock = 256 * 1024;
-  static constexpr size_t kSmallBlocks = 16;
+  static constexpr size_t kSmallBlocks = 4;
   struct BlockFree {
     size_t size;
     void operator()(char* p) const { HugePageAllocator<char>().deallocate(p, size); }
