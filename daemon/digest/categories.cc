@@ -1,6 +1,7 @@
 #include "digest/categories.h"
 
 #include <algorithm>
+#include <bitset>
 #include <optional>
 #include <unordered_map>
 
@@ -149,6 +150,7 @@ class CategoryIndex {
       scratch.lower.assign(words[i]);
       for (char& c : scratch.lower) c = LowerAscii(c);
       ForEachStem(scratch.lower, [&](std::string_view stem) {
+        if (!first_words_[QuickHash(stem) % kFirstWordBits]) return;
         auto it = phrases_.find(stem);
         if (it == phrases_.end()) return;
         for (const Phrase& p : it->second) {
@@ -192,6 +194,7 @@ class CategoryIndex {
       if (parts.empty()) continue;
       std::string first = parts.front();
       parts.erase(parts.begin());
+      first_words_.set(QuickHash(first) % kFirstWordBits);
       phrases_[first].push_back(Phrase{r, std::move(parts)});
     }
   }
@@ -218,6 +221,16 @@ class CategoryIndex {
     }
     return true;
   }
+
+  // A quick test before the hash table, which most words of a note are not
+  // in: a bit per value of QuickHash of the phrases' first words.
+  static uint32_t QuickHash(std::string_view word) {
+    uint32_t h = 2166136261u;  // FNV-1a
+    for (char c : word) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+    return h;
+  }
+  static constexpr size_t kFirstWordBits = size_t{1} << 16;
+  std::bitset<kFirstWordBits> first_words_;
 
   std::vector<CategoryRule> rules_;
   std::unordered_map<std::string, size_t> tags_;  // first rule wins
@@ -448,6 +461,7 @@ std::string_view CategoryTitle(const std::vector<CategoryRule>& rules,
 
 std::vector<std::string> NoteTags(std::string_view note) {
   std::vector<std::string> tags;
+  if (note.find('#') == std::string_view::npos) return tags;
   for (size_t i = 0; i < note.size(); ++i) {
     bool starts = note[i] == '#' && (i == 0 || !IsTagChar(note[i - 1]));
     if (!starts || i + 1 >= note.size() || !IsLetter(note[i + 1])) continue;
