@@ -102,6 +102,7 @@ size_t Best(const std::vector<int>& scores) {
 struct WordScratch {
   std::vector<std::string_view> words;
   std::vector<size_t> last_hit;
+  std::vector<size_t> last_hit_b;
   std::string lower;
 };
 
@@ -139,26 +140,50 @@ class CategoryIndex {
   // `scratch` has grown.
   void WordScores(const std::vector<Token>& tokens, std::vector<int>& scores,
                   WordScratch& scratch) const {
-    scores.assign(rules_.size(), 0);
+    WordScores(tokens, {this, &scores}, {nullptr, nullptr}, scratch);
+  }
+
+  // WordScores of two indexes (b's index may be null) in one pass over the
+  // note's words.
+  struct Scores {
+    const CategoryIndex* index;
+    std::vector<int>* scores;
+  };
+  static void WordScores(const std::vector<Token>& tokens, Scores a, Scores b,
+                         WordScratch& scratch) {
+    a.scores->assign(a.index->rules_.size(), 0);
+    scratch.last_hit.assign(a.index->rules_.size(), kNoRule);
+    if (b.index) {
+      b.scores->assign(b.index->rules_.size(), 0);
+      scratch.last_hit_b.assign(b.index->rules_.size(), kNoRule);
+    }
     scratch.words.clear();
     for (const Token& t : tokens) {
       if (t.kind == TokenKind::kWord) scratch.words.push_back(t.text);
     }
-    scratch.last_hit.assign(rules_.size(), kNoRule);
     const std::vector<std::string_view>& words = scratch.words;
     for (size_t i = 0; i < words.size(); ++i) {
       scratch.lower.assign(words[i]);
       for (char& c : scratch.lower) c = LowerAscii(c);
       ForEachStem(scratch.lower, [&](std::string_view stem) {
-        if (!first_words_[QuickHash(stem) % kFirstWordBits]) return;
-        auto it = phrases_.find(stem);
-        if (it == phrases_.end()) return;
-        for (const Phrase& p : it->second) {
-          if (scratch.last_hit[p.rule] == i || !RestMatches(words, i + 1, p.rest)) continue;
-          scratch.last_hit[p.rule] = i;
-          ++scores[p.rule];
-        }
+        uint32_t bit = QuickHash(stem) % kFirstWordBits;
+        a.index->ScoreStem(stem, bit, words, i, *a.scores, scratch.last_hit);
+        if (b.index) b.index->ScoreStem(stem, bit, words, i, *b.scores, scratch.last_hit_b);
       });
+    }
+  }
+
+  // Counts, per rule, the phrases word i (as `stem`, whose QuickHash bit is
+  // `bit`) starts; once per rule and word.
+  void ScoreStem(std::string_view stem, uint32_t bit, const std::vector<std::string_view>& words,
+                 size_t i, std::vector<int>& scores, std::vector<size_t>& last_hit) const {
+    if (!first_words_[bit]) return;
+    auto it = phrases_.find(stem);
+    if (it == phrases_.end()) return;
+    for (const Phrase& p : it->second) {
+      if (last_hit[p.rule] == i || !RestMatches(words, i + 1, p.rest)) continue;
+      last_hit[p.rule] = i;
+      ++scores[p.rule];
     }
   }
 
@@ -534,39 +559,37 @@ void ForEachLine(std::string_view paths, Fn fn) {
 
 }  // namespace
 
-const std::string& NoteClassifier::Category(std::string_view note,
-                                            const std::vector<Token>& tokens,
-                                            const std::vector<std::string>& tags,
-                                            std::string_view paths) {
+NoteClassifier::Result NoteClassifier::Classify(std::string_view note,
+                                                const std::vector<Token>& tokens,
+                                                const std::vector<std::string>& tags,
+                                                std::string_view paths) {
   const CategoryIndex& index = *categorizer_.index_;
+  const CategoryIndex& invisible_index = InvisibleWorkIndex();
   size_t r = index.ByTags(note, tags);
-  if (r == kNoRule) {
-    index.WordScores(tokens, scores_, *scratch_);
-    r = Best(scores_);
+  bool invisible = invisible_index.ByTags(note, tags) != kNoRule;
+  if (r == kNoRule || !invisible) {
+    CategoryIndex::WordScores(tokens, {&index, &scores_},
+                              {invisible ? nullptr : &invisible_index, &invisible_scores_},
+                              *scratch_);
+    if (r == kNoRule) r = Best(scores_);
+    if (!invisible) invisible = invisible_scores_[0] > 0;
   }
-  if (r == kNoRule) {
-    scores_.assign(index.rules().size(), 0);
+  if (r == kNoRule || !invisible) {
+    bool by_paths = r == kNoRule;
+    if (by_paths) scores_.assign(index.rules().size(), 0);
+    size_t count = 0, invisible_paths = 0;
     ForEachLine(paths, [&](std::string_view path) {
-      for (size_t hit : Facts(path).rules) ++scores_[hit];
+      const PathFacts& facts = Facts(path);
+      if (by_paths) {
+        for (size_t hit : facts.rules) ++scores_[hit];
+      }
+      ++count;
+      invisible_paths += facts.invisible ? 1 : 0;
     });
-    r = Best(scores_);
+    if (by_paths) r = Best(scores_);
+    if (!invisible) invisible = count > 0 && invisible_paths * 2 > count;
   }
-  return r == kNoRule ? categorizer_.fallback_ : index.rules()[r].category;
-}
-
-bool NoteClassifier::Invisible(std::string_view note, const std::vector<Token>& tokens,
-                               const std::vector<std::string>& tags,
-                               std::string_view paths) {
-  const CategoryIndex& index = InvisibleWorkIndex();
-  if (index.ByTags(note, tags) != kNoRule) return true;
-  index.WordScores(tokens, scores_, *scratch_);
-  if (scores_[0] > 0) return true;
-  size_t count = 0, invisible = 0;
-  ForEachLine(paths, [&](std::string_view path) {
-    ++count;
-    invisible += Facts(path).invisible ? 1 : 0;
-  });
-  return count > 0 && invisible * 2 > count;
+  return {r == kNoRule ? categorizer_.fallback_ : index.rules()[r].category, invisible};
 }
 
 bool IsInvisibleWork(std::string_view note, const std::vector<std::string>& tags,

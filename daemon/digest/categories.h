@@ -124,12 +124,14 @@ class NoteClassifier {
   NoteClassifier(const NoteClassifier&) = delete;
   NoteClassifier& operator=(const NoteClassifier&) = delete;
 
-  // categorizer.Categorize(note, tags, paths).
-  const std::string& Category(std::string_view note, const std::vector<Token>& tokens,
-                              const std::vector<std::string>& tags, std::string_view paths);
-  // IsInvisibleWork(note, tags, paths).
-  bool Invisible(std::string_view note, const std::vector<Token>& tokens,
-                 const std::vector<std::string>& tags, std::string_view paths);
+  // categorizer.Categorize(note, tags, paths) and IsInvisibleWork(note,
+  // tags, paths), reading the note's words and paths once for both.
+  struct Result {
+    const std::string& category;
+    bool invisible;
+  };
+  Result Classify(std::string_view note, const std::vector<Token>& tokens,
+                  const std::vector<std::string>& tags, std::string_view paths);
 
  private:
   struct PathFacts {
@@ -145,6 +147,7 @@ class NoteClassifier {
   const Categorizer& categorizer_;
   std::unordered_map<std::string, PathFacts, Hash, std::equal_to<>> paths_;
   std::vector<int> scores_;
+  std::vector<int> invisible_scores_;
   std::unique_ptr<WordScratch> scratch_;
 };
 

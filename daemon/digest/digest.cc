@@ -387,8 +387,9 @@ class DigestBuilder::State {
       bool no_metrics = metrics.empty();
       win.suggestions = suggestion_list.Add(Sharpen(win.text, tokens, no_metrics));
       win.metrics = metric_list.Add(std::move(metrics));
-      win.category = categories_.at(classifier.Category(win.text, tokens, win.tags(), paths_[i]));
-      win.invisible = classifier.Invisible(win.text, tokens, win.tags(), paths_[i]);
+      NoteClassifier::Result found = classifier.Classify(win.text, tokens, win.tags(), paths_[i]);
+      win.category = categories_.at(found.category);
+      win.invisible = found.invisible;
     }
   }
 
