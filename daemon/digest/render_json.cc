@@ -255,7 +255,10 @@ void WriteWin(JsonWriter& j, const Win& w, IsoUtc& iso) {
   j.Key("invisible");
   j.Bool(w.invisible);
   j.Member("kind", w.kind);
-  j.MemberOrNull("link", w.link());
+  thread_local std::string link;  // reused: one per render thread
+  link.clear();
+  w.AppendLink(link);
+  j.MemberOrNull("link", link);
   j.Key("metrics");
   j.BeginArray();
   for (const Metric& m : w.metrics) WriteMetric(j, m);

@@ -36,9 +36,10 @@ bool Stronger(const Ranked& x, const Ranked& y) {
   return a.note_id < b.note_id;
 }
 
-// `text` without its #tags ("#perf"), which are for categories, not prose.
-std::string WithoutTags(std::string_view text) {
-  std::string out;
+// `text` without its #tags ("#perf"), which are for categories, not prose,
+// into `out`.
+void WithoutTags(std::string_view text, std::string& out) {
+  out.clear();
   for (size_t i = 0; i < text.size();) {
     bool tag = text[i] == '#' && i + 1 < text.size() &&
                ((text[i + 1] >= 'a' && text[i + 1] <= 'z') ||
@@ -51,67 +52,90 @@ std::string WithoutTags(std::string_view text) {
     while (i < text.size() && text[i] != ' ') ++i;
   }
   while (!out.empty() && out.back() == ' ') out.pop_back();
-  return out;
 }
 
-// A note written as "impact; next: what comes after" split in two.
-std::pair<std::string, std::string> SplitNext(const std::string& text) {
-  std::string lower = ToLower(text);
-  for (const char* marker : {"next:", "next step:", "next steps:", "what's next:"}) {
+// A note written as "impact; next: what comes after", split in two (views
+// of `text`); `lower` is scratch.
+struct Split {
+  std::string_view impact;
+  std::string_view next;
+};
+
+Split SplitNext(std::string_view text, std::string& lower) {
+  lower.assign(text);
+  for (char& c : lower) c = LowerAscii(c);
+  for (std::string_view marker : {"next:", "next step:", "next steps:", "what's next:"}) {
     size_t at = lower.find(marker);
     if (at == std::string::npos || (at > 0 && lower[at - 1] != ' ' && lower[at - 1] != ';' &&
                                     lower[at - 1] != '(' && lower[at - 1] != ','))
       continue;
-    std::string impact = text.substr(0, at);
-    std::string next = text.substr(at + std::string(marker).size());
-    while (!impact.empty() && std::string(" ;,.(-").find(impact.back()) != std::string::npos)
-      impact.pop_back();
-    while (!next.empty() && next.front() == ' ') next.erase(0, 1);
-    while (!next.empty() && (next.back() == ')' || next.back() == ' ')) next.pop_back();
+    std::string_view impact = text.substr(0, at);
+    std::string_view next = text.substr(at + marker.size());
+    while (!impact.empty() && std::string_view(" ;,.(-").find(impact.back()) != std::string_view::npos)
+      impact.remove_suffix(1);
+    while (!next.empty() && next.front() == ' ') next.remove_prefix(1);
+    while (!next.empty() && (next.back() == ')' || next.back() == ' ')) next.remove_suffix(1);
     return {impact, next};
   }
-  return {text, ""};
+  return {text, {}};
 }
 
-std::string WhatIDid(const Win& w, const std::string& impact) {
+void AppendWhatIDid(std::string& out, const Win& w, std::string_view impact) {
   if (w.kind == "pr_merged" && !w.title.empty()) {
-    return std::string(w.title) + " (" + WinSubject(w) + ")";
+    out += w.title;
+    out += " (";
+    out += WinSubject(w);
+    out += ')';
+  } else if (w.kind == "incident_closed") {
+    out += "Closed incident ";
+    out += w.branch;
+    if (!w.repo_name.empty()) (out += " in ") += w.repo_name;
+    if (w.incident_seconds > 0) (out += ", ") += DurationText(w.incident_seconds) + " open to close";
+    if (w.incident_commits > 0) (out += ", ") += Counted(w.incident_commits, "commit");
+  } else {
+    out += impact;
   }
-  if (w.kind == "incident_closed") {
-    std::string s = "Closed incident " + std::string(w.branch);
-    if (!w.repo_name.empty()) s += " in " + std::string(w.repo_name);
-    if (w.incident_seconds > 0) s += ", " + DurationText(w.incident_seconds) + " open to close";
-    if (w.incident_commits > 0) s += ", " + Counted(w.incident_commits, "commit");
-    return s;
-  }
-  return impact;
 }
 
-std::string Impact(const Win& w, const std::string& impact) {
-  std::string numbers;
-  for (const Metric& m : w.metrics) numbers += (numbers.empty() ? "" : "; ") + FormatMetric(m);
-  std::string out = w.kind == "note" ? "" : impact;
-  if (!numbers.empty()) {
-    out += out.empty() ? numbers : " (" + numbers + ")";
-    return out;
+void AppendImpact(std::string& out, const Win& w, std::string_view impact) {
+  size_t start = out.size();
+  if (w.kind != "note") out += impact;
+  bool bare = out.size() == start;
+  if (!w.metrics.empty()) {
+    if (!bare) out += " (";
+    for (size_t k = 0; k < w.metrics.size(); ++k) {
+      if (k > 0) out += "; ";
+      AppendMetric(out, w.metrics[k]);
+    }
+    if (!bare) out += ')';
+    return;
   }
   for (const Suggestion& s : w.suggestions) {
     if (s.issue == kNoNumber) {
-      ((out += out.empty() ? "" : " ") += "_[") += s.suggestion;
-      return out += "]_";
+      if (!bare) out += ' ';
+      out += "_[";
+      out += s.suggestion;
+      out += "]_";
+      return;
     }
   }
-  return out.empty() ? "_[add the measured impact]_" : out;
+  if (bare) out += "_[add the measured impact]_";
 }
 
 void AppendWin(const Win& w, std::string& out) {
-  auto [impact, next] = SplitNext(WithoutTags(w.text));
+  thread_local std::string text, lower;  // reused: one per render thread
+  WithoutTags(w.text, text);
+  Split split = SplitNext(text, lower);
   out += "- **What I did:** ";
-  out += WhatIDid(w, impact);
+  AppendWhatIDid(out, w, split.impact);
   out += "\n  **Impact:** ";
-  out += Impact(w, impact);
+  AppendImpact(out, w, split.impact);
   out += "\n  **What's next:** ";
-  out += next.empty() ? std::string("_[what this enables, or the next target]_") : next;
+  if (split.next.empty()) {
+    out += "_[what this enables, or the next target]_";
+  } else {
+    out += split.next;
+  }
   out += '\n';
   for (const Suggestion& s : w.suggestions) {
     if (s.issue != kWeakPhrasing) continue;
