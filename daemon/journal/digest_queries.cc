@@ -104,13 +104,21 @@ Status Journal::ForEachDigestRow(int64_t since, int64_t until,
   if (!events) return events.error();
   events->BindAll(since, until);
   DigestRow out;
+  // Runs of events share their repo: the last one found is tried first.
+  int64_t last_repo_id = 0;
+  const RepoNames* last_repo = nullptr;
   Status read = StepAll(*events, [&](sql::Row& r) {
     out = DigestRow{};
     out.has_event = true;
-    auto repo = repos->find(r.Int());
-    if (repo != repos->end()) {
-      out.repo = repo->second.path;
-      out.repo_name = repo->second.name;
+    int64_t repo_id = r.Int();
+    if (!last_repo || repo_id != last_repo_id) {
+      auto repo = repos->find(repo_id);
+      last_repo_id = repo_id;
+      last_repo = repo == repos->end() ? nullptr : &repo->second;
+    }
+    if (last_repo) {
+      out.repo = last_repo->path;
+      out.repo_name = last_repo->name;
     }
     out.event_id = r.Int();
     out.kind = r.View();
