@@ -50,17 +50,29 @@ void MakeJournal(const fs::path& path) {
   REQUIRE(journal->AddNote(ManualNote("kept"), 100).has_value());
 }
 
-// PRAGMA page_size of the database at `path`.
-int PageSize(const fs::path& path) {
+// Column `column` of every row `sql` gives on the file at `path`, read-only,
+// one line per row.
+std::string QueryColumn(const fs::path& path, const std::string& sql, int column) {
   sqlite3* raw = nullptr;
   REQUIRE(sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
   sqlite3_stmt* stmt = nullptr;
-  REQUIRE(sqlite3_prepare_v2(raw, "PRAGMA page_size", -1, &stmt, nullptr) == SQLITE_OK);
-  REQUIRE(sqlite3_step(stmt) == SQLITE_ROW);
-  int size = sqlite3_column_int(stmt, 0);
+  REQUIRE(sqlite3_prepare_v2(raw, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK);
+  std::string lines;
+  while (sqlite3_step(stmt) == SQLITE_ROW) {
+    lines += reinterpret_cast<const char*>(sqlite3_column_text(stmt, column));
+    lines += '\n';
+  }
   sqlite3_finalize(stmt);
   sqlite3_close(raw);
-  return size;
+  return lines;
+}
+
+// PRAGMA page_size of the database at `path`.
+int PageSize(const fs::path& path) { return std::stoi(QueryColumn(path, "PRAGMA page_size", 0)); }
+
+// The query plan of `sql` on the file at `path`, one line per step.
+std::string QueryPlan(const fs::path& path, const std::string& sql) {
+  return QueryColumn(path, "EXPLAIN QUERY PLAN " + sql, 3);
 }
 
 TEST_CASE("a journal made with SQLite's default 4 KiB pages keeps them, and works") {
@@ -359,27 +371,6 @@ TEST_CASE("a version 1 journal is migrated to the current version and keeps its 
   CHECK(pending[1].event.opened == 30);
   CHECK(pending[1].event.commit_count == 3);
   CHECK(pending[1].event.merged);
-}
-
-}  // namespace brag::test
-
-namespace brag::test {
-
-// The query plan of `sql` on the file at `path`, one line per step.
-std::string QueryPlan(const fs::path& path, const std::string& sql) {
-  sqlite3* raw = nullptr;
-  REQUIRE(sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
-  sqlite3_stmt* stmt = nullptr;
-  REQUIRE(sqlite3_prepare_v2(raw, ("EXPLAIN QUERY PLAN " + sql).c_str(), -1, &stmt,
-                             nullptr) == SQLITE_OK);
-  std::string plan;
-  while (sqlite3_step(stmt) == SQLITE_ROW) {
-    plan += reinterpret_cast<const char*>(sqlite3_column_text(stmt, 3));
-    plan += '\n';
-  }
-  sqlite3_finalize(stmt);
-  sqlite3_close(raw);
-  return plan;
 }
 
 TEST_CASE("a version 3 journal gets the PR number index when opened") {
