@@ -269,12 +269,9 @@ TEST_CASE("a hooks folder that cannot be made is an error for the repo") {
   CHECK(none.error().code == "not_found");
 }
 
-TEST_CASE(
-    "a plain install on a local filesystem writes three shims and skips "
-    "reference-transaction, saying why") {
-  LocalRepo local;
-  const GitRepo& repo = local.repo;
-  const fs::path& hooks = local.hooks;
+TEST_CASE_FIXTURE(LocalRepo,
+                  "a plain install on a local filesystem writes three shims and skips "
+                  "reference-transaction, saying why") {
   InstallReport report = Installed(repo.dir(), {});
   CHECK(report.ok());
   CHECK_FALSE(report.ref_hook.needed);
@@ -284,8 +281,8 @@ TEST_CASE(
   CHECK(report.hooks[3].name == "reference-transaction");
   CHECK(report.hooks[3].detail == report.ref_hook.reason);
   auto files = Snapshot(hooks);
-  CHECK(Shimmed(hooks) == std::vector<std::string>{"post-commit", "post-merge",
-                                                   "post-rewrite"});
+  CHECK(Shimmed(hooks) ==
+        std::vector<std::string>{"post-commit", "post-merge", "post-rewrite"});
   CHECK(States(repo.dir()) == std::vector<State>{State::kInstalled, State::kInstalled,
                                                  State::kInstalled,
                                                  State::kNotInstalled});
@@ -301,9 +298,9 @@ TEST_CASE(
   CHECK(Snapshot(hooks) == files);
 }
 
-TEST_CASE("--all-hooks, or a config that polls, installs reference-transaction too") {
-  LocalRepo local;
-  const GitRepo& repo = local.repo;
+TEST_CASE_FIXTURE(
+    LocalRepo,
+    "--all-hooks, or a config that polls, installs reference-transaction too") {
   ShimChoice choice;
   std::string reason;
   SUBCASE("--all-hooks") {
@@ -318,18 +315,16 @@ TEST_CASE("--all-hooks, or a config that polls, installs reference-transaction t
   CHECK(report.ref_hook.needed);
   CHECK(report.ref_hook.reason == reason);
   CHECK(Changes(report) == std::vector<Change>(4, Change::kInstalled));
-  CHECK(Shimmed(local.hooks).size() == 4);
+  CHECK(Shimmed(hooks).size() == 4);
   Result<StatusReport> status = Status(repo.dir(), choice);
   REQUIRE(status.has_value());
   CHECK(status->hooks[3].needed);
 }
 
-TEST_CASE(
+TEST_CASE_FIXTURE(
+    LocalRepo,
     "a plain install after --all-hooks leaves reference-transaction in place, "
     "unchanged, and uninstall removes all four") {
-  LocalRepo local;
-  const GitRepo& repo = local.repo;
-  const fs::path& hooks = local.hooks;
   test::WriteScript(hooks / "reference-transaction", kUserHook);
   auto before = Snapshot(hooks);
   InstallReport all = Installed(repo.dir(), kAllHooks);
@@ -347,12 +342,10 @@ TEST_CASE(
   CHECK(Snapshot(hooks) == before);
 }
 
-TEST_CASE(
+TEST_CASE_FIXTURE(
+    LocalRepo,
     "where reference-transaction is not needed, somebody's hook of that name is left "
     "as it is, through install and uninstall") {
-  LocalRepo local;
-  const GitRepo& repo = local.repo;
-  const fs::path& hooks = local.hooks;
   test::WriteScript(hooks / "post-commit", kUserHook);
   test::WriteScript(hooks / "reference-transaction", kUserHook);
   auto before = Snapshot(hooks);
@@ -365,25 +358,23 @@ TEST_CASE(
   CHECK(Snapshot(hooks) == before);
 }
 
-TEST_CASE(
+TEST_CASE_FIXTURE(
+    LocalRepo,
     "a reference-transaction.brag-orig left without its shim is chained again by a "
     "plain install: only the shim runs it") {
-  LocalRepo local;
-  const GitRepo& repo = local.repo;
-  const fs::path& hooks = local.hooks;
   test::WriteScript(hooks / "reference-transaction.brag-orig", kUserHook);
   InstallReport report = Installed(repo.dir(), {});
   CHECK(report.hooks[3].kind == Change::kChained);
   CHECK(States(repo.dir())[3] == State::kChaining);
 }
 
-TEST_CASE("a hooks folder not made yet is judged by the nearest folder that exists") {
-  LocalRepo local;
-  const GitRepo& repo = local.repo;
+TEST_CASE_FIXTURE(
+    LocalRepo,
+    "a hooks folder not made yet is judged by the nearest folder that exists") {
   Result<HookSite> site = LocateHooks(repo.dir());
   REQUIRE(site.has_value());
   CHECK(site->git_dir == repo.dir() / ".git");
-  site->dir = local.t / "not" / "made" / "yet";
+  site->dir = t / "not" / "made" / "yet";
   CHECK_FALSE(NeedOfRefHook(*site, {}).needed);
   CHECK(NeedOfRefHook(*site, {.watch_poll = true}).needed);
 }
