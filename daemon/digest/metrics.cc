@@ -4,6 +4,8 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <limits>
+#include <span>
 
 #include "digest/note_text.h"
 
@@ -1014,48 +1016,47 @@ void AppendCompact(std::string& out, double v) {
   }
 }
 
-void AppendTime(std::string& out, double ms) {
-  double a = std::fabs(ms);
-  if (a > 0 && a < 1) {
-    AppendReadable(out, ms * 1e3);
-    out += "µs";
-  } else if (a < 1e3) {
-    AppendReadable(out, ms);
-    out += "ms";
-  } else if (a < 1.2e5) {
-    AppendReadable(out, ms / 1e3);
-    out += 's';
-  } else if (a < 7.2e6) {
-    AppendReadable(out, ms / 6e4);
-    out += "min";
-  } else if (a < 1.728e8) {
-    AppendReadable(out, ms / 3.6e6);
-    out += 'h';
-  } else {
-    AppendReadable(out, ms / 8.64e7);
-    out += 'd';
+// A unit a value is shown in: the first whose `below` its magnitude is
+// under, else the last; shown as value * times / divide.
+struct ShownUnit {
+  double below;
+  double times;
+  double divide;
+  const char* name;
+};
+
+void AppendInUnit(std::string& out, double v, std::span<const ShownUnit> units) {
+  double a = std::fabs(v);
+  const ShownUnit* unit = &units.back();
+  for (const ShownUnit& u : units) {
+    if (a < u.below) {
+      unit = &u;
+      break;
+    }
   }
+  AppendReadable(out, v * unit->times / unit->divide);
+  out += unit->name;
 }
 
-void AppendSize(std::string& out, double bytes) {
-  double a = std::fabs(bytes);
-  if (a < 1e3) {
-    AppendReadable(out, bytes);
-    out += 'B';
-  } else if (a < 1e6) {
-    AppendReadable(out, bytes / 1e3);
-    out += "KB";
-  } else if (a < 1e9) {
-    AppendReadable(out, bytes / 1e6);
-    out += "MB";
-  } else if (a < 1e12) {
-    AppendReadable(out, bytes / 1e9);
-    out += "GB";
-  } else {
-    AppendReadable(out, bytes / 1e12);
-    out += "TB";
-  }
+constexpr double kNoBound = std::numeric_limits<double>::infinity();
+
+constexpr ShownUnit kTimeUnits[] = {{1, 1e3, 1, "µs"},      {1e3, 1, 1, "ms"},
+                                    {1.2e5, 1, 1e3, "s"},   {7.2e6, 1, 6e4, "min"},
+                                    {1.728e8, 1, 3.6e6, "h"}, {kNoBound, 1, 8.64e7, "d"}};
+
+constexpr ShownUnit kSizeUnits[] = {{1e3, 1, 1, "B"},
+                                    {1e6, 1, 1e3, "KB"},
+                                    {1e9, 1, 1e6, "MB"},
+                                    {1e12, 1, 1e9, "GB"},
+                                    {kNoBound, 1, 1e12, "TB"}};
+
+// Milliseconds; zero is "0ms", not µs.
+void AppendTime(std::string& out, double ms) {
+  std::span<const ShownUnit> units = kTimeUnits;
+  AppendInUnit(out, ms, ms == 0 ? units.subspan(1) : units);
 }
+
+void AppendSize(std::string& out, double bytes) { AppendInUnit(out, bytes, kSizeUnits); }
 
 void AppendFactor(std::string& out, double factor) {
   AppendFixed(out, factor, factor >= 10 ? 0 : 1);
