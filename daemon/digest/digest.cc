@@ -140,9 +140,25 @@ class ForgeLinks {
  public:
   ForgeLinks(const RemoteUrls& remotes, DigestStore& store) : remotes_(remotes), store_(store) {}
 
-  // The forge repo of `repo` for a merge commit of `forge`, or null.
+  // The forge repo of `repo` for a merge commit of `forge`, or null. Runs
+  // of wins share their repo and forge: the last answer is tried first.
   const ForgeRepo* Lookup(std::string_view repo, std::string_view forge) {
     if (remotes_.empty()) return nullptr;
+    if (last_ && repo == last_->repo && forge == last_->forge) return last_->found;
+    last_ = Last{std::string(repo), std::string(forge), Find(repo, forge)};
+    return last_->found;
+  }
+
+  // The link of PR `pr`, else of `commit`: "" off a known forge.
+  std::string For(std::string_view repo, std::string_view forge, int64_t pr,
+                  std::string_view commit) {
+    std::string url;
+    AppendLink(url, Lookup(repo, forge), pr, commit);
+    return url;
+  }
+
+ private:
+  const ForgeRepo* Find(std::string_view repo, std::string_view forge) {
     std::string key = std::string(repo) + '\n' + std::string(forge);
     auto it = cache_.find(key);
     if (it != cache_.end()) return it->second;
@@ -155,20 +171,14 @@ class ForgeLinks {
     return cache_.emplace(std::move(key), found).first->second;
   }
 
-  // The link of a PR `pr`, else of `commit`: "" when neither is on a forge.
-  std::string For(std::string_view repo, std::string_view forge, int64_t pr,
-                  std::string_view commit) {
-    const ForgeRepo* found = Lookup(repo, forge);
-    if (!found) return "";
-    if (pr > 0) return PullRequestUrl(*found, pr);
-    if (!commit.empty()) return CommitUrl(*found, commit);
-    return "";
-  }
-
- private:
   const RemoteUrls& remotes_;
   DigestStore& store_;
   std::unordered_map<std::string, const ForgeRepo*> cache_;
+  struct Last {
+    std::string repo, forge;
+    const ForgeRepo* found;
+  };
+  std::optional<Last> last_;
 };
 
 bool InWindow(int64_t t, const DigestWindow& w) { return t >= w.since && t < w.until; }
@@ -231,17 +241,7 @@ class DigestBuilder::State {
     AttachFolded();
     SortByTime();
     ForgeLinks links(remotes, *store_);
-    // Runs of wins share their repo and forge: one lookup per run.
-    SharedText last_repo, last_forge;
-    const ForgeRepo* last_found = links.Lookup(last_repo, last_forge);
-    for (Win& win : wins_) {
-      if (win.repo != last_repo || win.forge != last_forge) {
-        last_repo = win.repo;
-        last_forge = win.forge;
-        last_found = links.Lookup(win.repo, win.forge);
-      }
-      win.forge_repo = last_found;
-    }
+    for (Win& win : wins_) win.forge_repo = links.Lookup(win.repo, win.forge);
     for (PendingBackfill& b : unanswered_) {
       b.shown.link = links.For(b.repo, b.forge, b.shown.pr, b.shown.commit);
     }
@@ -610,15 +610,6 @@ void DigestBuilder::Add(const DigestRow& row) { state_->Add(row); }
 const std::vector<std::string>& DigestBuilder::repos() const { return state_->repos(); }
 
 Digest DigestBuilder::Finish(const RemoteUrls& remotes) { return state_->Finish(remotes); }
-
-void Win::AppendLink(std::string& out) const {
-  if (!forge_repo) return;
-  if (pr > 0) {
-    AppendPullRequestUrl(out, *forge_repo, pr);
-  } else if (!commit.empty()) {
-    AppendCommitUrl(out, *forge_repo, commit);
-  }
-}
 
 std::string Win::link() const {
   std::string url;

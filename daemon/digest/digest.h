@@ -96,10 +96,10 @@ struct Win {
   const std::vector<std::string>& folded_commits() const { return Extras().folded_commits; }
 
   // The PR/MR's page, else the commit's; "" off a known forge.
-  bool has_link() const { return forge_repo && (pr > 0 || !commit.empty()); }
+  bool has_link() const { return HasLink(forge_repo, pr, commit); }
   std::string link() const;
   // link() appended to `out`, when it has one.
-  void AppendLink(std::string& out) const;
+  void AppendLink(std::string& out) const { digest::AppendLink(out, forge_repo, pr, commit); }
 
  private:
   const WinExtras& Extras() const {

@@ -183,6 +183,19 @@ void AppendCommitUrl(std::string& out, const ForgeRepo& repo, std::string_view o
   out += oid;
 }
 
+bool HasLink(const ForgeRepo* repo, int64_t pr, std::string_view oid) {
+  return repo && (pr > 0 || !oid.empty());
+}
+
+void AppendLink(std::string& out, const ForgeRepo* repo, int64_t pr, std::string_view oid) {
+  if (!repo) return;
+  if (pr > 0) {
+    AppendPullRequestUrl(out, *repo, pr);
+  } else if (!oid.empty()) {
+    AppendCommitUrl(out, *repo, oid);
+  }
+}
+
 std::string CommitUrl(const ForgeRepo& repo, std::string_view oid) {
   std::string url;
   AppendCommitUrl(url, repo, oid);

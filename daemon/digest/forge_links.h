@@ -34,4 +34,10 @@ void AppendPullRequestUrl(std::string& out, const ForgeRepo& repo, int64_t numbe
 std::string CommitUrl(const ForgeRepo& repo, std::string_view oid);
 void AppendCommitUrl(std::string& out, const ForgeRepo& repo, std::string_view oid);
 
+// The link a digest shows for work on `repo`: PR `pr`'s page when it has a
+// number, else commit `oid`'s; nothing off a known forge (`repo` null) or
+// with neither.
+bool HasLink(const ForgeRepo* repo, int64_t pr, std::string_view oid);
+void AppendLink(std::string& out, const ForgeRepo* repo, int64_t pr, std::string_view oid);
+
 }  // namespace brag::digest

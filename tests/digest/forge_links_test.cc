@@ -32,6 +32,21 @@ TEST_CASE("GitHub remotes in ssh and https form link to /pull/N") {
   CHECK(CommitUrl(*repo, "abc123") == "https://github.com/acme/payments/commit/abc123");
 }
 
+TEST_CASE("a digest's link is the PR's page, else the commit's, else none") {
+  std::optional<ForgeRepo> repo = ParseRemoteUrl("git@gitlab.com:group/project.git");
+  REQUIRE(repo);
+  auto link = [](const ForgeRepo* r, int64_t pr, std::string_view oid) {
+    std::string out = "x";
+    AppendLink(out, r, pr, oid);
+    CHECK(HasLink(r, pr, oid) == (out != "x"));
+    return out;
+  };
+  CHECK(link(&*repo, 7, "abc") == "xhttps://gitlab.com/group/project/-/merge_requests/7");
+  CHECK(link(&*repo, 0, "abc") == "xhttps://gitlab.com/group/project/-/commit/abc");
+  CHECK(link(&*repo, 0, "") == "x");
+  CHECK(link(nullptr, 7, "abc") == "x");
+}
+
 TEST_CASE("credentials in an https remote never reach a link") {
   CHECK(Pr("https://me:ghp_secret@github.com/acme/payments.git", 1) ==
         "https://github.com/acme/payments/pull/1");
