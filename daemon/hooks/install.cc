@@ -151,13 +151,19 @@ HookChange InstallOne(const fs::path& dir, const Shim& shim) {
                    state.has_original ? Change::kChained : Change::kInstalled);
 }
 
+// Whether `shim` belongs in the repo: all do, but the one standing in for
+// filesystem events only where bragd gets none.
+bool Needed(const Shim& shim, const RefHookNeed& need) {
+  return !shim.stands_in_for_events || need.needed;
+}
+
 // Where the reference-transaction shim is not needed, brag's shim stays if
 // it is there (an older brag or --all-hooks put it: installing again changes
 // nothing), and a leftover NAME.brag-orig is chained again (it is the user's
 // hook, and only the shim runs it). Anything else is left as it is.
 HookChange InstallWhereNeeded(const fs::path& dir, const Shim& shim,
                               const RefHookNeed& need) {
-  if (!shim.stands_in_for_events || need.needed) return InstallOne(dir, shim);
+  if (Needed(shim, need)) return InstallOne(dir, shim);
   HookState state = Inspect(dir, shim.name);
   bool ours = state.kind == HookState::Kind::kInstalled ||
               state.kind == HookState::Kind::kChaining ||
@@ -300,7 +306,7 @@ Result<StatusReport> Status(const fs::path& repo, const ShimChoice& choice) {
   StatusReport report{*site, NeedOfRefHook(*site, choice), {}};
   for (const Shim& shim : Shims()) {
     HookState state = Inspect(site->dir, shim.name);
-    state.needed = !shim.stands_in_for_events || report.ref_hook.needed;
+    state.needed = Needed(shim, report.ref_hook);
     report.hooks.push_back(state);
   }
   return report;

@@ -13,8 +13,8 @@
 #include "e2e/bragd_process.h"
 #include "hooks/hook_fixture.h"
 #include "support/git_fixture.h"
+#include "support/local_filesystem.h"
 #include "support/temp_dir.h"
-#include "watch/fs_events.h"
 
 namespace brag::test {
 namespace {
@@ -45,14 +45,6 @@ GitRepo MakeRepo(const fs::path& dir) {
   repo.Commit("c.txt", "c\n", "second");
   fs::create_directories(dir / "src");
   return repo;
-}
-
-// The cases about where reference-transaction is needed assume that TMPDIR,
-// where the repos are made, has filesystem events.
-void RequireLocalFilesystem(const fs::path& dir) {
-  std::optional<std::string_view> name = FilesystemWithoutEventsAt(dir);
-  REQUIRE_MESSAGE(!name, "TMPDIR is on " << std::string(name.value_or(""))
-                                         << ": these cases need a local filesystem");
 }
 
 // The hook files in `hooks`, shims and originals (not git's *.sample files).

@@ -10,8 +10,8 @@
 #include "hooks/hook_fixture.h"
 #include "hooks/shims.h"
 #include "support/git_fixture.h"
+#include "support/local_filesystem.h"
 #include "support/temp_dir.h"
-#include "watch/fs_events.h"
 
 namespace brag::hooks {
 namespace {
@@ -20,6 +20,7 @@ namespace fs = std::filesystem;
 using Change = HookChange::Kind;
 using State = HookState::Kind;
 using test::GitRepo;
+using test::RequireLocalFilesystem;
 using test::Snapshot;
 using test::TempDir;
 
@@ -30,14 +31,6 @@ InstallReport Installed(const fs::path& repo, const ShimChoice& choice = kAllHoo
   Result<InstallReport> r = Install(repo, choice);
   REQUIRE_MESSAGE(r.has_value(), (r ? "" : r.error().message));
   return *r;
-}
-
-// The cases about where reference-transaction is needed assume that TMPDIR,
-// where the repos are made, has filesystem events.
-void RequireLocalFilesystem(const fs::path& dir) {
-  std::optional<std::string_view> name = FilesystemWithoutEventsAt(dir);
-  REQUIRE_MESSAGE(!name, "TMPDIR is on " << std::string(name.value_or(""))
-                                         << ": these cases need a local filesystem");
 }
 
 // A repo made in TMPDIR, checked to have filesystem events, and its hooks
