@@ -11,6 +11,7 @@
 #include "cli/command.h"
 #include "cli/report.h"
 #include "support/git_fixture.h"
+#include "support/local_filesystem.h"
 #include "support/temp_dir.h"
 
 namespace brag::cli {
@@ -42,6 +43,7 @@ std::vector<json> Lines(const std::string& text) {
 
 TEST_CASE("hooks install, status --json and uninstall, one line per repo and hook") {
   test::TempDir t("cli-hooks");
+  test::RequireLocalFilesystem(t.path());
   test::GitRepo repo = test::GitRepo::Init(t / "work");
   std::string path = repo.dir().string();
   test::WriteFile(repo.dir() / ".git" / "hooks" / "post-merge", "#!/bin/sh\n");
