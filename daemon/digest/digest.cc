@@ -26,8 +26,8 @@ class BlockList {
   std::span<const T> Add(std::vector<T>&& items) {
     if (items.empty()) return {};
     if (blocks_.empty() || blocks_.back().size() + items.size() > blocks_.back().capacity()) {
-      // Small blocks first: a week's digest never asks for huge pages.
-      size_t block = blocks_.size() < kSmallBlocks ? kSmallBlock : kBlock;
+      // A small block first: a week's digest never asks for huge pages.
+      size_t block = blocks_.empty() ? kSmallBlock : kBlock;
       blocks_.emplace_back();
       blocks_.back().reserve(std::max(block, items.size()));
     }
@@ -38,10 +38,9 @@ class BlockList {
   }
 
  private:
-  using Block = std::vector<T, HugePageAllocator<T>>;
+  using Block = HugeVector<T>;
   static constexpr size_t kBlock = HugePageAllocator<T>::kHuge / sizeof(T);
   static constexpr size_t kSmallBlock = 1024;
-  static constexpr size_t kSmallBlocks = 4;
   std::vector<Block> blocks_;
 };
 
@@ -55,9 +54,9 @@ class DigestStore {
   std::string_view Keep(std::string_view text) {
     if (text.empty()) return {};
     if (text.size() > free_) {
-      // 256 KiB blocks until 1 MiB is kept (a week's notes fill one), then
-      // huge ones.
-      size_t size = std::max(blocks_.size() < kSmallBlocks ? kSmallBlock : kBlock, text.size());
+      // One 256 KiB block (a week's notes fit in it), then huge ones: more
+      // small blocks would only add page faults.
+      size_t size = std::max(blocks_.empty() ? kSmallBlock : kBlock, text.size());
       blocks_.emplace_back(HugePageAllocator<char>().allocate(size), BlockFree{size});
       next_ = blocks_.back().get();
       free_ = size;
@@ -96,11 +95,12 @@ class DigestStore {
   // One pair of lists per thread that analysed wins.
   std::vector<BlockList<Metric>> metrics;
   std::vector<BlockList<Suggestion>> suggestions;
+  // The wins of each category, category after category (CategoryGroup::wins).
+  HugeVector<size_t> category_members;
 
  private:
   static constexpr size_t kBlock = HugePageAllocator<char>::kHuge;
   static constexpr size_t kSmallBlock = 256 * 1024;
-  static constexpr size_t kSmallBlocks = 4;
   struct BlockFree {
     size_t size;
     void operator()(char* p) const { HugePageAllocator<char>().deallocate(p, size); }
@@ -226,6 +226,7 @@ class DigestBuilder::State {
   void Reserve(size_t rows) {
     wins_.reserve(rows);
     paths_.reserve(rows);
+    event_wins_.reserve(rows);
     constexpr size_t kWinsForTwoThreads = 8192;
     if (rows >= kWinsForTwoThreads && std::thread::hardware_concurrency() > 1 &&
         !worker_.joinable() && wins_.empty()) {
@@ -240,8 +241,35 @@ class DigestBuilder::State {
     AnalyseAll();
     AttachFolded();
     SortByTime();
+    // A win's category is the text kept for its rule, so the text's address
+    // tells the rule (rules_.size() for none).
+    std::vector<const char*> kept;
+    for (const CategoryRule& rule : rules_) {
+      kept.push_back(categories_.at(rule.category).view().data());
+    }
+    auto rule_of = [&](const Win& win) {
+      return static_cast<size_t>(std::find(kept.begin(), kept.end(), win.category.view().data()) -
+                                 kept.begin());
+    };
+    // One pass links each win and counts the groups' wins; a second fills
+    // the groups, in rule order, into one array the store keeps.
     ForgeLinks links(remotes, *store_);
-    for (Win& win : wins_) win.forge_repo = links.Lookup(win.repo, win.forge);
+    std::vector<size_t> starts(rules_.size() + 2);
+    for (Win& win : wins_) {
+      win.forge_repo = links.Lookup(win.repo, win.forge);
+      ++starts[rule_of(win) + 2];
+    }
+    for (size_t r = 2; r < starts.size(); ++r) starts[r] += starts[r - 1];
+    HugeVector<size_t>& members = store_->category_members;
+    members.resize(wins_.size());
+    for (size_t i = 0; i < wins_.size(); ++i) members[starts[rule_of(wins_[i]) + 1]++] = i;
+    for (size_t r = 0; r < rules_.size(); ++r) {
+      if (starts[r + 1] == starts[r]) continue;
+      const CategoryRule& rule = rules_[r];
+      digest.categories.push_back({rule.category, rule.title.empty() ? rule.category : rule.title,
+                                   std::span<const size_t>(members).subspan(
+                                       starts[r], starts[r + 1] - starts[r])});
+    }
     for (PendingBackfill& b : unanswered_) {
       b.shown.link = links.For(b.repo, b.forge, b.shown.pr, b.shown.commit);
     }
@@ -251,30 +279,7 @@ class DigestBuilder::State {
                      });
     digest.counts.notes = static_cast<int>(wins_.size());
     digest.counts.unanswered = static_cast<int>(unanswered_.size());
-    // Each win into its rule's group, then the groups with wins in rule
-    // order. A win's category is the text kept for its rule, so the text's
-    // address tells the rule; the groups are counted first and filled once.
-    std::vector<CategoryGroup> groups;
-    std::vector<const char*> kept;  // per group, the address of its kept id
-    for (const CategoryRule& rule : rules_) {
-      groups.push_back({rule.category, rule.title.empty() ? rule.category : rule.title, {}});
-      kept.push_back(categories_.at(rule.category).view().data());
-    }
-    std::vector<uint32_t> group_of(wins_.size());
-    std::vector<size_t> sizes(groups.size());
-    constexpr auto kNoGroup = static_cast<uint32_t>(-1);
-    for (size_t i = 0; i < wins_.size(); ++i) {
-      auto at = std::find(kept.begin(), kept.end(), wins_[i].category.view().data());
-      group_of[i] = at == kept.end() ? kNoGroup : static_cast<uint32_t>(at - kept.begin());
-      if (at != kept.end()) ++sizes[group_of[i]];
-    }
-    for (size_t g = 0; g < groups.size(); ++g) groups[g].wins.reserve(sizes[g]);
-    for (size_t i = 0; i < wins_.size(); ++i) {
-      if (group_of[i] != kNoGroup) groups[group_of[i]].wins.push_back(i);
-    }
-    for (CategoryGroup& group : groups) {
-      if (!group.wins.empty()) digest.categories.push_back(std::move(group));
-    }
+    digest.unanswered.reserve(unanswered_.size());
     for (PendingBackfill& b : unanswered_) digest.unanswered.push_back(std::move(b.shown));
     digest.wins = std::move(wins_);
     digest.store = std::move(store_);
@@ -541,7 +546,7 @@ class DigestBuilder::State {
       return true;
     };
     size_t events = event_wins_.size();  // the first wins, in read order
-    std::vector<size_t> order(wins_.size());
+    HugeVector<size_t> order(wins_.size());
     if (sorted(0, events) && sorted(events, wins_.size())) {
       size_t a = 0, b = events;
       for (size_t& at : order) at = b == wins_.size() || (a < events && !before(b, a)) ? a++ : b++;
@@ -571,9 +576,9 @@ class DigestBuilder::State {
   std::shared_ptr<DigestStore> store_;
   DigestCounts counts_;
   WinList wins_;
-  std::vector<std::string_view> paths_;  // per win, newline-joined
+  HugeVector<std::string_view> paths_;  // per win, newline-joined
   std::unordered_map<std::string_view, SharedText> categories_;  // id -> kept
-  std::vector<size_t> event_wins_;
+  HugeVector<size_t> event_wins_;  // the wins of events, by index
   std::vector<PendingBackfill> unanswered_;
   std::vector<bool> seen_;
   std::unordered_set<int64_t> seen_far_;

@@ -34,7 +34,7 @@ struct DigestWindow {
 // Digest's store (see Digest::store), so a Win lives as long as its Digest.
 struct Win;
 // The wins of a digest, in huge pages (100k wins are 22 MB).
-using WinList = std::vector<Win, HugePageAllocator<Win>>;
+using WinList = HugeVector<Win>;
 
 // A short text many wins share ("prompt", a repo's path, a category id),
 // kept once in the digest's store: one pointer where a view takes two words
@@ -125,7 +125,7 @@ struct Backfill {
 struct CategoryGroup {
   std::string id;
   std::string title;
-  std::vector<size_t> wins;  // indexes into Digest::wins, in time order
+  std::span<const size_t> wins;  // indexes into Digest::wins, in time order (in the store)
 };
 
 struct DigestCounts {

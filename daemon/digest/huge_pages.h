@@ -8,14 +8,17 @@
 #include <cstdint>
 #include <memory>
 #include <new>
+#include <vector>
 
 namespace brag::digest {
 
 // Memory for the digest's large blocks, 2 MiB-aligned and marked for
 // transparent huge pages: a digest of 100k notes fills tens of MB once, and
 // where a page fault is slow (a VM: ~20 us) first touches of 4 KiB pages
-// would be a good part of what it costs. Smaller requests, or a kernel that
-// says no, get ordinary memory.
+// would be a good part of what it costs. A request of a quarter of a huge
+// page or more gets whole huge pages (zeroing the rest of the last one costs
+// less than the faults it saves); smaller ones, or a kernel that says no,
+// get ordinary memory.
 template <typename T>
 struct HugePageAllocator {
   using value_type = T;
@@ -24,10 +27,11 @@ struct HugePageAllocator {
   explicit HugePageAllocator(const HugePageAllocator<U>&) {}
 
   static constexpr size_t kHuge = size_t{2} << 20;
+  static constexpr size_t kHugeFrom = kHuge / 4;
 
   T* allocate(size_t n) {
     size_t bytes = n * sizeof(T);
-    if (bytes < kHuge) return std::allocator<T>().allocate(n);
+    if (bytes < kHugeFrom) return std::allocator<T>().allocate(n);
     size_t mapped = Rounded(bytes) + kHuge;
     void* p = mmap(nullptr, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED) throw std::bad_alloc();
@@ -44,7 +48,7 @@ struct HugePageAllocator {
 
   void deallocate(T* p, size_t n) {
     size_t bytes = n * sizeof(T);
-    if (bytes < kHuge) {
+    if (bytes < kHugeFrom) {
       std::allocator<T>().deallocate(p, n);
       return;
     }
@@ -58,5 +62,9 @@ struct HugePageAllocator {
     return true;
   }
 };
+
+// A vector of one of those large arrays.
+template <typename T>
+using HugeVector = std::vector<T, HugePageAllocator<T>>;
 
 }  // namespace brag::digest

@@ -40,7 +40,7 @@ class RenderOutput {
   // items, blocks of them alternate between this thread, which renders
   // straight into the output, and another, which renders into a few
   // buffers this one hands over in turn: the same bytes, in about half the
-  // time on two cores, through a few MB of memory however long the list.
+  // time on two cores, through about a MB of memory however long the list.
   // `item` must append to the string it is given and read nothing it writes.
   template <typename Item>
   void Each(size_t n, const Item& item);

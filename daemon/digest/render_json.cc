@@ -288,12 +288,16 @@ void WriteWin(JsonWriter& j, const Win& w, IsoUtc& iso) {
   j.EndObject();
 }
 
-// The note ids of the wins `keep` picks, as an array.
+// The note ids of the wins `keep` picks, as an array, handed over as it
+// grows: 100k ids are a MB of text.
 template <typename Keep>
-void WriteNoteIds(JsonWriter& j, const Digest& d, Keep keep) {
+void WriteNoteIds(JsonWriter& j, const Digest& d, RenderOutput& output, Keep keep) {
   j.BeginArray();
+  size_t n = 0;
   for (const Win& w : d.wins) {
-    if (keep(w)) j.Int(w.note_id);
+    if (!keep(w)) continue;
+    j.Int(w.note_id);
+    if (++n % 1024 == 0) output.Checkpoint();
   }
   j.EndArray();
 }
@@ -311,7 +315,11 @@ void RenderJson(const Digest& d, RenderOutput& output) {
     j.Member("id", g.id);
     j.Key("notes");
     j.BeginArray();
-    for (size_t i : g.wins) j.Int(d.wins[i].note_id);
+    size_t n = 0;
+    for (size_t i : g.wins) {
+      j.Int(d.wins[i].note_id);
+      if (++n % 1024 == 0) output.Checkpoint();
+    }
     j.EndArray();
     j.Member("title", g.title);
     j.EndObject();
@@ -326,11 +334,11 @@ void RenderJson(const Digest& d, RenderOutput& output) {
   j.Member("unanswered", d.counts.unanswered);
   j.EndObject();
   j.Key("invisible_work");
-  WriteNoteIds(j, d, [](const Win& w) { return w.invisible; });
+  WriteNoteIds(j, d, output, [](const Win& w) { return w.invisible; });
   j.Key("quantified");
-  WriteNoteIds(j, d, [](const Win& w) { return !w.metrics.empty(); });
+  WriteNoteIds(j, d, output, [](const Win& w) { return !w.metrics.empty(); });
   j.Key("sharpen");
-  WriteNoteIds(j, d, [](const Win& w) { return !w.suggestions.empty(); });
+  WriteNoteIds(j, d, output, [](const Win& w) { return !w.suggestions.empty(); });
   output.Checkpoint();
   j.Key("unanswered");
   j.BeginArray();

@@ -36,7 +36,9 @@ void RenderOutput::Append(std::string_view text) {
 void RenderOutput::EachOnTwoThreads(size_t n, const ItemFn& item) {
   // Block b holds items [b * kBlockItems, (b + 1) * kBlockItems): even
   // blocks are rendered here, odd ones beside, into slot (b / 2) % kSlots.
-  constexpr size_t kBlockItems = 512;
+  // Small blocks keep the buffers small: every new page of them is a page
+  // fault, which costs more than the hand-overs.
+  constexpr size_t kBlockItems = 128;
   constexpr size_t kSlots = 4;
   size_t blocks = (n + kBlockItems - 1) / kBlockItems;
   auto render = [&](size_t block, std::string& text) {

@@ -80,6 +80,33 @@ Status StepAll(sql::Statement& stmt, Each each) {
   }
 }
 
+// 32 pages of 16 KiB: the query's four trees are 3 or 4 levels deep.
+constexpr int kDigestCacheKib = 512;
+
+// SQLite's page cache set to `kib` KiB while this lives, then back as it
+// was. A digest's read steps through the journal about once: a small cache
+// holds the trees' upper pages it comes back to, and each page of memory a
+// larger one fills is only a page fault more.
+class CacheSize {
+ public:
+  CacheSize(sql::Database& db, int kib) : db_(db) {
+    Result<int64_t> was = db_.QueryInt("PRAGMA cache_size");
+    if (!was) return;
+    was_ = *was;
+    set_ = static_cast<bool>(db_.Exec("PRAGMA cache_size = " + std::to_string(-kib)));
+  }
+  ~CacheSize() {
+    if (set_) (void)db_.Exec("PRAGMA cache_size = " + std::to_string(was_));
+  }
+  CacheSize(const CacheSize&) = delete;
+  CacheSize& operator=(const CacheSize&) = delete;
+
+ private:
+  sql::Database& db_;
+  int64_t was_ = 0;
+  bool set_ = false;
+};
+
 }  // namespace
 
 Result<int64_t> Journal::DigestRowsBound() {
@@ -99,6 +126,7 @@ Status Journal::ForEachDigestRow(int64_t since, int64_t until,
   if (!repos) return repos.error();
   std::map<std::string, std::string, std::less<>> name_of_path;
   for (const auto& [id, names] : *repos) name_of_path.emplace(names.path, names.name);
+  CacheSize small_cache(*db_, kDigestCacheKib);
 
   Result<sql::Statement> events = db_->Prepare(kDigestEventsSql);
   if (!events) return events.error();
