@@ -271,16 +271,19 @@ class DigestBuilder::State {
                                        starts[r], starts[r + 1] - starts[r])});
     }
     for (PendingBackfill& b : unanswered_) {
-      b.shown.link = links.For(b.repo, b.forge, b.shown.pr, b.shown.commit);
+      b.shown.link = store_->Keep(links.For(b.repo, b.forge, b.shown.pr, b.shown.commit));
     }
-    std::stable_sort(unanswered_.begin(), unanswered_.end(),
-                     [](const PendingBackfill& a, const PendingBackfill& b) {
-                       return a.shown.time < b.shown.time;
-                     });
+    // The events come in time order, so these do: sorted only if not.
+    auto earlier = [](const PendingBackfill& a, const PendingBackfill& b) {
+      return a.shown.time < b.shown.time;
+    };
+    if (!std::is_sorted(unanswered_.begin(), unanswered_.end(), earlier)) {
+      std::stable_sort(unanswered_.begin(), unanswered_.end(), earlier);
+    }
     digest.counts.notes = static_cast<int>(wins_.size());
     digest.counts.unanswered = static_cast<int>(unanswered_.size());
     digest.unanswered.reserve(unanswered_.size());
-    for (PendingBackfill& b : unanswered_) digest.unanswered.push_back(std::move(b.shown));
+    for (const PendingBackfill& b : unanswered_) digest.unanswered.push_back(b.shown);
     digest.wins = std::move(wins_);
     digest.store = std::move(store_);
     return digest;
@@ -290,8 +293,8 @@ class DigestBuilder::State {
   // A prompt to backfill, with what its link is made from.
   struct PendingBackfill {
     Backfill shown;
-    std::string repo;
-    std::string forge;
+    SharedText repo;
+    SharedText forge;
   };
 
   void AddEvent(const DigestRow& row) {
@@ -363,19 +366,18 @@ class DigestBuilder::State {
   }
 
   void AddBackfill(const DigestRow& row) {
-    PendingBackfill b;
+    PendingBackfill& b = unanswered_.emplace_back();
     b.shown.prompt_id = row.prompt_id;
-    b.shown.state = row.prompt_state;
-    b.shown.kind = row.kind;
+    b.shown.state = store_->KeepOnce(row.prompt_state);
+    b.shown.kind = store_->KeepOnce(row.kind, last_.kind);
     b.shown.time = row.commit_time;
-    b.shown.repo_name = row.repo_name;
+    b.shown.repo_name = store_->KeepOnce(row.repo_name, last_.repo_name);
     b.shown.pr = row.pr;
-    b.shown.title = row.title;
-    b.shown.branch = row.branch;
-    b.shown.commit = row.commit;
-    b.repo = row.repo;
-    b.forge = row.forge;
-    unanswered_.push_back(std::move(b));
+    b.shown.title = store_->Keep(row.title);
+    b.shown.branch = store_->Keep(row.branch);
+    b.shown.commit = store_->Keep(row.commit);
+    b.repo = store_->KeepOnce(row.repo, last_.repo);
+    b.forge = store_->KeepOnce(row.forge, last_.forge);
   }
 
   // Metrics, suggestions, category and the invisible-work flag of wins

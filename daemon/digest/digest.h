@@ -109,17 +109,18 @@ struct Win {
 };
 
 // A merged PR or closed incident whose prompt is still pending or snoozed.
+// Its text is in the digest's store, as a win's is.
 struct Backfill {
   int64_t prompt_id = 0;
-  std::string state;  // "pending" or "snoozed"
-  std::string kind;
+  SharedText state;  // "pending" or "snoozed"
+  SharedText kind;
   int64_t time = 0;
-  std::string repo_name;
+  SharedText repo_name;
   int64_t pr = 0;
-  std::string title;
-  std::string branch;
-  std::string commit;
-  std::string link;
+  std::string_view title;
+  std::string_view branch;
+  std::string_view commit;
+  std::string_view link;
 };
 
 struct CategoryGroup {
