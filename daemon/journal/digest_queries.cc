@@ -44,8 +44,7 @@ Result<std::map<int64_t, RepoNames>> ReadRepos(const sql::Database& db) {
 const char* const Journal::kDigestEventsSql =
     "SELECT e.repo_id, e.id, e.kind, e.key, e.commit_oid, e.forge, e.pr, e.title,"
     " e.branch, e.commit_time, e.files, e.insertions, e.deletions, e.paths, e.opened,"
-    " e.commit_count, p.id, p.state, n.id, n.text, n.created, n.source, n.repo,"
-    " n.commit_oid, n.tags"
+    " e.commit_count, p.id, p.state, n.id, n.text, n.source, n.tags"
     " FROM events e LEFT JOIN prompts p ON p.event_id = e.id"
     " LEFT JOIN notes n ON n.id = p.note_id"
     " WHERE e.commit_time >= ?1 AND e.commit_time < ?2"
@@ -169,7 +168,13 @@ Status Journal::ForEachDigestRow(int64_t since, int64_t until,
       out.prompt_id = r.Int();
       out.prompt_state = r.View();
     }
-    if (!r.NextIsNull()) ReadNoteColumns(r, out);
+    if (!r.NextIsNull()) {
+      // Shown at the event's time, in its repo, at its commit.
+      out.note_id = r.Int();
+      out.note_text = r.View();
+      out.note_source = r.View();
+      out.note_tags = r.View();
+    }
     row(out);
   });
   if (!read) return read;

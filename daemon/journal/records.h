@@ -138,6 +138,8 @@ struct DigestRow {
   std::string_view prompt_state;
   int64_t note_id = 0;  // 0: no note
   std::string_view note_text;
+  // note_created, note_repo and note_commit are a free note's only: an
+  // event's note is shown at the event's time, in its repo, at its commit.
   int64_t note_created = 0;
   std::string_view note_source;
   std::string_view note_repo;
