@@ -5,6 +5,8 @@
 // objects first.
 #include <nlohmann/json.hpp>
 
+#include <charconv>
+#include <cstring>
 #include <ctime>
 
 #include "core/timeutil.h"
@@ -16,6 +18,11 @@ namespace {
 
 // Pretty-printed JSON as nlohmann::json::dump(2) lays it out: members one
 // per line, two spaces per level, "{}" and "[]" when empty.
+//
+// Text goes through a small buffer of its own, into `out` a few KiB at a
+// time: a win is some thirty members, and appending each piece to a string
+// apart (its capacity checked, its length set) took longer than the text.
+// Flush() before anything else writes to `out`; the destructor flushes.
 class JsonWriter {
  public:
   explicit JsonWriter(std::string& out) : out_(out) {}
@@ -24,6 +31,15 @@ class JsonWriter {
   // rendered apart (RenderOutput::Each).
   JsonWriter(std::string& out, size_t depth, bool first)
       : out_(out), depth_(depth), first_(first) {}
+  ~JsonWriter() { Flush(); }
+  JsonWriter(const JsonWriter&) = delete;
+  JsonWriter& operator=(const JsonWriter&) = delete;
+
+  // Everything written so far into `out`.
+  void Flush() {
+    out_.append(buf_, used_);
+    used_ = 0;
+  }
 
   size_t depth() const { return depth_; }
   // `n` elements were written into the open array by other writers.
@@ -38,42 +54,69 @@ class JsonWriter {
 
   // The next member's key; its value follows.
   void Key(std::string_view key) {
-    Next();
-    out_ += '"';
-    out_ += key;
-    out_ += "\": ";
     keyed_ = true;
+    size_t indent = 2 * depth_;
+    char* p = Room(indent + key.size() + 6);
+    if (!p) {
+      Next();
+      Put('"');
+      Put(key);
+      Put("\": ");
+      return;
+    }
+    char* start = p;
+    if (depth_ > 0) {
+      if (!first_) *p++ = ',';
+      *p++ = '\n';
+      std::memset(p, ' ', indent);
+      p += indent;
+    }
+    first_ = false;
+    *p++ = '"';
+    std::memcpy(p, key.data(), key.size());
+    p += key.size();
+    *p++ = '"';
+    *p++ = ':';
+    *p++ = ' ';
+    used_ += static_cast<size_t>(p - start);
   }
 
   void Null() { Value("null"); }
   void Bool(bool b) { Value(b ? "true" : "false"); }
   void Int(int64_t v) {
     Element();
-    AppendInt(out_, v);
+    char buf[24];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+    Put(std::string_view(buf, static_cast<size_t>(end - buf)));
   }
   void Double(double v) {
     Element();
     char buf[64];
     if (!std::isfinite(v)) {
-      out_ += "null";
+      Put("null");
       return;
     }
     // nlohmann's own shortest round-trip form ("240.0", "7.5"), so the
     // numbers read exactly as dump() writes them.
     char* end = nlohmann::detail::to_chars(buf, buf + sizeof buf, v);
-    out_.append(buf, end);
+    Put(std::string_view(buf, static_cast<size_t>(end - buf)));
   }
   void String(std::string_view s) {
     Element();
-    if (Plain(s)) {
-      out_ += '"';
-      out_ += s;
-      out_ += '"';
-    } else {
+    if (!Plain(s)) {
       // Escapes, UTF-8 and its repair: nlohmann's rules, for the rare
       // string that needs them.
-      out_ += nlohmann::json(std::string(s)).dump(-1, ' ', false,
-                                                    nlohmann::json::error_handler_t::replace);
+      Put(nlohmann::json(std::string(s)).dump(-1, ' ', false,
+                                              nlohmann::json::error_handler_t::replace));
+    } else if (char* p = Room(s.size() + 2)) {
+      p[0] = '"';
+      std::memcpy(p + 1, s.data(), s.size());
+      p[s.size() + 1] = '"';
+      used_ += s.size() + 2;
+    } else {
+      Put('"');
+      Put(s);
+      Put('"');
     }
   }
   void StringOrNull(std::string_view s) {
@@ -107,8 +150,22 @@ class JsonWriter {
   }
 
  private:
-  // Printable ASCII without quote or backslash: copied as is.
+  // Printable ASCII without quote or backslash: copied as is. Eight bytes
+  // at a time: a byte is below 0x20 when subtracting 0x20 from it borrows,
+  // and equal to c when x ^ c has a zero byte.
   static bool Plain(std::string_view s) {
+    constexpr uint64_t kOnes = 0x0101010101010101ULL;
+    constexpr uint64_t kHighs = 0x8080808080808080ULL;
+    auto below = [](uint64_t x, uint64_t n) { return ((x - kOnes * n) & ~x & kHighs) != 0; };
+    while (s.size() >= 8) {
+      uint64_t x;
+      std::memcpy(&x, s.data(), 8);
+      if ((x & kHighs) != 0 || below(x, 0x20) || below(x ^ (kOnes * '"'), 1) ||
+          below(x ^ (kOnes * '\\'), 1)) {
+        return false;
+      }
+      s.remove_prefix(8);
+    }
     for (char c : s) {
       auto u = static_cast<unsigned char>(c);
       if (u < 0x20 || u >= 0x80 || c == '"' || c == '\\') return false;
@@ -118,7 +175,39 @@ class JsonWriter {
 
   void Value(std::string_view literal) {
     Element();
-    out_ += literal;
+    Put(literal);
+  }
+
+  // Room for `n` more bytes at the end of the buffer, flushing it first if
+  // need be; null when `n` is more than the buffer holds.
+  char* Room(size_t n) {
+    if (n > sizeof buf_ - used_) {
+      Flush();
+      if (n > sizeof buf_) return nullptr;
+    }
+    return buf_ + used_;
+  }
+
+  void Put(char c) {
+    if (used_ == sizeof buf_) Flush();
+    buf_[used_++] = c;
+  }
+  void Put(std::string_view text) {
+    if (text.size() > sizeof buf_ - used_) {
+      Flush();
+      if (text.size() > sizeof buf_) {
+        out_.append(text);
+        return;
+      }
+    }
+    std::memcpy(buf_ + used_, text.data(), text.size());
+    used_ += text.size();
+  }
+  // `n` spaces.
+  void Indent(size_t n) {
+    static constexpr std::string_view kSpaces = "                                ";
+    for (; n > kSpaces.size(); n -= kSpaces.size()) Put(kSpaces);
+    Put(kSpaces.substr(0, n));
   }
 
   // Before a value: a new line and indent for an array element (a member's
@@ -133,15 +222,15 @@ class JsonWriter {
 
   void Next() {
     if (depth_ > 0) {
-      out_ += first_ ? "\n" : ",\n";
-      out_.append(2 * depth_, ' ');
+      Put(first_ ? std::string_view("\n") : std::string_view(",\n"));
+      Indent(2 * depth_);
     }
     first_ = false;
   }
 
   void Open(char bracket) {
     Element();
-    out_ += bracket;
+    Put(bracket);
     ++depth_;
     first_ = true;
   }
@@ -149,14 +238,16 @@ class JsonWriter {
   void Close(char bracket) {
     --depth_;
     if (!first_) {
-      out_ += '\n';
-      out_.append(2 * depth_, ' ');
+      Put('\n');
+      Indent(2 * depth_);
     }
-    out_ += bracket;
+    Put(bracket);
     first_ = false;
   }
 
   std::string& out_;
+  char buf_[4096];
+  size_t used_ = 0;
   size_t depth_ = 0;
   bool first_ = true;
   bool keyed_ = false;
@@ -297,7 +388,10 @@ void WriteNoteIds(JsonWriter& j, const Digest& d, RenderOutput& output, Keep kee
   for (const Win& w : d.wins) {
     if (!keep(w)) continue;
     j.Int(w.note_id);
-    if (++n % 1024 == 0) output.Checkpoint();
+    if (++n % 1024 == 0) {
+      j.Flush();
+      output.Checkpoint();
+    }
   }
   j.EndArray();
 }
@@ -318,11 +412,15 @@ void RenderJson(const Digest& d, RenderOutput& output) {
     size_t n = 0;
     for (size_t i : g.wins) {
       j.Int(d.wins[i].note_id);
-      if (++n % 1024 == 0) output.Checkpoint();
+      if (++n % 1024 == 0) {
+        j.Flush();
+        output.Checkpoint();
+      }
     }
     j.EndArray();
     j.Member("title", g.title);
     j.EndObject();
+    j.Flush();
     output.Checkpoint();
   }
   j.EndArray();
@@ -339,6 +437,7 @@ void RenderJson(const Digest& d, RenderOutput& output) {
   WriteNoteIds(j, d, output, [](const Win& w) { return !w.metrics.empty(); });
   j.Key("sharpen");
   WriteNoteIds(j, d, output, [](const Win& w) { return !w.suggestions.empty(); });
+  j.Flush();
   output.Checkpoint();
   j.Key("unanswered");
   j.BeginArray();
@@ -355,6 +454,7 @@ void RenderJson(const Digest& d, RenderOutput& output) {
     j.Member("time", iso.Of(b.time));
     j.MemberOrNull("title", b.title);
     j.EndObject();
+    j.Flush();
     output.Checkpoint();
   }
   j.EndArray();
@@ -366,6 +466,7 @@ void RenderJson(const Digest& d, RenderOutput& output) {
   j.EndObject();
   j.Key("wins");
   j.BeginArray();
+  j.Flush();
   output.Each(d.wins.size(), [&, depth = j.depth()](size_t i, std::string& text) {
     thread_local IsoUtc win_iso;  // one per thread: it caches the day
     JsonWriter item(text, depth, i == 0);
@@ -374,6 +475,7 @@ void RenderJson(const Digest& d, RenderOutput& output) {
   j.Wrote(d.wins.size());
   j.EndArray();
   j.EndObject();
+  j.Flush();
   output.buf() += '\n';
   output.Finish();
 }

@@ -291,6 +291,30 @@ TEST_CASE("RenderOutput::Each renders many items on two threads in order, in chu
   CHECK(chunks.size() > 1);
 }
 
+TEST_CASE("RenderOutput::Each keeps order over uneven items, with and without a flush") {
+  // Blocks are sized from the text per item so far: mostly empty items make
+  // large blocks, then a run of large items small ones.
+  auto text_of = [](size_t i, std::string& text) {
+    if (i % 97 == 0) text += "sparse " + std::to_string(i) + "\n";
+    if (i >= 70000 && i < 70100) text += std::string(5000 + i % 7, static_cast<char>('a' + i % 26));
+  };
+  std::string serial;
+  for (size_t i = 0; i < 100000; ++i) text_of(i, serial);
+  RenderOutput taken;
+  taken.Each(100000, text_of);
+  CHECK(taken.Take() == serial);
+  std::string flushed;
+  size_t chunks = 0;
+  RenderOutput out([&](std::string_view chunk) {
+    flushed += chunk;
+    ++chunks;
+  });
+  out.Each(100000, text_of);
+  out.Finish();
+  CHECK(flushed == serial);
+  CHECK(chunks > 1);
+}
+
 TEST_CASE("a digest of many wins renders the same text in every format as one of few") {
   // Above kItemsForTwoThreads the renderers split their lists between two
   // threads; JSON must still read back as nlohmann lays it out, and each
