@@ -37,12 +37,12 @@ class RenderOutput {
   void Append(std::string_view text);
 
   // Renders `item(i, text)` for every i in [0, n), in order. Over many
-  // items, this thread and another take blocks of them in turn, whichever
-  // is free first, into a few buffers this one hands over in order (a
-  // buffer's text goes to the flush as it is, not copied): the same bytes,
-  // in about half the time on two cores, through about a MB of memory
-  // however long the list. `item` must append to the string it is given
-  // and read nothing it writes.
+  // items, blocks of them alternate between this thread, which renders
+  // straight into the output, and another, which renders into a few
+  // buffers this one hands over in turn (to the flush as they are, not
+  // copied): the same bytes, in about half the time on two cores, through
+  // about a MB of memory however long the list. `item` must append to the
+  // string it is given and read nothing it writes.
   template <typename Item>
   void Each(size_t n, const Item& item);
   // Everything rendered (without a flush).

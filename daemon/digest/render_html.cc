@@ -2,7 +2,9 @@
 // bar charts (wins per day, or per week over a long window, and wins per
 // category). No script and nothing fetched, so it opens anywhere, offline.
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -29,9 +31,20 @@ svg{max-width:100%;height:auto}svg text{font:11px system-ui,sans-serif;fill:#5b6
 )";
 
 void AppendEscaped(std::string& out, std::string_view text) {
-  // Runs of plain text are copied at once; most text is nothing but.
+  // Runs of plain text are copied at once; most text is nothing but, and is
+  // stepped over eight bytes at a time.
   size_t plain = 0;
   for (size_t i = 0; i < text.size(); ++i) {
+    while (i + 8 <= text.size()) {
+      uint64_t x;
+      std::memcpy(&x, text.data() + i, 8);
+      if (swar::Any(x, '&') || swar::Any(x, '<') || swar::Any(x, '>') || swar::Any(x, '"') ||
+          swar::Any(x, '\'')) {
+        break;
+      }
+      i += 8;
+    }
+    if (i == text.size()) break;
     std::string_view entity;
     switch (text[i]) {
       case '&':

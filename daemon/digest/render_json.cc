@@ -150,18 +150,14 @@ class JsonWriter {
   }
 
  private:
-  // Printable ASCII without quote or backslash: copied as is. Eight bytes
-  // at a time: a byte is below 0x20 when subtracting 0x20 from it borrows,
-  // and equal to c when x ^ c has a zero byte.
+  // Printable ASCII without quote or backslash: copied as is. Checked
+  // eight bytes at a time.
   static bool Plain(std::string_view s) {
-    constexpr uint64_t kOnes = 0x0101010101010101ULL;
-    constexpr uint64_t kHighs = 0x8080808080808080ULL;
-    auto below = [](uint64_t x, uint64_t n) { return ((x - kOnes * n) & ~x & kHighs) != 0; };
     while (s.size() >= 8) {
       uint64_t x;
       std::memcpy(&x, s.data(), 8);
-      if ((x & kHighs) != 0 || below(x, 0x20) || below(x ^ (kOnes * '"'), 1) ||
-          below(x ^ (kOnes * '\\'), 1)) {
+      if (swar::AnyHigh(x) || swar::AnyBelow(x, 0x20) || swar::Any(x, '"') ||
+          swar::Any(x, '\\')) {
         return false;
       }
       s.remove_prefix(8);

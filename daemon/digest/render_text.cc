@@ -34,99 +34,61 @@ void RenderOutput::Append(std::string_view text) {
 }
 
 void RenderOutput::EachOnTwoThreads(size_t n, const ItemFn& item) {
-  // The items go in blocks, each taken by whichever thread is free first,
-  // so that the two finish together however their speeds differ (a VM's
-  // two vCPUs can differ by half). A block is rendered into slot
-  // b % kSlots, or straight into the output when this thread takes the
-  // block due next; this thread hands the slots over in order. A block is
-  // sized from the text per item so far to about kBlockBytes: the slots stay
-  // small (each new page of them is a page fault) and a list of mostly
-  // empty items is not handed over 64 items at a time.
-  constexpr size_t kSlots = 8;
-  constexpr size_t kBlockBytes = 64 * 1024;
-  constexpr size_t kFirstBlock = 64, kMinBlock = 16, kMaxBlock = 8192;
+  // Block b holds items [b * kBlockItems, (b + 1) * kBlockItems): even
+  // blocks are rendered here, odd ones beside, into slot (b / 2) % kSlots.
+  // Small blocks keep the buffers small: every new page of them is a page
+  // fault, which costs more than the hand-overs.
+  constexpr size_t kBlockItems = 128;
+  constexpr size_t kSlots = 4;
+  size_t blocks = (n + kBlockItems - 1) / kBlockItems;
+  auto render = [&](size_t block, std::string& text) {
+    size_t end = std::min(n, (block + 1) * kBlockItems);
+    for (size_t i = block * kBlockItems; i < end; ++i) item(i, text);
+  };
   slots_.resize(kSlots);
   std::mutex mu;
   std::condition_variable changed;
-  // Guarded by mu. Blocks [0, taken) are taken and [0, written) handed
-  // over; items [0, next) are in taken blocks; ready[s] says slot s holds
-  // its block; `rendered` items gave `bytes` of text.
-  size_t taken = 0, written = 0, next = 0;
-  std::vector<bool> ready(kSlots, false);
-  size_t rendered = 0, bytes = 0;
-  // A block may be taken once the one kSlots before it, whose slot it
-  // reuses, is handed over.
-  auto can_take = [&] { return next < n && taken < written + kSlots; };
-  struct Block {
-    size_t index, begin, end;
-  };
-  auto take = [&] {
-    size_t size = kFirstBlock;
-    if (bytes > 0) size = std::clamp(kBlockBytes * rendered / bytes, kMinBlock, kMaxBlock);
-    Block block{taken++, next, std::min(n, next + size)};
-    next = block.end;
-    return block;
-  };
-  auto render = [&](const Block& block, std::string& text) {
-    size_t before = text.size();
-    for (size_t i = block.begin; i < block.end; ++i) item(i, text);
-    return text.size() - before;
-  };
+  std::vector<bool> full(kSlots, false);  // guarded by mu
   std::thread beside([&] {
-    std::unique_lock<std::mutex> lock(mu);
-    for (;;) {
-      changed.wait(lock, [&] { return next >= n || can_take(); });
-      if (next >= n) return;
-      Block block = take();
-      std::string& text = slots_[block.index % kSlots];
-      lock.unlock();
-      text.clear();
-      size_t size = render(block, text);
-      lock.lock();
-      rendered += block.end - block.begin;
-      bytes += size;
-      ready[block.index % kSlots] = true;
+    for (size_t b = 1; b < blocks; b += 2) {
+      size_t slot = (b / 2) % kSlots;
+      {
+        std::unique_lock<std::mutex> lock(mu);
+        changed.wait(lock, [&] { return !full[slot]; });
+      }
+      slots_[slot].clear();
+      render(b, slots_[slot]);
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        full[slot] = true;
+      }
       changed.notify_all();
     }
   });
-  std::unique_lock<std::mutex> lock(mu);
-  while (next < n || written < taken) {
-    size_t slot = written % kSlots;
-    if (written < taken && ready[slot]) {
-      lock.unlock();
-      if (flush_) {
-        // Handed over as it is, after what is in the buffer: not copied.
-        if (!buf_.empty()) Drain();
-        flush_(slots_[slot]);
-      } else {
-        Append(slots_[slot]);
-      }
-      lock.lock();
-      ready[slot] = false;
-      ++written;
-      changed.notify_all();
-    } else if (can_take()) {
-      Block block = take();
-      bool due = block.index == written;  // due next: straight into the output
-      std::string& text = due ? buf_ : slots_[block.index % kSlots];
-      lock.unlock();
-      if (!due) text.clear();
-      size_t size = render(block, text);
-      if (due) Checkpoint();
-      lock.lock();
-      rendered += block.end - block.begin;
-      bytes += size;
-      if (due) {
-        ++written;
-      } else {
-        ready[block.index % kSlots] = true;
-      }
-      changed.notify_all();
-    } else {
-      changed.wait(lock);
+  for (size_t b = 0; b < blocks; ++b) {
+    if (b % 2 == 0) {
+      render(b, buf_);
+      Checkpoint();
+      continue;
     }
+    size_t slot = (b / 2) % kSlots;
+    {
+      std::unique_lock<std::mutex> lock(mu);
+      changed.wait(lock, [&] { return full[slot]; });
+    }
+    if (flush_) {
+      // Handed over as it is, after what this thread wrote: not copied.
+      if (!buf_.empty()) Drain();
+      flush_(slots_[slot]);
+    } else {
+      Append(slots_[slot]);
+    }
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      full[slot] = false;
+    }
+    changed.notify_all();
   }
-  lock.unlock();
   beside.join();
 }
 

@@ -40,4 +40,21 @@ const char* DirectionName(Direction direction);
 // "change", "multiplier", "percent", "money", "count", "measure".
 const char* KindName(MetricKind kind);
 
+// Eight bytes of text at a time, for the scans that look for the few bytes
+// an escape needs: `x` is eight bytes read with memcpy.
+namespace swar {
+inline constexpr uint64_t kOnes = 0x0101010101010101ULL;
+inline constexpr uint64_t kHighs = 0x8080808080808080ULL;
+// Whether a byte of `x` is below `n` (n <= 0x80), for x with no byte of
+// 0x80 or more: subtracting n from that byte borrows.
+inline bool AnyBelow(uint64_t x, uint64_t n) { return ((x - kOnes * n) & ~x & kHighs) != 0; }
+// Whether a byte of `x` is 0x80 or more.
+inline bool AnyHigh(uint64_t x) { return (x & kHighs) != 0; }
+// Whether a byte of `x` is `c` (below 0x80).
+inline bool Any(uint64_t x, unsigned char c) {
+  uint64_t v = x ^ (kOnes * c);
+  return ((v - kOnes) & ~v & kHighs) != 0;
+}
+}  // namespace swar
+
 }  // namespace brag::digest
