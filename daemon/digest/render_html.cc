@@ -30,21 +30,29 @@ svg{max-width:100%;height:auto}svg text{font:11px system-ui,sans-serif;fill:#5b6
 @media print{body{margin:0}}
 )";
 
-void AppendEscaped(std::string& out, std::string_view text) {
-  // Runs of plain text are copied at once; most text is nothing but, and is
-  // stepped over eight bytes at a time.
-  size_t plain = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    while (i + 8 <= text.size()) {
-      uint64_t x;
-      std::memcpy(&x, text.data() + i, 8);
-      if (swar::Any(x, '&') || swar::Any(x, '<') || swar::Any(x, '>') || swar::Any(x, '"') ||
-          swar::Any(x, '\'')) {
-        break;
-      }
-      i += 8;
+// The index of the first byte of `text` from `at` on that HTML escapes, or
+// text.size(). Most text has none: it is stepped over eight bytes at a time
+// (x | 0x01 is 0x27 for '&' and '\'', x | 0x02 is 0x3e for '<' and '>').
+size_t FirstSpecial(std::string_view text, size_t at) {
+  for (; at + 8 <= text.size(); at += 8) {
+    uint64_t x;
+    std::memcpy(&x, text.data() + at, 8);
+    if (swar::Any(x | swar::kOnes, '\'') || swar::Any(x | (swar::kOnes * 2), '>') ||
+        swar::Any(x, '"')) {
+      break;
     }
-    if (i == text.size()) break;
+  }
+  for (; at < text.size(); ++at) {
+    char c = text[at];
+    if (c == '&' || c == '<' || c == '>' || c == '"' || c == '\'') break;
+  }
+  return at;
+}
+
+void AppendEscaped(std::string& out, std::string_view text) {
+  // Runs of plain text are copied at once; most text is nothing but.
+  size_t plain = 0;
+  for (size_t i = FirstSpecial(text, 0); i < text.size(); i = FirstSpecial(text, i + 1)) {
     std::string_view entity;
     switch (text[i]) {
       case '&':
@@ -59,11 +67,9 @@ void AppendEscaped(std::string& out, std::string_view text) {
       case '"':
         entity = "&quot;";
         break;
-      case '\'':
+      default:
         entity = "&#39;";
         break;
-      default:
-        continue;
     }
     out.append(text.data() + plain, i - plain);
     out += entity;
@@ -95,7 +101,7 @@ void AppendLinkOpen(std::string& out, const Win& win) {
   out += "<a href=\"";
   size_t url = out.size();
   win.AppendLink(out);
-  if (out.find_first_of("&<>\"'", url) != std::string::npos) {
+  if (FirstSpecial(out, url) != out.size()) {
     std::string written = out.substr(url);
     out.resize(url);
     AppendEscaped(out, written);

@@ -202,6 +202,57 @@ TEST_CASE("the HTML escapes what a note says") {
         std::string::npos);
 }
 
+TEST_CASE("HTML and JSON escape what needs it wherever it falls in a note") {
+  // The escapes are looked for eight bytes at a time: put them, and bytes
+  // one off from them ('%', '(', '=', '?', '!', '#'), at every offset.
+  const std::string alphabet = "ab%(=?!#;&<>\"'\\\t\xc3\xa9";
+  std::vector<LogEntry> entries;
+  std::vector<std::string> texts;
+  uint64_t seed = 7;
+  for (int64_t i = 1; i <= 300; ++i) {
+    std::string text = "n" + std::to_string(i) + " ";
+    size_t length = 1 + static_cast<size_t>(i % 41);
+    for (size_t k = 0; k < length; ++k) {
+      seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+      size_t pick = static_cast<size_t>(seed >> 33) % (alphabet.size() - 1);
+      if (alphabet[pick] == '\xc3') {
+        text += "\xc3\xa9";  // whole: an é, not half of one
+      } else if (alphabet[pick] != '\xa9') {
+        text += alphabet[pick];
+      }
+    }
+    text += " z";
+    texts.push_back(text);
+    LogEntry e;
+    e.kind = "note";
+    e.time = 1000 + i;
+    e.note = Note{i, text, 1000 + i, "manual", "", "", {}, {}, {}};
+    entries.push_back(std::move(e));
+  }
+  Digest d = BuildDigest(entries, {0, 20000, ""}, DefaultCategoryRules(), {});
+  REQUIRE(d.wins.size() == texts.size());
+  std::string html = RenderHtml(d);
+  for (const std::string& text : texts) {
+    std::string escaped;
+    for (char c : text) {
+      switch (c) {
+        case '&': escaped += "&amp;"; break;
+        case '<': escaped += "&lt;"; break;
+        case '>': escaped += "&gt;"; break;
+        case '"': escaped += "&quot;"; break;
+        case '\'': escaped += "&#39;"; break;
+        default: escaped += c;
+      }
+    }
+    CHECK_MESSAGE(html.find(escaped) != std::string::npos, text);
+  }
+  std::string json_text = RenderJson(d);
+  nlohmann::json parsed = nlohmann::json::parse(json_text);
+  CHECK(parsed.dump(2) + "\n" == json_text);
+  REQUIRE(parsed["wins"].size() == texts.size());
+  for (size_t i = 0; i < texts.size(); ++i) CHECK(parsed["wins"][i]["text"] == texts[i]);
+}
+
 TEST_CASE("a long window charts wins per week") {
   test::ScopedEnv tz("TZ", "UTC");
   tzset();
