@@ -532,43 +532,30 @@ class DigestBuilder::State {
     folded_.clear();
   }
 
-  // Wins back to time order across events and notes (note ids break ties),
-  // moving each win once. The events' wins and the free notes' come each in
-  // time order but for ties, so most often the order is a merge of two runs.
+  // Wins back to time order across events and notes (note ids break ties).
+  // The events' wins come first and the free notes' after, each in time
+  // order but for ties, so most often the order is a merge of two runs:
+  // done from the back, the notes' wins set aside first, so that each event
+  // win moves once, in order, by as many note wins as come after it.
   void SortByTime() {
-    auto before = [&](size_t a, size_t b) {
-      const Win& x = wins_[a];
-      const Win& y = wins_[b];
+    auto before = [](const Win& x, const Win& y) {
       return x.time != y.time ? x.time < y.time : x.note_id < y.note_id;
     };
-    auto sorted = [&](size_t begin, size_t end) {
-      for (size_t i = begin + 1; i < end; ++i) {
-        if (before(i, i - 1)) return false;
-      }
-      return true;
-    };
-    size_t events = event_wins_.size();  // the first wins, in read order
-    HugeVector<size_t> order(wins_.size());
-    if (sorted(0, events) && sorted(events, wins_.size())) {
-      size_t a = 0, b = events;
-      for (size_t& at : order) at = b == wins_.size() || (a < events && !before(b, a)) ? a++ : b++;
-    } else {
-      for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-      std::sort(order.begin(), order.end(), before);
+    auto split = wins_.begin() + static_cast<ptrdiff_t>(event_wins_.size());
+    if (!std::is_sorted(wins_.begin(), split, before) ||
+        !std::is_sorted(split, wins_.end(), before)) {
+      std::sort(wins_.begin(), wins_.end(), before);
+      return;
     }
-    // Position i takes wins_[order[i]]: follow each cycle of the permutation.
-    for (size_t start = 0; start < order.size(); ++start) {
-      if (order[start] == start) continue;
-      Win held = std::move(wins_[start]);
-      size_t at = start;
-      while (order[at] != start) {
-        size_t from = order[at];
-        wins_[at] = std::move(wins_[from]);
-        order[at] = at;
-        at = from;
+    if (split == wins_.begin() || split == wins_.end() || !before(*split, *(split - 1))) return;
+    HugeVector<Win> notes(std::make_move_iterator(split), std::make_move_iterator(wins_.end()));
+    size_t events = event_wins_.size(), left = notes.size(), at = wins_.size();
+    while (left > 0) {
+      if (events > 0 && before(notes[left - 1], wins_[events - 1])) {
+        wins_[--at] = std::move(wins_[--events]);
+      } else {
+        wins_[--at] = std::move(notes[--left]);
       }
-      wins_[at] = std::move(held);
-      order[at] = at;
     }
   }
 
