@@ -12,6 +12,7 @@
 #include "core/timeutil.h"
 #include "digest/render.h"
 #include "git/repo.h"
+#include "quickhook/git_files.h"
 
 namespace brag {
 namespace {
@@ -47,9 +48,10 @@ Result<std::string> StringParam(const json& params, const char* name,
 }
 
 // The remote URLs of the repos a digest names (the first of `remotes` each
-// has), looked up on a thread of its own while the journal is read: opening
-// repos with libgit2 takes milliseconds (~9 for the first) that the read
-// need not wait for.
+// has), looked up on a thread of its own while the journal is read. A
+// repo's config file is read as a plain file; libgit2, whose start-up alone
+// takes ~10 ms (it loads the system's TLS certificates), only opens the
+// repos whose config that reader leaves to it (include sections).
 class RemoteLookups {
  public:
   explicit RemoteLookups(const std::vector<std::string>& remotes) : remotes_(remotes) {}
@@ -74,7 +76,7 @@ class RemoteLookups {
 
  private:
   void Run() {
-    git::EnsureInit();
+    bool git_ready = false;
     for (;;) {
       std::string repo;
       {
@@ -83,6 +85,21 @@ class RemoteLookups {
         if (queue_.empty()) return;
         repo = std::move(queue_.front());
         queue_.pop_front();
+      }
+      quickhook::ConfigRemotes config = quickhook::ReadConfigRemotes(repo);
+      if (config.known) {
+        for (const std::string& name : remotes_) {
+          auto url = config.urls.find(name);
+          if (url != config.urls.end() && !url->second.empty()) {
+            urls_[repo] = url->second;  // only this thread writes urls_ until it is joined
+            break;
+          }
+        }
+        continue;
+      }
+      if (!git_ready) {
+        git::EnsureInit();
+        git_ready = true;
       }
       Result<git::Repo> opened = git::Repo::Open(repo);
       if (!opened) continue;  // moved or deleted since: no links, still a digest

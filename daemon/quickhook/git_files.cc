@@ -88,7 +88,186 @@ std::optional<std::string> Inflate(const std::string& compressed) {
   return out;
 }
 
+// A git config file read as git's own reader (config.c) reads one: the
+// sections ("[remote \"origin\"]", the older "[remote.origin]"), the
+// variables in them ("url = ..."), and the values, with their quotes,
+// escapes, comments and continued lines.
+class ConfigText {
+ public:
+  explicit ConfigText(std::string_view text) : text_(text) {
+    if (text_.starts_with("\xef\xbb\xbf")) text_.remove_prefix(3);  // a UTF-8 BOM
+  }
+
+  // Calls each(section, subsection, name, value) for every variable, the
+  // section and name in lower case; false when the text does not parse.
+  template <typename Each>
+  bool Read(Each each) {
+    std::string section, subsection;
+    bool comment = false;
+    for (;;) {
+      int c = Next();
+      if (c == '\n') {
+        if (at_end_) return true;
+        comment = false;
+        continue;
+      }
+      if (comment || IsSpace(c)) continue;
+      if (c == '#' || c == ';') {
+        comment = true;
+        continue;
+      }
+      if (c == '[') {
+        if (!Header(section, subsection)) return false;
+        continue;
+      }
+      if (!std::isalpha(c)) return false;
+      std::string name(1, static_cast<char>(std::tolower(c)));
+      for (c = Next(); !at_end_ && IsKeyChar(c); c = Next()) {
+        name += static_cast<char>(std::tolower(c));
+      }
+      while (c == ' ' || c == '\t') c = Next();
+      std::string value;
+      if (c != '\n') {
+        if (c != '=' || !Value(value)) return false;
+      }
+      each(section, subsection, name, value);
+      if (at_end_) return true;
+    }
+  }
+
+ private:
+  // The next character, "\r\n" as '\n', and '\n' at the end.
+  int Next() {
+    if (at_ >= text_.size()) {
+      at_end_ = true;
+      return '\n';
+    }
+    char c = text_[at_++];
+    if (c == '\r' && at_ < text_.size() && text_[at_] == '\n') c = text_[at_++];
+    return static_cast<unsigned char>(c);
+  }
+
+  static bool IsSpace(int c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
+  static bool IsKeyChar(int c) { return std::isalnum(c) || c == '-'; }
+
+  // After '[': "name]", "name.sub]" (all lower case) or "name \"Sub\"]".
+  bool Header(std::string& section, std::string& subsection) {
+    std::string name;
+    for (;;) {
+      int c = Next();
+      if (at_end_) return false;
+      if (c == ']') break;
+      if (IsSpace(c)) {
+        do {
+          if (c == '\n') return false;
+          c = Next();
+        } while (IsSpace(c));
+        if (c != '"') return false;
+        std::string sub;
+        for (;;) {
+          c = Next();
+          if (c == '\n') return false;
+          if (c == '"') break;
+          if (c == '\\') {
+            c = Next();
+            if (c == '\n') return false;
+          }
+          sub += static_cast<char>(c);
+        }
+        if (Next() != ']') return false;
+        section = name;
+        subsection = sub;
+        return true;
+      }
+      if (!IsKeyChar(c) && c != '.') return false;
+      name += static_cast<char>(std::tolower(c));
+    }
+    size_t dot = name.find('.');
+    section = name.substr(0, dot);
+    subsection = dot == std::string::npos ? "" : name.substr(dot + 1);
+    return true;
+  }
+
+  // After '=': the value to the end of its line, outside quotes each space
+  // or tab one space, none at either end.
+  bool Value(std::string& value) {
+    bool quote = false, comment = false;
+    size_t spaces = 0;
+    for (;;) {
+      int c = Next();
+      if (c == '\n') return !quote;
+      if (comment) continue;
+      if (IsSpace(c) && !quote) {
+        if (!value.empty()) ++spaces;
+        continue;
+      }
+      if (!quote && (c == ';' || c == '#')) {
+        comment = true;
+        continue;
+      }
+      value.append(spaces, ' ');
+      spaces = 0;
+      if (c == '\\') {
+        c = Next();
+        switch (c) {
+          case '\n':
+            continue;  // a continued line
+          case 't':
+            c = '\t';
+            break;
+          case 'b':
+            c = '\b';
+            break;
+          case 'n':
+            c = '\n';
+            break;
+          case '\\':
+          case '"':
+            break;
+          default:
+            return false;
+        }
+        value += static_cast<char>(c);
+        continue;
+      }
+      if (c == '"') {
+        quote = !quote;
+        continue;
+      }
+      value += static_cast<char>(c);
+    }
+  }
+
+  std::string_view text_;
+  size_t at_ = 0;
+  bool at_end_ = false;
+};
+
 }  // namespace
+
+ConfigRemotes ParseConfigRemotes(std::string_view text) {
+  ConfigRemotes found;
+  bool elsewhere = false;  // some of the config may be in another file
+  bool parsed = ConfigText(text).Read([&](const std::string& section, const std::string& sub,
+                                          const std::string& name, const std::string& value) {
+    if (section == "include" || section == "includeif" ||
+        (section == "extensions" && name == "worktreeconfig")) {
+      elsewhere = true;
+    }
+    if (section == "remote" && name == "url") found.urls[sub] = value;
+  });
+  found.known = parsed && !elsewhere;
+  if (!found.known) found.urls.clear();
+  return found;
+}
+
+ConfigRemotes ReadConfigRemotes(const fs::path& repo) {
+  std::optional<fs::path> git_dir = FindGitDir(repo, nullptr);
+  if (!git_dir) return {};
+  std::optional<std::string> text = Slurp(CommonDir(*git_dir) / "config");
+  if (!text) return {};
+  return ParseConfigRemotes(*text);
+}
 
 std::optional<fs::path> FindGitDir(const fs::path& cwd, const char* git_dir_env) {
   if (git_dir_env && *git_dir_env) {

@@ -8,8 +8,10 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace brag::quickhook {
 
@@ -44,5 +46,19 @@ std::optional<CommitText> ReadLooseCommit(const std::filesystem::path& common_di
 
 // The body of a commit object parsed (exposed for tests).
 std::optional<CommitText> ParseCommit(const std::string& body);
+
+// The remotes' URLs a repository's own config file names (remote.NAME.url,
+// the last one given for each name), read as git reads the file: a digest
+// links to the forge without loading libgit2 (its start-up loads the
+// system's TLS certificates: ~10 ms). `known` is false when the file cannot
+// be read, does not parse, or has what this reader leaves to libgit2
+// (include sections, per-worktree config).
+struct ConfigRemotes {
+  bool known = false;
+  std::map<std::string, std::string> urls;  // remote name -> URL
+};
+ConfigRemotes ReadConfigRemotes(const std::filesystem::path& repo);
+// The same from the text of a config file (exposed for tests).
+ConfigRemotes ParseConfigRemotes(std::string_view text);
 
 }  // namespace brag::quickhook

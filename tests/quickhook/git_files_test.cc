@@ -109,5 +109,70 @@ TEST_CASE("commit headers: signatures with spaces, a gpgsig block, a bad header"
   CHECK_FALSE(ParseCommit("tree abc\nauthor A <a@b> 1 +0000\n").has_value());  // no body
 }
 
+TEST_CASE("remote URLs from a config file: sections, quotes, escapes, comments") {
+  ConfigRemotes plain = ParseConfigRemotes(
+      "[core]\n\tbare = false\n[remote \"origin\"]\n\turl = git@github.com:acme/shop.git\n"
+      "\tfetch = +refs/heads/*:refs/remotes/origin/*\n[remote \"up\"]\n  URL=https://x/up.git\n");
+  CHECK(plain.known);
+  CHECK(plain.urls["origin"] == "git@github.com:acme/shop.git");
+  CHECK(plain.urls["up"] == "https://x/up.git");
+
+  // Section and variable names ignore case, a quoted subsection does not;
+  // the older [remote.name] form is all lower case; the last url wins.
+  ConfigRemotes cases = ParseConfigRemotes(
+      "[REMOTE \"Origin\"]\nurl = a\n[Remote.Fork]\nurl = b\n[remote \"x\"] url = c\nurl = d\n");
+  CHECK(cases.known);
+  CHECK(cases.urls["Origin"] == "a");
+  CHECK(cases.urls.count("origin") == 0);
+  CHECK(cases.urls["fork"] == "b");
+  CHECK(cases.urls["x"] == "d");
+
+  // Values as git reads them: quotes kept out, comments outside them cut,
+  // escapes, a continued line, spaces inside kept one for one, CRLF lines.
+  ConfigRemotes values = ParseConfigRemotes(
+      "# comment\n; another\n[remote \"q\"]\n\turl = \"https://x/a b#c\" ; note\r\n"
+      "[remote \"e\"]\n\turl = https://x/\\\"e\\\\ # trailing comment\n"
+      "[remote \"c\"]\n\turl = https://x/\\\n  tail\n"
+      "[remote \"s\"]\n\turl =   one\t two  \n");
+  CHECK(values.known);
+  CHECK(values.urls["q"] == "https://x/a b#c");
+  CHECK(values.urls["e"] == "https://x/\"e\\");
+  CHECK(values.urls["c"] == "https://x/  tail");
+  CHECK(values.urls["s"] == "one  two");
+
+  // What it leaves to libgit2: includes, per-worktree config, bad syntax.
+  CHECK_FALSE(ParseConfigRemotes("[include]\n\tpath = other\n").known);
+  CHECK_FALSE(ParseConfigRemotes("[includeIf \"gitdir:~/w/\"]\n\tpath = w\n").known);
+  CHECK_FALSE(ParseConfigRemotes("[extensions]\n\tworktreeConfig = true\n").known);
+  CHECK_FALSE(ParseConfigRemotes("[remote \"o\"]\n\turl = \"open quote\n").known);
+  CHECK_FALSE(ParseConfigRemotes("[remote \"o\"\n").known);
+  CHECK_FALSE(ParseConfigRemotes("[remote \"o\"]\n\turl = bad \\q escape\n").known);
+  CHECK_FALSE(ParseConfigRemotes("= no name\n").known);
+  CHECK(ParseConfigRemotes("").known);
+  CHECK(ParseConfigRemotes("").urls.empty());
+}
+
+TEST_CASE("remote URLs read from a repo's config agree with git config") {
+  test::TempDir t("quickhook");
+  GitRepo repo = GitRepo::Init(t / "work");
+  repo.Commit("a.txt", "a\n", "first");
+  // git writes the quoting: a URL with spaces, quotes, a backslash and '#'.
+  const std::string odd = "https://example.com/a b/\"q\"\\x#y;z";
+  repo.Git("remote add origin git@github.com:acme/shop.git");
+  repo.Git("remote add odd " + test::ShellQuote(odd));
+  repo.Git("config remote.origin.url git@gitlab.com:acme/shop.git");  // replaces it
+  ConfigRemotes read = ReadConfigRemotes(repo.dir());
+  REQUIRE(read.known);
+  CHECK(read.urls["origin"] == repo.Git("config --get remote.origin.url"));
+  CHECK(read.urls["odd"] == odd);
+  CHECK(read.urls["odd"] == repo.Git("config --get remote.odd.url"));
+
+  // A linked worktree reads the repository's config.
+  repo.Git("worktree add -q " + test::ShellQuote((t / "linked").string()) + " -b side");
+  CHECK(ReadConfigRemotes(t / "linked").urls == read.urls);
+  // No repository there: unknown.
+  CHECK_FALSE(ReadConfigRemotes(t / "nothing").known);
+}
+
 }  // namespace
 }  // namespace brag::quickhook
