@@ -484,18 +484,50 @@ std::string_view CategoryTitle(const std::vector<CategoryRule>& rules,
   return id;
 }
 
+namespace {
+
+// The end of the tag at note[at], or `at` when none starts there.
+size_t TagEnd(std::string_view note, size_t at) {
+  bool starts = note[at] == '#' && (at == 0 || !IsTagChar(note[at - 1]));
+  if (!starts || at + 1 >= note.size() || !IsLetter(note[at + 1])) return at;
+  size_t end = at + 1;
+  while (end < note.size() && IsTagChar(note[end])) ++end;
+  return end;
+}
+
+}  // namespace
+
 std::vector<std::string> NoteTags(std::string_view note) {
   std::vector<std::string> tags;
   if (note.find('#') == std::string_view::npos) return tags;
   for (size_t i = 0; i < note.size(); ++i) {
-    bool starts = note[i] == '#' && (i == 0 || !IsTagChar(note[i - 1]));
-    if (!starts || i + 1 >= note.size() || !IsLetter(note[i + 1])) continue;
-    size_t end = i + 1;
-    while (end < note.size() && IsTagChar(note[end])) ++end;
+    size_t end = TagEnd(note, i);
+    if (end == i) continue;
     tags.push_back(ToLower(note.substr(i + 1, end - i - 1)));
     i = end - 1;
   }
   return tags;
+}
+
+void WithoutTags(std::string_view note, std::string& out) {
+  out.clear();
+  size_t kept = 0;  // note[kept, i) is yet to be copied
+  for (size_t i = note.find('#'); i != std::string_view::npos; i = note.find('#', i + 1)) {
+    size_t end = TagEnd(note, i);
+    if (end == i) continue;
+    out.append(note.substr(kept, i - kept));
+    bool after_space = out.empty() || out.back() == ' ';
+    if (after_space && end < note.size() && note[end] == ' ') {
+      ++end;  // "cut #perf p95": one space left, not two
+    } else if (!out.empty() && out.back() == ' ' && end < note.size() &&
+               std::string_view(",.;:!?").find(note[end]) != std::string_view::npos) {
+      out.pop_back();  // "240ms #db, see": "240ms, see"
+    }
+    kept = end;
+    i = end - 1;
+  }
+  out.append(note.substr(kept));
+  while (!out.empty() && out.back() == ' ') out.pop_back();
 }
 
 bool MatchesGlob(std::string_view glob, std::string_view path) {

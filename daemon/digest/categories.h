@@ -58,6 +58,10 @@ std::string_view CategoryTitle(const std::vector<CategoryRule>& rules,
 // The tags written in a note, lower-cased and without '#', in order: "#perf"
 // and "#on-call" but not "#123" (a PR number).
 std::vector<std::string> NoteTags(std::string_view note);
+// The note's prose without those tags, into `out`: the space beside each
+// tag goes with it, and none is left at the end ("Cut #perf p95 to 90ms
+// #db" -> "Cut p95 to 90ms").
+void WithoutTags(std::string_view note, std::string& out);
 
 // Whether `path` matches `glob`. "*" and "?" stay inside one path segment;
 // "**" spans any number of them ("**/*_test.*", "api/**"). A glob without '/'

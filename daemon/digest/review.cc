@@ -36,24 +36,6 @@ bool Stronger(const Ranked& x, const Ranked& y) {
   return a.note_id < b.note_id;
 }
 
-// `text` without its #tags ("#perf"), which are for categories, not prose,
-// into `out`.
-void WithoutTags(std::string_view text, std::string& out) {
-  out.clear();
-  for (size_t i = 0; i < text.size();) {
-    bool tag = text[i] == '#' && i + 1 < text.size() &&
-               ((text[i + 1] >= 'a' && text[i + 1] <= 'z') ||
-                (text[i + 1] >= 'A' && text[i + 1] <= 'Z')) &&
-               (i == 0 || text[i - 1] == ' ');
-    if (!tag) {
-      out += text[i++];
-      continue;
-    }
-    while (i < text.size() && text[i] != ' ') ++i;
-  }
-  while (!out.empty() && out.back() == ' ') out.pop_back();
-}
-
 // A note written as "impact; next: what comes after", split in two (views
 // of `text`); `lower` is scratch.
 struct Split {

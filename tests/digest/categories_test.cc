@@ -263,4 +263,22 @@ TEST_CASE("a NoteClassifier gives Categorize's category and IsInvisibleWork's an
 }
 
 }  // namespace
+TEST_CASE("WithoutTags removes what NoteTags finds, and the space beside it") {
+  auto without = [](std::string_view note) {
+    std::string out;
+    WithoutTags(note, out);
+    return out;
+  };
+  CHECK(without("Cut p95 to 90ms #perf") == "Cut p95 to 90ms");
+  CHECK(without("#perf Cut p95 to 90ms") == "Cut p95 to 90ms");
+  CHECK(without("Cut #perf p95 to 90ms") == "Cut p95 to 90ms");
+  CHECK(without("Cut p95 to 90ms #db, then #perf.") == "Cut p95 to 90ms, then.");
+  CHECK(without("Fixed #123 and C# code, issue#4") == "Fixed #123 and C# code, issue#4");
+  CHECK(without("on call (#on-call) #sre_team") == "on call ()");
+  CHECK(without("no tags at all") == "no tags at all");
+  CHECK(without("#only") == "");
+  // The same tags NoteTags reads.
+  CHECK(NoteTags("on call (#on-call) #sre_team") == std::vector<std::string>{"on-call", "sre_team"});
+}
+
 }  // namespace brag::digest

@@ -277,14 +277,14 @@ TEST_CASE("the review puts quantified wins first and splits off what's next") {
   CHECK(review.find("_[add who it helped grow") != std::string::npos);
 }
 
-TEST_CASE("review: #tags leave the prose, other '#'s stay") {
+TEST_CASE("review: #tags leave the prose with the space beside them, other '#'s stay") {
   LogEntry e;
   e.kind = "note";
   e.time = 10;
   e.note = Note{1, "Cut #perf p95 from 1.8s to 240ms #db, see issue#12 and C# code #x", 10,
                 "manual", "", "", {}, {}, {}};
   std::string review = RenderReview(BuildDigest({e}, {0, 100, ""}, DefaultCategoryRules(), {}));
-  CHECK(review.find("**What I did:** Cut  p95 from 1.8s to 240ms  see issue#12 and C# code\n") !=
+  CHECK(review.find("**What I did:** Cut p95 from 1.8s to 240ms, see issue#12 and C# code\n") !=
         std::string::npos);
 }
 
