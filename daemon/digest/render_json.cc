@@ -40,6 +40,11 @@ class JsonWriter {
     out_.append(buf_, used_);
     used_ = 0;
   }
+  // Flush, then let `output` hand over what it holds (`out` is its buffer).
+  void Checkpoint(RenderOutput& output) {
+    Flush();
+    output.Checkpoint();
+  }
 
   size_t depth() const { return depth_; }
   // `n` elements were written into the open array by other writers.
@@ -384,10 +389,7 @@ void WriteNoteIds(JsonWriter& j, const Digest& d, RenderOutput& output, Keep kee
   for (const Win& w : d.wins) {
     if (!keep(w)) continue;
     j.Int(w.note_id);
-    if (++n % 1024 == 0) {
-      j.Flush();
-      output.Checkpoint();
-    }
+    if (++n % 1024 == 0) j.Checkpoint(output);
   }
   j.EndArray();
 }
@@ -408,16 +410,12 @@ void RenderJson(const Digest& d, RenderOutput& output) {
     size_t n = 0;
     for (size_t i : g.wins) {
       j.Int(d.wins[i].note_id);
-      if (++n % 1024 == 0) {
-        j.Flush();
-        output.Checkpoint();
-      }
+      if (++n % 1024 == 0) j.Checkpoint(output);
     }
     j.EndArray();
     j.Member("title", g.title);
     j.EndObject();
-    j.Flush();
-    output.Checkpoint();
+    j.Checkpoint(output);
   }
   j.EndArray();
   j.Key("counts");
@@ -433,8 +431,7 @@ void RenderJson(const Digest& d, RenderOutput& output) {
   WriteNoteIds(j, d, output, [](const Win& w) { return !w.metrics.empty(); });
   j.Key("sharpen");
   WriteNoteIds(j, d, output, [](const Win& w) { return !w.suggestions.empty(); });
-  j.Flush();
-  output.Checkpoint();
+  j.Checkpoint(output);
   j.Key("unanswered");
   j.BeginArray();
   for (const Backfill& b : d.unanswered) {
@@ -450,8 +447,7 @@ void RenderJson(const Digest& d, RenderOutput& output) {
     j.Member("time", iso.Of(b.time));
     j.MemberOrNull("title", b.title);
     j.EndObject();
-    j.Flush();
-    output.Checkpoint();
+    j.Checkpoint(output);
   }
   j.EndArray();
   j.Key("window");

@@ -76,7 +76,6 @@ class RemoteLookups {
 
  private:
   void Run() {
-    bool git_ready = false;
     for (;;) {
       std::string repo;
       {
@@ -86,31 +85,34 @@ class RemoteLookups {
         repo = std::move(queue_.front());
         queue_.pop_front();
       }
-      quickhook::ConfigRemotes config = quickhook::ReadConfigRemotes(repo);
-      if (config.known) {
-        for (const std::string& name : remotes_) {
-          auto url = config.urls.find(name);
-          if (url != config.urls.end() && !url->second.empty()) {
-            urls_[repo] = url->second;  // only this thread writes urls_ until it is joined
-            break;
-          }
-        }
-        continue;
-      }
-      if (!git_ready) {
-        git::EnsureInit();
-        git_ready = true;
-      }
-      Result<git::Repo> opened = git::Repo::Open(repo);
-      if (!opened) continue;  // moved or deleted since: no links, still a digest
-      for (const std::string& name : remotes_) {
-        Result<std::optional<std::string>> url = opened->RemoteUrl(name);
-        if (url && *url) {
-          urls_[repo] = **url;  // only this thread writes urls_ until it is joined
-          break;
-        }
-      }
+      std::optional<std::string> url = UrlOf(repo);
+      if (url) urls_[repo] = std::move(*url);  // only this thread writes urls_ until joined
     }
+  }
+
+  // The URL of the first of remotes_ that `repo` has one for: from its config
+  // file, or through libgit2 (started once) when the file has what that
+  // reader leaves to it.
+  std::optional<std::string> UrlOf(const std::string& repo) {
+    quickhook::ConfigRemotes config = quickhook::ReadConfigRemotes(repo);
+    if (config.known) {
+      for (const std::string& name : remotes_) {
+        auto url = config.urls.find(name);
+        if (url != config.urls.end() && !url->second.empty()) return url->second;
+      }
+      return std::nullopt;
+    }
+    if (!git_started_) {
+      git::EnsureInit();
+      git_started_ = true;
+    }
+    Result<git::Repo> opened = git::Repo::Open(repo);
+    if (!opened) return std::nullopt;  // moved or deleted since: no links, still a digest
+    for (const std::string& name : remotes_) {
+      Result<std::optional<std::string>> url = opened->RemoteUrl(name);
+      if (url && *url) return **url;
+    }
+    return std::nullopt;
   }
 
   void Close() {
@@ -129,6 +131,7 @@ class RemoteLookups {
   std::deque<std::string> queue_;  // guarded by mu_
   bool closed_ = false;            // guarded by mu_
   digest::RemoteUrls urls_;
+  bool git_started_ = false;  // the lookup thread's own
   std::thread thread_;
 };
 

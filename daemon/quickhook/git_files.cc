@@ -147,7 +147,9 @@ class ConfigText {
     return static_cast<unsigned char>(c);
   }
 
-  static bool IsSpace(int c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
+  static bool IsSpace(int c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+  }
   static bool IsKeyChar(int c) { return std::isalnum(c) || c == '-'; }
 
   // After '[': "name]", "name.sub]" (all lower case) or "name \"Sub\"]".
