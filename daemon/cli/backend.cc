@@ -64,6 +64,34 @@ Result<std::string> RepoKey(Journal& journal, const std::string& repo) {
 
 }  // namespace
 
+Result<json> CallAllPages(const std::function<Result<json>(const json& params)>& call,
+                          json params, const char* key) {
+  Result<json> first = call(params);
+  if (!first || !first->is_object() || !(*first)[key].is_array()) return first;
+  int64_t limit = params.value("limit", json(0)).is_number_integer()
+                      ? params.value("limit", int64_t{0})
+                      : 0;
+  json& items = (*first)[key];
+  json next = first->value("next", json());
+  first->erase("next");
+  while (next.is_string() && (limit == 0 || static_cast<int64_t>(items.size()) < limit)) {
+    params["after"] = next;
+    if (limit > 0) params["limit"] = limit - static_cast<int64_t>(items.size());
+    Result<json> page = call(params);
+    if (!page) return page.error();
+    if (!page->is_object() || !(*page)[key].is_array() || (*page)[key].empty()) break;
+    for (json& item : (*page)[key]) items.push_back(std::move(item));
+    next = page->value("next", json());
+  }
+  return first;
+}
+
+Result<json> CallAllPages(Backend& backend, const std::string& method, json params,
+                          const char* key) {
+  return CallAllPages([&](const json& p) { return backend.Call(method, p); },
+                      std::move(params), key);
+}
+
 Result<json> DaemonBackend::Call(const std::string& method, const json& params) {
   return client_.Call(method, params);
 }

@@ -4,6 +4,7 @@
 // from results alone and prints the same either way.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <ostream>
 #include <nlohmann/json.hpp>
@@ -31,6 +32,16 @@ class Backend {
   // requests go to the journal because bragd is not running.
   virtual protocol::Client* daemon() { return nullptr; }
 };
+
+// Runs a listing (method "pending" or "log") page by page: `call` sends
+// one request, and while a reply has a "next", the next page is asked for
+// with it as "after". Returns the first reply with the `key` arrays of all
+// pages in it. A "limit" in `params` counts across the pages.
+Result<nlohmann::json> CallAllPages(
+    const std::function<Result<nlohmann::json>(const nlohmann::json& params)>& call,
+    nlohmann::json params, const char* key);
+Result<nlohmann::json> CallAllPages(Backend& backend, const std::string& method,
+                                    nlohmann::json params, const char* key);
 
 // bragd over its socket. Owns the connection.
 class DaemonBackend : public Backend {

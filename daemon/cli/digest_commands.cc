@@ -131,7 +131,11 @@ int RunReview(CommandContext& context, const Args& args) {
   json params = WindowParams(args);
   if (!params.contains("since")) params["since"] = kReviewSince;
   if (!params.contains("until")) params["until"] = context.now;
-  const std::string& polish = context.config.polish_command;
+  // A config others could have written must not choose what runs as us
+  // (LoadConfigFile has warned).
+  const std::string& polish = context.config.untrusted_for_programs.empty()
+                                  ? context.config.polish_command
+                                  : std::string();
   if (polish.empty() && args.output.empty()) return PrintDigest(context, params, "review");
   Result<std::string> draft = DigestText(context, params, "review");
   if (!draft) return ReportError(context.err, draft.error());

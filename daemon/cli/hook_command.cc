@@ -155,7 +155,9 @@ int PostMerge(CommandContext& context, const Args&) {
     int fd;
     ~TtyCloser() { close(fd); }
   } closer{tty};
-  Result<json> pending = client.Call("pending", json::object(), kRescanBound);
+  Result<json> pending = CallAllPages(
+      [&](const json& params) { return client.Call("pending", params, kRescanBound); },
+      json::object(), "prompts");
   if (!pending) return kExitOk;
   std::vector<json> prompts = PromptsOfThisMerge(*repo, *pending);
   if (prompts.empty()) return kExitOk;

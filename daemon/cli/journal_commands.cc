@@ -61,7 +61,10 @@ json LogParams(const Args& args) {
 }
 
 int RunLog(CommandContext& context, const Args& args) {
-  Result<json> r = Request(context, Access::kRead, "log", LogParams(args));
+  Result<std::unique_ptr<Backend>> backend =
+      OpenBackend(context.config, Access::kRead, &context.err);
+  if (!backend) return ReportError(context.err, backend.error());
+  Result<json> r = CallAllPages(**backend, "log", LogParams(args), "entries");
   if (!r) return ReportError(context.err, r.error());
   const json& entries = (*r)["entries"];
   if (args.json) {

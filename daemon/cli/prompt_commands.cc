@@ -31,12 +31,21 @@ void DefinePending(CLI::App& command, Args& args) {
 }
 
 int RunPending(CommandContext& context, const Args& args) {
-  Result<json> pending = Request(context, Access::kRead, "pending");
+  Result<std::unique_ptr<Backend>> backend =
+      OpenBackend(context.config, Access::kRead, &context.err);
+  if (!backend) return ReportError(context.err, backend.error());
+  if (args.count) {
+    // One small page: the reply counts them all.
+    Result<json> first = (*backend)->Call("pending", {{"limit", 1}});
+    if (!first) return ReportError(context.err, first.error());
+    const json& prompts = (*first)["prompts"];
+    context.out << first->value("count", json(prompts.size())) << "\n";
+    return kExitOk;
+  }
+  Result<json> pending = CallAllPages(**backend, "pending", json::object(), "prompts");
   if (!pending) return ReportError(context.err, pending.error());
   const json& prompts = (*pending)["prompts"];
-  if (args.count) {
-    context.out << prompts.size() << "\n";
-  } else if (args.json) {
+  if (args.json) {
     PrintJsonLines(context.out, prompts);
   } else if (prompts.empty()) {
     context.out << "No prompts waiting.\n";

@@ -87,7 +87,7 @@ Reply ParseReply(const std::string& line, bool can_accept) {
 // --- PromptLoop --------------------------------------------------------------
 
 Result<bool> PromptLoop::WorkThroughPending() {
-  Result<json> pending = backend_.Call("pending");
+  Result<json> pending = CallAllPages(backend_, "pending", json::object(), "prompts");
   if (!pending) return pending.error();
   const json& prompts = (*pending)["prompts"];
   if (prompts.empty()) out_ << "No prompts waiting.\n" << std::flush;

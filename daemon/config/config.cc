@@ -1,6 +1,7 @@
 #include "config/config.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 #include <toml++/toml.h>
 
 #include <algorithm>
@@ -439,6 +440,29 @@ Result<toml::table> Parse(const std::string& text, const std::string& file) {
   }
 }
 
+// Who else than this user (or root) could have written `file`: "" when
+// nobody, else a sentence naming the file or folder and why.
+std::string OthersMayWrite(const std::filesystem::path& file) {
+  uid_t me = ::getuid();
+  auto owner_ok = [me](const struct stat& st) { return st.st_uid == me || st.st_uid == 0; };
+  struct stat st;
+  if (::stat(file.c_str(), &st) != 0) return "";
+  if (!owner_ok(st)) {
+    return file.string() + " is owned by uid " + std::to_string(st.st_uid) + ", not by you";
+  }
+  if (st.st_mode & (S_IWGRP | S_IWOTH)) return file.string() + " is writable by others";
+  std::filesystem::path dir = file.parent_path().empty() ? "." : file.parent_path();
+  if (::stat(dir.c_str(), &st) != 0) return "";
+  if (!owner_ok(st)) {
+    return "its folder " + dir.string() + " is owned by uid " + std::to_string(st.st_uid);
+  }
+  // Others may then replace the file; a sticky folder (/tmp) forbids that.
+  if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX)) {
+    return "its folder " + dir.string() + " is writable by others";
+  }
+  return "";
+}
+
 }  // namespace
 
 Result<Config> LoadConfigFile(const std::filesystem::path& file,
@@ -452,8 +476,13 @@ Result<Config> LoadConfigFile(const std::filesystem::path& file,
   Status s = reader.Read(*root, &config);
   if (!s) return s.error();
   config.source = file;
+  config.untrusted_for_programs = OthersMayWrite(file);
   if (warnings) {
     for (std::string& w : reader.TakeWarnings()) warnings->push_back(std::move(w));
+    if (!config.polish_command.empty() && !config.untrusted_for_programs.empty()) {
+      warnings->push_back(file.string() + ": [digest] polish_command will not be run: " +
+                          config.untrusted_for_programs + " (chmod go-w it)");
+    }
   }
   return config;
 }

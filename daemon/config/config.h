@@ -70,6 +70,10 @@ struct Config {
   // "markdown", "html" or "json" (a file's "md" is read as "markdown").
   std::string digest_format = "markdown";
   std::string polish_command;
+  // Why this file may not name a program to run (it is owned by another
+  // user, or others may write it or its folder): "" when it may. Such a
+  // config still configures everything else, but polish_command is not run.
+  std::string untrusted_for_programs;
   std::vector<CategoryConfig> digest_categories;  // [[digest.category]], in order
 
   bool operator==(const Config&) const = default;

@@ -1,5 +1,8 @@
 #include "hooks/install.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <fstream>
 #include <optional>
@@ -275,6 +278,26 @@ HookState Inspect(const fs::path& dir, std::string_view name) {
   return state;
 }
 
+// git runs what is in the hooks folder as the user: a folder another user
+// owns or may write could swap brag's shims (or the hooks they chain to) for
+// anything. brag installs nothing there.
+brag::Status CheckPrivate(const fs::path& dir) {
+  struct stat st;
+  if (::stat(dir.c_str(), &st) != 0) return {};
+  uid_t me = ::getuid();
+  if (st.st_uid != me && st.st_uid != 0) {
+    return MakeError("forbidden", "the hooks folder " + dir.string() + " is owned by uid " +
+                                      std::to_string(st.st_uid) +
+                                      ", not by you; brag installs no hook there");
+  }
+  if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+    return MakeError("forbidden", "the hooks folder " + dir.string() +
+                                      " is writable by others; brag installs no hook "
+                                      "there (chmod go-w it first)");
+  }
+  return {};
+}
+
 Result<InstallReport> Install(const fs::path& repo, const ShimChoice& choice) {
   Result<HookSite> site = LocateHooks(repo);
   if (!site) return site.error();
@@ -284,6 +307,7 @@ Result<InstallReport> Install(const fs::path& repo, const ShimChoice& choice) {
     return MakeError("io", "cannot create the hooks folder " + site->dir.string() +
                                ": " + ec.message());
   }
+  if (brag::Status s = CheckPrivate(site->dir); !s) return s.error();
   InstallReport report{*site, NeedOfRefHook(*site, choice), {}};
   for (const Shim& shim : Shims())
     report.hooks.push_back(InstallWhereNeeded(site->dir, shim, report.ref_hook));

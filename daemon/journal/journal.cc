@@ -304,7 +304,18 @@ Result<sql::Database> OpenChecked(const fs::path& path, Journal::Mode mode,
   }
   Result<sql::Database> db = OpenFile(path, mode);
   if (!db) return db.error();
-  if (Status s = Prepare(*db, mode); !s) return s.error();
+  if (Status s = Prepare(*db, mode); !s) {
+    // Reading a WAL journal needs its -shm beside it, which a folder we may
+    // not write (a read-only mount, a backup) cannot get. Nobody can write
+    // such a journal either, so it is read as it stands.
+    std::filesystem::path dir = path.parent_path().empty() ? "." : path.parent_path();
+    if (mode != Journal::Mode::kReadOnly || ::access(dir.c_str(), W_OK) == 0) {
+      return s.error();
+    }
+    db = sql::Database::OpenImmutable(path);
+    if (!db) return db.error();
+    if (Status again = Prepare(*db, mode); !again) return s.error();
+  }
   if (::stat(path.c_str(), st) != 0) {
     return IoError(path, "cannot stat", std::error_code(errno, std::generic_category()));
   }

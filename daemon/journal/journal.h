@@ -123,8 +123,9 @@ class Journal {
 
   // --- prompts -------------------------------------------------------------
   // Prompts in state pending, plus snoozed ones whose time has come, oldest
-  // first.
-  Result<std::vector<Prompt>> Pending(int64_t now);
+  // first: at most `limit` of them (0: all), those after `after` only.
+  Result<std::vector<Prompt>> Pending(int64_t now, int limit = 0,
+                                      std::optional<PromptCursor> after = {});
   Result<int64_t> PendingCount(int64_t now);
   // Error code "not_found" when no such prompt. The state is as stored: a
   // snoozed prompt reads "snoozed" here even once its time has come.

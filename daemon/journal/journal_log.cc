@@ -16,11 +16,12 @@ std::string Nulls(int count) {
   return out;
 }
 
-// Each arm yields: kind, time, entry_id, repo, repo_name, event columns,
+// Each arm yields: kind, time, entry_id, arm (1 events, 0 notes), repo,
+// repo_name, event columns,
 // prompt columns, note columns. The filters use named parameters.
 std::string EventArm(const LogQuery& q) {
   std::string sql =
-      "SELECT e.kind AS kind, e.commit_time AS time, e.id AS entry_id,"
+      "SELECT e.kind AS kind, e.commit_time AS time, e.id AS entry_id, 1 AS arm,"
       " r.path, r.name, " +
       std::string(rows::kEventColumns) + ", " + std::string(rows::kPromptOwnColumns) +
       ", " + std::string(rows::kNoteColumns) +
@@ -31,12 +32,16 @@ std::string EventArm(const LogQuery& q) {
   if (q.until) sql += " AND e.commit_time < :until";
   if (q.repo) sql += " AND (r.path = :repo OR r.name = :repo)";
   if (q.kind) sql += " AND e.kind = :kind";
+  if (q.after) {
+    sql += " AND (e.commit_time < :at OR (e.commit_time = :at AND"
+           " (e.id < :aid OR (e.id = :aid AND 1 < :aarm))))";
+  }
   return sql;
 }
 
 std::string NoteArm(const LogQuery& q) {
   std::string sql =
-      "SELECT 'note' AS kind, n.created AS time, n.id AS entry_id, n.repo,"
+      "SELECT 'note' AS kind, n.created AS time, n.id AS entry_id, 0 AS arm, n.repo,"
       " COALESCE(r.name, ''), " +
       Nulls(rows::kEventColumnCount) + ", " + Nulls(rows::kPromptOwnColumnCount) +
       ", " + std::string(rows::kNoteColumns) +
@@ -44,6 +49,10 @@ std::string NoteArm(const LogQuery& q) {
   if (q.since) sql += " AND n.created >= :since";
   if (q.until) sql += " AND n.created < :until";
   if (q.repo) sql += " AND (n.repo = :repo OR r.name = :repo)";
+  if (q.after) {
+    sql += " AND (n.created < :at OR (n.created = :at AND"
+           " (n.id < :aid OR (n.id = :aid AND 0 < :aarm))))";
+  }
   return sql;
 }
 
@@ -54,14 +63,14 @@ std::string LogSql(const LogQuery& q) {
   if (events) sql = EventArm(q);
   if (events && notes) sql += " UNION ALL ";
   if (notes) sql += NoteArm(q);
-  return sql + " ORDER BY time DESC, entry_id DESC LIMIT :limit";
+  return sql + " ORDER BY time DESC, entry_id DESC, arm DESC LIMIT :limit";
 }
 
 LogEntry ReadEntry(sql::Row& row) {
   LogEntry entry;
   entry.kind = row.Text();
   entry.time = row.Int();
-  row.Skip(1);  // entry_id
+  row.Skip(2);  // entry_id, arm
   entry.repo = row.Text();
   entry.repo_name = row.Text();
   if (entry.repo_name.empty()) entry.repo_name = rows::RepoNameFromPath(entry.repo);
@@ -92,6 +101,11 @@ Result<std::vector<LogEntry>> Journal::Log(const LogQuery& query) {
   if (query.until) stmt->Bind(":until", *query.until);
   if (query.repo) stmt->Bind(":repo", *query.repo);
   if (query.kind) stmt->Bind(":kind", *query.kind);
+  if (query.after) {
+    stmt->Bind(":at", query.after->time);
+    stmt->Bind(":aid", query.after->id);
+    stmt->Bind(":aarm", int64_t{query.after->event ? 1 : 0});
+  }
   stmt->Bind(":limit", query.limit > 0 ? int64_t{query.limit} : int64_t{-1});
   std::vector<LogEntry> entries;
   for (;;) {

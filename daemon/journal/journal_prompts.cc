@@ -9,8 +9,9 @@
 namespace brag {
 namespace {
 
-constexpr std::string_view kDueWhere =
-    " WHERE p.state = 'pending' OR (p.state = 'snoozed' AND p.snoozed_until <= ?) ";
+// A prompt waiting for an answer now (the one parameter: now).
+constexpr std::string_view kDue =
+    "(p.state = 'pending' OR (p.state = 'snoozed' AND p.snoozed_until <= ?))";
 
 // `text` without surrounding whitespace (a terminal's newline, a stray space).
 std::string Trim(const std::string& text) {
@@ -86,11 +87,18 @@ Result<Prompt> Journal::GetPrompt(int64_t id) {
   return prompt;
 }
 
-Result<std::vector<Prompt>> Journal::Pending(int64_t now) {
-  Result<sql::Statement> stmt = db_->Prepare(
-      rows::PromptSelect() + std::string(kDueWhere) + "ORDER BY p.created, p.id");
+Result<std::vector<Prompt>> Journal::Pending(int64_t now, int limit,
+                                             std::optional<PromptCursor> after) {
+  std::string sql = rows::PromptSelect() + "WHERE " + std::string(kDue);
+  if (after) sql += " AND (p.created > ? OR (p.created = ? AND p.id > ?))";
+  Result<sql::Statement> stmt = db_->Prepare(sql + " ORDER BY p.created, p.id LIMIT ?");
   if (!stmt) return stmt.error();
-  stmt->BindAll(now);
+  if (after) {
+    stmt->BindAll(now, after->created, after->created, after->id,
+                  limit > 0 ? int64_t{limit} : int64_t{-1});
+  } else {
+    stmt->BindAll(now, limit > 0 ? int64_t{limit} : int64_t{-1});
+  }
   std::vector<Prompt> prompts;
   for (;;) {
     Result<bool> more = stmt->Step();
@@ -108,7 +116,7 @@ Result<std::vector<Prompt>> Journal::Pending(int64_t now) {
 
 Result<int64_t> Journal::PendingCount(int64_t now) {
   Result<sql::Statement> stmt =
-      db_->Prepare("SELECT count(*) FROM prompts p" + std::string(kDueWhere));
+      db_->Prepare("SELECT count(*) FROM prompts p WHERE " + std::string(kDue));
   if (!stmt) return stmt.error();
   Result<bool> row = stmt->BindAll(now).Step();
   if (!row) return row.error();

@@ -147,12 +147,28 @@ struct DigestRow {
   std::string_view note_tags;
 };
 
+// Where a page of the log starts: just after this entry, in Journal::Log's
+// order (time, then id, then events before notes, each descending).
+struct LogCursor {
+  int64_t time = 0;
+  int64_t id = 0;      // the event's id, or the free note's
+  bool event = false;  // an event (else a free note)
+};
+
 struct LogQuery {
   std::optional<int64_t> since;  // inclusive, unix seconds
   std::optional<int64_t> until;  // exclusive
   std::optional<std::string> repo;  // path or name
   std::optional<std::string> kind;  // "pr_merged", "incident_closed", "note"
   int limit = 0;                    // 0: no limit; newest first
+  std::optional<LogCursor> after;   // only entries after this one
+};
+
+// Where a page of pending prompts starts: after the prompt created at
+// `created` with id `id` (Journal::Pending's order, oldest first).
+struct PromptCursor {
+  int64_t created = 0;
+  int64_t id = 0;
 };
 
 }  // namespace brag

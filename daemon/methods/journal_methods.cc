@@ -196,14 +196,109 @@ Result<std::optional<std::string>> ResolveRepo(Journal& journal,
   return std::optional<std::string>(canonical.string());
 }
 
+// --- pages ---------------------------------------------------------------------
+
+// The most entries one reply of a listing holds: a reply stays a bounded
+// line, however long the journal (a client asks for the rest with the
+// reply's "next").
+constexpr int kPageEntries = 500;
+
+// How many rows to read for a page when the caller asked for `limit` (0:
+// all): one more than the page when more may follow, to know whether they
+// do.
+int RowsToRead(int64_t limit) {
+  return limit > 0 && limit <= kPageEntries ? static_cast<int>(limit) : kPageEntries + 1;
+}
+
+// Cursors are opaque to clients: numbers joined with '.', and for the log
+// 'e' or 'n' (event or free note) last.
+std::vector<std::string> CursorParts(const std::string& text) {
+  std::vector<std::string> parts;
+  size_t start = 0;
+  for (;;) {
+    size_t dot = text.find('.', start);
+    parts.push_back(text.substr(start, dot - start));
+    if (dot == std::string::npos) return parts;
+    start = dot + 1;
+  }
+}
+
+std::optional<int64_t> CursorNumber(const std::string& text) {
+  bool negative = !text.empty() && text[0] == '-';
+  std::string_view digits(text);
+  if (negative) digits.remove_prefix(1);
+  if (digits.empty() || digits.size() > 18) return std::nullopt;
+  int64_t value = 0;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + (c - '0');
+  }
+  return negative ? -value : value;
+}
+
+Error BadCursor(const ParamReader& p) {
+  return p.Invalid("after", MakeError("bad_request", "not a cursor this method gave"));
+}
+
+Result<std::optional<PromptCursor>> ReadPromptCursor(const ParamReader& p) {
+  Result<std::optional<std::string>> text =
+      p.OptionalString("after", "a cursor (the \"next\" of an earlier reply)");
+  if (!text) return text.error();
+  if (!*text) return std::optional<PromptCursor>();
+  std::vector<std::string> parts = CursorParts(**text);
+  if (parts.size() != 2) return BadCursor(p);
+  std::optional<int64_t> created = CursorNumber(parts[0]), id = CursorNumber(parts[1]);
+  if (!created || !id) return BadCursor(p);
+  return std::optional<PromptCursor>(PromptCursor{*created, *id});
+}
+
+Result<std::optional<LogCursor>> ReadLogCursor(const ParamReader& p) {
+  Result<std::optional<std::string>> text =
+      p.OptionalString("after", "a cursor (the \"next\" of an earlier reply)");
+  if (!text) return text.error();
+  if (!*text) return std::optional<LogCursor>();
+  std::vector<std::string> parts = CursorParts(**text);
+  if (parts.size() != 3 || (parts[2] != "e" && parts[2] != "n")) return BadCursor(p);
+  std::optional<int64_t> time = CursorNumber(parts[0]), id = CursorNumber(parts[1]);
+  if (!time || !id) return BadCursor(p);
+  return std::optional<LogCursor>(LogCursor{*time, *id, parts[2] == "e"});
+}
+
+Result<int64_t> ReadLimit(const ParamReader& p) {
+  Result<std::optional<int64_t>> limit = p.OptionalInt("limit", "an integer >= 0");
+  if (!limit) return limit.error();
+  if (limit->value_or(0) < 0 || limit->value_or(0) > std::numeric_limits<int>::max()) {
+    return p.Invalid("limit", MakeError("bad_request", "expected an integer >= 0"));
+  }
+  return limit->value_or(0);
+}
+
 // --- methods -----------------------------------------------------------------
 
-Result<json> Pending(Journal& journal, const ParamReader&, int64_t now) {
-  Result<std::vector<Prompt>> prompts = journal.Pending(now);
+// A page of the prompts waiting, with "count" (all of them) and, when more
+// follow, "next".
+Result<json> Pending(Journal& journal, const ParamReader& p, int64_t now) {
+  Result<int64_t> limit = ReadLimit(p);
+  if (!limit) return limit.error();
+  Result<std::optional<PromptCursor>> after = ReadPromptCursor(p);
+  if (!after) return after.error();
+  Result<std::vector<Prompt>> prompts = journal.Pending(now, RowsToRead(*limit), *after);
   if (!prompts) return FromJournal(prompts.error());
+  Result<int64_t> count = journal.PendingCount(now);
+  if (!count) return FromJournal(count.error());
   json out = json::array();
-  for (const Prompt& p : *prompts) out.push_back(PromptJson(p));
-  return json{{"prompts", out}};
+  json reply = json::object();
+  for (size_t i = 0; i < prompts->size(); ++i) {
+    if (out.size() == kPageEntries) {
+      const Prompt& last = (*prompts)[i - 1];
+      reply["next"] = std::to_string(last.created) + "." + std::to_string(last.id);
+      break;
+    }
+    out.push_back(PromptJson((*prompts)[i]));
+  }
+  reply["prompts"] = std::move(out);
+  reply["count"] = *count;
+  return reply;
 }
 
 Result<json> Answer(Journal& journal, const ParamReader& p, int64_t now) {
@@ -313,15 +408,15 @@ Result<LogQuery> ReadLogQuery(Journal& journal, const ParamReader& p, int64_t no
   if (!repo) return repo.error();
   Result<std::optional<std::string>> kind = LogKind(p);
   if (!kind) return kind.error();
-  Result<std::optional<int64_t>> limit = p.OptionalInt("limit", "an integer >= 0");
+  Result<int64_t> limit = ReadLimit(p);
   if (!limit) return limit.error();
-  if (limit->value_or(0) < 0 || limit->value_or(0) > std::numeric_limits<int>::max()) {
-    return p.Invalid("limit", MakeError("bad_request", "expected an integer >= 0"));
-  }
+  Result<std::optional<LogCursor>> after = ReadLogCursor(p);
+  if (!after) return after.error();
   q.since = *since;
   q.until = *until;
   q.kind = *kind;
-  q.limit = static_cast<int>(limit->value_or(0));
+  q.limit = static_cast<int>(*limit);
+  q.after = *after;
   if (*repo) {
     Result<std::optional<std::string>> path = ResolveRepo(journal, **repo);
     if (!path) return path.error();
@@ -330,14 +425,28 @@ Result<LogQuery> ReadLogQuery(Journal& journal, const ParamReader& p, int64_t no
   return q;
 }
 
+// A page of the log, newest first, with "next" when more follow.
 Result<json> Log(Journal& journal, const ParamReader& p, int64_t now) {
   Result<LogQuery> query = ReadLogQuery(journal, p, now);
   if (!query) return query.error();
+  query->limit = RowsToRead(query->limit);
   Result<std::vector<LogEntry>> entries = journal.Log(*query);
   if (!entries) return FromJournal(entries.error());
   json out = json::array();
-  for (const LogEntry& e : *entries) out.push_back(LogEntryJson(e));
-  return json{{"entries", out}};
+  json reply = json::object();
+  for (size_t i = 0; i < entries->size(); ++i) {
+    if (out.size() == kPageEntries) {
+      const LogEntry& last = (*entries)[i - 1];
+      bool event = last.event.has_value();
+      int64_t id = event ? last.event->id : last.note ? last.note->id : 0;
+      reply["next"] = std::to_string(last.time) + "." + std::to_string(id) +
+                      (event ? ".e" : ".n");
+      break;
+    }
+    out.push_back(LogEntryJson((*entries)[i]));
+  }
+  reply["entries"] = std::move(out);
+  return reply;
 }
 
 Result<json> ReposList(Journal& journal, const ParamReader&, int64_t) {

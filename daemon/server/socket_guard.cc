@@ -54,8 +54,20 @@ Status PrepareSocketDir(const std::filesystem::path& socket) {
 
 Result<SocketLock> SocketLock::Acquire(const std::filesystem::path& socket) {
   std::filesystem::path lock = socket.parent_path() / "bragd.lock";
-  int fd = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  // Never through a symlink: its target (any file of ours) would be
+  // truncated for our pid.
+  int fd = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0 && errno == ELOOP) {
+    return MakeError("forbidden", "lock file " + lock.string() +
+                                      " is a symbolic link; remove it (bragd makes its own)");
+  }
   if (fd < 0) return Errno("io", "cannot open lock file " + lock.string());
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != ::getuid()) {
+    ::close(fd);
+    return MakeError("forbidden", "lock file " + lock.string() +
+                                      " is not a plain file of yours; remove it");
+  }
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     char buf[32] = {};
     ssize_t n = ::pread(fd, buf, sizeof buf - 1, 0);

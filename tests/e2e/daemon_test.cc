@@ -251,6 +251,19 @@ TEST_CASE("a second bragd on the same socket refuses to start and a stale socket
   CHECK(third.Connect().Call("hello").has_value());
 }
 
+TEST_CASE("a bragd.lock that is a symlink is refused and its target left alone") {
+  World world;
+  fs::create_directories(world.socket().parent_path());
+  chmod(world.socket().parent_path().c_str(), 0700);
+  fs::path victim = world.root() / "precious.txt";
+  WriteFile(victim, "precious\n");
+  fs::create_symlink(victim, world.socket().parent_path() / "bragd.lock");
+  BragdProcess bragd(world);
+  CHECK(bragd.WaitExit() == 1);
+  CHECK_MESSAGE(bragd.Log().find("symbolic link") != std::string::npos, bragd.Log());
+  CHECK(ReadFile(victim) == "precious\n");
+}
+
 TEST_CASE("a socket folder writable by others is refused") {
   World world;
   fs::create_directories(world.socket().parent_path());

@@ -3,6 +3,9 @@
 // headless Chromium.
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <ctime>
 #include <filesystem>
 #include <memory>
@@ -216,6 +219,29 @@ TEST_CASE("brag review pipes the draft through polish_command") {
   REQUIRE_MESSAGE(r.code == 0, d.Stderr());
   CHECK(Has(r.output, "# SELF-ASSESSMENT DRAFT: 2025-11-01 TO 2025-11-30"));
   CHECK(d.Stderr() == "");
+}
+
+TEST_CASE("a polish_command from a config others may write is never run") {
+  DigestWorld d;
+  std::filesystem::path ran = d.world().root() / "polish-ran";
+  json toml_string = "touch " + ran.string() + "; tr a-z A-Z";
+  d.world().WriteConfig("[digest]\npolish_command = " + toml_string.dump() + "\n");
+  SUBCASE("the file is writable by everyone") {
+    REQUIRE(chmod(d.world().config().c_str(), 0666) == 0);
+  }
+  SUBCASE("the file belongs to another user") {
+    if (geteuid() != 0) {
+      MESSAGE("skipped: giving a file to another user needs root");
+      return;
+    }
+    REQUIRE(chown(d.world().config().c_str(), 12345, 12345) == 0);
+  }
+  CommandResult r = d.BragOut("review --since 2025-11-01 --until 2025-12-01");
+  REQUIRE_MESSAGE(r.code == 0, d.Stderr());
+  CHECK(Has(r.output, "# Self-assessment draft: 2025-11-01 to 2025-11-30"));
+  CHECK_FALSE(std::filesystem::exists(ran));
+  CHECK(Has(d.Stderr(), "polish_command will not be run"));
+  CHECK(Has(d.Stderr(), d.world().config().string()));
 }
 
 TEST_CASE("a failing or silent polish_command keeps the draft, with a warning") {

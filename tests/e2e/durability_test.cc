@@ -231,3 +231,59 @@ TEST_CASE("a repo deleted and cloned again at the same path has its new merge pr
 }
 
 }  // namespace brag::test
+
+namespace brag::test {
+
+// A folder that cannot be written: a read-only mount as root (root writes
+// through permission bits), else mode 0555. Removed with everything in it.
+class ReadOnlyFolder {
+ public:
+  explicit ReadOnlyFolder(const fs::path& dir) : dir_(dir) {
+    fs::create_directories(dir_);
+    if (::geteuid() == 0) {
+      mounted_ = RunCommand("mount -t tmpfs -o size=4m tmpfs " + ShellQuote(dir_.string()))
+                     .code == 0;
+    }
+  }
+  ~ReadOnlyFolder() {
+    if (mounted_) RunCommand("umount " + ShellQuote(dir_.string()));
+    fs::permissions(dir_, fs::perms::owner_all);
+  }
+  bool usable() const { return ::geteuid() != 0 || mounted_; }
+  void MakeReadOnly() const {
+    if (mounted_) {
+      CommandResult r = RunCommand("mount -o remount,ro " + ShellQuote(dir_.string()));
+      REQUIRE_MESSAGE(r.code == 0, r.output);
+    } else {
+      fs::permissions(dir_, fs::perms::owner_read | fs::perms::owner_exec |
+                                fs::perms::group_read | fs::perms::group_exec |
+                                fs::perms::others_read | fs::perms::others_exec);
+    }
+  }
+
+ private:
+  fs::path dir_;
+  bool mounted_ = false;
+};
+
+TEST_CASE("with bragd down, brag log reads a journal in a folder it cannot write") {
+  World world;
+  fs::path data = world.root() / "data";
+  ReadOnlyFolder folder(data);
+  if (!folder.usable()) {
+    MESSAGE("skipped: no read-only folder for root here (mount failed)");
+    return;
+  }
+  world.WriteConfig();
+  WriteFile(world.config(), "[journal]\npath = \"" + (data / "journal.db").string() +
+                                "\"\n[daemon]\nsocket = \"" + world.socket().string() +
+                                "\"\nnotify = false\n");
+  REQUIRE(world.Brag("note 'kept on a backup disk'").code == 0);
+  folder.MakeReadOnly();
+  CommandResult log = world.Brag("log");
+  CHECK_MESSAGE(log.code == 0, log.output);
+  CHECK(log.output.find("kept on a backup disk") != std::string::npos);
+  CHECK(world.Brag("pending --count").output == "0\n");
+}
+
+}  // namespace brag::test

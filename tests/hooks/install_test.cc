@@ -374,3 +374,20 @@ TEST_CASE_FIXTURE(
 
 }  // namespace
 }  // namespace brag::hooks
+
+namespace brag::hooks {
+
+TEST_CASE_FIXTURE(LocalRepo, "a hooks folder others may write gets no shim, with a clear error") {
+  fs::create_directories(hooks);
+  fs::permissions(hooks, fs::perms::all);  // 0777
+  Result<InstallReport> r = Install(repo.dir(), kAllHooks);
+  REQUIRE_FALSE(r.has_value());
+  CHECK(r.error().code == "forbidden");
+  CHECK_MESSAGE(r.error().message.find(hooks.string()) != std::string::npos,
+                r.error().message);
+  CHECK_MESSAGE(r.error().message.find("writable by others") != std::string::npos,
+                r.error().message);
+  CHECK_FALSE(fs::exists(hooks / "post-commit"));
+}
+
+}  // namespace brag::hooks
