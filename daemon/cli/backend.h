@@ -31,7 +31,8 @@ class Backend {
   virtual protocol::Client* daemon() { return nullptr; }
 };
 
-// bragd over its socket. Owns the connection.
+// bragd over its socket. Owns the connection. Results of a shape brag does
+// not expect are errors (cli/reply.h).
 class DaemonBackend : public Backend {
  public:
   explicit DaemonBackend(protocol::Client client) : client_(std::move(client)) {}

@@ -12,13 +12,13 @@ using nlohmann::json;
 
 // "payments PR #481 Add composite index" for confirmations.
 std::string Describe(const json& prompt) {
-  return prompt.value("repo_name", "") + " " + KindMarker(prompt) + " " +
-         Subject(prompt);
+  return Text(prompt, "repo_name") + " " + KindMarker(prompt) + " " + Subject(prompt);
 }
 
 void AddPromptId(CLI::App& command, Args& args) {
   command.add_option("ID", args.prompt_id, "The prompt's id (see `brag pending`)")
-      ->required();
+      ->required()
+      ->check(PromptIdValidator());
 }
 
 // --- pending -----------------------------------------------------------------
@@ -33,7 +33,7 @@ void DefinePending(CLI::App& command, Args& args) {
 int RunPending(CommandContext& context, const Args& args) {
   Result<json> pending = Request(context, Access::kRead, "pending");
   if (!pending) return ReportError(context.err, pending.error());
-  const json& prompts = (*pending)["prompts"];
+  const json& prompts = Field(*pending, "prompts");
   if (args.count) {
     context.out << prompts.size() << "\n";
   } else if (args.json) {
@@ -102,7 +102,7 @@ int RunAnswer(CommandContext& context, const Args& args) {
       Request(context, Access::kWrite, "answer",
               {{"prompt", args.prompt_id}, {"note", JoinWords(args.words)}});
   if (!r) return ReportError(context.err, r.error());
-  context.out << "noted on " << args.prompt_id << ": " << Describe((*r)["prompt"])
+  context.out << "noted on " << args.prompt_id << ": " << Describe(Field(*r, "prompt"))
               << "\n";
   return kExitOk;
 }
@@ -120,7 +120,7 @@ int RunSnooze(CommandContext& context, const Args& args) {
                            {{"prompt", args.prompt_id}, {"until", args.until}});
   if (!r) return ReportError(context.err, r.error());
   context.out << "snoozed " << args.prompt_id << " until "
-              << LocalDateTime((*r)["prompt"]["snoozed_until"]) << "\n";
+              << LocalDateTime(Field(Field(*r, "prompt"), "snoozed_until")) << "\n";
   return kExitOk;
 }
 
@@ -130,7 +130,7 @@ int RunDismiss(CommandContext& context, const Args& args) {
   Result<json> r =
       Request(context, Access::kWrite, "dismiss", {{"prompt", args.prompt_id}});
   if (!r) return ReportError(context.err, r.error());
-  context.out << "dismissed " << args.prompt_id << ": " << Describe((*r)["prompt"])
+  context.out << "dismissed " << args.prompt_id << ": " << Describe(Field(*r, "prompt"))
               << "\n";
   return kExitOk;
 }
