@@ -26,16 +26,20 @@ bool Fits(const json& value, const Shape& shape);
 
 bool HasType(const json& value, const Member& m) {
   switch (m.type) {
-    case Type::kString: return value.is_string();
-    case Type::kInteger: return value.is_number_integer();
-    case Type::kBool: return value.is_boolean();
+    case Type::kString:
+      return value.is_string();
+    case Type::kInteger:
+      return value.is_number_integer();
+    case Type::kBool:
+      return value.is_boolean();
     case Type::kStrings:
       if (!value.is_array()) return false;
       for (const json& s : value) {
         if (!s.is_string()) return false;
       }
       return true;
-    case Type::kObject: return Fits(value, *m.shape);
+    case Type::kObject:
+      return Fits(value, *m.shape);
     case Type::kObjects:
       if (!value.is_array()) return false;
       for (const json& o : value) {
@@ -62,8 +66,10 @@ bool Fits(const json& value, const Shape& shape) {
 const Shape kDiffstat{{"files", Type::kInteger},
                       {"insertions", Type::kInteger},
                       {"deletions", Type::kInteger}};
-const Shape kIncident{{"opened", Type::kString},   {"closed", Type::kString},
-                      {"duration_s", Type::kInteger}, {"commits", Type::kInteger},
+const Shape kIncident{{"opened", Type::kString},
+                      {"closed", Type::kString},
+                      {"duration_s", Type::kInteger},
+                      {"commits", Type::kInteger},
                       {"merged", Type::kBool}};
 const Shape kCommitNote{
     {"id", Type::kInteger}, {"text", Type::kString}, {"commit", Type::kString}};
@@ -95,9 +101,9 @@ Shape RecordShape(bool with_id) {
 
 const Shape kEntry = RecordShape(false);  // an event without a prompt has no id
 const Shape kPrompt = RecordShape(true);
-const Shape kRepo{{"id", Type::kInteger},    {"path", Type::kString},
-                  {"name", Type::kString},   {"state", Type::kString},
-                  {"error", Type::kString},  {"watching", Type::kString}};
+const Shape kRepo{{"id", Type::kInteger},   {"path", Type::kString},
+                  {"name", Type::kString},  {"state", Type::kString},
+                  {"error", Type::kString}, {"watching", Type::kString}};
 
 struct MethodShape {
   const char* method;

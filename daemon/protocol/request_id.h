@@ -4,9 +4,8 @@
 // rewritten ("1.2345678901234568e+29"): a client could not match its reply.
 #pragma once
 
-#include <string_view>
-
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "core/result.h"
 

@@ -17,19 +17,30 @@ TEST_CASE("replies of the documented shapes are accepted") {
   json incident = kPrompt;
   incident["kind"] = "incident_closed";
   incident["pr"] = nullptr;
-  incident["incident"] = {{"opened", "2026-11-28T22:14:03Z"}, {"closed", nullptr},
-                          {"duration_s", nullptr}, {"commits", 4}, {"merged", true}};
+  incident["incident"] = {{"opened", "2026-11-28T22:14:03Z"},
+                          {"closed", nullptr},
+                          {"duration_s", nullptr},
+                          {"commits", 4},
+                          {"merged", true}};
   CHECK(CheckReply("pending", {{"prompts", {kPrompt, incident}}}));
   CHECK(CheckReply("pending", {{"prompts", json::array()}}));
   CHECK(CheckReply("dismiss", {{"prompt", kPrompt}}));
-  CHECK(CheckReply("note", {{"note", {{"id", 7}, {"kind", "note"}, {"text", "x"},
-                                      {"tags", {"perf"}}, {"repo", nullptr}}}}));
+  CHECK(CheckReply("note", {{"note",
+                             {{"id", 7},
+                              {"kind", "note"},
+                              {"text", "x"},
+                              {"tags", {"perf"}},
+                              {"repo", nullptr}}}}));
   json event = kPrompt;
   event.erase("id");  // an event without a prompt, in the log
   CHECK(CheckReply("log", {{"entries", {event, {{"kind", "note"}, {"text", "x"}}}}}));
-  CHECK(CheckReply("status", {{"running", false}, {"config", nullptr}, {"pending", 0},
-                              {"repos", json::array()}, {"identities", {"me@x.com"}}}));
-  CHECK(CheckReply("repos.list", {{"repos", {{{"id", 1}, {"name", "p"}, {"error", nullptr}}}}}));
+  CHECK(CheckReply("status", {{"running", false},
+                              {"config", nullptr},
+                              {"pending", 0},
+                              {"repos", json::array()},
+                              {"identities", {"me@x.com"}}}));
+  CHECK(CheckReply("repos.list",
+                   {{"repos", {{{"id", 1}, {"name", "p"}, {"error", nullptr}}}}}));
   CHECK(CheckReply("subscribe", 5));  // not read: anything goes
   CHECK(CheckPushedPrompt(kPrompt));
 }
@@ -50,7 +61,8 @@ TEST_CASE("replies of another shape are a protocol error naming the method") {
   CHECK_FALSE(CheckReply("note", json::array()));
   CHECK_FALSE(CheckReply("status", {{"running", "yes"}}));
   CHECK_FALSE(CheckReply("log", {{"entries", {{{"tags", {1}}}}}}));
-  CHECK_FALSE(CheckReply("answer", {{"prompt", {{"id", 1}, {"diffstat", {{"files", "3"}}}}}}));
+  CHECK_FALSE(
+      CheckReply("answer", {{"prompt", {{"id", 1}, {"diffstat", {{"files", "3"}}}}}}));
   CHECK_FALSE(CheckPushedPrompt({{"id", 1.5}}));
 }
 

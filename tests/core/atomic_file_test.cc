@@ -1,7 +1,6 @@
 #include "core/atomic_file.h"
 
 #include <doctest/doctest.h>
-
 #include <sys/stat.h>
 
 #include <filesystem>

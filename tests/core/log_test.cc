@@ -1,7 +1,6 @@
 #include "core/log.h"
 
 #include <doctest/doctest.h>
-
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -28,16 +27,20 @@ std::string CapturedStderr(Fn log) {
   return test::ReadFile(path);
 }
 
-TEST_CASE("a log line quoting a hostile PR title holds no terminal escape and stays one line") {
+TEST_CASE(
+    "a log line quoting a hostile PR title holds no terminal escape and stays one "
+    "line") {
   std::string written = CapturedStderr([] {
     LogInfo("prompt 3: payments PR #5 \x1b]0;pwned\a\x1b[2J\ninjected: line");
   });
-  CHECK(written == "bragd: info: prompt 3: payments PR #5 \\e]0;pwned\\x07\\e[2J "
-                   "injected: line\n");
+  CHECK(written ==
+        "bragd: info: prompt 3: payments PR #5 \\e]0;pwned\\x07\\e[2J "
+        "injected: line\n");
 }
 
 TEST_CASE("a log line keeps letters of every script") {
-  std::string written = CapturedStderr([] { LogWarn("repo caf\xc3\xa9 \xe4\xb8\xad"); });
+  std::string written =
+      CapturedStderr([] { LogWarn("repo caf\xc3\xa9 \xe4\xb8\xad"); });
   CHECK(written == "bragd: warning: repo caf\xc3\xa9 \xe4\xb8\xad\n");
 }
 

@@ -31,7 +31,8 @@ const std::vector<std::string> kAttacks = {
     "a]( javascript:alert(3) ) ]",
     "<!-- hidden --> <?php ?> </b>",
     "ends in a backslash\\",
-    "clear \x1b[2J title \x1b]0;pwned\a csi \xc2\x9b" "2J",
+    "clear \x1b[2J title \x1b]0;pwned\a csi \xc2\x9b"
+    "2J",
 };
 
 LogEntry NoteEntry(int64_t id, const std::string& text) {
@@ -74,7 +75,8 @@ Digest DigestOf(const std::vector<LogEntry>& entries, const std::string& remote)
 // Whether `md` holds `active` where Markdown would read it: not right after
 // an odd run of backslashes, which makes its first character plain text.
 bool Active(const std::string& md, const std::string& active) {
-  for (size_t at = md.find(active); at != std::string::npos; at = md.find(active, at + 1)) {
+  for (size_t at = md.find(active); at != std::string::npos;
+       at = md.find(active, at + 1)) {
     size_t slashes = 0;
     while (slashes < at && md[at - 1 - slashes] == '\\') ++slashes;
     if (slashes % 2 == 0) return true;
@@ -91,7 +93,8 @@ void CheckInert(const std::string& md) {
   }
 }
 
-TEST_CASE("hostile notes show as text in the Markdown digest: no HTML, no link, no image") {
+TEST_CASE(
+    "hostile notes show as text in the Markdown digest: no HTML, no link, no image") {
   std::vector<LogEntry> entries;
   for (size_t i = 0; i < kAttacks.size(); ++i) {
     entries.push_back(NoteEntry(static_cast<int64_t>(i + 1), kAttacks[i]));
@@ -111,7 +114,8 @@ TEST_CASE("hostile notes show as text in the Markdown digest: no HTML, no link, 
         std::string::npos);
 }
 
-TEST_CASE("hostile PR titles, branches and repo names cannot take over the digest's link") {
+TEST_CASE(
+    "hostile PR titles, branches and repo names cannot take over the digest's link") {
   std::vector<LogEntry> entries = {
       PrEntry(5, "a](javascript:alert(1)) [b", "p95 1.8s -> 240ms", "<img src=x>"),
       PrEntry(6, "<script>x</script>", "Helped with the tests", "pay[ments]"),
@@ -141,13 +145,16 @@ TEST_CASE("an incident branch in the review and the backfill list stays text") {
   for (const std::string& md : {RenderMarkdown(d), RenderReview(d)}) {
     CheckInert(md);
   }
-  CHECK(RenderReview(d).find("hotfix/\\[x\\](javascript:alert(1))") != std::string::npos);
+  CHECK(RenderReview(d).find("hotfix/\\[x\\](javascript:alert(1))") !=
+        std::string::npos);
   CHECK(RenderMarkdown(d).find("&lt;img src=x onerror=alert(1)>") != std::string::npos);
 }
 
-TEST_CASE("ordinary notes keep their arrows, ampersands and brackets' neighbours as typed") {
+TEST_CASE(
+    "ordinary notes keep their arrows, ampersands and brackets' neighbours as typed") {
   std::string md;
-  AppendMarkdownText(md, "p95 1.8s -> 240ms, R&D, x < 5, a <= b, <3 ms, caf\xc3\xa9 \xe4\xb8\xad");
+  AppendMarkdownText(
+      md, "p95 1.8s -> 240ms, R&D, x < 5, a <= b, <3 ms, caf\xc3\xa9 \xe4\xb8\xad");
   CHECK(md == "p95 1.8s -> 240ms, R&D, x < 5, a <= b, <3 ms, caf\xc3\xa9 \xe4\xb8\xad");
 }
 
@@ -190,8 +197,8 @@ TEST_CASE("a remote URL that is not a plain forge URL gives no link") {
        }) {
     INFO(remote);
     CHECK_FALSE(ParseRemoteUrl(remote, "github").has_value());
-    std::string md = RenderMarkdown(DigestOf({PrEntry(5, "Add index", "p95 1.8s -> 240ms")},
-                                             remote));
+    std::string md = RenderMarkdown(
+        DigestOf({PrEntry(5, "Add index", "p95 1.8s -> 240ms")}, remote));
     CHECK(md.find("](") == std::string::npos);
   }
   std::optional<ForgeRepo> encoded =
@@ -225,7 +232,8 @@ std::string NaiveMarkdown(const std::string& text) {
       size_t name = j;
       while (j - name < 32 && std::isalnum(at(j))) ++j;
       out += j > name && at(j) == ';' ? "&amp;" : "&";
-    } else if (c == '[' || c == ']' || (c == '\\' && (at(i + 1) == 0 || punct(at(i + 1))))) {
+    } else if (c == '[' || c == ']' ||
+               (c == '\\' && (at(i + 1) == 0 || punct(at(i + 1))))) {
       out += '\\';
       out += static_cast<char>(c);
     } else if (c == '\n' || c == '\t') {

@@ -4,7 +4,6 @@
 // are an error, never an abort; ids are never rewritten as floats; what
 // brag writes to files is private.
 #include <doctest/doctest.h>
-
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -30,7 +29,9 @@ using nlohmann::json;
 namespace fs = std::filesystem;
 
 // Retitles the terminal, clears the screen, and a C1 CSI in UTF-8.
-const std::string kHostile = "Fix \x1b]0;pwned\a index \x1b[2J done \xc2\x9b" "31m";
+const std::string kHostile =
+    "Fix \x1b]0;pwned\a index \x1b[2J done \xc2\x9b"
+    "31m";
 const std::string kShown = "Fix \\e]0;pwned\\x07 index \\e[2J done \\u009b31m";
 
 // Whether `text` holds a byte that a terminal would act on.
@@ -38,21 +39,23 @@ bool HasControls(const std::string& text) {
   for (size_t i = 0; i < text.size(); ++i) {
     auto c = static_cast<unsigned char>(text[i]);
     if ((c < 0x20 && c != '\n') || c == 0x7F) return true;
-    if (c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) < 0xA0) {
+    if (c == 0xC2 && i + 1 < text.size() &&
+        static_cast<unsigned char>(text[i + 1]) < 0xA0) {
       return true;
     }
   }
   return false;
 }
 
-#define CHECK_INERT(run)                                                       \
-  do {                                                                         \
-    CHECK_MESSAGE((run).code == 0, (run).output);                              \
-    CHECK_MESSAGE(!HasControls((run).output), (run).output);                   \
+#define CHECK_INERT(run)                                                         \
+  do {                                                                           \
+    CHECK_MESSAGE((run).code == 0, (run).output);                                \
+    CHECK_MESSAGE(!HasControls((run).output), (run).output);                     \
     CHECK_MESSAGE((run).output.find(kShown) != std::string::npos, (run).output); \
   } while (0)
 
-TEST_CASE("a PR title with terminal escapes reaches the terminal inert in every listing") {
+TEST_CASE(
+    "a PR title with terminal escapes reaches the terminal inert in every listing") {
   World world;
   GitRepo repo = GitRepo::Init(world.repos() / "payments");
   repo.Commit("README", "a\n", "initial");
@@ -70,7 +73,8 @@ TEST_CASE("a PR title with terminal escapes reaches the terminal inert in every 
   CHECK_INERT(world.Brag("log"));
   CHECK_INERT(world.Brag("prompt --once", "\n"));
   CHECK_INERT(world.Brag("scan " + ShellQuote(repo.dir().string())));
-  CommandResult snoozed = world.Brag("snooze " + std::to_string(prompt["id"].get<int64_t>()));
+  CommandResult snoozed =
+      world.Brag("snooze " + std::to_string(prompt["id"].get<int64_t>()));
   CHECK_MESSAGE(!HasControls(snoozed.output), snoozed.output);
 
   // --json stays JSON, with the same title, and as inert on a terminal.
@@ -86,7 +90,8 @@ TEST_CASE("a PR title with terminal escapes reaches the terminal inert in every 
   CHECK_MESSAGE(!HasControls(log), log);
 }
 
-TEST_CASE("a repo folder named with terminal escapes shows inert in status and repos list") {
+TEST_CASE(
+    "a repo folder named with terminal escapes shows inert in status and repos list") {
   World world;
   fs::path dir = world.repos() / ("evil" + kHostile);
   GitRepo repo = GitRepo::Init(dir);
@@ -184,7 +189,8 @@ TEST_CASE("a reply of an unexpected shape is a protocol error, never an abort") 
            Case{"note hello", R"([])", "note"},
            Case{"note hello", R"({"note":{"id":"7"}})", "note"},
            Case{"pending", R"({"prompts":{}})", "pending"},
-           Case{"pending", R"({"prompts":[{"id":1,"kind":"pr_merged","pr":"5"}]})", "pending"},
+           Case{"pending", R"({"prompts":[{"id":1,"kind":"pr_merged","pr":"5"}]})",
+                "pending"},
            Case{"pending --count", R"({"prompts":[7]})", "pending"},
            Case{"pending --json", R"(null)", "pending"},
            Case{"log", R"({"entries":[{"kind":"note","text":["x"]}]})", "log"},
@@ -199,9 +205,10 @@ TEST_CASE("a reply of an unexpected shape is a protocol error, never an abort") 
     FakeBragd fake(world.socket(), Answering(k.result));
     CommandResult r = world.Brag(k.command);
     CHECK(r.code == 1);
-    CHECK_MESSAGE(r.output.find(std::string("brag: error: bragd sent an unexpected reply to ") +
-                                k.method + " (protocol)") != std::string::npos,
-                  r.output);
+    CHECK_MESSAGE(
+        r.output.find(std::string("brag: error: bragd sent an unexpected reply to ") +
+                      k.method + " (protocol)") != std::string::npos,
+        r.output);
   }
 }
 
@@ -248,7 +255,8 @@ TEST_CASE("a 30-digit id is never rewritten as a float") {
   json reply = json::parse(*line);
   CHECK(reply["id"].is_null());
   CHECK(reply["error"]["code"] == "bad_request");
-  CHECK_MESSAGE(line->find("123456789012345678901234567890") != std::string::npos, *line);
+  CHECK_MESSAGE(line->find("123456789012345678901234567890") != std::string::npos,
+                *line);
   CHECK_MESSAGE(line->find("e+29") == std::string::npos, *line);
   CHECK(c.Call("hello").has_value());  // the connection still serves
 }
@@ -267,16 +275,18 @@ TEST_CASE("digest -o and review -o write private files whatever the umask") {
   fs::create_directories(digest.parent_path());
   WriteFile(review, "an older draft\n");
   fs::permissions(review, fs::perms(0644));
-  for (const std::string& args :
-       {"digest --since 2000-01-01 --until 2100-01-01 -o " + ShellQuote(digest.string()),
-        "review --since 2000-01-01 --until 2100-01-01 -o " + ShellQuote(review.string())}) {
+  for (const std::string& args : {"digest --since 2000-01-01 --until 2100-01-01 -o " +
+                                      ShellQuote(digest.string()),
+                                  "review --since 2000-01-01 --until 2100-01-01 -o " +
+                                      ShellQuote(review.string())}) {
     CommandResult r = world.Brag(args);
     REQUIRE_MESSAGE(r.code == 0, r.output);
   }
   // The same runs under umask 022, through the shell that runs brag.
-  CommandResult again = RunCommand("umask 022; BRAG_CONFIG=" + ShellQuote(world.config().string()) +
-                                   " " BRAG_BIN " digest --since 2000-01-01 --until 2100-01-01 -o " +
-                                   ShellQuote(digest.string()) + " </dev/null");
+  CommandResult again =
+      RunCommand("umask 022; BRAG_CONFIG=" + ShellQuote(world.config().string()) +
+                 " " BRAG_BIN " digest --since 2000-01-01 --until 2100-01-01 -o " +
+                 ShellQuote(digest.string()) + " </dev/null");
   REQUIRE_MESSAGE(again.code == 0, again.output);
   CHECK(ModeOf(digest) == 0600);
   CHECK(ModeOf(review) == 0600);
@@ -290,8 +300,9 @@ TEST_CASE("a hostile note is inert in the Markdown that brag digest prints") {
   CommandResult md = world.Brag("digest --since 2000-01-01 --until 2100-01-01");
   REQUIRE_MESSAGE(md.code == 0, md.output);
   CHECK_MESSAGE(!HasControls(md.output), md.output);
-  CHECK(md.output.find("\\[x\\](javascript:alert(1)) &lt;script>alert(2)&lt;/script>") !=
-        std::string::npos);
+  CHECK(
+      md.output.find("\\[x\\](javascript:alert(1)) &lt;script>alert(2)&lt;/script>") !=
+      std::string::npos);
   CHECK(md.output.find("<script") == std::string::npos);
 }
 

@@ -1,8 +1,8 @@
-#include "protocol/message.h"
-
 #include <doctest/doctest.h>
 
 #include <string>
+
+#include "protocol/message.h"
 
 namespace brag::protocol {
 namespace {
@@ -43,8 +43,9 @@ TEST_CASE("request ids that are not 64-bit integers are quoted exactly as typed"
             .message.find("id -9223372036854775809 ") != std::string::npos);
   CHECK(Refuse(R"({"id":18446744073709551616,"method":"hello"})")
             .message.find("id 18446744073709551616 ") != std::string::npos);
-  CHECK(Refuse(R"({"id":["a",{"n":2.50}],"method":"hello"})")
-            .message.find("id 2.50 ") != std::string::npos);
+  CHECK(
+      Refuse(R"({"id":["a",{"n":2.50}],"method":"hello"})").message.find("id 2.50 ") !=
+      std::string::npos);
 }
 
 TEST_CASE("the id kept of a repeated id member is the one checked") {
@@ -58,14 +59,16 @@ TEST_CASE("the id kept of a repeated id member is the one checked") {
 }
 
 TEST_CASE("integer, string, null and nested ids without floats are echoed as sent") {
-  for (const char* id : {"9223372036854775807", "-9223372036854775808",
-                         "18446744073709551615", "\"1.5\"", "null", "[1,\"x\",{\"k\":2}]"}) {
+  for (const char* id :
+       {"9223372036854775807", "-9223372036854775808", "18446744073709551615",
+        "\"1.5\"", "null", "[1,\"x\",{\"k\":2}]"}) {
     std::string line = std::string(R"({"id":)") + id + R"(,"method":"hello"})";
     json parsed_id;
     Result<Request> req = ParseRequest(line, &parsed_id);
     REQUIRE_MESSAGE(req.has_value(), line);
     std::string reply = ReplyLine(req->id, json::object());
-    CHECK_MESSAGE(reply == std::string(R"({"id":)") + id + R"(,"result":{}})" + "\n", reply);
+    CHECK_MESSAGE(reply == std::string(R"({"id":)") + id + R"(,"result":{}})" + "\n",
+                  reply);
   }
 }
 
