@@ -29,7 +29,8 @@ std::string StrftimeLocal(int64_t t, const char* format) {
 std::string FormatLocal(const json& iso, const char* format) {
   if (!iso.is_string()) return std::string();
   int64_t t = ParseIsoTime(iso);
-  return t > 0 ? StrftimeLocal(t, format) : InertText(iso.get_ref<const std::string&>());
+  return t > 0 ? StrftimeLocal(t, format)
+               : InertText(iso.get_ref<const std::string&>());
 }
 
 // The repo's short name; notes without a repo show "-".
@@ -106,7 +107,8 @@ const json& Field(const json& obj, const char* key) {
 
 std::string Text(const json& obj, const char* key) {
   const json& value = Field(obj, key);
-  return value.is_string() ? InertText(value.get_ref<const std::string&>()) : std::string();
+  return value.is_string() ? InertText(value.get_ref<const std::string&>())
+                           : std::string();
 }
 
 int64_t Int(const json& obj, const char* key) {
@@ -229,8 +231,7 @@ std::string PromptCard(const json& prompt, const Style& style) {
   } else if (std::string branch = Text(prompt, "branch"); !branch.empty()) {
     detail = "branch " + branch;
   }
-  if (std::string diff = FormatDiffstat(Field(prompt, "diffstat"));
-      !diff.empty()) {
+  if (std::string diff = FormatDiffstat(Field(prompt, "diffstat")); !diff.empty()) {
     detail += (detail.empty() ? "" : ", ") + diff;
   }
   std::string card = detail.empty() ? head
@@ -250,8 +251,8 @@ std::string CommitNotesBlock(const json& prompt, const Style& style) {
 }
 
 std::string LogLine(const json& entry, const Style& style) {
-  std::string line = style.Paint(LocalDate(Field(entry, "time")), Tone::kDim) +
-                     "  " + RepoName(entry) + "  " +
+  std::string line = style.Paint(LocalDate(Field(entry, "time")), Tone::kDim) + "  " +
+                     RepoName(entry) + "  " +
                      style.Paint(KindMarker(entry), MarkerTone(entry)) + "  ";
   if (Text(entry, "kind") == "note") {
     return line + Text(entry, "text") + style.Paint(Tags(entry), Tone::kDim);

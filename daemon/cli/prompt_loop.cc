@@ -138,7 +138,8 @@ void PromptLoop::Act(int64_t id, const Reply& reply) {
     case Reply::Action::kSnooze:
       done = backend_.Call("snooze", {{"prompt", id}, {"until", "1d"}});
       if (done)
-        said = "snoozed until " + LocalDateTime(Field(Field(*done, "prompt"), "snoozed_until"));
+        said = "snoozed until " +
+               LocalDateTime(Field(Field(*done, "prompt"), "snoozed_until"));
       break;
     case Reply::Action::kDismiss:
       done = backend_.Call("dismiss", {{"prompt", id}});

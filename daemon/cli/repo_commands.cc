@@ -33,7 +33,8 @@ int RunAdd(CommandContext& context, const Args& args) {
   Result<json> r = (*backend)->Call("repos.add", params);
   if (!r) return ReportError(context.err, r.error());
   const json& repo = Field(*r, "repo");
-  context.out << "watching " << Text(repo, "name") << " (" << Text(repo, "path") << ")\n";
+  context.out << "watching " << Text(repo, "name") << " (" << Text(repo, "path")
+              << ")\n";
   if (!(*backend)->daemon()) {
     context.out << "bragd is not running: it will set the baseline when it starts\n";
   }

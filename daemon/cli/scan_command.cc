@@ -136,11 +136,12 @@ json ScanJson(const Event& event, const std::string& repo) {
 std::string ScanLine(const json& item, const Style& style) {
   std::string authors;
   for (const json& a : item["authors"]) {
-    authors += (authors.empty() ? "" : ", ") + InertText(a.get_ref<const std::string&>());
+    authors +=
+        (authors.empty() ? "" : ", ") + InertText(a.get_ref<const std::string&>());
   }
-  return style.Paint(LocalDate(item["time"]), Tone::kDim) + "  " + Text(item, "forge") + "  " +
-         style.Paint(KindMarker(item), Tone::kCyan) + "  " + Subject(item) + "  " +
-         style.Paint("(" + authors + ")", Tone::kDim);
+  return style.Paint(LocalDate(item["time"]), Tone::kDim) + "  " + Text(item, "forge") +
+         "  " + style.Paint(KindMarker(item), Tone::kCyan) + "  " + Subject(item) +
+         "  " + style.Paint("(" + authors + ")", Tone::kDim);
 }
 
 void Print(CommandContext& context, const Args& args, const HistoryScan& scan,

@@ -149,11 +149,13 @@ bool WellFormedBase(std::string_view base) {
   if (slash == 0 || slash == std::string_view::npos) return false;
   for (size_t i = 0; i < base.size(); ++i) {
     char c = base[i];
-    bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    bool alnum =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
     if (alnum || c == '-' || c == '.') continue;
     if (i < slash) return false;  // the host
     if (c == '_' || c == '~' || c == '/') continue;
-    if (c != '%' || i + 2 >= base.size() || !IsHex(base[i + 1]) || !IsHex(base[i + 2])) {
+    if (c != '%' || i + 2 >= base.size() || !IsHex(base[i + 1]) ||
+        !IsHex(base[i + 2])) {
       return false;
     }
   }

@@ -115,10 +115,12 @@ std::string WinSubject(const Win& win) {
 namespace {
 
 bool IsAsciiLetter(unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
-bool IsAsciiAlnum(unsigned char c) { return IsAsciiLetter(c) || (c >= '0' && c <= '9'); }
+bool IsAsciiAlnum(unsigned char c) {
+  return IsAsciiLetter(c) || (c >= '0' && c <= '9');
+}
 bool IsAsciiPunct(unsigned char c) {
-  return (c >= 0x21 && c <= 0x2F) || (c >= 0x3A && c <= 0x40) || (c >= 0x5B && c <= 0x60) ||
-         (c >= 0x7B && c <= 0x7E);
+  return (c >= 0x21 && c <= 0x2F) || (c >= 0x3A && c <= 0x40) ||
+         (c >= 0x5B && c <= 0x60) || (c >= 0x7B && c <= 0x7E);
 }
 
 // The bytes AppendMarkdownText may rewrite (0xC2 leads the C1 controls).
@@ -141,7 +143,8 @@ size_t NextMarkdownSpecial(std::string_view text, size_t at) {
       break;
     }
   }
-  while (at < text.size() && !MaybeMarkdownSpecial(static_cast<unsigned char>(text[at]))) {
+  while (at < text.size() &&
+         !MaybeMarkdownSpecial(static_cast<unsigned char>(text[at]))) {
     ++at;
   }
   return at;

@@ -153,7 +153,8 @@ Result<json> Client::Call(const std::string& method, const json& params,
     // bad line): it answers whatever we asked.
     bool connection_error = reply_id.is_null() && msg->contains("error");
     if (reply_id != json(id) && !connection_error) continue;  // a stale reply
-    if (auto err = msg->find("error"); err != msg->end()) return ReplyError(*err, method);
+    if (auto err = msg->find("error"); err != msg->end())
+      return ReplyError(*err, method);
     return msg->value("result", json());
   }
 }

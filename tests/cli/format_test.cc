@@ -153,7 +153,9 @@ TEST_CASE("a JSON line is compact, newline-terminated, and survives bad UTF-8") 
   CHECK(JsonLine({{"t", std::string("bad \xff byte")}}).ends_with("\n"));
 }
 
-const std::string kHostile = "Fix \x1b]0;pwned\a index \x1b[2J\ndone \xc2\x9b" "31m";
+const std::string kHostile =
+    "Fix \x1b]0;pwned\a index \x1b[2J\ndone \xc2\x9b"
+    "31m";
 const std::string kShown = "Fix \\e]0;pwned\\x07 index \\e[2J done \\u009b31m";
 
 TEST_CASE("a PR title with terminal escapes is inert in every line brag prints") {
@@ -178,12 +180,18 @@ TEST_CASE("a PR title with terminal escapes is inert in every line brag prints")
 }
 
 TEST_CASE("repo lines, status and unreadable dates show hostile text inert") {
-  json repo{{"name", "a\x1b[2J"}, {"path", "/p/\x1b]0;x\a"}, {"state", "error"},
-            {"error", "bad HEAD: ref: \x1b[31mx"}, {"watching", "none"}};
+  json repo{{"name", "a\x1b[2J"},
+            {"path", "/p/\x1b]0;x\a"},
+            {"state", "error"},
+            {"error", "bad HEAD: ref: \x1b[31mx"},
+            {"watching", "none"}};
   CHECK(RepoLine(repo, Style{}) ==
         "a\\e[2J  error  none  /p/\\e]0;x\\x07  (bad HEAD: ref: \\e[31mx)");
-  json status{{"running", true}, {"version", "0.1\x1b[2J"}, {"socket", "/s\x1b[2J"},
-              {"identities", {"me\x1b[2J@example.com"}}, {"repos", {repo}}};
+  json status{{"running", true},
+              {"version", "0.1\x1b[2J"},
+              {"socket", "/s\x1b[2J"},
+              {"identities", {"me\x1b[2J@example.com"}},
+              {"repos", {repo}}};
   std::string text = StatusText(status, Style{});
   CHECK_MESSAGE(text.find("\x1b") == std::string::npos, text);
   CHECK(text.find("version 0.1\\e[2J") != std::string::npos);
@@ -193,14 +201,15 @@ TEST_CASE("repo lines, status and unreadable dates show hostile text inert") {
 TEST_CASE("letters of every script in a title are shown as they are") {
   json prompt = PromptAt(kNow);
   prompt["title"] = "Caf\xc3\xa9 \xe4\xb8\xad \xf0\x9f\x9a\x80";
-  CHECK(PendingLine(prompt, kNow, Style{}).find("Caf\xc3\xa9 \xe4\xb8\xad \xf0\x9f\x9a\x80") !=
-        std::string::npos);
+  CHECK(PendingLine(prompt, kNow, Style{})
+            .find("Caf\xc3\xa9 \xe4\xb8\xad \xf0\x9f\x9a\x80") != std::string::npos);
 }
 
 TEST_CASE("members of another type than expected read as absent, never throw") {
-  json odd{{"id", "12"}, {"kind", 5},          {"pr", "481"},     {"title", {1, 2}},
-           {"created", 7}, {"diffstat", "x"},  {"incident", 3},   {"commit_notes", "n"},
-           {"tags", "t"},  {"running", "yes"}, {"identities", 5}, {"repos", {1, "x"}},
+  json odd{{"id", "12"},          {"kind", 5},           {"pr", "481"},
+           {"title", {1, 2}},     {"created", 7},        {"diffstat", "x"},
+           {"incident", 3},       {"commit_notes", "n"}, {"tags", "t"},
+           {"running", "yes"},    {"identities", 5},     {"repos", {1, "x"}},
            {"repo_name", nullptr}};
   for (const json& item : {odd, json(5), json::array(), json(nullptr), json("s")}) {
     CHECK_NOTHROW(PendingLine(item, kNow, Style{}));
@@ -219,9 +228,12 @@ TEST_CASE("members of another type than expected read as absent, never throw") {
 }
 
 TEST_CASE("--json lines stay JSON with the same text, and as inert on a terminal") {
-  json item{{"title", "a\x1b[2J\a\x7f b\xc2\x9b" "c \xc3\xa9 \xe4\xb8\xad"}};
+  json item{{"title",
+             "a\x1b[2J\a\x7f b\xc2\x9b"
+             "c \xc3\xa9 \xe4\xb8\xad"}};
   std::string line = JsonLine(item);
-  CHECK(line == "{\"title\":\"a\\u001b[2J\\u0007\\u007f b\\u009bc \xc3\xa9 \xe4\xb8\xad\"}\n");
+  CHECK(line ==
+        "{\"title\":\"a\\u001b[2J\\u0007\\u007f b\\u009bc \xc3\xa9 \xe4\xb8\xad\"}\n");
   CHECK(json::parse(line) == item);
 }
 
