@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "cli/reply.h"
 #include "core/timeutil.h"
 #include "git/repo.h"
 #include "methods/journal_methods.h"
@@ -93,7 +94,10 @@ Result<json> CallAllPages(Backend& backend, const std::string& method, json para
 }
 
 Result<json> DaemonBackend::Call(const std::string& method, const json& params) {
-  return client_.Call(method, params);
+  Result<json> result = client_.Call(method, params);
+  if (!result) return result;
+  if (Status s = CheckReply(method, *result); !s) return s.error();
+  return result;
 }
 
 JournalBackend::JournalBackend(Config config, std::unique_ptr<Journal> journal)

@@ -43,7 +43,8 @@ Result<nlohmann::json> CallAllPages(
 Result<nlohmann::json> CallAllPages(Backend& backend, const std::string& method,
                                     nlohmann::json params, const char* key);
 
-// bragd over its socket. Owns the connection.
+// bragd over its socket. Owns the connection. Results of a shape brag does
+// not expect are errors (cli/reply.h).
 class DaemonBackend : public Backend {
  public:
   explicit DaemonBackend(protocol::Client client) : client_(std::move(client)) {}

@@ -1,9 +1,11 @@
 #include "cli/command.h"
 
-#include "core/timeutil.h"
-
+#include <charconv>
 #include <filesystem>
 #include <system_error>
+
+#include "core/text.h"
+#include "core/timeutil.h"
 
 namespace brag::cli {
 
@@ -25,6 +27,19 @@ CLI::Validator DateValidator() {
         return t ? std::string() : t.error().message;
       },
       "DATE");
+}
+
+CLI::Validator PromptIdValidator() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        int64_t id = 0;
+        const char* end = text.data() + text.size();
+        auto [stop, ec] = std::from_chars(text.data(), end, id);
+        if (ec == std::errc() && stop == end && id > 0) return std::string();
+        return "a prompt id is a whole number from 1 to 9223372036854775807, not " +
+               InertText(text);
+      },
+      "ID");
 }
 
 std::string JoinWords(const std::vector<std::string>& words) {

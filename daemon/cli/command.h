@@ -90,6 +90,10 @@ std::string JoinWords(const std::vector<std::string>& words);
 // Rejects a date ParseDate cannot read while parsing the command line, so a
 // typo is a usage error even when there is nothing to list.
 CLI::Validator DateValidator();
+// Rejects a prompt id that is not a whole number from 1 to 2^63-1 while
+// parsing the command line, quoting it as typed (CLI11 would clamp a longer
+// one to the largest int64).
+CLI::Validator PromptIdValidator();
 // A repo as typed: an existing path becomes absolute (bragd has another
 // working directory); anything else (a watched repo's name) is kept.
 std::string RepoArgument(const std::string& typed);

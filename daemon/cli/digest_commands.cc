@@ -77,7 +77,8 @@ int Emit(CommandContext& context, const Args& args, const std::string& text) {
     context.out << text;
     return kExitOk;
   }
-  if (Status s = WriteFileAtomically(args.output, text); !s) {
+  // Private whatever the umask: a digest or review is the user's record.
+  if (Status s = WriteFileAtomically(args.output, text, 0600); !s) {
     return ReportError(context.err, s.error());
   }
   return kExitOk;

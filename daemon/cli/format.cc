@@ -5,24 +5,13 @@
 
 #include <cstdlib>
 
+#include "core/text.h"
 #include "core/timeutil.h"
 
 namespace brag::cli {
 namespace {
 
 using nlohmann::json;
-
-std::string Text(const json& obj, const char* key) {
-  auto it = obj.find(key);
-  if (it == obj.end() || !it->is_string()) return std::string();
-  return it->get<std::string>();
-}
-
-int64_t Int(const json& obj, const char* key) {
-  auto it = obj.find(key);
-  if (it == obj.end() || !it->is_number_integer()) return 0;
-  return it->get<int64_t>();
-}
 
 std::string Plural(int64_t n, const char* one, const char* many) {
   return std::to_string(n) + " " + (n == 1 ? one : many);
@@ -40,7 +29,8 @@ std::string StrftimeLocal(int64_t t, const char* format) {
 std::string FormatLocal(const json& iso, const char* format) {
   if (!iso.is_string()) return std::string();
   int64_t t = ParseIsoTime(iso);
-  return t > 0 ? StrftimeLocal(t, format) : iso.get<std::string>();
+  return t > 0 ? StrftimeLocal(t, format)
+               : InertText(iso.get_ref<const std::string&>());
 }
 
 // The repo's short name; notes without a repo show "-".
@@ -58,10 +48,10 @@ Tone MarkerTone(const json& item) {
 
 std::string Tags(const json& note) {
   std::string out;
-  auto tags = note.find("tags");
-  if (tags == note.end() || !tags->is_array()) return out;
-  for (const json& t : *tags) {
-    if (t.is_string()) out += " #" + t.get<std::string>();
+  const json& tags = Field(note, "tags");
+  if (!tags.is_array()) return out;
+  for (const json& t : tags) {
+    if (t.is_string()) out += " #" + InertText(t.get_ref<const std::string&>());
   }
   return out;
 }
@@ -82,13 +72,13 @@ std::string Join(const json& strings, const char* sep) {
   for (const json& s : strings) {
     if (!s.is_string()) continue;
     if (!out.empty()) out += sep;
-    out += s.get<std::string>();
+    out += InertText(s.get_ref<const std::string&>());
   }
   return out;
 }
 
 std::string DaemonLine(const json& status, const Style& style) {
-  if (!status.value("running", false)) {
+  if (!Flag(status, "running")) {
     return "bragd:      " + style.Paint("not running", Tone::kYellow) +
            " (read from the journal)\n";
   }
@@ -107,6 +97,29 @@ std::string ReposBlock(const json& repos, const Style& style) {
 }
 
 }  // namespace
+
+const json& Field(const json& obj, const char* key) {
+  static const json kAbsent;
+  if (!obj.is_object()) return kAbsent;
+  auto it = obj.find(key);
+  return it == obj.end() ? kAbsent : *it;
+}
+
+std::string Text(const json& obj, const char* key) {
+  const json& value = Field(obj, key);
+  return value.is_string() ? InertText(value.get_ref<const std::string&>())
+                           : std::string();
+}
+
+int64_t Int(const json& obj, const char* key) {
+  const json& value = Field(obj, key);
+  return value.is_number_integer() ? value.get<int64_t>() : 0;
+}
+
+bool Flag(const json& obj, const char* key) {
+  const json& value = Field(obj, key);
+  return value.is_boolean() && value.get<bool>();
+}
 
 std::string Style::Paint(std::string_view text, Tone tone) const {
   static constexpr const char* kCodes[] = {
@@ -179,7 +192,7 @@ std::string Subject(const json& item) {
 
 std::string PendingLine(const json& prompt, int64_t now, const Style& style) {
   std::string age;
-  if (int64_t created = ParseIsoTime(prompt.value("created", json())); created > 0) {
+  if (int64_t created = ParseIsoTime(Field(prompt, "created")); created > 0) {
     age = "  " + style.Paint(FormatAge(now - created), Tone::kDim);
   }
   return style.Paint(std::to_string(Int(prompt, "id")), Tone::kBold) + "  " +
@@ -189,15 +202,15 @@ std::string PendingLine(const json& prompt, int64_t now, const Style& style) {
 
 std::string IncidentSummary(const json& incident) {
   if (!incident.is_object()) return std::string();
-  std::string out = incident.value("merged", false) ? "merged" : "closed unmerged";
-  if (incident.contains("duration_s") && incident["duration_s"].is_number()) {
-    out += " after " + FormatUptime(incident["duration_s"].get<int64_t>());
+  std::string out = Flag(incident, "merged") ? "merged" : "closed unmerged";
+  if (const json& duration = Field(incident, "duration_s"); duration.is_number()) {
+    out += " after " + FormatUptime(duration.get<int64_t>());
   }
   return out + ", " + Plural(Int(incident, "commits"), "commit", "commits");
 }
 
 std::string PromptQuestion(const json& prompt) {
-  const json notes = prompt.value("commit_notes", json::array());
+  const json& notes = Field(prompt, "commit_notes");
   std::string accept = notes.is_array() && !notes.empty() ? "a: accept those, " : "";
   if (Text(prompt, "kind") == "incident_closed") {
     return "what broke, what changed, and the impact? (Enter: skip, " + accept +
@@ -214,12 +227,11 @@ std::string PromptCard(const json& prompt, const Style& style) {
       "\n";
   std::string detail;
   if (Text(prompt, "kind") == "incident_closed") {
-    detail = IncidentSummary(prompt.value("incident", json()));
+    detail = IncidentSummary(Field(prompt, "incident"));
   } else if (std::string branch = Text(prompt, "branch"); !branch.empty()) {
     detail = "branch " + branch;
   }
-  if (std::string diff = FormatDiffstat(prompt.value("diffstat", json()));
-      !diff.empty()) {
+  if (std::string diff = FormatDiffstat(Field(prompt, "diffstat")); !diff.empty()) {
     detail += (detail.empty() ? "" : ", ") + diff;
   }
   std::string card = detail.empty() ? head
@@ -228,7 +240,7 @@ std::string PromptCard(const json& prompt, const Style& style) {
 }
 
 std::string CommitNotesBlock(const json& prompt, const Style& style) {
-  const json notes = prompt.value("commit_notes", json::array());
+  const json& notes = Field(prompt, "commit_notes");
   if (!notes.is_array() || notes.empty()) return std::string();
   std::string block = "     " + style.Paint("from your commits:", Tone::kDim) + "\n";
   for (const json& n : notes) {
@@ -239,8 +251,8 @@ std::string CommitNotesBlock(const json& prompt, const Style& style) {
 }
 
 std::string LogLine(const json& entry, const Style& style) {
-  std::string line = style.Paint(LocalDate(entry.value("time", json())), Tone::kDim) +
-                     "  " + RepoName(entry) + "  " +
+  std::string line = style.Paint(LocalDate(Field(entry, "time")), Tone::kDim) + "  " +
+                     RepoName(entry) + "  " +
                      style.Paint(KindMarker(entry), MarkerTone(entry)) + "  ";
   if (Text(entry, "kind") == "note") {
     return line + Text(entry, "text") + style.Paint(Tags(entry), Tone::kDim);
@@ -265,7 +277,7 @@ std::string RepoLine(const json& repo, const Style& style) {
 
 std::string StatusText(const json& status, const Style& style) {
   std::string config = Text(status, "config");
-  std::string identities = Join(status.value("identities", json()), ", ");
+  std::string identities = Join(Field(status, "identities"), ", ");
   int64_t pending = Int(status, "pending");
   std::string journal = Text(status, "journal");
   if (std::string error = Text(status, "journal_error"); !error.empty()) {
@@ -282,12 +294,31 @@ std::string StatusText(const json& status, const Style& style) {
          "pending:    " +
          style.Paint(Plural(pending, "prompt", "prompts"),
                      pending > 0 ? Tone::kYellow : Tone::kPlain) +
-         "\n" + ReposBlock(status.value("repos", json()), style);
+         "\n" + ReposBlock(Field(status, "repos"), style);
 }
 
 std::string JsonLine(const json& value) {
   // Titles come from commit messages, which need not be UTF-8.
-  return value.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+  std::string dumped = value.dump(-1, ' ', false, json::error_handler_t::replace);
+  std::string line;
+  line.reserve(dumped.size() + 1);
+  // Valid UTF-8 now, and such bytes only occur inside strings, where a
+  // \u escape means the same character.
+  for (size_t i = 0; i < dumped.size(); ++i) {
+    auto c = static_cast<unsigned char>(dumped[i]);
+    if (c == 0x7F) {
+      line += "\\u007f";
+    } else if (c == 0xC2 && static_cast<unsigned char>(dumped[i + 1]) < 0xA0) {
+      line += "\\u00";
+      auto next = static_cast<unsigned char>(dumped[i + 1]);
+      line += "0123456789abcdef"[next >> 4];
+      line += "0123456789abcdef"[next & 0xF];
+      ++i;
+    } else {
+      line += static_cast<char>(c);
+    }
+  }
+  return line + "\n";
 }
 
 }  // namespace brag::cli

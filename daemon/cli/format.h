@@ -1,6 +1,9 @@
 // How brag shows protocol results to a person (docs/protocol.md objects in,
 // text out). Pure functions of the JSON and of `now`, so the daemon and the
-// journal paths print the same thing and tests need no terminal.
+// journal paths print the same thing and tests need no terminal. Every text
+// taken from a result is made inert (core/text.h): a title cannot move the
+// cursor, clear the screen or retitle the terminal. A member of another type
+// than expected reads as absent: no function here throws.
 #pragma once
 
 #include <cstdint>
@@ -23,6 +26,15 @@ struct Style {
 
 // Style for stdout: colour when it is a terminal and NO_COLOR is unset.
 Style StyleForStdout();
+
+// The member `key` of `obj`; null when `obj` is not an object or lacks it.
+const nlohmann::json& Field(const nlohmann::json& obj, const char* key);
+// The string member `key` made inert, else "".
+std::string Text(const nlohmann::json& obj, const char* key);
+// The integer member `key`, else 0.
+int64_t Int(const nlohmann::json& obj, const char* key);
+// The boolean member `key`, else false.
+bool Flag(const nlohmann::json& obj, const char* key);
 
 // "just now", "5m ago", "3h ago", "2d ago", "3w ago".
 std::string FormatAge(int64_t seconds);
@@ -63,7 +75,9 @@ std::string RepoLine(const nlohmann::json& repo, const Style& style);
 // `brag status` for a person: daemon, paths, identities, pending, repos.
 std::string StatusText(const nlohmann::json& status, const Style& style);
 
-// One compact JSON object and '\n' (a JSON Lines record).
+// One compact JSON object and '\n' (a JSON Lines record). Controls are
+// escaped, DEL and C1 controls too (nlohmann leaves those raw), so printing
+// it on a terminal is as inert as the text forms.
 std::string JsonLine(const nlohmann::json& value);
 
 }  // namespace brag::cli

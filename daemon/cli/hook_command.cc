@@ -20,6 +20,7 @@
 
 #include "cli/command.h"
 #include "cli/prompt_loop.h"
+#include "cli/reply.h"
 #include "cli/report.h"
 #include "git/repo.h"
 #include "quickhook/quickhook.h"
@@ -71,9 +72,13 @@ std::vector<json> PromptsOfThisMerge(git::Repo& repo, const json& pending) {
   Result<std::string> head = repo.ResolveCommit("HEAD");
   Result<std::string> before = repo.ResolveCommit("ORIG_HEAD");
   if (!head) return mine;
-  for (const json& prompt : pending.value("prompts", json::array())) {
-    if (prompt.value("repo", "") != path) continue;
-    std::string commit = prompt.value("commit", "");
+  const json& prompts = Field(pending, "prompts");
+  if (!prompts.is_array()) return mine;
+  for (const json& prompt : prompts) {
+    if (Field(prompt, "repo") != path) continue;
+    const json& commit_field = Field(prompt, "commit");
+    if (!commit_field.is_string()) continue;
+    const std::string& commit = commit_field.get_ref<const std::string&>();
     Result<bool> in_head = repo.IsAncestor(commit, *head);
     if (!in_head || !*in_head) continue;
     if (before) {
@@ -158,7 +163,7 @@ int PostMerge(CommandContext& context, const Args&) {
   Result<json> pending = CallAllPages(
       [&](const json& params) { return client.Call("pending", params, kRescanBound); },
       json::object(), "prompts");
-  if (!pending) return kExitOk;
+  if (!pending || !CheckReply("pending", *pending)) return kExitOk;
   std::vector<json> prompts = PromptsOfThisMerge(*repo, *pending);
   if (prompts.empty()) return kExitOk;
   DaemonBackend backend(std::move(client));

@@ -9,6 +9,7 @@
 
 #include "cli/command.h"
 #include "cli/report.h"
+#include "core/text.h"
 #include "hooks/install.h"
 #include "hooks/shims.h"
 
@@ -72,7 +73,8 @@ std::string Row(const fs::path& repo, const std::string& hook,
                 const std::string& what) {
   std::string padded = hook;
   padded.resize(std::max<size_t>(padded.size(), 21), ' ');
-  return repo.string() + "  " + padded + "  " + what + "\n";
+  // The hooks folder may come from the repo's own config (core.hooksPath).
+  return InertText(repo.string()) + "  " + padded + "  " + InertText(what) + "\n";
 }
 
 std::string Original(const std::string& hook) {

@@ -31,7 +31,7 @@ json NoteParams(const Args& args) {
 int RunNote(CommandContext& context, const Args& args) {
   Result<json> r = Request(context, Access::kWrite, "note", NoteParams(args));
   if (!r) return ReportError(context.err, r.error());
-  context.out << "noted (" << (*r)["note"].value("id", int64_t{0}) << ")\n";
+  context.out << "noted (" << Int(Field(*r, "note"), "id") << ")\n";
   return kExitOk;
 }
 
@@ -66,7 +66,7 @@ int RunLog(CommandContext& context, const Args& args) {
   if (!backend) return ReportError(context.err, backend.error());
   Result<json> r = CallAllPages(**backend, "log", LogParams(args), "entries");
   if (!r) return ReportError(context.err, r.error());
-  const json& entries = (*r)["entries"];
+  const json& entries = Field(*r, "entries");
   if (args.json) {
     PrintJsonLines(context.out, entries);
   } else if (entries.empty()) {

@@ -12,13 +12,13 @@ using nlohmann::json;
 
 // "payments PR #481 Add composite index" for confirmations.
 std::string Describe(const json& prompt) {
-  return prompt.value("repo_name", "") + " " + KindMarker(prompt) + " " +
-         Subject(prompt);
+  return Text(prompt, "repo_name") + " " + KindMarker(prompt) + " " + Subject(prompt);
 }
 
 void AddPromptId(CLI::App& command, Args& args) {
   command.add_option("ID", args.prompt_id, "The prompt's id (see `brag pending`)")
-      ->required();
+      ->required()
+      ->check(PromptIdValidator());
 }
 
 // --- pending -----------------------------------------------------------------
@@ -38,13 +38,15 @@ int RunPending(CommandContext& context, const Args& args) {
     // One small page: the reply counts them all.
     Result<json> first = (*backend)->Call("pending", {{"limit", 1}});
     if (!first) return ReportError(context.err, first.error());
-    const json& prompts = (*first)["prompts"];
-    context.out << first->value("count", json(prompts.size())) << "\n";
+    const json& count = Field(*first, "count");
+    context.out << (count.is_number_integer() ? count.get<int64_t>()
+                                              : static_cast<int64_t>(Field(*first, "prompts").size()))
+                << "\n";
     return kExitOk;
   }
   Result<json> pending = CallAllPages(**backend, "pending", json::object(), "prompts");
   if (!pending) return ReportError(context.err, pending.error());
-  const json& prompts = (*pending)["prompts"];
+  const json& prompts = Field(*pending, "prompts");
   if (args.json) {
     PrintJsonLines(context.out, prompts);
   } else if (prompts.empty()) {
@@ -111,7 +113,7 @@ int RunAnswer(CommandContext& context, const Args& args) {
       Request(context, Access::kWrite, "answer",
               {{"prompt", args.prompt_id}, {"note", JoinWords(args.words)}});
   if (!r) return ReportError(context.err, r.error());
-  context.out << "noted on " << args.prompt_id << ": " << Describe((*r)["prompt"])
+  context.out << "noted on " << args.prompt_id << ": " << Describe(Field(*r, "prompt"))
               << "\n";
   return kExitOk;
 }
@@ -129,7 +131,7 @@ int RunSnooze(CommandContext& context, const Args& args) {
                            {{"prompt", args.prompt_id}, {"until", args.until}});
   if (!r) return ReportError(context.err, r.error());
   context.out << "snoozed " << args.prompt_id << " until "
-              << LocalDateTime((*r)["prompt"]["snoozed_until"]) << "\n";
+              << LocalDateTime(Field(Field(*r, "prompt"), "snoozed_until")) << "\n";
   return kExitOk;
 }
 
@@ -139,7 +141,7 @@ int RunDismiss(CommandContext& context, const Args& args) {
   Result<json> r =
       Request(context, Access::kWrite, "dismiss", {{"prompt", args.prompt_id}});
   if (!r) return ReportError(context.err, r.error());
-  context.out << "dismissed " << args.prompt_id << ": " << Describe((*r)["prompt"])
+  context.out << "dismissed " << args.prompt_id << ": " << Describe(Field(*r, "prompt"))
               << "\n";
   return kExitOk;
 }

@@ -7,6 +7,7 @@
 
 #include <string_view>
 
+#include "cli/reply.h"
 #include "cli/report.h"
 
 namespace brag::cli {
@@ -89,7 +90,7 @@ Reply ParseReply(const std::string& line, bool can_accept) {
 Result<bool> PromptLoop::WorkThroughPending() {
   Result<json> pending = CallAllPages(backend_, "pending", json::object(), "prompts");
   if (!pending) return pending.error();
-  const json& prompts = (*pending)["prompts"];
+  const json& prompts = Field(*pending, "prompts");
   if (prompts.empty()) out_ << "No prompts waiting.\n" << std::flush;
   for (const json& prompt : prompts) {
     if (!Ask(prompt)) return false;
@@ -103,18 +104,18 @@ bool PromptLoop::Ask(const json& prompt) {
 }
 
 void PromptLoop::Show(const json& prompt) {
-  asked_.insert(prompt.value("id", int64_t{0}));
+  asked_.insert(Int(prompt, "id"));
   out_ << PromptCard(prompt, style_) << PromptQuestion(prompt) << std::flush;
 }
 
 bool PromptLoop::ReadAndAct(const json& prompt) {
-  int64_t id = prompt.value("id", int64_t{0});
+  int64_t id = Int(prompt, "id");
   std::optional<std::string> line = input_.Read();
   if (!line) {
     out_ << "\n" << std::flush;
     return false;
   }
-  const json notes = prompt.value("commit_notes", json::array());
+  const json& notes = Field(prompt, "commit_notes");
   Act(id, ParseReply(*line, notes.is_array() && !notes.empty()));
   return true;
 }
@@ -137,7 +138,8 @@ void PromptLoop::Act(int64_t id, const Reply& reply) {
     case Reply::Action::kSnooze:
       done = backend_.Call("snooze", {{"prompt", id}, {"until", "1d"}});
       if (done)
-        said = "snoozed until " + LocalDateTime((*done)["prompt"]["snoozed_until"]);
+        said = "snoozed until " +
+               LocalDateTime(Field(Field(*done, "prompt"), "snoozed_until"));
       break;
     case Reply::Action::kDismiss:
       done = backend_.Call("dismiss", {{"prompt", id}});
@@ -159,9 +161,10 @@ Result<bool> PromptLoop::DrainEvents(protocol::Client& client) {
       if (event.error().code == "timeout") return true;
       return event.error();
     }
-    if (event->value("event", "") != "prompt") continue;
-    const json& prompt = (*event)["data"];
-    if (asked_.contains(prompt.value("id", int64_t{0}))) continue;
+    if (Field(*event, "event") != "prompt") continue;
+    const json& prompt = Field(*event, "data");
+    if (Status s = CheckPushedPrompt(prompt); !s) return s.error();
+    if (asked_.contains(Int(prompt, "id"))) continue;
     if (!Ask(prompt)) return false;
   }
 }

@@ -32,8 +32,8 @@ int RunAdd(CommandContext& context, const Args& args) {
   if (!args.name.empty()) params["name"] = args.name;
   Result<json> r = (*backend)->Call("repos.add", params);
   if (!r) return ReportError(context.err, r.error());
-  const json& repo = (*r)["repo"];
-  context.out << "watching " << repo.value("name", "") << " (" << repo.value("path", "")
+  const json& repo = Field(*r, "repo");
+  context.out << "watching " << Text(repo, "name") << " (" << Text(repo, "path")
               << ")\n";
   if (!(*backend)->daemon()) {
     context.out << "bragd is not running: it will set the baseline when it starts\n";
@@ -60,7 +60,7 @@ void DefineList(CLI::App& command, Args& args) {
 int RunList(CommandContext& context, const Args& args) {
   Result<json> r = Request(context, Access::kRead, "repos.list");
   if (!r) return ReportError(context.err, r.error());
-  const json& repos = (*r)["repos"];
+  const json& repos = Field(*r, "repos");
   if (args.json) {
     PrintJsonLines(context.out, repos);
   } else if (repos.empty()) {

@@ -1,5 +1,7 @@
 #include "cli/report.h"
 
+#include "core/text.h"
+
 namespace brag::cli {
 
 int ExitCodeFor(const Error& error) {
@@ -9,12 +11,14 @@ int ExitCodeFor(const Error& error) {
 }
 
 int ReportError(std::ostream& err, const Error& error) {
-  err << "brag: error: " << error.message << " (" << error.code << ")\n";
+  // Messages quote repo files, paths and bragd's words: inert on a terminal.
+  err << "brag: error: " << InertText(error.message) << " (" << InertText(error.code)
+      << ")\n";
   return ExitCodeFor(error);
 }
 
 void ReportWarning(std::ostream& err, const std::string& text) {
-  err << "brag: warning: " << text << "\n";
+  err << "brag: warning: " << InertText(text) << "\n";
 }
 
 }  // namespace brag::cli

@@ -10,6 +10,7 @@
 #include "cli/command.h"
 #include "cli/report.h"
 #include "core/paths.h"
+#include "core/text.h"
 #include "core/timeutil.h"
 #include "git/repo.h"
 #include "journal/journal.h"
@@ -135,12 +136,12 @@ json ScanJson(const Event& event, const std::string& repo) {
 std::string ScanLine(const json& item, const Style& style) {
   std::string authors;
   for (const json& a : item["authors"]) {
-    authors += (authors.empty() ? "" : ", ") + a.get<std::string>();
+    authors +=
+        (authors.empty() ? "" : ", ") + InertText(a.get_ref<const std::string&>());
   }
-  return style.Paint(LocalDate(item["time"]), Tone::kDim) + "  " +
-         item["forge"].get<std::string>() + "  " +
-         style.Paint(KindMarker(item), Tone::kCyan) + "  " + Subject(item) + "  " +
-         style.Paint("(" + authors + ")", Tone::kDim);
+  return style.Paint(LocalDate(item["time"]), Tone::kDim) + "  " + Text(item, "forge") +
+         "  " + style.Paint(KindMarker(item), Tone::kCyan) + "  " + Subject(item) +
+         "  " + style.Paint("(" + authors + ")", Tone::kDim);
 }
 
 void Print(CommandContext& context, const Args& args, const HistoryScan& scan,
@@ -154,7 +155,7 @@ void Print(CommandContext& context, const Args& args, const HistoryScan& scan,
     }
   }
   if (!args.json && scan.events.empty()) {
-    context.out << "No PRs of those authors on " << scan.ref << " ("
+    context.out << "No PRs of those authors on " << InertText(scan.ref) << " ("
                 << scan.totals.commits << " commits, " << scan.totals.prs
                 << " PRs in all).\n";
   }

@@ -1,6 +1,7 @@
 #include "core/atomic_file.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -35,7 +36,8 @@ Status WriteFileAtomically(const std::filesystem::path& path, std::string_view d
           .string();
   int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
   if (fd < 0) return IoError(path, "write", errno);
-  Status written = WriteAll(fd, data);
+  // open() takes the umask off, and leaves a leftover temp file's mode.
+  Status written = ::fchmod(fd, mode) == 0 ? WriteAll(fd, data) : MakeError("", "");
   int err = errno;
   if (written && ::fsync(fd) != 0) {
     written = MakeError("", "");

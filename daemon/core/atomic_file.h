@@ -12,9 +12,11 @@
 namespace brag {
 
 // Replaces `path` with `data` atomically. The temp file is created in the
-// same folder with `mode` (less the umask) and removed on failure. Error code
-// "io", message naming the file and the system's reason.
+// same folder and removed on failure. The file gets exactly `mode`, whatever
+// the umask and whatever the file it replaces had: by default 0600, since
+// what brag writes (digests, reviews, the spool) is the user's private
+// record. Error code "io", message naming the file and the system's reason.
 Status WriteFileAtomically(const std::filesystem::path& path, std::string_view data,
-                           mode_t mode = 0666);
+                           mode_t mode = 0600);
 
 }  // namespace brag

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <string>
 
+#include "core/text.h"
+
 namespace brag {
 namespace {
 
@@ -42,7 +44,9 @@ void Log(LogLevel level, std::string_view message) {
   std::string line = "bragd: ";
   line += LevelName(level);
   line += ": ";
-  line += message;
+  // Messages quote titles, branches and repo files: one line, nothing for
+  // the terminal (or journald's reader) to act on.
+  AppendInertText(line, message);
   line += '\n';
   ssize_t ignored = write(STDERR_FILENO, line.data(), line.size());
   (void)ignored;

@@ -1,5 +1,6 @@
 // Leveled logging to stderr (journald and launchd keep it). One global level,
-// set once at start and on reload; safe to call from any thread.
+// set once at start and on reload; safe to call from any thread. Each
+// message is written as one inert line (core/text.h), whatever it holds.
 #pragma once
 
 #include <string>

@@ -39,10 +39,18 @@ std::string HostOf(std::string_view authority) {
   return ToLower(authority);
 }
 
+// The schemes of git's transports that a forge hands out.
+bool GitScheme(std::string_view scheme) {
+  std::string lower = ToLower(scheme);
+  return lower == "https" || lower == "http" || lower == "ssh" || lower == "git" ||
+         lower == "git+ssh" || lower == "ssh+git";
+}
+
 // https://h/p, ssh://git@h:port/p, git://h/p and scp-like git@h:p.
 std::optional<RemoteParts> SplitRemote(std::string_view url) {
   size_t scheme = url.find("://");
   if (scheme != std::string_view::npos) {
+    if (!GitScheme(url.substr(0, scheme))) return std::nullopt;
     std::string_view rest = url.substr(scheme + 3);
     size_t slash = rest.find('/');
     if (slash == std::string_view::npos) return std::nullopt;
@@ -125,10 +133,38 @@ std::optional<ForgeRepo> BitbucketServerRepo(const RemoteParts& r) {
                                            "/repos/" + std::string(s[1])};
 }
 
-}  // namespace
+bool IsHex(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
 
-std::optional<ForgeRepo> ParseRemoteUrl(std::string_view remote_url,
-                                        std::string_view forge_hint) {
+// Whether `base` ("https://HOST/PATH") goes into a link as it is: a host of
+// letters, digits, dots and dashes, a path of URL-unreserved characters and
+// %XX escapes. A remote with spaces, quotes, parentheses or angle brackets
+// gets no link rather than one that Markdown or HTML would read otherwise.
+bool WellFormedBase(std::string_view base) {
+  constexpr std::string_view kScheme = "https://";
+  if (!StartsWith(base, kScheme)) return false;
+  base.remove_prefix(kScheme.size());
+  size_t slash = base.find('/');
+  if (slash == 0 || slash == std::string_view::npos) return false;
+  for (size_t i = 0; i < base.size(); ++i) {
+    char c = base[i];
+    bool alnum =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    if (alnum || c == '-' || c == '.') continue;
+    if (i < slash) return false;  // the host
+    if (c == '_' || c == '~' || c == '/') continue;
+    if (c != '%' || i + 2 >= base.size() || !IsHex(base[i + 1]) ||
+        !IsHex(base[i + 2])) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// ParseRemoteUrl before the check of the link it makes.
+std::optional<ForgeRepo> ForgeRepoOf(std::string_view remote_url,
+                                     std::string_view forge_hint) {
   while (!remote_url.empty() && (remote_url.back() == '\n' || remote_url.back() == ' '))
     remote_url.remove_suffix(1);
   if (StartsWith(remote_url, "file://") || StartsWith(remote_url, "/") ||
@@ -147,6 +183,15 @@ std::optional<ForgeRepo> ParseRemoteUrl(std::string_view remote_url,
   std::string host = parts->host;
   if (StartsWith(host, "ssh.")) host = host.substr(4);  // ssh.github.com:443
   return ForgeRepo{forge, "https://" + host + "/" + parts->path};
+}
+
+}  // namespace
+
+std::optional<ForgeRepo> ParseRemoteUrl(std::string_view remote_url,
+                                        std::string_view forge_hint) {
+  std::optional<ForgeRepo> repo = ForgeRepoOf(remote_url, forge_hint);
+  if (repo && !WellFormedBase(repo->base)) return std::nullopt;
+  return repo;
 }
 
 void AppendPullRequestUrl(std::string& out, const ForgeRepo& repo, int64_t number) {
@@ -183,15 +228,23 @@ void AppendCommitUrl(std::string& out, const ForgeRepo& repo, std::string_view o
   out += oid;
 }
 
+bool IsHexOid(std::string_view oid) {
+  if (oid.empty()) return false;
+  for (char c : oid) {
+    if (!IsHex(c)) return false;
+  }
+  return true;
+}
+
 bool HasLink(const ForgeRepo* repo, int64_t pr, std::string_view oid) {
-  return repo && (pr > 0 || !oid.empty());
+  return repo && (pr > 0 || IsHexOid(oid));
 }
 
 void AppendLink(std::string& out, const ForgeRepo* repo, int64_t pr, std::string_view oid) {
   if (!repo) return;
   if (pr > 0) {
     AppendPullRequestUrl(out, *repo, pr);
-  } else if (!oid.empty()) {
+  } else if (IsHexOid(oid)) {
     AppendCommitUrl(out, *repo, oid);
   }
 }

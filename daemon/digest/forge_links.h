@@ -22,7 +22,9 @@ struct ForgeRepo {
 // host (a self-hosted forge) `forge_hint` (the forge of the PR's merge
 // commit: "github", "gitlab", "bitbucket", "azure") decides. Credentials in
 // the URL are dropped. nullopt for a local path, an unknown forge or a URL
-// that is not understood.
+// that is not understood, and for one whose link would not be well formed
+// (only git's schemes; host and path of URL-safe characters): a digest's link
+// is always a plain https URL.
 std::optional<ForgeRepo> ParseRemoteUrl(std::string_view remote_url,
                                         std::string_view forge_hint = "");
 
@@ -33,6 +35,10 @@ void AppendPullRequestUrl(std::string& out, const ForgeRepo& repo, int64_t numbe
 // https URL of commit `oid` on `repo`.
 std::string CommitUrl(const ForgeRepo& repo, std::string_view oid);
 void AppendCommitUrl(std::string& out, const ForgeRepo& repo, std::string_view oid);
+
+// Whether `oid` is a commit id (hex digits only). A note's commit may be any
+// text the user gave: only an oid is linked (or put in a code span).
+bool IsHexOid(std::string_view oid);
 
 // The link a digest shows for work on `repo`: PR `pr`'s page when it has a
 // number, else commit `oid`'s; nothing off a known forge (`repo` null) or

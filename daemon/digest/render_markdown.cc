@@ -11,7 +11,7 @@ namespace {
 
 // "- <text> — <trace>": the line a win gets under a heading.
 void AppendWinLine(std::string& out, const Win& win, std::string_view between) {
-  out += win.text;
+  AppendMarkdownText(out, win.text);
   out += between;
   AppendTraceMd(out, win);
   out += '\n';
@@ -19,26 +19,26 @@ void AppendWinLine(std::string& out, const Win& win, std::string_view between) {
 
 void AppendBackfill(std::string& out, const Backfill& b) {
   out += "- ";
-  out += b.repo_name;
+  AppendMarkdownText(out, b.repo_name);
   out += ' ';
   if (!b.link.empty()) out += '[';
   if (b.pr > 0) {
     out += '#';
     AppendInt(out, b.pr);
     out += ' ';
-    out += b.title;
+    AppendMarkdownText(out, b.title);
   } else {
     out += "incident ";
-    out += b.branch;
+    AppendMarkdownText(out, b.branch);
   }
   if (!b.link.empty()) {
     out += "](";
     out += b.link;
     out += ')';
   }
-  out += " · `";
-  out += ShortOid(b.commit);
-  out += "` · ";
+  out += " · ";
+  AppendCodeMd(out, b.commit);
+  out += " · ";
   out += b.kind == "incident_closed" ? "closed " : "merged ";
   out += LocalDate(b.time);
   if (b.state == "snoozed") out += " · snoozed";
@@ -65,7 +65,9 @@ void RenderMarkdown(const Digest& d, RenderOutput& output) {
   out += "\n## Wins by category\n";
   if (d.categories.empty()) (out += "\n") += none;
   for (const CategoryGroup& group : d.categories) {
-    out += "\n### " + group.title + " (" + std::to_string(group.wins.size()) + ")\n\n";
+    out += "\n### ";
+    AppendMarkdownText(out, group.title);
+    out += " (" + std::to_string(group.wins.size()) + ")\n\n";
     output.Each(group.wins.size(), [&](size_t i, std::string& text) {
       // A group's wins are spread over all of them: fetch one a few ahead.
       if (i + 8 < group.wins.size()) __builtin_prefetch(&d.wins[group.wins[i + 8]]);
@@ -81,7 +83,7 @@ void RenderMarkdown(const Digest& d, RenderOutput& output) {
     const Win& win = d.wins[i];
     for (const Metric& m : win.metrics) {
       text += "- **";
-      AppendMetric(text, m);
+      AppendMetricMd(text, m);
       text += "**";
       if (m.direction != Direction::kUnknown) {
         text += " (";
@@ -107,7 +109,7 @@ void RenderMarkdown(const Digest& d, RenderOutput& output) {
       text += s.issue;
       if (!s.phrase.empty()) {
         text += " \"";
-        text += s.phrase;
+        AppendMarkdownText(text, s.phrase);
         text += '"';
       }
       text += ": ";

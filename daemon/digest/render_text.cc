@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <charconv>
 #include <condition_variable>
+#include <cstring>
 #include <mutex>
 #include <thread>
 
+#include "core/text.h"
 #include "digest/render.h"
 #include "digest/week.h"
 
@@ -112,10 +114,100 @@ std::string WinSubject(const Win& win) {
 
 namespace {
 
+bool IsAsciiLetter(unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
+bool IsAsciiAlnum(unsigned char c) {
+  return IsAsciiLetter(c) || (c >= '0' && c <= '9');
+}
+bool IsAsciiPunct(unsigned char c) {
+  return (c >= 0x21 && c <= 0x2F) || (c >= 0x3A && c <= 0x40) ||
+         (c >= 0x5B && c <= 0x60) || (c >= 0x7B && c <= 0x7E);
+}
+
+// The bytes AppendMarkdownText may rewrite (0xC2 leads the C1 controls).
+bool MaybeMarkdownSpecial(unsigned char c) {
+  return c < 0x20 || c == 0x7F || c == '<' || c == '&' || c == '[' || c == ']' ||
+         c == '\\' || c == 0xC2;
+}
+
+// The index of the first byte from `at` on that may need escaping, or
+// text.size(). Most text has none: it is stepped over eight bytes at a time.
+size_t NextMarkdownSpecial(std::string_view text, size_t at) {
+  for (; at + 8 <= text.size(); at += 8) {
+    uint64_t x;
+    std::memcpy(&x, text.data() + at, 8);
+    // x | 0x01.. maps a backslash (0x5c) onto ']' (0x5d). AnyBelow and Any
+    // hold for high bytes too: a borrow needs a byte below n to start from.
+    if (swar::AnyBelow(x, 0x20) || swar::Any(x, '<') || swar::Any(x, '&') ||
+        swar::Any(x, '[') || swar::Any(x | swar::kOnes, ']') || swar::Any(x, 0x7F) ||
+        swar::Any(x, 0xC2)) {
+      break;
+    }
+  }
+  while (at < text.size() &&
+         !MaybeMarkdownSpecial(static_cast<unsigned char>(text[at]))) {
+    ++at;
+  }
+  return at;
+}
+
+unsigned char ByteAt(std::string_view text, size_t i) {
+  return i < text.size() ? static_cast<unsigned char>(text[i]) : 0;
+}
+
+// "&name;", "&#123;" or "&#x1F;" at text[i]: a character reference, which a
+// renderer would turn into another character.
+bool StartsCharacterReference(std::string_view text, size_t i) {
+  size_t j = i + 1;
+  if (ByteAt(text, j) == '#') ++j;
+  size_t name = j;
+  while (j < text.size() && j - name < 32 && IsAsciiAlnum(ByteAt(text, j))) ++j;
+  return j > name && ByteAt(text, j) == ';';
+}
+
+// How many bytes from text[i] (one of MaybeMarkdownSpecial) are rewritten:
+// 0 when the byte is kept.
+size_t RewrittenBytes(std::string_view text, size_t i) {
+  unsigned char next = ByteAt(text, i + 1);
+  switch (ByteAt(text, i)) {
+    case '<':  // raw HTML and autolinks open with a letter, '/', '!' or '?'
+      return IsAsciiLetter(next) || next == '/' || next == '!' || next == '?' ? 1 : 0;
+    case '&':
+      return StartsCharacterReference(text, i) ? 1 : 0;
+    case '[':
+    case ']':
+      return 1;
+    case '\\':  // before punctuation, or last: ours may follow
+      return next == 0 || IsAsciiPunct(next) ? 1 : 0;
+    case 0xC2:
+      return next >= 0x80 && next <= 0x9F ? 2 : 0;  // a C1 control
+    default:
+      return 1;  // a C0 control or DEL
+  }
+}
+
+void AppendRewrite(std::string& out, std::string_view bytes) {
+  switch (bytes[0]) {
+    case '<':
+      out += "&lt;";
+      return;
+    case '&':
+      out += "&amp;";
+      return;
+    case '[':
+    case ']':
+    case '\\':
+      out += '\\';
+      out += bytes[0];
+      return;
+    default:
+      AppendInertText(out, bytes);
+  }
+}
+
 // What the win is about, with its link: "payments [#481 Add index](url)".
 void AppendSubjectMd(std::string& out, const Win& win) {
   size_t start = out.size();
-  out += win.repo_name;
+  AppendMarkdownText(out, win.repo_name);
   auto space = [&] {
     if (out.size() != start) out += ' ';
   };
@@ -127,7 +219,7 @@ void AppendSubjectMd(std::string& out, const Win& win) {
     AppendInt(out, win.pr);
     if (!win.title.empty()) {
       out += ' ';
-      out += win.title;
+      AppendMarkdownText(out, win.title);
     }
     if (linked) {
       out += "](";
@@ -137,7 +229,7 @@ void AppendSubjectMd(std::string& out, const Win& win) {
   } else if (win.kind == "incident_closed") {
     space();
     out += "incident ";
-    out += win.branch;
+    AppendMarkdownText(out, win.branch);
     if (win.incident_seconds > 0) {
       out += ", closed in ";
       out += DurationText(win.incident_seconds);
@@ -148,14 +240,8 @@ void AppendSubjectMd(std::string& out, const Win& win) {
     }
   } else if (win.kind == "pr_merged" && !win.title.empty()) {
     space();
-    out += win.title;
+    AppendMarkdownText(out, win.title);
   }
-}
-
-void AppendCode(std::string& out, std::string_view oid) {
-  out += '`';
-  out += ShortOid(oid);
-  out += '`';
 }
 
 }  // namespace
@@ -170,15 +256,15 @@ void AppendTraceMd(std::string& out, const Win& win) {
     separate();
     if (win.pr == 0 && win.has_link()) {
       out += '[';
-      AppendCode(out, win.commit);
+      AppendCodeMd(out, win.commit);
       out += "](";
       win.AppendLink(out);
       out += ')';
     } else {
-      AppendCode(out, win.commit);
+      AppendCodeMd(out, win.commit);
     }
   }
-  AppendTraceTail(out, start, win, &AppendCode);
+  AppendTraceTail(out, start, win, &AppendCodeMd);
 }
 
 void AppendTraceTail(std::string& out, size_t start, const Win& win,
@@ -203,6 +289,39 @@ void AppendTraceTail(std::string& out, size_t start, const Win& win,
     out += ", ";
     AppendInt(out, id);
   }
+}
+
+void AppendMarkdownText(std::string& out, std::string_view text) {
+  // Runs of plain text are copied at once; most text is nothing but.
+  size_t plain = 0;
+  for (size_t i = NextMarkdownSpecial(text, 0); i < text.size();
+       i = NextMarkdownSpecial(text, i + 1)) {
+    size_t n = RewrittenBytes(text, i);
+    if (n == 0) continue;
+    out.append(text.data() + plain, i - plain);
+    AppendRewrite(out, text.substr(i, n));
+    plain = i + n;
+  }
+  out.append(text.data() + plain, text.size() - plain);
+}
+
+// An oid in a code span; a note's commit given as other text is shown as
+// text, since nothing can be escaped inside a code span.
+void AppendCodeMd(std::string& out, std::string_view oid) {
+  if (!IsHexOid(ShortOid(oid))) {
+    AppendMarkdownText(out, ShortOid(oid));
+    return;
+  }
+  out += '`';
+  out += ShortOid(oid);
+  out += '`';
+}
+
+void AppendMetricMd(std::string& out, const Metric& m) {
+  thread_local std::string text;  // one per render thread
+  text.clear();
+  AppendMetric(text, m);
+  AppendMarkdownText(out, text);
 }
 
 void AppendDiffstat(std::string& out, const Diffstat& d) {

@@ -23,6 +23,20 @@ void AppendTraceMd(std::string& out, const Win& win);
 // `start` in `out`, holds anything.
 void AppendTraceTail(std::string& out, size_t start, const Win& win,
                      void (*code)(std::string&, std::string_view));
+// `text` from outside (a note, title, branch, repo name, category title) as
+// Markdown that shows it and does nothing else: no HTML, autolink, link,
+// image or reference definition can form from it. `<` before a letter, `/`,
+// `!` or `?` becomes "&lt;", `&` that starts a character reference "&amp;",
+// `[` and `]` are backslash-escaped, and so is `\` before punctuation;
+// controls are made inert (core/text.h), newlines becoming spaces so the text
+// stays on its line. Anything else, "->" and "R&D" included, is kept as is:
+// the file is read raw as well as rendered.
+void AppendMarkdownText(std::string& out, std::string_view text);
+// `oid`, short, in a code span; a note's commit given as other text (any
+// text the user typed) as Markdown text, since a code span escapes nothing.
+void AppendCodeMd(std::string& out, std::string_view oid);
+// A metric (metrics.h) in Markdown: its noun is words of the note.
+void AppendMetricMd(std::string& out, const Metric& m);
 // "3 files, +42 -7"; nothing when the diffstat is empty.
 void AppendDiffstat(std::string& out, const Diffstat& diffstat);
 std::string DiffstatText(const Diffstat& diffstat);

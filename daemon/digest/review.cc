@@ -64,30 +64,33 @@ Split SplitNext(std::string_view text, std::string& lower) {
 
 void AppendWhatIDid(std::string& out, const Win& w, std::string_view impact) {
   if (w.kind == "pr_merged" && !w.title.empty()) {
-    out += w.title;
+    AppendMarkdownText(out, w.title);
     out += " (";
-    out += WinSubject(w);
+    AppendMarkdownText(out, WinSubject(w));
     out += ')';
   } else if (w.kind == "incident_closed") {
     out += "Closed incident ";
-    out += w.branch;
-    if (!w.repo_name.empty()) (out += " in ") += w.repo_name;
+    AppendMarkdownText(out, w.branch);
+    if (!w.repo_name.empty()) {
+      out += " in ";
+      AppendMarkdownText(out, w.repo_name);
+    }
     if (w.incident_seconds > 0) (out += ", ") += DurationText(w.incident_seconds) + " open to close";
     if (w.incident_commits > 0) (out += ", ") += Counted(w.incident_commits, "commit");
   } else {
-    out += impact;
+    AppendMarkdownText(out, impact);
   }
 }
 
 void AppendImpact(std::string& out, const Win& w, std::string_view impact) {
   size_t start = out.size();
-  if (w.kind != "note") out += impact;
+  if (w.kind != "note") AppendMarkdownText(out, impact);
   bool bare = out.size() == start;
   if (!w.metrics.empty()) {
     if (!bare) out += " (";
     for (size_t k = 0; k < w.metrics.size(); ++k) {
       if (k > 0) out += "; ";
-      AppendMetric(out, w.metrics[k]);
+      AppendMetricMd(out, w.metrics[k]);
     }
     if (!bare) out += ')';
     return;
@@ -116,13 +119,13 @@ void AppendWin(const Win& w, std::string& out) {
   if (split.next.empty()) {
     out += "_[what this enables, or the next target]_";
   } else {
-    out += split.next;
+    AppendMarkdownText(out, split.next);
   }
   out += '\n';
   for (const Suggestion& s : w.suggestions) {
     if (s.issue != kWeakPhrasing) continue;
     out += "  _Sharpen \"";
-    out += s.phrase;
+    AppendMarkdownText(out, s.phrase);
     out += "\": ";
     out += s.suggestion;
     out += "_\n";
@@ -151,7 +154,9 @@ void RenderReview(const Digest& d, RenderOutput& output) {
     wins.reserve(g.wins.size());
     for (size_t i : g.wins) wins.push_back(Ranked{&d.wins[i], Strength(d.wins[i])});
     std::stable_sort(wins.begin(), wins.end(), Stronger);
-    out += "\n## " + g.title + "\n\n";
+    out += "\n## ";
+    AppendMarkdownText(out, g.title);
+    out += "\n\n";
     output.Each(wins.size(), [&](size_t i, std::string& text) {
       // Ranked wins are spread over all of them: fetch one a few ahead.
       if (i + 8 < wins.size()) __builtin_prefetch(wins[i + 8].win);

@@ -20,6 +20,19 @@ Error Unreachable(const std::string& what) {
   return MakeError("unreachable", what + " (" + std::strerror(errno) + ")");
 }
 
+// The Error of a reply's "error" member; one of another shape than
+// {"code": "...", "message": "..."} is itself the error.
+Error ReplyError(const json& error, const std::string& method) {
+  auto code = error.is_object() ? error.find("code") : error.end();
+  auto message = error.is_object() ? error.find("message") : error.end();
+  if (code == error.end() || !code->is_string() ||
+      (message != error.end() && !message->is_string())) {
+    return MakeError("protocol", "bragd sent an unexpected reply to " + method);
+  }
+  return MakeError(code->get<std::string>(),
+                   message == error.end() ? "" : message->get<std::string>());
+}
+
 int64_t MsLeft(std::chrono::steady_clock::time_point deadline) {
   auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
       deadline - std::chrono::steady_clock::now());
@@ -182,10 +195,7 @@ Result<json> Client::Call(const std::string& method, const json& params,
     // bragd may have refused us (e.g. "forbidden") and closed before our
     // request went out: its last words are still in our receive queue.
     Result<json> last = ReadMessage(1000);
-    if (last && last->contains("error")) {
-      const json& err = (*last)["error"];
-      return MakeError(err.value("code", "internal"), err.value("message", ""));
-    }
+    if (last && last->contains("error")) return ReplyError((*last)["error"], method);
     return s.error();
   }
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
@@ -201,9 +211,8 @@ Result<json> Client::Call(const std::string& method, const json& params,
     // bad line): it answers whatever we asked.
     bool connection_error = reply_id.is_null() && msg->contains("error");
     if (reply_id != json(id) && !connection_error) continue;  // a stale reply
-    if (auto err = msg->find("error"); err != msg->end()) {
-      return MakeError(err->value("code", "internal"), err->value("message", ""));
-    }
+    if (auto err = msg->find("error"); err != msg->end())
+      return ReplyError(*err, method);
     return msg->value("result", json());
   }
 }

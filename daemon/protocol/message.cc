@@ -1,5 +1,7 @@
 #include "protocol/message.h"
 
+#include "protocol/request_id.h"
+
 namespace brag::protocol {
 
 using nlohmann::json;
@@ -16,6 +18,7 @@ Result<Request> ParseRequest(std::string_view line, json* id_out) {
   }
   Request req;
   if (auto it = doc.find("id"); it != doc.end()) req.id = *it;
+  if (Status s = CheckRequestId(line, req.id); !s) return s.error();  // id_out: null
   *id_out = req.id;
   auto method = doc.find("method");
   if (method == doc.end() || !method->is_string()) {

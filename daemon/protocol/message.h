@@ -28,7 +28,8 @@ struct Request {
 
 // Parses one line (without its '\n'). Errors: "parse_error" (not JSON or not
 // UTF-8), "bad_request" (not an object, no string method, params not an
-// object). On "bad_request", *id_out receives the request's id if it had one.
+// object, an id that would not come back as sent: protocol/request_id.h).
+// On "bad_request", *id_out receives the request's id if it had a usable one.
 Result<Request> ParseRequest(std::string_view line, nlohmann::json* id_out);
 
 // Each returns one complete line, '\n' included.

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/text.h"
 #include "core/timeutil.h"
 #include "detect/impact_trailer.h"
 #include "protocol/client.h"
@@ -23,7 +24,7 @@ using nlohmann::json;
 namespace {
 
 void Complain(std::ostream& err, const Error& e) {
-  err << "brag: error: " << e.message << " (" << e.code << ")\n";
+  err << "brag: error: " << InertText(e.message) << " (" << e.code << ")\n";
 }
 
 // All of the input git writes; never read from a terminal.
@@ -179,7 +180,9 @@ std::optional<int> RunFromMain(int argc, const char* const* argv) {
   }
   std::vector<std::string> warnings;
   Result<Config> loaded = LoadConfig("", &warnings);
-  for (const std::string& w : warnings) std::cerr << "brag: warning: " << w << "\n";
+  for (const std::string& w : warnings) {
+    std::cerr << "brag: warning: " << InertText(w) << "\n";
+  }
   Config config;
   if (loaded) {
     config = std::move(*loaded);

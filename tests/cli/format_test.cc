@@ -153,5 +153,89 @@ TEST_CASE("a JSON line is compact, newline-terminated, and survives bad UTF-8") 
   CHECK(JsonLine({{"t", std::string("bad \xff byte")}}).ends_with("\n"));
 }
 
+const std::string kHostile =
+    "Fix \x1b]0;pwned\a index \x1b[2J\ndone \xc2\x9b"
+    "31m";
+const std::string kShown = "Fix \\e]0;pwned\\x07 index \\e[2J done \\u009b31m";
+
+TEST_CASE("a PR title with terminal escapes is inert in every line brag prints") {
+  json prompt = PromptAt(kNow);
+  prompt["title"] = kHostile;
+  prompt["repo_name"] = "pay\x1b[2Jments";
+  prompt["branch"] = "b\x1b]0;x\a";
+  prompt["commit_notes"] = {{{"text", kHostile}, {"commit", "\x1b[2Jabcdef"}}};
+  prompt["time"] = "2025-11-29T10:00:00Z";
+  prompt["note"] = kHostile;
+  for (const std::string& text :
+       {PendingLine(prompt, kNow, Style{true}), PromptCard(prompt, Style{true}),
+        LogLine(prompt, Style{true}), CommitNotesBlock(prompt, Style{})}) {
+    CHECK_MESSAGE(text.find(kShown) != std::string::npos, text);
+    CHECK_MESSAGE(text.find("\x1b]") == std::string::npos, text);
+    CHECK_MESSAGE(text.find("\x1b[2J") == std::string::npos, text);
+    CHECK_MESSAGE(text.find('\a') == std::string::npos, text);
+    CHECK_MESSAGE(text.find("\xc2\x9b") == std::string::npos, text);
+  }
+  CHECK(PromptCard(prompt, Style{}).find("pay\\e[2Jments") != std::string::npos);
+  CHECK(PromptCard(prompt, Style{}).find("branch b\\e]0;x\\x07") != std::string::npos);
+}
+
+TEST_CASE("repo lines, status and unreadable dates show hostile text inert") {
+  json repo{{"name", "a\x1b[2J"},
+            {"path", "/p/\x1b]0;x\a"},
+            {"state", "error"},
+            {"error", "bad HEAD: ref: \x1b[31mx"},
+            {"watching", "none"}};
+  CHECK(RepoLine(repo, Style{}) ==
+        "a\\e[2J  error  none  /p/\\e]0;x\\x07  (bad HEAD: ref: \\e[31mx)");
+  json status{{"running", true},
+              {"version", "0.1\x1b[2J"},
+              {"socket", "/s\x1b[2J"},
+              {"identities", {"me\x1b[2J@example.com"}},
+              {"repos", {repo}}};
+  std::string text = StatusText(status, Style{});
+  CHECK_MESSAGE(text.find("\x1b") == std::string::npos, text);
+  CHECK(text.find("version 0.1\\e[2J") != std::string::npos);
+  CHECK(LocalDateTime("not \x1b[2J a date") == "not \\e[2J a date");
+}
+
+TEST_CASE("letters of every script in a title are shown as they are") {
+  json prompt = PromptAt(kNow);
+  prompt["title"] = "Caf\xc3\xa9 \xe4\xb8\xad \xf0\x9f\x9a\x80";
+  CHECK(PendingLine(prompt, kNow, Style{})
+            .find("Caf\xc3\xa9 \xe4\xb8\xad \xf0\x9f\x9a\x80") != std::string::npos);
+}
+
+TEST_CASE("members of another type than expected read as absent, never throw") {
+  json odd{{"id", "12"},          {"kind", 5},           {"pr", "481"},
+           {"title", {1, 2}},     {"created", 7},        {"diffstat", "x"},
+           {"incident", 3},       {"commit_notes", "n"}, {"tags", "t"},
+           {"running", "yes"},    {"identities", 5},     {"repos", {1, "x"}},
+           {"repo_name", nullptr}};
+  for (const json& item : {odd, json(5), json::array(), json(nullptr), json("s")}) {
+    CHECK_NOTHROW(PendingLine(item, kNow, Style{}));
+    CHECK_NOTHROW(PromptCard(item, Style{}));
+    CHECK_NOTHROW(PromptQuestion(item));
+    CHECK_NOTHROW(LogLine(item, Style{}));
+    CHECK_NOTHROW(RepoLine(item, Style{}));
+    CHECK_NOTHROW(StatusText(item, Style{}));
+    CHECK_NOTHROW(IncidentSummary(item));
+  }
+  CHECK(PendingLine(odd, kNow, Style{}) == "0  -    ");
+  json incident = PromptAt(kNow);
+  incident["kind"] = "incident_closed";
+  incident["incident"] = {{"merged", "yes"}, {"duration_s", "long"}, {"commits", 2}};
+  CHECK(IncidentSummary(incident["incident"]) == "closed unmerged, 2 commits");
+}
+
+TEST_CASE("--json lines stay JSON with the same text, and as inert on a terminal") {
+  json item{{"title",
+             "a\x1b[2J\a\x7f b\xc2\x9b"
+             "c \xc3\xa9 \xe4\xb8\xad"}};
+  std::string line = JsonLine(item);
+  CHECK(line ==
+        "{\"title\":\"a\\u001b[2J\\u0007\\u007f b\\u009bc \xc3\xa9 \xe4\xb8\xad\"}\n");
+  CHECK(json::parse(line) == item);
+}
+
 }  // namespace
 }  // namespace brag::cli
