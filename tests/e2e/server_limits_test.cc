@@ -274,7 +274,7 @@ TEST_CASE(
   CHECK(status.has_value());
   long grown_mib = (VmKib(bragd.pid(), "VmHWM") - rss_before) / 1024;
   // Unbounded, 30 x 3 replies of 4 MB is 360 MB and more.
-  CHECK_MESSAGE(grown_mib < 200, "bragd's peak RSS grew by " << grown_mib << " MiB");
+  CHECK_MESSAGE(grown_mib < 150, "bragd's peak RSS grew by " << grown_mib << " MiB");
 }
 
 TEST_CASE(
@@ -295,7 +295,7 @@ TEST_CASE(
   double worst_ms = 0;
   for (int i = 0; i < 5; ++i) {
     auto t0 = Clock::now();
-    REQUIRE(c.Call("status", json::object(), 60000).has_value());
+    REQUIRE(c.Call("status", json::object(), 20000).has_value());
     worst_ms = std::max(
         worst_ms, std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
   }
@@ -327,10 +327,11 @@ TEST_CASE("a digest being written does not hold other clients") {
 
 TEST_CASE("a rescan of many repos lets other clients in between repos") {
   World world;
-  std::vector<GitRepo> repos;
-  for (int i = 0; i < 60; ++i) {
-    repos.push_back(GitRepo::Init(world.repos() / ("r" + std::to_string(i))));
-    repos.back().Commit("README", "a\n", "initial");
+  GitRepo first = GitRepo::Init(world.repos() / "r0");
+  first.Commit("README", "a\n", "initial");
+  for (int i = 1; i < 60; ++i) {
+    fs::copy(first.dir(), world.repos() / ("r" + std::to_string(i)),
+             fs::copy_options::recursive);
   }
   world.WriteConfig("[scan]\nroots = [\"" + world.repos().string() +
                     "\"]\ndepth = 1\n");
