@@ -12,8 +12,9 @@ PACKAGES=(build-essential cmake ninja-build pkg-config git util-linux
           libgit2-dev libboost-dev libsqlite3-dev libtomlplusplus-dev
           nlohmann-json3-dev libcli11-dev doctest-dev libsystemd-dev zlib1g-dev)
 
-# Only `test` needs these: the HTML digest is loaded in headless Chromium.
-TEST_PACKAGES=(chromium)
+# Only `test` needs these: the HTML digest is loaded in headless Chromium;
+# fiu-run injects write and fsync failures into bragd.
+TEST_PACKAGES=(chromium fiu-utils)
 
 install_packages() {  # install_packages [extra packages...]
   local missing=()

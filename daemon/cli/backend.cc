@@ -156,10 +156,18 @@ Status FileSpooledHooks(const Config& config) {
   return {};
 }
 
-Result<std::unique_ptr<Backend>> OpenBackend(const Config& config, Access access) {
+Result<std::unique_ptr<Backend>> OpenBackend(const Config& config, Access access,
+                                             std::ostream* warnings) {
   Result<protocol::Client> client = protocol::Client::Connect(SocketPath(config));
   if (client) return std::unique_ptr<Backend>(new DaemonBackend(std::move(*client)));
-  if (client.error().code != "unreachable") return client.error();
+  if (client.error().code == "untrusted" && access == Access::kWrite) {
+    if (warnings) {
+      *warnings << "brag: warning: " << client.error().message
+                << " (untrusted); writing the journal directly\n";
+    }
+  } else if (client.error().code != "unreachable") {
+    return client.error();
+  }
   if (Status s = FileSpooledHooks(config); !s) return s.error();
   Journal::Mode mode =
       access == Access::kRead ? Journal::Mode::kReadOnly : Journal::Mode::kReadWrite;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <ostream>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -79,7 +80,12 @@ Result<std::unique_ptr<Journal>> OpenJournal(const std::filesystem::path& path,
 Status FileSpooledHooks(const Config& config);
 
 // bragd if it answers on SocketPath(config), else a JournalBackend on
-// JournalPath(config) opened for `access`, after FileSpooledHooks.
-Result<std::unique_ptr<Backend>> OpenBackend(const Config& config, Access access);
+// JournalPath(config) opened for `access`, after FileSpooledHooks. When the
+// socket is not this user's own bragd (code "untrusted", protocol/client.h),
+// a read fails with that error, while a write goes to the journal directly,
+// so that what the user typed is kept and never handed to the other server;
+// the reason is then printed on `warnings` as a "brag: warning:" line.
+Result<std::unique_ptr<Backend>> OpenBackend(const Config& config, Access access,
+                                             std::ostream* warnings = nullptr);
 
 }  // namespace brag::cli

@@ -12,7 +12,8 @@ namespace fs = std::filesystem;
 Result<nlohmann::json> Request(const CommandContext& context, Access access,
                                const std::string& method,
                                const nlohmann::json& params) {
-  Result<std::unique_ptr<Backend>> backend = OpenBackend(context.config, access);
+  Result<std::unique_ptr<Backend>> backend =
+      OpenBackend(context.config, access, &context.err);
   if (!backend) return backend.error();
   return (*backend)->Call(method, params);
 }

@@ -267,8 +267,16 @@ std::string StatusText(const json& status, const Style& style) {
   std::string config = Text(status, "config");
   std::string identities = Join(status.value("identities", json()), ", ");
   int64_t pending = Int(status, "pending");
+  std::string journal = Text(status, "journal");
+  if (std::string error = Text(status, "journal_error"); !error.empty()) {
+    journal += "\n            " +
+               style.Paint("cannot write: " + error + " (" +
+                               Plural(Int(status, "unrecorded_repos"), "repo", "repos") +
+                               " waiting to be recorded; retrying)",
+                           Tone::kRed);
+  }
   return DaemonLine(status, style) + "socket:     " + Text(status, "socket") + "\n" +
-         "journal:    " + Text(status, "journal") + "\n" +
+         "journal:    " + journal + "\n" +
          "config:     " + (config.empty() ? "built-in defaults" : config) + "\n" +
          "identities: " + (identities.empty() ? "(none)" : identities) + "\n" +
          "pending:    " +

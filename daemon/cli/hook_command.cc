@@ -133,7 +133,14 @@ int PostMerge(CommandContext& context, const Args&) {
   Result<git::Repo> repo = HookRepo();
   if (!repo) return kExitOk;
   Result<protocol::Client> connected = protocol::Client::Connect(SocketPath(context.config));
-  if (!connected) return kExitOk;  // bragd finds the merge when it starts
+  if (!connected) {
+    // Not bragd's own socket: say so once, ask nothing there. Else bragd is
+    // down and finds the merge when it starts.
+    if (connected.error().code == "untrusted") {
+      context.err << "brag: warning: " << connected.error().message << " (untrusted)\n";
+    }
+    return kExitOk;
+  }
   protocol::Client client = std::move(*connected);
   constexpr int kRescanBound = 3000;  // ms; a rescan of one repo takes a few
   Result<json> rescan =

@@ -63,7 +63,7 @@ int CannotWait(CommandContext& context, const std::string& what) {
 int RunPrompt(CommandContext& context, const Args& args) {
   InstallInterruptHandler();
   Result<std::unique_ptr<Backend>> backend =
-      OpenBackend(context.config, Access::kWrite);
+      OpenBackend(context.config, Access::kWrite, &context.err);
   if (!backend) return ReportError(context.err, backend.error());
   bool live = (*backend)->daemon() != nullptr;
   if (live && !args.once) {

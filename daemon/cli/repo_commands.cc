@@ -26,7 +26,7 @@ std::string AbsolutePath(const std::string& typed) {
 
 int RunAdd(CommandContext& context, const Args& args) {
   Result<std::unique_ptr<Backend>> backend =
-      OpenBackend(context.config, Access::kWrite);
+      OpenBackend(context.config, Access::kWrite, &context.err);
   if (!backend) return ReportError(context.err, backend.error());
   json params{{"path", AbsolutePath(args.path)}};
   if (!args.name.empty()) params["name"] = args.name;

@@ -3,7 +3,9 @@
 namespace brag::cli {
 
 int ExitCodeFor(const Error& error) {
-  return error.code == "config" ? kExitConfig : kExitFailure;
+  if (error.code == "config") return kExitConfig;
+  if (error.code == "untrusted") return kExitUnavailable;
+  return kExitFailure;
 }
 
 int ReportError(std::ostream& err, const Error& error) {

@@ -15,7 +15,9 @@ inline constexpr int kExitUsage = 2;
 inline constexpr int kExitUnavailable = 69;  // bragd needed but not running
 inline constexpr int kExitConfig = 78;
 
-// The exit code for an error: kExitConfig for "config", else kExitFailure.
+// The exit code for an error: kExitConfig for "config", kExitUnavailable
+// for "untrusted" (a socket that is not this user's bragd), else
+// kExitFailure.
 int ExitCodeFor(const Error& error);
 
 // Prints "brag: error: MESSAGE (CODE)" and returns ExitCodeFor(error).

@@ -1,16 +1,20 @@
 // Opening the journal, watched repos, ref state and recording scans.
 // Prompts and notes are in journal_prompts.cc, the log in journal_log.cc.
 #include "journal/journal.h"
+#include "journal/journal_write.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
+#include <ctime>
 #include <system_error>
 #include <utility>
 
 #include "core/bounded_text.h"
+#include "core/log.h"
 #include "journal/rows.h"
 #include "journal/schema.h"
 #include "journal/sqlite.h"
@@ -289,18 +293,153 @@ Journal::Journal(std::unique_ptr<sql::Database> db, fs::path path)
 
 Journal::~Journal() = default;
 
-Result<std::unique_ptr<Journal>> Journal::Open(const fs::path& path, Mode mode) {
+namespace {
+
+// The journal at `path`, opened for `mode`, with the identity of the file
+// it opened in *st.
+Result<sql::Database> OpenChecked(const fs::path& path, Journal::Mode mode,
+                                  struct stat* st) {
   // The header first: a file to refuse is then never opened by SQLite.
   if (Result<int> peek = schema::PeekVersion(path); !peek) {
     return peek.error();
-  } else if (*peek > kSchemaVersion) {
+  } else if (*peek > Journal::kSchemaVersion) {
     return schema::TooNew(path, *peek);
   }
   Result<sql::Database> db = OpenFile(path, mode);
   if (!db) return db.error();
   if (Status s = Prepare(*db, mode); !s) return s.error();
-  return std::unique_ptr<Journal>(
+  if (::stat(path.c_str(), st) != 0) {
+    return IoError(path, "cannot stat", std::error_code(errno, std::generic_category()));
+  }
+  return db;
+}
+
+// Whether the file at `path` is a journal this build can take up, read
+// without locks or a WAL (the open connection still owns those).
+Status CheckReplacement(const fs::path& path) {
+  Result<int> peek = schema::PeekVersion(path);
+  if (!peek) return peek.error();
+  if (*peek > Journal::kSchemaVersion) return schema::TooNew(path, *peek);
+  Result<sql::Database> db = sql::Database::OpenImmutable(path);
+  if (!db) return db.error();
+  Result<int> version = schema::ReadVersion(*db);
+  if (!version) return version.error();
+  return CheckOurs(*version, *db);
+}
+
+// Copies the open database into a new file `to` (mode 0600), as it is now.
+Status SaveCopy(const sql::Database& db, const fs::path& to) {
+  if (Status s = CreateFile(to); !s) return s;
+  Result<sql::Statement> vacuum = db.Prepare("VACUUM INTO ?");
+  if (!vacuum) return vacuum.error();
+  if (Status s = vacuum->BindAll(to.string()).Run(); !s) {
+    std::error_code ec;
+    fs::remove(to, ec);
+    return s;
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Journal>> Journal::Open(const fs::path& path, Mode mode) {
+  struct stat st;
+  Result<sql::Database> db = OpenChecked(path, mode, &st);
+  if (!db) return db.error();
+  std::unique_ptr<Journal> journal(
       new Journal(std::make_unique<sql::Database>(std::move(*db)), path));
+  journal->mode_ = mode;
+  journal->dev_ = st.st_dev;
+  journal->ino_ = st.st_ino;
+  return journal;
+}
+
+bool Journal::StillAtPath() const {
+  struct stat st;
+  return ::stat(path_.c_str(), &st) == 0 && st.st_dev == dev_ && st.st_ino == ino_;
+}
+
+Status Journal::Follow() {
+  struct stat st;
+  if (::stat(path_.c_str(), &st) == 0) {
+    if (st.st_dev == dev_ && st.st_ino == ino_) return {};
+    if (refused_ && st.st_dev == refused_->first && st.st_ino == refused_->second) {
+      return RefusedReplacement();
+    }
+  } else if (errno != ENOENT) {
+    return IoError(path_, "cannot read the journal's folder",
+                   std::error_code(errno, std::generic_category()));
+  }
+  bool deleted = ::access(path_.c_str(), F_OK) != 0;
+  if (mode_ == Mode::kReadOnly) {
+    return MakeError("journal", path_.string() + ": the journal was " +
+                                    (deleted ? "deleted" : "replaced") +
+                                    " while open; open it again");
+  }
+  if (!deleted) {
+    if (Status s = CheckReplacement(path_); !s) {
+      refused_ = std::make_pair(st.st_dev, st.st_ino);
+      refused_why_ = s.error().message;
+      LogError(RefusedReplacement().message);
+      return RefusedReplacement();
+    }
+  }
+  // Empty the WAL into the open file first: the -wal beside the path must
+  // not be replayed into another file once this connection is gone.
+  if (Status s = db_->Exec("PRAGMA wal_checkpoint(TRUNCATE)"); !s) return s;
+  fs::path copy = deleted ? path_
+                          : fs::path(path_.string() + ".replaced-" +
+                                     std::to_string(::time(nullptr)));
+  if (Status s = SaveCopy(*db_, copy); !s) return s;
+  LogWarn(deleted ? path_.string() +
+                        ": the journal was deleted while open; written back from the "
+                        "open connection"
+                  : path_.string() +
+                        ": the journal was replaced while open; taking up the new "
+                        "file, the old one is saved as " +
+                        copy.string());
+  return Reopen(copy);
+}
+
+Error Journal::RefusedReplacement() const {
+  return MakeError("journal", path_.string() +
+                                  ": the journal was replaced by a file this brag "
+                                  "cannot use (" + refused_why_ +
+                                  "); writes are refused until a journal is back there");
+}
+
+Status Journal::Reopen(const fs::path& fallback) {
+  db_.reset();
+  std::error_code ec;
+  // Whatever -wal/-shm the closed connection left belong to the old file.
+  fs::remove(path_.string() + "-wal", ec);
+  fs::remove(path_.string() + "-shm", ec);
+  struct stat st;
+  Result<sql::Database> db = OpenChecked(path_, mode_, &st);
+  if (db) {
+    db_ = std::make_unique<sql::Database>(std::move(*db));
+    dev_ = st.st_dev;
+    ino_ = st.st_ino;
+    refused_.reset();
+    return {};
+  }
+  // Serve on from the saved copy, and refuse writes until the path is
+  // usable: they would not be in the file opened next time.
+  Error failed = db.error();
+  struct stat at_path;
+  if (::stat(path_.c_str(), &at_path) == 0) {
+    refused_ = std::make_pair(at_path.st_dev, at_path.st_ino);
+    refused_why_ = failed.message;
+  }
+  Result<sql::Database> saved = OpenChecked(fallback, mode_, &st);
+  if (!saved) {
+    LogError(failed.message + "; and the saved copy: " + saved.error().message);
+    std::abort();  // no file left to serve from
+  }
+  db_ = std::make_unique<sql::Database>(std::move(*saved));
+  dev_ = st.st_dev;
+  ino_ = st.st_ino;
+  return failed;
 }
 
 Result<int> Journal::SchemaVersion() { return schema::ReadVersion(*db_); }
@@ -312,7 +451,7 @@ Result<RepoRecord> Journal::AddRepo(const std::string& path, const std::string& 
     return BadRequest("unknown repo source \"" + source + "\" (config, added, scan)");
   }
   std::string given_name = name.empty() ? rows::RepoNameFromPath(path) : name;
-  return sql::InTransaction(*db_, [&]() -> Result<RepoRecord> {
+  return Write([&]() -> Result<RepoRecord> {
     Result<std::optional<StoredRepo>> existing = RepoByPath(*db_, path);
     if (!existing) return existing.error();
     Status s;
@@ -335,7 +474,7 @@ Result<std::optional<RepoRecord>> Journal::FindRepo(const std::string& path_or_n
 }
 
 Result<bool> Journal::RemoveRepo(const std::string& path_or_name) {
-  return sql::InTransaction(*db_, [&]() -> Result<bool> {
+  return Write([&]() -> Result<bool> {
     Result<std::optional<RepoRecord>> repo = LookupRepo(*db_, path_or_name);
     if (!repo) return repo.error();
     if (!*repo) return false;
@@ -365,7 +504,7 @@ Result<std::vector<RepoRecord>> Journal::ListRepos() {
 
 Status Journal::SetRepoState(int64_t repo_id, const std::string& state,
                              const std::string& error) {
-  return sql::InTransaction(*db_, [&]() -> Status {
+  return Write([&]() -> Status {
     Result<sql::Statement> stmt =
         db_->Prepare("UPDATE repos SET state = ?, error = ? WHERE id = ?");
     if (!stmt) return stmt.error();
@@ -421,7 +560,7 @@ Result<std::vector<Prompt>> Journal::InsertWithPrompts(int64_t repo_id,
 Result<std::vector<Prompt>> Journal::RecordScan(int64_t repo_id, const RefState& refs,
                                                 const std::vector<Event>& events,
                                                 int64_t now) {
-  return sql::InTransaction(*db_, [&]() -> Result<std::vector<Prompt>> {
+  return Write([&]() -> Result<std::vector<Prompt>> {
     if (Status s = CheckRepoWatched(*db_, repo_id); !s) return s.error();
     if (Status s = ReplaceRefState(*db_, repo_id, refs); !s) return s.error();
     if (Status s = MarkBaseline(*db_, repo_id, now); !s) return s.error();
@@ -434,7 +573,7 @@ Result<std::vector<Prompt>> Journal::RecordScan(int64_t repo_id, const RefState&
 Result<std::vector<Prompt>> Journal::RecordEvents(int64_t repo_id,
                                                   const std::vector<Event>& events,
                                                   int64_t now) {
-  return sql::InTransaction(*db_, [&]() -> Result<std::vector<Prompt>> {
+  return Write([&]() -> Result<std::vector<Prompt>> {
     if (Status s = CheckRepoWatched(*db_, repo_id); !s) return s.error();
     return InsertWithPrompts(repo_id, events, now);
   });

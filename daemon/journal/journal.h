@@ -7,6 +7,8 @@
 // SQLite's locking and a busy timeout serialise them.
 #pragma once
 
+#include <sys/types.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -14,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -68,6 +71,20 @@ class Journal {
 
   const std::filesystem::path& path() const { return path_; }
   Result<int> SchemaVersion();
+
+  // Keeps this object on the file at path(): an acknowledged write must be
+  // in the journal that is opened next time. One stat when nothing changed.
+  // A journal deleted while open is written back to path() from the open
+  // connection; one replaced (a file moved over it) is taken up, after what
+  // the open connection held is saved beside it as
+  // "<path>.replaced-<unix time>", so nothing is lost either way (each is
+  // logged once). A replacement that is not a journal this build can use,
+  // or a write-back that fails (disk full), is an error and changes
+  // nothing: writes are refused until it is resolved. Every write calls
+  // this before its transaction and checks the file again after its commit
+  // (a write that raced a replacement is made again in the new file); bragd
+  // also calls it before each request, so that reads follow too.
+  Status Follow();
 
   // --- watched repos -------------------------------------------------------
   // Adds a repo by canonical path, or returns the existing row (with its
@@ -185,6 +202,17 @@ class Journal {
 
  private:
   Journal(std::unique_ptr<sql::Database> db, std::filesystem::path path);
+  // Runs `body` in one transaction of the file at path(), following it
+  // (Follow) before and after (journal_write.h).
+  template <typename Body>
+  auto Write(Body&& body) -> decltype(body());
+  // Whether path() is still the file open here (same device and inode).
+  bool StillAtPath() const;
+  // Replaces the open connection with one on path() (Follow's last step);
+  // when that fails, serves on from `fallback` (a copy Follow saved) and
+  // refuses writes.
+  Status Reopen(const std::filesystem::path& fallback);
+  Error RefusedReplacement() const;
   // Inside a caller's transaction: the new events and their pending prompts.
   Result<std::vector<Prompt>> InsertWithPrompts(int64_t repo_id,
                                                 const std::vector<Event>& events,
@@ -202,6 +230,13 @@ class Journal {
 
   std::unique_ptr<sql::Database> db_;
   std::filesystem::path path_;
+  Mode mode_ = Mode::kReadWrite;
+  dev_t dev_ = 0;  // the identity of the file open in db_
+  ino_t ino_ = 0;
+  // A file found at path() that cannot be taken up, and why: writes are
+  // refused while it is there.
+  std::optional<std::pair<dev_t, ino_t>> refused_;
+  std::string refused_why_;
 };
 
 }  // namespace brag

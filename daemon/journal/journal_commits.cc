@@ -6,6 +6,7 @@
 
 #include "core/bounded_text.h"
 #include "journal/journal.h"
+#include "journal/journal_write.h"
 #include "journal/rows.h"
 #include "journal/sqlite.h"
 
@@ -137,7 +138,7 @@ Result<std::optional<Note>> Journal::RecordCommit(const CommitRecord& commit,
   if (commit.repo.empty() || commit.oid.empty()) {
     return MakeError("bad_request", "a commit needs a repo and an oid");
   }
-  return sql::InTransaction(*db_, [&]() -> Result<std::optional<Note>> {
+  return Write([&]() -> Result<std::optional<Note>> {
     if (Status s = UpsertCommit(*db_, commit, now); !s) return s.error();
     if (impact.empty()) return std::optional<Note>();
     Result<std::vector<Note>> existing = FreeHookNotes(*db_, commit.repo, commit.oid);
@@ -168,7 +169,7 @@ Result<std::optional<Note>> Journal::RecordCommit(const CommitRecord& commit,
 
 Result<int> Journal::RewriteCommits(
     const std::string& repo, const std::vector<std::pair<std::string, std::string>>& moves) {
-  return sql::InTransaction(*db_, [&]() -> Result<int> {
+  return Write([&]() -> Result<int> {
     // Which new commits had trailer notes of their own before any moved in.
     std::set<std::string> has_own;
     for (const auto& [from, to] : moves) {
@@ -252,7 +253,7 @@ Status Journal::FillCommitNotes(Prompt* prompt) {
 }
 
 Result<Note> Journal::AcceptCommitNotes(int64_t prompt_id, int64_t now) {
-  return sql::InTransaction(*db_, [&]() -> Result<Note> {
+  return Write([&]() -> Result<Note> {
     Result<Prompt> prompt = GetPrompt(prompt_id);
     if (!prompt) return prompt.error();
     if (prompt->commit_notes.empty()) {

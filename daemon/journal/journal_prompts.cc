@@ -2,6 +2,7 @@
 #include <string_view>
 
 #include "journal/journal.h"
+#include "journal/journal_write.h"
 #include "journal/rows.h"
 #include "journal/sqlite.h"
 
@@ -116,8 +117,8 @@ Result<int64_t> Journal::PendingCount(int64_t now) {
 
 Result<Note> Journal::Answer(int64_t prompt_id, const std::string& text, int64_t now) {
   if (Trim(text).empty()) return MakeError("bad_request", "an answer needs some text");
-  return sql::InTransaction(
-      *db_, [&]() -> Result<Note> { return AnswerInTransaction(prompt_id, text, now); });
+  return Write(
+      [&]() -> Result<Note> { return AnswerInTransaction(prompt_id, text, now); });
 }
 
 Result<Note> Journal::AnswerInTransaction(int64_t prompt_id, const std::string& text,
@@ -138,7 +139,7 @@ Result<Note> Journal::AnswerInTransaction(int64_t prompt_id, const std::string& 
 }
 
 Result<Prompt> Journal::Snooze(int64_t prompt_id, int64_t until) {
-  return sql::InTransaction(*db_, [&]() -> Result<Prompt> {
+  return Write([&]() -> Result<Prompt> {
     Result<Prompt> prompt = GetPrompt(prompt_id);
     if (!prompt) return prompt.error();
     if (prompt->state == "answered") return AlreadyAnswered(prompt_id);
@@ -148,7 +149,7 @@ Result<Prompt> Journal::Snooze(int64_t prompt_id, int64_t until) {
 }
 
 Result<Prompt> Journal::Dismiss(int64_t prompt_id) {
-  return sql::InTransaction(*db_, [&]() -> Result<Prompt> {
+  return Write([&]() -> Result<Prompt> {
     Result<Prompt> prompt = GetPrompt(prompt_id);
     if (!prompt) return prompt.error();
     if (prompt->state == "answered") return AlreadyAnswered(prompt_id);
@@ -165,7 +166,7 @@ Result<Note> Journal::AddNote(const NewNote& note, int64_t now) {
     return MakeError("bad_request", "unknown note source \"" + clean.source +
                                         "\" (manual, hook, prompt)");
   }
-  return sql::InTransaction(*db_, [&]() -> Result<Note> {
+  return Write([&]() -> Result<Note> {
     Result<int64_t> id = InsertNote(*db_, clean, std::nullopt, std::nullopt, now);
     if (!id) return id.error();
     return LoadNote(*db_, *id);

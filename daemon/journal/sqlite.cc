@@ -96,6 +96,33 @@ Result<Database> Database::Open(const std::filesystem::path& path, int flags) {
   return db;
 }
 
+Result<Database> Database::OpenImmutable(const std::filesystem::path& path) {
+  // A URI filename: '%', '?' and '#' in the path must be escaped.
+  std::string uri = "file:";
+  for (char c : path.string()) {
+    if (c == '%' || c == '?' || c == '#') {
+      static const char kHex[] = "0123456789ABCDEF";
+      uri += '%';
+      uri += kHex[static_cast<unsigned char>(c) >> 4];
+      uri += kHex[static_cast<unsigned char>(c) & 15];
+    } else {
+      uri += c;
+    }
+  }
+  uri += "?immutable=1";
+  sqlite3* raw = nullptr;
+  int rc = sqlite3_open_v2(uri.c_str(), &raw,
+                           SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
+                           nullptr);
+  Database db(DbHandle(raw), path);
+  if (rc != SQLITE_OK) {
+    if (!raw) return MakeError("journal", path.string() + ": out of memory");
+    return db.Fail("cannot open");
+  }
+  sqlite3_extended_result_codes(raw, 1);
+  return db;
+}
+
 Result<Statement> Database::Prepare(std::string_view sql) const {
   sqlite3_stmt* raw = nullptr;
   int rc = sqlite3_prepare_v2(db_.get(), sql.data(), static_cast<int>(sql.size()), &raw,

@@ -102,6 +102,10 @@ class Statement {
 class Database {
  public:
   static Result<Database> Open(const std::filesystem::path& path, int flags);
+  // Opens `path` read-only as an immutable file: no locks, no -wal or -shm
+  // (so it works in a folder this process cannot write). Only for a file
+  // nobody writes meanwhile.
+  static Result<Database> OpenImmutable(const std::filesystem::path& path);
 
   Result<Statement> Prepare(std::string_view sql) const;
   // Runs one or more statements that return no rows.

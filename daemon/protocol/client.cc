@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -25,6 +26,58 @@ int64_t MsLeft(std::chrono::steady_clock::time_point deadline) {
   return left.count() < 0 ? 0 : left.count();
 }
 
+Error Untrusted(const std::string& what) {
+  return MakeError("untrusted", what + "; nothing was sent to it");
+}
+
+// The socket's folder and the socket itself must be this user's: another
+// local user who can create or replace them could run a server there and
+// collect what we send. A missing socket is left to connect() to report.
+Status CheckOwnership(const std::filesystem::path& socket) {
+  std::filesystem::path dir = socket.parent_path();
+  if (dir.empty()) dir = ".";
+  uid_t me = ::getuid();
+  struct stat st;
+  if (::stat(dir.c_str(), &st) != 0) return {};
+  if (st.st_uid != me) {
+    return Untrusted("the socket folder " + dir.string() + " is owned by uid " +
+                     std::to_string(st.st_uid) + ", not by you (uid " +
+                     std::to_string(me) + ")");
+  }
+  if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+    return Untrusted("the socket folder " + dir.string() +
+                     " is writable by others (chmod 700 it, or set another "
+                     "socket path)");
+  }
+  if (::lstat(socket.c_str(), &st) != 0) return {};
+  if (!S_ISSOCK(st.st_mode)) {
+    return Untrusted(socket.string() + " is not a socket");
+  }
+  if (st.st_uid != me) {
+    return Untrusted("the socket " + socket.string() + " is owned by uid " +
+                     std::to_string(st.st_uid) + ", not by you (uid " +
+                     std::to_string(me) + ")");
+  }
+  return {};
+}
+
+// The checks above leave a window (the folder's owner could swap the
+// socket); the peer's credentials close it: they are the server's own.
+Status CheckPeer(int fd, const std::string& socket) {
+  ucred cred{};
+  socklen_t len = sizeof cred;
+  if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) {
+    return Untrusted("cannot tell who serves " + socket + " (" + std::strerror(errno) +
+                     ")");
+  }
+  if (cred.uid != ::getuid()) {
+    return Untrusted("the server on " + socket + " runs as uid " +
+                     std::to_string(cred.uid) + " (pid " + std::to_string(cred.pid) +
+                     "), not as you (uid " + std::to_string(::getuid()) + ")");
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<Client> Client::Connect(const std::filesystem::path& socket) {
@@ -35,12 +88,17 @@ Result<Client> Client::Connect(const std::filesystem::path& socket) {
     return MakeError("unreachable", "socket path too long: " + p);
   }
   std::memcpy(addr.sun_path, p.c_str(), p.size() + 1);
+  if (Status s = CheckOwnership(socket); !s) return s.error();
   int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return Unreachable("socket()");
   if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
     Error e = Unreachable("cannot connect to bragd at " + p);
     ::close(fd);
     return e;
+  }
+  if (Status s = CheckPeer(fd, p); !s) {
+    ::close(fd);
+    return s.error();
   }
   return Client(fd);
 }

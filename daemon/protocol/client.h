@@ -17,8 +17,12 @@ namespace brag::protocol {
 
 class Client {
  public:
-  // Error code "unreachable" (with the socket path and errno text) when no
-  // daemon answers there.
+  // Connects to the bragd of this user. Error code "unreachable" (with the
+  // socket path and errno text) when no daemon answers there; "untrusted",
+  // naming the path, when the socket's folder or the socket is not owned by
+  // this user, the folder is writable by group or others, or the process
+  // that answers runs as another user (SO_PEERCRED): whatever is sent there
+  // could reach someone else, so nothing is (DESIGN §7).
   static Result<Client> Connect(const std::filesystem::path& socket);
   Client(Client&& other) noexcept;
   Client& operator=(Client&& other) noexcept;
@@ -41,7 +45,7 @@ class Client {
   int fd() const { return fd_; }
 
  private:
-  explicit Client(int fd) : fd_(fd) {}
+  explicit Client(int fd) : fd_(fd), in_(kMaxReplyBytes) {}
   Result<nlohmann::json> ReadMessage(int timeout_ms);
 
   int fd_ = -1;

@@ -63,9 +63,9 @@ LineBuffer::Next LineBuffer::Pop(std::string* line) {
   size_t nl = buf_.find('\n', scanned_);
   if (nl == std::string::npos) {
     scanned_ = buf_.size();
-    return buf_.size() > kMaxLineBytes ? Next::kTooLong : Next::kNeedMore;
+    return buf_.size() > max_line_ ? Next::kTooLong : Next::kNeedMore;
   }
-  if (nl > kMaxLineBytes) return Next::kTooLong;
+  if (nl > max_line_) return Next::kTooLong;
   line->assign(buf_, 0, nl);
   buf_.erase(0, nl + 1);
   scanned_ = 0;

@@ -13,8 +13,12 @@
 namespace brag::protocol {
 
 inline constexpr int kVersion = 1;
-// The longest line either side may send, newline excluded.
+// The longest request line a client may send, newline excluded.
 inline constexpr size_t kMaxLineBytes = 64 * 1024;
+// The longest reply or event line a client accepts. Replies are bounded by
+// bragd (listings come in pages, stored titles are capped), so this only
+// guards the client against a runaway server.
+inline constexpr size_t kMaxReplyBytes = 256 * 1024 * 1024;
 
 struct Request {
   nlohmann::json id;  // echoed back; null when absent
@@ -36,10 +40,12 @@ std::string RequestLine(const nlohmann::json& id, const std::string& method,
                         const nlohmann::json& params);
 
 // Accumulates bytes from a stream and cuts them into lines of at most
-// kMaxLineBytes. Used by both ends.
+// `max_line` bytes. Used by both ends.
 class LineBuffer {
  public:
   enum class Next { kLine, kNeedMore, kTooLong };
+
+  explicit LineBuffer(size_t max_line = kMaxLineBytes) : max_line_(max_line) {}
 
   void Append(const char* data, size_t n) { buf_.append(data, n); }
   // On kLine, *line holds the next line without '\n' (a trailing '\r' is
@@ -48,6 +54,7 @@ class LineBuffer {
   Next Pop(std::string* line);
 
  private:
+  size_t max_line_;
   std::string buf_;
   size_t scanned_ = 0;  // bytes of buf_ already searched for '\n'
 };

@@ -81,6 +81,7 @@ Daemon::Daemon(asio::io_context& io, DaemonOptions options)
       discovery_timer_(io),
       settle_timer_(io),
       digest_timer_(io),
+      record_retry_timer_(io),
       started_(std::chrono::steady_clock::now()) {
   methods_ = {
       {"hello", &Daemon::Hello},
@@ -413,6 +414,17 @@ Result<std::vector<Prompt>> Daemon::ScanRepo(int64_t repo_id, bool settle) {
     MarkRepo(repo, "error", outcome.error().message);
     return outcome.error();
   }
+  if (!previous->empty() && outcome->refs.empty()) {
+    // Every branch brag followed is gone at once: the repo is being deleted
+    // or emptied under us. Recording that would make the refs it gets back
+    // a new baseline (and their merges history); keep the old state, say
+    // so, and poll until it has branches again.
+    repo.git.reset();
+    watcher_.Unwatch(repo_id);
+    repo.watching = "poll";
+    MarkRepo(repo, "error", "no branch brag follows is left (deleted or emptied?)");
+    return MakeError("git", repo.record.error);
+  }
   MarkRepo(repo, "ok", "");
   if (settle && std::any_of(outcome->events.begin(), outcome->events.end(),
                             [](const Event& e) {
@@ -422,13 +434,57 @@ Result<std::vector<Prompt>> Daemon::ScanRepo(int64_t repo_id, bool settle) {
     return std::vector<Prompt>{};
   }
   if (*has_baseline && outcome->events.empty() && outcome->refs == *previous) {
-    return std::vector<Prompt>{};  // nothing moved: no write, no fsync
+    ScanRecorded(repo_id, {});  // nothing moved: no write, no fsync
+    return std::vector<Prompt>{};
   }
   if (outcome->baseline) {
     LogInfo(repo.record.path + ": baseline set at " +
             std::to_string(outcome->refs.size()) + " mainline refs");
   }
-  return journal_->RecordScan(repo_id, outcome->refs, outcome->events, UnixNow());
+  Result<std::vector<Prompt>> recorded =
+      journal_->RecordScan(repo_id, outcome->refs, outcome->events, UnixNow());
+  ScanRecorded(repo_id, recorded ? Status() : Status(recorded.error()));
+  return recorded;
+}
+
+void Daemon::ScanRecorded(int64_t repo_id, const Status& recorded) {
+  if (recorded) {
+    if (unrecorded_.erase(repo_id) && unrecorded_.empty()) {
+      LogInfo("journal: writing again; what waited is recorded");
+      journal_error_.clear();
+      record_retry_delay_ = std::chrono::milliseconds(1000);
+    }
+    return;
+  }
+  if (journal_error_.empty()) {
+    LogError("journal: cannot record what moved in " + repos_.at(repo_id).record.path +
+             " (" + recorded.error().message + "); nothing is lost, retrying");
+  }
+  journal_error_ = recorded.error().message;
+  unrecorded_.insert(repo_id);
+  ArmRecordRetry();
+}
+
+void Daemon::ArmRecordRetry() {
+  static constexpr std::chrono::milliseconds kMaxDelay{30000};
+  if (record_retry_armed_) return;
+  record_retry_armed_ = true;
+  record_retry_timer_.expires_after(record_retry_delay_);
+  record_retry_delay_ = std::min(record_retry_delay_ * 2, kMaxDelay);
+  record_retry_timer_.async_wait([this](boost::system::error_code ec) {
+    record_retry_armed_ = false;
+    if (ec) return;  // shutting down
+    std::vector<Prompt> made;
+    for (int64_t id : std::set<int64_t>(unrecorded_)) {
+      if (!repos_.count(id)) {
+        unrecorded_.erase(id);
+        continue;
+      }
+      Result<std::vector<Prompt>> r = ScanRepo(id);
+      if (r) made.insert(made.end(), r->begin(), r->end());
+    }
+    Publish(made);
+  });
 }
 
 void Daemon::ArmSettle(int64_t repo_id) {
@@ -808,6 +864,9 @@ std::optional<std::string> Daemon::HandleLine(const std::string& line,
   json id;
   Result<protocol::Request> req = protocol::ParseRequest(line, &id);
   if (!req) return protocol::ErrorLine(id, req.error().code, req.error().message);
+  // Reads, too, come from the journal file opened next time (a write
+  // follows it by itself; a refusal is logged once, inside).
+  (void)journal_->Follow();
   // What the hooks spooled is filed before any answer, so that `brag log`
   // right after a commit sees its note.
   FileSpooledHooks();
@@ -879,6 +938,9 @@ Result<json> Daemon::StatusMethod(const json&, Session&) {
                                                 : json(config_.source.string())},
               {"identities", identities_},
               {"pending", *pending},
+              {"journal_error", journal_error_.empty() ? json(nullptr)
+                                                       : json(journal_error_)},
+              {"unrecorded_repos", unrecorded_.size()},
               {"repos", repos}};
 }
 

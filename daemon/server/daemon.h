@@ -101,6 +101,13 @@ class Daemon {
   // between. Explicit rescans do not settle.
   Result<std::vector<Prompt>> ScanRepo(int64_t repo_id, bool settle = false);
   void ArmSettle(int64_t repo_id);
+  // A scan whose events could not be recorded (the journal write failed:
+  // disk full, read-only, I/O errors) left the repo's stored ref state
+  // where it was, so nothing is lost: the repo is scanned again on a timer
+  // (1 s, doubling to 30 s) until the write succeeds. The failure is logged
+  // once per episode and shown in `status` meanwhile.
+  void ScanRecorded(int64_t repo_id, const Status& recorded);
+  void ArmRecordRetry();
   // [digest] schedule: writes the week's digest when its time has come and
   // no file of this run exists yet (so a run missed while bragd was down is
   // made at start, and a restart does not write it twice), then arms
@@ -185,6 +192,10 @@ class Daemon {
   std::set<std::string> discovery_failures_;  // logged once each
   bool discovery_armed_ = false;
   std::set<int64_t> settling_;  // repos to scan again when settle_timer_ fires
+  std::set<int64_t> unrecorded_;  // repos whose last scan could not be recorded
+  std::string journal_error_;     // why, "" while writes work
+  std::chrono::milliseconds record_retry_delay_{1000};
+  bool record_retry_armed_ = false;
 
   SendBudget send_budget_;
   boost::asio::steady_timer stall_timer_;
@@ -201,6 +212,7 @@ class Daemon {
   boost::asio::steady_timer discovery_timer_;
   boost::asio::steady_timer settle_timer_;
   boost::asio::steady_timer digest_timer_;
+  boost::asio::steady_timer record_retry_timer_;
   std::chrono::steady_clock::time_point started_;
   int exit_code_ = kExitOk;
 };

@@ -3,7 +3,15 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <grp.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstring>
 
 #include <chrono>
 #include <csignal>
@@ -264,6 +272,45 @@ TEST_CASE("the socket folder is private and the socket is 0600") {
   CHECK((sock.st_mode & 0777) == 0600);
 }
 
+// What bragd answers a raw `hello` from a process running as `uid`.
+static std::string RawHelloAs(uid_t uid, const fs::path& socket) {
+  int out[2];
+  REQUIRE(pipe(out) == 0);
+  pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    close(out[0]);
+    if (setgroups(0, nullptr) != 0 || setgid(uid) != 0 || setuid(uid) != 0) _exit(1);
+    int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::strncpy(addr.sun_path, socket.c_str(), sizeof addr.sun_path - 1);
+    if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+      std::string why = std::string("connect: ") + std::strerror(errno);
+      (void)!write(out[1], why.data(), why.size());
+      _exit(2);
+    }
+    const char hello[] = "{\"id\":1,\"method\":\"hello\"}\n";
+    (void)!send(fd, hello, sizeof hello - 1, MSG_NOSIGNAL);
+    char buf[4096];
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, 5000) > 0) {
+      ssize_t n = read(fd, buf, sizeof buf);
+      if (n > 0) (void)!write(out[1], buf, static_cast<size_t>(n));
+    }
+    _exit(0);
+  }
+  close(out[1]);
+  std::string reply;
+  char buf[4096];
+  ssize_t n;
+  while ((n = read(out[0], buf, sizeof buf)) > 0) reply.append(buf, static_cast<size_t>(n));
+  close(out[0]);
+  int status;
+  waitpid(pid, &status, 0);
+  return reply;
+}
+
 TEST_CASE("a client running as another user is refused") {
   if (geteuid() != 0) {
     WARN("needs root to run a client as nobody");
@@ -287,12 +334,17 @@ TEST_CASE("a client running as another user is refused") {
   CHECK(blocked.output.find("me@example.com") == std::string::npos);
   CHECK(blocked.output.find("\"running\":true") == std::string::npos);
 
-  // ...and with the socket opened up by mistake, SO_PEERCRED still does.
+  // ...and with the socket opened up by mistake, SO_PEERCRED still does:
+  // brag itself sends nothing to a socket that is not its user's (exit 69),
+  // and bragd refuses a raw connection from another user.
   chmod(world.socket().parent_path().c_str(), 0711);
   chmod(world.socket().c_str(), 0666);
-  CommandResult refused = RunCommand(as_nobody);
-  CHECK(refused.code != 0);
-  CHECK_MESSAGE(refused.output.find("forbidden") != std::string::npos, refused.output);
+  CommandResult untrusted = RunCommand(as_nobody);
+  CHECK(untrusted.code == 69);
+  CHECK_MESSAGE(untrusted.output.find("untrusted") != std::string::npos, untrusted.output);
+  std::string reply = RawHelloAs(65534, world.socket());
+  CHECK_MESSAGE(reply.find("forbidden") != std::string::npos, reply);
+  CHECK(reply.find("\"result\"") == std::string::npos);
   CHECK(bragd.Log().find("refused a connection from another user") != std::string::npos);
   CHECK(bragd.Connect().Call("hello").has_value());
 }
