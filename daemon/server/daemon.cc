@@ -97,7 +97,6 @@ Daemon::Daemon(asio::io_context& io, DaemonOptions options)
   };
   late_methods_ = {
       {"rescan", &Daemon::Rescan},
-      {"digest", &Daemon::DigestMethod},
   };
 }
 
@@ -155,7 +154,7 @@ int Daemon::Start() {
     return kExitFailure;
   }
   journal_ = std::move(*journal);
-  digest_worker_.emplace(journal_->path());
+  read_worker_.emplace(journal_->path());
   FileSpooledHooks(/*at_start=*/true);  // commits made while bragd was away
 
   if (Status s = watcher_.Init(); !s) {
@@ -870,8 +869,13 @@ std::optional<std::string> Daemon::HandleLine(const std::string& line,
   // What the hooks spooled is filed before any answer, so that `brag log`
   // right after a commit sees its note.
   FileSpooledHooks();
+  LateReply late{req->id, session.weak_from_this()};
   if (auto m = late_methods_.find(req->method); m != late_methods_.end()) {
-    (this->*(m->second))(req->params, LateReply{req->id, session.weak_from_this()});
+    (this->*(m->second))(req->params, std::move(late));
+    return std::nullopt;
+  }
+  if (ReadWorker::Handles(req->method)) {
+    ReadOffLoop(req->method, req->params, std::move(late));
     return std::nullopt;
   }
   Result<json> result = MakeError("internal", "unhandled");
@@ -889,23 +893,29 @@ std::optional<std::string> Daemon::HandleLine(const std::string& line,
   return protocol::ReplyLine(req->id, *result);
 }
 
-void Daemon::Answer(const LateReply& reply, const Result<json>& result) {
-  std::shared_ptr<Session> session = reply.session.lock();
-  if (!session) return;  // the client went away meanwhile
-  session->DeliverReply(result ? protocol::ReplyLine(reply.id, *result)
-                               : protocol::ErrorLine(reply.id, result.error().code,
-                                                     result.error().message));
+// Builds the reply line: on the read worker too, so the loop only sends it.
+static std::string LineFor(const json& id, const Result<json>& result) {
+  return result ? protocol::ReplyLine(id, *result)
+                : protocol::ErrorLine(id, result.error().code, result.error().message);
 }
 
-void Daemon::DigestMethod(const json& params, LateReply reply) {
+void Daemon::Answer(const LateReply& reply, const Result<json>& result) {
+  if (std::shared_ptr<Session> session = reply.session.lock()) {
+    session->DeliverReply(LineFor(reply.id, result));
+  }  // else the client went away meanwhile
+}
+
+void Daemon::ReadOffLoop(const std::string& method, const json& params,
+                         LateReply reply) {
   asio::io_context& io = io_;
-  digest_worker_->Submit(params, UnixNow(), config_,
-                         [&io, reply = std::move(reply), this](Result<json> result) {
-                           // On the worker: the answer goes back to the loop.
-                           asio::post(io, [this, reply, result = std::move(result)] {
-                             Answer(reply, result);
-                           });
-                         });
+  auto on_worker = [&io, reply = std::move(reply)](Result<json> result) {
+    auto deliver = [session = reply.session,
+                    line = LineFor(reply.id, result)]() mutable {
+      if (auto s = session.lock()) s->DeliverReply(std::move(line));
+    };
+    asio::post(io, std::move(deliver));
+  };
+  read_worker_->Submit(method, params, UnixNow(), config_, std::move(on_worker));
 }
 
 Result<json> Daemon::Hello(const json&, Session&) {

@@ -21,7 +21,7 @@
 #include "core/result.h"
 #include "git/repo.h"
 #include "journal/journal.h"
-#include "methods/digest_worker.h"
+#include "methods/read_worker.h"
 #include "protocol/message.h"
 #include "server/send_budget.h"
 #include "server/socket_guard.h"
@@ -54,8 +54,9 @@ class Daemon {
   int Run();
 
   // Called by sessions (io thread). Returns the reply line, or none when
-  // the reply comes later through session.DeliverReply (a method that
-  // lets the loop serve others meanwhile: `digest`, `rescan` of every repo).
+  // the reply comes later through session.DeliverReply: a method that lets
+  // the loop serve others meanwhile (the ReadWorker's, `rescan` of every
+  // repo).
   std::optional<std::string> HandleLine(const std::string& line, Session& session);
   void Forget(Session* session);
 
@@ -161,8 +162,9 @@ class Daemon {
   Result<nlohmann::json> StatusMethod(const nlohmann::json& params, Session& session);
   Result<nlohmann::json> Subscribe(const nlohmann::json& params, Session& session);
   void Rescan(const nlohmann::json& params, LateReply reply);
-  // "digest": rendered on digest_worker_ from a copy of the config.
-  void DigestMethod(const nlohmann::json& params, LateReply reply);
+  // A ReadWorker method, answered on read_worker_ with a copy of the config.
+  void ReadOffLoop(const std::string& method, const nlohmann::json& params,
+                   LateReply reply);
   // "nudge" {repo}: a hook says this repo's refs just changed; it is scanned
   // right after the reply (repos not watched are ignored).
   Result<nlohmann::json> Nudge(const nlohmann::json& params, Session& session);
@@ -200,7 +202,7 @@ class Daemon {
   SendBudget send_budget_;
   boost::asio::steady_timer stall_timer_;
   bool stall_check_armed_ = false;
-  std::optional<DigestWorker> digest_worker_;
+  std::optional<ReadWorker> read_worker_;
 
   boost::asio::local::stream_protocol::acceptor acceptor_;
   boost::asio::steady_timer accept_timer_;

@@ -1,4 +1,4 @@
-#include "methods/digest_worker.h"
+#include "methods/read_worker.h"
 
 #include <memory>
 
@@ -7,7 +7,7 @@
 
 namespace brag {
 
-DigestWorker::~DigestWorker() {
+ReadWorker::~ReadWorker() {
   if (!thread_.joinable()) return;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -17,17 +17,22 @@ DigestWorker::~DigestWorker() {
   thread_.join();
 }
 
-void DigestWorker::Submit(nlohmann::json params, int64_t now, Config config,
-                          Done done) {
+bool ReadWorker::Handles(const std::string& method) {
+  return method == "digest" || method == "log" || method == "pending";
+}
+
+void ReadWorker::Submit(std::string method, nlohmann::json params, int64_t now,
+                        Config config, Done done) {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    jobs_.push_back({std::move(params), now, std::move(config), std::move(done)});
+    jobs_.push_back({std::move(method), std::move(params), now, std::move(config),
+                     std::move(done)});
   }
   if (!thread_.joinable()) thread_ = std::thread([this] { Run(); });
   ready_.notify_one();
 }
 
-void DigestWorker::Run() {
+void ReadWorker::Run() {
   for (;;) {
     Job job;
     {
@@ -41,13 +46,13 @@ void DigestWorker::Run() {
   }
 }
 
-Result<nlohmann::json> DigestWorker::Answer(const Job& job) const {
+Result<nlohmann::json> ReadWorker::Answer(const Job& job) const {
   // Opened per request: it sees the journal file as it is now, and holds
   // nothing while bragd is idle.
   Result<std::unique_ptr<Journal>> journal =
       Journal::Open(journal_, Journal::Mode::kReadOnly);
   if (!journal) return MakeError("journal", journal.error().message);
-  return CallJournalMethod(**journal, "digest", job.params, job.now, &job.config);
+  return CallJournalMethod(**journal, job.method, job.params, job.now, &job.config);
 }
 
 }  // namespace brag
