@@ -13,6 +13,7 @@
 #include <system_error>
 #include <utility>
 
+#include "core/bounded_text.h"
 #include "core/log.h"
 #include "journal/rows.h"
 #include "journal/schema.h"
@@ -266,10 +267,12 @@ Result<std::optional<int64_t>> InsertEvent(const sql::Database& db, int64_t repo
       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
       " ON CONFLICT (repo_id, kind, key) DO NOTHING");
   if (!stmt) return stmt.error();
-  stmt->BindAll(e.kind, repo_id, e.key, e.commit, e.forge, e.pr, e.title, e.branch,
-                rows::JoinLines(e.authors), e.commit_time, e.diffstat.files,
-                e.diffstat.insertions, e.diffstat.deletions, rows::JoinLines(e.paths),
-                now, e.opened, e.commit_count, e.merged ? 1 : 0);
+  stmt->BindAll(e.kind, repo_id, e.key, e.commit, e.forge, e.pr,
+                CapUtf8(e.title, Journal::kMaxTitleBytes), e.branch,
+                rows::JoinLines(e.authors, Journal::kMaxAuthors), e.commit_time,
+                e.diffstat.files, e.diffstat.insertions, e.diffstat.deletions,
+                rows::JoinLines(e.paths, Journal::kMaxPaths), now, e.opened,
+                e.commit_count, e.merged ? 1 : 0);
   if (Status s = stmt->Run(); !s) return s.error();
   if (db.Changes() == 0) return std::optional<int64_t>();
   return std::optional<int64_t>(db.LastInsertId());

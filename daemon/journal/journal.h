@@ -9,6 +9,7 @@
 
 #include <sys/types.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -45,6 +46,15 @@ class Journal {
 
   // The schema version this build writes (PRAGMA user_version).
   static constexpr int kSchemaVersion = 5;
+
+  // What an event or a hook's commit keeps of what a repo supplies: a
+  // GitHub merge's title is its whole message body (it can be megabytes),
+  // and a monorepo PR can touch 100,000 paths. Titles and subjects are cut
+  // at a character boundary and end in "…"; authors and paths keep the
+  // first ones. Enough for a prompt, a digest and the categories.
+  static constexpr size_t kMaxTitleBytes = 1000;
+  static constexpr size_t kMaxAuthors = 100;
+  static constexpr size_t kMaxPaths = 1000;
 
   // Opens (kReadWrite: creating the file (0600) and its parent folders
   // (0700), migrating an older schema forward) the journal at `path`. A

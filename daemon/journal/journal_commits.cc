@@ -4,6 +4,7 @@
 #include <set>
 #include <string_view>
 
+#include "core/bounded_text.h"
 #include "journal/journal.h"
 #include "journal/journal_write.h"
 #include "journal/rows.h"
@@ -59,8 +60,9 @@ Status UpsertCommit(const sql::Database& db, const CommitRecord& c, int64_t now)
       " paths = excluded.paths");
   if (!stmt) return stmt.error();
   return stmt
-      ->BindAll(c.repo, c.oid, c.branch, c.subject, c.author, c.time, c.diffstat.files,
-                c.diffstat.insertions, c.diffstat.deletions, rows::JoinLines(c.paths), now)
+      ->BindAll(c.repo, c.oid, c.branch, CapUtf8(c.subject, Journal::kMaxTitleBytes),
+                c.author, c.time, c.diffstat.files, c.diffstat.insertions,
+                c.diffstat.deletions, rows::JoinLines(c.paths, Journal::kMaxPaths), now)
       .Run();
 }
 

@@ -86,12 +86,14 @@ std::string RepoNameFromPath(const std::string& path) {
   return p.filename().string();
 }
 
-std::string JoinLines(const std::vector<std::string>& items) {
+std::string JoinLines(const std::vector<std::string>& items, size_t max_items) {
   // Empty items are dropped: they could not be told apart when split.
   std::string out;
   bool first = true;
+  size_t kept = 0;
   for (const std::string& item : items) {
     if (item.empty()) continue;
+    if (kept++ == max_items) break;
     if (!first) out += '\n';
     out += item;
     first = false;

@@ -44,7 +44,9 @@ Note ReadNote(sql::Row& row);
 // A repo's default name: the last component of its path ("/a/api/" -> "api").
 std::string RepoNameFromPath(const std::string& path);
 
-std::string JoinLines(const std::vector<std::string>& items);
+// The first `max_items` non-empty items, one a line.
+std::string JoinLines(const std::vector<std::string>& items,
+                      size_t max_items = static_cast<size_t>(-1));
 std::vector<std::string> SplitLines(std::string_view text);
 
 }  // namespace brag::rows

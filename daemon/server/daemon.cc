@@ -13,12 +13,13 @@
 #endif
 
 #include "config/digest_schedule.h"
+#include "core/bounded_text.h"
 #include "core/log.h"
 #include "core/paths.h"
 #include "core/timeutil.h"
-#include "methods/digest_method.h"
 #include "git/repo.h"
 #include "methods/commit_methods.h"
+#include "methods/digest_method.h"
 #include "methods/journal_methods.h"
 #include "methods/spool_drain.h"
 #include "protocol/json_records.h"
@@ -35,6 +36,15 @@ using nlohmann::json;
 
 namespace {
 
+// What all sessions together may hold for their clients (SendBudget), and
+// how long one with bytes queued may go without reading while that is
+// passed before it is cut off.
+constexpr size_t kSendBudgetBytes = 64 * 1024 * 1024;
+constexpr std::chrono::seconds kStallGrace{2};
+// Retries of a failing accept: from the first to the longest delay.
+constexpr std::chrono::milliseconds kAcceptFirstDelay{20};
+constexpr std::chrono::milliseconds kAcceptMaxDelay{1000};
+
 void SdNotify(const char* state) {
 #ifdef BRAG_HAVE_SYSTEMD
   sd_notify(0, state);
@@ -43,11 +53,16 @@ void SdNotify(const char* state) {
 #endif
 }
 
+// One log line per prompt, of bounded length whatever the repo put in it.
 std::string Describe(const Prompt& p) {
+  constexpr size_t kMaxLoggedTitleBytes = 200;
+  constexpr size_t kMaxLoggedNameBytes = 100;
   std::string what = p.event.pr > 0 ? "PR #" + std::to_string(p.event.pr)
                                     : std::string("merge");
-  return "prompt " + std::to_string(p.id) + ": " + p.repo_name + " " + what + " \"" +
-         p.event.title + "\" (" + p.event.forge + ")";
+  return "prompt " + std::to_string(p.id) + ": " +
+         CapUtf8(p.repo_name, kMaxLoggedNameBytes) + " " + what + " \"" +
+         CapUtf8(p.event.title, kMaxLoggedTitleBytes) + "\" (" +
+         CapUtf8(p.event.forge, kMaxLoggedNameBytes) + ")";
 }
 
 }  // namespace
@@ -55,7 +70,11 @@ std::string Describe(const Prompt& p) {
 Daemon::Daemon(asio::io_context& io, DaemonOptions options)
     : io_(io),
       options_(std::move(options)),
+      send_budget_(
+          kSendBudgetBytes, [this] { ArmStallCheck(); }, [this] { ResumeSessions(); }),
+      stall_timer_(io),
       acceptor_(io),
+      accept_timer_(io),
       signals_(io, SIGINT, SIGTERM, SIGHUP),
       inotify_(io),
       poll_timer_(io),
@@ -68,7 +87,6 @@ Daemon::Daemon(asio::io_context& io, DaemonOptions options)
       {"hello", &Daemon::Hello},
       {"status", &Daemon::StatusMethod},
       {"subscribe", &Daemon::Subscribe},
-      {"rescan", &Daemon::Rescan},
       {"nudge", &Daemon::Nudge},
       {"commit.record", &Daemon::HookCommit},
       {"commit.rewrite", &Daemon::HookRewrite},
@@ -76,6 +94,9 @@ Daemon::Daemon(asio::io_context& io, DaemonOptions options)
       {"repos.remove", &Daemon::ReposRemove},
       {"repos.list", &Daemon::ReposList},
       {"reload", &Daemon::ReloadMethod},
+  };
+  late_methods_ = {
+      {"rescan", &Daemon::Rescan},
   };
 }
 
@@ -133,6 +154,7 @@ int Daemon::Start() {
     return kExitFailure;
   }
   journal_ = std::move(*journal);
+  read_worker_.emplace(journal_->path());
   FileSpooledHooks(/*at_start=*/true);  // commits made while bragd was away
 
   if (Status s = watcher_.Init(); !s) {
@@ -150,7 +172,6 @@ int Daemon::Start() {
 
   RegisterConfiguredRepos();
   LoadReposFromJournal();
-  Publish(ScanAll());
   if (inotify_.is_open()) {
     Status s = watcher_.WatchRoots(config_.scan_roots, config_.scan_depth);
     if (!s) LogWarn("scan roots: " + s.error().message + "; rediscovering on each poll");
@@ -160,12 +181,15 @@ int Daemon::Start() {
   WaitSignals();
   if (inotify_.is_open()) WaitInotify();
   ArmPollTimer();
-  WriteDueDigest();
-  ArmDigestTimer();
-  LogInfo("listening on " + socket_path_.string() + " (journal " +
-          journal_->path().string() + ", " + std::to_string(repos_.size()) +
-          " repos)");
-  SdNotify("READY=1");
+  // Ready once every repo has its baseline; clients are served meanwhile.
+  ScanEach(AllRepoIds(), false, false, [this](std::vector<Prompt>) {
+    WriteDueDigest();
+    ArmDigestTimer();
+    LogInfo("listening on " + socket_path_.string() + " (journal " +
+            journal_->path().string() + ", " + std::to_string(repos_.size()) +
+            " repos)");
+    SdNotify("READY=1");
+  });
   return kExitOk;
 }
 
@@ -179,6 +203,8 @@ void Daemon::Shutdown() {
   LogInfo("shutting down");
   boost::system::error_code ignored;
   acceptor_.close(ignored);
+  accept_timer_.cancel();
+  stall_timer_.cancel();
   // We still hold the lock, so the socket file is ours to remove.
   std::error_code ec;
   std::filesystem::remove(socket_path_, ec);
@@ -478,13 +504,46 @@ void Daemon::ArmSettle(int64_t repo_id) {
   });
 }
 
-std::vector<Prompt> Daemon::ScanAll() {
+struct Daemon::ScanPass {
+  std::vector<int64_t> ids;
+  size_t next = 0;
+  bool settle = false;
+  bool rewatch = false;
   std::vector<Prompt> made;
-  for (auto& [id, repo] : repos_) {
-    Result<std::vector<Prompt>> r = ScanRepo(id);
-    if (r) made.insert(made.end(), r->begin(), r->end());
+  std::function<void(std::vector<Prompt>)> done;
+};
+
+void Daemon::ScanEach(std::vector<int64_t> ids, bool settle, bool rewatch,
+                      std::function<void(std::vector<Prompt>)> done) {
+  auto pass = std::make_shared<ScanPass>();
+  pass->ids = std::move(ids);
+  pass->settle = settle;
+  pass->rewatch = rewatch;
+  pass->done = std::move(done);
+  ScanNext(std::move(pass));
+}
+
+void Daemon::ScanNext(std::shared_ptr<ScanPass> pass) {
+  if (pass->next == pass->ids.size()) {
+    if (pass->done) pass->done(std::move(pass->made));
+    return;
   }
-  return made;
+  int64_t id = pass->ids[pass->next++];
+  if (auto it = repos_.find(id); it != repos_.end()) {
+    if (pass->rewatch && it->second.watching != "inotify") WatchRepo(it->second);
+    Result<std::vector<Prompt>> r = ScanRepo(id, pass->settle);
+    if (r) {
+      Publish(*r);
+      pass->made.insert(pass->made.end(), r->begin(), r->end());
+    }
+  }
+  asio::post(io_, [this, pass] { ScanNext(pass); });
+}
+
+std::vector<int64_t> Daemon::AllRepoIds() const {
+  std::vector<int64_t> ids;
+  for (const auto& [id, repo] : repos_) ids.push_back(id);
+  return ids;
 }
 
 Daemon::WatchedRepo* Daemon::FindHookRepo(const std::string& path) {
@@ -545,9 +604,10 @@ void Daemon::Publish(const std::vector<Prompt>& prompts) {
   for (const Prompt& p : prompts) {
     LogInfo(Describe(p));
     std::string line = protocol::EventLine("prompt", PromptJson(p));
-    for (auto& [ptr, weak] : sessions_) {
+    // A copy: a subscriber cut off here leaves sessions_.
+    for (auto& [ptr, weak] : std::map<Session*, std::weak_ptr<Session>>(sessions_)) {
       auto s = weak.lock();
-      if (s && s->subscribed()) s->Push(line);
+      if (s && s->subscribed()) s->PushEvent(line);
     }
     Notify(p);
   }
@@ -628,21 +688,93 @@ void Daemon::ArmDigestTimer() {
 void Daemon::Accept() {
   acceptor_.async_accept([this](boost::system::error_code ec,
                                 asio::local::stream_protocol::socket socket) {
+    if (ec == asio::error::operation_aborted) return;
     if (ec) {
-      if (ec != asio::error::operation_aborted) {
-        LogError("accept: " + ec.message());
-        Accept();
-      }
+      PauseAccepting(ec);
       return;
     }
-    auto session = std::make_shared<Session>(std::move(socket), *this);
+    if (accept_delay_.count() > 0) {
+      LogInfo("accepting connections again (" + std::to_string(sessions_.size() + 1) +
+              " open)");
+      accept_delay_ = std::chrono::milliseconds(0);
+    }
+    auto session = std::make_shared<Session>(std::move(socket), *this, send_budget_);
     sessions_[session.get()] = session;
     session->Start();
     Accept();
   });
 }
 
-void Daemon::Forget(Session* session) { sessions_.erase(session); }
+void Daemon::PauseAccepting(const boost::system::error_code& ec) {
+  // The connection stays in the listen queue, so accepting again at once
+  // would spin; it waits there until a descriptor is free.
+  if (accept_delay_.count() == 0) {
+    bool out_of_fds = ec == asio::error::no_descriptors ||
+                      ec == boost::system::errc::too_many_files_open_in_system;
+    LogError("accept: " + ec.message() + " (" + std::to_string(sessions_.size()) +
+             " connections open); " +
+             (out_of_fds ? "new clients wait until a connection closes"
+                         : "new clients wait, retrying"));
+    accept_delay_ = kAcceptFirstDelay;
+  } else {
+    accept_delay_ = std::min(accept_delay_ * 2, kAcceptMaxDelay);
+  }
+  accept_waiting_ = true;
+  accept_timer_.expires_after(accept_delay_);
+  accept_timer_.async_wait([this](boost::system::error_code timer_ec) {
+    if (timer_ec || !accept_waiting_) return;
+    accept_waiting_ = false;
+    Accept();
+  });
+}
+
+void Daemon::Forget(Session* session) {
+  sessions_.erase(session);
+  // Its descriptor is free: take the next client now.
+  if (accept_waiting_ && acceptor_.is_open()) {
+    accept_waiting_ = false;
+    accept_timer_.cancel();
+    asio::post(io_, [this] { Accept(); });
+  }
+}
+
+void Daemon::ArmStallCheck() {
+  if (stall_check_armed_) return;
+  stall_check_armed_ = true;
+  auto since = std::chrono::steady_clock::now();
+  stall_timer_.expires_after(kStallGrace);
+  stall_timer_.async_wait([this, since](boost::system::error_code ec) {
+    stall_check_armed_ = false;
+    if (!ec) DropStalledClients(since);
+  });
+}
+
+void Daemon::DropStalledClients(std::chrono::steady_clock::time_point since) {
+  if (!send_budget_.exceeded()) return;
+  size_t held = send_budget_.queued();
+  int dropped = 0;
+  for (auto& [ptr, weak] : std::map<Session*, std::weak_ptr<Session>>(sessions_)) {
+    auto s = weak.lock();
+    if (s && s->queued_bytes() > 0 && s->last_progress() < since) {
+      s->Stop();
+      ++dropped;
+    }
+  }
+  if (dropped > 0) {
+    LogWarn("holding " + std::to_string(held >> 20) +
+            " MiB of unread replies, over the " +
+            std::to_string(kSendBudgetBytes >> 20) + " MiB budget: dropped " +
+            std::to_string(dropped) + " client(s) that read nothing for " +
+            std::to_string(kStallGrace.count()) + "s");
+  }
+  if (send_budget_.exceeded()) ArmStallCheck();
+}
+
+void Daemon::ResumeSessions() {
+  for (auto& [ptr, weak] : sessions_) {
+    if (auto s = weak.lock()) s->Resume();
+  }
+}
 
 void Daemon::WaitSignals() {
   signals_.async_wait([this](boost::system::error_code ec, int signo) {
@@ -662,17 +794,14 @@ void Daemon::WaitInotify() {
                       [this](boost::system::error_code ec) {
                         if (ec) return;
                         RefWatcher::Changes changes = watcher_.Drain();
-                        std::vector<Prompt> made;
                         if (changes.overflow) {
                           LogWarn("inotify queue overflowed; rescanning every repo");
-                          made = ScanAll();
+                          ScanEach(AllRepoIds(), false, false, nullptr);
                         } else {
-                          for (int64_t id : changes.repos) {
-                            Result<std::vector<Prompt>> r = ScanRepo(id, true);
-                            if (r) made.insert(made.end(), r->begin(), r->end());
-                          }
+                          ScanEach(std::vector<int64_t>(changes.repos.begin(),
+                                                        changes.repos.end()),
+                                   true, false, nullptr);
                         }
-                        Publish(made);
                         if (changes.roots) ArmDiscovery();
                         WaitInotify();
                       });
@@ -684,16 +813,14 @@ void Daemon::ArmPollTimer() {
     if (ec) return;
     // Only repos without working filesystem events are polled: an idle
     // daemon with inotify spends nothing here.
-    std::vector<Prompt> made;
-    for (auto& [id, repo] : repos_) {
-      if (repo.watching == "inotify" && repo.record.state != "error") continue;
-      if (repo.watching != "inotify") WatchRepo(repo);
-      Result<std::vector<Prompt>> r = ScanRepo(id, true);
-      if (r) made.insert(made.end(), r->begin(), r->end());
+    std::vector<int64_t> due;
+    for (const auto& [id, repo] : repos_) {
+      if (repo.watching != "inotify" || repo.record.state == "error") due.push_back(id);
     }
-    Publish(made);
-    Rediscover();  // clones under roots that no event announced
-    ArmPollTimer();
+    ScanEach(std::move(due), true, true, [this](std::vector<Prompt>) {
+      Rediscover();  // clones under roots that no event announced
+      ArmPollTimer();
+    });
   });
 }
 
@@ -731,7 +858,8 @@ Status Daemon::Reload() {
 
 // --- protocol --------------------------------------------------------------
 
-std::string Daemon::HandleLine(const std::string& line, Session& session) {
+std::optional<std::string> Daemon::HandleLine(const std::string& line,
+                                              Session& session) {
   json id;
   Result<protocol::Request> req = protocol::ParseRequest(line, &id);
   if (!req) return protocol::ErrorLine(id, req.error().code, req.error().message);
@@ -741,6 +869,15 @@ std::string Daemon::HandleLine(const std::string& line, Session& session) {
   // What the hooks spooled is filed before any answer, so that `brag log`
   // right after a commit sees its note.
   FileSpooledHooks();
+  LateReply late{req->id, session.weak_from_this()};
+  if (auto m = late_methods_.find(req->method); m != late_methods_.end()) {
+    (this->*(m->second))(req->params, std::move(late));
+    return std::nullopt;
+  }
+  if (ReadWorker::Handles(req->method)) {
+    ReadOffLoop(req->method, req->params, std::move(late));
+    return std::nullopt;
+  }
   Result<json> result = MakeError("internal", "unhandled");
   if (auto m = methods_.find(req->method); m != methods_.end()) {
     result = (this->*(m->second))(req->params, session);
@@ -754,6 +891,31 @@ std::string Daemon::HandleLine(const std::string& line, Session& session) {
     return protocol::ErrorLine(req->id, result.error().code, result.error().message);
   }
   return protocol::ReplyLine(req->id, *result);
+}
+
+// Builds the reply line: on the read worker too, so the loop only sends it.
+static std::string LineFor(const json& id, const Result<json>& result) {
+  return result ? protocol::ReplyLine(id, *result)
+                : protocol::ErrorLine(id, result.error().code, result.error().message);
+}
+
+void Daemon::Answer(const LateReply& reply, const Result<json>& result) {
+  if (std::shared_ptr<Session> session = reply.session.lock()) {
+    session->DeliverReply(LineFor(reply.id, result));
+  }  // else the client went away meanwhile
+}
+
+void Daemon::ReadOffLoop(const std::string& method, const json& params,
+                         LateReply reply) {
+  asio::io_context& io = io_;
+  auto on_worker = [&io, reply = std::move(reply)](Result<json> result) {
+    auto deliver = [session = reply.session,
+                    line = LineFor(reply.id, result)]() mutable {
+      if (auto s = session.lock()) s->DeliverReply(std::move(line));
+    };
+    asio::post(io, std::move(deliver));
+  };
+  read_worker_->Submit(method, params, UnixNow(), config_, std::move(on_worker));
 }
 
 Result<json> Daemon::Hello(const json&, Session&) {
@@ -825,26 +987,32 @@ Result<json> Daemon::HookRewrite(const json& params, Session&) {
   return done;
 }
 
-Result<json> Daemon::Rescan(const json& params, Session&) {
-  std::vector<Prompt> made;
-  if (auto r = params.find("repo"); r != params.end() && !r->is_null()) {
-    if (!r->is_string()) return MakeError("bad_request", "\"repo\" must be a string");
-    WatchedRepo* repo = FindRepo(r->get<std::string>());
-    if (!repo) {
-      return MakeError("not_found", "no watched repo \"" + r->get<std::string>() + "\"");
-    }
-    Result<std::vector<Prompt>> scanned = ScanRepo(repo->record.id);
-    if (!scanned) return scanned.error();
-    made = std::move(*scanned);
-  } else {
-    RegisterConfiguredRepos();  // ScanAll below sets the new ones' baselines
-    LoadReposFromJournal();
-    made = ScanAll();
-  }
-  Publish(made);
+static json PromptsMade(const std::vector<Prompt>& made) {
   json prompts = json::array();
   for (const Prompt& p : made) prompts.push_back(PromptJson(p));
   return json{{"prompts", prompts}};
+}
+
+void Daemon::Rescan(const json& params, LateReply reply) {
+  if (auto r = params.find("repo"); r != params.end() && !r->is_null()) {
+    if (!r->is_string()) {
+      return Answer(reply, MakeError("bad_request", "\"repo\" must be a string"));
+    }
+    WatchedRepo* repo = FindRepo(r->get<std::string>());
+    if (!repo) {
+      return Answer(reply, MakeError("not_found", "no watched repo \"" +
+                                                      r->get<std::string>() + "\""));
+    }
+    Result<std::vector<Prompt>> scanned = ScanRepo(repo->record.id);
+    if (!scanned) return Answer(reply, scanned.error());
+    Publish(*scanned);
+    return Answer(reply, PromptsMade(*scanned));
+  }
+  RegisterConfiguredRepos();  // ScanEach below sets the new ones' baselines
+  LoadReposFromJournal();
+  ScanEach(AllRepoIds(), false, false, [this, reply](std::vector<Prompt> made) {
+    Answer(reply, PromptsMade(made));
+  });
 }
 
 Result<json> Daemon::ReposAdd(const json& params, Session&) {

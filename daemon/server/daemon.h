@@ -4,26 +4,26 @@
 // across threads.
 #pragma once
 
-#include <utility>  // Boost 1.74's awaitable.hpp misses it.
-
 #include <boost/asio.hpp>
 #include <chrono>
 #include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>  // Boost 1.74's awaitable.hpp misses it.
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "config/config.h"
 #include "core/result.h"
 #include "git/repo.h"
 #include "journal/journal.h"
+#include "methods/read_worker.h"
 #include "protocol/message.h"
+#include "server/send_budget.h"
 #include "server/socket_guard.h"
 #include "watch/ref_scan.h"
 #include "watch/ref_watcher.h"
@@ -53,8 +53,11 @@ class Daemon {
   // Serves until SIGTERM or SIGINT; returns the exit code.
   int Run();
 
-  // Called by sessions (io thread).
-  std::string HandleLine(const std::string& line, Session& session);
+  // Called by sessions (io thread). Returns the reply line, or none when
+  // the reply comes later through session.DeliverReply: a method that lets
+  // the loop serve others meanwhile (the ReadWorker's, `rescan` of every
+  // repo).
+  std::optional<std::string> HandleLine(const std::string& line, Session& session);
   void Forget(Session* session);
 
  private:
@@ -66,6 +69,13 @@ class Daemon {
   };
   using Handler = Result<nlohmann::json> (Daemon::*)(const nlohmann::json& params,
                                                      Session& session);
+  // Where a request's answer goes when it comes after HandleLine returned.
+  struct LateReply {
+    nlohmann::json id;
+    std::weak_ptr<Session> session;
+  };
+  using LateHandler = void (Daemon::*)(const nlohmann::json& params, LateReply reply);
+  struct ScanPass;
 
   Status LoadConfiguration(std::vector<std::string>* warnings);
   void ApplyIdentities();
@@ -105,7 +115,15 @@ class Daemon {
   // digest_timer_ for the next run.
   void WriteDueDigest();
   void ArmDigestTimer();
-  std::vector<Prompt> ScanAll();
+  // Scans `ids` one repo per turn of the loop, so that clients are served
+  // between repos; publishes each repo's prompts as they are made, then
+  // hands them all to `done` (may be empty). With `settle`, as ScanRepo;
+  // with `rewatch`, a repo not on inotify is watched again first (polls).
+  // Repos removed meanwhile are skipped.
+  void ScanEach(std::vector<int64_t> ids, bool settle, bool rewatch,
+                std::function<void(std::vector<Prompt>)> done);
+  void ScanNext(std::shared_ptr<ScanPass> pass);
+  std::vector<int64_t> AllRepoIds() const;
   void MarkRepo(WatchedRepo& repo, const std::string& state, const std::string& error);
   DetectRules RulesFor(const WatchedRepo& repo) const;
   void Publish(const std::vector<Prompt>& prompts);
@@ -122,6 +140,16 @@ class Daemon {
   nlohmann::json RepoStatus(const WatchedRepo& repo) const;
 
   void Accept();
+  // At the open-file limit (EMFILE, ENFILE) or another accept error: stops
+  // accepting, says so once, and tries again after a growing delay, or as
+  // soon as a session closes.
+  void PauseAccepting(const boost::system::error_code& ec);
+  // Past the SendBudget: clients that have read nothing for a while are cut
+  // off, so that the ones that read are served again.
+  void ArmStallCheck();
+  void DropStalledClients(std::chrono::steady_clock::time_point since);
+  void ResumeSessions();
+  void Answer(const LateReply& reply, const Result<nlohmann::json>& result);
   void WaitSignals();
   void WaitInotify();
   void ArmPollTimer();
@@ -133,7 +161,10 @@ class Daemon {
   Result<nlohmann::json> Hello(const nlohmann::json& params, Session& session);
   Result<nlohmann::json> StatusMethod(const nlohmann::json& params, Session& session);
   Result<nlohmann::json> Subscribe(const nlohmann::json& params, Session& session);
-  Result<nlohmann::json> Rescan(const nlohmann::json& params, Session& session);
+  void Rescan(const nlohmann::json& params, LateReply reply);
+  // A ReadWorker method, answered on read_worker_ with a copy of the config.
+  void ReadOffLoop(const std::string& method, const nlohmann::json& params,
+                   LateReply reply);
   // "nudge" {repo}: a hook says this repo's refs just changed; it is scanned
   // right after the reply (repos not watched are ignored).
   Result<nlohmann::json> Nudge(const nlohmann::json& params, Session& session);
@@ -157,6 +188,7 @@ class Daemon {
   RefWatcher watcher_;
   std::map<int64_t, WatchedRepo> repos_;
   std::map<std::string, Handler> methods_;
+  std::map<std::string, LateHandler> late_methods_;
   std::map<Session*, std::weak_ptr<Session>> sessions_;
   std::vector<std::string> last_reload_warnings_;
   std::set<std::string> discovery_failures_;  // logged once each
@@ -167,7 +199,15 @@ class Daemon {
   std::chrono::milliseconds record_retry_delay_{1000};
   bool record_retry_armed_ = false;
 
+  SendBudget send_budget_;
+  boost::asio::steady_timer stall_timer_;
+  bool stall_check_armed_ = false;
+  std::optional<ReadWorker> read_worker_;
+
   boost::asio::local::stream_protocol::acceptor acceptor_;
+  boost::asio::steady_timer accept_timer_;
+  std::chrono::milliseconds accept_delay_{0};  // 0: accepting
+  bool accept_waiting_ = false;                // accept_timer_ armed
   boost::asio::signal_set signals_;
   boost::asio::posix::stream_descriptor inotify_;
   boost::asio::steady_timer poll_timer_;
