@@ -74,6 +74,15 @@ void FailSyncs(pid_t bragd, bool on) {
   }
 }
 
+// Makes one of libfiu's POSIX points of bragd fail, or work again.
+void Fail(pid_t bragd, const char* name, bool on) {
+  const char* verb = on ? "enable" : "disable";
+  CommandResult r = RunCommand("fiu-ctrl -c " +
+                               ShellQuote(std::string(verb) + " name=" + name) + " " +
+                               std::to_string(bragd));
+  REQUIRE_MESSAGE(r.code == 0, r.output);
+}
+
 std::vector<Note> JournalNotes(const fs::path& path) {
   std::vector<Note> out;
   auto journal = Journal::Open(path, Journal::Mode::kReadOnly);
@@ -381,6 +390,54 @@ TEST_CASE("a full disk refuses notes without losing acked ones, and a merge wait
   CHECK(check->row().Text() == "ok");
   std::vector<Note> notes = JournalNotes(disk_dir / "journal.db");
   CHECK(notes.size() == acked.size());
+}
+
+TEST_CASE("a note whose journal write or fsync fails is refused, never acked, and nothing is lost") {
+  if (!HaveFiu()) return;
+  World world;
+  auto bragd = std::make_unique<BragdProcess>(world, "", kUnderFiu);
+  REQUIRE(bragd->WaitReady());
+  std::vector<std::string> acked;
+  for (const char* text : {"before one", "before two"}) {
+    CommandResult r = world.Brag(std::string("note '") + text + "'");
+    REQUIRE_MESSAGE(r.code == 0, r.output);
+    acked.push_back(text);
+  }
+  // SQLite writes its pages with pwrite (pwrite64 under the same point) and
+  // syncs with fsync or fdatasync: each failing in turn refuses the note.
+  for (const std::string point : {"posix/io/rw/pwrite", "posix/io/sync/fsync"}) {
+    CAPTURE(point);
+    bool sync = point == "posix/io/sync/fsync";
+    Fail(bragd->pid(), point.c_str(), true);
+    if (sync) Fail(bragd->pid(), "posix/io/sync/fdatasync", true);
+    CommandResult refused = world.Brag("note 'while " + point + " fails'");
+    CHECK(refused.code != 0);
+    CHECK_MESSAGE(refused.output.find("journal") != std::string::npos, refused.output);
+    CHECK(refused.output.find("noted") == std::string::npos);
+    Fail(bragd->pid(), point.c_str(), false);
+    if (sync) Fail(bragd->pid(), "posix/io/sync/fdatasync", false);
+    // bragd serves on, and the next note is filed.
+    std::string text = "after " + point;
+    CommandResult r = world.Brag("note '" + text + "'");
+    REQUIRE_MESSAGE(r.code == 0, r.output);
+    acked.push_back(text);
+  }
+  REQUIRE(bragd->Stop() == 0);
+
+  {
+    Result<sql::Database> db = sql::Database::Open(world.journal(), SQLITE_OPEN_READONLY);
+    REQUIRE(db.has_value());
+    Result<sql::Statement> check = db->Prepare("PRAGMA integrity_check");
+    REQUIRE(check.has_value());
+    REQUIRE(*check->Step());
+    CHECK(check->row().Text() == "ok");
+  }
+  std::vector<Note> notes = JournalNotes(world.journal());
+  for (const std::string& text : acked) {
+    size_t n = 0;
+    for (const Note& note : notes) n += note.text == text;
+    CHECK_MESSAGE(n == 1, text << " is there " << n << " times");
+  }
 }
 
 }  // namespace brag::test
