@@ -55,12 +55,16 @@ bool HaveFiu() {
   return false;
 }
 
-// What runs bragd under libfiu's POSIX wrappers. fiu-run preloads them, so
-// in a sanitizer build ASan's runtime is no longer first in the load order;
-// ASan would refuse to start, though the order is harmless here (bragd's own
-// code defines no POSIX function, so fiu's wrappers are still the ones found).
+// What runs bragd under libfiu's POSIX wrappers (fiu-run preloads them).
+// In a sanitizer build the ASan runtime must be the first library loaded,
+// and fiu-run sets LD_PRELOAD to its own libraries alone: a shell puts the
+// runtime in front before it execs bragd.
+#ifdef BRAG_ASAN_RUNTIME
 const char* const kUnderFiu =
-    "env ASAN_OPTIONS=\"${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0\" fiu-run -x";
+    "fiu-run -x sh -c 'LD_PRELOAD=\"" BRAG_ASAN_RUNTIME " $LD_PRELOAD\" exec \"$0\" \"$@\"'";
+#else
+const char* const kUnderFiu = "fiu-run -x";
+#endif
 
 // Makes every fsync and fdatasync of bragd fail (libfiu's POSIX wrappers,
 // under `fiu-run -x`), or work again.
