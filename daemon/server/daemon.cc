@@ -22,6 +22,7 @@
 #include "methods/digest_method.h"
 #include "methods/journal_methods.h"
 #include "methods/spool_drain.h"
+#include "methods/unfiled_trailers.h"
 #include "protocol/json_records.h"
 #include "server/session.h"
 #include "watch/discovery.h"
@@ -425,6 +426,7 @@ Result<std::vector<Prompt>> Daemon::ScanRepo(int64_t repo_id, bool settle) {
     return MakeError("git", repo.record.error);
   }
   MarkRepo(repo, "ok", "");
+  FileTrailers(repo);
   if (settle && std::any_of(outcome->events.begin(), outcome->events.end(),
                             [](const Event& e) {
                               return e.kind == "incident_closed" && !e.merged;
@@ -444,6 +446,25 @@ Result<std::vector<Prompt>> Daemon::ScanRepo(int64_t repo_id, bool settle) {
       journal_->RecordScan(repo_id, outcome->refs, outcome->events, UnixNow());
   ScanRecorded(repo_id, recorded ? Status() : Status(recorded.error()));
   return recorded;
+}
+
+void Daemon::FileTrailers(WatchedRepo& repo) {
+  static constexpr int64_t kLookBack = 30 * 24 * 3600;
+  static constexpr size_t kMaxTipsKept = 10000;
+  FileSpooledHooks();  // what the hooks did spool is filed first, with its branch
+  TrailerScan scan;
+  scan.identities = identities_;
+  scan.now = UnixNow();
+  scan.since = std::max(scan.now - kLookBack, repo.record.added);
+  if (repo.trailer_tips.size() > kMaxTipsKept) repo.trailer_tips.clear();
+  Result<int> filed = FileUnfiledTrailers(*journal_, *repo.git, scan, &repo.trailer_tips);
+  if (!filed) {
+    LogWarn(repo.record.path + ": unfiled Impact: trailers: " + filed.error().message +
+            "; trying again at the next scan");
+  } else if (*filed > 0) {
+    LogInfo(repo.record.path + ": filed " + std::to_string(*filed) +
+            " Impact: trailer(s) no hook had filed");
+  }
 }
 
 void Daemon::ScanRecorded(int64_t repo_id, const Status& recorded) {

@@ -66,6 +66,9 @@ class Daemon {
     std::optional<git::Repo> git;
     std::filesystem::path common_dir;
     std::string watching = "none";  // "inotify" | "poll" | "none"
+    // Local branch tips already read for unfiled Impact: trailers in this
+    // run (FileUnfiledTrailers): an unchanged tip is not walked again.
+    std::set<std::string> trailer_tips;
   };
   using Handler = Result<nlohmann::json> (Daemon::*)(const nlohmann::json& params,
                                                      Session& session);
@@ -101,6 +104,9 @@ class Daemon {
   // ref before it writes the new one, and a filesystem event can fall in
   // between. Explicit rescans do not settle.
   Result<std::vector<Prompt>> ScanRepo(int64_t repo_id, bool settle = false);
+  // Files the user's Impact: trailers in `repo` that no hook filed (its
+  // spool could not be written): part of every scan.
+  void FileTrailers(WatchedRepo& repo);
   void ArmSettle(int64_t repo_id);
   // A scan whose events could not be recorded (the journal write failed:
   // disk full, read-only, I/O errors) left the repo's stored ref state
