@@ -69,6 +69,17 @@ class Daemon {
     // Local branch tips already read for unfiled Impact: trailers in this
     // run (FileUnfiledTrailers): an unchanged tip is not walked again.
     std::set<std::string> trailer_tips;
+    // How far the HEAD reflog was read for incidents born and closed between
+    // scans, and the branch HEAD was on there; whether the first scan of this
+    // run (which also reads the hooks' commit records) is done.
+    uint64_t reflog_offset = 0;
+    std::string reflog_branch;
+    bool incidents_caught_up = false;
+  };
+  // Where CatchUpIncidents leaves a repo's reading once its events are recorded.
+  struct ReflogMark {
+    uint64_t offset = 0;
+    std::string branch;
   };
   using Handler = Result<nlohmann::json> (Daemon::*)(const nlohmann::json& params,
                                                      Session& session);
@@ -107,6 +118,14 @@ class Daemon {
   // Files the user's Impact: trailers in `repo` that no hook filed (its
   // spool could not be written): part of every scan.
   void FileTrailers(WatchedRepo& repo);
+  // The user's incidents born and closed since the last scan that no ref
+  // state ever held (bragd was down, or they came and went between two
+  // scans): from the HEAD reflog appended since the last read and, at the
+  // first scan of this run, the commits the hooks recorded on incident
+  // branches. `mark` is where the reading stops, to keep once recorded.
+  Result<std::vector<Event>> CatchUpIncidents(WatchedRepo& repo, const RefState& previous,
+                                              const RefState& current,
+                                              const DetectRules& rules, ReflogMark* mark);
   void ArmSettle(int64_t repo_id);
   // A scan whose events could not be recorded (the journal write failed:
   // disk full, read-only, I/O errors) left the repo's stored ref state
