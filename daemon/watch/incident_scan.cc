@@ -242,6 +242,20 @@ std::optional<std::string> BranchAfter(const std::string& message) {
   return std::nullopt;
 }
 
+// Whether branch `name` is there now, locally or on a followed remote.
+Result<bool> RefExists(git::Repo& repo, const std::string& name, const DetectRules& rules) {
+  std::vector<std::string> refs = {"refs/heads/" + name};
+  for (const std::string& remote : rules.remotes) {
+    refs.push_back("refs/remotes/" + remote + "/" + name);
+  }
+  for (const std::string& ref : refs) {
+    Result<std::optional<std::string>> tip = repo.RefTip(ref);
+    if (!tip) return tip.error();
+    if (*tip) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::vector<IncidentSighting> ReflogSightings(const std::vector<git::ReflogEntry>& entries,
@@ -293,11 +307,19 @@ Result<std::vector<Event>> MissedIncidents(git::Repo& repo,
       continue;
     }
     if (!repo.Commit(s.tip)) continue;  // gone (garbage-collected), or not a commit
-    Result<bool> renamed = RenamedTo(repo, s.tip, after);
-    if (!renamed) return renamed.error();
-    if (*renamed) continue;
+    // Made after this scan read the refs: open, and the next scan follows it.
+    Result<bool> exists = RefExists(repo, s.name, rules);
+    if (!exists) return exists.error();
+    if (*exists) continue;
     Result<bool> on = OnAMainline(repo, s.tip, mainline_now);
     if (!on) return on.error();
+    if (!*on) {
+      // Unmerged and gone: closed, unless it lives on under another name.
+      // (A merged one is closed whatever branches were made from it since.)
+      Result<bool> renamed = RenamedTo(repo, s.tip, after);
+      if (!renamed) return renamed.error();
+      if (*renamed) continue;
+    }
     std::vector<std::string> hide = mainline_before;
     if (!s.base.empty()) hide.push_back(s.base);
     std::optional<Event> e = IncidentEvent(repo, s.name, s.tip, *on, hide, rules, now);

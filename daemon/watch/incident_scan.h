@@ -72,7 +72,9 @@ std::vector<IncidentSighting> ReflogSightings(const std::vector<git::ReflogEntry
 // The user's incidents among `sightings` that no ref state ever held and
 // that are closed now: named by neither a ref of `previous` (the live path,
 // ClosedIncidents, has those) nor one of `current` (still open, or reopened),
-// not renamed to an incident open now, and with commits still in the repo.
+// no branch now (one made after `current` was read is open), with commits
+// still in the repo, and either on a mainline now (merged) or, unmerged, not
+// renamed to an incident open now.
 // Events as ClosedIncidents makes them (same key: IncidentKey(name, first
 // commit), the commits walked from the tip hiding the stored mainline tips
 // and the sighting's base), so the journal records each once, whichever
