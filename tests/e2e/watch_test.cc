@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -354,6 +355,34 @@ TEST_CASE("an incident seen live and then read again from the reflog prompts onc
   BragdProcess again(world);
   REQUIRE(again.WaitReady());
   CHECK(PendingPrompts(again).size() == 1);
+}
+
+TEST_CASE("hotfixes made around SIGKILLs of bragd are each prompted once") {
+  World world;
+  GitRepo repo = WatchedThenStopped(world, /*hooks=*/false);
+  constexpr int kHotfixes = 8;
+  for (int i = 0; i < kHotfixes; ++i) {
+    std::string name = "hotfix/h" + std::to_string(i);
+    auto make = [&] {
+      repo.Git("checkout -q -b " + name);
+      repo.Commit("fix" + std::to_string(i) + ".txt", "1\n", "Fix " + std::to_string(i));
+      repo.Git("checkout -q main");
+      repo.Git("merge -q --ff-only " + name);
+      repo.Git("branch -q -d " + name);
+    };
+    BragdProcess bragd(world);
+    REQUIRE(bragd.WaitReady());
+    if (i % 2 == 1) make();  // while up, killed straight after: seen live or not
+    bragd.Stop(9);
+    if (i % 2 == 0) make();  // while down
+  }
+  BragdProcess bragd(world);
+  REQUIRE(bragd.WaitReady());
+  std::vector<json> prompts = PendingPrompts(bragd);
+  std::set<std::string> names;
+  for (const json& p : prompts) names.insert(p["branch"].get<std::string>());
+  CHECK_MESSAGE(prompts.size() == kHotfixes, bragd.Log());
+  CHECK(names.size() == kHotfixes);
 }
 
 }  // namespace brag::test
