@@ -73,6 +73,18 @@ Result<int> FileUnfiledTrailers(Journal& journal, git::Repo& repo, const Trailer
     if (!done) return done.error();
     ++filed;
   }
+  // After the records, as the hooks run: post-commit, then post-rewrite.
+  // All of them, in order, when any old one is held: a chain of amends
+  // (A to A' to A'') moves A's row through A' to A''. Moving what is not
+  // held does nothing, so a rewrite the hook filed too is no harm.
+  std::vector<std::string> olds;
+  for (const auto& [from, to] : scan.rewrites) olds.push_back(from);
+  Result<std::set<std::string>> rewritten = journal.KnownCommits(repo_path, olds);
+  if (!rewritten) return rewritten.error();
+  if (!rewritten->empty()) {
+    Result<int> moved = journal.RewriteCommits(repo_path, scan.rewrites);
+    if (!moved) return moved.error();
+  }
   walked->insert(read_tips.begin(), read_tips.end());
   return filed;
 }

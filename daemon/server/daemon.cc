@@ -428,7 +428,15 @@ Result<std::vector<Prompt>> Daemon::ScanRepo(int64_t repo_id, bool settle) {
     return MakeError("git", repo.record.error);
   }
   MarkRepo(repo, "ok", "");
-  FileTrailers(repo);
+  // What HEAD did since the last scan: amends whose post-rewrite may not
+  // have been spooled, and incident branches that came and went.
+  Result<git::ReflogChunk> reflog =
+      git::ReadReflog(repo.common_dir / "logs" / "HEAD", repo.reflog_offset);
+  if (!reflog) {
+    LogWarn(repo.record.path + ": " + reflog.error().message);
+    reflog = git::ReflogChunk{{}, repo.reflog_offset};
+  }
+  FileTrailers(repo, *reflog);
   if (settle && std::any_of(outcome->events.begin(), outcome->events.end(),
                             [](const Event& e) {
                               return e.kind == "incident_closed" && !e.merged;
@@ -440,7 +448,7 @@ Result<std::vector<Prompt>> Daemon::ScanRepo(int64_t repo_id, bool settle) {
   bool caught_up = true;
   if (*has_baseline) {
     Result<std::vector<Event>> missed =
-        CatchUpIncidents(repo, *previous, outcome->refs, rules, &mark);
+        CatchUpIncidents(repo, *reflog, *previous, outcome->refs, rules, &mark);
     if (!missed) {
       LogWarn(repo.record.path + ": incidents closed between scans: " +
               missed.error().message + "; trying again at the next scan");
@@ -473,6 +481,7 @@ Result<std::vector<Prompt>> Daemon::ScanRepo(int64_t repo_id, bool settle) {
 }
 
 Result<std::vector<Event>> Daemon::CatchUpIncidents(WatchedRepo& repo,
+                                                    const git::ReflogChunk& reflog,
                                                     const RefState& previous,
                                                     const RefState& current,
                                                     const DetectRules& rules,
@@ -482,13 +491,10 @@ Result<std::vector<Event>> Daemon::CatchUpIncidents(WatchedRepo& repo,
   if (rules.incident_globs.empty()) return std::vector<Event>{};
   int64_t now = UnixNow();
   int64_t since = std::max(now - kLookBack, repo.record.added);
-  Result<git::ReflogChunk> chunk =
-      git::ReadReflog(repo.common_dir / "logs" / "HEAD", repo.reflog_offset);
-  if (!chunk) return chunk.error();
-  mark->offset = chunk->end;
+  mark->offset = reflog.end;
   mark->branch = repo.reflog_branch;
   std::vector<IncidentSighting> sightings =
-      ReflogSightings(chunk->entries, since, rules, &mark->branch);
+      ReflogSightings(reflog.entries, since, rules, &mark->branch);
   if (!repo.incidents_caught_up) {
     // What the hooks recorded (filed from the spool as bragd started): the
     // reflog may be off, or expired.
@@ -512,7 +518,7 @@ Result<std::vector<Event>> Daemon::CatchUpIncidents(WatchedRepo& repo,
   return missed;
 }
 
-void Daemon::FileTrailers(WatchedRepo& repo) {
+void Daemon::FileTrailers(WatchedRepo& repo, const git::ReflogChunk& reflog) {
   static constexpr int64_t kLookBack = 30 * 24 * 3600;
   static constexpr size_t kMaxTipsKept = 10000;
   FileSpooledHooks();  // what the hooks did spool is filed first, with its branch
@@ -520,6 +526,11 @@ void Daemon::FileTrailers(WatchedRepo& repo) {
   scan.identities = identities_;
   scan.now = UnixNow();
   scan.since = std::max(scan.now - kLookBack, repo.record.added);
+  for (const git::ReflogEntry& e : reflog.entries) {
+    if (e.time >= scan.since && e.message.starts_with("commit (amend):")) {
+      scan.rewrites.emplace_back(e.old_oid, e.new_oid);
+    }
+  }
   if (repo.trailer_tips.size() > kMaxTipsKept) repo.trailer_tips.clear();
   Result<int> filed = FileUnfiledTrailers(*journal_, *repo.git, scan, &repo.trailer_tips);
   if (!filed) {

@@ -19,6 +19,7 @@
 
 #include "config/config.h"
 #include "core/result.h"
+#include "git/reflog.h"
 #include "git/repo.h"
 #include "journal/journal.h"
 #include "methods/read_worker.h"
@@ -117,13 +118,18 @@ class Daemon {
   Result<std::vector<Prompt>> ScanRepo(int64_t repo_id, bool settle = false);
   // Files the user's Impact: trailers in `repo` that no hook filed (its
   // spool could not be written): part of every scan.
-  void FileTrailers(WatchedRepo& repo);
+  // `reflog` is what HEAD's reflog gained since the last scan: its amends
+  // are applied as post-rewrite would have.
+  void FileTrailers(WatchedRepo& repo, const git::ReflogChunk& reflog);
   // The user's incidents born and closed since the last scan that no ref
   // state ever held (bragd was down, or they came and went between two
   // scans): from the HEAD reflog appended since the last read and, at the
   // first scan of this run, the commits the hooks recorded on incident
-  // branches. `mark` is where the reading stops, to keep once recorded.
-  Result<std::vector<Event>> CatchUpIncidents(WatchedRepo& repo, const RefState& previous,
+  // branches (`reflog`: what HEAD's reflog gained since the last scan).
+  // `mark` is where the reading stops, to keep once recorded.
+  Result<std::vector<Event>> CatchUpIncidents(WatchedRepo& repo,
+                                              const git::ReflogChunk& reflog,
+                                              const RefState& previous,
                                               const RefState& current,
                                               const DetectRules& rules, ReflogMark* mark);
   void ArmSettle(int64_t repo_id);

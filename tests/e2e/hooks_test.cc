@@ -324,6 +324,19 @@ TEST_CASE("a note the hook cannot spool is filed from the commit's trailer, once
     CHECK(made.output.find("safe in the commit's Impact: trailer") != std::string::npos);
     REQUIRE(bragd.Connect().Call("rescan", {{"repo", repo.dir().string()}}).has_value());
     CHECK_MESSAGE(NoteTexts(h.world) == std::vector<std::string>{both[0]}, bragd.Log());
+    // Amended: post-rewrite could not spool either; the reflog's amend moves
+    // the note to the new commit, still one.
+    fs::path file = h.world.root() / "msg.txt";
+    WriteFile(file, "Index orders (composite)\n\nImpact: checkout p95 3.4s -> 18ms\n");
+    CommandResult amended = RunCommand(
+        "GIT_AUTHOR_NAME=me GIT_AUTHOR_EMAIL=me@example.com GIT_COMMITTER_NAME=me "
+        "GIT_COMMITTER_EMAIL=me@example.com git -C " + ShellQuote(repo.dir().string()) +
+        " commit -q --amend --allow-empty -F " + ShellQuote(file.string()));
+    REQUIRE_MESSAGE(amended.code == 0, amended.output);
+    REQUIRE(bragd.Connect().Call("rescan", {{"repo", repo.dir().string()}}).has_value());
+    std::vector<json> notes = h.Notes();
+    REQUIRE_MESSAGE(notes.size() == 1, bragd.Log());
+    CHECK(notes[0]["commit"] == repo.Rev());
   }
   // bragd down: the commit still succeeds, and says where its note is.
   CommandResult made =

@@ -125,5 +125,24 @@ TEST_CASE("the walk stops at its commit limit and at its time bound") {
   CHECK(f.Notes() == 4);
 }
 
+TEST_CASE("amends read from the reflog move a filed note along, as post-rewrite would") {
+  Fixture f;
+  std::string a = f.repo.Commit("a", "a\n", "Index\n\nImpact: 18ms\n");
+  CHECK(f.File() == 2);  // "initial" and a
+  f.repo.Git("commit -q --amend -m 'Index (composite)' -m 'Impact: 18ms'");
+  std::string a1 = f.repo.Rev();
+  f.repo.Git("commit -q --amend -m 'Index (composite, analyzed)' -m 'Impact: 12ms'");
+  std::string a2 = f.repo.Rev();
+  f.scan.rewrites = {{a, a1}, {a1, a2}};
+  CHECK(f.File() == 1);  // a2, whose own trailer wins
+  std::map<std::string, std::string> branch = f.BranchOf();
+  CHECK(branch.count(a) == 0);
+  CHECK(branch.count(a1) == 0);
+  CHECK(branch.count(a2) == 1);
+  CHECK(f.Notes() == 2);
+  CHECK(f.File() == 0);  // applied again: nothing to move, nothing to file
+  CHECK(f.Notes() == 2);
+}
+
 }  // namespace
 }  // namespace brag
