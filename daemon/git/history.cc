@@ -181,6 +181,36 @@ Result<std::vector<CommitData>> Repo::Range(const std::string& exclude,
                h_->where());
 }
 
+Result<std::vector<CommitData>> Repo::RecentCommits(const std::vector<std::string>& tips,
+                                                     const std::vector<std::string>& hide,
+                                                     int64_t since, size_t limit) {
+  std::vector<CommitData> commits;
+  if (tips.empty()) return commits;
+  Result<RevwalkPtr> walk = NewWalk(h_->repo.get(), h_->where());
+  if (!walk) return walk.error();
+  if (git_revwalk_sorting(walk->get(), GIT_SORT_TIME) < 0) {
+    return Fail(h_->where(), "cannot walk the history");
+  }
+  for (const std::string& tip : tips) {
+    if (Status s = Push(walk->get(), tip, h_->where()); !s) return s.error();
+  }
+  for (const std::string& oid : hide) {
+    if (!Hide(walk->get(), oid, h_->where())) git_error_clear();
+  }
+  CommitReader reader(h_->repo.get(), h_->where());
+  git_oid oid;
+  while (commits.size() < limit) {
+    int rc = git_revwalk_next(&oid, walk->get());
+    if (rc == GIT_ITEROVER) break;
+    if (rc < 0) return Fail(h_->where(), "cannot walk the history");
+    Result<CommitData> commit = reader.Read(oid);
+    if (!commit) return commit.error();
+    if (commit->commit_time < since) break;
+    commits.push_back(std::move(*commit));
+  }
+  return commits;
+}
+
 Result<std::pair<Diffstat, std::vector<std::string>>> Repo::DiffAgainstFirstParent(
     const std::string& oid) {
   Result<git_oid> id = ParseOid(oid, h_->where());

@@ -103,6 +103,14 @@ class Repo {
   Result<std::vector<CommitData>> Range(const std::string& exclude,
                                         const std::string& include, size_t limit);
 
+  // Commits reachable from any of `tips` and from none of `hide` (oids;
+  // unknown hidden ones are ignored), newest first by committer time,
+  // stopping at the first older than `since` (unix s) or after `limit`.
+  // Cheap for the recent end of a history: a bound walk, no full read.
+  Result<std::vector<CommitData>> RecentCommits(const std::vector<std::string>& tips,
+                                                const std::vector<std::string>& hide,
+                                                int64_t since, size_t limit);
+
   // Diff of the commit's tree against its first parent's (empty tree for a
   // root commit): file count, lines added and removed, changed paths.
   Result<std::pair<Diffstat, std::vector<std::string>>> DiffAgainstFirstParent(

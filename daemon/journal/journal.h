@@ -16,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <utility>
 #include <string>
 #include <vector>
@@ -174,6 +175,10 @@ class Journal {
   // Returns how many notes moved.
   Result<int> RewriteCommits(const std::string& repo,
                              const std::vector<std::pair<std::string, std::string>>& moves);
+  // Which of `oids` are recorded commits of `repo` (RecordCommit, or moved
+  // there by RewriteCommits).
+  Result<std::set<std::string>> KnownCommits(const std::string& repo,
+                                             const std::vector<std::string>& oids);
   // The commits recorded in a repo, newest first (at most `limit`, 0: all).
   Result<std::vector<CommitRecord>> Commits(const std::string& repo, int limit = 0);
 

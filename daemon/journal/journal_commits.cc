@@ -189,6 +189,22 @@ Result<int> Journal::RewriteCommits(
   });
 }
 
+Result<std::set<std::string>> Journal::KnownCommits(const std::string& repo,
+                                                    const std::vector<std::string>& oids) {
+  std::set<std::string> known;
+  if (oids.empty()) return known;
+  Result<sql::Statement> stmt = db_->Prepare(
+      "SELECT oid FROM commits WHERE repo = ?1 AND oid IN (SELECT value FROM json_each(?2))");
+  if (!stmt) return stmt.error();
+  stmt->BindAll(repo, JsonArray(oids));
+  for (;;) {
+    Result<bool> more = stmt->Step();
+    if (!more) return more.error();
+    if (!*more) return known;
+    known.insert(stmt->row().Text());
+  }
+}
+
 Result<std::vector<CommitRecord>> Journal::Commits(const std::string& repo, int limit) {
   Result<sql::Statement> stmt = db_->Prepare(
       "SELECT repo, oid, branch, subject, author, commit_time, files, insertions,"

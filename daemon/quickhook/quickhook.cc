@@ -67,15 +67,28 @@ Result<Where> Locate(const HookCall& call) {
 int Deliver(const Config& config, const std::string& method, const json& params,
             std::ostream& err) {
   fs::path spool = spool::SpoolPath(JournalPath(config));
-  if (Status s = spool::Append(spool, method, params, UnixNow(), /*sync=*/false); !s) {
-    Complain(err, s.error());
-    return 1;
-  }
+  Status appended = spool::Append(spool, method, params, UnixNow(), /*sync=*/false);
   Result<protocol::Client> client = protocol::Client::Connect(SocketPath(config));
+  bool nudged = false;
   if (client) {
     json nudge{{"id", 1}, {"method", "nudge"}, {"params", {{"repo", params.value("repo", "")}}}};
-    if (client->SendRaw(nudge.dump() + "\n")) return 0;
+    nudged = static_cast<bool>(client->SendRaw(nudge.dump() + "\n"));
   }
+  if (!appended) {
+    // A commit's note is in its Impact: trailer: bragd files the trailers no
+    // hook filed when it scans the repo (now, when it was nudged).
+    std::string impact = params.value("impact", "");
+    if (!impact.empty()) {
+      err << "brag: warning: the note could not be spooled ("
+          << InertText(appended.error().message)
+          << "); it is safe in the commit's Impact: trailer and bragd files it at its next "
+             "scan of this repo\n";
+      return 0;
+    }
+    Complain(err, appended.error());
+    return 1;
+  }
+  if (nudged) return 0;
   if (Status s = spool::Sync(spool); !s) {
     Complain(err, s.error());
     return 1;

@@ -17,15 +17,18 @@
 #include "core/log.h"
 #include "core/paths.h"
 #include "core/timeutil.h"
+#include "git/reflog.h"
 #include "git/repo.h"
 #include "methods/commit_methods.h"
 #include "methods/digest_method.h"
 #include "methods/journal_methods.h"
 #include "methods/spool_drain.h"
+#include "methods/unfiled_trailers.h"
 #include "protocol/json_records.h"
 #include "server/session.h"
 #include "watch/discovery.h"
 #include "watch/fs_events.h"
+#include "watch/incident_scan.h"
 
 extern char** environ;
 
@@ -400,8 +403,8 @@ Result<std::vector<Prompt>> Daemon::ScanRepo(int64_t repo_id, bool settle) {
   if (!previous) return previous.error();
   Result<bool> has_baseline = journal_->HasBaseline(repo_id);
   if (!has_baseline) return has_baseline.error();
-  Result<ScanOutcome> outcome =
-      ScanRefs(*repo.git, *previous, *has_baseline, RulesFor(repo));
+  DetectRules rules = RulesFor(repo);
+  Result<ScanOutcome> outcome = ScanRefs(*repo.git, *previous, *has_baseline, rules);
   if (!outcome) {
     // The handle may be stale (repo moved, packs rewritten): reopen next time.
     repo.git.reset();
@@ -425,6 +428,15 @@ Result<std::vector<Prompt>> Daemon::ScanRepo(int64_t repo_id, bool settle) {
     return MakeError("git", repo.record.error);
   }
   MarkRepo(repo, "ok", "");
+  // What HEAD did since the last scan: amends whose post-rewrite may not
+  // have been spooled, and incident branches that came and went.
+  Result<git::ReflogChunk> reflog =
+      git::ReadReflog(repo.common_dir / "logs" / "HEAD", repo.reflog_offset);
+  if (!reflog) {
+    LogWarn(repo.record.path + ": " + reflog.error().message);
+    reflog = git::ReflogChunk{{}, repo.reflog_offset};
+  }
+  FileTrailers(repo, *reflog);
   if (settle && std::any_of(outcome->events.begin(), outcome->events.end(),
                             [](const Event& e) {
                               return e.kind == "incident_closed" && !e.merged;
@@ -432,7 +444,28 @@ Result<std::vector<Prompt>> Daemon::ScanRepo(int64_t repo_id, bool settle) {
     ArmSettle(repo_id);
     return std::vector<Prompt>{};
   }
+  ReflogMark mark{repo.reflog_offset, repo.reflog_branch};
+  bool caught_up = true;
+  if (*has_baseline) {
+    Result<std::vector<Event>> missed =
+        CatchUpIncidents(repo, *reflog, *previous, outcome->refs, rules, &mark);
+    if (!missed) {
+      LogWarn(repo.record.path + ": incidents closed between scans: " +
+              missed.error().message + "; trying again at the next scan");
+      mark = {repo.reflog_offset, repo.reflog_branch};
+      caught_up = false;
+    } else {
+      for (Event& e : *missed) outcome->events.push_back(std::move(e));
+    }
+  }
+  auto keep_mark = [&repo, &mark, &has_baseline, caught_up] {
+    if (!*has_baseline) return;
+    repo.reflog_offset = mark.offset;
+    repo.reflog_branch = mark.branch;
+    repo.incidents_caught_up = repo.incidents_caught_up || caught_up;
+  };
   if (*has_baseline && outcome->events.empty() && outcome->refs == *previous) {
+    keep_mark();
     ScanRecorded(repo_id, {});  // nothing moved: no write, no fsync
     return std::vector<Prompt>{};
   }
@@ -442,8 +475,71 @@ Result<std::vector<Prompt>> Daemon::ScanRepo(int64_t repo_id, bool settle) {
   }
   Result<std::vector<Prompt>> recorded =
       journal_->RecordScan(repo_id, outcome->refs, outcome->events, UnixNow());
+  if (recorded) keep_mark();
   ScanRecorded(repo_id, recorded ? Status() : Status(recorded.error()));
   return recorded;
+}
+
+Result<std::vector<Event>> Daemon::CatchUpIncidents(WatchedRepo& repo,
+                                                    const git::ReflogChunk& reflog,
+                                                    const RefState& previous,
+                                                    const RefState& current,
+                                                    const DetectRules& rules,
+                                                    ReflogMark* mark) {
+  static constexpr int64_t kLookBack = 30 * 24 * 3600;
+  static constexpr int kRecordedCommits = 2000;
+  if (rules.incident_globs.empty()) return std::vector<Event>{};
+  int64_t now = UnixNow();
+  int64_t since = std::max(now - kLookBack, repo.record.added);
+  mark->offset = reflog.end;
+  mark->branch = repo.reflog_branch;
+  std::vector<IncidentSighting> sightings =
+      ReflogSightings(reflog.entries, since, rules, &mark->branch);
+  if (!repo.incidents_caught_up) {
+    // What the hooks recorded (filed from the spool as bragd started): the
+    // reflog may be off, or expired.
+    Result<std::vector<CommitRecord>> commits =
+        journal_->Commits(repo.record.path, kRecordedCommits);
+    if (!commits) return commits.error();
+    for (const CommitRecord& c : *commits) {  // newest first: the first is the tip
+      if (c.time < since || !IsIncidentBranch(c.branch, rules.incident_globs)) continue;
+      bool seen = std::any_of(sightings.begin(), sightings.end(),
+                              [&](const IncidentSighting& s) { return s.name == c.branch; });
+      if (!seen) sightings.push_back({c.branch, c.oid, ""});
+    }
+  }
+  if (sightings.empty()) return std::vector<Event>{};
+  Result<std::vector<Event>> missed =
+      MissedIncidents(*repo.git, sightings, previous, current, rules, now);
+  if (missed && !missed->empty()) {
+    LogInfo(repo.record.path + ": " + std::to_string(missed->size()) +
+            " incident(s) closed between scans found in the reflog or the hooks' records");
+  }
+  return missed;
+}
+
+void Daemon::FileTrailers(WatchedRepo& repo, const git::ReflogChunk& reflog) {
+  static constexpr int64_t kLookBack = 30 * 24 * 3600;
+  static constexpr size_t kMaxTipsKept = 10000;
+  FileSpooledHooks();  // what the hooks did spool is filed first, with its branch
+  TrailerScan scan;
+  scan.identities = identities_;
+  scan.now = UnixNow();
+  scan.since = std::max(scan.now - kLookBack, repo.record.added);
+  for (const git::ReflogEntry& e : reflog.entries) {
+    if (e.time >= scan.since && e.message.starts_with("commit (amend):")) {
+      scan.rewrites.emplace_back(e.old_oid, e.new_oid);
+    }
+  }
+  if (repo.trailer_tips.size() > kMaxTipsKept) repo.trailer_tips.clear();
+  Result<int> filed = FileUnfiledTrailers(*journal_, *repo.git, scan, &repo.trailer_tips);
+  if (!filed) {
+    LogWarn(repo.record.path + ": unfiled Impact: trailers: " + filed.error().message +
+            "; trying again at the next scan");
+  } else if (*filed > 0) {
+    LogInfo(repo.record.path + ": filed " + std::to_string(*filed) +
+            " Impact: trailer(s) no hook had filed");
+  }
 }
 
 void Daemon::ScanRecorded(int64_t repo_id, const Status& recorded) {

@@ -19,6 +19,7 @@
 
 #include "config/config.h"
 #include "core/result.h"
+#include "git/reflog.h"
 #include "git/repo.h"
 #include "journal/journal.h"
 #include "methods/read_worker.h"
@@ -66,6 +67,20 @@ class Daemon {
     std::optional<git::Repo> git;
     std::filesystem::path common_dir;
     std::string watching = "none";  // "inotify" | "poll" | "none"
+    // Local branch tips already read for unfiled Impact: trailers in this
+    // run (FileUnfiledTrailers): an unchanged tip is not walked again.
+    std::set<std::string> trailer_tips;
+    // How far the HEAD reflog was read for incidents born and closed between
+    // scans, and the branch HEAD was on there; whether the first scan of this
+    // run (which also reads the hooks' commit records) is done.
+    uint64_t reflog_offset = 0;
+    std::string reflog_branch;
+    bool incidents_caught_up = false;
+  };
+  // Where CatchUpIncidents leaves a repo's reading once its events are recorded.
+  struct ReflogMark {
+    uint64_t offset = 0;
+    std::string branch;
   };
   using Handler = Result<nlohmann::json> (Daemon::*)(const nlohmann::json& params,
                                                      Session& session);
@@ -101,6 +116,22 @@ class Daemon {
   // ref before it writes the new one, and a filesystem event can fall in
   // between. Explicit rescans do not settle.
   Result<std::vector<Prompt>> ScanRepo(int64_t repo_id, bool settle = false);
+  // Files the user's Impact: trailers in `repo` that no hook filed (its
+  // spool could not be written): part of every scan.
+  // `reflog` is what HEAD's reflog gained since the last scan: its amends
+  // are applied as post-rewrite would have.
+  void FileTrailers(WatchedRepo& repo, const git::ReflogChunk& reflog);
+  // The user's incidents born and closed since the last scan that no ref
+  // state ever held (bragd was down, or they came and went between two
+  // scans): from the HEAD reflog appended since the last read and, at the
+  // first scan of this run, the commits the hooks recorded on incident
+  // branches (`reflog`: what HEAD's reflog gained since the last scan).
+  // `mark` is where the reading stops, to keep once recorded.
+  Result<std::vector<Event>> CatchUpIncidents(WatchedRepo& repo,
+                                              const git::ReflogChunk& reflog,
+                                              const RefState& previous,
+                                              const RefState& current,
+                                              const DetectRules& rules, ReflogMark* mark);
   void ArmSettle(int64_t repo_id);
   // A scan whose events could not be recorded (the journal write failed:
   // disk full, read-only, I/O errors) left the repo's stored ref state

@@ -117,7 +117,7 @@ Status Sync(const fs::path& spool) {
 
 bool HasRecords(const fs::path& spool) {
   struct stat st {};
-  return ::stat(spool.c_str(), &st) == 0 && st.st_size > 0;
+  return ::stat(spool.c_str(), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
 }
 
 Result<DrainReport> Drain(const fs::path& spool, const fs::path& rejected,

@@ -34,7 +34,8 @@ Status Append(const std::filesystem::path& spool, const std::string& method,
 // Makes what was appended durable (fsync), when the file exists.
 Status Sync(const std::filesystem::path& spool);
 
-// Whether the spool holds anything (a stat, for callers on hot paths).
+// Whether the spool holds anything (a stat, for callers on hot paths). A
+// path that is no regular file (a folder left there) holds nothing.
 bool HasRecords(const std::filesystem::path& spool);
 
 // What applying one record did.

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <limits>
+#include <optional>
+#include <set>
 
 #include "detect/author_set.h"
 #include "detect/forge_marker.h"
@@ -210,6 +212,117 @@ Result<std::vector<Event>> ClosedIncidents(
     }
     std::optional<Event> e =
         IncidentEvent(repo, name, tip, merged, mainline_before, rules, now);
+    if (e) events.push_back(std::move(*e));
+  }
+  return events;
+}
+
+namespace {
+
+// Which branch a HEAD reflog entry leaves HEAD on, when it moves HEAD to
+// another branch ("" when detached); nullopt when HEAD stays on its branch.
+std::optional<std::string> BranchAfter(const std::string& message) {
+  static const std::string kCheckout = "checkout: moving from ";
+  static const std::string kRenamed = "Branch: renamed refs/heads/";
+  static const std::string kRebaseDone = "rebase (finish): returning to refs/heads/";
+  if (message.starts_with(kCheckout)) {
+    size_t to = message.rfind(" to ");
+    if (to == std::string::npos || to < kCheckout.size()) return std::string();
+    return message.substr(to + 4);
+  }
+  if (message.starts_with(kRenamed)) {
+    size_t to = message.rfind(" to refs/heads/");
+    if (to == std::string::npos) return std::nullopt;
+    return message.substr(to + 15);
+  }
+  if (message.starts_with(kRebaseDone)) return message.substr(kRebaseDone.size());
+  if (message.starts_with("rebase") && message.find("(start)") != std::string::npos) {
+    return std::string();  // a rebase works on a detached HEAD
+  }
+  return std::nullopt;
+}
+
+// Whether branch `name` is there now, locally or on a followed remote.
+Result<bool> RefExists(git::Repo& repo, const std::string& name, const DetectRules& rules) {
+  std::vector<std::string> refs = {"refs/heads/" + name};
+  for (const std::string& remote : rules.remotes) {
+    refs.push_back("refs/remotes/" + remote + "/" + name);
+  }
+  for (const std::string& ref : refs) {
+    Result<std::optional<std::string>> tip = repo.RefTip(ref);
+    if (!tip) return tip.error();
+    if (*tip) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::vector<IncidentSighting> ReflogSightings(const std::vector<git::ReflogEntry>& entries,
+                                              int64_t since, const DetectRules& rules,
+                                              std::string* branch) {
+  std::vector<IncidentSighting> out;
+  std::map<std::string, size_t> index;
+  for (const git::ReflogEntry& e : entries) {
+    bool moved_to = false;
+    if (std::optional<std::string> next = BranchAfter(e.message)) {
+      moved_to = *next != *branch;
+      *branch = *next;
+    }
+    // While HEAD is on a branch, every entry but a checkout moves that branch.
+    if (e.time < since || branch->empty() ||
+        !IsIncidentBranch(*branch, rules.incident_globs)) {
+      continue;
+    }
+    auto [it, added] = index.emplace(*branch, out.size());
+    if (added) out.push_back({*branch, e.new_oid, moved_to ? e.old_oid : ""});
+    IncidentSighting& s = out[it->second];
+    s.tip = e.new_oid;
+    if (s.base.empty() && moved_to) s.base = e.old_oid;
+  }
+  return out;
+}
+
+Result<std::vector<Event>> MissedIncidents(git::Repo& repo,
+                                           const std::vector<IncidentSighting>& sightings,
+                                           const std::map<std::string, std::string>& previous,
+                                           const std::map<std::string, std::string>& current,
+                                           const DetectRules& rules, int64_t now) {
+  std::vector<Event> events;
+  std::vector<std::string> mainline_before;
+  std::vector<std::string> mainline_now;
+  for (const auto& [ref, tip] : previous) {
+    if (IncidentName(ref, rules).empty()) mainline_before.push_back(tip);
+  }
+  for (const auto& [ref, tip] : current) {
+    if (IncidentName(ref, rules).empty()) mainline_now.push_back(tip);
+  }
+  if (mainline_before.empty()) return events;  // no baseline to tell new from old
+  Grouped before = ByIncident(previous, rules);
+  Grouped after = ByIncident(current, rules);
+  std::set<std::string> done;
+  for (const IncidentSighting& s : sightings) {
+    if (!IsIncidentBranch(s.name, rules.incident_globs) || before.count(s.name) ||
+        after.count(s.name) || !done.insert(s.name).second) {
+      continue;
+    }
+    if (!repo.Commit(s.tip)) continue;  // gone (garbage-collected), or not a commit
+    // Made after this scan read the refs: open, and the next scan follows it.
+    Result<bool> exists = RefExists(repo, s.name, rules);
+    if (!exists) return exists.error();
+    if (*exists) continue;
+    Result<bool> on = OnAMainline(repo, s.tip, mainline_now);
+    if (!on) return on.error();
+    if (!*on) {
+      // Unmerged and gone: closed, unless it lives on under another name.
+      // (A merged one is closed whatever branches were made from it since.)
+      Result<bool> renamed = RenamedTo(repo, s.tip, after);
+      if (!renamed) return renamed.error();
+      if (*renamed) continue;
+    }
+    std::vector<std::string> hide = mainline_before;
+    if (!s.base.empty()) hide.push_back(s.base);
+    std::optional<Event> e = IncidentEvent(repo, s.name, s.tip, *on, hide, rules, now);
     if (e) events.push_back(std::move(*e));
   }
   return events;

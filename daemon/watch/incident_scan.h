@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "git/reflog.h"
 #include "git/repo.h"
 #include "journal/records.h"
 #include "watch/ref_scan.h"
@@ -50,5 +51,38 @@ Result<std::vector<Event>> ClosedIncidents(
     const std::vector<std::string>& mainline_before,
     const std::vector<std::string>& mainline_now, const DetectRules& rules,
     int64_t now);
+
+// An incident branch seen other than through its ref, which may be gone by
+// the time a scan looks (born and closed while bragd was down): in a commit
+// a hook recorded on it, or in the HEAD reflog.
+struct IncidentSighting {
+  std::string name;  // the branch name
+  std::string tip;   // the latest commit seen on it
+  std::string base;  // where HEAD was when it was first checked out ("" unknown)
+};
+
+// The incident branches of HEAD reflog `entries` (oldest first) at or after
+// `since`, each once (first base, latest tip), in the order first seen.
+// `*branch` is the branch HEAD was on before the first entry ("" unknown)
+// and is left on the branch it is on after the last, for the next chunk.
+std::vector<IncidentSighting> ReflogSightings(const std::vector<git::ReflogEntry>& entries,
+                                              int64_t since, const DetectRules& rules,
+                                              std::string* branch);
+
+// The user's incidents among `sightings` that no ref state ever held and
+// that are closed now: named by neither a ref of `previous` (the live path,
+// ClosedIncidents, has those) nor one of `current` (still open, or reopened),
+// no branch now (one made after `current` was read is open), with commits
+// still in the repo, and either on a mainline now (merged) or, unmerged, not
+// renamed to an incident open now.
+// Events as ClosedIncidents makes them (same key: IncidentKey(name, first
+// commit), the commits walked from the tip hiding the stored mainline tips
+// and the sighting's base), so the journal records each once, whichever
+// path finds it.
+Result<std::vector<Event>> MissedIncidents(git::Repo& repo,
+                                           const std::vector<IncidentSighting>& sightings,
+                                           const std::map<std::string, std::string>& previous,
+                                           const std::map<std::string, std::string>& current,
+                                           const DetectRules& rules, int64_t now);
 
 }  // namespace brag

@@ -4,6 +4,7 @@
 // elsewhere, notes meet their PR, and reference-transaction nudges bragd.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <string>
@@ -282,6 +283,79 @@ TEST_CASE("a pull on a terminal asks at once: its commit notes are offered and '
   CHECK(notes == std::vector<std::string>{"checkout p95 3.4s -> 18ms",
                                           "retries capped at 3; 0 storms since"});
   CHECK(free_notes == 0);  // the commit's note is the PR's now, counted once
+}
+
+// `git commit` with brag's hooks, its stderr and exit code kept.
+CommandResult CommitShowingHook(const GitRepo& repo, const fs::path& scratch,
+                                const std::string& message) {
+  fs::path file = scratch / "msg.txt";
+  WriteFile(file, message);
+  return RunCommand("GIT_AUTHOR_NAME=me GIT_AUTHOR_EMAIL=me@example.com "
+                    "GIT_COMMITTER_NAME=me GIT_COMMITTER_EMAIL=me@example.com git -C " +
+                    ShellQuote(repo.dir().string()) + " commit -q --allow-empty -F " +
+                    ShellQuote(file.string()));
+}
+
+std::vector<std::string> NoteTexts(const World& world) {
+  CommandResult r = world.Brag("log --kind note --json");
+  REQUIRE_MESSAGE(r.code == 0, r.output);
+  std::vector<std::string> texts;
+  for (const json& n : JsonLines(r.output)) texts.push_back(n["text"].get<std::string>());
+  std::sort(texts.begin(), texts.end());
+  return texts;
+}
+
+TEST_CASE("a note the hook cannot spool is filed from the commit's trailer, once") {
+  HookWorld h;
+  // A folder where the spool file goes: no append can open it, even as root.
+  fs::path spool_path = fs::path(h.world.journal().string() + ".spool");
+  fs::create_directories(spool_path);
+  GitRepo repo = h.Repo("svc");
+  std::vector<std::string> both{"checkout p95 3.4s -> 18ms", "retries capped at 3"};
+  {
+    BragdProcess bragd(h.world);
+    REQUIRE(bragd.WaitReady());
+    REQUIRE(bragd.Connect().Call("repos.add", {{"path", repo.dir().string()}}).has_value());
+    // bragd up: its next scan of the repo (the hook nudges it; `rescan`
+    // answers once one is done) files the trailer.
+    CommandResult made = CommitShowingHook(repo, h.world.root(),
+                                           "Index orders\n\nImpact: checkout p95 3.4s -> 18ms\n");
+    REQUIRE_MESSAGE(made.code == 0, made.output);
+    CHECK(made.output.find("safe in the commit's Impact: trailer") != std::string::npos);
+    REQUIRE(bragd.Connect().Call("rescan", {{"repo", repo.dir().string()}}).has_value());
+    CHECK_MESSAGE(NoteTexts(h.world) == std::vector<std::string>{both[0]}, bragd.Log());
+    // Amended: post-rewrite could not spool either; the reflog's amend moves
+    // the note to the new commit, still one.
+    fs::path file = h.world.root() / "msg.txt";
+    WriteFile(file, "Index orders (composite)\n\nImpact: checkout p95 3.4s -> 18ms\n");
+    CommandResult amended = RunCommand(
+        "GIT_AUTHOR_NAME=me GIT_AUTHOR_EMAIL=me@example.com GIT_COMMITTER_NAME=me "
+        "GIT_COMMITTER_EMAIL=me@example.com git -C " + ShellQuote(repo.dir().string()) +
+        " commit -q --amend --allow-empty -F " + ShellQuote(file.string()));
+    REQUIRE_MESSAGE(amended.code == 0, amended.output);
+    REQUIRE(bragd.Connect().Call("rescan", {{"repo", repo.dir().string()}}).has_value());
+    std::vector<json> notes = h.Notes();
+    REQUIRE_MESSAGE(notes.size() == 1, bragd.Log());
+    CHECK(notes[0]["commit"] == repo.Rev());
+  }
+  // bragd down: the commit still succeeds, and says where its note is.
+  CommandResult made =
+      CommitShowingHook(repo, h.world.root(), "Cap retries\n\nImpact: retries capped at 3\n");
+  REQUIRE_MESSAGE(made.code == 0, made.output);
+  CHECK(made.output.find("could not be spooled") != std::string::npos);
+  CHECK(made.output.find("bragd files it at its next scan") != std::string::npos);
+  {
+    BragdProcess bragd(h.world);  // its start-up scan files the second one
+    REQUIRE(bragd.WaitReady());
+    CHECK_MESSAGE(NoteTexts(h.world) == both, bragd.Log());
+    CHECK(bragd.Log().find("filed 1 Impact: trailer(s)") != std::string::npos);
+    REQUIRE(bragd.Connect().Call("rescan").has_value());
+    CHECK(NoteTexts(h.world) == both);
+  }
+  BragdProcess again(h.world);  // a new run reads the same commits: nothing new
+  REQUIRE(again.WaitReady());
+  CHECK(NoteTexts(h.world) == both);
+  CHECK(again.Log().find("Impact: trailer(s)") == std::string::npos);
 }
 
 TEST_CASE("a commit on a mainline is seen at once through post-commit, without fs events") {

@@ -3,6 +3,10 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <set>
+#include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -19,6 +23,38 @@ protocol::Client Subscribed(const BragdProcess& bragd) {
   protocol::Client c = bragd.Connect();
   REQUIRE(c.Call("subscribe").has_value());
   return c;
+}
+
+// The pending prompts bragd holds.
+std::vector<json> PendingPrompts(const BragdProcess& bragd) {
+  Result<json> r = bragd.Connect().Call("pending");
+  REQUIRE(r.has_value());
+  return (*r)["prompts"].get<std::vector<json>>();
+}
+
+// A watched repo with its baseline taken by a bragd that is then stopped.
+GitRepo WatchedThenStopped(const World& world, bool hooks) {
+  GitRepo repo = GitRepo::Init(world.repos() / "svc");
+  repo.Commit("README", "hello\n", "initial");
+  if (hooks) {
+    CommandResult r = world.Brag("hooks install " + ShellQuote(repo.dir().string()));
+    REQUIRE_MESSAGE(r.code == 0, r.output);
+  }
+  BragdProcess bragd(world);
+  REQUIRE(bragd.WaitReady());
+  REQUIRE(bragd.Connect().Call("repos.add", {{"path", repo.dir().string()}}).has_value());
+  return repo;
+}
+
+// With bragd down: hotfix/a off main, one commit of mine, then merged and
+// deleted (or deleted unmerged).
+std::string HotfixWhileDown(const GitRepo& repo, bool merge) {
+  repo.Git("checkout -q -b hotfix/a");
+  std::string fix = repo.Commit("fix.txt", "1\n", "Cap the retry storm");
+  repo.Git("checkout -q main");
+  if (merge) repo.Git("merge -q --ff-only hotfix/a");
+  repo.Git(merge ? "branch -q -d hotfix/a" : "branch -q -D hotfix/a");
+  return fix;
 }
 
 }  // namespace
@@ -238,6 +274,115 @@ TEST_CASE("closing my hotfix branch prompts what broke, what changed and the imp
   REQUIRE(log.has_value());
   REQUIRE((*log)["entries"].size() == 1);
   CHECK((*log)["entries"][0]["note"] == "retry storm capped; p99 back to 80ms");
+}
+
+TEST_CASE("an incident born and closed while bragd was down is prompted from the reflog, once") {
+  World world;
+  GitRepo repo = WatchedThenStopped(world, /*hooks=*/false);
+  std::string fix = HotfixWhileDown(repo, /*merge=*/true);
+  {
+    BragdProcess bragd(world);
+    REQUIRE(bragd.WaitReady());  // ready once every repo is scanned
+    std::vector<json> prompts = PendingPrompts(bragd);
+    REQUIRE_MESSAGE(prompts.size() == 1, bragd.Log());
+    CHECK(prompts[0]["kind"] == "incident_closed");
+    CHECK(prompts[0]["branch"] == "hotfix/a");
+    CHECK(prompts[0]["incident"]["merged"] == true);
+    CHECK(prompts[0]["incident"]["commits"] == 1);
+  }
+  BragdProcess again(world);  // a restart reads the same reflog: no second prompt
+  REQUIRE(again.WaitReady());
+  CHECK(PendingPrompts(again).size() == 1);
+  Result<json> log = again.Connect().Call("log", {{"kind", "incident_closed"}});
+  REQUIRE(log.has_value());
+  CHECK((*log)["entries"].size() == 1);
+}
+
+TEST_CASE("an incident deleted unmerged while bragd was down is prompted, not merged") {
+  World world;
+  GitRepo repo = WatchedThenStopped(world, /*hooks=*/false);
+  HotfixWhileDown(repo, /*merge=*/false);
+  BragdProcess bragd(world);
+  REQUIRE(bragd.WaitReady());
+  std::vector<json> prompts = PendingPrompts(bragd);
+  REQUIRE_MESSAGE(prompts.size() == 1, bragd.Log());
+  CHECK(prompts[0]["branch"] == "hotfix/a");
+  CHECK(prompts[0]["incident"]["merged"] == false);
+}
+
+TEST_CASE("an incident closed while bragd was down is found from the hooks' records without a reflog") {
+  World world;
+  GitRepo repo = WatchedThenStopped(world, /*hooks=*/true);
+  fs::path bin = world.root() / "bin";
+  fs::create_directories(bin);
+  fs::create_symlink(BRAG_BIN, bin / "brag");
+  const char* old = std::getenv("PATH");
+  std::string path = bin.string() + ":" + (old ? old : "/usr/bin:/bin");
+  ScopedEnv path_env("PATH", path.c_str());
+  ScopedEnv config_env("BRAG_CONFIG", world.config().c_str());
+  HotfixWhileDown(repo, /*merge=*/true);
+  // The hook spooled the commit on hotfix/a; the reflog is gone.
+  fs::remove(repo.dir() / ".git" / "logs" / "HEAD");
+  {
+    BragdProcess bragd(world);
+    REQUIRE(bragd.WaitReady());
+    std::vector<json> prompts = PendingPrompts(bragd);
+    REQUIRE_MESSAGE(prompts.size() == 1, bragd.Log());
+    CHECK(prompts[0]["branch"] == "hotfix/a");
+    CHECK(prompts[0]["incident"]["merged"] == true);
+  }
+  BragdProcess again(world);
+  REQUIRE(again.WaitReady());
+  CHECK(PendingPrompts(again).size() == 1);
+}
+
+TEST_CASE("an incident seen live and then read again from the reflog prompts once") {
+  World world;
+  GitRepo repo = WatchedThenStopped(world, /*hooks=*/false);
+  repo.Git("checkout -q -b hotfix/b");
+  repo.Commit("fix.txt", "1\n", "Cap the retry storm");
+  repo.Git("checkout -q main");
+  {
+    BragdProcess bragd(world);
+    REQUIRE(bragd.WaitReady());
+    protocol::Client c = Subscribed(bragd);
+    repo.Git("merge -q --ff-only hotfix/b");
+    repo.Git("branch -q -d hotfix/b");
+    json p = WaitPrompt(c);
+    REQUIRE(p.is_object());
+    CHECK(p["branch"] == "hotfix/b");
+  }
+  BragdProcess again(world);
+  REQUIRE(again.WaitReady());
+  CHECK(PendingPrompts(again).size() == 1);
+}
+
+TEST_CASE("hotfixes made around SIGKILLs of bragd are each prompted once") {
+  World world;
+  GitRepo repo = WatchedThenStopped(world, /*hooks=*/false);
+  constexpr int kHotfixes = 8;
+  for (int i = 0; i < kHotfixes; ++i) {
+    std::string name = "hotfix/h" + std::to_string(i);
+    auto make = [&] {
+      repo.Git("checkout -q -b " + name);
+      repo.Commit("fix" + std::to_string(i) + ".txt", "1\n", "Fix " + std::to_string(i));
+      repo.Git("checkout -q main");
+      repo.Git("merge -q --ff-only " + name);
+      repo.Git("branch -q -d " + name);
+    };
+    BragdProcess bragd(world);
+    REQUIRE(bragd.WaitReady());
+    if (i % 2 == 1) make();  // while up, killed straight after: seen live or not
+    bragd.Stop(9);
+    if (i % 2 == 0) make();  // while down
+  }
+  BragdProcess bragd(world);
+  REQUIRE(bragd.WaitReady());
+  std::vector<json> prompts = PendingPrompts(bragd);
+  std::set<std::string> names;
+  for (const json& p : prompts) names.insert(p["branch"].get<std::string>());
+  CHECK_MESSAGE(prompts.size() == kHotfixes, bragd.Log());
+  CHECK(names.size() == kHotfixes);
 }
 
 }  // namespace brag::test

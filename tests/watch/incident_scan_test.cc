@@ -196,3 +196,103 @@ TEST_CASE("local and remote copies of an incident are one, closed by a prune aft
 }
 
 }  // namespace brag::test
+
+namespace brag::test {
+namespace {
+
+git::ReflogEntry Entry(const std::string& from, const std::string& to, int64_t time,
+                       const std::string& message) {
+  return git::ReflogEntry{from, to, time, message};
+}
+
+std::vector<Event> Missed(const GitRepo& repo, const std::vector<IncidentSighting>& sightings,
+                          const RefMap& previous) {
+  Result<git::Repo> opened = git::Repo::Open(repo.dir());
+  REQUIRE(opened.has_value());
+  Result<std::map<std::string, std::string>> now = opened->BranchRefs();
+  REQUIRE(now.has_value());
+  Result<std::vector<Event>> missed =
+      MissedIncidents(*opened, sightings, previous, *now, IncidentRules(), 2000);
+  REQUIRE_MESSAGE(missed.has_value(), (missed ? "" : missed.error().message));
+  return *missed;
+}
+
+}  // namespace
+
+TEST_CASE("the HEAD reflog names the incident branches worked on, their tips and bases") {
+  const std::string m0(40, '0'), m1(40, '1'), h1(40, 'a'), h2(40, 'b'), f1(40, 'f');
+  std::vector<git::ReflogEntry> entries = {
+      Entry(m0, m0, 50, "checkout: moving from main to hotfix/old"),  // before `since`
+      Entry(m0, m0, 60, "checkout: moving from hotfix/old to main"),
+      Entry(m0, m0, 100, "checkout: moving from main to hotfix/a"),
+      Entry(m0, h1, 101, "commit: Cap the retry storm"),
+      Entry(h1, h2, 102, "commit (amend): Cap the retry storm"),
+      Entry(h2, m0, 103, "checkout: moving from hotfix/a to main"),
+      Entry(m0, h2, 104, "merge hotfix/a: Fast-forward"),
+      Entry(h2, h2, 105, "checkout: moving from main to feature/x"),
+      Entry(h2, f1, 106, "commit: Not an incident"),
+      Entry(f1, m1, 107, "checkout: moving from feature/x to incident/db"),
+  };
+  std::string branch;
+  std::vector<IncidentSighting> seen = ReflogSightings(entries, 100, IncidentRules(), &branch);
+  REQUIRE(seen.size() == 2);
+  CHECK(seen[0].name == "hotfix/a");
+  CHECK(seen[0].tip == h2);   // the latest commit on it
+  CHECK(seen[0].base == m0);  // where HEAD was as it was checked out
+  CHECK(seen[1].name == "incident/db");
+  CHECK(seen[1].tip == m1);
+  CHECK(seen[1].base == f1);
+  CHECK(branch == "incident/db");
+
+  // The next chunk goes on from the branch the last one ended on.
+  std::vector<IncidentSighting> next =
+      ReflogSightings({Entry(m1, h1, 200, "commit: Fail over")}, 100, IncidentRules(), &branch);
+  REQUIRE(next.size() == 1);
+  CHECK(next[0].name == "incident/db");
+  CHECK(next[0].tip == h1);
+  CHECK(next[0].base == "");
+}
+
+TEST_CASE_FIXTURE(Repo, "an incident born and closed between scans is found from the reflog") {
+  RefMap base = ScanAt(work, {}, 1000, false).refs;  // main only
+  work.Git("checkout -q -b hotfix/a");
+  std::string first = work.Commit("fix1.txt", "1\n", "Stop the login loop");
+  work.Commit("fix2.txt", "2\n", "Add a regression test");
+  work.Git("checkout -q main");
+  work.Git("merge -q --ff-only hotfix/a");
+  work.Git("branch -q -d hotfix/a");
+  work.Git("checkout -q -b hotfix/theirs");
+  work.Commit("x.txt", "x\n", "Not mine", "them@example.com");
+  work.Git("checkout -q main");
+  work.Git("branch -q -D hotfix/theirs");
+  work.Git("checkout -q -b hotfix/open");
+  work.Commit("o.txt", "o\n", "Still open");
+  work.Git("checkout -q main");
+
+  Result<git::ReflogChunk> chunk = git::ReadReflog(work.dir() / ".git" / "logs" / "HEAD", 0);
+  REQUIRE(chunk.has_value());
+  CHECK(chunk->end == std::filesystem::file_size(work.dir() / ".git" / "logs" / "HEAD"));
+  std::string branch;
+  std::vector<IncidentSighting> seen = ReflogSightings(chunk->entries, 0, IncidentRules(), &branch);
+  CHECK(seen.size() == 3);
+  CHECK(branch == "main");
+
+  std::vector<Event> missed = Missed(work, seen, base);
+  REQUIRE(missed.size() == 1);  // not someone else's, not the open one
+  CHECK(missed[0].kind == "incident_closed");
+  CHECK(missed[0].key == IncidentKey("hotfix/a", first));  // as the live path keys it
+  CHECK(missed[0].merged);
+  CHECK(missed[0].commit_count == 2);
+
+  // One the stored state held is the live path's: not reported here again.
+  RefMap held = base;
+  held["refs/heads/hotfix/a"] = seen[0].tip;
+  CHECK(Missed(work, seen, held).empty());
+  // Nothing once read to the end: a second read starts there.
+  Result<git::ReflogChunk> again =
+      git::ReadReflog(work.dir() / ".git" / "logs" / "HEAD", chunk->end);
+  REQUIRE(again.has_value());
+  CHECK(again->entries.empty());
+}
+
+}  // namespace brag::test
