@@ -324,8 +324,10 @@ class ConfigReader {
   Status ReadTable(const toml::table& table, const std::string& prefix,
                    std::span<const KeySpec<T>> keys, T* into) {
     for (const auto& [key, node] : table) {
+      // (clang 14 cannot capture a structured binding.)
+      std::string_view key_text = key.str();
       auto spec = std::find_if(keys.begin(), keys.end(),
-                               [&](const KeySpec<T>& k) { return k.key == key.str(); });
+                               [&](const KeySpec<T>& k) { return k.key == key_text; });
       std::string name = prefix + "." + std::string(key.str());
       if constexpr (std::is_same_v<T, Config>) {
         if (name == "digest.category") {

@@ -51,6 +51,13 @@ std::string Hex(uint32_t cp) {
 
 enum class State { kCode, kComment, kBasic, kLiteral, kMultiBasic, kMultiLiteral };
 
+// A character of a bare key or bare value (number, date, boolean), '.'
+// aside (it also separates the parts of a dotted key).
+bool IsBareChar(uint32_t c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         c == '_' || c == '-' || c == '+' || c == ':';
+}
+
 size_t QuoteRun(std::string_view text, size_t i, char quote) {
   size_t n = 0;
   while (i + n < text.size() && text[i + n] == quote) ++n;
@@ -68,6 +75,14 @@ Result<std::string_view> CheckTomlText(std::string_view text, const std::string&
   };
   State state = State::kCode;
   bool after_backslash = false;  // in a basic string, skipping an escape
+  // A quote opens a string only where toml++ starts a token: not right
+  // after a bare key or value's character ("0\"é" is one bare token to
+  // toml++, which scans it with its Unicode tables), and after '.' only in
+  // a key (a."b"), not in a value (1."b"). A value lasts from '=' to the end
+  // of the line, or of the arrays and inline tables opened after it.
+  bool in_value = false;
+  size_t value_depth = 0;
+  uint32_t prev = '\n';  // the previous character in code
   size_t i = 0;
   while (i < text.size()) {
     uint32_t cp = 0;
@@ -89,7 +104,8 @@ Result<std::string_view> CheckTomlText(std::string_view text, const std::string&
       case State::kCode:
         if (cp == '#') {
           state = State::kComment;
-        } else if (cp == '"' || cp == '\'') {
+        } else if ((cp == '"' || cp == '\'') && !IsBareChar(prev) &&
+                   !(prev == '.' && in_value)) {
           bool multi = QuoteRun(text, i, static_cast<char>(cp)) >= 3;
           if (multi) advance = 3;
           state = cp == '"' ? (multi ? State::kMultiBasic : State::kBasic)
@@ -98,10 +114,22 @@ Result<std::string_view> CheckTomlText(std::string_view text, const std::string&
           return fail("non-ASCII character " + Hex(cp) +
                       " outside a string or comment (bare keys are ASCII only; "
                       "quote the key)");
+        } else if (cp == '=') {
+          in_value = true;
+        } else if (in_value && (cp == '[' || cp == '{')) {
+          ++value_depth;
+        } else if (in_value && (cp == ']' || cp == '}') && value_depth > 0) {
+          --value_depth;
+        } else if (cp == '\n' && value_depth == 0) {
+          in_value = false;
         }
+        prev = state == State::kCode ? cp : ' ';  // a string or comment ends a token
         break;
       case State::kComment:
-        if (cp == '\n') state = State::kCode;
+        if (cp == '\n') {
+          state = State::kCode;
+          if (value_depth == 0) in_value = false;
+        }
         break;
       case State::kBasic:
       case State::kMultiBasic: {

@@ -135,3 +135,30 @@ TEST_CASE("CheckTomlText returns the text after a byte order mark") {
 
 }  // namespace
 }  // namespace brag
+
+namespace brag {
+namespace {
+
+// Found by fuzz_config_loader: toml++ scans a bare value up to a value
+// terminator with its Unicode tables, so a quote inside a bare token opens
+// no string there.
+TEST_CASE("a quote inside a bare value or key opens no string") {
+  CHECK(Rejected("[daemon]\npoll_intesockule =0\"\xEF\xBB\xBBmun\n")
+            .starts_with("brag.toml:2:21: non-ASCII character U+FEFB outside"));
+  CHECK(Rejected("a = 1.\"\xC3\xA9\"").starts_with("brag.toml:1:8: non-ASCII"));
+  CHECK(Rejected("a = [\n  1,\n  2.'\xC3\xA9']").starts_with("brag.toml:3:6: non-ASCII"));
+  CHECK(Rejected("a = 1979-05-27T07:32:00Z\"\xC3\xA9\"").starts_with("brag.toml:1:26: non-ASCII"));
+  CHECK(Rejected("ab\"\xC3\xA9\" = 1").starts_with("brag.toml:1:4: non-ASCII"));
+  // In a key, a quote after '.' still opens a string.
+  std::vector<std::string> warnings;
+  Result<Config> r = ParseConfigText("[scan]\nx.\"\xC3\xA9\" = 1\n", "brag.toml", &warnings);
+  REQUIRE_MESSAGE(r.has_value(), r.error().message);
+  CHECK(warnings.size() == 1);
+  // The value ends with its line: the next line's dotted key is a key again.
+  r = ParseConfigText("[scan]\ndepth = 2\ny.\"\xC3\xA9\" = 1\n", "brag.toml", &warnings);
+  REQUIRE_MESSAGE(r.has_value(), r.error().message);
+  CHECK(r->scan_depth == 2);
+}
+
+}  // namespace
+}  // namespace brag
