@@ -58,6 +58,12 @@ bool IsBareChar(uint32_t c) {
          c == '_' || c == '-' || c == '+' || c == ':';
 }
 
+// What ends a bare value for toml++ (is_value_terminator, ASCII part).
+bool IsValueTerminator(uint32_t c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ']' || c == '}' ||
+         c == ',' || c == '#';
+}
+
 size_t QuoteRun(std::string_view text, size_t i, char quote) {
   size_t n = 0;
   while (i + n < text.size() && text[i + n] == quote) ++n;
@@ -75,12 +81,15 @@ Result<std::string_view> CheckTomlText(std::string_view text, const std::string&
   };
   State state = State::kCode;
   bool after_backslash = false;  // in a basic string, skipping an escape
-  // A quote opens a string only where toml++ starts a token: not right
-  // after a bare key or value's character ("0\"é" is one bare token to
-  // toml++, which scans it with its Unicode tables), and after '.' only in
-  // a key (a."b"), not in a value (1."b"). A value lasts from '=' to the end
-  // of the line, or of the arrays and inline tables opened after it.
+  // A quote opens a string only where toml++ starts a token. In a value
+  // (from '=' to the end of its line, or of the arrays and inline tables
+  // opened after it), a bare token (number, date, boolean: "0[\"é" or
+  // "1.\"é\"") runs to a value terminator (whitespace, ']', '}', ',', '#'),
+  // and toml++ scans all of it with its Unicode tables: quotes and brackets
+  // in it open nothing. In a key, a quote right after a bare key's
+  // character opens nothing either ("ab\"é\"").
   bool in_value = false;
+  bool in_bare = false;  // inside a bare token of a value
   size_t value_depth = 0;
   uint32_t prev = '\n';  // the previous character in code
   size_t i = 0;
@@ -102,18 +111,20 @@ Result<std::string_view> CheckTomlText(std::string_view text, const std::string&
     size_t advance = len;
     switch (state) {
       case State::kCode:
-        if (cp == '#') {
+        if (in_bare && IsValueTerminator(cp)) in_bare = false;
+        if (cp >= 0x80) {
+          return fail("non-ASCII character " + Hex(cp) +
+                      " outside a string or comment (bare keys are ASCII only; "
+                      "quote the key)");
+        } else if (in_bare) {
+          // part of the token
+        } else if (cp == '#') {
           state = State::kComment;
-        } else if ((cp == '"' || cp == '\'') && !IsBareChar(prev) &&
-                   !(prev == '.' && in_value)) {
+        } else if ((cp == '"' || cp == '\'') && !(IsBareChar(prev) && !in_value)) {
           bool multi = QuoteRun(text, i, static_cast<char>(cp)) >= 3;
           if (multi) advance = 3;
           state = cp == '"' ? (multi ? State::kMultiBasic : State::kBasic)
                             : (multi ? State::kMultiLiteral : State::kLiteral);
-        } else if (cp >= 0x80) {
-          return fail("non-ASCII character " + Hex(cp) +
-                      " outside a string or comment (bare keys are ASCII only; "
-                      "quote the key)");
         } else if (cp == '=') {
           in_value = true;
         } else if (in_value && (cp == '[' || cp == '{')) {
@@ -122,6 +133,8 @@ Result<std::string_view> CheckTomlText(std::string_view text, const std::string&
           --value_depth;
         } else if (cp == '\n' && value_depth == 0) {
           in_value = false;
+        } else if (in_value && !IsValueTerminator(cp)) {
+          in_bare = true;
         }
         prev = state == State::kCode ? cp : ' ';  // a string or comment ends a token
         break;

@@ -149,6 +149,13 @@ TEST_CASE("a quote inside a bare value or key opens no string") {
   CHECK(Rejected("a = [\n  1,\n  2.'\xC3\xA9']").starts_with("brag.toml:3:6: non-ASCII"));
   CHECK(Rejected("a = 1979-05-27T07:32:00Z\"\xC3\xA9\"").starts_with("brag.toml:1:26: non-ASCII"));
   CHECK(Rejected("ab\"\xC3\xA9\" = 1").starts_with("brag.toml:1:4: non-ASCII"));
+  // A bracket inside a bare token opens nothing either (also found by the fuzzer).
+  CHECK(Rejected("[detect]\nmainline =0[\"m\xC3\xA9\"]\n")
+            .starts_with("brag.toml:2:15: non-ASCII character U+00E9 outside"));
+  // After a terminator a new token starts: strings in arrays and inline tables.
+  CHECK(Accepted("[detect]\nmainline = [\"m\xC3\xA9\",'x',\n \"y\"]\n").mainline ==
+        std::vector<std::string>{"m\xC3\xA9", "x", "y"});
+  CHECK(Accepted("[[repo]]\npath = \"/r\"\nname = \"n\" # \xC3\xA9\n").repos.size() == 1);
   // In a key, a quote after '.' still opens a string.
   std::vector<std::string> warnings;
   Result<Config> r = ParseConfigText("[scan]\nx.\"\xC3\xA9\" = 1\n", "brag.toml", &warnings);
