@@ -17,6 +17,7 @@
 #include <utility>
 
 #include "config/digest_schedule.h"
+#include "config/toml_check.h"
 #include "core/log.h"
 #include "core/paths.h"
 #include "core/timeutil.h"
@@ -323,8 +324,10 @@ class ConfigReader {
   Status ReadTable(const toml::table& table, const std::string& prefix,
                    std::span<const KeySpec<T>> keys, T* into) {
     for (const auto& [key, node] : table) {
+      // (clang 14 cannot capture a structured binding.)
+      std::string_view key_text = key.str();
       auto spec = std::find_if(keys.begin(), keys.end(),
-                               [&](const KeySpec<T>& k) { return k.key == key.str(); });
+                               [&](const KeySpec<T>& k) { return k.key == key_text; });
       std::string name = prefix + "." + std::string(key.str());
       if constexpr (std::is_same_v<T, Config>) {
         if (name == "digest.category") {
@@ -431,9 +434,12 @@ Result<std::string> ReadText(const std::filesystem::path& file) {
   return text;
 }
 
-Result<toml::table> Parse(const std::string& text, const std::string& file) {
+Result<toml::table> Parse(std::string_view text, const std::string& file) {
+  // Only checked text reaches toml++ (see toml_check.h).
+  Result<std::string_view> checked = CheckTomlText(text, file);
+  if (!checked) return checked.error();
   try {
-    return toml::parse(std::string_view(text), std::string_view(file));
+    return toml::parse(*checked, std::string_view(file));
   } catch (const toml::parse_error& err) {
     return MakeError("config", Position(file, err.source().begin) + ": " +
                                    std::string(err.description()));
@@ -465,23 +471,32 @@ std::string OthersMayWrite(const std::filesystem::path& file) {
 
 }  // namespace
 
+Result<Config> ParseConfigText(std::string_view text, const std::string& name,
+                               std::vector<std::string>* warnings) {
+  Result<toml::table> root = Parse(text, name);
+  if (!root) return root.error();
+  Config config;
+  ConfigReader reader(name);
+  Status s = reader.Read(*root, &config);
+  if (!s) return s.error();
+  if (warnings) {
+    for (std::string& w : reader.TakeWarnings()) warnings->push_back(std::move(w));
+  }
+  return config;
+}
+
 Result<Config> LoadConfigFile(const std::filesystem::path& file,
                               std::vector<std::string>* warnings) {
   Result<std::string> text = ReadText(file);
   if (!text) return text.error();
-  Result<toml::table> root = Parse(*text, file.string());
-  if (!root) return root.error();
-  Config config;
-  ConfigReader reader(file.string());
-  Status s = reader.Read(*root, &config);
-  if (!s) return s.error();
-  config.source = file;
-  config.untrusted_for_programs = OthersMayWrite(file);
+  Result<Config> config = ParseConfigText(*text, file.string(), warnings);
+  if (!config) return config.error();
+  config->source = file;
+  config->untrusted_for_programs = OthersMayWrite(file);
   if (warnings) {
-    for (std::string& w : reader.TakeWarnings()) warnings->push_back(std::move(w));
-    if (!config.polish_command.empty() && !config.untrusted_for_programs.empty()) {
+    if (!config->polish_command.empty() && !config->untrusted_for_programs.empty()) {
       warnings->push_back(file.string() + ": [digest] polish_command will not be run: " +
-                          config.untrusted_for_programs + " (chmod go-w it)");
+                          config->untrusted_for_programs + " (chmod go-w it)");
     }
   }
   return config;

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/result.h"
@@ -85,6 +86,12 @@ struct Config {
 // key with its dotted path and position ("FILE:3:1: unknown key 'detect.mainlin'").
 Result<Config> LoadConfigFile(const std::filesystem::path& file,
                               std::vector<std::string>* warnings);
+
+// The parsing part of LoadConfigFile, over text already read: `name` is the
+// FILE of the messages. The result's `source` is empty and it is trusted
+// for programs (LoadConfigFile sets both from the file).
+Result<Config> ParseConfigText(std::string_view text, const std::string& name,
+                               std::vector<std::string>* warnings);
 
 // Resolves which file to load: `explicit_path` (from --config) if non-empty,
 // else $BRAG_CONFIG if set, else DefaultConfigPath(). A missing default file

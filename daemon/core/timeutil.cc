@@ -259,7 +259,8 @@ Result<milliseconds> ParseDuration(std::string_view text) {
   return milliseconds(total);
 }
 
-Result<int64_t> ParseDate(std::string_view text, int64_t now) {
+namespace {
+Result<int64_t> ParseDateUnbounded(std::string_view text, int64_t now) {
   std::string s = Lower(Trim(text));
   if (s.empty()) return BadDate(text);
   if (s == "now") return now;
@@ -284,6 +285,16 @@ Result<int64_t> ParseDate(std::string_view text, int64_t now) {
       return now - std::chrono::duration_cast<std::chrono::seconds>(*back).count();
   }
   return BadDate(text);
+}
+}  // namespace
+
+Result<int64_t> ParseDate(std::string_view text, int64_t now) {
+  Result<int64_t> t = ParseDateUnbounded(text, now);
+  if (t && !InUnixTimeRange(*t)) {
+    return MakeError("bad_date", "'" + std::string(text) +
+                                     "' is out of range: brag takes dates from 1970 to 9999");
+  }
+  return t;
 }
 
 std::string FormatIsoUtc(int64_t unix_seconds) {

@@ -22,8 +22,14 @@ Result<std::chrono::milliseconds> ParseDuration(std::string_view text);
 // weekday names "monday".."sunday" (the most recent one, today counting),
 // "7d"/"2w"/"3h" (that long before now), "3 months ago", "1 week ago",
 // "2 days ago", and a plain unix timestamp of 9+ digits.
-// Error code "bad_date".
+// Error code "bad_date"; also for a time outside kMinUnixTime..kMaxUnixTime.
 Result<int64_t> ParseDate(std::string_view text, int64_t now);
+
+// The times brag accepts from outside (dates, unix seconds in requests):
+// years 1970 to 9999, so that date arithmetic on them cannot overflow.
+inline constexpr int64_t kMinUnixTime = 0;             // 1970-01-01T00:00:00Z
+inline constexpr int64_t kMaxUnixTime = 253402300799;  // 9999-12-31T23:59:59Z
+inline bool InUnixTimeRange(int64_t t) { return t >= kMinUnixTime && t <= kMaxUnixTime; }
 
 // "2026-11-29T02:24:36Z".
 std::string FormatIsoUtc(int64_t unix_seconds);

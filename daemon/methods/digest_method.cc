@@ -31,7 +31,17 @@ Result<std::optional<int64_t>> TimeParam(const json& params, const char* name, i
   if (!params.is_object()) return std::optional<int64_t>();
   auto it = params.find(name);
   if (it == params.end() || it->is_null()) return std::optional<int64_t>();
-  if (it->is_number_integer()) return std::optional<int64_t>(it->get<int64_t>());
+  if (it->is_number_integer()) {
+    // 1970..9999 only: the window arithmetic must not overflow.
+    bool in_range = it->is_number_unsigned()
+                        ? it->get<uint64_t>() <= static_cast<uint64_t>(kMaxUnixTime)
+                        : InUnixTimeRange(it->get<int64_t>());
+    if (!in_range) {
+      return BadParam(name, "unix seconds out of range (" + std::to_string(kMinUnixTime) +
+                                " to " + std::to_string(kMaxUnixTime) + ", years 1970 to 9999)");
+    }
+    return std::optional<int64_t>(it->get<int64_t>());
+  }
   if (!it->is_string()) return BadParam(name, "expected a date string or unix seconds");
   Result<int64_t> t = ParseDate(it->get<std::string>(), now);
   if (!t) return BadParam(name, t.error().message);

@@ -10,6 +10,8 @@
 #include <chrono>
 #include <cstring>
 
+#include "core/json_depth.h"
+
 namespace brag::protocol {
 
 using nlohmann::json;
@@ -181,6 +183,10 @@ Result<std::string> Client::ReadLine(int timeout_ms) {
 Result<json> Client::ReadMessage(int timeout_ms) {
   Result<std::string> line = ReadLine(timeout_ms);
   if (!line) return line.error();
+  if (JsonTooDeep(*line)) {
+    return MakeError("parse_error", "bragd sent a line that nests too deeply (more than " +
+                                        std::to_string(kMaxJsonDepth) + " levels)");
+  }
   json msg = json::parse(*line, nullptr, false);
   if (msg.is_discarded() || !msg.is_object()) {
     return MakeError("parse_error", "bragd sent something that is not a JSON object");

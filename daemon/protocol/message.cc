@@ -1,5 +1,6 @@
 #include "protocol/message.h"
 
+#include "core/json_depth.h"
 #include "protocol/request_id.h"
 
 namespace brag::protocol {
@@ -8,6 +9,10 @@ using nlohmann::json;
 
 Result<Request> ParseRequest(std::string_view line, json* id_out) {
   *id_out = nullptr;
+  if (JsonTooDeep(line)) {
+    return MakeError("parse_error", "the line nests arrays and objects too deeply (more than " +
+                                        std::to_string(kMaxJsonDepth) + " levels)");
+  }
   json doc = json::parse(line, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) {
     // nlohmann validates UTF-8 inside strings, so invalid UTF-8 lands here.

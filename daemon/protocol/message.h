@@ -26,8 +26,9 @@ struct Request {
   nlohmann::json params;  // always an object (empty when absent)
 };
 
-// Parses one line (without its '\n'). Errors: "parse_error" (not JSON or not
-// UTF-8), "bad_request" (not an object, no string method, params not an
+// Parses one line (without its '\n'). Errors: "parse_error" (not JSON, not
+// UTF-8, or nested deeper than kMaxJsonDepth of core/json_depth.h),
+// "bad_request" (not an object, no string method, params not an
 // object, an id that would not come back as sent: protocol/request_id.h).
 // On "bad_request", *id_out receives the request's id if it had a usable one.
 Result<Request> ParseRequest(std::string_view line, nlohmann::json* id_out);

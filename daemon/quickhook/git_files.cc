@@ -53,22 +53,13 @@ std::string ResolveRef(const fs::path& common, const std::string& ref) {
   }
   std::optional<std::string> packed = Slurp(common / "packed-refs");
   if (!packed) return "";
-  std::string_view rest(*packed);
-  while (!rest.empty()) {
-    size_t end = rest.find('\n');
-    std::string_view line = rest.substr(0, end);
-    rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
-    size_t space = line.find(' ');
-    if (space == std::string_view::npos || line.front() == '#' || line.front() == '^') continue;
-    if (Trim(line.substr(space + 1)) == ref && IsOid(line.substr(0, space))) {
-      return std::string(line.substr(0, space));
-    }
-  }
-  return "";
+  return FindPackedRef(*packed, ref);
 }
 
+}  // namespace
+
 // zlib-inflates a whole loose object.
-std::optional<std::string> Inflate(const std::string& compressed) {
+std::optional<std::string> InflateObject(const std::string& compressed) {
   z_stream z{};
   if (inflateInit(&z) != Z_OK) return std::nullopt;
   z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(compressed.data()));
@@ -81,12 +72,18 @@ std::optional<std::string> Inflate(const std::string& compressed) {
     z.avail_out = sizeof buf;
     rc = inflate(&z, Z_NO_FLUSH);
     out.append(buf, sizeof buf - z.avail_out);
+    if (out.size() > kMaxLooseObjectBytes) {  // a zip bomb, not a commit
+      rc = Z_DATA_ERROR;
+      break;
+    }
     if (rc == Z_BUF_ERROR && z.avail_in == 0) break;  // truncated
   }
   inflateEnd(&z);
   if (rc != Z_STREAM_END) return std::nullopt;
   return out;
 }
+
+namespace {
 
 // A git config file read as git's own reader (config.c) reads one: the
 // sections ("[remote \"origin\"]", the older "[remote.origin]"), the
@@ -297,20 +294,42 @@ fs::path CommonDir(const fs::path& git_dir) {
   return dir.is_absolute() ? dir : git_dir / dir;
 }
 
-std::optional<Head> ReadHead(const fs::path& git_dir) {
-  std::optional<std::string> text = Slurp(git_dir / "HEAD");
-  if (!text) return std::nullopt;
-  std::string_view value = Trim(*text);
+std::optional<Head> ParseHeadText(std::string_view text, std::string* ref) {
+  ref->clear();
+  std::string_view value = Trim(text);
   Head head;
   if (IsOid(value)) {
     head.oid = std::string(value);
     return head;
   }
   if (!value.starts_with("ref:")) return std::nullopt;
-  std::string ref(Trim(value.substr(4)));
+  *ref = std::string(Trim(value.substr(4)));
   constexpr std::string_view kHeads = "refs/heads/";
-  if (ref.starts_with(kHeads)) head.branch = ref.substr(kHeads.size());
-  head.oid = ResolveRef(CommonDir(git_dir), ref);
+  if (ref->starts_with(kHeads)) head.branch = ref->substr(kHeads.size());
+  return head;
+}
+
+std::string FindPackedRef(std::string_view packed, std::string_view ref) {
+  std::string_view rest(packed);
+  while (!rest.empty()) {
+    size_t end = rest.find('\n');
+    std::string_view line = rest.substr(0, end);
+    rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+    size_t space = line.find(' ');
+    if (space == std::string_view::npos || line.front() == '#' || line.front() == '^') continue;
+    if (Trim(line.substr(space + 1)) == ref && IsOid(line.substr(0, space))) {
+      return std::string(line.substr(0, space));
+    }
+  }
+  return "";
+}
+
+std::optional<Head> ReadHead(const fs::path& git_dir) {
+  std::optional<std::string> text = Slurp(git_dir / "HEAD");
+  if (!text) return std::nullopt;
+  std::string ref;
+  std::optional<Head> head = ParseHeadText(*text, &ref);
+  if (head && !ref.empty()) head->oid = ResolveRef(CommonDir(git_dir), ref);
   return head;
 }
 
@@ -352,11 +371,15 @@ std::optional<CommitText> ReadLooseCommit(const fs::path& common_dir, const std:
   std::optional<std::string> compressed =
       Slurp(common_dir / "objects" / oid.substr(0, 2) / oid.substr(2));
   if (!compressed) return std::nullopt;
-  std::optional<std::string> object = Inflate(*compressed);
+  std::optional<std::string> object = InflateObject(*compressed);
   if (!object) return std::nullopt;
-  size_t nul = object->find('\0');
-  if (nul == std::string::npos || !object->starts_with("commit ")) return std::nullopt;
-  return ParseCommit(object->substr(nul + 1));
+  return ParseCommitObject(*object);
+}
+
+std::optional<CommitText> ParseCommitObject(const std::string& object) {
+  size_t nul = object.find('\0');
+  if (nul == std::string::npos || !object.starts_with("commit ")) return std::nullopt;
+  return ParseCommit(object.substr(nul + 1));
 }
 
 }  // namespace brag::quickhook

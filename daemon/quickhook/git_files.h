@@ -44,6 +44,19 @@ struct CommitText {
 std::optional<CommitText> ReadLooseCommit(const std::filesystem::path& common_dir,
                                           const std::string& oid);
 
+// The pure parts of ReadHead and ReadLooseCommit, over buffers (exposed for
+// tests and fuzz/). ParseHeadText: HEAD's text; `ref` receives the symbolic
+// ref ("refs/heads/x", "" when detached), whose oid is left empty.
+std::optional<Head> ParseHeadText(std::string_view text, std::string* ref);
+// The oid packed-refs text gives `ref`, "" when none.
+std::string FindPackedRef(std::string_view packed, std::string_view ref);
+// A loose object's bytes inflated; nullopt when not zlib, truncated, or
+// inflating to more than kMaxLooseObjectBytes.
+inline constexpr size_t kMaxLooseObjectBytes = 64 * 1024 * 1024;
+std::optional<std::string> InflateObject(const std::string& compressed);
+// An inflated object ("commit SIZE\0BODY") as a commit; nullopt otherwise.
+std::optional<CommitText> ParseCommitObject(const std::string& object);
+
 // The body of a commit object parsed (exposed for tests).
 std::optional<CommitText> ParseCommit(const std::string& body);
 

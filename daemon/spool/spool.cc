@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/atomic_file.h"
+#include "core/json_depth.h"
 
 namespace brag::spool {
 namespace fs = std::filesystem;
@@ -151,7 +152,8 @@ Result<DrainReport> Drain(const fs::path& spool, const fs::path& rejected,
     }
     std::string why;
     Applied result = Applied::kRejected;
-    json record = json::parse(line, nullptr, false);
+    json record = JsonTooDeep(line) ? json(json::value_t::discarded)
+                                    : json::parse(line, nullptr, false);
     if (record.is_discarded() || !record.is_object() || !record.contains("method") ||
         !record["method"].is_string() || !record.contains("params")) {
       why = "not a spool record (JSON with \"method\" and \"params\")";

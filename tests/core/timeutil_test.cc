@@ -242,3 +242,29 @@ TEST_CASE("UnixNow follows the system clock") {
 
 }  // namespace
 }  // namespace brag
+
+namespace brag {
+namespace {
+
+TEST_CASE("ParseDate refuses times outside 1970..9999 (break 13: digest overflowed)") {
+  const int64_t now = 1764547200;  // 2025-12-01
+  for (const char* text : {"9223372036854775807", "253402300800", "99999999999999"}) {
+    INFO(text);
+    Result<int64_t> r = ParseDate(text, now);
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error().code == "bad_date");
+    CHECK(r.error().message.find("out of range") != std::string::npos);
+  }
+  CHECK(ParseDate("253402300799", now).value() == kMaxUnixTime);
+  CHECK(ParseDate("9999-12-31T23:59:59Z", now).value() == kMaxUnixTime);
+  // Before 1970 by going back from a now near the epoch.
+  Result<int64_t> early = ParseDate("2 days ago", 1000);
+  REQUIRE_FALSE(early.has_value());
+  CHECK(early.error().message.find("out of range") != std::string::npos);
+  CHECK(InUnixTimeRange(0));
+  CHECK_FALSE(InUnixTimeRange(-1));
+  CHECK_FALSE(InUnixTimeRange(kMaxUnixTime + 1));
+}
+
+}  // namespace
+}  // namespace brag

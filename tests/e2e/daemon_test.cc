@@ -477,3 +477,104 @@ TEST_CASE("bragd writes the digest a missed schedule owed at start, once across 
 }
 
 }  // namespace brag::test
+
+namespace brag::test {
+
+// Break 13: these configs crashed toml++ (unreachable, assertions) and so a
+// running bragd on `reload` or SIGHUP. Now they are refused with FILE:LINE:
+// COLUMN and bragd goes on with the config it has.
+TEST_CASE("reload and SIGHUP refuse configs that crashed toml++ and keep the old one") {
+  World world;
+  world.WriteConfig("[identity]\nemails = [\"kept@example.com\"]\n");
+  BragdProcess bragd(world);
+  REQUIRE(bragd.WaitReady());
+  protocol::Client c = bragd.Connect();
+  const std::string base = "[identity]\nemails = [\"new@example.com\"]\n";
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"[\b$", ":1:2: control character U+0008"},
+      {"\xEF\xBB\xBB", ":1:1: non-ASCII character U+FEFB outside a string or comment"},
+      {"\xC3\x80", ":1:1: non-ASCII character U+00C0 outside a string or comment"},
+      {"# \xC3", ":1:3: invalid UTF-8"},
+  };
+  for (const auto& [text, where] : bad) {
+    CAPTURE(where);
+    // The five lines of World::WriteConfig and two of `base` come first.
+    const std::string expected = world.config().string() + ":8" + where.substr(2);
+    world.WriteConfig(base + text);
+    Result<json> refused = c.Call("reload");
+    REQUIRE_FALSE(refused.has_value());
+    CHECK(refused.error().code == "config");
+    CHECK_MESSAGE(refused.error().message.find(expected) != std::string::npos,
+                  refused.error().message);
+    Result<json> status = c.Call("status");
+    REQUIRE(status.has_value());
+    CHECK((*status)["identities"] == json::array({"kept@example.com"}));
+  }
+
+  // SIGHUP: the refusal is logged, bragd keeps serving the old config.
+  world.WriteConfig(base + "\xC3\x80");
+  kill(bragd.pid(), SIGHUP);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (bragd.Log().find("reload refused") == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline) {
+    REQUIRE(c.Call("hello").has_value());
+  }
+  std::string log = bragd.Log();
+  CHECK_MESSAGE(log.find("reload refused, keeping the running configuration: " +
+                         world.config().string() + ":8:1: non-ASCII character U+00C0") !=
+                    std::string::npos,
+                log);
+  Result<json> status = c.Call("status");
+  REQUIRE(status.has_value());
+  CHECK((*status)["identities"] == json::array({"kept@example.com"}));
+  // A good config afterwards still loads.
+  world.WriteConfig(base);
+  REQUIRE(c.Call("reload").has_value());
+  status = c.Call("status");
+  REQUIRE(status.has_value());
+  CHECK((*status)["identities"] == json::array({"new@example.com"}));
+  CHECK(bragd.Stop(SIGTERM) == 0);
+}
+
+}  // namespace brag::test
+
+namespace brag::test {
+
+// Break 13: deep nesting overflowed bragd's stack inside nlohmann::json.
+TEST_CASE("a request nested too deeply gets an error and bragd keeps serving") {
+  World world;
+  BragdProcess bragd(world);
+  REQUIRE(bragd.WaitReady());
+  protocol::Client c = bragd.Connect();
+  // 32,000 levels closed (64,000 bytes: under the 64 KiB line limit), then
+  // 64,000 levels never closed.
+  for (std::string line : {std::string(32000, '[') + std::string(32000, ']'),
+                           std::string(64000, '{')}) {
+    REQUIRE(c.SendRaw(line + "\n").has_value());
+    Result<std::string> reply = c.ReadLine(10000);
+    REQUIRE_MESSAGE(reply.has_value(), reply.error().message);
+    json parsed = json::parse(*reply);
+    CHECK(parsed["id"].is_null());
+    CHECK(parsed["error"]["code"] == "parse_error");
+    CHECK(parsed["error"]["message"] ==
+          "the line nests arrays and objects too deeply (more than 64 levels)");
+    Result<json> status = c.Call("status");
+    REQUIRE_MESSAGE(status.has_value(), status.error().message);
+    CHECK(status->contains("identities"));
+  }
+  // A 100,000-deep line is over the line limit: refused as too long, and
+  // bragd serves the next connection.
+  {
+    protocol::Client deep = bragd.Connect();
+    // bragd may close before all 200 KB are written: the send may fail.
+    (void)deep.SendRaw(std::string(100000, '[') + std::string(100000, ']') + "\n");
+    Result<std::string> reply = deep.ReadLine(10000);
+    REQUIRE_MESSAGE(reply.has_value(), reply.error().message);
+    CHECK(json::parse(*reply)["error"]["code"] == "line_too_long");
+  }
+  protocol::Client after = bragd.Connect();
+  REQUIRE(after.Call("status").has_value());
+  CHECK(bragd.Stop(SIGTERM) == 0);
+}
+
+}  // namespace brag::test

@@ -6,8 +6,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <ctime>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -314,6 +316,41 @@ TEST_CASE("the HTML digest loads in headless Chromium without errors, chart draw
   CHECK_FALSE(Has(console, ":CONSOLE"));
   CHECK_FALSE(Has(console, "Uncaught"));
   CHECK_FALSE(Has(console, "Failed to load resource"));
+}
+
+}  // namespace
+}  // namespace brag::test
+
+namespace brag::test {
+namespace {
+
+// Break 13: until/since of +-2^63 were signed overflow in bragd's digest.
+TEST_CASE("bragd refuses a digest window outside 1970..9999 and keeps serving") {
+  World world;
+  BragdProcess bragd(world);
+  REQUIRE(bragd.WaitReady());
+  protocol::Client c = bragd.Connect();
+  const int64_t max = std::numeric_limits<int64_t>::max();
+  const int64_t min = std::numeric_limits<int64_t>::min();
+  for (const auto& [params, name] :
+       std::vector<std::pair<json, std::string>>{{json{{"until", max}}, "until"},
+                                                 {json{{"until", min}}, "until"},
+                                                 {json{{"since", min}}, "since"},
+                                                 {json{{"since", max}, {"until", max}}, "since"}}) {
+    INFO(params.dump());
+    Result<json> r = c.Call("digest", params);
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error().code == "bad_request");
+    CHECK_MESSAGE(r.error().message.find(name) != std::string::npos, r.error().message);
+    CHECK_MESSAGE(r.error().message.find("out of range") != std::string::npos,
+                  r.error().message);
+  }
+  REQUIRE(c.Call("status").has_value());
+  // The CLI's dates take the same bounds.
+  CommandResult cli = world.Brag("digest --since 9223372036854775807");
+  CHECK(cli.code != 0);
+  CHECK_MESSAGE(cli.output.find("out of range") != std::string::npos, cli.output);
+  CHECK(bragd.Stop(SIGTERM) == 0);
 }
 
 }  // namespace

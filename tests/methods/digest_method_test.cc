@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <ctime>
+#include <limits>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -10,6 +11,7 @@
 #include "digest/categories.h"
 #include "digest/digest_fixture.h"
 #include "digest/render.h"
+#include "core/timeutil.h"
 #include "methods/journal_methods.h"
 #include "support/temp_dir.h"
 
@@ -181,6 +183,39 @@ TEST_CASE("a digest written in chunks is the same text as one rendered whole") {
     CHECK(flushes >= 1);
     CHECK(chunks == RenderDigest(d, format).value());
   }
+}
+
+}  // namespace
+}  // namespace brag
+
+namespace brag {
+namespace {
+
+TEST_CASE("digest refuses since/until outside 1970..9999 naming the parameter") {
+  DigestJournal j;
+  const int64_t max = std::numeric_limits<int64_t>::max();
+  const int64_t min = std::numeric_limits<int64_t>::min();
+  struct Bad {
+    json params;
+    std::string name;
+  };
+  for (const Bad& bad : {Bad{json{{"until", max}}, "until"}, Bad{json{{"since", min}}, "since"},
+                         Bad{json{{"until", min}}, "until"}, Bad{json{{"since", max}}, "since"},
+                         Bad{json{{"until", uint64_t(18446744073709551615ull)}}, "until"},
+                         Bad{json{{"since", -1}}, "since"},
+                         Bad{json{{"until", "9223372036854775807"}}, "until"}}) {
+    INFO(bad.params.dump());
+    Result<json> r = CallJournalMethod(*j.journal, "digest", bad.params, kMonday);
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error().code == "bad_request");
+    CHECK_MESSAGE(r.error().message.find(bad.name) != std::string::npos, r.error().message);
+    CHECK_MESSAGE(r.error().message.find("out of range") != std::string::npos,
+                  r.error().message);
+  }
+  // The bounds themselves are accepted.
+  Result<json> ok = CallJournalMethod(*j.journal, "digest",
+                                      json{{"since", 0}, {"until", kMaxUnixTime}}, kMonday);
+  REQUIRE_MESSAGE(ok.has_value(), ok.error().message);
 }
 
 }  // namespace

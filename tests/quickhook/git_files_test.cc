@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <string>
+#include <zlib.h>
 
 #include "support/git_fixture.h"
 #include "support/temp_dir.h"
@@ -172,6 +173,62 @@ TEST_CASE("remote URLs read from a repo's config agree with git config") {
   CHECK(ReadConfigRemotes(t / "linked").urls == read.urls);
   // No repository there: unknown.
   CHECK_FALSE(ReadConfigRemotes(t / "nothing").known);
+}
+
+}  // namespace
+}  // namespace brag::quickhook
+
+namespace brag::quickhook {
+namespace {
+
+std::string Deflate(const std::string& raw) {
+  uLongf size = compressBound(raw.size());
+  std::string out(size, '\0');
+  REQUIRE(compress(reinterpret_cast<Bytef*>(out.data()), &size,
+                   reinterpret_cast<const Bytef*>(raw.data()), raw.size()) == Z_OK);
+  out.resize(size);
+  return out;
+}
+
+TEST_CASE("HEAD text and packed-refs are parsed from buffers") {
+  std::string ref;
+  std::optional<Head> head = ParseHeadText("ref: refs/heads/feature/x\n", &ref);
+  REQUIRE(head.has_value());
+  CHECK(ref == "refs/heads/feature/x");
+  CHECK(head->branch == "feature/x");
+  CHECK(head->oid.empty());
+  const std::string oid(40, 'b');
+  head = ParseHeadText(oid + "\n", &ref);
+  REQUIRE(head.has_value());
+  CHECK(ref.empty());
+  CHECK(head->oid == oid);
+  CHECK_FALSE(ParseHeadText("garbage", &ref).has_value());
+  std::string packed = "# pack-refs with: peeled\n" + std::string(40, 'c') +
+                       " refs/heads/other\n" + oid + " refs/heads/main\n^" +
+                       std::string(40, 'd') + "\n";
+  CHECK(FindPackedRef(packed, "refs/heads/main") == oid);
+  CHECK(FindPackedRef(packed, "refs/heads/none").empty());
+}
+
+TEST_CASE("a loose object inflates and parses as a commit; a zip bomb does not inflate") {
+  using namespace std::string_literals;
+  const std::string object =
+      "commit 60\0tree x\nauthor A <a@example.com> 5 +0000\n"
+      "committer C <c@example.com> 7 +0000\n\nsubject\n"s;
+  std::optional<std::string> inflated = InflateObject(Deflate(object));
+  REQUIRE(inflated.has_value());
+  std::optional<CommitText> commit = ParseCommitObject(*inflated);
+  REQUIRE(commit.has_value());
+  CHECK(commit->author_email == "a@example.com");
+  CHECK(commit->commit_time == 7);
+  CHECK(commit->message == "subject\n");
+  CHECK_FALSE(InflateObject("not zlib").has_value());
+  // 65 MiB of zeros deflate to ~64 KB; inflating stops at the cap.
+  std::string zeros(kMaxLooseObjectBytes + 1024 * 1024, '\0');
+  zeros.replace(0, 8, "commit 0");
+  std::string bomb = Deflate(zeros);
+  CHECK(bomb.size() < 1024 * 1024);
+  CHECK_FALSE(InflateObject(bomb).has_value());
 }
 
 }  // namespace

@@ -160,3 +160,29 @@ TEST_CASE("an append cut short by a crash is set aside, not lost silently") {
 
 }  // namespace
 }  // namespace brag::spool
+
+namespace brag::spool {
+namespace {
+
+TEST_CASE("a spool record nested 100,000 deep is set aside unparsed, the rest filed") {
+  test::TempDir t("spool");
+  fs::path journal = t / "journal.db";
+  fs::path spool = SpoolPath(journal);
+  {
+    std::ofstream out(spool, std::ios::app);
+    out << R"({"method":"commit.record","params":)" << std::string(100000, '[')
+        << std::string(100000, ']') << "}\n";
+  }
+  REQUIRE(Append(spool, "commit.record", {{"oid", "b2"}}, 100).has_value());
+  Filed filed;
+  Result<DrainReport> r = Drain(spool, RejectedPath(journal), Recorder(filed));
+  REQUIRE(r.has_value());
+  CHECK(r->rejected == 1);
+  CHECK(r->done == 1);
+  REQUIRE(filed.params.size() == 1);
+  CHECK(filed.params[0]["oid"] == "b2");
+  CHECK(Read(RejectedPath(journal)).find("not a spool record") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace brag::spool

@@ -1,0 +1,10 @@
+// libFuzzer target: see brag::fuzz::ConfigLoader in fuzz/targets.h.
+#include <cstddef>
+#include <cstdint>
+
+#include "fuzz/targets.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  brag::fuzz::ConfigLoader(data, size);
+  return 0;
+}
