@@ -397,10 +397,6 @@ TEST_CASE("SIGHUP reloads the config and a broken one is refused while serving g
   CHECK_FALSE(fs::exists(world.socket()));
 }
 
-}  // namespace brag::test
-
-namespace brag::test {
-
 TEST_CASE("SIGHUP reloads the config file") {
   World world;
   BragdProcess bragd(world);
@@ -443,10 +439,6 @@ TEST_CASE("brag prompt --once answers a prompt the daemon made, through the daem
   CHECK((*log)["entries"][0]["state"] == "answered");
 }
 
-}  // namespace brag::test
-
-namespace brag::test {
-
 TEST_CASE("bragd writes the digest a missed schedule owed at start, once across restarts") {
   World world;
   fs::path dir = world.root() / "digests";
@@ -475,10 +467,6 @@ TEST_CASE("bragd writes the digest a missed schedule owed at start, once across 
   CHECK(again.Log().find("wrote the digest") == std::string::npos);
   CHECK(fs::last_write_time(files[1]) == written);
 }
-
-}  // namespace brag::test
-
-namespace brag::test {
 
 // Break 13: these configs crashed toml++ (unreachable, assertions) and so a
 // running bragd on `reload` or SIGHUP. Now they are refused with FILE:LINE:
@@ -535,10 +523,6 @@ TEST_CASE("reload and SIGHUP refuse configs that crashed toml++ and keep the old
   CHECK((*status)["identities"] == json::array({"new@example.com"}));
   CHECK(bragd.Stop(SIGTERM) == 0);
 }
-
-}  // namespace brag::test
-
-namespace brag::test {
 
 // Break 13: deep nesting overflowed bragd's stack inside nlohmann::json.
 TEST_CASE("a request nested too deeply gets an error and bragd keeps serving") {
