@@ -51,6 +51,14 @@ std::vector<std::string> MainlinesFor(const Config& config, const std::string& p
   return config.mainline;
 }
 
+// [[repo]] long_lived for this repo if the config gives it, else [detect]'s.
+std::vector<std::string> LongLivedFor(const Config& config, const std::string& path) {
+  for (const RepoConfig& rc : config.repos) {
+    if (rc.long_lived && ExpandHome(rc.path) == path) return *rc.long_lived;
+  }
+  return config.long_lived;
+}
+
 // Whose PRs: none given means everyone's; an error when the user has no
 // identity to go by.
 Result<std::vector<std::string>> IdentitiesFor(const Config& config, const Args& args) {
@@ -82,6 +90,9 @@ Result<HistoryQuery> QueryFor(const CommandContext& context, const Args& args,
   query.mainlines = MainlinesFor(context.config, repo_path);
   query.remotes = context.config.remotes;
   query.incident_globs = context.config.incident_branches;
+  query.long_lived = LongLivedFor(context.config, repo_path);
+  query.coauthor = context.config.coauthor == "ignore" ? detect::CoauthorRule::kIgnore
+                                                       : detect::CoauthorRule::kPrompt;
   Result<std::vector<std::string>> identities = IdentitiesFor(context.config, args);
   if (!identities) return identities.error();
   query.identities = std::move(*identities);

@@ -141,6 +141,16 @@ Status ReadWatchMode(const Field& f, Config* c) {
   return {};
 }
 
+Status ReadCoauthor(const Field& f, Config* c) {
+  const toml::value<std::string>* v = f.node.as_string();
+  if (!v) return f.Expected("\"prompt\" or \"ignore\"");
+  if (v->get() != "prompt" && v->get() != "ignore") {
+    return f.Fail("expected \"prompt\" or \"ignore\", got '" + v->get() + "'");
+  }
+  c->coauthor = v->get();
+  return {};
+}
+
 Status ReadScanDepth(const Field& f, Config* c) {
   const toml::value<int64_t>* v = f.node.as_integer();
   if (!v) return f.Expected("an integer >= 1");
@@ -203,6 +213,9 @@ constexpr KeySpec<Config> kDetectKeys[] = {
     {"remotes", [](const Field& f, Config* c) { return ReadStrings(f, &c->remotes); }},
     {"incident_branches",
      [](const Field& f, Config* c) { return ReadStrings(f, &c->incident_branches); }},
+    {"long_lived",
+     [](const Field& f, Config* c) { return ReadStrings(f, &c->long_lived); }},
+    {"coauthor", ReadCoauthor},
     {"poll_interval", ReadPollInterval},
     {"watch", ReadWatchMode},
 };
@@ -269,6 +282,11 @@ constexpr KeySpec<RepoConfig> kRepoKeys[] = {
     {"name", [](const Field& f, RepoConfig* r) { return ReadString(f, &r->name); }},
     {"mainline",
      [](const Field& f, RepoConfig* r) { return ReadStrings(f, &r->mainline); }},
+    {"long_lived",
+     [](const Field& f, RepoConfig* r) {
+       r->long_lived.emplace();
+       return ReadStrings(f, &*r->long_lived);
+     }},
 };
 
 struct SectionSpec {

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +18,8 @@ struct RepoConfig {
   std::string path;                   // "~" already expanded
   std::string name;                   // "" when not given
   std::vector<std::string> mainline;  // empty: use [detect] mainline
+  // Given: replaces [detect] long_lived for this repo.
+  std::optional<std::vector<std::string>> long_lived;
 
   bool operator==(const RepoConfig&) const = default;
 };
@@ -47,6 +50,13 @@ struct Config {
   std::vector<std::string> remotes{"origin", "upstream"};
   std::vector<std::string> incident_branches{"incident/*", "hotfix/*", "inc-*",
                                              "sev*/*"};
+  // Globs of long-lived branches, besides the mainlines: a merge of one is a
+  // sync, not a PR (DESIGN §5). Same as detect::DetectOptions's defaults.
+  std::vector<std::string> long_lived{"dev",     "development", "next",
+                                      "stable*", "release*",    "*maint*",
+                                      "*.x",     "[0-9]*.*[0-9]", "v[0-9]*"};
+  // "prompt": a PR the user only co-authored counts as theirs; "ignore": not.
+  std::string coauthor = "prompt";
   std::chrono::milliseconds poll_interval{std::chrono::seconds(30)};
   // "auto": filesystem events (inotify), polling only where they fail or the
   // filesystem has none (network mounts). "poll": always poll.

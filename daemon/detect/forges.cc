@@ -3,6 +3,8 @@
 // forges write the same subject for both.
 #include "detect/forges.h"
 
+#include <fnmatch.h>
+
 #include <algorithm>
 #include <array>
 #include <utility>
@@ -52,7 +54,7 @@ std::string_view LastTrailer(const CommitFacts& commit, std::string_view key) {
 // "Merge pull request #N from owner/branch"; the body's first line is the
 // PR title.
 std::optional<ForgeMarker> GithubMerge(const ParsedMessage& message,
-                                       const CommitFacts& commit, const Mainlines&) {
+                                       const CommitFacts& commit, const DetectOptions&) {
   if (commit.parent_count != 2) return std::nullopt;
   std::string_view rest = message.subject;
   if (!Consume(rest, "Merge pull request #")) return std::nullopt;
@@ -68,12 +70,10 @@ std::optional<ForgeMarker> GithubMerge(const ParsedMessage& message,
                      true};
 }
 
-// "Title (#N)" as GitHub writes squash and rebase merges. A "(#N)" elsewhere
-// in the subject is a mere reference.
-std::optional<ForgeMarker> GithubSquash(const ParsedMessage& message,
-                                        const CommitFacts& commit, const Mainlines&) {
-  std::string_view subject = message.subject;
-  if (commit.parent_count != 1 || !subject.ends_with(')')) return std::nullopt;
+// "Title (#N)": the PR number GitHub appends to the title. A "(#N)"
+// elsewhere in the subject is a mere reference.
+std::optional<ForgeMarker> TitledByPr(std::string_view subject, bool is_merge) {
+  if (!subject.ends_with(')')) return std::nullopt;
   size_t open = subject.rfind("(#");
   if (open == std::string_view::npos) return std::nullopt;
   std::optional<int64_t> number =
@@ -81,7 +81,23 @@ std::optional<ForgeMarker> GithubSquash(const ParsedMessage& message,
   if (!number) return std::nullopt;
   std::string_view title = Trim(subject.substr(0, open));
   if (title.empty()) return std::nullopt;
-  return ForgeMarker{"github", *number, std::string(title), "", false};
+  return ForgeMarker{"github", *number, std::string(title), "", is_merge};
+}
+
+// "Title (#N)" as GitHub writes squash and rebase merges.
+std::optional<ForgeMarker> GithubSquash(const ParsedMessage& message,
+                                        const CommitFacts& commit, const DetectOptions&) {
+  if (commit.parent_count != 1) return std::nullopt;
+  return TitledByPr(message.subject, false);
+}
+
+// "Title (#N)" on a merge commit: a repo whose merge message is the PR
+// title. The source branch is not written.
+std::optional<ForgeMarker> GithubTitledMerge(const ParsedMessage& message,
+                                             const CommitFacts& commit,
+                                             const DetectOptions&) {
+  if (commit.parent_count != 2) return std::nullopt;
+  return TitledByPr(message.subject, true);
 }
 
 // N of a GitLab "See merge request group/sub/project!N" or
@@ -108,7 +124,7 @@ std::optional<int64_t> MergeRequestNumber(std::string_view line) {
 // into another branch is a sync, whatever GitLab wrote.
 std::optional<ForgeMarker> Gitlab(const ParsedMessage& message,
                                   const CommitFacts& commit,
-                                  const Mainlines& mainlines) {
+                                  const DetectOptions& options) {
   if (commit.parent_count != 1 && commit.parent_count != 2) return std::nullopt;
   std::optional<int64_t> number;
   ForEachLine(message.body, [&](std::string_view line) {
@@ -124,7 +140,7 @@ std::optional<ForgeMarker> Gitlab(const ParsedMessage& message,
     std::optional<std::string_view> source = TakeQuoted(rest);
     std::optional<std::string_view> target;
     if (source && Consume(rest, " into ")) target = TakeQuoted(rest);
-    if (source && IsMainline(*source, mainlines) && source != target) {
+    if (source && IsMainline(*source, options.mainlines) && source != target) {
       return std::nullopt;
     }
     if (source) branch = *source;
@@ -154,7 +170,7 @@ std::optional<std::string_view> BitbucketSource(std::string_view text) {
 // Bitbucket Cloud: "Merged in feature/x (pull request #N)", title in the
 // body; a merge, or a squash with the same subject.
 std::optional<ForgeMarker> BitbucketCloud(const ParsedMessage& message,
-                                          const CommitFacts& commit, const Mainlines&) {
+                                          const CommitFacts& commit, const DetectOptions&) {
   if (commit.parent_count != 1 && commit.parent_count != 2) return std::nullopt;
   std::string_view rest = message.subject;
   constexpr std::string_view kPr = " (pull request #";
@@ -183,7 +199,7 @@ bool IsMergeInLine(std::string_view line) { return line.starts_with("Merge in ")
 // PROJ/repo from feature/x to main".
 std::optional<ForgeMarker> BitbucketServerMerge(const ParsedMessage& message,
                                                 const CommitFacts& commit,
-                                                const Mainlines&) {
+                                                const DetectOptions&) {
   if (commit.parent_count != 1 && commit.parent_count != 2) return std::nullopt;
   std::string_view rest = message.subject;
   if (!Consume(rest, "Merge pull request #")) return std::nullopt;
@@ -200,7 +216,7 @@ std::optional<ForgeMarker> BitbucketServerMerge(const ParsedMessage& message,
 // a body line "Merge in PROJ/repo from feature/x to main".
 std::optional<ForgeMarker> BitbucketServerPullRequest(const ParsedMessage& message,
                                                       const CommitFacts& commit,
-                                                      const Mainlines&) {
+                                                      const DetectOptions&) {
   if (commit.parent_count != 1 && commit.parent_count != 2) return std::nullopt;
   std::string_view rest = message.subject;
   if (!Consume(rest, "Pull request #")) return std::nullopt;
@@ -221,7 +237,7 @@ std::optional<ForgeMarker> BitbucketServerPullRequest(const ParsedMessage& messa
 // Azure DevOps: "Merged PR N: title", for a merge and a squash alike; the
 // source branch is not written.
 std::optional<ForgeMarker> Azure(const ParsedMessage& message,
-                                 const CommitFacts& commit, const Mainlines&) {
+                                 const CommitFacts& commit, const DetectOptions&) {
   if (commit.parent_count != 1 && commit.parent_count != 2) return std::nullopt;
   std::string_view rest = message.subject;
   if (!Consume(rest, "Merged PR ")) return std::nullopt;
@@ -249,7 +265,7 @@ std::optional<int64_t> GerritChangeNumber(std::string_view url) {
 // Gerrit: a `Reviewed-on:` trailer, added when the change was submitted (the
 // last one counts for a change cherry-picked through several reviews).
 std::optional<ForgeMarker> Gerrit(const ParsedMessage& message,
-                                  const CommitFacts& commit, const Mainlines&) {
+                                  const CommitFacts& commit, const DetectOptions&) {
   if (commit.parent_count != 1) return std::nullopt;
   std::string_view url = LastTrailer(commit, "Reviewed-on");
   if (url.empty()) return std::nullopt;
@@ -273,7 +289,7 @@ std::string_view DifferentialRevision(const ParsedMessage& message,
 
 // Phabricator: "Differential Revision: https://host/D1234" (or "D1234").
 std::optional<ForgeMarker> Phabricator(const ParsedMessage& message,
-                                       const CommitFacts& commit, const Mainlines&) {
+                                       const CommitFacts& commit, const DetectOptions&) {
   if (commit.parent_count != 1) return std::nullopt;
   std::string_view revision = DifferentialRevision(message, commit);
   while (revision.ends_with('/')) revision.remove_suffix(1);
@@ -286,7 +302,7 @@ std::optional<ForgeMarker> Phabricator(const ParsedMessage& message,
   return ForgeMarker{"phabricator", *number, std::string(message.subject), "", false};
 }
 
-constexpr std::array<ForgeRecogniser, 9> kRecognisers = {
+constexpr std::array<ForgeRecogniser, 10> kRecognisers = {
     GithubMerge,
     Gitlab,
     BitbucketCloud,
@@ -296,26 +312,69 @@ constexpr std::array<ForgeRecogniser, 9> kRecognisers = {
     Gerrit,
     Phabricator,
     GithubSquash,
+    GithubTitledMerge,
 };
 
-// The branch a local merge brought in: the name in a subject `git merge`
-// wrote, remote prefix dropped; "" for any other subject (a custom -m
-// message). nullopt when the merge only syncs: a pull ("... of URL") or a
-// merge of a mainline.
-std::optional<std::string> LocalMergeBranch(std::string_view subject,
-                                            const Mainlines& mainlines) {
-  std::string_view rest = subject;
-  bool remote = Consume(rest, "Merge remote-tracking branch ");
-  if (!remote && !Consume(rest, "Merge branch ")) return std::string();
-  std::optional<std::string_view> name = TakeQuoted(rest);
-  if (!name) return std::string();
-  if (rest.starts_with(" of ")) return std::nullopt;
-  std::string_view branch = *name;
-  if (remote && branch.find('/') != std::string_view::npos) {
-    branch.remove_prefix(branch.find('/') + 1);
+// The number in a branch named "pr/N", "pull/N", "pr-N" or "N".
+std::optional<int64_t> BranchPrNumber(std::string_view branch) {
+  if (!Consume(branch, "pr/") && !Consume(branch, "pull/")) Consume(branch, "pr-");
+  if (branch.find_first_not_of("0123456789") != std::string_view::npos) return {};
+  std::optional<int64_t> number = ParseNumber(branch);
+  if (!number || *number == 0) return std::nullopt;
+  return number;
+}
+
+// N of a "(PR #N)" in the subject.
+std::optional<int64_t> SubjectPrNumber(std::string_view subject) {
+  constexpr std::string_view kPr = "(PR #";
+  for (size_t at = subject.find(kPr); at != std::string_view::npos;
+       at = subject.find(kPr, at + 1)) {
+    std::string_view rest = subject.substr(at + kPr.size());
+    std::optional<int64_t> number = ParseNumber(TakeDigits(rest));
+    if (number && rest.starts_with(')')) return number;
   }
-  if (IsMainline(branch, mainlines)) return std::nullopt;
-  return std::string(branch);
+  return std::nullopt;
+}
+
+// A local merge's subject as `git merge` writes it: "Merge branch 'x'",
+// "Merge remote-tracking branch 'origin/x'" (and older git's "Merge remote
+// branch 'x'"), then optionally " of URL" and " into TARGET", then
+// optionally a "(PR #N)" the maintainer added.
+struct LocalSubject {
+  std::string_view branch;  // as quoted
+  std::string_view target;  // "" when git left it out (a merge into main)
+  bool remote_tracking = false;
+};
+
+std::optional<LocalSubject> ParseLocalSubject(std::string_view subject) {
+  LocalSubject parsed;
+  std::string_view rest = subject;
+  if (Consume(rest, "Merge remote-tracking branch ") ||
+      Consume(rest, "Merge remote branch ")) {
+    parsed.remote_tracking = true;
+  } else if (!Consume(rest, "Merge branch ")) {
+    return std::nullopt;  // "Merge tag", "Merge commit", a custom message
+  }
+  std::optional<std::string_view> name = TakeQuoted(rest);
+  if (!name || name->empty()) return std::nullopt;
+  parsed.branch = *name;
+  if (Consume(rest, " of ")) {
+    std::string_view url = rest.substr(0, rest.find(' '));
+    if (url.empty()) return std::nullopt;
+    rest.remove_prefix(url.size());
+  }
+  if (Consume(rest, " into ")) {
+    if (std::optional<std::string_view> quoted = TakeQuoted(rest)) {
+      parsed.target = *quoted;
+    } else {
+      parsed.target = rest.substr(0, rest.find(' '));
+      rest.remove_prefix(parsed.target.size());
+    }
+    if (parsed.target.empty()) return std::nullopt;
+  }
+  rest = Trim(rest);
+  if (!rest.empty() && !SubjectPrNumber(rest)) return std::nullopt;
+  return parsed;
 }
 
 }  // namespace
@@ -323,15 +382,51 @@ std::optional<std::string> LocalMergeBranch(std::string_view subject,
 std::span<const ForgeRecogniser> ForgeRecognisers() { return kRecognisers; }
 
 std::optional<ForgeMarker> LocalMerge(const ParsedMessage& message,
-                                      const Mainlines& mainlines) {
-  std::optional<std::string> branch = LocalMergeBranch(message.subject, mainlines);
-  if (!branch) return std::nullopt;
-  return ForgeMarker{"local", 0, std::string(message.subject), std::move(*branch),
-                     true};
+                                      const DetectOptions& options) {
+  std::optional<LocalSubject> parsed = ParseLocalSubject(message.subject);
+  if (!parsed) return std::nullopt;
+  std::string_view branch = parsed->branch;
+  // A remote-tracking branch always starts with its remote's name.
+  if (parsed->remote_tracking && branch.find('/') != std::string_view::npos) {
+    branch.remove_prefix(branch.find('/') + 1);
+  } else {
+    branch = WithoutRemote(branch, options.remotes);
+  }
+  if (IsMainline(branch, options.mainlines) ||
+      MatchesLongLivedGlob(branch, options.long_lived)) {
+    return std::nullopt;
+  }
+  // A pull of a branch into itself ("Merge branch 'x' of URL into x").
+  if (!parsed->target.empty() && WithoutRemote(parsed->target, options.remotes) == branch) {
+    return std::nullopt;
+  }
+  std::optional<int64_t> number = BranchPrNumber(branch);
+  if (!number) number = SubjectPrNumber(message.subject);
+  return ForgeMarker{"local", number.value_or(0), std::string(message.subject),
+                     std::string(branch), true};
 }
 
-bool IsMainline(std::string_view branch, const Mainlines& mainlines) {
+bool IsMainline(std::string_view branch, const std::vector<std::string>& mainlines) {
   return std::find(mainlines.begin(), mainlines.end(), branch) != mainlines.end();
+}
+
+std::string_view WithoutRemote(std::string_view branch,
+                               const std::vector<std::string>& remotes) {
+  for (const std::string& remote : remotes) {
+    std::string_view rest = branch;
+    if (!remote.empty() && Consume(rest, remote) && Consume(rest, "/") && !rest.empty()) {
+      return rest;
+    }
+  }
+  return branch;
+}
+
+bool MatchesLongLivedGlob(std::string_view branch,
+                          const std::vector<std::string>& globs) {
+  std::string name(branch);
+  return std::any_of(globs.begin(), globs.end(), [&](const std::string& glob) {
+    return fnmatch(glob.c_str(), name.c_str(), 0) == 0;
+  });
 }
 
 }  // namespace brag::detect

@@ -18,24 +18,33 @@ struct ParsedMessage {
   std::string_view body;     // everything after the subject's line
 };
 
-// The mainline branch names: a merge of one of them is a sync, not a PR.
-using Mainlines = std::vector<std::string>;
-
 // Gives the commit's PR when it has the recogniser's forge shape, else
 // nullopt (the next recogniser is tried).
 using ForgeRecogniser = std::optional<ForgeMarker> (*)(const ParsedMessage&,
                                                        const CommitFacts&,
-                                                       const Mainlines&);
+                                                       const DetectOptions&);
 
 // Every forge's recognisers, most specific marker first: a merge subject or a
-// review trailer before GitHub's bare "(#N)" suffix.
+// review trailer before GitHub's bare "(#N)" suffix. A recogniser gives the
+// PR whatever its source branch; ClassifyCommit drops a merge of a
+// long-lived one.
 std::span<const ForgeRecogniser> ForgeRecognisers();
 
-// The fallback for a two-parent commit no forge claims: a plain `git merge`
-// of a branch (forge "local"), or nullopt for a sync merge.
+// The fallback for a two-parent commit no forge claims: a `git merge` of a
+// topic branch with git's own subject (forge "local", its number from a
+// `pr/N`-style branch or a "(PR #N)"), or nullopt for anything else: a sync
+// merge, `Merge tag`, a custom message.
 std::optional<ForgeMarker> LocalMerge(const ParsedMessage& message,
-                                      const Mainlines& mainlines);
+                                      const DetectOptions& options);
 
-bool IsMainline(std::string_view branch, const Mainlines& mainlines);
+bool IsMainline(std::string_view branch, const std::vector<std::string>& mainlines);
+
+// `branch` without a leading "<remote>/" of `remotes`.
+std::string_view WithoutRemote(std::string_view branch,
+                               const std::vector<std::string>& remotes);
+
+// True when a `long_lived` glob matches `branch` (remote already dropped).
+bool MatchesLongLivedGlob(std::string_view branch,
+                          const std::vector<std::string>& globs);
 
 }  // namespace brag::detect

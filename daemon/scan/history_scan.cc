@@ -21,16 +21,15 @@ class AuthorList {
  public:
   void AddFrom(const git::History& history, uint32_t commit) {
     const git::History::Commit& c = history.commits[commit];
-    if (c.author != git::History::kNone) Add(history.emails[c.author]);
+    if (c.author != git::History::kNone) set_.AddCommitAuthor(history.emails[c.author]);
     for (const std::string& email : detect::CoAuthorEmails(history.MessageOf(commit))) {
-      Add(email);
+      set_.Add(email);
     }
   }
   std::vector<std::string> Take() { return set_.Take(); }
+  std::vector<std::string> TakeCommitAuthors() { return set_.TakeCommitAuthors(); }
 
  private:
-  void Add(std::string_view email) { set_.Add(email); }
-
   detect::AuthorSet set_;
 };
 
@@ -102,17 +101,17 @@ std::optional<detect::ForgeMarker> Classify(const git::History& history,
       c.author == git::History::kNone ? std::string() : history.emails[c.author],
       c.time,
       git::ParseTrailers(message)};
-  return detect::ClassifyCommit(facts, query.mainlines);
+  return detect::ClassifyCommit(
+      facts, detect::DetectOptions{query.mainlines, query.long_lived, query.remotes});
 }
 
 // DESIGN §5, as ScanRefs applies it: a merge belongs to whoever wrote the
 // commits it brings (P1..P2), a squash to its author and co-authors.
-std::vector<std::string> AuthorsOf(const git::History& history, uint32_t commit,
-                                   std::vector<uint32_t>* range) {
-  AuthorList authors;
+void AuthorsOf(const git::History& history, uint32_t commit,
+               std::vector<uint32_t>* range, AuthorList* authors) {
   if (range == nullptr) {
-    authors.AddFrom(history, commit);
-    return authors.Take();
+    authors->AddFrom(history, commit);
+    return;
   }
   // Oldest first, so that whoever started the branch leads the list: the
   // marking walked from P2 towards the base, and commits of one second
@@ -121,15 +120,14 @@ std::vector<std::string> AuthorsOf(const git::History& history, uint32_t commit,
   std::stable_sort(range->begin(), range->end(), [&](uint32_t a, uint32_t b) {
     return history.commits[a].commit_time < history.commits[b].commit_time;
   });
-  for (uint32_t c : *range) authors.AddFrom(history, c);
-  return authors.Take();
+  for (uint32_t c : *range) authors->AddFrom(history, c);
 }
 
-bool Wanted(const std::vector<std::string>& authors, const HistoryQuery& query) {
+// Whether a PR (or incident) is the user's; everyone's without identities.
+bool Wanted(const std::vector<std::string>& commit_authors,
+            const std::vector<std::string>& authors, const HistoryQuery& query) {
   if (query.identities.empty()) return true;
-  return std::any_of(authors.begin(), authors.end(), [&](const std::string& email) {
-    return detect::IsIdentity(email, query.identities);
-  });
+  return detect::IsUsersPr(commit_authors, authors, query.identities, query.coauthor);
 }
 
 // The incident branch a PR's source branch names, or "".
@@ -160,7 +158,8 @@ std::optional<Event> MergedIncident(const git::History& history, uint32_t merge,
   }
   if (first == git::History::kNone) return std::nullopt;
   e.authors = authors.Take();
-  if (!Wanted(e.authors, query)) return std::nullopt;
+  // An incident is the user's by any author, co-authors too, as bragd has it.
+  if (!Wanted(e.authors, e.authors, query)) return std::nullopt;
   e.kind = "incident_closed";
   e.key = IncidentKey(name, history.Hex(first));
   e.commit = history.Hex(history.ParentsOf(merge)[1]);
@@ -228,9 +227,10 @@ std::vector<Event> HistoryEvents(const git::History& history, const HistoryQuery
         events.push_back(std::move(*e));
       }
     }
-    std::vector<std::string> authors =
-        AuthorsOf(history, commit, from_range ? &range : nullptr);
-    if (!Wanted(authors, query)) continue;
+    AuthorList list;
+    AuthorsOf(history, commit, from_range ? &range : nullptr, &list);
+    std::vector<std::string> authors = list.Take();
+    if (!Wanted(list.TakeCommitAuthors(), authors, query)) continue;
     events.push_back(
         PrMergedEvent(history.Hex(commit), std::move(*marker), std::move(authors),
                       history.commits[commit].commit_time));

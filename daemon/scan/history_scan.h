@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "detect/forge_marker.h"
 #include "git/history_graph.h"
 #include "git/repo.h"
 #include "journal/records.h"
@@ -26,6 +27,9 @@ struct HistoryQuery {
   std::vector<std::string> identities;
   // Incident branch globs ("hotfix/*"): a merge of one is an incident closed.
   std::vector<std::string> incident_globs;
+  // `[detect] long_lived` and `[detect] coauthor`, as DetectRules has them.
+  std::vector<std::string> long_lived = detect::DetectOptions::DefaultLongLived();
+  detect::CoauthorRule coauthor = detect::CoauthorRule::kPrompt;
 };
 
 struct ScanProgress {

@@ -371,12 +371,14 @@ void Daemon::MarkRepo(WatchedRepo& repo, const std::string& state,
 DetectRules Daemon::RulesFor(const WatchedRepo& repo) const {
   DetectRules rules;
   rules.mainlines = config_.mainline;
+  rules.long_lived = config_.long_lived;
   for (const RepoConfig& rc : config_.repos) {
-    if (!rc.mainline.empty() &&
-        (ExpandHome(rc.path) == repo.record.path || rc.name == repo.record.name)) {
-      rules.mainlines = rc.mainline;
-    }
+    if (ExpandHome(rc.path) != repo.record.path && rc.name != repo.record.name) continue;
+    if (!rc.mainline.empty()) rules.mainlines = rc.mainline;
+    if (rc.long_lived) rules.long_lived = *rc.long_lived;
   }
+  rules.coauthor = config_.coauthor == "ignore" ? detect::CoauthorRule::kIgnore
+                                                : detect::CoauthorRule::kPrompt;
   rules.remotes = config_.remotes;
   rules.identities = identities_;
   rules.incident_globs = config_.incident_branches;

@@ -61,38 +61,36 @@ detect::CommitFacts FactsOf(const git::CommitData& commit) {
 class AuthorList {
  public:
   void AddFrom(const git::CommitData& commit) {
-    Add(commit.author_email);
-    for (const std::string& email : detect::CoAuthorEmails(commit.message)) Add(email);
+    set_.AddCommitAuthor(commit.author_email);
+    for (const std::string& email : detect::CoAuthorEmails(commit.message)) {
+      set_.Add(email);
+    }
   }
-  std::vector<std::string> Take() { return set_.Take(); }
+  detect::AuthorSet& Set() { return set_; }
 
  private:
-  void Add(std::string_view email) { set_.Add(email); }
-
   detect::AuthorSet set_;
 };
 
 // DESIGN §5: a merge belongs to whoever wrote the commits it brings (P1..P2),
 // not to whoever pressed the button; a squash to its author and co-authors.
 // `members` gets the oids of a merge's P1..P2 (their notes are the PR's).
-Result<std::vector<std::string>> AuthorsOf(git::Repo& repo,
-                                           const git::CommitData& commit,
-                                           const detect::ForgeMarker& marker,
-                                           std::vector<std::string>* members) {
-  AuthorList authors;
+Status AuthorsOf(git::Repo& repo, const git::CommitData& commit,
+                 const detect::ForgeMarker& marker, std::vector<std::string>* members,
+                 AuthorList* authors) {
   if (!marker.is_merge || commit.parents.size() < 2) {
-    authors.AddFrom(commit);
-    return authors.Take();
+    authors->AddFrom(commit);
+    return {};
   }
   Result<std::vector<git::CommitData>> range =
       repo.Range(commit.parents[0], commit.parents[1], kMergeRangeLimit);
   if (!range) return range.error();
   // Oldest first, so that whoever started the branch leads the list.
   for (auto it = range->rbegin(); it != range->rend(); ++it) {
-    authors.AddFrom(*it);
+    authors->AddFrom(*it);
     members->push_back(it->oid);
   }
-  return authors.Take();
+  return {};
 }
 
 // The subjects a squash's body lists ("* Add the index", as GitHub and
@@ -111,29 +109,28 @@ std::vector<std::string> ListedSubjects(std::string_view message) {
   return subjects;
 }
 
-bool AnyIdentity(const std::vector<std::string>& emails,
-                 const std::vector<std::string>& identities) {
-  return std::any_of(emails.begin(), emails.end(), [&](const std::string& email) {
-    return detect::IsIdentity(email, identities);
-  });
-}
-
 
 // The event for one new mainline commit, or nullopt when it is no PR or not
 // the user's. The diff is read last: most commits stop before it.
 Result<std::optional<Event>> EventFor(git::Repo& repo, const git::CommitData& commit,
                                       const DetectRules& rules) {
   std::optional<detect::ForgeMarker> marker =
-      detect::ClassifyCommit(FactsOf(commit), rules.mainlines);
+      detect::ClassifyCommit(FactsOf(commit), rules.Options());
   if (!marker) return std::optional<Event>();
   std::vector<std::string> members;
-  Result<std::vector<std::string>> authors = AuthorsOf(repo, commit, *marker, &members);
-  if (!authors) return authors.error();
-  if (!AnyIdentity(*authors, rules.identities)) return std::optional<Event>();
+  AuthorList list;
+  if (Status read = AuthorsOf(repo, commit, *marker, &members, &list); !read) {
+    return read.error();
+  }
+  std::vector<std::string> authors = list.Set().Take();
+  if (!detect::IsUsersPr(list.Set().TakeCommitAuthors(), authors, rules.identities,
+                         rules.coauthor)) {
+    return std::optional<Event>();
+  }
   auto diff = repo.DiffAgainstFirstParent(commit.oid);
   if (!diff) return diff.error();
   // When it landed, which for a squash or rebase is not when it was written.
-  Event event = PrMergedEvent(commit.oid, std::move(*marker), std::move(*authors),
+  Event event = PrMergedEvent(commit.oid, std::move(*marker), std::move(authors),
                               commit.commit_time);
   event.diffstat = diff->first;
   event.paths = std::move(diff->second);

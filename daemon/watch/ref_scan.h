@@ -19,6 +19,14 @@ struct DetectRules {
   std::vector<std::string> remotes;     // "origin", "upstream"
   std::vector<std::string> identities;  // user emails (any case)
   std::vector<std::string> incident_globs;  // "incident/*", "hotfix/*", ...
+  // `[detect] long_lived`: a merge of such a branch is a sync, not a PR.
+  std::vector<std::string> long_lived = detect::DetectOptions::DefaultLongLived();
+  // `[detect] coauthor`: whether a PR the user only co-authored counts.
+  detect::CoauthorRule coauthor = detect::CoauthorRule::kPrompt;
+
+  detect::DetectOptions Options() const {
+    return detect::DetectOptions{mainlines, long_lived, remotes};
+  }
 };
 
 struct ScanOutcome {

@@ -109,9 +109,6 @@ TEST_CASE("merging a mainline or pulling is a sync, not a PR") {
   CHECK_FALSE(Classify("Merge branch 'main' of github.com:o/r\n", 2).has_value());
   CHECK_FALSE(
       Classify("Merge branch 'main' of https://github.com/o/r\n", 2).has_value());
-  CHECK_FALSE(
-      Classify("Merge branch 'feature' of https://github.com/o/r into main\n", 2)
-          .has_value());
   CHECK_FALSE(Classify("Merge remote-tracking branch 'origin/main'\n", 2).has_value());
   CHECK_FALSE(Classify("Merge remote-tracking branch 'upstream/develop' into main\n", 2)
                   .has_value());
@@ -119,13 +116,15 @@ TEST_CASE("merging a mainline or pulling is a sync, not a PR") {
   CHECK_FALSE(Classify("Merge branch 'trunk' into feature\n", 2).has_value());
 }
 
-TEST_CASE("a merge with a message of its own is a local PR of no known branch") {
-  auto m = Classify("Bring in the new billing flow\n\nLong story.\n", 2);
+TEST_CASE("a merge with a message of its own and no forge marker is no PR") {
+  CHECK_FALSE(Classify("Bring in the new billing flow\n\nLong story.\n", 2).has_value());
+}
+
+TEST_CASE("pulling a topic branch from another repo is a local PR of that branch") {
+  auto m = Classify("Merge branch 'feature' of https://github.com/o/r into main\n", 2);
   REQUIRE(m.has_value());
   CHECK(m->forge == "local");
-  CHECK(m->branch.empty());
-  CHECK(m->title == "Bring in the new billing flow");
-  CHECK(m->is_merge);
+  CHECK(m->branch == "feature");
 }
 
 TEST_CASE("a branch counts as a mainline only by its exact name") {
