@@ -76,6 +76,10 @@ TEST_CASE("the built-in defaults are the documented ones") {
   CHECK(c.remotes == std::vector<std::string>{"origin", "upstream"});
   CHECK(c.incident_branches ==
         std::vector<std::string>{"incident/*", "hotfix/*", "inc-*", "sev*/*"});
+  CHECK(c.long_lived == std::vector<std::string>{"dev", "development", "next",
+                                                 "stable*", "release*", "*maint*",
+                                                 "*.x", "[0-9]*.*[0-9]", "v[0-9]*"});
+  CHECK(c.coauthor == "prompt");
   CHECK(c.poll_interval == std::chrono::seconds(30));
   CHECK(c.scan_depth == 3);
   CHECK(c.log_level == "info");
@@ -117,12 +121,15 @@ emails = ["me@example.com", "Me@Work.example.com"]
 mainline = ["main", "release"]
 remotes = ["origin"]
 incident_branches = ["fire/*"]
+long_lived = ["prod", "v*"]
+coauthor = "ignore"
 poll_interval = "1h30m"
 
 [[repo]]
 path = "/src/payments"
 name = "payments"
 mainline = ["prod"]
+long_lived = []
 
 [[repo]]
 path = "/src/web"
@@ -158,8 +165,11 @@ polish_command = "llm --polish"
   CHECK(c.incident_branches == std::vector<std::string>{"fire/*"});
   CHECK(c.poll_interval == std::chrono::minutes(90));
   REQUIRE(c.repos.size() == 2);
-  CHECK(c.repos[0] == RepoConfig{"/src/payments", "payments", {"prod"}});
-  CHECK(c.repos[1] == RepoConfig{"/src/web", "", {}});
+  CHECK(c.long_lived == std::vector<std::string>{"prod", "v*"});
+  CHECK(c.coauthor == "ignore");
+  CHECK(c.repos[0] ==
+        RepoConfig{"/src/payments", "payments", {"prod"}, std::vector<std::string>{}});
+  CHECK(c.repos[1] == RepoConfig{"/src/web", "", {}, std::nullopt});
   CHECK(c.scan_roots == std::vector<std::string>{"/src", "/work"});
   CHECK(c.scan_depth == 5);
   CHECK(c.socket == "/run/brag.sock");
@@ -473,6 +483,32 @@ TEST_CASE("detect.watch takes auto or poll and nothing else") {
   ConfigFile bad("[detect]\nwatch = \"fanotify\"\n");
   CHECK(bad.LoadError() ==
         bad.name() + ":2:9: detect.watch: expected \"auto\" or \"poll\", got 'fanotify'");
+}
+
+TEST_CASE("detect.coauthor takes prompt or ignore and nothing else") {
+  ConfigFile ignore("[detect]\ncoauthor = \"ignore\"\n");
+  CHECK(ignore.LoadOk().coauthor == "ignore");
+  ConfigFile bad("[detect]\ncoauthor = \"never\"\n");
+  CHECK(bad.LoadError() ==
+        bad.name() + ":2:12: detect.coauthor: expected \"prompt\" or \"ignore\", got 'never'");
+  ConfigFile number("[detect]\ncoauthor = 1\n");
+  CHECK(number.LoadError().find("detect.coauthor") != std::string::npos);
+}
+
+TEST_CASE("detect.long_lived is a list of globs, per repo too") {
+  ConfigFile file(R"([detect]
+long_lived = ["*.x"]
+
+[[repo]]
+path = "/src/a"
+long_lived = ["prod"]
+)");
+  Config c = file.LoadOk();
+  CHECK(c.long_lived == std::vector<std::string>{"*.x"});
+  REQUIRE(c.repos.size() == 1);
+  CHECK(c.repos[0].long_lived == std::vector<std::string>{"prod"});
+  ConfigFile bad("[detect]\nlong_lived = \"stable\"\n");
+  CHECK(bad.LoadError().find("detect.long_lived") != std::string::npos);
 }
 
 }  // namespace brag

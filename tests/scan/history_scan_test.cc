@@ -203,13 +203,13 @@ TEST_CASE_FIXTURE(Workspace, "only PRs merged within since and until are listed"
 
 TEST_CASE_FIXTURE(Workspace,
                   "a PR merged into a side branch is not one of the mainline's") {
-  work.Git("checkout -q -b release");
-  work.GithubMerge(11, "fix", "Fix on the release branch", kMe, "release");
+  work.Git("checkout -q -b spring-sale");
+  work.GithubMerge(11, "fix", "Fix on the side branch", kMe, "spring-sale");
   work.Git("checkout -q main");
   work.GithubMerge(12, "feature", "Feature on main", kMe);
   work.Git(
-      "merge -q --no-ff -m 'Merge pull request #13 from owner/release' -m "
-      "'Bring the release back' release",
+      "merge -q --no-ff -m 'Merge pull request #13 from owner/spring-sale' -m "
+      "'Bring the side branch back' spring-sale",
       "merger@example.com");
   HistoryScan scan = Scan(work, Query());
   CHECK(Numbers(scan) == std::vector<int64_t>{12, 13});
@@ -297,6 +297,81 @@ TEST_CASE_FIXTURE(Workspace, "the scan finds what the daemon's pass finds") {
     CHECK(e.branch == d.branch);
     CHECK(e.authors == d.authors);
     CHECK(e.commit_time == d.commit_time);
+  }
+}
+
+// The shapes of issue 13: sync merges, Merge tag, a custom release merge, a
+// pr/N branch, a merge titled by the PR and co-author-only PRs, judged the
+// same by the scan and the daemon's pass, under both `coauthor` rules.
+TEST_CASE_FIXTURE(Workspace,
+                  "the scan and the daemon agree on sync merges and co-author-only PRs") {
+  Result<git::Repo> opened = git::Repo::Open(work.dir());
+  REQUIRE(opened.has_value());
+  DetectRules rules;
+  rules.mainlines = {"main", "master"};
+  rules.remotes = {"origin"};
+  rules.identities = {kMe};
+  Result<ScanOutcome> baseline = ScanRefs(*opened, {}, false, rules);
+  REQUIRE(baseline.has_value());
+
+  work.GithubMerge(1, "a", "Mine", kMe);
+  work.Git("checkout -q -b 2.2.x");
+  work.Commit("port.txt", "p\n", "Fix on the maintenance branch", kMe);
+  work.Git("checkout -q main");
+  work.Git("merge -q --no-ff --no-edit 2.2.x", kMe);  // Merge branch '2.2.x'
+  work.LocalMerge("pr/5853", kMe);
+  work.Git("checkout -q -b pyproject");
+  work.Commit("pyproject.toml", "x\n", "Add pyproject", kMe);
+  work.Git("checkout -q main");
+  work.Git("merge -q --no-ff -m 'Switch to pyproject.toml (#2438)' pyproject", kMate);
+  work.Git("checkout -q -b rel");
+  work.Commit("VERSION", "1.0\n", "Version 1.0", kMe);
+  work.Git("tag -a v1.0 -m v1.0");
+  work.Git("checkout -q main");
+  work.Git("merge -q --no-ff --no-edit v1.0", kMe);  // Merge tag 'v1.0'
+  work.Git("checkout -q -b rel2");
+  work.Commit("VERSION", "2.0\n", "Version 2.0", kMe);
+  work.Git("checkout -q main");
+  work.Git("merge -q --no-ff -m 'Release 2.0' rel2", kMe);
+  work.GithubSquash(9, "Pair on retries", kMate, "main",
+                    "Co-authored-by: Me <me@example.com>");
+  work.Git("checkout -q -b pairing");
+  work.Commit("p.txt", "p\n", "Pair on it\n\nCo-authored-by: Me <me@example.com>",
+              kMate);
+  work.Git("checkout -q main");
+  work.Git("merge -q --no-ff -m 'Merge pull request #10 from mate/pairing' -m Pairing "
+           "pairing",
+           kMate);
+  work.GithubMerge(11, "theirs", "Theirs", kMate);
+
+  struct Expected {
+    detect::CoauthorRule rule;
+    std::vector<int64_t> numbers;
+  };
+  for (const Expected& want :
+       {Expected{detect::CoauthorRule::kPrompt, {1, 5853, 2438, 9, 10}},
+        Expected{detect::CoauthorRule::kIgnore, {1, 5853, 2438}}}) {
+    CAPTURE(static_cast<int>(want.rule));
+    rules.coauthor = want.rule;
+    Result<ScanOutcome> daemon = ScanRefs(*opened, baseline->refs, true, rules);
+    REQUIRE(daemon.has_value());
+    std::vector<int64_t> daemon_numbers;
+    for (const Event& e : daemon->events) daemon_numbers.push_back(e.pr);
+    HistoryQuery query = Query({kMe});
+    query.coauthor = want.rule;
+    HistoryScan scan = Scan(work, query);
+    CHECK(Numbers(scan) == want.numbers);
+    CHECK(daemon_numbers == want.numbers);
+    REQUIRE(scan.events.size() == daemon->events.size());
+    for (size_t i = 0; i < scan.events.size(); ++i) {
+      CHECK(scan.events[i].commit == daemon->events[i].commit);
+      CHECK(scan.events[i].forge == daemon->events[i].forge);
+      CHECK(scan.events[i].branch == daemon->events[i].branch);
+      CHECK(scan.events[i].authors == daemon->events[i].authors);
+    }
+    // Every merge counts among the PRs the scan saw, anyone's: the sync,
+    // tag and release merges do not.
+    CHECK(scan.totals.prs == 6);
   }
 }
 
