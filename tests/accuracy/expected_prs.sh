@@ -1,0 +1,257 @@
+#!/usr/bin/env bash
+# The PRs DESIGN §5 says are EMAIL's in a repo's history, computed with the
+# git CLI alone: an expectation written apart from brag's code (daemon/detect/)
+# to measure `brag scan` against. Prints one line per PR, oldest first:
+#   <commit> <forge> <number>     (number 0: a local merge with none)
+# and on stderr how many commits and PRs (anyone's) it read.
+#
+# Usage: expected_prs.sh REPO EMAIL [REF]     (REF: default main)
+# Settings, as brag's defaults unless set:
+#   MAINLINES="main master trunk develop"  REMOTES="origin upstream"
+#   LONG_LIVED="dev development next stable* release* *maint* *.x [0-9]*.*[0-9] v[0-9]*"
+#   COAUTHOR=prompt|ignore
+set -euo pipefail
+
+repo=${1:?usage: expected_prs.sh REPO EMAIL [REF]}
+email=${2:?usage: expected_prs.sh REPO EMAIL [REF]}
+ref=${3:-main}
+read -r -a mainlines <<<"${MAINLINES:-main master trunk develop}"
+read -r -a remotes <<<"${REMOTES:-origin upstream}"
+set -f  # the globs below stay patterns
+read -r -a long_lived <<<"${LONG_LIVED:-dev development next stable* release* *maint* *.x [0-9]*.*[0-9] v[0-9]*}"
+coauthor=${COAUTHOR:-prompt}
+email=${email,,}
+
+is_mainline() {
+  local m
+  for m in "${mainlines[@]}"; do [[ $1 == "$m" ]] && return 0; done
+  return 1
+}
+
+# A long_lived glob matches (bash patterns: '*' matches '/' too, as fnmatch
+# without FNM_PATHNAME).
+matches_glob() {
+  local g
+  for g in "${long_lived[@]}"; do
+    # shellcheck disable=SC2053  # the glob is meant as a pattern
+    [[ $1 == $g ]] && return 0
+  done
+  return 1
+}
+
+# Functions set REPLY rather than print: no subshell per commit.
+drop_remote() {
+  local r
+  REPLY=$1
+  for r in "${remotes[@]}"; do
+    if [[ $1 == "$r"/?* ]]; then
+      REPLY=${1#"$r"/}
+      return
+    fi
+  done
+}
+
+# The number of a branch named pr/N, pull/N, pr-N or N; empty otherwise.
+branch_number() {
+  REPLY=""
+  if [[ $1 =~ ^(pr/|pull/|pr-)?([0-9]+)$ ]] && ((10#${BASH_REMATCH[2]} > 0)); then
+    REPLY=$((10#${BASH_REMATCH[2]}))
+  fi
+}
+
+# The value of the last line "KEY: value" of the message's last paragraph
+# (its trailer block), KEY in any case.
+last_trailer() {  # last_trailer KEY MESSAGE
+  local key=${1,,} line
+  local last=${2%$'\n'}
+  REPLY=""
+  [[ ${last,,} == *"$key":* ]] || return 0
+  last=${last##*$'\n\n'}
+  while IFS= read -r line; do
+    if [[ ${line,,} == "$key":* ]]; then
+      REPLY=${line#*:}
+      REPLY=${REPLY# }
+    fi
+  done <<<"$last"
+}
+
+# Sets forge, number, branch, merge (1/0) for a commit, or forge="" when it
+# is no PR. Arguments: parent count, subject, body.
+classify() {
+  local np=$1 s=$2 body=$3
+  forge="" number=0 branch="" merge=0
+  ((np == 1 || np == 2)) || return 0
+  local re line n src
+  # GitHub merge.
+  re='^Merge pull request #([0-9]+) from ([^ ]+)'
+  if ((np == 2)) && [[ $s =~ $re ]]; then
+    number=${BASH_REMATCH[1]}
+    src=${BASH_REMATCH[2]}
+    branch=${src#*/}
+    forge=github merge=1
+    return 0
+  fi
+  # GitLab: the "See merge request" line.
+  n=""
+  while IFS= read -r line; do
+    line=${line#"${line%%[![:space:]]*}"}
+    if [[ -z $n && $line =~ ^See\ merge\ request\ .*!([0-9]+)[[:space:]/]*$ ]]; then
+      n=${BASH_REMATCH[1]}
+    elif [[ -z $n && $line =~ ^See\ merge\ request\ .*/-/merge_requests/([0-9]+)[[:space:]/]*$ ]]; then
+      n=${BASH_REMATCH[1]}
+    fi
+  done <<<"$body"
+  if [[ -n $n ]]; then
+    number=$n forge=gitlab
+    if ((np == 2)); then
+      merge=1
+      re="^Merge branch '([^']+)'( into '([^']+)')?"
+      if [[ $s =~ $re ]]; then
+        branch=${BASH_REMATCH[1]}
+        if is_mainline "$branch" && [[ $branch != "${BASH_REMATCH[3]}" ]]; then
+          forge=""
+        fi
+      fi
+    fi
+    return 0
+  fi
+  # Bitbucket Cloud.
+  re='^Merged in (.+) \(pull request #([0-9]+)\)$'
+  if [[ $s =~ $re ]]; then
+    branch=${BASH_REMATCH[1]} number=${BASH_REMATCH[2]} forge=bitbucket
+    ((np == 2)) && merge=1
+    return 0
+  fi
+  # Bitbucket Server, both forms.
+  re='^Merge pull request #([0-9]+) in [^ ]+ from (.+) to [^ ]+$'
+  if [[ $s =~ $re ]]; then
+    number=${BASH_REMATCH[1]} branch=${BASH_REMATCH[2]##*:} forge=bitbucket
+    ((np == 2)) && merge=1
+    return 0
+  fi
+  re='^Pull request #([0-9]+):'
+  if [[ $s =~ $re ]]; then
+    n=${BASH_REMATCH[1]}
+    re='^Merge in [^ ]+ from (.+) to [^ ]+$'
+    while IFS= read -r line; do
+      if [[ -z $forge && $line =~ $re ]]; then
+        number=$n branch=${BASH_REMATCH[1]##*:} forge=bitbucket
+        ((np == 2)) && merge=1
+      fi
+    done <<<"$body"
+    [[ -n $forge ]] && return 0
+  fi
+  # Azure DevOps.
+  re='^Merged PR ([0-9]+):'
+  if [[ $s =~ $re ]]; then
+    number=${BASH_REMATCH[1]} forge=azure
+    ((np == 2)) && merge=1
+    return 0
+  fi
+  if ((np == 1)); then
+    # Gerrit.
+    local url
+    last_trailer reviewed-on "$body"
+    url=$REPLY
+    re='/\+/([0-9]+)'
+    if [[ -n $url && $url =~ $re ]]; then
+      number=${BASH_REMATCH[1]} forge=gerrit
+      return 0
+    fi
+    # Phabricator.
+    last_trailer "differential revision" "$body"
+    url=$REPLY
+    re='(^|/)D([0-9]+)/?$'
+    if [[ -n $url && $url =~ $re ]]; then
+      number=${BASH_REMATCH[2]} forge=phabricator
+      return 0
+    fi
+  fi
+  # GitHub squash (one parent) or merge titled by the PR (two).
+  re='^(.*[^ ].*) \(#([0-9]+)\)$'
+  if [[ $s =~ $re ]]; then
+    number=${BASH_REMATCH[2]} forge=github
+    ((np == 2)) && merge=1
+    return 0
+  fi
+  ((np == 2)) || return 0
+  # Local: git's own subject, of a topic branch.
+  re="^Merge (remote-tracking branch|remote branch|branch) '([^']+)'( of [^ ]+)?( into ('([^']+)'|([^ ]+)))?( \(PR #([0-9]+)\))?$"
+  [[ $s =~ $re ]] || return 0
+  local kind=${BASH_REMATCH[1]} name=${BASH_REMATCH[2]}
+  local target=${BASH_REMATCH[6]}${BASH_REMATCH[7]} pr=${BASH_REMATCH[9]}
+  if [[ $kind != branch && $name == */* ]]; then
+    name=${name#*/}
+  else
+    drop_remote "$name"
+    name=$REPLY
+  fi
+  is_mainline "$name" && return 0
+  matches_glob "$name" && return 0
+  drop_remote "$target"
+  [[ -n $target && $REPLY == "$name" ]] && return 0
+  forge=local merge=1 branch=$name
+  branch_number "$name"
+  number=${REPLY:-${pr:-0}}
+  return 0
+}
+
+# Whether EMAIL wrote (or co-wrote) the commits git log ARGS lists: sets
+# `who` to "author", "coauthor" or "". Emails after the repo's .mailmap; a
+# co-author is the email of a Co-authored-by: trailer as git reads trailers.
+involvement() {  # involvement GIT-LOG-ARGS...
+  local line
+  who=""
+  while IFS= read -r line; do
+    line=${line,,}
+    if [[ $line == "a "* ]]; then
+      [[ ${line:2} == "$email" ]] && who=author
+    elif [[ $line =~ \<([^>]*)\> ]]; then
+      [[ ${BASH_REMATCH[1]} == "$email" && -z $who ]] && who=coauthor
+    fi
+  done < <(git -C "$repo" log --use-mailmap \
+    --format='A %aE%n%(trailers:key=Co-authored-by,valueonly)' "$@")
+}
+
+commits=0
+prs=0
+while IFS= read -r -d $'\x1e' record; do
+  record=${record#$'\n'}
+  [[ -z $record ]] && continue
+  commits=$((commits + 1))
+  sha=${record%%$'\x1f'*}
+  rest=${record#*$'\x1f'}
+  parents=${rest%%$'\x1f'*}
+  rest=${rest#*$'\x1f'}
+  author=${rest%%$'\x1f'*}
+  rest=${rest#*$'\x1f'}
+  coauthors=${rest%%$'\x1f'*}
+  message=${rest#*$'\x1f'}
+  read -r -a parent <<<"$parents"
+  subject=${message%%$'\n'*}
+  body=""
+  [[ $message == *$'\n'* ]] && body=${message#*$'\n'}
+  classify "${#parent[@]}" "$subject" "$body"
+  [[ -z $forge ]] && continue
+  # A forge merge of a long-lived branch is a sync (a fork's mainline name
+  # after owner/ is not: contributors open PRs from it).
+  if ((merge)) && [[ $forge != local && -n $branch ]]; then
+    drop_remote "$branch"
+    matches_glob "$REPLY" && continue
+  fi
+  prs=$((prs + 1))
+  if ((merge)); then
+    involvement "${parent[0]}..${parent[1]}"  # P1..P2
+  else
+    # The commit itself: its author, its Co-authored-by trailers.
+    who=""
+    [[ ${author,,} == "$email" ]] && who=author
+    if [[ -z $who && ${coauthors,,} == *"<$email>"* ]]; then who=coauthor; fi
+  fi
+  [[ -z $who ]] && continue
+  [[ $who == coauthor && $coauthor == ignore ]] && continue
+  echo "$sha $forge $number"
+done < <(git -C "$repo" log --first-parent --reverse --use-mailmap \
+  --format='%H%x1f%P%x1f%aE%x1f%(trailers:key=Co-authored-by,valueonly,separator=%x1d)%x1f%B%x1e' \
+  "$ref")
+echo "expected_prs: $commits first-parent commits, $prs PRs (anyone's)" >&2
