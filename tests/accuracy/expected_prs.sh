@@ -6,6 +6,7 @@
 # and on stderr how many commits and PRs (anyone's) it read.
 #
 # Usage: expected_prs.sh REPO EMAIL [REF]     (REF: default main)
+# EMAIL "*" lists everyone's PRs.
 # Settings, as brag's defaults unless set:
 #   MAINLINES="main master trunk develop"  REMOTES="origin upstream"
 #   LONG_LIVED="dev development next stable* release* *maint* *.x [0-9]*.*[0-9] v[0-9]*"
@@ -199,6 +200,7 @@ classify() {
 # Whether EMAIL wrote (or co-wrote) the commits git log ARGS lists: sets
 # `who` to "author", "coauthor" or "". Emails after the repo's .mailmap; a
 # co-author is the email of a Co-authored-by: trailer as git reads trailers.
+# One git process per merge: used with RANGES=git.
 involvement() {  # involvement GIT-LOG-ARGS...
   local line
   who=""
@@ -213,6 +215,11 @@ involvement() {  # involvement GIT-LOG-ARGS...
     --format='A %aE%n%(trailers:key=Co-authored-by,valueonly)' "$@")
 }
 
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# Pass 1: classify each first-parent commit. The PRs, anyone's, go to
+# $tmp/prs as "<commit> <forge> <number> <merge 0/1> <P1> <P2>".
 commits=0
 prs=0
 while IFS= read -r -d $'\x1e' record; do
@@ -222,10 +229,6 @@ while IFS= read -r -d $'\x1e' record; do
   sha=${record%%$'\x1f'*}
   rest=${record#*$'\x1f'}
   parents=${rest%%$'\x1f'*}
-  rest=${rest#*$'\x1f'}
-  author=${rest%%$'\x1f'*}
-  rest=${rest#*$'\x1f'}
-  coauthors=${rest%%$'\x1f'*}
   message=${rest#*$'\x1f'}
   read -r -a parent <<<"$parents"
   subject=${message%%$'\n'*}
@@ -240,18 +243,75 @@ while IFS= read -r -d $'\x1e' record; do
     matches_glob "$REPLY" && continue
   fi
   prs=$((prs + 1))
-  if ((merge)); then
-    involvement "${parent[0]}..${parent[1]}"  # P1..P2
-  else
-    # The commit itself: its author, its Co-authored-by trailers.
-    who=""
-    [[ ${author,,} == "$email" ]] && who=author
-    if [[ -z $who && ${coauthors,,} == *"<$email>"* ]]; then who=coauthor; fi
-  fi
-  [[ -z $who ]] && continue
-  [[ $who == coauthor && $coauthor == ignore ]] && continue
-  echo "$sha $forge $number"
-done < <(git -C "$repo" log --first-parent --reverse --use-mailmap \
-  --format='%H%x1f%P%x1f%aE%x1f%(trailers:key=Co-authored-by,valueonly,separator=%x1d)%x1f%B%x1e' \
-  "$ref")
+  echo "$sha $forge $number $merge ${parent[0]:--} ${parent[1]:--}"
+done < <(git -C "$repo" log --first-parent --reverse --format='%H%x1f%P%x1f%B%x1e' "$ref") \
+  >"$tmp/prs"
 echo "expected_prs: $commits first-parent commits, $prs PRs (anyone's)" >&2
+
+# Pass 2: whose. A squash is its author's and its co-authors'; a merge is
+# the authors' and co-authors' of the commits in P1..P2.
+if [[ $email == "*" ]]; then
+  cut -d' ' -f1-3 "$tmp/prs"
+  exit 0
+fi
+if [[ ${RANGES:-awk} == git ]]; then
+  # git computes each P1..P2 (slow: a process per PR).
+  while read -r sha forge number merge p1 p2; do
+    if ((merge)); then
+      involvement "$p1..$p2"
+    else
+      involvement --no-walk "$sha"
+    fi
+    [[ -z $who || ($who == coauthor && $coauthor == ignore) ]] && continue
+    echo "$sha $forge $number"
+  done <"$tmp/prs"
+  exit 0
+fi
+# One git log of every commit (after .mailmap: a = EMAIL authored it, c =
+# only co-authored it) and one of the first-parent chain, oldest first; awk
+# then takes each chain commit's P1..P2 as what its second parent reaches
+# that the chain did not reach before (P1's ancestors are exactly what the
+# chain up to P1 reached, with their own second parents).
+git -C "$repo" log --use-mailmap \
+  --format='%H %P%x1f%aE%x1f%(trailers:key=Co-authored-by,valueonly,separator=%x1d)' \
+  "$ref" >"$tmp/all"
+git -C "$repo" rev-list --first-parent --reverse "$ref" >"$tmp/chain"
+awk -v email="$email" -v coauthor="$coauthor" '
+  FILENAME == ARGV[1] {
+    split($0, f, "\x1f")
+    n = split(f[1], ids, " ")
+    sha = ids[1]
+    parents[sha] = ""
+    for (i = 2; i <= n; i++) parents[sha] = parents[sha] (i > 2 ? " " : "") ids[i]
+    inv[sha] = ""
+    if (tolower(f[2]) == email) inv[sha] = "a"
+    else if (index(tolower(f[3]), "<" email ">") > 0) inv[sha] = "c"
+    next
+  }
+  FILENAME == ARGV[2] { pr[$1] = $0; next }
+  {
+    c = $1
+    range_who = ""
+    reached[c] = 1
+    n = split(parents[c], ps, " ")
+    for (i = 2; i <= n; i++) {
+      # Everything parent i reaches that the chain had not: P1..Pi.
+      who = ""
+      top = 0
+      if (!(ps[i] in reached)) { reached[ps[i]] = 1; stack[++top] = ps[i] }
+      while (top > 0) {
+        at = stack[top--]
+        if (inv[at] == "a") who = "a"
+        else if (inv[at] == "c" && who == "") who = "c"
+        m = split(parents[at], qs, " ")
+        for (j = 1; j <= m; j++) {
+          if (!(qs[j] in reached)) { reached[qs[j]] = 1; stack[++top] = qs[j] }
+        }
+      }
+      if (i == 2) range_who = who
+    }
+    if (!(c in pr)) next
+    split(pr[c], p, " ")
+    w = p[4] == 1 ? range_who : inv[c]
+    if (w == "a" || (w == "c" && coauthor != "ignore")) print p[1], p[2], p[3]
+  }' "$tmp/all" "$tmp/prs" "$tmp/chain"

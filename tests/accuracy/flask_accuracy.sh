@@ -29,21 +29,35 @@ git -C "$tmp/flask" checkout -q main
 
 # brag with its built-in defaults: an empty config, no journal touched.
 : >"$tmp/config.toml"
+scan() {  # scan OUT SCAN-ARGS...: "<commit> <forge> <number>" per PR listed
+  local out=$1
+  shift
+  BRAG_CONFIG=$tmp/config.toml XDG_CONFIG_HOME=$tmp XDG_DATA_HOME=$tmp \
+    "$brag" scan --json "$@" "$tmp/flask" >"$out.jsonl"
+  # One JSON object per line; keys are unique, so the first match is the key
+  # (a quote inside a title is escaped and cannot end a value early).
+  grep '"kind":"pr_merged"' "$out.jsonl" |
+    sed -E 's/.*"commit":"([0-9a-f]+)".*"forge":"([a-z]+)".*"pr":(null|[0-9]+).*/\1 \2 \3/; s/ null$/ 0/' \
+      >"$out"
+}
 scan_start=$(date +%s.%N)
-BRAG_CONFIG=$tmp/config.toml XDG_CONFIG_HOME=$tmp XDG_DATA_HOME=$tmp \
-  "$brag" scan --json --author "$email" "$tmp/flask" >"$tmp/brag.jsonl"
+scan "$tmp/brag.txt" --author "$email"
 scan_end=$(date +%s.%N)
-# One JSON object per line; keys are unique, so the first match is the key
-# (a quote inside a title is escaped and cannot end a value early).
-grep '"kind":"pr_merged"' "$tmp/brag.jsonl" |
-  sed -E 's/.*"commit":"([0-9a-f]+)".*"forge":"([a-z]+)".*"pr":(null|[0-9]+).*/\1 \2 \3/; s/ null$/ 0/' \
-    >"$tmp/brag.txt"
+scan "$tmp/brag-all.txt" --all-authors
 
 "$here/expected_prs.sh" "$tmp/flask" "$email" main >"$tmp/expected.txt"
+"$here/expected_prs.sh" "$tmp/flask" "*" main >"$tmp/expected-all.txt" 2>/dev/null
 end=$(date +%s.%N)
 
 status=0
-"$here/compare.sh" flask "$tmp/brag.txt" "$tmp/expected.txt" || status=$?
+"$here/compare.sh" "flask, $email" "$tmp/brag.txt" "$tmp/expected.txt" || status=$?
+# Everyone's PRs: every first-parent commit's classification, whoever wrote it.
+"$here/compare.sh" "flask, everyone's" "$tmp/brag-all.txt" "$tmp/expected-all.txt" ||
+  status=$?
+for f in brag expected; do
+  echo "flask, $email, $f by forge: $(awk '{print $2}' "$tmp/$f.txt" | sort | uniq -c | tr -s ' \n' ' ')"
+done
+echo "flask, everyone's, expected by forge: $(awk '{print $2}' "$tmp/expected-all.txt" | sort | uniq -c | tr -s ' \n' ' ')"
 awk -v a="$start" -v s="$scan_start" -v e="$scan_end" -v z="$end" 'BEGIN {
   printf "flask: brag scan took %.2f s, the whole test %.2f s\n", e - s, z - a }'
 exit "$status"
