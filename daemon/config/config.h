@@ -52,8 +52,8 @@ struct Config {
                                              "sev*/*"};
   // Globs of long-lived branches, besides the mainlines: a merge of one is a
   // sync, not a PR (DESIGN §5). Same as detect::DetectOptions's defaults.
-  std::vector<std::string> long_lived{"dev",     "development", "next",
-                                      "stable*", "release*",    "*maint*",
+  std::vector<std::string> long_lived{"dev",     "development",   "next",
+                                      "stable*", "release*",      "*maint*",
                                       "*.x",     "[0-9]*.*[0-9]", "v[0-9]*"};
   // "prompt": a PR the user only co-authored counts as theirs; "ignore": not.
   std::string coauthor = "prompt";

@@ -10,8 +10,8 @@
 namespace brag::detect {
 
 std::vector<std::string> DetectOptions::DefaultLongLived() {
-  return {"dev",   "development", "next", "stable*",        "release*",
-          "*maint*", "*.x",       "[0-9]*.*[0-9]", "v[0-9]*"};
+  return {"dev",     "development", "next",          "stable*", "release*",
+          "*maint*", "*.x",         "[0-9]*.*[0-9]", "v[0-9]*"};
 }
 
 std::optional<ForgeMarker> ClassifyCommit(const CommitFacts& commit,

@@ -54,7 +54,8 @@ std::string_view LastTrailer(const CommitFacts& commit, std::string_view key) {
 // "Merge pull request #N from owner/branch"; the body's first line is the
 // PR title.
 std::optional<ForgeMarker> GithubMerge(const ParsedMessage& message,
-                                       const CommitFacts& commit, const DetectOptions&) {
+                                       const CommitFacts& commit,
+                                       const DetectOptions&) {
   if (commit.parent_count != 2) return std::nullopt;
   std::string_view rest = message.subject;
   if (!Consume(rest, "Merge pull request #")) return std::nullopt;
@@ -86,7 +87,8 @@ std::optional<ForgeMarker> TitledByPr(std::string_view subject, bool is_merge) {
 
 // "Title (#N)" as GitHub writes squash and rebase merges.
 std::optional<ForgeMarker> GithubSquash(const ParsedMessage& message,
-                                        const CommitFacts& commit, const DetectOptions&) {
+                                        const CommitFacts& commit,
+                                        const DetectOptions&) {
   if (commit.parent_count != 1) return std::nullopt;
   return TitledByPr(message.subject, false);
 }
@@ -170,7 +172,8 @@ std::optional<std::string_view> BitbucketSource(std::string_view text) {
 // Bitbucket Cloud: "Merged in feature/x (pull request #N)", title in the
 // body; a merge, or a squash with the same subject.
 std::optional<ForgeMarker> BitbucketCloud(const ParsedMessage& message,
-                                          const CommitFacts& commit, const DetectOptions&) {
+                                          const CommitFacts& commit,
+                                          const DetectOptions&) {
   if (commit.parent_count != 1 && commit.parent_count != 2) return std::nullopt;
   std::string_view rest = message.subject;
   constexpr std::string_view kPr = " (pull request #";
@@ -289,7 +292,8 @@ std::string_view DifferentialRevision(const ParsedMessage& message,
 
 // Phabricator: "Differential Revision: https://host/D1234" (or "D1234").
 std::optional<ForgeMarker> Phabricator(const ParsedMessage& message,
-                                       const CommitFacts& commit, const DetectOptions&) {
+                                       const CommitFacts& commit,
+                                       const DetectOptions&) {
   if (commit.parent_count != 1) return std::nullopt;
   std::string_view revision = DifferentialRevision(message, commit);
   while (revision.ends_with('/')) revision.remove_suffix(1);
@@ -397,7 +401,8 @@ std::optional<ForgeMarker> LocalMerge(const ParsedMessage& message,
     return std::nullopt;
   }
   // A pull of a branch into itself ("Merge branch 'x' of URL into x").
-  if (!parsed->target.empty() && WithoutRemote(parsed->target, options.remotes) == branch) {
+  if (!parsed->target.empty() &&
+      WithoutRemote(parsed->target, options.remotes) == branch) {
     return std::nullopt;
   }
   std::optional<int64_t> number = BranchPrNumber(branch);
@@ -414,7 +419,8 @@ std::string_view WithoutRemote(std::string_view branch,
                                const std::vector<std::string>& remotes) {
   for (const std::string& remote : remotes) {
     std::string_view rest = branch;
-    if (!remote.empty() && Consume(rest, remote) && Consume(rest, "/") && !rest.empty()) {
+    if (!remote.empty() && Consume(rest, remote) && Consume(rest, "/") &&
+        !rest.empty()) {
       return rest;
     }
   }

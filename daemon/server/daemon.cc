@@ -373,7 +373,8 @@ DetectRules Daemon::RulesFor(const WatchedRepo& repo) const {
   rules.mainlines = config_.mainline;
   rules.long_lived = config_.long_lived;
   for (const RepoConfig& rc : config_.repos) {
-    if (ExpandHome(rc.path) != repo.record.path && rc.name != repo.record.name) continue;
+    bool named = ExpandHome(rc.path) == repo.record.path || rc.name == repo.record.name;
+    if (!named) continue;
     if (!rc.mainline.empty()) rules.mainlines = rc.mainline;
     if (rc.long_lived) rules.long_lived = *rc.long_lived;
   }

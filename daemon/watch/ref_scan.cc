@@ -109,7 +109,6 @@ std::vector<std::string> ListedSubjects(std::string_view message) {
   return subjects;
 }
 
-
 // The event for one new mainline commit, or nullopt when it is no PR or not
 // the user's. The diff is read last: most commits stop before it.
 Result<std::optional<Event>> EventFor(git::Repo& repo, const git::CommitData& commit,

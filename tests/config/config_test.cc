@@ -490,7 +490,8 @@ TEST_CASE("detect.coauthor takes prompt or ignore and nothing else") {
   CHECK(ignore.LoadOk().coauthor == "ignore");
   ConfigFile bad("[detect]\ncoauthor = \"never\"\n");
   CHECK(bad.LoadError() ==
-        bad.name() + ":2:12: detect.coauthor: expected \"prompt\" or \"ignore\", got 'never'");
+        bad.name() +
+            ":2:12: detect.coauthor: expected \"prompt\" or \"ignore\", got 'never'");
   ConfigFile number("[detect]\ncoauthor = 1\n");
   CHECK(number.LoadError().find("detect.coauthor") != std::string::npos);
 }

@@ -117,7 +117,8 @@ TEST_CASE("merging a mainline or pulling is a sync, not a PR") {
 }
 
 TEST_CASE("a merge with a message of its own and no forge marker is no PR") {
-  CHECK_FALSE(Classify("Bring in the new billing flow\n\nLong story.\n", 2).has_value());
+  CHECK_FALSE(
+      Classify("Bring in the new billing flow\n\nLong story.\n", 2).has_value());
 }
 
 TEST_CASE("pulling a topic branch from another repo is a local PR of that branch") {

@@ -88,8 +88,8 @@ TEST_CASE("a local merge takes its number from a pr/N-style branch or (PR #N)") 
           {"Merge branch 'pr/0'", 2, "local", 0, "pr/0"},
           {"Merge branch 'pr-12-login'", 2, "local", 0, "pr-12-login"},
           {"Merge branch 'feature' of github.com:o/r", 2, "local", 0, "feature"},
-          {"Merge branch 'feature' of https://example.com/r.git into main", 2,
-           "local", 0, "feature"},
+          {"Merge branch 'feature' of https://example.com/r.git into main", 2, "local",
+           0, "feature"},
           {"Merge remote branch 'mattd/extensions-docs'", 2, "local", 0,
            "extensions-docs"},
           {"Merge remote-tracking branch 'plaes/testing-redirects'", 2, "local", 0,
@@ -158,9 +158,9 @@ TEST_CASE("a forge merge of a long-lived branch is a sync, a fork's mainline is 
                        "See merge request g/p!4",
                        2, Defaults())
                   .has_value());
-  std::optional<ForgeMarker> mr = Classify(
-      "Merge branch 'login' into 'main'\n\nLogin\n\nSee merge request g/p!4", 2,
-      Defaults());
+  std::optional<ForgeMarker> mr =
+      Classify("Merge branch 'login' into 'main'\n\nLogin\n\nSee merge request g/p!4",
+               2, Defaults());
   REQUIRE(mr.has_value());
   CHECK(mr->forge == "gitlab");
   CHECK(mr->number == 4);
@@ -239,8 +239,10 @@ TEST_CASE("with coauthor ignore, a PR the user only co-authored is not theirs") 
   };
   for (const Case& c : cases) {
     CAPTURE(c.authors.size());
-    CHECK(IsUsersPr(c.commit_authors, c.authors, me, CoauthorRule::kPrompt) == c.prompt);
-    CHECK(IsUsersPr(c.commit_authors, c.authors, me, CoauthorRule::kIgnore) == c.ignore);
+    CHECK(IsUsersPr(c.commit_authors, c.authors, me, CoauthorRule::kPrompt) ==
+          c.prompt);
+    CHECK(IsUsersPr(c.commit_authors, c.authors, me, CoauthorRule::kIgnore) ==
+          c.ignore);
   }
 }
 

@@ -303,8 +303,8 @@ TEST_CASE_FIXTURE(Workspace, "the scan finds what the daemon's pass finds") {
 // The shapes of issue 13: sync merges, Merge tag, a custom release merge, a
 // pr/N branch, a merge titled by the PR and co-author-only PRs, judged the
 // same by the scan and the daemon's pass, under both `coauthor` rules.
-TEST_CASE_FIXTURE(Workspace,
-                  "the scan and the daemon agree on sync merges and co-author-only PRs") {
+TEST_CASE_FIXTURE(
+    Workspace, "the scan and the daemon agree on sync merges and co-author-only PRs") {
   Result<git::Repo> opened = git::Repo::Open(work.dir());
   REQUIRE(opened.has_value());
   DetectRules rules;
@@ -339,9 +339,10 @@ TEST_CASE_FIXTURE(Workspace,
   work.Commit("p.txt", "p\n", "Pair on it\n\nCo-authored-by: Me <me@example.com>",
               kMate);
   work.Git("checkout -q main");
-  work.Git("merge -q --no-ff -m 'Merge pull request #10 from mate/pairing' -m Pairing "
-           "pairing",
-           kMate);
+  work.Git(
+      "merge -q --no-ff -m 'Merge pull request #10 from mate/pairing' -m Pairing "
+      "pairing",
+      kMate);
   work.GithubMerge(11, "theirs", "Theirs", kMate);
 
   struct Expected {
