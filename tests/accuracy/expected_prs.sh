@@ -9,7 +9,7 @@
 # EMAIL "*" lists everyone's PRs.
 # Settings, as brag's defaults unless set:
 #   MAINLINES="main master trunk develop"  REMOTES="origin upstream"
-#   LONG_LIVED="dev development next stable* release* *maint* *.x [0-9]*.*[0-9] v[0-9]*"
+#   LONG_LIVED="dev development next stable* release* *maint* *.x [0-9]*.*[0-9] v[0-9]*"  (set but empty: none)
 #   COAUTHOR=prompt|ignore
 set -euo pipefail
 
@@ -19,7 +19,7 @@ ref=${3:-main}
 read -r -a mainlines <<<"${MAINLINES:-main master trunk develop}"
 read -r -a remotes <<<"${REMOTES:-origin upstream}"
 set -f  # the globs below stay patterns
-read -r -a long_lived <<<"${LONG_LIVED:-dev development next stable* release* *maint* *.x [0-9]*.*[0-9] v[0-9]*}"
+read -r -a long_lived <<<"${LONG_LIVED-dev development next stable* release* *maint* *.x [0-9]*.*[0-9] v[0-9]*}"
 coauthor=${COAUTHOR:-prompt}
 email=${email,,}
 

@@ -21,8 +21,10 @@ trap 'rm -rf "$tmp"' EXIT
 repo=$tmp/repo
 expected=$tmp/expected-prompt.txt   # the hand table, coauthor = "prompt"
 expected_ignore=$tmp/expected-ignore.txt
+expected_all_topics=$tmp/expected-all-topics.txt  # long_lived = [] for this repo
 : >"$expected"
 : >"$expected_ignore"
+: >"$expected_all_topics"
 
 export GIT_CONFIG_NOSYSTEM=1 HOME=$tmp
 git init -q -b main "$repo"
@@ -70,9 +72,14 @@ mine() {  # mine FORGE NUMBER [coauthor]
   local line
   line="$(git -C "$repo" rev-parse HEAD) $1 $2"
   echo "$line" >>"$expected"
+  echo "$line" >>"$expected_all_topics"
   [[ ${3:-} == coauthor ]] || echo "$line" >>"$expected_ignore"
 }
 not_mine() { :; }  # not_mine WHY: documents a row that must not be listed
+# A sync by the default long_lived globs, mine when the repo has none.
+sync_of_mine() {  # sync_of_mine FORGE NUMBER WHY
+  echo "$(git -C "$repo" rev-parse HEAD) $1 $2" >>"$expected_all_topics"
+}
 
 commit $me "initial"
 
@@ -92,7 +99,7 @@ merge $mate "Switch to pyproject.toml (#4)" pyproject
 mine github 4
 topic maint-port $me
 merge $mate "Merge pull request #5 from o/2.2.x" "Forward port" maint-port
-not_mine "GitHub merge of a long-lived branch (2.2.x): a sync"
+sync_of_mine github 5 "GitHub merge of a long-lived branch (2.2.x): a sync"
 commit $mate "Their squash (#6)"
 not_mine "someone else's squash"
 topic their-branch $mate
@@ -107,7 +114,7 @@ mine gitlab 12
 topic release-1.2 $me
 merge $mate "Merge branch 'release-1.2' into 'main'" \
   $'Release 1.2\n\nSee merge request group/project!13' release-1.2
-not_mine "GitLab merge of a release branch: a sync"
+sync_of_mine gitlab 13 "GitLab merge of a release branch: a sync"
 commit $me $'Tidy the login form\n\nSee merge request group/project!14'
 mine gitlab 14
 topic mate-mr $mate
@@ -131,7 +138,7 @@ merge $mate "Pull request #24: Add retries" \
 mine bitbucket 24
 topic release/2.0 $me
 merge $mate "Merged in release/2.0 (pull request #25)" "Release 2.0" release/2.0
-not_mine "Bitbucket merge of a release branch: a sync"
+sync_of_mine bitbucket 25 "Bitbucket merge of a release branch: a sync"
 
 # Azure DevOps.
 commit $me "Merged PR 31: Add the orders index"
@@ -180,17 +187,17 @@ not_mine "someone else's local merge"
 # Sync merges, tags, custom messages: never PRs, whoever wrote them.
 topic 2.2.x $me
 g $me merge -q --no-ff --no-edit 2.2.x
-not_mine "Merge branch '2.2.x'"
+sync_of_mine local 0 "Merge branch '2.2.x'"
 topic stable-src $me
 g $me update-ref refs/remotes/origin/stable stable-src
 g $me merge -q --no-ff --no-edit origin/stable
-not_mine "Merge remote-tracking branch 'origin/stable'"
+sync_of_mine local 0 "Merge remote-tracking branch 'origin/stable'"
 topic development $me
 g $me merge -q --no-ff --no-edit development
-not_mine "Merge branch 'development'"
+sync_of_mine local 0 "Merge branch 'development'"
 topic 0.10-maintenance $me
 g $me merge -q --no-ff --no-edit 0.10-maintenance
-not_mine "Merge branch '0.10-maintenance'"
+sync_of_mine local 0 "Merge branch '0.10-maintenance'"
 topic rel $me
 g $me tag -a v1.0 -m "Version 1.0" rel
 g $me merge -q --no-ff --no-edit v1.0
@@ -215,8 +222,8 @@ g $me commit -q -m "Add a mailmap"
 commit old@example.com "Fix the header (#81)"
 mine github 81
 
-scan() {  # scan COAUTHOR OUT
-  printf '[detect]\ncoauthor = "%s"\n' "$1" >"$tmp/config.toml"
+scan() {  # scan CONFIG-TEXT OUT
+  printf '%s\n' "$1" >"$tmp/config.toml"
   BRAG_CONFIG=$tmp/config.toml XDG_CONFIG_HOME=$tmp XDG_DATA_HOME=$tmp \
     "$brag" scan --json --author "$me" "$repo" | grep '"kind":"pr_merged"' |
     sed -E 's/.*"commit":"([0-9a-f]+)".*"forge":"([a-z]+)".*"pr":(null|[0-9]+).*/\1 \2 \3/; s/ null$/ 0/' \
@@ -224,12 +231,22 @@ scan() {  # scan COAUTHOR OUT
 }
 
 status=0
-scan prompt "$tmp/brag-prompt.txt"
-scan ignore "$tmp/brag-ignore.txt"
+scan '[detect]
+coauthor = "prompt"' "$tmp/brag-prompt.txt"
+scan '[detect]
+coauthor = "ignore"' "$tmp/brag-ignore.txt"
+# [[repo]] long_lived replaces the defaults for this repo: the syncs of
+# maintenance, release, stable and development branches become PRs; merges
+# of mainlines, tags and custom messages still do not.
+scan "[[repo]]
+path = \"$repo\"
+long_lived = []" "$tmp/brag-all-topics.txt"
 "$here/compare.sh" "synthetic brag (coauthor=prompt)" "$tmp/brag-prompt.txt" "$expected" 1 ||
   status=1
 "$here/compare.sh" "synthetic brag (coauthor=ignore)" "$tmp/brag-ignore.txt" \
   "$expected_ignore" 1 || status=1
+"$here/compare.sh" "synthetic brag ([[repo]] long_lived = [])" "$tmp/brag-all-topics.txt" \
+  "$expected_all_topics" 1 || status=1
 # The git-CLI expectation used for Flask must agree with the hand table too.
 "$here/expected_prs.sh" "$repo" "$me" main >"$tmp/script-prompt.txt"
 COAUTHOR=ignore "$here/expected_prs.sh" "$repo" "$me" main >"$tmp/script-ignore.txt"
@@ -237,4 +254,7 @@ COAUTHOR=ignore "$here/expected_prs.sh" "$repo" "$me" main >"$tmp/script-ignore.
   "$expected" 1 || status=1
 "$here/compare.sh" "synthetic expected_prs.sh (coauthor=ignore)" "$tmp/script-ignore.txt" \
   "$expected_ignore" 1 || status=1
+LONG_LIVED="" "$here/expected_prs.sh" "$repo" "$me" main >"$tmp/script-all-topics.txt"
+"$here/compare.sh" "synthetic expected_prs.sh (LONG_LIVED=\"\")" "$tmp/script-all-topics.txt" \
+  "$expected_all_topics" 1 || status=1
 exit "$status"
