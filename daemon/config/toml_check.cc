@@ -81,6 +81,9 @@ Result<std::string_view> CheckTomlText(std::string_view text, const std::string&
   };
   State state = State::kCode;
   bool after_backslash = false;  // in a basic string, skipping an escape
+  // In a multi-line basic string, skipping the whitespace after a
+  // line-ending backslash: the first other character is the string's again.
+  bool trimming = false;
   // A quote opens a string only where toml++ starts a token. In a value
   // (from '=' to the end of its line, or of the arrays and inline tables
   // opened after it), a bare token (number, date, boolean: "0[\"é" or
@@ -147,25 +150,31 @@ Result<std::string_view> CheckTomlText(std::string_view text, const std::string&
       case State::kBasic:
       case State::kMultiBasic: {
         bool multi = state == State::kMultiBasic;
-        if (after_backslash) {
+        bool space = cp == ' ' || cp == '\t' || cp == '\r' || cp == '\n';
+        if (after_backslash || trimming) {
           // toml++ tests what follows a backslash (and, in a multi-line
-          // string, the whitespace after a line-ending backslash) with its
-          // Unicode whitespace tables.
+          // string, what follows the whitespace after a line-ending
+          // backslash) with its Unicode whitespace tables.
           if (cp >= 0x80) return fail("non-ASCII character " + Hex(cp) + " after a backslash");
-          bool space = cp == ' ' || cp == '\t' || cp == '\r' || cp == '\n';
-          if (!multi || !space) after_backslash = false;
+        }
+        if (after_backslash) {
+          after_backslash = false;
+          trimming = multi && space;
           if (!multi && cp == '\n') state = State::kCode;
-        } else if (cp == '\\') {
-          after_backslash = true;
-        } else if (cp == '"') {
-          if (!multi) {
-            state = State::kCode;
-          } else {
-            advance = QuoteRun(text, i, '"');
-            if (advance >= 3) state = State::kCode;
+        } else if (!(trimming && space)) {
+          trimming = false;
+          if (cp == '\\') {
+            after_backslash = true;
+          } else if (cp == '"') {
+            if (!multi) {
+              state = State::kCode;
+            } else {
+              advance = QuoteRun(text, i, '"');
+              if (advance >= 3) state = State::kCode;
+            }
+          } else if (cp == '\n' && !multi) {
+            state = State::kCode;  // unterminated: toml++ says so
           }
-        } else if (cp == '\n' && !multi) {
-          state = State::kCode;  // unterminated: toml++ says so
         }
         break;
       }

@@ -113,6 +113,13 @@ TEST_CASE("non-ASCII right after a backslash in a basic string is rejected") {
   CHECK(Rejected("a = \"\"\"\\\n  \n \xC3\xA9\"\"\"") ==
         "brag.toml:3:2: non-ASCII character U+00E9 after a backslash");
   CHECK(Rejected("a = \"\\\xC2\xA0\"").starts_with("brag.toml:1:7: non-ASCII character U+00A0"));
+  // Line-ending backslashes in a row: the whitespace after the last one is
+  // skipped too (found by fuzz_config_loader in CI).
+  CHECK(Rejected("a = \"\"\"= \"#\"\\\n\\\n \xC3\xA9\"\"\"") ==
+        "brag.toml:3:2: non-ASCII character U+00E9 after a backslash");
+  // An escaped backslash ends the escape: what follows is the string's.
+  CHECK(Accepted("[digest]\npolish_command = \"\"\"a \\\\\n é\"\"\"\n").polish_command ==
+        "a \\\n é");
   // A line-ending backslash followed by ASCII is fine.
   CHECK(Accepted("[digest]\npolish_command = \"\"\"a \\\n   b é\"\"\"\n").polish_command ==
         "a b é");
