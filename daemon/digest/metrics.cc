@@ -179,7 +179,9 @@ constexpr std::string_view kNotNouns[] = {
     "later",  "earlier", "total",  "times",  "am",     "pm",     "back",   "more",
     "less",   "fewer",   "faster", "slower", "lower",  "higher", "better", "worse",
     "within", "than",    "about",  "around", "we",     "i",      "they",   "our",
-    "my",     "x"};
+    "my",     "x",       "during", "without", "despite", "until", "through", "because",
+    "thanks", "using",   "if",     "once",    "now",     "today", "this",    "last",
+    "next",   "overall", "instead"};
 
 // Words between a number and its noun: "3 flaky tests".
 constexpr std::string_view kNounAdjectives[] = {
@@ -215,7 +217,7 @@ constexpr PolarityWord kPolarityWords[] = {
     {"exception", false},   {"flake", false},       {"flaky", false},
     {"flakiness", false},   {"cost", false},        {"spend", false},
     {"bill", false},        {"memory", false},      {"cpu", false},
-    {"ram", false},         {"disk", false},        {"size", false},
+    {"ram", false},         {"disk", false},
     {"time", false},        {"duration", false},    {"runtime", false},
     {"downtime", false},    {"mttr", false},        {"toil", false},
     {"lag", false},         {"delay", false},       {"backlog", false},
@@ -321,16 +323,16 @@ constexpr std::string_view kPeopleWords[] = {
 // Settings chosen on purpose: neither way is better ("raised the timeout
 // from 5s to 30s", "bumped the pool to 50 connections").
 constexpr std::string_view kSettingWords[] = {
-    "timeout", "limit",    "limits",   "ttl",       "pool",        "heap",
-    "buffer",  "batch",    "interval", "window",    "threshold",   "thresholds",
-    "quota",   "budget",   "concurrency", "parallelism"};
+    "timeout",  "limit",     "limits",     "ttl",   "pool",        "interval",
+    "window",   "threshold", "thresholds", "quota", "concurrency", "parallelism"};
 
 // Words that mark the first figure of a pair told in two clauses as the
 // earlier state: "previously 40 min, now 6", "p99 spiked to 4s; after the fix
 // it dropped to 350ms", "was 14 min and is now 5 min".
 constexpr std::string_view kBeforeWords[] = {
     "previously", "was",     "were",   "used",     "before", "originally", "initially",
-    "formerly",   "spiked",  "peaked", "baseline", "had",    "took",       "prior"};
+    "formerly",   "spiked",  "peaked", "baseline", "had",    "took",       "prior",
+    "last",       "earlier"};
 // ... and the second as the later one.
 constexpr std::string_view kAfterWords[] = {
     "now",    "after",   "afterwards", "today",   "currently", "dropped", "fell",
@@ -826,6 +828,8 @@ bool DownFrom(const Tokens& t, const Quantity& a, const Quantity& b) {
     } else if (x == "," || x == "(" || x == "—" || x == "–" || x == "-" ||
                TextIs(&t[k], "down") || TextIs(&t[k], "up")) {
       marked = true;
+    } else if (TextIs(&t[k], "now") || TextIs(&t[k], "today")) {
+      continue;  // "9 minutes now, up from 4"
     } else {
       return false;
     }

@@ -894,6 +894,341 @@ TEST_CASE("the span covers the match, 'from' and bounds included") {
   CHECK(m[0].text == "below 50ms");
 }
 
+// Issue 13: phrasings the way engineers write notes and self-assessments.
+// Each expectation is read off the sentence by hand: the figures, the unit
+// they are in, and which way the note says it went.
+TEST_CASE("a before -> after pair across filler words, 'down from' and 'up from'") {
+  CheckRows({
+      {.note = "Brought checkout p95 from 1.2s on average to under 300ms",
+       .kind = K::kChange, .value = 300, .unit = "ms", .before = 1200, .after = 300,
+       .factor = 4, .direction = D::kImproved, .formatted = "1.2s -> <300ms (4x)",
+       .upper_bound = true},
+      {.note = "cut the cluster from 11 to 8 nodes",
+       .kind = K::kChange, .value = 8, .unit = "count", .before = 11, .after = 8,
+       .factor = 11.0 / 8, .direction = D::kImproved, .formatted = "11 -> 8 nodes (1.4x)",
+       .noun = "nodes"},
+      {.note = "Rightsized the ingest fleet from 24 to 16 instances",
+       .kind = K::kChange, .value = 16, .unit = "count", .before = 24, .after = 16,
+       .factor = 1.5, .direction = D::kImproved, .noun = "instances"},
+      {.note = "error rate down from 2.4% to 0.3%",
+       .kind = K::kChange, .value = 0.3, .unit = "percent", .before = 2.4, .after = 0.3,
+       .factor = 8, .direction = D::kImproved},
+      {.note = "hit rate up from 71% to 94% after warming the cache",
+       .kind = K::kChange, .value = 94, .unit = "percent", .before = 71, .after = 94,
+       .factor = 94.0 / 71, .direction = D::kImproved},
+      {.note = "Reduced monthly AWS spend from $42k to $31k",
+       .kind = K::kChange, .value = 31000, .unit = "usd", .before = 42000, .after = 31000,
+       .factor = 42.0 / 31, .direction = D::kImproved},
+      {.note = "MTTR went from 3 hours to about 40 minutes",
+       .kind = K::kChange, .value = 2.4e6, .unit = "ms", .before = 1.08e7, .after = 2.4e6,
+       .factor = 4.5, .direction = D::kImproved, .formatted = "3h -> 40min (4.5x)"},
+      {.note = "pages per week from 14 down to 3",
+       .kind = K::kChange, .value = 3, .unit = "count", .before = 14, .after = 3,
+       .factor = 14.0 / 3, .direction = D::kImproved},
+      {.note = "test coverage from 58% to 81% on the billing module",
+       .kind = K::kChange, .value = 81, .unit = "percent", .before = 58, .after = 81,
+       .factor = 81.0 / 58, .direction = D::kImproved},
+      {.note = "CI build time 22 min -> 9 min with remote caching",
+       .kind = K::kChange, .value = 540000, .unit = "ms", .before = 1320000, .after = 540000,
+       .factor = 22.0 / 9, .direction = D::kImproved},
+      {.note = "Docker image from 1.4GB down to 310MB",
+       .kind = K::kChange, .value = 3.1e8, .unit = "bytes", .before = 1.4e9, .after = 3.1e8,
+       .factor = 1400.0 / 310, .direction = D::kImproved},
+      {.note = "queue depth from roughly 40k to under 500 during peak",
+       .kind = K::kChange, .value = 500, .unit = "count", .before = 40000, .after = 500,
+       .factor = 80, .direction = D::kImproved, .upper_bound = true},
+      {.note = "throughput from 1,800 to 5,200 req/s",
+       .kind = K::kChange, .value = 5200, .unit = "per_s", .before = 1800, .after = 5200,
+       .factor = 5200.0 / 1800, .direction = D::kImproved, .noun = "req"},
+      {.note = "flaky tests from 37 to 4",
+       .kind = K::kChange, .value = 4, .unit = "count", .before = 37, .after = 4,
+       .factor = 37.0 / 4, .direction = D::kImproved},
+      {.note = "worker RSS from 2.1GB to 900MB",
+       .kind = K::kChange, .value = 9e8, .unit = "bytes", .before = 2.1e9, .after = 9e8,
+       .factor = 2.1 / 0.9, .direction = D::kImproved},
+      {.note = "Reduced alert noise from 120 alerts a week to 15",
+       .kind = K::kChange, .value = 15, .unit = "count", .before = 120, .after = 15,
+       .factor = 8, .direction = D::kImproved, .formatted = "120 -> 15 alerts/week (8x)",
+       .period = "week", .noun = "alerts"},
+      {.note = "availability from 99.5% to 99.95%",
+       .kind = K::kChange, .value = 99.95, .unit = "percent", .before = 99.5, .after = 99.95,
+       .factor = 99.95 / 99.5, .direction = D::kImproved},
+      {.note = "cold start 4.2s → 1.1s",
+       .kind = K::kChange, .value = 1100, .unit = "ms", .before = 4200, .after = 1100,
+       .factor = 4.2 / 1.1, .direction = D::kImproved},
+      {.note = "DB queries per request from 140 to 6 by batching",
+       .kind = K::kChange, .value = 6, .unit = "count", .before = 140, .after = 6,
+       .factor = 140.0 / 6, .direction = D::kImproved},
+      {.note = "Trimmed on-call pages 30 -> 4 per week",
+       .kind = K::kChange, .value = 4, .unit = "count", .before = 30, .after = 4,
+       .factor = 7.5, .direction = D::kImproved, .period = "week"},
+      {.note = "Shaved the Android build from 14 minutes to 8",
+       .kind = K::kChange, .value = 480000, .unit = "ms", .before = 840000, .after = 480000,
+       .factor = 1.75, .direction = D::kImproved},
+      {.note = "Cache miss rate from 18% to 3%",
+       .kind = K::kChange, .value = 3, .unit = "percent", .before = 18, .after = 3,
+       .factor = 6, .direction = D::kImproved},
+      {.note = "Brought the backlog from 900 tickets to 120",
+       .kind = K::kChange, .value = 120, .unit = "count", .before = 900, .after = 120,
+       .factor = 7.5, .direction = D::kImproved, .noun = "tickets"},
+      {.note = "lowered the Lambda bill from $3,100/month to $900/month",
+       .kind = K::kChange, .value = 900, .unit = "usd", .before = 3100, .after = 900,
+       .factor = 31.0 / 9, .direction = D::kImproved, .period = "month"},
+      {.note = "heap from 6GB on average to about 2.5GB",
+       .kind = K::kChange, .value = 2.5e9, .unit = "bytes", .before = 6e9, .after = 2.5e9,
+       .factor = 2.4, .direction = D::kImproved},
+      {.note = "Postgres replicas from 6 to 3 without losing headroom",
+       .kind = K::kChange, .value = 3, .unit = "count", .before = 6, .after = 3,
+       .factor = 2, .direction = D::kImproved},
+      {.note = "MTTR down to 22 min from 70 min",
+       .kind = K::kChange, .value = 1.32e6, .unit = "ms", .before = 4.2e6, .after = 1.32e6,
+       .factor = 70.0 / 22, .direction = D::kImproved, .formatted = "70min -> 22min (3.2x)"},
+      {.note = "restore in 4 min (down from 25 min)",
+       .kind = K::kChange, .value = 240000, .unit = "ms", .before = 1.5e6, .after = 240000,
+       .factor = 6.25, .direction = D::kImproved},
+      {.note = "grew weekly active users from 12k to 40k",
+       .kind = K::kChange, .value = 40000, .unit = "count", .before = 12000, .after = 40000,
+       .factor = 40.0 / 12, .direction = D::kImproved},
+      {.note = "nightly ETL from 6h to 50 min",
+       .kind = K::kChange, .value = 3e6, .unit = "ms", .before = 2.16e7, .after = 3e6,
+       .factor = 7.2, .direction = D::kImproved},
+  });
+}
+
+TEST_CASE("a pair told in two clauses of one note") {
+  CheckRows({
+      {.note = "p99 spiked to 4s under load; after the fix it dropped to 350ms",
+       .kind = K::kChange, .value = 350, .unit = "ms", .before = 4000, .after = 350,
+       .factor = 4000.0 / 350, .direction = D::kImproved, .formatted = "4s -> 350ms (11x)"},
+      {.note = "restore in 4 min, down from 25 min",
+       .kind = K::kChange, .value = 240000, .unit = "ms", .before = 1.5e6, .after = 240000,
+       .factor = 6.25, .direction = D::kImproved, .formatted = "25min -> 4min (6.2x)"},
+      {.note = "previously 40 minutes per deploy, now 6",
+       .kind = K::kChange, .value = 360000, .unit = "ms", .before = 2.4e6, .after = 360000,
+       .factor = 40.0 / 6, .direction = D::kImproved},
+      {.note = "build time was 14 min and is now 5 min",
+       .kind = K::kChange, .value = 300000, .unit = "ms", .before = 840000, .after = 300000,
+       .factor = 2.8, .direction = D::kImproved},
+      {.note = "MTTR used to be 3h; with the new runbooks it is down to 45 min",
+       .kind = K::kChange, .value = 2.7e6, .unit = "ms", .before = 1.08e7, .after = 2.7e6,
+       .factor = 4, .direction = D::kImproved},
+      {.note = "We ran 11 nodes before the migration, 8 after",
+       .kind = K::kChange, .value = 8, .unit = "count", .before = 11, .after = 8,
+       .factor = 11.0 / 8, .direction = D::kImproved, .noun = "nodes"},
+      {.note = "p95 was 900ms before the index, 120ms after",
+       .kind = K::kChange, .value = 120, .unit = "ms", .before = 900, .after = 120,
+       .factor = 7.5, .direction = D::kImproved},
+      {.note = "Alerts were 140 a week in January, 12 a week now",
+       .kind = K::kChange, .value = 12, .unit = "count", .before = 140, .after = 12,
+       .factor = 140.0 / 12, .direction = D::kImproved, .period = "week"},
+      {.note = "cloud bill was $48k/month; after rightsizing it came down to $29k/month",
+       .kind = K::kChange, .value = 29000, .unit = "usd", .before = 48000, .after = 29000,
+       .factor = 48.0 / 29, .direction = D::kImproved, .period = "month"},
+      {.note = "Queue depth peaked at 250k during the backfill; it is now under 2k",
+       .kind = K::kChange, .value = 2000, .unit = "count", .before = 250000, .after = 2000,
+       .factor = 125, .direction = D::kImproved, .upper_bound = true},
+      {.note = "Cache hit rate was 62% in Q1, and it is now 91%",
+       .kind = K::kChange, .value = 91, .unit = "percent", .before = 62, .after = 91,
+       .factor = 91.0 / 62, .direction = D::kImproved},
+      {.note = "Coverage used to sit at 48%; now it's 83%",
+       .kind = K::kChange, .value = 83, .unit = "percent", .before = 48, .after = 83,
+       .factor = 83.0 / 48, .direction = D::kImproved},
+      {.note = "Flaky tests: we had 37 at the start of the quarter, down to 4 by December",
+       .kind = K::kChange, .value = 4, .unit = "count", .before = 37, .after = 4,
+       .factor = 37.0 / 4, .direction = D::kImproved},
+      {.note = "Deploys took 45 minutes end to end; after parallelising the stages they "
+               "take 12",
+       .kind = K::kChange, .value = 720000, .unit = "ms", .before = 2.7e6, .after = 720000,
+       .factor = 3.75, .direction = D::kImproved},
+      {.note = "p99 was 2.3s last quarter and is 400ms today",
+       .kind = K::kChange, .value = 400, .unit = "ms", .before = 2300, .after = 400,
+       .factor = 5.75, .direction = D::kImproved},
+      {.note = "Checkout error rate spiked to 7% during the sale; after the retry fix it "
+               "fell to 0.4%",
+       .kind = K::kChange, .value = 0.4, .unit = "percent", .before = 7, .after = 0.4,
+       .factor = 17.5, .direction = D::kImproved},
+      {.note = "Nightly ETL took 6 hours; it now finishes in 50 minutes",
+       .kind = K::kChange, .value = 3e6, .unit = "ms", .before = 2.16e7, .after = 3e6,
+       .factor = 7.2, .direction = D::kImproved},
+      {.note = "Android CI was 31 min per run, now 11 min",
+       .kind = K::kChange, .value = 660000, .unit = "ms", .before = 1.86e6, .after = 660000,
+       .factor = 31.0 / 11, .direction = D::kImproved},
+      {.note = "19 pages last month, down to 3 this month",
+       .kind = K::kChange, .value = 3, .unit = "count", .before = 19, .after = 3,
+       .factor = 19.0 / 3, .direction = D::kImproved, .noun = "pages"},
+      {.note = "Memory per pod was 1.8GB; it is 600MB now",
+       .kind = K::kChange, .value = 6e8, .unit = "bytes", .before = 1.8e9, .after = 6e8,
+       .factor = 3, .direction = D::kImproved},
+      {.note = "Throughput was 900 msg/s before batching; now 4,000 msg/s",
+       .kind = K::kChange, .value = 4000, .unit = "per_s", .before = 900, .after = 4000,
+       .factor = 4000.0 / 900, .direction = D::kImproved, .noun = "msg"},
+      {.note = "Jenkins queue wait was 25 min at peak; it is down to 3 min",
+       .kind = K::kChange, .value = 180000, .unit = "ms", .before = 1.5e6, .after = 180000,
+       .factor = 25.0 / 3, .direction = D::kImproved},
+      {.note = "Hit rate 55% before the warmup job, 88% after",
+       .kind = K::kChange, .value = 88, .unit = "percent", .before = 55, .after = 88,
+       .factor = 1.6, .direction = D::kImproved},
+      {.note = "AWS spend used to be $12k a month; now it is $7.5k",
+       .kind = K::kChange, .value = 7500, .unit = "usd", .before = 12000, .after = 7500,
+       .factor = 1.6, .direction = D::kImproved, .period = "month"},
+      {.note = "Page load was 3.4s on mobile, and after the image work it is 1.6s",
+       .kind = K::kChange, .value = 1600, .unit = "ms", .before = 3400, .after = 1600,
+       .factor = 3.4 / 1.6, .direction = D::kImproved},
+      {.note = "Our p50 spiked to 800ms after the deploy; the rollback brought it back to "
+               "90ms",
+       .kind = K::kChange, .value = 90, .unit = "ms", .before = 800, .after = 90,
+       .factor = 800.0 / 90, .direction = D::kImproved},
+      {.note = "Disk usage was 92% on the primary; after the vacuum it is 61%",
+       .kind = K::kChange, .value = 61, .unit = "percent", .before = 92, .after = 61,
+       .factor = 92.0 / 61, .direction = D::kImproved},
+      {.note = "Search capacity was 1,200 qps; it's 3,500 qps now after sharding",
+       .kind = K::kChange, .value = 3500, .unit = "per_s", .before = 1200, .after = 3500,
+       .factor = 3500.0 / 1200, .direction = D::kImproved},
+      {.note = "release cycle was 2 weeks; it is now 3 days",
+       .kind = K::kChange, .value = 2.592e8, .unit = "ms", .before = 1.2096e9,
+       .after = 2.592e8, .factor = 14.0 / 3, .direction = D::kImproved},
+      {.note = "Test suite took 18 min; after splitting it runs in 7 min",
+       .kind = K::kChange, .value = 420000, .unit = "ms", .before = 1.08e6, .after = 420000,
+       .factor = 18.0 / 7, .direction = D::kImproved},
+      {.note = "Lambda cold starts were 2.4s; they are 600ms now",
+       .kind = K::kChange, .value = 600, .unit = "ms", .before = 2400, .after = 600,
+       .factor = 4, .direction = D::kImproved},
+      {.note = "Alerts per on-call shift were 30, now 5",
+       .kind = K::kChange, .value = 5, .unit = "count", .before = 30, .after = 5,
+       .factor = 6, .direction = D::kImproved},
+      {.note = "Sev2 incidents took 90 minutes to resolve last year, and this year the "
+               "median is 35 minutes",
+       .kind = K::kChange, .value = 2.1e6, .unit = "ms", .before = 5.4e6, .after = 2.1e6,
+       .factor = 90.0 / 35, .direction = D::kImproved},
+      {.note = "Cost per build was $1.20; it is $0.35 now",
+       .kind = K::kChange, .value = 0.35, .unit = "usd", .before = 1.2, .after = 0.35,
+       .factor = 1.2 / 0.35, .direction = D::kImproved},
+      {.note = "The cache hit ratio was 0.62, and is now 0.91",
+       .kind = K::kChange, .value = 0.91, .unit = "count", .before = 0.62, .after = 0.91,
+       .factor = 0.91 / 0.62, .direction = D::kImproved},
+      {.note = "Build minutes were 42k a month; after the cache they dropped to 18k",
+       .kind = K::kChange, .value = 18000, .unit = "count", .before = 42000, .after = 18000,
+       .factor = 42.0 / 18, .direction = D::kImproved, .period = "month"},
+      // Worse, and the note says so.
+      {.note = "restore takes 9 minutes now, up from 4",
+       .kind = K::kChange, .value = 540000, .unit = "ms", .before = 240000, .after = 540000,
+       .factor = 2.25, .direction = D::kRegressed},
+      {.note = "p99 was 180ms last week; since the ORM upgrade it has regressed to 420ms",
+       .kind = K::kChange, .value = 420, .unit = "ms", .before = 180, .after = 420,
+       .factor = 420.0 / 180, .direction = D::kRegressed},
+      // A setting changed on purpose: neither way is better.
+      {.note = "batch size was 500, now 2,000",
+       .kind = K::kChange, .value = 2000, .unit = "count", .before = 500, .after = 2000,
+       .factor = 4},
+      {.note = "Connection pool was 20; it is 80 now",
+       .kind = K::kChange, .value = 80, .unit = "count", .before = 20, .after = 80,
+       .factor = 4},
+  });
+}
+
+TEST_CASE("regressed only when the note says worse, unknown when it does not judge") {
+  CheckRows({
+      {.note = "p99 regressed from 180ms to 420ms after the ORM bump",
+       .kind = K::kChange, .value = 420, .unit = "ms", .before = 180, .after = 420,
+       .factor = 420.0 / 180, .direction = D::kRegressed},
+      {.note = "build got slower: 6 min -> 9 min",
+       .kind = K::kChange, .value = 540000, .unit = "ms", .before = 360000, .after = 540000,
+       .factor = 1.5, .direction = D::kRegressed},
+      {.note = "error rate went from 0.2% to 3% after the deploy",
+       .kind = K::kChange, .value = 3, .unit = "percent", .before = 0.2, .after = 3,
+       .factor = 15, .direction = D::kRegressed},
+      // Only the unit would say lower is better, or the quantity is a setting.
+      {.note = "increased the request timeout from 5s to 30s",
+       .kind = K::kChange, .value = 30000, .unit = "ms", .before = 5000, .after = 30000,
+       .factor = 6},
+      {.note = "raised the memory limit from 2GB to 4GB",
+       .kind = K::kChange, .value = 4e9, .unit = "bytes", .before = 2e9, .after = 4e9,
+       .factor = 2},
+      {.note = "grew the cache from 2GB to 16GB",
+       .kind = K::kChange, .value = 1.6e10, .unit = "bytes", .before = 2e9, .after = 1.6e10,
+       .factor = 8},
+      {.note = "moved the cron interval from 5 min to 15 min",
+       .kind = K::kChange, .value = 900000, .unit = "ms", .before = 300000, .after = 900000,
+       .factor = 3},
+      // Users are reach, not colleagues: a count, and reaching them is not judged.
+      {.note = "reached 40k users",
+       .kind = K::kCount, .value = 40000, .unit = "count", .formatted = "40,000 users",
+       .noun = "users"},
+  });
+}
+
+TEST_CASE("versions, PR numbers and head counts of people are not metrics") {
+  const char* notes[] = {
+      "bumped werkzeug to 0.28",
+      "released 0.28 with 2 new contributors",
+      "saved 3 engineers a week of toil",
+      "onboarded 4 new engineers",
+      "paired with 2 teammates on the migration",
+      "team grew from 4 to 6 developers",
+      "2 reviewers helped",
+      "hired 2 SREs",
+      "mentored 3 people through their first on-call",
+      "3 contributors and 2 maintainers reviewed it",
+      "merged PR #5712",
+      "Switch to pyproject.toml (#2438)",
+      "Bumped Flask to 3.1",
+      "upgraded from 0.27 to 0.28",
+      "ticket 4521 closed",
+      "shipped on 2026-03-04",
+  };
+  for (const char* note : notes) {
+    INFO("note: ", std::string(note));
+    CHECK(ExtractMetrics(note).empty());
+  }
+}
+
+TEST_CASE("each metric has the fragment of the note that states it") {
+  struct Expected {
+    const char* display;
+    const char* fragment;
+  };
+  struct Case {
+    std::string note;
+    std::vector<Expected> metrics;
+  };
+  const Case cases[] = {
+      {"cut p99 from 2s to 300ms and errors from 40 to 2 per day; throughput up 3x",
+       {{"2s -> 300ms (6.7x)", "cut p99 from 2s to 300ms"},
+        {"40 -> 2/day (20x)", "errors from 40 to 2 per day"},
+        {"3x", "throughput up 3x"}}},
+      {"Restored writes after the primary failover; error rate from 12% to 0.1% in 40 "
+       "minutes; next: automate the failover drill",
+       {{"12% -> 0.1% (120x)", "error rate from 12% to 0.1% in 40 minutes"},
+        {"40min", "error rate from 12% to 0.1% in 40 minutes"}}},
+      {"Cut checkout p95 from 1.8s to 240ms with a composite index #perf",
+       {{"1.8s -> 240ms (7.5x)", "Cut checkout p95 from 1.8s to 240ms with a composite index"}}},
+      {"Migrated the queue. p99 spiked to 4s under load; after the fix it dropped to 350ms.",
+       {{"4s -> 350ms (11x)",
+         "p99 spiked to 4s under load; after the fix it dropped to 350ms"}}},
+      {"Moved search to the new cluster, cut spend by $4k/month, and hit rate up 20%",
+       {{"$4,000/month", "cut spend by $4k/month"}, {"20%", "hit rate up 20%"}}},
+  };
+  for (const Case& c : cases) {
+    INFO("note: ", c.note);
+    std::vector<Metric> m = ExtractMetrics(c.note);
+    REQUIRE(m.size() == c.metrics.size());
+    for (size_t k = 0; k < m.size(); ++k) {
+      CHECK(FormatMetric(m[k]) == c.metrics[k].display);
+      CHECK(m[k].fragment == c.metrics[k].fragment);
+      CHECK(c.note.substr(m[k].fragment_offset, m[k].fragment_length) == m[k].fragment);
+    }
+  }
+}
+
+TEST_CASE("two figures stated side by side are not paired across clauses") {
+  std::vector<Metric> m = ExtractMetrics("Cut build time to 4 min; cut test time to 2 min");
+  REQUIRE(m.size() == 2);
+  CHECK(m[0].kind == K::kMeasure);
+  CHECK(m[0].value == doctest::Approx(240000));
+  CHECK(m[1].kind == K::kMeasure);
+  CHECK(m[1].value == doctest::Approx(120000));
+}
+
 TEST_CASE("FormatMetric picks a readable unit") {
   Metric m;
   m.kind = K::kMeasure;
