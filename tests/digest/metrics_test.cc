@@ -907,6 +907,9 @@ TEST_CASE("a before -> after pair across filler words, 'down from' and 'up from'
        .kind = K::kChange, .value = 8, .unit = "count", .before = 11, .after = 8,
        .factor = 11.0 / 8, .direction = D::kImproved, .formatted = "11 -> 8 nodes (1.4x)",
        .noun = "nodes"},
+      {.note = "cluster: 11 -> 8 nodes",
+       .kind = K::kChange, .value = 8, .unit = "count", .before = 11, .after = 8,
+       .factor = 11.0 / 8, .direction = D::kImproved, .noun = "nodes"},
       {.note = "Rightsized the ingest fleet from 24 to 16 instances",
        .kind = K::kChange, .value = 16, .unit = "count", .before = 24, .after = 16,
        .factor = 1.5, .direction = D::kImproved, .noun = "instances"},
@@ -1218,6 +1221,18 @@ TEST_CASE("each metric has the fragment of the note that states it") {
       CHECK(c.note.substr(m[k].fragment_offset, m[k].fragment_length) == m[k].fragment);
     }
   }
+}
+
+TEST_CASE("fewer nodes is improved even when a saving follows in the note") {
+  std::string note = "cut the Elasticsearch cluster from 11 to 8 nodes, saving $3k/month";
+  std::vector<Metric> m = ExtractMetrics(note);
+  REQUIRE(m.size() == 2);
+  CHECK(FormatMetric(m[0]) == "11 -> 8 nodes (1.4x)");
+  CHECK(m[0].direction == D::kImproved);
+  CHECK(m[0].fragment == "cut the Elasticsearch cluster from 11 to 8 nodes");
+  CHECK(FormatMetric(m[1]) == "$3,000/month");
+  CHECK(m[1].direction == D::kImproved);
+  CHECK(m[1].fragment == "saving $3k/month");
 }
 
 TEST_CASE("two figures stated side by side are not paired across clauses") {
