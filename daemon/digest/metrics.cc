@@ -169,18 +169,18 @@ constexpr std::string_view kMonths[] = {
 
 // Words that follow a number without being what it counts.
 constexpr std::string_view kNotNouns[] = {
-    "to",     "from",    "and",    "or",     "in",     "on",     "at",     "by",
-    "for",    "of",      "the",    "a",      "an",     "with",   "per",    "than",
-    "down",   "up",      "over",   "under",  "below",  "across", "into",   "via",
-    "after",  "before",  "since",  "while",  "when",   "each",   "every",  "is",
-    "are",    "was",     "were",   "be",     "been",   "it",     "its",    "this",
-    "that",   "these",   "those",  "all",    "only",   "just",   "so",     "then",
-    "as",     "but",     "plus",   "vs",     "versus", "out",    "off",    "ago",
-    "later",  "earlier", "total",  "times",  "am",     "pm",     "back",   "more",
-    "less",   "fewer",   "faster", "slower", "lower",  "higher", "better", "worse",
-    "within", "than",    "about",  "around", "we",     "i",      "they",   "our",
-    "my",     "x",       "during", "without", "despite", "until", "through", "because",
-    "thanks", "using",   "if",     "once",    "now",     "today", "this",    "last",
+    "to",     "from",    "and",    "or",      "in",      "on",     "at",      "by",
+    "for",    "of",      "the",    "a",       "an",      "with",   "per",     "than",
+    "down",   "up",      "over",   "under",   "below",   "across", "into",    "via",
+    "after",  "before",  "since",  "while",   "when",    "each",   "every",   "is",
+    "are",    "was",     "were",   "be",      "been",    "it",     "its",     "this",
+    "that",   "these",   "those",  "all",     "only",    "just",   "so",      "then",
+    "as",     "but",     "plus",   "vs",      "versus",  "out",    "off",     "ago",
+    "later",  "earlier", "total",  "times",   "am",      "pm",     "back",    "more",
+    "less",   "fewer",   "faster", "slower",  "lower",   "higher", "better",  "worse",
+    "within", "than",    "about",  "around",  "we",      "i",      "they",    "our",
+    "my",     "x",       "during", "without", "despite", "until",  "through", "because",
+    "thanks", "using",   "if",     "once",    "now",     "today",  "this",    "last",
     "next",   "overall", "instead"};
 
 // Words between a number and its noun: "3 flaky tests".
@@ -207,48 +207,44 @@ struct PolarityWord {
 };
 
 constexpr PolarityWord kPolarityWords[] = {
-    {"latency", false},     {"latencies", false},   {"p50", false},
-    {"p90", false},         {"p95", false},         {"p99", false},
-    {"p999", false},        {"error", false},       {"alert", false},
-    {"page", false},        {"paging", false},      {"pager", false},
-    {"incident", false},    {"outage", false},      {"failure", false},
-    {"timeout", false},     {"retry", false},       {"retries", false},
-    {"ticket", false},      {"bug", false},         {"crash", false},
-    {"exception", false},   {"flake", false},       {"flaky", false},
-    {"flakiness", false},   {"cost", false},        {"spend", false},
-    {"bill", false},        {"memory", false},      {"cpu", false},
-    {"ram", false},         {"disk", false},
-    {"time", false},        {"duration", false},    {"runtime", false},
-    {"downtime", false},    {"mttr", false},        {"toil", false},
-    {"lag", false},         {"delay", false},       {"backlog", false},
-    {"complaint", false},   {"escalation", false},  {"oom", false},
-    {"churn", false},       {"throughput", true},   {"qps", true},
-    {"rps", true},          {"hit", true},          {"coverage", true},
-    {"uptime", true},       {"availability", true}, {"conversion", true},
-    {"success", true},      {"adoption", true},     {"retention", true},
-    {"revenue", true},      {"user", true},         {"customer", true},
-    {"saving", true},       {"speed", true},        {"velocity", true},
-    {"satisfaction", true}, {"nps", true},          {"mtbf", true},
-    {"capacity", true},     {"accuracy", true},     {"score", true},
-    {"deploy", true},       {"deployment", true},   {"frequency", true},
-    // Machines, queries and toil: fewer is better.
-    {"node", false},        {"server", false},      {"host", false},
-    {"instance", false},    {"machine", false},     {"vm", false},
-    {"replica", false},     {"pod", false},         {"box", false},
-    {"query", false},       {"queries", false},     {"call", false},
-    {"warning", false},     {"violation", false},   {"vulnerability", false},
-    {"vulnerabilities", false}, {"miss", false},    {"eviction", false},
-    {"rollback", false},    {"rerun", false},       {"queue", false},
-    {"depth", false},       {"mttd", false},        {"resolve", false},
-    {"restore", false},     {"recovery", false},    {"p75", false},
-    {"wait", false},
-    // Good things: more is better.
-    {"pass", true},         {"ops", true},          {"headroom", true},
-    {"slo", true},          {"ratio", true},
+    {"latency", false},     {"latencies", false}, {"p50", false},
+    {"p90", false},         {"p95", false},       {"p99", false},
+    {"p999", false},        {"error", false},     {"alert", false},
+    {"page", false},        {"paging", false},    {"pager", false},
+    {"incident", false},    {"outage", false},    {"failure", false},
+    {"timeout", false},     {"retry", false},     {"retries", false},
+    {"ticket", false},      {"bug", false},       {"crash", false},
+    {"exception", false},   {"flake", false},     {"flaky", false},
+    {"flakiness", false},   {"cost", false},      {"spend", false},
+    {"bill", false},        {"memory", false},    {"cpu", false},
+    {"ram", false},         {"disk", false},      {"time", false},
+    {"duration", false},    {"runtime", false},   {"downtime", false},
+    {"mttr", false},        {"toil", false},      {"lag", false},
+    {"delay", false},       {"backlog", false},   {"complaint", false},
+    {"escalation", false},  {"oom", false},       {"churn", false},
+    {"throughput", true},   {"qps", true},        {"rps", true},
+    {"hit", true},          {"coverage", true},   {"uptime", true},
+    {"availability", true}, {"conversion", true}, {"success", true},
+    {"adoption", true},     {"retention", true},  {"revenue", true},
+    {"user", true},         {"customer", true},   {"saving", true},
+    {"speed", true},        {"velocity", true},   {"satisfaction", true},
+    {"nps", true},          {"mtbf", true},       {"capacity", true},
+    {"accuracy", true},     {"score", true},      {"deploy", true},
+    {"deployment", true},   {"frequency", true},
 };
 
+// More of the words above, by which way is better: machines, queries,
+// pages and the time to restore (issue 13) are better fewer.
+constexpr std::string_view kFewerIsBetter[] = {
+    "node",     "server",    "host",     "instance", "machine", "vm",      "replica",
+    "pod",      "box",       "query",    "queries",  "call",    "warning", "miss",
+    "eviction", "violation", "rollback", "rerun",    "queue",   "depth",   "mttd",
+    "resolve",  "restore",   "recovery", "p75",      "wait"};
+constexpr std::string_view kMoreIsBetter[] = {"pass", "ops", "headroom", "slo",
+                                              "ratio"};
+
 constexpr std::string_view kHigherEvenInUnits[] = {
-    "uptime", "mtbf",    "retention", "runway",      "revenue",
+    "uptime", "mtbf",    "retention", "runway",       "revenue",
     "saving", "savings", "capacity",  "availability", "headroom"};
 
 // What a word says about the change it describes.
@@ -311,38 +307,40 @@ constexpr std::string_view kUpgradeWords[] = {
 // engineers", "2 new contributors", "mentored 4 developers". Users and
 // customers are reach, not colleagues: "40k users" stays a count.
 constexpr std::string_view kPeopleWords[] = {
-    "engineer",  "engineers",  "people",    "person",    "persons",   "contributor",
-    "contributors", "developer", "developers", "dev",     "devs",      "teammate",
-    "teammates", "colleague",  "colleagues", "hire",     "hires",     "intern",
-    "interns",   "maintainer", "maintainers", "reviewer", "reviewers", "member",
-    "members",   "folks",      "sre",       "sres",      "headcount", "fte",
-    "ftes",      "mentee",     "mentees",   "newcomer",  "newcomers", "staff",
-    "employee",  "employees",  "volunteer", "volunteers", "humans",   "analysts",
-    "designers", "managers",   "testers",   "operators", "admins",    "students"};
+    "engineer",    "engineers",    "people",    "person",     "persons",
+    "contributor", "contributors", "developer", "developers", "dev",
+    "devs",        "teammate",     "teammates", "colleague",  "colleagues",
+    "hire",        "hires",        "intern",    "interns",    "maintainer",
+    "maintainers", "reviewer",     "reviewers", "member",     "members",
+    "folks",       "sre",          "sres",      "headcount",  "fte",
+    "ftes",        "mentee",       "mentees",   "newcomer",   "newcomers",
+    "staff",       "employee",     "employees", "volunteer",  "volunteers",
+    "humans",      "analysts",     "designers", "managers",   "testers",
+    "operators",   "admins",       "students"};
 
 // Settings chosen on purpose: neither way is better ("raised the timeout
 // from 5s to 30s", "bumped the pool to 50 connections").
 constexpr std::string_view kSettingWords[] = {
-    "timeout",  "limit",     "limits",     "ttl",   "pool",        "interval",
-    "window",   "threshold", "thresholds", "quota", "concurrency", "parallelism"};
+    "timeout", "limit",     "limits",     "ttl",   "pool",        "interval",
+    "window",  "threshold", "thresholds", "quota", "concurrency", "parallelism"};
 
 // Words that mark the first figure of a pair told in two clauses as the
 // earlier state: "previously 40 min, now 6", "p99 spiked to 4s; after the fix
 // it dropped to 350ms", "was 14 min and is now 5 min".
 constexpr std::string_view kBeforeWords[] = {
-    "previously", "was",     "were",   "used",     "before", "originally", "initially",
-    "formerly",   "spiked",  "peaked", "baseline", "had",    "took",       "prior",
-    "last",       "earlier"};
+    "previously", "was",      "were",   "used",   "before",   "originally",
+    "initially",  "formerly", "spiked", "peaked", "baseline", "had",
+    "took",       "prior",    "last",   "earlier"};
 // ... and the second as the later one.
 constexpr std::string_view kAfterWords[] = {
-    "now",    "after",   "afterwards", "today",   "currently", "dropped", "fell",
-    "down",   "since",   "post",       "then",    "reduced",   "cut",     "lowered",
-    "brought", "shrank", "improved",   "went",    "is",        "are",     "up",
-    "rose",   "climbed", "raised",     "increased", "grew"};
+    "now",     "after",   "afterwards", "today",     "currently", "dropped", "fell",
+    "down",    "since",   "post",       "then",      "reduced",   "cut",     "lowered",
+    "brought", "shrank",  "improved",   "went",      "is",        "are",     "up",
+    "rose",    "climbed", "raised",     "increased", "grew"};
 
 // Words that end the clause a figure is stated in, for its fragment.
-constexpr std::string_view kClauseWords[] = {"and", "but", "while", "whereas", "although",
-                                             "though"};
+constexpr std::string_view kClauseWords[] = {"and",     "but",      "while",
+                                             "whereas", "although", "though"};
 
 // ---------------------------------------------------------------------------
 // The vocabulary, hashed: everything the tables above say about one word.
@@ -420,12 +418,15 @@ WordTable<WordFacts> BuildLexicon() {
   AddEntries(table, kPeriodNames, &WordFacts::period);
   AddEntries(table, kPeriodAdverbs, &WordFacts::period_adverb);
   for (const EffectWord& e : kEffectWords) table.Add(e.word).effect = e.effect;
-  for (const PolarityWord& p : kPolarityWords) {
+  auto polarity = [&table](std::string_view word, bool higher_is_better) {
     for (std::string_view plural : {"", "s", "es"}) {
-      table.Add(std::string(p.word) + std::string(plural)).higher_is_better =
-          p.higher_is_better;
+      table.Add(std::string(word) + std::string(plural)).higher_is_better =
+          higher_is_better;
     }
-  }
+  };
+  for (const PolarityWord& p : kPolarityWords) polarity(p.word, p.higher_is_better);
+  for (std::string_view w : kFewerIsBetter) polarity(w, false);
+  for (std::string_view w : kMoreIsBetter) polarity(w, true);
   return table;
 }
 
@@ -866,7 +867,8 @@ bool Across(const Tokens& t, const Quantity& a, const Quantity& b, size_t stop) 
   }
   if (first_break == kNone) return false;
   size_t a_start = ClauseStart(t, a.first_tok, stop);
-  a_start = std::max(a_start, a.first_tok > kBackReachPair ? a.first_tok - kBackReachPair : 0);
+  a_start = std::max(a_start,
+                     a.first_tok > kBackReachPair ? a.first_tok - kBackReachPair : 0);
   bool before = AnyOf(t, a_start, a.first_tok, kBeforeMark) ||
                 AnyOf(t, a.last_tok + 1, first_break, kBeforeMark);
   const Token* next = At(t, b.last_tok + 1);
@@ -944,7 +946,8 @@ Judgement Polarity(const Tokens& t, const Context& c, const Quantity& q) {
     if (f.classes & kSetting) return 3;
     std::optional<bool> p = f.higher_is_better;
     if (!p) return 0;
-    bool unit_wins = *p && UnitSaysLowerIsBetter(q.dim) && !(f.classes & kHigherEvenInUnit);
+    bool unit_wins =
+        *p && UnitSaysLowerIsBetter(q.dim) && !(f.classes & kHigherEvenInUnit);
     return unit_wins ? 0 : *p ? 1 : 2;
   };
   if (auto p = NounPolarity(t, q)) return {p, true, false};
