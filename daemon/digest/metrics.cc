@@ -236,10 +236,11 @@ constexpr PolarityWord kPolarityWords[] = {
 // More of the words above, by which way is better: machines, queries,
 // pages and the time to restore (issue 13) are better fewer.
 constexpr std::string_view kFewerIsBetter[] = {
-    "node",     "server",    "host",     "instance", "machine", "vm",      "replica",
-    "pod",      "box",       "query",    "queries",  "call",    "warning", "miss",
-    "eviction", "violation", "rollback", "rerun",    "queue",   "depth",   "mttd",
-    "resolve",  "restore",   "recovery", "p75",      "wait"};
+    "node",    "server", "host",     "instance",  "machine",  "vm",
+    "replica", "pod",    "box",      "query",     "queries",  "call",
+    "warning", "miss",   "eviction", "violation", "rollback", "rerun",
+    "queue",   "depth",  "mttd",     "resolve",   "restore",  "recovery",
+    "p75",     "wait",   "red",      "failing",   "broken"};
 constexpr std::string_view kMoreIsBetter[] = {"pass", "ops", "headroom", "slo",
                                               "ratio"};
 
