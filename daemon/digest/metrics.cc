@@ -615,6 +615,20 @@ bool ReadMinutesOrMillion(const Tokens& t, Quantity& q) {
   return true;
 }
 
+// "3 engineer-days", "20 person-hours": effort, a time, not a head count.
+bool ReadEffortUnit(const Tokens& t, Quantity& q) {
+  size_t j = q.last_tok + 1;
+  if (!IsWord(At(t, j)) || !t.is(j, kPerson)) return false;
+  const Token* dash = At(t, j + 1);
+  const Token* unit = At(t, j + 2);
+  if (!Attached(dash) || dash->text != "-" || !Attached(unit) || !IsWord(unit))
+    return false;
+  const UnitName* u = t.facts(j + 2).unit;
+  if (!u || u->dim != Dim::kTime) return false;
+  SetUnit(q, Dim::kTime, u->scale, j + 2);
+  return true;
+}
+
 bool ReadUnitWord(const Tokens& t, Quantity& q) {
   size_t j = q.last_tok + 1;
   if (!IsWord(At(t, j))) return false;
@@ -663,7 +677,8 @@ bool ReadUnit(const Tokens& t, Quantity& q) {
     return !Attached(At(t, q.last_tok + 1)) || !IsWord(At(t, q.last_tok + 1));
   }
   if (ReadPercent(t, q) || ReadMultiplier(t, q) || ReadMinutesOrMillion(t, q) ||
-      ReadUnitWord(t, q) || ReadRateSuffix(t, q.last_tok + 1, q)) {
+      ReadUnitWord(t, q) || ReadEffortUnit(t, q) ||
+      ReadRateSuffix(t, q.last_tok + 1, q)) {
     return true;
   }
   const Token* tok = At(t, q.last_tok + 1);
@@ -764,6 +779,8 @@ void AdoptUnit(const Quantity& from, Quantity& to) {
 // the other's unit when they can.
 bool MakeCompatible(const Tokens& t, Quantity& a, Quantity& b) {
   if (a.dim == Dim::kMultiplier || b.dim == Dim::kMultiplier) return false;
+  // "3 deploys a week; now 5 a day" compares two different things.
+  if (!a.period.empty() && !b.period.empty() && a.period != b.period) return false;
   if (a.dim == b.dim) {
     return a.currency == b.currency && NounsAgree(NounText(t, a), NounText(t, b));
   }
@@ -847,6 +864,19 @@ bool AnyOf(const Tokens& t, size_t begin, size_t end, uint32_t c) {
   return false;
 }
 
+// The last percentile ("p50", "P99") among tokens [begin, end), or nullptr.
+const Token* LastPercentile(const Tokens& t, size_t begin, size_t end) {
+  for (size_t k = end; k > begin; --k) {
+    std::string_view w = t[k - 1].text;
+    bool digits = w.size() > 1 && std::all_of(w.begin() + 1, w.end(), [](char c) {
+                    return c >= '0' && c <= '9';
+                  });
+    if (t[k - 1].kind == TokenKind::kWord && LowerAscii(w[0]) == 'p' && digits)
+      return &t[k - 1];
+  }
+  return nullptr;
+}
+
 // The first token of the clause token k is in.
 size_t ClauseStart(const Tokens& t, size_t k, size_t stop) {
   while (k > stop && !IsClauseBreak(t, k - 1)) --k;
@@ -872,6 +902,10 @@ bool Across(const Tokens& t, const Quantity& a, const Quantity& b, size_t stop) 
                      a.first_tok > kBackReachPair ? a.first_tok - kBackReachPair : 0);
   bool before = AnyOf(t, a_start, a.first_tok, kBeforeMark) ||
                 AnyOf(t, a.last_tok + 1, first_break, kBeforeMark);
+  // "p99 was 300ms, and p50 is now 80ms" speaks of two percentiles.
+  const Token* pa = LastPercentile(t, a_start, a.first_tok);
+  const Token* pb = LastPercentile(t, last_break + 1, b.first_tok);
+  if (pa && pb && !EqualsIgnoreCase(pa->text, pb->text)) return false;
   const Token* next = At(t, b.last_tok + 1);
   bool after = AnyOf(t, last_break + 1, b.first_tok, kAfterMark) ||
                TextIs(next, "now") || TextIs(next, "after") || TextIs(next, "today") ||

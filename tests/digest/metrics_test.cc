@@ -1584,6 +1584,20 @@ TEST_CASE("regressed only when the note says worse, unknown when it does not jud
        .before = 300000,
        .after = 900000,
        .factor = 3},
+      // Effort is time, not a head count.
+      {.note = "saved 3 engineer-days a week",
+       .kind = K::kMeasure,
+       .value = 3 * 8.64e7,
+       .unit = "ms",
+       .direction = D::kImproved,
+       .formatted = "3d/week",
+       .period = "week"},
+      {.note = "the new runbook saves about 20 person-hours per month",
+       .kind = K::kMeasure,
+       .value = 20 * 3.6e6,
+       .unit = "ms",
+       .direction = D::kImproved,
+       .period = "month"},
       // Users are reach, not colleagues: a count, and reaching them is not judged.
       {.note = "reached 40k users",
        .kind = K::kCount,
@@ -1673,6 +1687,15 @@ TEST_CASE("fewer nodes is improved even when a saving follows in the note") {
 }
 
 TEST_CASE("two figures stated side by side are not paired across clauses") {
+  std::vector<Metric> p = ExtractMetrics("p99 was 300ms, and p50 is now 80ms");
+  REQUIRE(p.size() == 2);
+  CHECK(p[0].kind == K::kMeasure);
+  CHECK(p[1].kind == K::kMeasure);
+  std::vector<Metric> w = ExtractMetrics("Previously 3 deploys a week; now 5 a day");
+  REQUIRE(w.size() == 2);
+  CHECK(w[0].period == "week");
+  CHECK(w[1].period == "day");
+
   std::vector<Metric> m =
       ExtractMetrics("Cut build time to 4 min; cut test time to 2 min");
   REQUIRE(m.size() == 2);
