@@ -241,8 +241,8 @@ constexpr std::string_view kFewerIsBetter[] = {
     "warning", "miss",   "eviction", "violation", "rollback", "rerun",
     "queue",   "depth",  "mttd",     "resolve",   "restore",  "recovery",
     "p75",     "wait",   "red",      "failing",   "broken"};
-constexpr std::string_view kMoreIsBetter[] = {"pass", "ops", "headroom", "slo",
-                                              "ratio"};
+constexpr std::string_view kMoreIsBetter[] = {"pass", "ops",   "headroom",
+                                              "slo",  "ratio", "apdex"};
 
 constexpr std::string_view kHigherEvenInUnits[] = {
     "uptime", "mtbf",    "retention", "runway",       "revenue",
@@ -1160,13 +1160,14 @@ bool CountsPeople(const Tokens& t, const Quantity& q) {
 }
 
 // A bare number with no unit and no noun after "bumped", "released",
-// "pinned" ("bumped werkzeug to 0.28"), or with decimals ("0.28": a
-// count has none) is a version, not a metric.
+// "pinned" ("bumped werkzeug to 0.28") is a version, not a metric; so is one
+// with decimals ("0.28": a count has none) unless a word names what it
+// measures ("uptime at 99.95", "apdex 0.93" stays).
 bool IsLoneVersion(const Tokens& t, const Context& c, const Quantity& q) {
   if (q.dim != Dim::kNone || q.has_noun() || q.magnitude) return false;
-  if (t[q.num_tok].decimal) return true;
   auto upgrade = [](const WordFacts& f) { return (f.classes & kUpgrade) != 0; };
-  return NearestBefore<bool>(t, c, upgrade);
+  if (NearestBefore<bool>(t, c, upgrade)) return true;
+  return t[q.num_tok].decimal && !Polarity(t, c, q).named;
 }
 
 // The clause around tokens [first, last], a trailing #tag left out: the
