@@ -169,17 +169,19 @@ constexpr std::string_view kMonths[] = {
 
 // Words that follow a number without being what it counts.
 constexpr std::string_view kNotNouns[] = {
-    "to",     "from",    "and",    "or",     "in",     "on",     "at",     "by",
-    "for",    "of",      "the",    "a",      "an",     "with",   "per",    "than",
-    "down",   "up",      "over",   "under",  "below",  "across", "into",   "via",
-    "after",  "before",  "since",  "while",  "when",   "each",   "every",  "is",
-    "are",    "was",     "were",   "be",     "been",   "it",     "its",    "this",
-    "that",   "these",   "those",  "all",    "only",   "just",   "so",     "then",
-    "as",     "but",     "plus",   "vs",     "versus", "out",    "off",    "ago",
-    "later",  "earlier", "total",  "times",  "am",     "pm",     "back",   "more",
-    "less",   "fewer",   "faster", "slower", "lower",  "higher", "better", "worse",
-    "within", "than",    "about",  "around", "we",     "i",      "they",   "our",
-    "my",     "x"};
+    "to",     "from",    "and",    "or",      "in",      "on",     "at",      "by",
+    "for",    "of",      "the",    "a",       "an",      "with",   "per",     "than",
+    "down",   "up",      "over",   "under",   "below",   "across", "into",    "via",
+    "after",  "before",  "since",  "while",   "when",    "each",   "every",   "is",
+    "are",    "was",     "were",   "be",      "been",    "it",     "its",     "this",
+    "that",   "these",   "those",  "all",     "only",    "just",   "so",      "then",
+    "as",     "but",     "plus",   "vs",      "versus",  "out",    "off",     "ago",
+    "later",  "earlier", "total",  "times",   "am",      "pm",     "back",    "more",
+    "less",   "fewer",   "faster", "slower",  "lower",   "higher", "better",  "worse",
+    "within", "than",    "about",  "around",  "we",      "i",      "they",    "our",
+    "my",     "x",       "during", "without", "despite", "until",  "through", "because",
+    "thanks", "using",   "if",     "once",    "now",     "today",  "this",    "last",
+    "next",   "overall", "instead"};
 
 // Words between a number and its noun: "3 flaky tests".
 constexpr std::string_view kNounAdjectives[] = {
@@ -205,35 +207,46 @@ struct PolarityWord {
 };
 
 constexpr PolarityWord kPolarityWords[] = {
-    {"latency", false},     {"latencies", false},   {"p50", false},
-    {"p90", false},         {"p95", false},         {"p99", false},
-    {"p999", false},        {"error", false},       {"alert", false},
-    {"page", false},        {"paging", false},      {"pager", false},
-    {"incident", false},    {"outage", false},      {"failure", false},
-    {"timeout", false},     {"retry", false},       {"retries", false},
-    {"ticket", false},      {"bug", false},         {"crash", false},
-    {"exception", false},   {"flake", false},       {"flaky", false},
-    {"flakiness", false},   {"cost", false},        {"spend", false},
-    {"bill", false},        {"memory", false},      {"cpu", false},
-    {"ram", false},         {"disk", false},        {"size", false},
-    {"time", false},        {"duration", false},    {"runtime", false},
-    {"downtime", false},    {"mttr", false},        {"toil", false},
-    {"lag", false},         {"delay", false},       {"backlog", false},
-    {"complaint", false},   {"escalation", false},  {"oom", false},
-    {"churn", false},       {"throughput", true},   {"qps", true},
-    {"rps", true},          {"hit", true},          {"coverage", true},
-    {"uptime", true},       {"availability", true}, {"conversion", true},
-    {"success", true},      {"adoption", true},     {"retention", true},
-    {"revenue", true},      {"user", true},         {"customer", true},
-    {"saving", true},       {"speed", true},        {"velocity", true},
-    {"satisfaction", true}, {"nps", true},          {"mtbf", true},
-    {"capacity", true},     {"accuracy", true},     {"score", true},
-    {"deploy", true},       {"deployment", true},   {"frequency", true},
+    {"latency", false},     {"latencies", false}, {"p50", false},
+    {"p90", false},         {"p95", false},       {"p99", false},
+    {"p999", false},        {"error", false},     {"alert", false},
+    {"page", false},        {"paging", false},    {"pager", false},
+    {"incident", false},    {"outage", false},    {"failure", false},
+    {"timeout", false},     {"retry", false},     {"retries", false},
+    {"ticket", false},      {"bug", false},       {"crash", false},
+    {"exception", false},   {"flake", false},     {"flaky", false},
+    {"flakiness", false},   {"cost", false},      {"spend", false},
+    {"bill", false},        {"memory", false},    {"cpu", false},
+    {"ram", false},         {"disk", false},      {"time", false},
+    {"duration", false},    {"runtime", false},   {"downtime", false},
+    {"mttr", false},        {"toil", false},      {"lag", false},
+    {"delay", false},       {"backlog", false},   {"complaint", false},
+    {"escalation", false},  {"oom", false},       {"churn", false},
+    {"throughput", true},   {"qps", true},        {"rps", true},
+    {"hit", true},          {"coverage", true},   {"uptime", true},
+    {"availability", true}, {"conversion", true}, {"success", true},
+    {"adoption", true},     {"retention", true},  {"revenue", true},
+    {"user", true},         {"customer", true},   {"saving", true},
+    {"speed", true},        {"velocity", true},   {"satisfaction", true},
+    {"nps", true},          {"mtbf", true},       {"capacity", true},
+    {"accuracy", true},     {"score", true},      {"deploy", true},
+    {"deployment", true},   {"frequency", true},
 };
 
+// More of the words above, by which way is better: machines, queries,
+// pages and the time to restore (issue 13) are better fewer.
+constexpr std::string_view kFewerIsBetter[] = {
+    "node",    "server", "host",     "instance",  "machine",  "vm",
+    "replica", "pod",    "box",      "query",     "queries",  "call",
+    "warning", "miss",   "eviction", "violation", "rollback", "rerun",
+    "queue",   "depth",  "mttd",     "resolve",   "restore",  "recovery",
+    "p75",     "wait",   "red",      "failing",   "broken"};
+constexpr std::string_view kMoreIsBetter[] = {"pass", "ops",   "headroom",
+                                              "slo",  "ratio", "apdex"};
+
 constexpr std::string_view kHigherEvenInUnits[] = {
-    "uptime", "mtbf",    "retention", "runway",      "revenue",
-    "saving", "savings", "capacity",  "availability"};
+    "uptime", "mtbf",    "retention", "runway",       "revenue",
+    "saving", "savings", "capacity",  "availability", "headroom"};
 
 // What a word says about the change it describes.
 enum class Effect { kNone, kBetter, kWorse, kDecrease, kIncrease };
@@ -256,6 +269,15 @@ constexpr EffectWord kEffectWords[] = {
     {"slower", Effect::kWorse},        {"worse", Effect::kWorse},
     {"regressed", Effect::kWorse},     {"regression", Effect::kWorse},
     {"degraded", Effect::kWorse},      {"costlier", Effect::kWorse},
+    {"spiked", Effect::kWorse},        {"spike", Effect::kWorse},
+    {"ballooned", Effect::kWorse},     {"worsened", Effect::kWorse},
+    {"slowed", Effect::kWorse},        {"bloated", Effect::kWorse},
+    {"fell", Effect::kDecrease},       {"shaved", Effect::kDecrease},
+    {"brought", Effect::kDecrease},    {"decreasing", Effect::kDecrease},
+    {"lowering", Effect::kDecrease},   {"drops", Effect::kDecrease},
+    {"rose", Effect::kIncrease},       {"climbed", Effect::kIncrease},
+    {"jumped", Effect::kIncrease},     {"raise", Effect::kIncrease},
+    {"increasing", Effect::kIncrease}, {"grown", Effect::kIncrease},
     {"reduced", Effect::kDecrease},    {"reduce", Effect::kDecrease},
     {"reduces", Effect::kDecrease},    {"reducing", Effect::kDecrease},
     {"reduction", Effect::kDecrease},  {"cut", Effect::kDecrease},
@@ -279,7 +301,47 @@ constexpr EffectWord kEffectWords[] = {
 // A unit-less pair after one of these is a version bump, not a metric:
 // "upgraded Postgres 13 to 15".
 constexpr std::string_view kUpgradeWords[] = {
-    "upgraded", "upgrade", "upgrading", "bumped", "bump", "version", "versions"};
+    "upgraded", "upgrade",  "upgrading", "bumped", "bump",   "version",
+    "versions", "released", "releasing", "tagged", "pinned", "pin"};
+
+// A count of these is a head count of people, which is no metric: "saved 3
+// engineers", "2 new contributors", "mentored 4 developers". Users and
+// customers are reach, not colleagues: "40k users" stays a count.
+constexpr std::string_view kPeopleWords[] = {
+    "engineer",    "engineers",    "people",    "person",     "persons",
+    "contributor", "contributors", "developer", "developers", "dev",
+    "devs",        "teammate",     "teammates", "colleague",  "colleagues",
+    "hire",        "hires",        "intern",    "interns",    "maintainer",
+    "maintainers", "reviewer",     "reviewers", "member",     "members",
+    "folks",       "sre",          "sres",      "headcount",  "fte",
+    "ftes",        "mentee",       "mentees",   "newcomer",   "newcomers",
+    "staff",       "employee",     "employees", "volunteer",  "volunteers",
+    "humans",      "analysts",     "designers", "managers",   "testers",
+    "operators",   "admins",       "students"};
+
+// Settings chosen on purpose: neither way is better ("raised the timeout
+// from 5s to 30s", "bumped the pool to 50 connections").
+constexpr std::string_view kSettingWords[] = {
+    "timeout", "limit",     "limits",     "ttl",   "pool",        "interval",
+    "window",  "threshold", "thresholds", "quota", "concurrency", "parallelism"};
+
+// Words that mark the first figure of a pair told in two clauses as the
+// earlier state: "previously 40 min, now 6", "p99 spiked to 4s; after the fix
+// it dropped to 350ms", "was 14 min and is now 5 min".
+constexpr std::string_view kBeforeWords[] = {
+    "previously", "was",      "were",   "used",   "before",   "originally",
+    "initially",  "formerly", "spiked", "peaked", "baseline", "had",
+    "took",       "prior",    "last",   "earlier"};
+// ... and the second as the later one.
+constexpr std::string_view kAfterWords[] = {
+    "now",     "after",   "afterwards", "today",     "currently", "dropped", "fell",
+    "down",    "since",   "post",       "then",      "reduced",   "cut",     "lowered",
+    "brought", "shrank",  "improved",   "went",      "is",        "are",     "up",
+    "rose",    "climbed", "raised",     "increased", "grew"};
+
+// Words that end the clause a figure is stated in, for its fragment.
+constexpr std::string_view kClauseWords[] = {"and",     "but",      "while",
+                                             "whereas", "although", "though"};
 
 // ---------------------------------------------------------------------------
 // The vocabulary, hashed: everything the tables above say about one word.
@@ -297,6 +359,11 @@ enum WordClass : uint32_t {
   kAdjective = 1u << 9,
   kComparative = 1u << 10,
   kHigherEvenInUnit = 1u << 11,
+  kPerson = 1u << 12,
+  kBeforeMark = 1u << 13,
+  kAfterMark = 1u << 14,
+  kClauseWord = 1u << 15,
+  kSetting = 1u << 16,
 };
 
 struct WordFacts {
@@ -335,6 +402,11 @@ void AddClasses(WordTable<WordFacts>& table) {
   AddClass(table, kNounAdjectives, kAdjective);
   AddClass(table, kComparatives, kComparative);
   AddClass(table, kHigherEvenInUnits, kHigherEvenInUnit);
+  AddClass(table, kPeopleWords, kPerson);
+  AddClass(table, kBeforeWords, kBeforeMark);
+  AddClass(table, kAfterWords, kAfterMark);
+  AddClass(table, kClauseWords, kClauseWord);
+  AddClass(table, kSettingWords, kSetting);
 }
 
 WordTable<WordFacts> BuildLexicon() {
@@ -347,12 +419,15 @@ WordTable<WordFacts> BuildLexicon() {
   AddEntries(table, kPeriodNames, &WordFacts::period);
   AddEntries(table, kPeriodAdverbs, &WordFacts::period_adverb);
   for (const EffectWord& e : kEffectWords) table.Add(e.word).effect = e.effect;
-  for (const PolarityWord& p : kPolarityWords) {
+  auto polarity = [&table](std::string_view word, bool higher_is_better) {
     for (std::string_view plural : {"", "s", "es"}) {
-      table.Add(std::string(p.word) + std::string(plural)).higher_is_better =
-          p.higher_is_better;
+      table.Add(std::string(word) + std::string(plural)).higher_is_better =
+          higher_is_better;
     }
-  }
+  };
+  for (const PolarityWord& p : kPolarityWords) polarity(p.word, p.higher_is_better);
+  for (std::string_view w : kFewerIsBetter) polarity(w, false);
+  for (std::string_view w : kMoreIsBetter) polarity(w, true);
   return table;
 }
 
@@ -540,6 +615,20 @@ bool ReadMinutesOrMillion(const Tokens& t, Quantity& q) {
   return true;
 }
 
+// "3 engineer-days", "20 person-hours": effort, a time, not a head count.
+bool ReadEffortUnit(const Tokens& t, Quantity& q) {
+  size_t j = q.last_tok + 1;
+  if (!IsWord(At(t, j)) || !t.is(j, kPerson)) return false;
+  const Token* dash = At(t, j + 1);
+  const Token* unit = At(t, j + 2);
+  if (!Attached(dash) || dash->text != "-" || !Attached(unit) || !IsWord(unit))
+    return false;
+  const UnitName* u = t.facts(j + 2).unit;
+  if (!u || u->dim != Dim::kTime) return false;
+  SetUnit(q, Dim::kTime, u->scale, j + 2);
+  return true;
+}
+
 bool ReadUnitWord(const Tokens& t, Quantity& q) {
   size_t j = q.last_tok + 1;
   if (!IsWord(At(t, j))) return false;
@@ -588,7 +677,8 @@ bool ReadUnit(const Tokens& t, Quantity& q) {
     return !Attached(At(t, q.last_tok + 1)) || !IsWord(At(t, q.last_tok + 1));
   }
   if (ReadPercent(t, q) || ReadMultiplier(t, q) || ReadMinutesOrMillion(t, q) ||
-      ReadUnitWord(t, q) || ReadRateSuffix(t, q.last_tok + 1, q)) {
+      ReadUnitWord(t, q) || ReadEffortUnit(t, q) ||
+      ReadRateSuffix(t, q.last_tok + 1, q)) {
     return true;
   }
   const Token* tok = At(t, q.last_tok + 1);
@@ -652,6 +742,9 @@ bool IsYearLike(const Tokens& t, const Quantity& q) {
 // ---------------------------------------------------------------------------
 // Pairs.
 
+// How far back the earlier figure of a pair across clauses may be marked.
+constexpr size_t kBackReachPair = 8;
+
 // Only joiner and filler tokens between a and b: "to", "down to", "→".
 bool Joined(const Tokens& t, const Quantity& a, const Quantity& b) {
   bool joined = false;
@@ -686,6 +779,8 @@ void AdoptUnit(const Quantity& from, Quantity& to) {
 // the other's unit when they can.
 bool MakeCompatible(const Tokens& t, Quantity& a, Quantity& b) {
   if (a.dim == Dim::kMultiplier || b.dim == Dim::kMultiplier) return false;
+  // "3 deploys a week; now 5 a day" compares two different things.
+  if (!a.period.empty() && !b.period.empty() && a.period != b.period) return false;
   if (a.dim == b.dim) {
     return a.currency == b.currency && NounsAgree(NounText(t, a), NounText(t, b));
   }
@@ -700,8 +795,122 @@ bool MakeCompatible(const Tokens& t, Quantity& a, Quantity& b) {
   return false;
 }
 
-bool CanPair(const Tokens& t, Quantity& a, Quantity& b) {
-  return Joined(t, a, b) && MakeCompatible(t, a, b);
+// How two neighbouring quantities make one change.
+enum class Pair {
+  kNone,
+  kForward,  // a is the before: "from 1.8s to 240ms", "from 1.2s on average to 300ms"
+  kReverse,  // b is the before: "4 min, down from 25 min", "dropped to 4s from 9s"
+  kAcross,   // a is the before, told in an earlier clause: "was 14 min; now 5"
+};
+
+// Words that may stand between "from X" and "to Y": "on average".
+constexpr size_t kFromToReach = 4;
+// Tokens that may stand between the two figures of a pair across clauses.
+constexpr size_t kAcrossReach = 14;
+
+// Whether token k ends the clause a figure is stated in: . ; ! ? , a dash
+// standing alone, "and", "but", "while".
+bool IsClauseBreak(const Tokens& t, size_t k) {
+  const Token& tok = t[k];
+  if (tok.kind == TokenKind::kWord) return t.is(k, kClauseWord);
+  if (tok.kind != TokenKind::kSymbol) return false;
+  if (EndsClause(tok) || tok.text == "," || tok.text == "—") return true;
+  bool dash = tok.text == "-" || tok.text == "–";
+  return dash && tok.spaced && k + 1 < t.size() && t[k + 1].spaced;
+}
+
+// "from X <a few words> to Y": "from 1.2s on average to under 300ms".
+bool FromTo(const Tokens& t, const Quantity& a, const Quantity& b) {
+  if (a.first_tok == 0 || !TextIs(&t[a.first_tok - 1], "from")) return false;
+  size_t k = a.last_tok + 1, words = 0;
+  for (; k < b.first_tok && !t.is(k, kJoiner); ++k) {
+    if (t[k].kind != TokenKind::kWord || ++words > kFromToReach) return false;
+  }
+  if (k == b.first_tok) return false;
+  for (++k; k < b.first_tok; ++k) {
+    if (!t.is(k, kFiller)) return false;
+  }
+  return true;
+}
+
+// "4 min, down from 25 min", "4 min (up from 2)", "dropped to 4s from 9s":
+// the figure after "from" is the before.
+bool DownFrom(const Tokens& t, const Quantity& a, const Quantity& b) {
+  bool marked = a.first_tok > 0 && TextIs(&t[a.first_tok - 1], "to");
+  bool from = false;
+  for (size_t k = a.last_tok + 1; k < b.first_tok; ++k) {
+    std::string_view x = t[k].text;
+    if (from) {
+      if (!t.is(k, kFiller)) return false;
+    } else if (TextIs(&t[k], "from")) {
+      from = true;
+    } else if (x == "," || x == "(" || x == "—" || x == "–" || x == "-" ||
+               TextIs(&t[k], "down") || TextIs(&t[k], "up")) {
+      marked = true;
+    } else if (TextIs(&t[k], "now") || TextIs(&t[k], "today")) {
+      continue;  // "9 minutes now, up from 4"
+    } else {
+      return false;
+    }
+  }
+  return from && marked;
+}
+
+// Whether a word of class `c` is in tokens [begin, end).
+bool AnyOf(const Tokens& t, size_t begin, size_t end, uint32_t c) {
+  for (size_t k = begin; k < end; ++k) {
+    if (t[k].kind == TokenKind::kWord && t.is(k, c)) return true;
+  }
+  return false;
+}
+
+// The last percentile ("p50", "P99") among tokens [begin, end), or nullptr.
+const Token* LastPercentile(const Tokens& t, size_t begin, size_t end) {
+  for (size_t k = end; k > begin; --k) {
+    std::string_view w = t[k - 1].text;
+    bool digits = w.size() > 1 && std::all_of(w.begin() + 1, w.end(), [](char c) {
+                    return c >= '0' && c <= '9';
+                  });
+    if (t[k - 1].kind == TokenKind::kWord && LowerAscii(w[0]) == 'p' && digits)
+      return &t[k - 1];
+  }
+  return nullptr;
+}
+
+// The first token of the clause token k is in.
+size_t ClauseStart(const Tokens& t, size_t k, size_t stop) {
+  while (k > stop && !IsClauseBreak(t, k - 1)) --k;
+  return k;
+}
+
+// Two figures in two clauses of one note, the first marked as the earlier
+// state and the second as the later one: "p99 spiked to 4s under load; after
+// the fix it dropped to 350ms", "previously 40 min, now 6", "was 14 min and is
+// now 5 min", "900ms before the index, 120ms after". Two figures stated side
+// by side ("cut build time to 4 min; cut test time to 2 min") are not a pair.
+bool Across(const Tokens& t, const Quantity& a, const Quantity& b, size_t stop) {
+  if (b.first_tok - a.last_tok > kAcrossReach) return false;
+  size_t first_break = kNone, last_break = kNone;
+  for (size_t k = a.last_tok + 1; k < b.first_tok; ++k) {
+    if (!IsClauseBreak(t, k)) continue;
+    if (first_break == kNone) first_break = k;
+    last_break = k;
+  }
+  if (first_break == kNone) return false;
+  size_t a_start = ClauseStart(t, a.first_tok, stop);
+  a_start = std::max(a_start,
+                     a.first_tok > kBackReachPair ? a.first_tok - kBackReachPair : 0);
+  bool before = AnyOf(t, a_start, a.first_tok, kBeforeMark) ||
+                AnyOf(t, a.last_tok + 1, first_break, kBeforeMark);
+  // "p99 was 300ms, and p50 is now 80ms" speaks of two percentiles.
+  const Token* pa = LastPercentile(t, a_start, a.first_tok);
+  const Token* pb = LastPercentile(t, last_break + 1, b.first_tok);
+  if (pa && pb && !EqualsIgnoreCase(pa->text, pb->text)) return false;
+  const Token* next = At(t, b.last_tok + 1);
+  bool after = AnyOf(t, last_break + 1, b.first_tok, kAfterMark) ||
+               TextIs(next, "now") || TextIs(next, "after") || TextIs(next, "today") ||
+               TextIs(next, "afterwards");
+  return before && after;
 }
 
 // ---------------------------------------------------------------------------
@@ -752,22 +961,38 @@ bool UnitSaysLowerIsBetter(Dim dim) {
   return dim == Dim::kTime || dim == Dim::kSize || dim == Dim::kMoney;
 }
 
-// Whether higher is better for what the match measures; nullopt when the
-// words and the unit do not say.
-std::optional<bool> Polarity(const Tokens& t, const Context& c, const Quantity& q) {
-  auto keyword = [&](const WordFacts& f) -> std::optional<bool> {
+// What the note says about which way is better for what a match measures.
+struct Judgement {
+  std::optional<bool> higher_is_better;
+  // A word of the note names the quantity ("latency", "errors", "nodes");
+  // false when only the unit says ("8 to 3 minutes").
+  bool named = false;
+  // The quantity is a setting chosen on purpose ("timeout", "limit", "pool"):
+  // neither way is better.
+  bool setting = false;
+};
+
+// Which way is better for what the match measures: its noun, then the
+// nearest word before or after that names a quantity or a setting, then the
+// unit.
+Judgement Polarity(const Tokens& t, const Context& c, const Quantity& q) {
+  // 1 higher is better, 2 lower is better, 3 a setting, 0 nothing said.
+  auto keyword = [&](const WordFacts& f) -> int {
+    if (f.classes & kSetting) return 3;
     std::optional<bool> p = f.higher_is_better;
+    if (!p) return 0;
     bool unit_wins =
-        p && *p && UnitSaysLowerIsBetter(q.dim) && !(f.classes & kHigherEvenInUnit);
-    return unit_wins ? std::nullopt : p;
+        *p && UnitSaysLowerIsBetter(q.dim) && !(f.classes & kHigherEvenInUnit);
+    return unit_wins ? 0 : *p ? 1 : 2;
   };
-  if (auto p = NounPolarity(t, q)) return p;
-  if (auto p = NearestBefore<std::optional<bool>>(t, c, keyword)) return p;
-  if (auto p = NearestAfter<std::optional<bool>>(t, c, kForwardReach, keyword))
-    return p;
-  if (q.dim == Dim::kRate) return true;
-  if (UnitSaysLowerIsBetter(q.dim)) return false;
-  return std::nullopt;
+  if (auto p = NounPolarity(t, q)) return {p, true, false};
+  int said = NearestBefore<int>(t, c, keyword);
+  if (said == 0) said = NearestAfter<int>(t, c, kForwardReach, keyword);
+  if (said == 3) return {std::nullopt, false, true};
+  if (said != 0) return {said == 1, true, false};
+  if (q.dim == Dim::kRate) return {true, false, false};
+  if (UnitSaysLowerIsBetter(q.dim)) return {false, false, false};
+  return {};
 }
 
 Effect AnyEffect(const WordFacts& f) { return f.effect; }
@@ -826,38 +1051,41 @@ Metric MetricOver(std::string_view note, const Tokens& t, size_t first, size_t l
   return m;
 }
 
-Direction ChangeDirection(double before, double after,
-                          std::optional<bool> higher_is_better, Effect effect) {
+// The way a quantity moved, judged. Regressed only when the note says so:
+// a word that says worse ("slower", "regressed", "spiked"), or a quantity it
+// names whose better way is known ("errors", "latency", "coverage") moving
+// the other way. A move against what only the unit suggests ("raised the
+// timeout from 5s to 30s", "grew the cache to 4GB") stays unknown, and so
+// does a setting changed on purpose.
+Direction Judge(bool went_up, const Judgement& j, Effect effect) {
+  if (effect == Effect::kBetter) return Direction::kImproved;
+  if (effect == Effect::kWorse) return Direction::kRegressed;
+  if (j.setting) return Direction::kUnknown;
+  if (!j.higher_is_better) {
+    // With no word saying which way is good, the change reported is the goal.
+    return effect == Effect::kNone ? Direction::kUnknown : Direction::kImproved;
+  }
+  if (went_up == *j.higher_is_better) return Direction::kImproved;
+  return j.named ? Direction::kRegressed : Direction::kUnknown;
+}
+
+Direction ChangeDirection(double before, double after, const Judgement& j,
+                          Effect effect) {
   if (before == after) return Direction::kUnknown;
-  bool went_up = after > before;
-  if (!higher_is_better) {
-    if (effect == Effect::kBetter) return Direction::kImproved;
-    if (effect == Effect::kWorse) return Direction::kRegressed;
-    if (effect == Effect::kNone) return Direction::kUnknown;
-    higher_is_better = effect == Effect::kIncrease;
-  }
-  return went_up == *higher_is_better ? Direction::kImproved : Direction::kRegressed;
+  return Judge(after > before, j, effect);
 }
 
-Direction LoneDirection(std::optional<bool> higher_is_better, Effect effect) {
-  switch (effect) {
-    case Effect::kBetter:
-      return Direction::kImproved;
-    case Effect::kWorse:
-      return Direction::kRegressed;
-    case Effect::kNone:
-      return Direction::kUnknown;
-    default:
-      break;
-  }
-  // With no word saying which way is good, the change reported is the goal.
-  bool up = effect == Effect::kIncrease;
-  if (!higher_is_better) return Direction::kImproved;
-  return up == *higher_is_better ? Direction::kImproved : Direction::kRegressed;
+Direction LoneDirection(const Judgement& j, Effect effect) {
+  // A lone figure moved only if a word says which way.
+  if (effect == Effect::kNone) return Direction::kUnknown;
+  return Judge(effect == Effect::kIncrease, j, effect);
 }
 
+// A change from `a` (the before) to `b` (the after) over the tokens of `c`;
+// `verbs` is where the words saying how it went are looked for: the after
+// figure's own clause when the two are told apart.
 Metric MakeChange(std::string_view note, const Tokens& t, const Context& c,
-                  const Quantity& a, const Quantity& b) {
+                  const Context& verbs, const Quantity& a, const Quantity& b) {
   size_t first = c.first > 0 && TextIs(&t[c.first - 1], "from") ? c.first - 1 : c.first;
   Metric m = MetricOver(note, t, first, c.last);
   m.kind = MetricKind::kChange;
@@ -869,10 +1097,14 @@ Metric MakeChange(std::string_view note, const Tokens& t, const Context& c,
   m.noun = b.has_noun() ? NounText(t, b) : NounText(t, a);
   double low = std::min(*m.before, *m.after), high = std::max(*m.before, *m.after);
   m.factor = low > 0 ? high / low : 0;
-  std::optional<bool> higher = NounPolarity(t, a);
-  if (!higher) higher = Polarity(t, c, b);
+  Judgement higher;
+  if (auto p = NounPolarity(t, a)) {
+    higher = {p, true, false};
+  } else {
+    higher = Polarity(t, c, b);
+  }
   m.direction =
-      ChangeDirection(*m.before, *m.after, higher, NearestEffect(t, c, false));
+      ChangeDirection(*m.before, *m.after, higher, NearestEffect(t, verbs, false));
   return m;
 }
 
@@ -918,6 +1150,42 @@ bool RepeatsFactor(const Tokens& t, const std::vector<Metric>& out, size_t prev_
   return true;
 }
 
+// A head count of people ("3 engineers", "2 new contributors") is no metric.
+bool CountsPeople(const Tokens& t, const Quantity& q) {
+  if (!q.has_noun()) return false;
+  for (size_t k = q.noun_first; k <= q.noun_last; ++k) {
+    if (t.is(k, kPerson)) return true;
+  }
+  return false;
+}
+
+// A bare number with no unit and no noun after "bumped", "released",
+// "pinned" ("bumped werkzeug to 0.28") is a version, not a metric; so is one
+// with decimals ("0.28": a count has none) unless a word names what it
+// measures ("uptime at 99.95", "apdex 0.93" stays).
+bool IsLoneVersion(const Tokens& t, const Context& c, const Quantity& q) {
+  if (q.dim != Dim::kNone || q.has_noun() || q.magnitude) return false;
+  auto upgrade = [](const WordFacts& f) { return (f.classes & kUpgrade) != 0; };
+  if (NearestBefore<bool>(t, c, upgrade)) return true;
+  return t[q.num_tok].decimal && !Polarity(t, c, q).named;
+}
+
+// The clause around tokens [first, last], a trailing #tag left out: the
+// fragment of the note that states a metric.
+void SetFragment(Metric& m, std::string_view note, const Tokens& t, size_t first,
+                 size_t last) {
+  size_t begin = ClauseStart(t, first, 0);
+  size_t end = last;
+  while (end + 1 < t.size() && !IsClauseBreak(t, end + 1)) ++end;
+  while (end > last + 1 && t[end].kind == TokenKind::kWord && !t[end].spaced &&
+         t[end - 1].text == "#") {
+    end -= 2;
+  }
+  m.fragment_offset = t[begin].begin;
+  m.fragment_length = t[end].end - t[begin].begin;
+  m.fragment = note.substr(m.fragment_offset, m.fragment_length);
+}
+
 // Walks the quantities in order, pairing neighbours into changes.
 class MetricBuilder {
  public:
@@ -926,8 +1194,9 @@ class MetricBuilder {
 
   std::vector<Metric> Build() {
     for (size_t k = 0; k < qs_.size(); ++k) {
-      if (k + 1 < qs_.size() && CanPair(t_, qs_[k], qs_[k + 1])) {
-        AddChange(qs_[k], qs_[k + 1], k + 2);
+      Pair p = k + 1 < qs_.size() ? PairOf(qs_[k], qs_[k + 1]) : Pair::kNone;
+      if (p != Pair::kNone) {
+        AddChange(qs_[k], qs_[k + 1], k + 2, p);
         ++k;
       } else {
         AddLone(qs_[k], k + 1);
@@ -937,23 +1206,49 @@ class MetricBuilder {
   }
 
  private:
+  Pair PairOf(Quantity& a, Quantity& b) const {
+    Pair p = Pair::kNone;
+    if (Joined(t_, a, b) || FromTo(t_, a, b)) {
+      p = Pair::kForward;
+    } else if (DownFrom(t_, a, b)) {
+      p = Pair::kReverse;
+    } else if (Across(t_, a, b, back_stop_)) {
+      p = Pair::kAcross;
+    }
+    return p != Pair::kNone && MakeCompatible(t_, a, b) ? p : Pair::kNone;
+  }
+
   Context ContextOf(size_t first, size_t last, size_t next_q) const {
     size_t fwd = next_q < qs_.size() ? qs_[next_q].first_tok : t_.size();
     return Context{first, last, back_stop_, fwd};
   }
 
-  void AddChange(const Quantity& a, const Quantity& b, size_t next_q) {
+  void AddChange(const Quantity& a, const Quantity& b, size_t next_q, Pair p) {
     Context c = ContextOf(a.first_tok, b.last_tok, next_q);
+    const Quantity& before = p == Pair::kReverse ? b : a;
+    const Quantity& after = p == Pair::kReverse ? a : b;
+    Context verbs = c;
+    if (p == Pair::kAcross) {
+      verbs.first = b.first_tok;
+      verbs.back_stop = ClauseStart(t_, b.first_tok, back_stop_);
+    }
     bool years = IsYearLike(t_, a) && IsYearLike(t_, b);
-    if (!years && !IsVersionBump(t_, c, a, b))
-      out_.push_back(MakeChange(note_, t_, c, a, b));
+    bool people = CountsPeople(t_, a) || CountsPeople(t_, b);
+    if (!years && !people && !IsVersionBump(t_, c, a, b)) {
+      Metric m = MakeChange(note_, t_, c, verbs, before, after);
+      SetFragment(m, note_, t_, a.first_tok, b.last_tok);
+      out_.push_back(m);
+    }
     back_stop_ = b.last_tok + 1;
   }
 
   void AddLone(const Quantity& q, size_t next_q) {
-    if (!IsYearLike(t_, q) && !RepeatsFactor(t_, out_, back_stop_ - 1, q)) {
-      out_.push_back(
-          MakeLone(note_, t_, ContextOf(q.first_tok, q.last_tok, next_q), q));
+    Context c = ContextOf(q.first_tok, q.last_tok, next_q);
+    if (!IsYearLike(t_, q) && !CountsPeople(t_, q) && !IsLoneVersion(t_, c, q) &&
+        !RepeatsFactor(t_, out_, back_stop_ - 1, q)) {
+      Metric m = MakeLone(note_, t_, c, q);
+      SetFragment(m, note_, t_, q.first_tok, q.last_tok);
+      out_.push_back(m);
     }
     back_stop_ = q.last_tok + 1;
   }

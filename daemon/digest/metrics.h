@@ -37,6 +37,13 @@ struct Metric {
   size_t offset = 0;  // byte offset of the match in the note
   size_t length = 0;  // byte length of the match
   std::string_view text;  // the matched text, as written
+  // The clause of the note that states the metric (between . ; , — "and",
+  // "but" or "while"; a trailing #tag left out), shown beside the figure
+  // instead of the whole note: "error rate from 12% to 0.1% in 40 minutes".
+  // A pair told in two clauses spans both.
+  size_t fragment_offset = 0;
+  size_t fragment_length = 0;
+  std::string_view fragment;
   // The canonical value: the after value of a change, the factor of a
   // multiplier, 71 for "71%", the amount of money, the number counted.
   double value = 0;
@@ -57,17 +64,30 @@ struct Metric {
 };
 
 // Every metric in `note`, in order of appearance; empty when the note holds no
-// number. Version numbers (v2, 2.3.1), dates (2026-11-02, Nov 2), times of day
-// (14:30, 9am), years ("in 2024"), references (#123, PR 123, JIRA-123,
-// CVE-2024-1234), SHAs, ordinals and ranges ("50-60%") are not metrics.
+// number. Version numbers (v2, 2.3.1, "bumped to 0.28", a bare "0.28"),
+// dates (2026-11-02, Nov 2), times of day (14:30, 9am), years ("in 2024"),
+// references (#123, PR 123, JIRA-123, CVE-2024-1234), SHAs, ordinals, ranges
+// ("50-60%") and head counts of people ("3 engineers", "2 new contributors";
+// users and customers are reach and stay counts) are not metrics.
+//
+// Pairs: "from X to Y" (words may stand between: "from 1.2s on average to
+// under 300ms"), "X -> Y", "Y, down from X" / "up from X" (X is the before),
+// and two figures in two clauses when the first is marked as the earlier state
+// and the second as the later one ("p99 spiked to 4s; after the fix it
+// dropped to 350ms", "previously 40 min, now 6", "was 14 min and is now 5").
 //
 // Direction: lower is better for times, sizes, money and counts of bad
-// things (errors, alerts, latency, cost, ...); higher is better for rates and
-// good things (throughput, hit rate, coverage, uptime, ...). The word nearest
-// the match decides first (the count's own noun, then the words before it,
-// then those after), then the unit. When neither says which way is better, a
-// verb of change ("reduced", "dropped", "increased") is taken as the goal the
-// note reports; with no such verb the direction is kUnknown.
+// things (errors, alerts, pages, nodes, queries, latency, cost, ...); higher
+// is better for rates and good things (throughput, hit rate, coverage,
+// availability, ...). The word nearest the match decides first (the count's
+// own noun, then the words before it, then those after), then the unit. When
+// neither says which way is better, a verb of change ("reduced", "dropped",
+// "increased") is taken as the goal the note reports; with no such verb the
+// direction is kUnknown. kRegressed only when the note says it got worse: a
+// word for it ("slower", "regressed", "spiked") or a quantity it names moving
+// the wrong way ("error rate went from 0.2% to 3%"); a move against what only
+// the unit suggests ("grew the cache to 16GB") and a setting changed on
+// purpose ("raised the timeout from 5s to 30s") stay kUnknown.
 std::vector<Metric> ExtractMetrics(std::string_view note);
 // The same, from the tokens TokenizeNote(note) made, so that one
 // tokenization serves every analysis of a note.

@@ -1,7 +1,9 @@
 // A Digest printed for people and scripts: Markdown (the weekly file), one
 // self-contained HTML page (inline CSS and SVG charts, no script, nothing
 // fetched), JSON (every field, each metric with value, unit, before, after,
-// factor and direction), and the self-assessment draft of `brag review`.
+// factor, direction and the fragment of the note that states it), and the
+// self-assessment draft of `brag review`. The quantified-impact section shows
+// each metric once, beside its fragment rather than the whole note.
 // Pure: same digest, same bytes (dates in local time).
 #pragma once
 

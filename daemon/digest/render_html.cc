@@ -295,8 +295,11 @@ void RenderHtml(const Digest& d, RenderOutput& output) {
         text += DirectionName(m.direction);
         text += ')';
       }
+      // The clause that states it, not the whole note again.
       text += " — ";
-      AppendWinItem(text, w);
+      AppendEscaped(text, m.fragment.empty() ? w.text : m.fragment);
+      text += "<br>";
+      AppendTraceHtml(text, w);
       text += "</li>\n";
     }
   });

@@ -304,6 +304,7 @@ void WriteMetric(JsonWriter& j, const Metric& m) {
   } else {
     j.Null();
   }
+  j.Member("fragment", m.fragment);
   j.Member("kind", KindName(m.kind));
   j.MemberOrNull("noun", m.noun);
   j.MemberOrNull("period", m.period);

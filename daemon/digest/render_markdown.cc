@@ -90,8 +90,12 @@ void RenderMarkdown(const Digest& d, RenderOutput& output) {
         text += DirectionName(m.direction);
         text += ')';
       }
+      // The clause that states it, not the whole note again.
       text += " — ";
-      AppendWinLine(text, win, " — ");
+      AppendMarkdownText(text, m.fragment.empty() ? win.text : m.fragment);
+      text += " — ";
+      AppendTraceMd(text, win);
+      text += '\n';
     }
   });
   if (!any) out += none;

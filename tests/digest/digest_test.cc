@@ -191,6 +191,47 @@ TEST_CASE("the HTML page is self-contained with one bar per day and per category
   CHECK(html.find("https://github.com/acme/payments/pull/481") != std::string::npos);
 }
 
+// The text of `doc` from `from` up to `to`.
+std::string Between(const std::string& doc, const std::string& from,
+                    const std::string& to) {
+  size_t begin = doc.find(from);
+  if (begin == std::string::npos) return {};
+  size_t end = doc.find(to, begin);
+  return doc.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
+}
+
+TEST_CASE(
+    "quantified impact shows each metric once with its own clause, not the note") {
+  const std::string note =
+      "Moved search to the new cluster; p99 from 900ms to 120ms, and spend down "
+      "$4k/month";
+  LogEntry e;
+  e.kind = "note";
+  e.time = 10;
+  e.note = Note{1, note, 10, "manual", "", "", {}, {}, {}};
+  Digest d = BuildDigest({e}, {0, 100, ""}, DefaultCategoryRules(), {});
+
+  std::string md = Between(RenderMarkdown(d), "## Quantified impact", "## Sharpen");
+  CHECK(Count(md, "\n- ") == 2);
+  CHECK(Count(md, note) == 0);
+  CHECK(
+      Count(md, "**900ms -> 120ms (7.5x)** (improved) — p99 from 900ms to 120ms — ") ==
+      1);
+  CHECK(Count(md, "**$4,000/month** (improved) — spend down $4k/month — ") == 1);
+
+  std::string html = Between(RenderHtml(d), "Quantified impact", "Sharpen");
+  CHECK(Count(html, "<li>") == 2);
+  CHECK(Count(html, "Moved search") == 0);
+  CHECK(Count(html, "— p99 from 900ms to 120ms<br>") == 1);
+  CHECK(Count(html, "— spend down $4k/month<br>") == 1);
+
+  auto json = nlohmann::json::parse(RenderJson(d));
+  const auto& metrics = json["wins"][0]["metrics"];
+  REQUIRE(metrics.size() == 2);
+  CHECK(metrics[0]["fragment"] == "p99 from 900ms to 120ms");
+  CHECK(metrics[1]["fragment"] == "spend down $4k/month");
+}
+
 TEST_CASE("the HTML escapes what a note says") {
   LogEntry e;
   e.kind = "note";
