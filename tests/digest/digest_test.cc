@@ -270,13 +270,13 @@ TEST_CASE("the review puts quantified wins first and splits off what's next") {
   tzset();
   FixedJournal j;
   std::string review = RenderReview(j.Build());
-  CHECK(review.find("**What I did:** Add composite index on orders (payments #481)") !=
+  CHECK(review.find("\n\nAdd composite index on orders (PR #481, payments). Cut checkout") !=
         std::string::npos);
-  CHECK(review.find("**What's next:** automate the failover drill") != std::string::npos);
-  CHECK(review.find("Ref: payments [#481 Add composite index on orders]") !=
+  CHECK(review.find(" Next step: automate the failover drill.\n") != std::string::npos);
+  CHECK(review.find("\n> Source: payments [#481 Add composite index on orders]") !=
         std::string::npos);
-  // A manual note with no number: the impact asks for one.
-  CHECK(review.find("_[add who it helped grow") != std::string::npos);
+  // A manual note with no number: the line under it asks for one.
+  CHECK(review.find("\n> To add: who it helped grow") != std::string::npos);
 }
 
 TEST_CASE("review: #tags leave the prose with the space beside them, other '#'s stay") {
@@ -286,8 +286,8 @@ TEST_CASE("review: #tags leave the prose with the space beside them, other '#'s 
   e.note = Note{1, "Cut #perf p95 from 1.8s to 240ms #db, see issue#12 and C# code #x", 10,
                 "manual", "", "", {}, {}, {}};
   std::string review = RenderReview(BuildDigest({e}, {0, 100, ""}, DefaultCategoryRules(), {}));
-  CHECK(review.find("**What I did:** Cut p95 from 1.8s to 240ms, see issue#12 and C# code\n") !=
-        std::string::npos);
+  CHECK(review.find("\n\nCut p95 from 1.8s to 240ms (7.5x faster), see issue#12 and C# "
+                    "code.\n") != std::string::npos);
 }
 
 LogEntry FreeNote(int64_t id, const char* text, std::vector<std::string> tags = {}) {
@@ -401,8 +401,8 @@ TEST_CASE("review: within a category the largest factor comes first") {
                           note(3, "p95 from 1.8s to 90ms")},
                          {0, 100, ""}, DefaultCategoryRules(), {});
   std::string review = RenderReview(d);
-  size_t big = review.find("1.8s -> 90ms");
-  size_t small = review.find("900ms -> 300ms");
+  size_t big = review.find("1.8s to 90ms");
+  size_t small = review.find("900ms to 300ms");
   size_t none = review.find("Made search faster");
   REQUIRE(big != std::string::npos);
   REQUIRE(small != std::string::npos);
@@ -520,7 +520,7 @@ TEST_CASE("a digest of many wins renders the same text in every format as one of
   std::string html = RenderHtml(d);
   CHECK(count(html, "<span class=\"trace\">") == traces);
   CHECK(html.find("</body>\n</html>\n") == html.size() - 16);
-  CHECK(count(RenderReview(d), "\n  Ref: ") == 9000);
+  CHECK(count(RenderReview(d), "\n> Source: ") == 9000);
 }
 
 }  // namespace
