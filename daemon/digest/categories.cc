@@ -521,7 +521,11 @@ void WithoutTags(std::string_view note, std::string& out) {
     size_t end = TagEnd(note, i);
     if (end == i) continue;
     out.append(note.substr(kept, i - kept));
-    bool after_space = out.empty() || out.back() == ' ';
+    if (!out.empty() && out.back() == '(' && end < note.size() && note[end] == ')') {
+      out.pop_back();  // "on call (#on-call) today": no "()" left behind
+      ++end;
+    }
+    bool after_space = out.empty() || out.back() == ' ' || out.back() == '(';
     if (after_space && end < note.size() && note[end] == ' ') {
       ++end;  // "cut #perf p95": one space left, not two
     } else if (!out.empty() && out.back() == ' ' && end < note.size() &&

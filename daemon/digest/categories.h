@@ -61,7 +61,7 @@ std::string_view CategoryTitle(const std::vector<CategoryRule>& rules,
 std::vector<std::string> NoteTags(std::string_view note);
 // The note's prose without those tags, into `out`: the space beside each
 // tag goes with it, and none is left at the end ("Cut #perf p95 to 90ms
-// #db" -> "Cut p95 to 90ms").
+// #db" -> "Cut p95 to 90ms"); so do parentheses around the tag alone.
 void WithoutTags(std::string_view note, std::string& out);
 
 // Whether `path` matches `glob`. "*" and "?" stay inside one path segment;

@@ -192,13 +192,18 @@ void AppendLead(std::string& out, const Win& w) {
     std::string_view title = TrimEnd(w.title);
     while (!title.empty() && title.back() == '.') title.remove_suffix(1);
     AppendSentenceStart(out, title);
-    out += " (PR #";
-    AppendInt(out, w.pr);
-    if (!w.repo_name.empty()) {
-      out += ", ";
+    // "(PR #481, payments)"; a local merge has no number.
+    if (w.pr > 0 || !w.repo_name.empty()) {
+      out += " (";
+      if (w.pr > 0) {
+        out += "PR #";
+        AppendInt(out, w.pr);
+        if (!w.repo_name.empty()) out += ", ";
+      }
       AppendMarkdownText(out, w.repo_name);
+      out += ')';
     }
-    out += ").";
+    out += '.';
   } else if (w.kind == "incident_closed") {
     out += "Closed the incident on branch ";
     AppendMarkdownText(out, w.branch);

@@ -336,7 +336,9 @@ TEST_CASE("WithoutTags removes what NoteTags finds, and the space beside it") {
   CHECK(without("Cut #perf p95 to 90ms") == "Cut p95 to 90ms");
   CHECK(without("Cut p95 to 90ms #db, then #perf.") == "Cut p95 to 90ms, then.");
   CHECK(without("Fixed #123 and C# code, issue#4") == "Fixed #123 and C# code, issue#4");
-  CHECK(without("on call (#on-call) #sre_team") == "on call ()");
+  CHECK(without("on call (#on-call) #sre_team") == "on call");
+  CHECK(without("paged twice (#on-call), then fixed") == "paged twice, then fixed");
+  CHECK(without("a (#b c) d") == "a (c) d");
   CHECK(without("no tags at all") == "no tags at all");
   CHECK(without("#only") == "");
   // The same tags NoteTags reads.

@@ -177,6 +177,12 @@ TEST_CASE("review: a note that only repeats the PR's title is not said twice") {
   CHECK(d.paragraph == "Fix flaky checkout tests (PR #490, payments).");
 }
 
+TEST_CASE("review: a local merge with no PR number names only its repo") {
+  Drafted d = Draft(PrNote("Cut p95 from 1.8s to 240ms.", 0, "Merge branch 'fast-search'"));
+  CHECK(d.paragraph ==
+        "Merge branch 'fast-search' (payments). Cut p95 from 1.8s to 240ms (7.5x faster).");
+}
+
 TEST_CASE("review: no bracketed placeholder anywhere in the fixed week's draft") {
   test::ScopedEnv tz("TZ", "UTC");
   tzset();
