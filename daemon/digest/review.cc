@@ -104,31 +104,51 @@ void EndSentence(std::string& out, std::string_view text) {
     out += '.';
 }
 
+// `value` with at most one decimal, a trailing ".0" dropped.
+void AppendShort(std::string& out, double value) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", value);
+  std::string_view v(buf);
+  if (v.ends_with(".0")) v.remove_suffix(2);
+  out += v;
+}
+
 // "7.5x": one decimal under 10, a trailing ".0" dropped, none from 10 up.
 void AppendFactor(std::string& out, double factor) {
-  char buf[32];
   if (factor < 10) {
-    std::snprintf(buf, sizeof buf, "%.1f", factor);
-    std::string_view f(buf);
-    if (f.ends_with(".0")) f.remove_suffix(2);
-    out += f;
+    AppendShort(out, factor);
   } else {
-    std::snprintf(buf, sizeof buf, "%.0f", factor);
-    out += buf;
+    out += std::to_string(static_cast<long long>(factor + 0.5));
   }
   out += 'x';
 }
 
-// What a change's factor says in words, from its figures alone (not a
-// judgement): "7.5x faster" for a time that fell, "3x higher" for a count
-// that rose.
-void AppendFactorWords(std::string& out, const Metric& m) {
+// What a change says in words, from its figures alone (not a judgement):
+// from 2x up the factor, "7.5x faster" for a time that fell, "85x fewer" for
+// a count; below it the relative change, "down 34%", or the difference in
+// points between two percentages, "up 23 points".
+void AppendChangeWords(std::string& out, const Metric& m) {
+  double before = *m.before, after = *m.after;
+  bool fell = after < before;
+  if (m.factor < 2) {
+    out += fell ? "down " : "up ";
+    if (m.unit == "percent") {
+      AppendShort(out, fell ? before - after : after - before);
+      out += " points";
+    } else {
+      out += std::to_string(static_cast<int>((fell ? before - after : after - before) / before *
+                                                 100 + 0.5));
+      out += '%';
+    }
+    return;
+  }
   AppendFactor(out, m.factor);
-  bool fell = *m.after < *m.before;
   if (m.unit == "ms") {
     out += fell ? " faster" : " longer";
   } else if (m.unit == "bytes") {
     out += fell ? " smaller" : " larger";
+  } else if (m.unit == "count") {
+    out += fell ? " fewer" : " more";
   } else {
     out += fell ? " lower" : " higher";
   }
@@ -148,8 +168,8 @@ bool ShowsFactor(const Metric& m, size_t text_size) {
 }
 
 // The note's impact as a sentence: capitalised, ended with a period, and
-// each before -> after change followed by its factor, "(7.5x faster)", where
-// the note does not give one.
+// each before -> after change followed by what it amounts to, "(7.5x
+// faster)", "(down 34%)", where the note gives no factor of its own.
 void AppendImpactSentence(std::string& out, const Win& w, std::string_view impact) {
   impact = TrimEnd(impact);
   if (impact.empty()) return;
@@ -171,7 +191,7 @@ void AppendImpactSentence(std::string& out, const Win& w, std::string_view impac
       }
       bool closing = end < impact.size() && impact[end] == ')';
       out += closing ? "; " : " (";
-      AppendFactorWords(out, m);
+      AppendChangeWords(out, m);
       if (!closing) out += ')';
       at = end;
     }

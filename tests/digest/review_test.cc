@@ -162,6 +162,12 @@ TEST_CASE("review: sentences from notes as people write them") {
       // A rate that rose, a size that fell.
       {"Throughput from 1,200 to 3,000 req/s", "Throughput from 1,200 to 3,000 req/s (2.5x higher)."},
       {"Bundle from 2 MB to 500 KB", "Bundle from 2 MB to 500 KB (4x smaller)."},
+      // Under 2x, the change in per cent, or in points between percentages.
+      {"cold start 62 ms -> 41 ms", "Cold start 62 ms -> 41 ms (down 34%)."},
+      {"cut the cluster from 11 to 8 nodes", "Cut the cluster from 11 to 8 nodes (down 27%)."},
+      {"Coverage from 61% to 84% on billing", "Coverage from 61% to 84% (up 23 points) on billing."},
+      // From 2x, a count in fewer or more.
+      {"cut pages from 340 to 4", "Cut pages from 340 to 4 (85x fewer)."},
       // The note gives its own factor: none is added.
       {"Made the resizer 3x faster: from 900ms to 300ms",
        "Made the resizer 3x faster: from 900ms to 300ms."},
