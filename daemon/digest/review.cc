@@ -189,10 +189,18 @@ void AppendImpactSentence(std::string& out, const Win& w, std::string_view impac
       } else {
         AppendMarkdownText(out, part);
       }
+      // Inside the note's parentheses, or before some, one pair: "(20m ->
+      // 6m; 3.3x faster)", "6m (3.3x faster; thanks Ana)".
       bool closing = end < impact.size() && impact[end] == ')';
+      bool opening = impact.substr(end).starts_with(" (");
       out += closing ? "; " : " (";
       AppendChangeWords(out, m);
-      if (!closing) out += ')';
+      if (opening) {
+        out += "; ";
+        end += 2;
+      } else if (!closing) {
+        out += ')';
+      }
       at = end;
     }
   }

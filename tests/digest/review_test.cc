@@ -159,6 +159,8 @@ TEST_CASE("review: sentences from notes as people write them") {
       // A factor inside parentheses joins them.
       {"Cut build time (20m -> 6m) for the monorepo",
        "Cut build time (20m -> 6m; 3.3x faster) for the monorepo."},
+      {"Cut the build from 20m to 6m (thanks Ana)",
+       "Cut the build from 20m to 6m (3.3x faster; thanks Ana)."},
       // A rate that rose, a size that fell.
       {"Throughput from 1,200 to 3,000 req/s", "Throughput from 1,200 to 3,000 req/s (2.5x higher)."},
       {"Bundle from 2 MB to 500 KB", "Bundle from 2 MB to 500 KB (4x smaller)."},
