@@ -283,9 +283,15 @@ void AppendWin(const Win& w, std::string& out) {
     AppendMarkdownText(out, next);
     EndSentence(out, next);
   }
-  out += "\n\n";
-  // Under it, what is missing and where it comes from.
-  if (w.metrics.empty()) {
+  // Under it, what is missing and where it comes from. A note of nothing but
+  // tags leaves no paragraph: it asks for one.
+  bool empty = out.size() == start;
+  if (empty) {
+    AppendToAdd(out, "what you did and the impact it had");
+  } else {
+    out += "\n\n";
+  }
+  if (w.metrics.empty() && !empty) {
     std::string_view hint = "a figure for the impact (before -> after)";
     for (const Suggestion& s : w.suggestions) {
       if (s.issue != kNoNumber) continue;

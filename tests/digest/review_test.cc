@@ -191,6 +191,15 @@ TEST_CASE("review: a local merge with no PR number names only its repo") {
         "Merge branch 'fast-search' (payments). Cut p95 from 1.8s to 240ms (7.5x faster).");
 }
 
+TEST_CASE("review: a note of nothing but tags asks for the paragraph") {
+  std::string review = RenderReview(
+      BuildDigest({ManualNote("#perf #db")}, {0, 2 * kAt, ""}, DefaultCategoryRules(), {}));
+  CHECK(review.find("## Performance & scalability\n\n"
+                    "> To add: what you did and the impact it had.\n"
+                    "> To add: the next step (what this enables, or the next target).\n") !=
+        std::string::npos);
+}
+
 TEST_CASE("review: no bracketed placeholder anywhere in the fixed week's draft") {
   test::ScopedEnv tz("TZ", "UTC");
   tzset();
