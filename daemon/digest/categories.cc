@@ -174,7 +174,7 @@ class CategoryIndex {
   }
 
   // Counts, per rule, the phrases word i (as `stem`, whose QuickHash bit is
-  // `bit`) starts; once per rule and word.
+  // `bit`) starts; once per rule and word, twice for the note's first word.
   void ScoreStem(std::string_view stem, uint32_t bit, const std::vector<std::string_view>& words,
                  size_t i, std::vector<int>& scores, std::vector<size_t>& last_hit) const {
     if (!first_words_[bit]) return;
@@ -183,7 +183,7 @@ class CategoryIndex {
     for (const Phrase& p : it->second) {
       if (last_hit[p.rule] == i || !RestMatches(words, i + 1, p.rest)) continue;
       last_hit[p.rule] = i;
-      ++scores[p.rule];
+      scores[p.rule] += i == 0 ? 2 : 1;
     }
   }
 
@@ -321,7 +321,11 @@ std::vector<CategoryRule> DefaultCategoryRules() {
             "optimized",   "optimization", "profile",     "profiling", "profiler",
             "scale",       "scaling",      "scalability", "load test", "benchmark",
             "memory",      "cpu",          "qps",         "rps",       "bottleneck",
-            "hot path"},
+            "hot path",    "latencies",    "cold start",  "warm start", "startup time",
+            "page load",   "load time",    "response time", "ttfb",     "time to first byte",
+            "ms",          "millisecond",  "milliseconds", "µs",       "microseconds",
+            "quicker",     "sped up",     "p90",         "p999",      "capacity",
+            "rightsizing", "rightsized",  "autoscaling", "cost",      "costs"},
            {"bench/**", "benchmarks/**", "**/*_bench.*", "**/*_benchmark.*", "perf/**",
             "loadtest/**", "load-tests/**", "k6/**"}),
       Rule("data", "Data modeling & storage",
@@ -365,6 +369,13 @@ std::vector<CategoryRule> DefaultCategoryRules() {
             "failover",
             "retry",
             "retries",
+            "backoff",
+            "5xx",
+            "restore",
+            "recovery",
+            "mttr",
+            "rto",
+            "rpo",
             "timeout",
             "rollback",
             "backup",
@@ -426,6 +437,7 @@ std::vector<CategoryRule> DefaultCategoryRules() {
             "cleanup",
             "dead code",
             "tech debt",
+            "toil",
             "dependency",
             "dependencies",
             "upgrade",
@@ -479,9 +491,9 @@ Result<std::vector<CategoryRule>> MergeRules(const std::vector<CategoryRule>& de
 std::string_view CategoryTitle(const std::vector<CategoryRule>& rules,
                                std::string_view id) {
   for (const CategoryRule& r : rules) {
-    if (r.category == id && !r.title.empty()) return r.title;
+    if (r.category == id) return r.title.empty() ? id : std::string_view(r.title);
   }
-  return id;
+  return id == kUncategorised ? kUncategorisedTitle : id;
 }
 
 namespace {
@@ -516,7 +528,11 @@ void WithoutTags(std::string_view note, std::string& out) {
     size_t end = TagEnd(note, i);
     if (end == i) continue;
     out.append(note.substr(kept, i - kept));
-    bool after_space = out.empty() || out.back() == ' ';
+    if (!out.empty() && out.back() == '(' && end < note.size() && note[end] == ')') {
+      out.pop_back();  // "on call (#on-call) today": no "()" left behind
+      ++end;
+    }
+    bool after_space = out.empty() || out.back() == ' ' || out.back() == '(';
     if (after_space && end < note.size() && note[end] == ' ') {
       ++end;  // "cut #perf p95": one space left, not two
     } else if (!out.empty() && out.back() == ' ' && end < note.size() &&

@@ -15,11 +15,11 @@
 
 namespace brag::digest {
 
-// Where a note with no matching tag, word or path goes. Most unlabelled wins in
-// a service engineer's journal are feature and service work ("shipped the
-// refund endpoint"), which the guide files under API & service design;
-// invisible work has its own words and paths, so it is not a good catch-all.
-inline constexpr std::string_view kFallbackCategory = "api";
+// Where a note goes when no tag, word or path places it: no guessed
+// category, but "Uncategorised", shown after the others (in the digest, the
+// review and the JSON, by this id) so that the user files it with a #tag.
+inline constexpr std::string_view kUncategorised = "uncategorised";
+inline constexpr std::string_view kUncategorisedTitle = "Uncategorised";
 
 // The rules of one category. Matching ignores ASCII case everywhere.
 struct CategoryRule {
@@ -51,7 +51,8 @@ std::vector<CategoryRule> DefaultCategoryRules();
 Result<std::vector<CategoryRule>> MergeRules(const std::vector<CategoryRule>& defaults,
                                              const std::vector<CategoryRule>& extra);
 
-// The title of category `id` in `rules`, or `id` itself when it has none.
+// The title of category `id` in `rules`; kUncategorisedTitle for
+// kUncategorised when no rule has that id; else `id` itself.
 std::string_view CategoryTitle(const std::vector<CategoryRule>& rules,
                                std::string_view id);
 
@@ -60,7 +61,7 @@ std::string_view CategoryTitle(const std::vector<CategoryRule>& rules,
 std::vector<std::string> NoteTags(std::string_view note);
 // The note's prose without those tags, into `out`: the space beside each
 // tag goes with it, and none is left at the end ("Cut #perf p95 to 90ms
-// #db" -> "Cut p95 to 90ms").
+// #db" -> "Cut p95 to 90ms"); so do parentheses around the tag alone.
 void WithoutTags(std::string_view note, std::string& out);
 
 // Whether `path` matches `glob`. "*" and "?" stay inside one path segment;
@@ -81,15 +82,17 @@ struct WordScratch;
 class Categorizer {
  public:
   explicit Categorizer(std::vector<CategoryRule> rules,
-                       std::string fallback = std::string(kFallbackCategory));
+                       std::string fallback = std::string(kUncategorised));
 
   // Exactly one category id for a note, its tags (with or without '#') and
   // the paths its PR changed:
   // 1. tags win: the first of `tags` that maps to a category, else the first
   //    #tag written in the note that does;
-  // 2. else the category whose words occur most often in the note;
+  // 2. else the category whose words occur most often in the note, a word
+  //    that opens the note counting twice (the leading verb says what kind
+  //    of work it was: "Mentored two hires through their first on-call");
   // 3. else the category whose globs match the most of `paths`;
-  // 4. else the fallback.
+  // 4. else the fallback, kUncategorised unless told otherwise.
   // Ties in 2 and 3 go to the rule listed first.
   std::string Categorize(std::string_view note, const std::vector<std::string>& tags,
                          const std::vector<std::string>& paths) const;
@@ -105,7 +108,7 @@ class Categorizer {
 std::string Categorize(const std::vector<CategoryRule>& rules, std::string_view note,
                        const std::vector<std::string>& tags,
                        const std::vector<std::string>& paths,
-                       std::string_view fallback = kFallbackCategory);
+                       std::string_view fallback = kUncategorised);
 
 // Whether a note is "invisible work" (DESIGN §9): CI, tests, observability
 // (metrics, dashboards, alerts, tracing, logging), runbooks, docs and on-call

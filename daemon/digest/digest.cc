@@ -195,7 +195,7 @@ class DigestBuilder::State {
     for (const CategoryRule& rule : rules_) {
       categories_.emplace(rule.category, store_->KeepOnce(rule.category));
     }
-    categories_.emplace(kFallbackCategory, store_->KeepOnce(kFallbackCategory));
+    categories_.emplace(kUncategorised, store_->KeepOnce(kUncategorised));
     // Lists 0 for this thread, 1 for the pipeline's worker.
     store_->metrics.resize(2);
     store_->suggestions.resize(2);
@@ -241,12 +241,20 @@ class DigestBuilder::State {
     AnalyseAll();
     AttachFolded();
     SortByTime();
-    // A win's category is the text kept for its rule, so the text's address
-    // tells the rule (rules_.size() for none).
-    std::vector<const char*> kept;
-    for (const CategoryRule& rule : rules_) {
-      kept.push_back(categories_.at(rule.category).view().data());
+    // The groups: the rules, then Uncategorised unless a rule has its id. A
+    // win's category is the text kept for its group, so the text's address
+    // tells the group.
+    struct Group {
+      std::string_view id, title;
+    };
+    std::vector<Group> groups;
+    for (const CategoryRule& rule : rules_) groups.push_back({rule.category, rule.title});
+    if (std::none_of(groups.begin(), groups.end(),
+                     [](const Group& g) { return g.id == kUncategorised; })) {
+      groups.push_back({kUncategorised, kUncategorisedTitle});
     }
+    std::vector<const char*> kept;
+    for (const Group& g : groups) kept.push_back(categories_.at(g.id).view().data());
     auto rule_of = [&](const Win& win) {
       return static_cast<size_t>(std::find(kept.begin(), kept.end(), win.category.view().data()) -
                                  kept.begin());
@@ -254,7 +262,7 @@ class DigestBuilder::State {
     // One pass links each win and counts the groups' wins; a second fills
     // the groups, in rule order, into one array the store keeps.
     ForgeLinks links(remotes, *store_);
-    std::vector<size_t> starts(rules_.size() + 2);
+    std::vector<size_t> starts(groups.size() + 2);
     for (Win& win : wins_) {
       win.forge_repo = links.Lookup(win.repo, win.forge);
       ++starts[rule_of(win) + 2];
@@ -263,10 +271,11 @@ class DigestBuilder::State {
     HugeVector<size_t>& members = store_->category_members;
     members.resize(wins_.size());
     for (size_t i = 0; i < wins_.size(); ++i) members[starts[rule_of(wins_[i]) + 1]++] = i;
-    for (size_t r = 0; r < rules_.size(); ++r) {
+    for (size_t r = 0; r < groups.size(); ++r) {
       if (starts[r + 1] == starts[r]) continue;
-      const CategoryRule& rule = rules_[r];
-      digest.categories.push_back({rule.category, rule.title.empty() ? rule.category : rule.title,
+      const Group& g = groups[r];
+      digest.categories.push_back({std::string(g.id),
+                                   std::string(g.title.empty() ? g.id : g.title),
                                    std::span<const size_t>(members).subspan(
                                        starts[r], starts[r + 1] - starts[r])});
     }
@@ -314,7 +323,7 @@ class DigestBuilder::State {
     event_wins_.push_back(wins_.size());
     Win& win = wins_.emplace_back();  // filled in place: a Win is large
     win.note_id = row.note_id;
-    win.text = store_->Keep(row.note_text);
+    win.text = store_->Keep(Prose(row.note_text));
     win.source = store_->KeepOnce(row.note_source, last_.source);
     win.kind = store_->KeepOnce(row.kind, last_.kind);
     win.time = row.commit_time;
@@ -333,7 +342,7 @@ class DigestBuilder::State {
         win.incident_seconds = row.commit_time - row.opened;
       win.incident_commits = row.commit_count;
     }
-    SetTags(win, row.note_tags);
+    SetTags(win, row.note_tags, row.note_text);
     paths_.push_back(store_->Keep(row.paths));
     AfterAppend();
   }
@@ -342,7 +351,8 @@ class DigestBuilder::State {
     if (row.note_id == 0 || !InWindow(row.note_created, window_)) return;
     if (!FirstSight(row.note_id)) return;
     NoteRepo(row.note_repo);
-    if (size_t into = EventWinWithText(row.note_repo, row.note_text); into != kNoWin) {
+    std::string_view prose = Prose(row.note_text);
+    if (size_t into = EventWinWithText(row.note_repo, prose); into != kNoWin) {
       // Kept aside until the analysis, which may be reading that win, is done.
       WinExtras& folded = folded_[into];
       folded.folded_notes.push_back(row.note_id);
@@ -353,14 +363,14 @@ class DigestBuilder::State {
     BeforeAppend();
     Win& win = wins_.emplace_back();
     win.note_id = row.note_id;
-    win.text = store_->Keep(row.note_text);
+    win.text = store_->Keep(prose);
     win.source = store_->KeepOnce(row.note_source, last_.source);
     win.kind = store_->KeepOnce("note", last_.kind);
     win.time = row.note_created;
     win.repo = store_->KeepOnce(row.note_repo, last_.repo);
     if (!row.note_repo.empty()) win.repo_name = store_->KeepOnce(row.repo_name, last_.repo_name);
     win.commit = store_->Keep(row.note_commit);
-    SetTags(win, row.note_tags);
+    SetTags(win, row.note_tags, row.note_text);
     paths_.emplace_back();
     AfterAppend();
   }
@@ -516,10 +526,29 @@ class DigestBuilder::State {
     return it == by_text_->end() ? kNoWin : it->second;
   }
 
-  // The win's tags, when the note has any.
-  void SetTags(Win& win, std::string_view tags) {
-    if (tags.empty()) return;
-    win.extras = store_->NewExtras(WinExtras{rows::SplitLines(tags), {}, {}});
+  // A note as the digest shows it: its #tags are read as tags (SetTags), so
+  // they leave the prose. A view of `note` or of prose_, valid until the
+  // next call.
+  std::string_view Prose(std::string_view note) {
+    if (note.find('#') == std::string_view::npos) return note;
+    WithoutTags(note, prose_);
+    return prose_;
+  }
+
+  // The win's tags, when the note has any: those given with it, then the
+  // #tags written in it that are not among them.
+  void SetTags(Win& win, std::string_view tags, std::string_view note) {
+    std::vector<std::string> written;
+    if (note.find('#') != std::string_view::npos) written = NoteTags(note);
+    if (tags.empty() && written.empty()) return;
+    std::vector<std::string> all = rows::SplitLines(tags);
+    for (std::string& tag : written) {
+      bool given = std::any_of(all.begin(), all.end(), [&](const std::string& t) {
+        return EqualsIgnoreCase(t.starts_with('#') ? std::string_view(t).substr(1) : t, tag);
+      });
+      if (!given) all.push_back(std::move(tag));
+    }
+    win.extras = store_->NewExtras(WinExtras{std::move(all), {}, {}});
   }
 
   // The notes folded into wins, now that no thread reads the wins.
@@ -590,6 +619,7 @@ class DigestBuilder::State {
   std::thread worker_;
   std::vector<std::string> repo_list_;
   std::unordered_set<std::string_view> repo_set_;
+  std::string prose_;  // Prose's buffer
 };
 
 DigestBuilder::DigestBuilder(const DigestWindow& window, const std::vector<CategoryRule>& rules)

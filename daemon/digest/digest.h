@@ -56,7 +56,8 @@ class SharedText {
   const std::string_view* kept_ = nullptr;
 };
 
-// What few wins have: tags, and notes of the same work folded into the win
+// What few wins have: tags (given with the note, then those written in it),
+// and notes of the same work folded into the win
 // (a commit's Impact: note that became its PR's note) with their commits,
 // traced, not counted.
 struct WinExtras {
@@ -67,7 +68,7 @@ struct WinExtras {
 
 struct Win {
   int64_t note_id = 0;
-  std::string_view text;  // the note
+  std::string_view text;  // the note without its #tags, which are in tags()
   SharedText source;      // "prompt", "manual", "hook"
   SharedText kind;        // "pr_merged", "incident_closed", "note"
   int64_t time = 0;       // an event's commit time, a free note's creation
@@ -144,7 +145,8 @@ struct Digest {
   DigestWindow window;
   DigestCounts counts;
   WinList wins;                           // oldest first
-  std::vector<CategoryGroup> categories;  // in rule order; only those with wins
+  // In rule order, then Uncategorised (kUncategorised); only those with wins.
+  std::vector<CategoryGroup> categories;
   std::vector<Backfill> unanswered;       // oldest first
   // The text, metrics and suggestions the wins view, in large blocks rather
   // than a few heap strings per win (a digest may hold 100k wins). Shared,
@@ -161,7 +163,7 @@ using RemoteUrls = std::map<std::string, std::string>;
 // Sharpen, category, invisible work) once, as it is added. Events without a
 // note are counted, and listed to backfill while their prompt is pending or
 // snoozed. A note is one win however often it appears; a free note with the
-// same text (ignoring case, spacing and a final '.') as an event's note in
+// same text (ignoring case, spacing, #tags and a final '.') as an event's note in
 // the same repo is folded into that event's win (a commit's trailer note
 // that became its PR's note). `rules` are the category rules (MergeRules of
 // the defaults and the user's) and must outlive the builder.

@@ -1,7 +1,11 @@
 // The self-assessment draft (`brag review`): the guide's formula, what I did
-// -> the impact it had -> what's next, one win at a time, every claim with
-// the PR or commit and the journal note it comes from.
+// -> the impact it had -> what's next, as one paragraph of full sentences per
+// win that a person could paste, made from the PR's title, the note and its
+// figures. What a paragraph lacks (a figure, a next step) is said in a short
+// quoted line under it, never as a placeholder in the prose, and so is the
+// PR or commit and the journal note it comes from.
 #include <algorithm>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -62,77 +66,254 @@ Split SplitNext(std::string_view text, std::string& lower) {
   return {text, {}};
 }
 
-void AppendWhatIDid(std::string& out, const Win& w, std::string_view impact) {
+bool IsLowerAscii(char c) { return c >= 'a' && c <= 'z'; }
+
+// `text` without the spaces and the clause punctuation (",;:-") that end it:
+// what is left ends a sentence as written, or takes a period.
+std::string_view TrimEnd(std::string_view text) {
+  while (!text.empty() && std::string_view(" \t,;:-").find(text.back()) != std::string_view::npos)
+    text.remove_suffix(1);
+  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+  return text;
+}
+
+// Whether the sentence begun at `text` should open with a capital: its first
+// word is all lower-case letters ("cut", not "p99", "iOS" or "gRPC").
+bool WantsCapital(std::string_view text) {
+  if (text.empty() || !IsLowerAscii(text[0])) return false;
+  for (char c : text) {
+    if (c == ' ' || c == ',' || c == ';' || c == ':' || c == '.') break;
+    if (!IsLowerAscii(c) && c != '-' && c != '\'') return false;
+  }
+  return true;
+}
+
+// `text` in Markdown as the start of a sentence: capitalised when its first
+// word is a plain lower-case word.
+void AppendSentenceStart(std::string& out, std::string_view text) {
+  if (WantsCapital(text)) {
+    out += static_cast<char>(text[0] - 'a' + 'A');
+    text.remove_prefix(1);
+  }
+  AppendMarkdownText(out, text);
+}
+
+// A period after `text` unless it ends a sentence already.
+void EndSentence(std::string& out, std::string_view text) {
+  if (text.empty() || std::string_view(".!?").find(text.back()) == std::string_view::npos)
+    out += '.';
+}
+
+// `value` with at most one decimal, a trailing ".0" dropped.
+void AppendShort(std::string& out, double value) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", value);
+  std::string_view v(buf);
+  if (v.ends_with(".0")) v.remove_suffix(2);
+  out += v;
+}
+
+// "7.5x": one decimal under 10, a trailing ".0" dropped, none from 10 up.
+void AppendFactor(std::string& out, double factor) {
+  if (factor < 10) {
+    AppendShort(out, factor);
+  } else {
+    out += std::to_string(static_cast<long long>(factor + 0.5));
+  }
+  out += 'x';
+}
+
+// What a change says in words, from its figures alone (not a judgement):
+// from 2x up the factor, "7.5x faster" for a time that fell, "85x fewer" for
+// a count; below it the relative change, "down 34%", or the difference in
+// points between two percentages, "up 23 points".
+void AppendChangeWords(std::string& out, const Metric& m) {
+  double before = *m.before, after = *m.after;
+  bool fell = after < before;
+  if (m.factor < 2) {
+    out += fell ? "down " : "up ";
+    if (m.unit == "percent") {
+      AppendShort(out, fell ? before - after : after - before);
+      out += " points";
+    } else {
+      out += std::to_string(static_cast<int>((fell ? before - after : after - before) / before *
+                                                 100 + 0.5));
+      out += '%';
+    }
+    return;
+  }
+  AppendFactor(out, m.factor);
+  if (m.unit == "ms") {
+    out += fell ? " faster" : " longer";
+  } else if (m.unit == "bytes") {
+    out += fell ? " smaller" : " larger";
+  } else if (m.unit == "count") {
+    out += fell ? " fewer" : " more";
+  } else {
+    out += fell ? " lower" : " higher";
+  }
+}
+
+// Whether the note gives a factor of its own ("3x faster"): then its
+// changes get none added.
+bool SaysItsFactor(const Win& w) {
+  return std::any_of(w.metrics.begin(), w.metrics.end(),
+                     [](const Metric& m) { return m.kind == MetricKind::kMultiplier; });
+}
+
+// Whether a change's factor is worth saying, and its match lies in the note.
+bool ShowsFactor(const Metric& m, size_t text_size) {
+  return m.kind == MetricKind::kChange && m.factor >= 1.05 && m.before && m.after &&
+         *m.before != *m.after && m.offset + m.length <= text_size;
+}
+
+// The note's impact as a sentence: capitalised, ended with a period, and
+// each before -> after change followed by what it amounts to, "(7.5x
+// faster)", "(down 34%)", where the note gives no factor of its own.
+void AppendImpactSentence(std::string& out, const Win& w, std::string_view impact) {
+  impact = TrimEnd(impact);
+  if (impact.empty()) return;
+  // Split points: views of impact, which is a prefix-trimmed part of w.text.
+  size_t base = static_cast<size_t>(impact.data() - w.text.data());
+  size_t at = 0;  // impact[0, at) is written
+  bool first = true;
+  if (!SaysItsFactor(w)) {
+    for (const Metric& m : w.metrics) {
+      if (!ShowsFactor(m, w.text.size()) || m.offset < base) continue;
+      size_t end = m.offset + m.length - base;
+      if (end > impact.size() || end < at) continue;
+      std::string_view part = impact.substr(at, end - at);
+      if (first) {
+        AppendSentenceStart(out, part);
+        first = false;
+      } else {
+        AppendMarkdownText(out, part);
+      }
+      // Inside the note's parentheses, or before some, one pair: "(20m ->
+      // 6m; 3.3x faster)", "6m (3.3x faster; thanks Ana)".
+      bool closing = end < impact.size() && impact[end] == ')';
+      bool opening = impact.substr(end).starts_with(" (");
+      out += closing ? "; " : " (";
+      AppendChangeWords(out, m);
+      if (opening) {
+        out += "; ";
+        end += 2;
+      } else if (!closing) {
+        out += ')';
+      }
+      at = end;
+    }
+  }
+  std::string_view rest = impact.substr(at);
+  if (first) {
+    AppendSentenceStart(out, rest);
+  } else {
+    AppendMarkdownText(out, rest);
+  }
+  EndSentence(out, impact);
+}
+
+// The lead that says what I did, before the note: the PR's title with its
+// number and repo, or the incident I closed; nothing for a free note.
+void AppendLead(std::string& out, const Win& w) {
   if (w.kind == "pr_merged" && !w.title.empty()) {
-    AppendMarkdownText(out, w.title);
-    out += " (";
-    AppendMarkdownText(out, WinSubject(w));
-    out += ')';
+    std::string_view title = TrimEnd(w.title);
+    while (!title.empty() && title.back() == '.') title.remove_suffix(1);
+    AppendSentenceStart(out, title);
+    // "(PR #481, payments)"; a local merge has no number.
+    if (w.pr > 0 || !w.repo_name.empty()) {
+      out += " (";
+      if (w.pr > 0) {
+        out += "PR #";
+        AppendInt(out, w.pr);
+        if (!w.repo_name.empty()) out += ", ";
+      }
+      AppendMarkdownText(out, w.repo_name);
+      out += ')';
+    }
+    out += '.';
   } else if (w.kind == "incident_closed") {
-    out += "Closed incident ";
+    out += "Closed the incident on branch ";
     AppendMarkdownText(out, w.branch);
     if (!w.repo_name.empty()) {
       out += " in ";
       AppendMarkdownText(out, w.repo_name);
     }
-    if (w.incident_seconds > 0) (out += ", ") += DurationText(w.incident_seconds) + " open to close";
-    if (w.incident_commits > 0) (out += ", ") += Counted(w.incident_commits, "commit");
-  } else {
-    AppendMarkdownText(out, impact);
+    if (w.incident_seconds > 0) (out += ' ') += DurationText(w.incident_seconds) + " after it opened";
+    if (w.incident_commits > 0) (out += " (") += Counted(w.incident_commits, "commit") + ')';
+    out += '.';
   }
 }
 
-void AppendImpact(std::string& out, const Win& w, std::string_view impact) {
-  size_t start = out.size();
-  if (w.kind != "note") AppendMarkdownText(out, impact);
-  bool bare = out.size() == start;
-  if (!w.metrics.empty()) {
-    if (!bare) out += " (";
-    for (size_t k = 0; k < w.metrics.size(); ++k) {
-      if (k > 0) out += "; ";
-      AppendMetricMd(out, w.metrics[k]);
-    }
-    if (!bare) out += ')';
-    return;
-  }
-  for (const Suggestion& s : w.suggestions) {
-    if (s.issue == kNoNumber) {
-      if (!bare) out += ' ';
-      out += "_[";
-      out += s.suggestion;
-      out += "]_";
-      return;
-    }
-  }
-  if (bare) out += "_[add the measured impact]_";
+// Whether `note` says no more than `title`: the same words, ignoring case
+// and a final period.
+bool RepeatsTitle(std::string_view note, std::string_view title) {
+  note = TrimEnd(note);
+  title = TrimEnd(title);
+  while (!note.empty() && note.back() == '.') note.remove_suffix(1);
+  while (!title.empty() && title.back() == '.') title.remove_suffix(1);
+  return !title.empty() && EqualsIgnoreCase(note, title);
+}
+
+// A short marked line under the paragraph: "> To add: ...".
+void AppendToAdd(std::string& out, std::string_view what) {
+  out += "> To add: ";
+  out += what;
+  EndSentence(out, what);
+  out += '\n';
 }
 
 void AppendWin(const Win& w, std::string& out) {
-  thread_local std::string text, lower;  // reused: one per render thread
-  WithoutTags(w.text, text);
-  Split split = SplitNext(text, lower);
-  out += "- **What I did:** ";
-  AppendWhatIDid(out, w, split.impact);
-  out += "\n  **Impact:** ";
-  AppendImpact(out, w, split.impact);
-  out += "\n  **What's next:** ";
-  if (split.next.empty()) {
-    out += "_[what this enables, or the next target]_";
-  } else {
-    AppendMarkdownText(out, split.next);
+  thread_local std::string lower;  // reused: one per render thread
+  Split split = SplitNext(w.text, lower);
+  // The paragraph: what I did -> the impact -> what's next.
+  size_t start = out.size();
+  AppendLead(out, w);
+  // A note that only repeats the PR's title says nothing the lead does not.
+  if (!RepeatsTitle(split.impact, w.kind == "pr_merged" ? w.title : std::string_view())) {
+    size_t before = out.size();
+    if (before != start) out += ' ';
+    AppendImpactSentence(out, w, split.impact);
+    if (out.size() == before + 1) out.pop_back();  // no impact text after all
   }
-  out += '\n';
+  std::string_view next = TrimEnd(split.next);
+  if (!next.empty()) {
+    if (out.size() != start) out += ' ';
+    out += "Next step: ";
+    AppendMarkdownText(out, next);
+    EndSentence(out, next);
+  }
+  // Under it, what is missing and where it comes from. A note of nothing but
+  // tags leaves no paragraph: it asks for one.
+  bool empty = out.size() == start;
+  if (empty) {
+    AppendToAdd(out, "what you did and the impact it had");
+  } else {
+    out += "\n\n";
+  }
+  if (w.metrics.empty() && !empty) {
+    std::string_view hint = "a figure for the impact (before -> after)";
+    for (const Suggestion& s : w.suggestions) {
+      if (s.issue != kNoNumber) continue;
+      hint = s.suggestion;
+      if (hint.starts_with("add ")) hint.remove_prefix(4);
+      break;
+    }
+    AppendToAdd(out, hint);
+  }
+  if (next.empty()) AppendToAdd(out, "the next step (what this enables, or the next target)");
   for (const Suggestion& s : w.suggestions) {
     if (s.issue != kWeakPhrasing) continue;
-    out += "  _Sharpen \"";
+    out += "> Sharpen \"";
     AppendMarkdownText(out, s.phrase);
     out += "\": ";
     out += s.suggestion;
-    out += "_\n";
+    EndSentence(out, s.suggestion);
+    out += '\n';
   }
-  out += "  Ref: ";
+  out += "> Source: ";
   AppendTraceMd(out, w);
-  out += '\n';
+  out += "\n\n";
 }
 
 }  // namespace
@@ -144,17 +325,18 @@ void RenderReview(const Digest& d, RenderOutput& output) {
   for (const Win& w : d.wins) quantified += w.metrics.empty() ? 0 : 1;
   out += "Drafted by brag from " + Counted(d.counts.notes, "journal note") + " (" +
          Counted(d.counts.prs_merged, "PR") + " merged, " +
-         Counted(d.counts.incidents_closed, "incident") + " closed). Each win reads " +
-         "*what I did -> impact -> what's next*, strongest first, with the PR or commit " +
-         "and the note it comes from. Fill the [brackets] and edit before you submit.\n";
-  if (d.categories.empty()) out += "\nNo notes in this period.\n";
+         Counted(d.counts.incidents_closed, "incident") + " closed). One paragraph per " +
+         "win, strongest first: what I did, the impact it had, what's next. The quoted " +
+         "lines under each say what to add and where it comes from; edit, then paste " +
+         "the paragraphs.\n\n";
+  if (d.categories.empty()) out += "No notes in this period.\n\n";
   for (const CategoryGroup& g : d.categories) {
     // Strength is worked out once per win, not at each comparison.
     std::vector<Ranked> wins;
     wins.reserve(g.wins.size());
     for (size_t i : g.wins) wins.push_back(Ranked{&d.wins[i], Strength(d.wins[i])});
     std::stable_sort(wins.begin(), wins.end(), Stronger);
-    out += "\n## ";
+    out += "## ";
     AppendMarkdownText(out, g.title);
     out += "\n\n";
     output.Each(wins.size(), [&](size_t i, std::string& text) {
@@ -163,7 +345,7 @@ void RenderReview(const Digest& d, RenderOutput& output) {
       AppendWin(*wins[i].win, text);
     });
   }
-  out += "\n## Before you submit\n\n";
+  out += "## Before you submit\n\n";
   out += "- " + std::to_string(quantified) + " of " + Counted(d.counts.notes, "win") +
          " carry a number; `brag digest` lists what to add under Sharpen.\n";
   out += "- Merged PRs and closed incidents still without a note: " +

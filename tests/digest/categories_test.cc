@@ -85,7 +85,7 @@ TEST_CASE("every category is reachable by words") {
 
 TEST_CASE("words match whole words, plurals and phrases, in any case") {
   CHECK(ByNote("two new ENDPOINTS") == "api");
-  CHECK(ByNote("the apiary is open") == "api");  // no word matched: the fallback
+  CHECK(ByNote("the apiary is open") == "uncategorised");  // no word matched
   CHECK(ByNote("set up Disaster Recovery drills") == "reliability");
   CHECK(ByNote("took on on call duty") == "reliability");
 }
@@ -99,7 +99,7 @@ TEST_CASE("the category with the most word matches wins") {
 
 TEST_CASE("a word tie goes to the rule listed first") {
   CHECK(ByNote("latency of the database") == "performance");  // performance before data
-  CHECK(ByNote("flaky endpoint") == "api");                   // api before devex
+  CHECK(ByNote("a flaky endpoint") == "api");                 // api before devex
 }
 
 TEST_CASE("every category is reachable by paths") {
@@ -116,7 +116,7 @@ TEST_CASE("paths decide by majority, ties by rule order") {
   CHECK(ByPaths({"migrations/1.sql", "migrations/2.sql", "api/v1/orders.go"}) ==
         "data");
   CHECK(ByPaths({"api/v1/orders.go", "migrations/1.sql"}) == "api");
-  CHECK(ByPaths({"src/a.cc", "src/b.cc"}) == std::string(kFallbackCategory));
+  CHECK(ByPaths({"src/a.cc", "src/b.cc"}) == "uncategorised");
 }
 
 TEST_CASE("words win over paths") {
@@ -124,12 +124,78 @@ TEST_CASE("words win over paths") {
                    {".github/workflows/ci.yml"}) == "leadership");
 }
 
-TEST_CASE("with nothing matching, the fallback is used") {
-  CHECK(ByNote("shipped the thing") == "api");
+TEST_CASE("with nothing matching, a note is uncategorised unless told otherwise") {
+  CHECK(ByNote("shipped the thing") == "uncategorised");
+  CHECK(CategoryTitle(DefaultCategoryRules(), "uncategorised") == "Uncategorised");
   CHECK(Categorize(DefaultCategoryRules(), "shipped the thing", {}, {}, "devex") ==
         "devex");
   Categorizer categorizer(DefaultCategoryRules(), "performance");
   CHECK(categorizer.Categorize("shipped the thing", {}, {"src/x.cc"}) == "performance");
+}
+
+// Notes as engineers write them, each filed by hand where a reader of the
+// self-assessment guide would look for it; those that say nothing about the
+// kind of work stay uncategorised rather than land in a guessed category.
+struct FiledNote {
+  const char* note;
+  const char* category;
+  Strings paths = {};
+};
+
+TEST_CASE("real notes land in the category a person would file them under") {
+  const FiledNote notes[] = {
+      {"cold start 62 ms -> 41 ms", "performance"},
+      {"Lambda cold starts down from 900ms to 300ms by trimming the bundle", "performance"},
+      {"Cut checkout p95 from 1.8s to 240ms with a composite index", "performance"},
+      {"p99 of the pricing API from 1.8s to 240ms", "performance"},
+      {"Search throughput up from 1.2k to 3k req/s after batching the writes",
+       "performance"},
+      {"Made the image resizer 3x faster by reusing buffers", "performance"},
+      {"Page load 4.2 s -> 1.1 s on the billing page", "performance"},
+      {"Worker memory from 2.1 GB to 600 MB", "performance"},
+      {"Added idempotency keys to the refunds endpoint", "api"},
+      {"Versioned the public webhook payloads so partners can pin v2", "api"},
+      {"Moved 40M rows of the ledger to the new partitioned table with zero downtime",
+       "data"},
+      {"Wrote the backfill for the new invoices schema", "data"},
+      {"Rotated the leaked Stripe secret and added a scanner to CI", "reliability"},
+      {"Led the postmortem for the Sunday outage", "reliability"},
+      {"Webhook timeouts from 3% to 0.2% after adding retries with backoff", "reliability"},
+      {"Mentored two new hires through their first on-call week", "leadership"},
+      {"Reviewed 30 PRs for the platform team this quarter", "leadership"},
+      {"Onboarded three engineers onto the payments codebase", "leadership"},
+      {"Partnered with the data science team to ship the churn model", "collaboration"},
+      {"Fixed the flaky checkout tests; CI is green again", "devex"},
+      {"Upgraded the build to Bazel 7, local builds 40% faster", "devex"},
+      {"Added a Grafana dashboard for queue depth", "devex"},
+      {"Reduced the AWS bill by $8,400/month by rightsizing the nodes", "performance"},
+      {"restore in 4 min, down from 25 min", "reliability"},
+      {"Automated the cert renewals, saving the team an hour of toil a week", "devex"},
+      // Nothing in these says what kind of work it was.
+      {"Shipped the thing", "uncategorised"},
+      {"Wrapped up the Q3 launch with Maria", "uncategorised"},
+      {"Finally got the invoice export out the door", "uncategorised"},
+      {"Handled the EU launch checklist", "uncategorised"},
+      {"Fixed a typo", "uncategorised"},
+      {"Saved 3 engineers a day every week", "uncategorised"},
+      {"Previously 40 s, now 12 s for the nightly export", "uncategorised"},
+      // A changed path places a note its words do not.
+      {"Shipped the thing", "data", {"db/migrations/0042_orders.sql"}},
+      {"Finally got the invoice export out the door", "uncategorised", {"app/export.go"}},
+  };
+  Categorizer categorizer(DefaultCategoryRules());
+  for (const FiledNote& n : notes) {
+    std::string note = n.note;
+    CAPTURE(note);
+    CHECK(categorizer.Categorize(note, {}, n.paths) == std::string(n.category));
+  }
+}
+
+TEST_CASE("a word that opens the note counts twice: the verb says what the work was") {
+  // leadership: mentored (first, twice); reliability: on-call.
+  CHECK(ByNote("Mentored Ana through her first on-call week") == "leadership");
+  // The same words, the verb no longer first: a tie, to the rule listed first.
+  CHECK(ByNote("Ana's first on-call week, mentored") == "reliability");
 }
 
 TEST_CASE("globs: * within a segment, ** across, no slash means the file name") {
@@ -274,7 +340,9 @@ TEST_CASE("WithoutTags removes what NoteTags finds, and the space beside it") {
   CHECK(without("Cut #perf p95 to 90ms") == "Cut p95 to 90ms");
   CHECK(without("Cut p95 to 90ms #db, then #perf.") == "Cut p95 to 90ms, then.");
   CHECK(without("Fixed #123 and C# code, issue#4") == "Fixed #123 and C# code, issue#4");
-  CHECK(without("on call (#on-call) #sre_team") == "on call ()");
+  CHECK(without("on call (#on-call) #sre_team") == "on call");
+  CHECK(without("paged twice (#on-call), then fixed") == "paged twice, then fixed");
+  CHECK(without("a (#b c) d") == "a (c) d");
   CHECK(without("no tags at all") == "no tags at all");
   CHECK(without("#only") == "");
   // The same tags NoteTags reads.

@@ -245,8 +245,10 @@ TEST_CASE("the HTML escapes what a note says") {
 
 TEST_CASE("HTML and JSON escape what needs it wherever it falls in a note") {
   // The escapes are looked for eight bytes at a time: put them, and bytes
-  // one off from them ('%', '(', '=', '?', '!', '#'), at every offset.
-  const std::string alphabet = "ab%(=?!#;&<>\"'\\\t\xc3\xa9";
+  // one off from them ('%', '(', '=', '?', '!', '#'), at every offset. Digits,
+  // not letters, beside them: '#' before a letter would be a tag, which
+  // leaves the prose.
+  const std::string alphabet = "12%(=?!#;&<>\"'\\\t\xc3\xa9";
   std::vector<LogEntry> entries;
   std::vector<std::string> texts;
   uint64_t seed = 7;
@@ -309,13 +311,13 @@ TEST_CASE("the review puts quantified wins first and splits off what's next") {
   tzset();
   FixedJournal j;
   std::string review = RenderReview(j.Build());
-  CHECK(review.find("**What I did:** Add composite index on orders (payments #481)") !=
+  CHECK(review.find("\n\nAdd composite index on orders (PR #481, payments). Cut checkout") !=
         std::string::npos);
-  CHECK(review.find("**What's next:** automate the failover drill") != std::string::npos);
-  CHECK(review.find("Ref: payments [#481 Add composite index on orders]") !=
+  CHECK(review.find(" Next step: automate the failover drill.\n") != std::string::npos);
+  CHECK(review.find("\n> Source: payments [#481 Add composite index on orders]") !=
         std::string::npos);
-  // A manual note with no number: the impact asks for one.
-  CHECK(review.find("_[add who it helped grow") != std::string::npos);
+  // A manual note with no number: the line under it asks for one.
+  CHECK(review.find("\n> To add: who it helped grow") != std::string::npos);
 }
 
 TEST_CASE("review: #tags leave the prose with the space beside them, other '#'s stay") {
@@ -325,8 +327,107 @@ TEST_CASE("review: #tags leave the prose with the space beside them, other '#'s 
   e.note = Note{1, "Cut #perf p95 from 1.8s to 240ms #db, see issue#12 and C# code #x", 10,
                 "manual", "", "", {}, {}, {}};
   std::string review = RenderReview(BuildDigest({e}, {0, 100, ""}, DefaultCategoryRules(), {}));
-  CHECK(review.find("**What I did:** Cut p95 from 1.8s to 240ms, see issue#12 and C# code\n") !=
-        std::string::npos);
+  CHECK(review.find("\n\nCut p95 from 1.8s to 240ms (7.5x faster), see issue#12 and C# "
+                    "code.\n") != std::string::npos);
+}
+
+LogEntry FreeNote(int64_t id, const char* text, std::vector<std::string> tags = {}) {
+  LogEntry e;
+  e.kind = "note";
+  e.time = 10 + id;
+  e.note = Note{id, text, 10 + id, "manual", "", "", std::move(tags), {}, {}};
+  return e;
+}
+
+TEST_CASE("a #tag leaves the note's prose in every rendering, and still files the note") {
+  test::ScopedEnv tz("TZ", "UTC");
+  tzset();
+  Digest d = BuildDigest({FreeNote(1, "Shipped the #perf fix for search #team-x, see #12")},
+                         {0, 100, ""}, DefaultCategoryRules(), {});
+  const std::string prose = "Shipped the fix for search, see #12";
+  REQUIRE(d.wins.size() == 1);
+  CHECK(d.wins[0].text == prose);
+  CHECK(d.wins[0].category == "performance");
+  CHECK(d.wins[0].tags() == std::vector<std::string>{"perf", "team-x"});
+
+  std::string md = RenderMarkdown(d);
+  CHECK(md.find("### Performance & scalability (1)\n\n- " + prose + "\n") != std::string::npos);
+  std::string html = RenderHtml(d);
+  CHECK(html.find("<li>" + prose + "<br>") != std::string::npos);
+  nlohmann::json json = nlohmann::json::parse(RenderJson(d));
+  CHECK(json["wins"][0]["text"] == prose);
+  CHECK(json["wins"][0]["tags"] == nlohmann::json::array({"perf", "team-x"}));
+  CHECK(json["wins"][0]["category"] == "performance");
+  std::string review = RenderReview(d);
+  CHECK(review.find(prose + ".\n") != std::string::npos);
+  for (const std::string& shown : {md, html, json.dump(), review}) {
+    CHECK(shown.find("#perf") == std::string::npos);
+    CHECK(shown.find("#team-x") == std::string::npos);
+  }
+}
+
+TEST_CASE("a #tag the note was also given is one tag, as given") {
+  Digest d = BuildDigest({FreeNote(1, "Cut p95 to 90ms #Perf #db", {"perf"})}, {0, 100, ""},
+                         DefaultCategoryRules(), {});
+  REQUIRE(d.wins.size() == 1);
+  CHECK(d.wins[0].tags() == std::vector<std::string>{"perf", "db"});
+  CHECK(d.wins[0].text == "Cut p95 to 90ms");
+  CHECK(d.wins[0].category == "performance");  // the given tag first
+}
+
+TEST_CASE("a free note folds into its PR's note whatever #tags either has") {
+  FixedJournal j;
+  Digest d = j.Build();
+  // The trailer note and PR #481's note both end in "#perf"; one win.
+  const Win* w = FindWin(d, "Cut checkout p95");
+  REQUIRE(w != nullptr);
+  CHECK(w->text == "Cut checkout p95 from 1.8s to 240ms with a composite index");
+  CHECK(w->folded_notes().size() == 1);
+}
+
+TEST_CASE("notes nothing places are Uncategorised, the last group everywhere") {
+  test::ScopedEnv tz("TZ", "UTC");
+  tzset();
+  Digest d = BuildDigest({FreeNote(1, "Wrapped up the Q3 launch with Maria"),
+                          FreeNote(2, "Cut p99 latency of search from 900ms to 300ms"),
+                          FreeNote(3, "Mentored Ana through her first design doc")},
+                         {0, 100, ""}, DefaultCategoryRules(), {});
+  std::vector<std::string> ids, titles;
+  for (const CategoryGroup& g : d.categories) {
+    ids.push_back(g.id);
+    titles.push_back(g.title);
+  }
+  CHECK(ids == std::vector<std::string>{"performance", "leadership", "uncategorised"});
+  CHECK(titles.back() == "Uncategorised");
+  REQUIRE(d.categories.back().wins.size() == 1);
+  CHECK(d.wins[d.categories.back().wins[0]].note_id == 1);
+
+  std::string md = RenderMarkdown(d);
+  size_t last = md.find("### Uncategorised (1)\n\n- Wrapped up the Q3 launch with Maria\n");
+  CHECK(last != std::string::npos);
+  CHECK(md.find("### Technical leadership (1)") < last);
+  CHECK(md.find("### API & service design") == std::string::npos);
+  nlohmann::json json = nlohmann::json::parse(RenderJson(d));
+  CHECK(json["categories"].back()["id"] == "uncategorised");
+  CHECK(json["categories"].back()["title"] == "Uncategorised");
+  CHECK(json["wins"][0]["category"] == "uncategorised");
+  std::string review = RenderReview(d);
+  size_t section = review.find("\n## Uncategorised\n\nWrapped up the Q3 launch with Maria.\n");
+  CHECK(section != std::string::npos);
+  CHECK(review.find("\n## Technical leadership\n") < section);
+  CHECK(section < review.find("\n## Before you submit\n"));
+}
+
+TEST_CASE("a config category with the id uncategorised takes those notes in its place") {
+  Result<std::vector<CategoryRule>> rules = MergeRules(
+      DefaultCategoryRules(), {{"uncategorised", "Other work", {"misc"}, {}, {}}});
+  REQUIRE(rules.has_value());
+  Digest d = BuildDigest({FreeNote(1, "Wrapped up the Q3 launch"), FreeNote(2, "#misc things")},
+                         {0, 100, ""}, *rules, {});
+  REQUIRE(d.categories.size() == 1);
+  CHECK(d.categories[0].id == "uncategorised");
+  CHECK(d.categories[0].title == "Other work");
+  CHECK(d.categories[0].wins.size() == 2);
 }
 
 TEST_CASE("review: within a category the largest factor comes first") {
@@ -341,8 +442,8 @@ TEST_CASE("review: within a category the largest factor comes first") {
                           note(3, "p95 from 1.8s to 90ms")},
                          {0, 100, ""}, DefaultCategoryRules(), {});
   std::string review = RenderReview(d);
-  size_t big = review.find("1.8s -> 90ms");
-  size_t small = review.find("900ms -> 300ms");
+  size_t big = review.find("1.8s to 90ms");
+  size_t small = review.find("900ms to 300ms");
   size_t none = review.find("Made search faster");
   REQUIRE(big != std::string::npos);
   REQUIRE(small != std::string::npos);
@@ -460,7 +561,7 @@ TEST_CASE("a digest of many wins renders the same text in every format as one of
   std::string html = RenderHtml(d);
   CHECK(count(html, "<span class=\"trace\">") == traces);
   CHECK(html.find("</body>\n</html>\n") == html.size() - 16);
-  CHECK(count(RenderReview(d), "\n  Ref: ") == 9000);
+  CHECK(count(RenderReview(d), "\n> Source: ") == 9000);
 }
 
 }  // namespace

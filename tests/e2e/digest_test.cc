@@ -202,15 +202,20 @@ TEST_CASE("brag digest without a journal prints an empty digest of this week") {
   CHECK_FALSE(fs::exists(w.journal()));
 }
 
-TEST_CASE("brag review drafts what I did -> impact -> what's next, strongest first") {
+TEST_CASE("brag review drafts a paragraph per win: what I did -> impact -> what's next") {
   DigestWorld d;
   CommandResult r = d.BragOut("review --since 2025-11-01 --until 2025-12-01");
   REQUIRE_MESSAGE(r.code == 0, d.Stderr());
   CHECK(Has(r.output, "# Self-assessment draft: 2025-11-01 to 2025-11-30"));
-  CHECK(Has(r.output, "## Performance & scalability"));
-  CHECK(Has(r.output, "- **What I did:** Add composite index on orders (payments #481)"));
-  CHECK(Has(r.output, "**Impact:** Cut checkout p95 from 1.8s to 240ms (1.8s -> 240ms (7.5x))"));
-  CHECK(Has(r.output, "**What's next:**"));
+  CHECK(Has(r.output,
+            "## Performance & scalability\n\n"
+            "Add composite index on orders (PR #481, payments). Cut checkout p95 from 1.8s to "
+            "240ms (7.5x faster).\n\n"
+            "> To add: the next step (what this enables, or the next target).\n"
+            "> Source: payments [#481 Add composite index on orders]"
+            "(https://github.com/acme/payments/pull/481)"));
+  CHECK_FALSE(Has(r.output, "#perf"));
+  CHECK_FALSE(Has(r.output, "_["));
   CHECK(d.Stderr() == "");
 }
 
