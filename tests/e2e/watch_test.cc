@@ -385,4 +385,50 @@ TEST_CASE("hotfixes made around SIGKILLs of bragd are each prompted once") {
   CHECK(names.size() == kHotfixes);
 }
 
+// Issue 13: the rows of DESIGN §5 through the live path. Sync merges and a
+// PR the user only co-authored (with coauthor = "ignore") make no prompt; a
+// GitHub merge titled by its PR and a local merge of pr/N do, with numbers.
+TEST_CASE("bragd prompts no sync merge and, with coauthor ignore, no co-authored-only PR") {
+  World world;
+  world.WriteConfig("[detect]\ncoauthor = \"ignore\"\n");
+  GitRepo repo = GitRepo::Init(world.repos() / "lib");
+  repo.Commit("README", "hello\n", "initial");
+  BragdProcess bragd(world);
+  REQUIRE(bragd.WaitReady());
+  protocol::Client c = Subscribed(bragd);
+  REQUIRE(c.Call("repos.add", {{"path", repo.dir().string()}}).has_value());
+
+  // A forward port of a maintenance branch holding a commit of mine.
+  repo.LocalMerge("2.2.x", "me@example.com");
+  // `Merge branch 'stable'` and a merge with a message of its own.
+  repo.LocalMerge("stable", "me@example.com");
+  repo.Git("checkout -q -b release-prep main");
+  repo.Commit("notes.txt", "n\n", "release notes", "me@example.com");
+  repo.Git("checkout -q main");
+  repo.Git("merge -q --no-ff -m 'Release 3.1.0' release-prep");
+  // Someone else's squash where I am only a co-author.
+  repo.GithubSquash(7, "Apply suggestions from code review", "other@example.com", "main",
+                    "Co-authored-by: Me <me@example.com>");
+  // Mine: a merge titled by its PR, then a local merge of pr/15.
+  repo.Git("checkout -q -b pyproject main");
+  repo.Commit("pyproject.toml", "[project]\n", "add pyproject", "me@example.com");
+  repo.Git("checkout -q main");
+  repo.Git("merge -q --no-ff -m 'Switch to pyproject.toml (#12)' pyproject");
+  repo.LocalMerge("pr/15", "me@example.com");
+
+  std::set<int> prs;
+  for (int i = 0; i < 2; ++i) {
+    json p = WaitPrompt(c, 10000);
+    REQUIRE(p.is_object());
+    prs.insert(p["pr"].get<int>());
+  }
+  CHECK(prs == std::set<int>{12, 15});
+  // Everything up to pr/15 has been read: nothing else is pending.
+  std::vector<json> pending = PendingPrompts(bragd);
+  REQUIRE(pending.size() == 2);
+  std::set<std::string> titles;
+  for (const json& p : pending) titles.insert(p["title"].get<std::string>());
+  CHECK(titles.count("Switch to pyproject.toml") == 1);
+}
+
 }  // namespace brag::test
