@@ -291,6 +291,29 @@ TEST_CASE("with bragd up, brag digest prints the same, and bragd serves the dige
   CHECK(bragd.Stop() == 0);
 }
 
+// Issue 14's regression: the socket's digest once rendered with the built-in
+// categories and ignored the user's [[digest.category]] rules.
+TEST_CASE("the socket digest honours a [[digest.category]] rule of the config") {
+  DigestWorld d;
+  d.world().WriteConfig(
+      "[[digest.category]]\nid = \"performance\"\ntitle = \"Speed work\"\n"
+      "[[digest.category]]\nid = \"quality\"\ntitle = \"Test quality\"\n"
+      "tags = [\"quality\"]\nwords = [\"flaky\", \"flakes\"]\n");
+  CommandResult down = d.BragOut("digest --week 2025-W48");
+  REQUIRE_MESSAGE(down.code == 0, d.Stderr());
+  CHECK(down.output.find("### Speed work (1)") != std::string::npos);
+  BragdProcess bragd(d.world());
+  REQUIRE_MESSAGE(bragd.WaitReady(), bragd.Log());
+  protocol::Client client = bragd.Connect();
+  Result<json> md = client.Call("digest", {{"week", "2025-W48"}});
+  REQUIRE_MESSAGE(md.has_value(), (md ? "" : md.error().message));
+  std::string text = (*md)["text"].get<std::string>();
+  CHECK_MESSAGE(text.find("### Speed work (1)") != std::string::npos, text);
+  CHECK(text.find("Performance & scalability") == std::string::npos);
+  CHECK(text == down.output);
+  CHECK(bragd.Stop() == 0);
+}
+
 TEST_CASE("the HTML digest loads in headless Chromium without errors, chart drawn") {
   if (RunCommand("command -v chromium").code != 0) {
     WARN_MESSAGE(false, "chromium is not installed: skipped (scripts/dev.sh test installs it)");
