@@ -18,7 +18,7 @@
 #include "digest/huge_pages.h"
 #include "digest/metrics.h"
 #include "digest/sharpen.h"
-#include "journal/records.h"
+#include "model/records.h"
 
 namespace brag::digest {
 

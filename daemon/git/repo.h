@@ -15,7 +15,7 @@
 
 #include "core/result.h"
 #include "git/history_graph.h"
-#include "journal/records.h"
+#include "model/records.h"
 
 namespace brag::git {
 

@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "core/result.h"
-#include "journal/records.h"
+#include "model/records.h"
 
 namespace brag {
 

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "journal/records.h"
+#include "model/records.h"
 #include "journal/sqlite.h"
 
 namespace brag::rows {

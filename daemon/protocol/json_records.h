@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "journal/records.h"
+#include "model/records.h"
 
 namespace brag {
 

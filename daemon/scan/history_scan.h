@@ -13,7 +13,7 @@
 #include "detect/forge_marker.h"
 #include "git/history_graph.h"
 #include "git/repo.h"
-#include "journal/records.h"
+#include "model/records.h"
 
 namespace brag {
 

@@ -10,7 +10,7 @@
 #include "core/result.h"
 #include "git/reflog.h"
 #include "git/repo.h"
-#include "journal/records.h"
+#include "model/records.h"
 #include "watch/ref_scan.h"
 
 namespace brag {

@@ -10,7 +10,7 @@
 #include "core/result.h"
 #include "detect/forge_marker.h"
 #include "git/repo.h"
-#include "journal/records.h"
+#include "model/records.h"
 
 namespace brag {
 
