@@ -19,9 +19,7 @@
 #include "core/timeutil.h"
 #include "git/reflog.h"
 #include "git/repo.h"
-#include "methods/commit_methods.h"
 #include "methods/digest_method.h"
-#include "methods/journal_methods.h"
 #include "methods/spool_drain.h"
 #include "methods/unfiled_trailers.h"
 #include "protocol/json_records.h"
@@ -86,21 +84,6 @@ Daemon::Daemon(asio::io_context& io, DaemonOptions options)
       digest_timer_(io),
       record_retry_timer_(io),
       started_(std::chrono::steady_clock::now()) {
-  methods_ = {
-      {"hello", &Daemon::Hello},
-      {"status", &Daemon::StatusMethod},
-      {"subscribe", &Daemon::Subscribe},
-      {"nudge", &Daemon::Nudge},
-      {"commit.record", &Daemon::HookCommit},
-      {"commit.rewrite", &Daemon::HookRewrite},
-      {"repos.add", &Daemon::ReposAdd},
-      {"repos.remove", &Daemon::ReposRemove},
-      {"repos.list", &Daemon::ReposList},
-      {"reload", &Daemon::ReloadMethod},
-  };
-  late_methods_ = {
-      {"rescan", &Daemon::Rescan},
-  };
 }
 
 Daemon::~Daemon() = default;
@@ -879,7 +862,7 @@ void Daemon::WaitSignals() {
   signals_.async_wait([this](boost::system::error_code ec, int signo) {
     if (ec) return;
     if (signo == SIGHUP) {
-      Status ignored = Reload();  // logged inside
+      Status ignored = ReloadConfig();  // logged inside
       (void)ignored;
       WaitSignals();
       return;
@@ -923,7 +906,7 @@ void Daemon::ArmPollTimer() {
   });
 }
 
-Status Daemon::Reload() {
+Status Daemon::ReloadConfig() {
   SdNotify("RELOADING=1");
   std::vector<std::string> warnings;
   // LoadConfiguration replaces config_ only on success.
@@ -957,6 +940,13 @@ Status Daemon::Reload() {
 
 // --- protocol --------------------------------------------------------------
 
+// Builds the reply line: on the read worker too, so the loop only sends it.
+static std::string LineFor(const json& id, const Result<json>& result) {
+  return result ? protocol::ReplyLine(id, *result)
+                : protocol::ErrorLine(id, result.error().code, result.error().message);
+}
+
+
 std::optional<std::string> Daemon::HandleLine(const std::string& line,
                                               Session& session) {
   json id;
@@ -969,33 +959,28 @@ std::optional<std::string> Daemon::HandleLine(const std::string& line,
   // right after a commit sees its note.
   FileSpooledHooks();
   LateReply late{req->id, session.weak_from_this()};
-  if (auto m = late_methods_.find(req->method); m != late_methods_.end()) {
-    (this->*(m->second))(req->params, std::move(late));
-    return std::nullopt;
-  }
   if (ReadWorker::Handles(req->method)) {
     ReadOffLoop(req->method, req->params, std::move(late));
     return std::nullopt;
   }
-  Result<json> result = MakeError("internal", "unhandled");
-  if (auto m = methods_.find(req->method); m != methods_.end()) {
-    result = (this->*(m->second))(req->params, session);
-  } else if (IsJournalMethod(req->method)) {
-    result = CallJournalMethod(*journal_, req->method, req->params, UnixNow());
-  } else {
-    result = MakeError("unknown_method", "no method \"" + req->method +
-                                             "\" (see docs/protocol.md)");
-  }
-  if (!result) {
-    return protocol::ErrorLine(req->id, result.error().code, result.error().message);
-  }
-  return protocol::ReplyLine(req->id, *result);
-}
-
-// Builds the reply line: on the read worker too, so the loop only sends it.
-static std::string LineFor(const json& id, const Result<json>& result) {
-  return result ? protocol::ReplyLine(id, *result)
-                : protocol::ErrorLine(id, result.error().code, result.error().message);
+  // A method answers before CallMethod returns, or later (rescan).
+  struct Answered {
+    bool returned = false;
+    std::optional<std::string> line;
+  };
+  auto answered = std::make_shared<Answered>();
+  MethodContext context{.journal = journal_.get(),
+                        .config = &config_,
+                        .now = UnixNow(),
+                        .daemon = this,
+                        .subscriber = &session};
+  CallMethod(req->method, req->params, context,
+             [this, answered, late](Result<json> result) {
+               if (answered->returned) return Answer(late, result);
+               answered->line = LineFor(late.id, result);
+             });
+  answered->returned = true;
+  return std::move(answered->line);
 }
 
 void Daemon::Answer(const LateReply& reply, const Result<json>& result) {
@@ -1017,24 +1002,13 @@ void Daemon::ReadOffLoop(const std::string& method, const json& params,
   read_worker_->Submit(method, params, UnixNow(), config_, std::move(on_worker));
 }
 
-Result<json> Daemon::Hello(const json&, Session&) {
-  return json{{"name", "bragd"},
-              {"version", BRAG_VERSION},
-              {"protocol", protocol::kVersion},
-              {"pid", ::getpid()}};
-}
-
 json Daemon::RepoStatus(const WatchedRepo& repo) const {
   json j = RepoJson(repo.record);
   j["watching"] = repo.watching;
   return j;
 }
 
-Result<json> Daemon::StatusMethod(const json&, Session&) {
-  Result<int64_t> pending = journal_->PendingCount(UnixNow());
-  if (!pending) return pending.error();
-  json repos = json::array();
-  for (const auto& [id, repo] : repos_) repos.push_back(RepoStatus(repo));
+json Daemon::StatusFacts() const {
   auto uptime = std::chrono::duration_cast<std::chrono::seconds>(
       std::chrono::steady_clock::now() - started_);
   return json{{"running", true},
@@ -1043,119 +1017,57 @@ Result<json> Daemon::StatusMethod(const json&, Session&) {
               {"uptime_s", uptime.count()},
               {"socket", socket_path_.string()},
               {"journal", journal_->path().string()},
-              {"config", config_.source.empty() ? json(nullptr)
-                                                : json(config_.source.string())},
               {"identities", identities_},
-              {"pending", *pending},
-              {"journal_error", journal_error_.empty() ? json(nullptr)
-                                                       : json(journal_error_)},
-              {"unrecorded_repos", unrecorded_.size()},
-              {"repos", repos}};
+              {"journal_error", journal_error_.empty() ? json(nullptr) : json(journal_error_)},
+              {"unrecorded_repos", unrecorded_.size()}};
 }
 
-Result<json> Daemon::Subscribe(const json&, Session& session) {
-  session.set_subscribed(true);
-  return json{{"subscribed", true}};
-}
-
-Result<json> Daemon::Nudge(const json& params, Session&) {
-  auto r = params.find("repo");
-  if (r == params.end() || !r->is_string()) {
-    return MakeError("bad_request", "\"repo\" must be a string");
-  }
-  // Scanned after this reply: the hook that sent it must not wait for it.
-  return json{{"queued", ScanSoon(r->get<std::string>())}};
-}
-
-// The "repo" of a hook's request, "" when there is none.
-static std::string RepoParam(const json& params) {
-  if (!params.is_object()) return "";
-  auto r = params.find("repo");
-  return r != params.end() && r->is_string() ? r->get<std::string>() : "";
-}
-
-Result<json> Daemon::HookCommit(const json& params, Session&) {
-  Result<json> done = RecordCommitMethod(*journal_, params, UnixNow());
-  if (done) ScanSoon(RepoParam(params));
-  return done;
-}
-
-Result<json> Daemon::HookRewrite(const json& params, Session&) {
-  Result<json> done = RewriteCommitsMethod(*journal_, params, UnixNow());
-  if (done) ScanSoon(RepoParam(params));
-  return done;
-}
-
-static json PromptsMade(const std::vector<Prompt>& made) {
-  json prompts = json::array();
-  for (const Prompt& p : made) prompts.push_back(PromptJson(p));
-  return json{{"prompts", prompts}};
-}
-
-void Daemon::Rescan(const json& params, LateReply reply) {
-  if (auto r = params.find("repo"); r != params.end() && !r->is_null()) {
-    if (!r->is_string()) {
-      return Answer(reply, MakeError("bad_request", "\"repo\" must be a string"));
-    }
-    WatchedRepo* repo = FindRepo(r->get<std::string>());
-    if (!repo) {
-      return Answer(reply, MakeError("not_found", "no watched repo \"" +
-                                                      r->get<std::string>() + "\""));
-    }
-    Result<std::vector<Prompt>> scanned = ScanRepo(repo->record.id);
-    if (!scanned) return Answer(reply, scanned.error());
-    Publish(*scanned);
-    return Answer(reply, PromptsMade(*scanned));
-  }
-  RegisterConfiguredRepos();  // ScanEach below sets the new ones' baselines
-  LoadReposFromJournal();
-  ScanEach(AllRepoIds(), false, false, [this, reply](std::vector<Prompt> made) {
-    Answer(reply, PromptsMade(made));
+json Daemon::WatchedRepos() const {
+  // By path, as the journal lists them with bragd down.
+  std::vector<const WatchedRepo*> by_path;
+  for (const auto& [id, repo] : repos_) by_path.push_back(&repo);
+  std::sort(by_path.begin(), by_path.end(), [](const WatchedRepo* a, const WatchedRepo* b) {
+    return a->record.path < b->record.path;
   });
+  json repos = json::array();
+  for (const WatchedRepo* repo : by_path) repos.push_back(RepoStatus(*repo));
+  return repos;
 }
 
-Result<json> Daemon::ReposAdd(const json& params, Session&) {
-  auto path = params.find("path");
-  if (path == params.end() || !path->is_string()) {
-    return MakeError("bad_request", "repos.add needs a string \"path\"");
-  }
-  std::string name = params.value("name", json("")).is_string()
-                         ? params.value("name", std::string())
-                         : std::string();
-  Result<RepoRecord> row = AddRepo(path->get<std::string>(), name, "added");
+Result<json> Daemon::StartWatching(const std::string& path, const std::string& name) {
+  Result<RepoRecord> row = AddRepo(path, name, "added");
   if (!row) return row.error();
   Result<std::vector<Prompt>> scanned = ScanRepo(row->id);  // sets the baseline
   if (scanned) Publish(*scanned);
-  return json{{"repo", RepoStatus(repos_.at(row->id))}};
+  return RepoStatus(repos_.at(row->id));
 }
 
-Result<json> Daemon::ReposRemove(const json& params, Session&) {
-  auto r = params.find("repo");
-  if (r == params.end() || !r->is_string()) {
-    return MakeError("bad_request", "repos.remove needs a string \"repo\"");
+void Daemon::StopWatching(const std::string& path) {
+  WatchedRepo* repo = FindRepo(path);
+  if (!repo) return;
+  int64_t id = repo->record.id;
+  watcher_.Unwatch(id);
+  repos_.erase(id);
+}
+
+void Daemon::Rescan(const std::optional<std::string>& name,
+                    std::function<void(Result<std::vector<Prompt>>)> done) {
+  if (name) {
+    WatchedRepo* repo = FindRepo(*name);
+    if (!repo) return done(MakeError("not_found", "no watched repo \"" + *name + "\""));
+    Result<std::vector<Prompt>> scanned = ScanRepo(repo->record.id);
+    if (scanned) Publish(*scanned);
+    return done(std::move(scanned));
   }
-  WatchedRepo* repo = FindRepo(r->get<std::string>());
-  std::string key = repo ? repo->record.path : r->get<std::string>();
-  Result<bool> removed = journal_->RemoveRepo(key);
-  if (!removed) return removed.error();
-  if (!*removed) return MakeError("not_found", "no watched repo \"" + key + "\"");
-  if (repo) {
-    int64_t id = repo->record.id;
-    watcher_.Unwatch(id);
-    repos_.erase(id);
-  }
-  return json{{"removed", true}};
+  RegisterConfiguredRepos();  // ScanEach below sets the new ones' baselines
+  LoadReposFromJournal();
+  ScanEach(AllRepoIds(), false, false,
+           [done](std::vector<Prompt> made) { done(std::move(made)); });
 }
 
-Result<json> Daemon::ReposList(const json&, Session&) {
-  json repos = json::array();
-  for (const auto& [id, repo] : repos_) repos.push_back(RepoStatus(repo));
-  return json{{"repos", repos}};
-}
-
-Result<json> Daemon::ReloadMethod(const json&, Session&) {
-  if (Status s = Reload(); !s) return MakeError("config", s.error().message);
-  return json{{"reloaded", true}, {"warnings", last_reload_warnings_}};
+Result<std::vector<std::string>> Daemon::Reload() {
+  if (Status s = ReloadConfig(); !s) return s.error();
+  return last_reload_warnings_;
 }
 
 }  // namespace brag

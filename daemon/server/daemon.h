@@ -23,6 +23,7 @@
 #include "git/repo.h"
 #include "journal/journal.h"
 #include "methods/read_worker.h"
+#include "methods/registry.h"
 #include "protocol/message.h"
 #include "server/send_budget.h"
 #include "server/socket_guard.h"
@@ -38,7 +39,7 @@ struct DaemonOptions {
   bool verbose = false;
 };
 
-class Daemon {
+class Daemon : public DaemonServices {
  public:
   // Exit codes of bragd (sysexits where one fits).
   static constexpr int kExitOk = 0;
@@ -82,14 +83,11 @@ class Daemon {
     uint64_t offset = 0;
     std::string branch;
   };
-  using Handler = Result<nlohmann::json> (Daemon::*)(const nlohmann::json& params,
-                                                     Session& session);
   // Where a request's answer goes when it comes after HandleLine returned.
   struct LateReply {
     nlohmann::json id;
     std::weak_ptr<Session> session;
   };
-  using LateHandler = void (Daemon::*)(const nlohmann::json& params, LateReply reply);
   struct ScanPass;
 
   Status LoadConfiguration(std::vector<std::string>* warnings);
@@ -163,8 +161,6 @@ class Daemon {
   // A repo as a hook names it (its work tree, a linked worktree, a git
   // folder), or null when it is not watched.
   WatchedRepo* FindHookRepo(const std::string& path);
-  // Scans repo `path` right after the current reply, if it is watched.
-  bool ScanSoon(const std::string& path);
   // Files what the hooks spooled (spool/spool.h): at start, what they wrote
   // while bragd was away; then before each request is answered.
   void FileSpooledHooks(bool at_start = false);
@@ -185,29 +181,22 @@ class Daemon {
   void WaitInotify();
   void ArmPollTimer();
   // Re-reads the config; a broken one is refused and the old one kept.
-  Status Reload();
+  Status ReloadConfig();
   void Shutdown();
 
-  // Methods of docs/protocol.md that need more than the journal.
-  Result<nlohmann::json> Hello(const nlohmann::json& params, Session& session);
-  Result<nlohmann::json> StatusMethod(const nlohmann::json& params, Session& session);
-  Result<nlohmann::json> Subscribe(const nlohmann::json& params, Session& session);
-  void Rescan(const nlohmann::json& params, LateReply reply);
-  // A ReadWorker method, answered on read_worker_ with a copy of the config.
+  // DaemonServices: what the methods of methods/registry.h need of bragd.
+  nlohmann::json StatusFacts() const override;
+  nlohmann::json WatchedRepos() const override;
+  Result<nlohmann::json> StartWatching(const std::string& path,
+                                       const std::string& name) override;
+  void StopWatching(const std::string& path) override;
+  bool ScanSoon(const std::string& repo) override;
+  void Rescan(const std::optional<std::string>& repo,
+              std::function<void(Result<std::vector<Prompt>>)> done) override;
+  Result<std::vector<std::string>> Reload() override;
+  // A read-only method, answered on read_worker_ with a copy of the config.
   void ReadOffLoop(const std::string& method, const nlohmann::json& params,
                    LateReply reply);
-  // "nudge" {repo}: a hook says this repo's refs just changed; it is scanned
-  // right after the reply (repos not watched are ignored).
-  Result<nlohmann::json> Nudge(const nlohmann::json& params, Session& session);
-  // "commit.record", "commit.rewrite" (methods/commit_methods.h), then a
-  // scan of that repo: a commit on a mainline or an incident
-  // branch is seen at once, even where no filesystem event comes.
-  Result<nlohmann::json> HookCommit(const nlohmann::json& params, Session& session);
-  Result<nlohmann::json> HookRewrite(const nlohmann::json& params, Session& session);
-  Result<nlohmann::json> ReposAdd(const nlohmann::json& params, Session& session);
-  Result<nlohmann::json> ReposRemove(const nlohmann::json& params, Session& session);
-  Result<nlohmann::json> ReposList(const nlohmann::json& params, Session& session);
-  Result<nlohmann::json> ReloadMethod(const nlohmann::json& params, Session& session);
 
   boost::asio::io_context& io_;
   DaemonOptions options_;
@@ -218,8 +207,6 @@ class Daemon {
   std::unique_ptr<Journal> journal_;
   RefWatcher watcher_;
   std::map<int64_t, WatchedRepo> repos_;
-  std::map<std::string, Handler> methods_;
-  std::map<std::string, LateHandler> late_methods_;
   std::map<Session*, std::weak_ptr<Session>> sessions_;
   std::vector<std::string> last_reload_warnings_;
   std::set<std::string> discovery_failures_;  // logged once each

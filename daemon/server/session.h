@@ -18,6 +18,7 @@
 #include <string>
 #include <utility>  // Boost 1.74's awaitable.hpp misses it.
 
+#include "methods/registry.h"
 #include "protocol/message.h"
 #include "server/send_budget.h"
 
@@ -25,7 +26,7 @@ namespace brag {
 
 class Daemon;
 
-class Session : public std::enable_shared_from_this<Session> {
+class Session : public std::enable_shared_from_this<Session>, public Subscriber {
  public:
   // `daemon` and `budget` must outlive the session.
   Session(boost::asio::local::stream_protocol::socket socket, Daemon& daemon,
@@ -46,7 +47,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void Resume();
 
   bool subscribed() const { return subscribed_; }
-  void set_subscribed(bool on) { subscribed_ = on; }
+  // Subscriber: prompts are pushed here from now on.
+  void Subscribe() override { subscribed_ = true; }
   // Bytes queued and not yet written.
   size_t queued_bytes() const { return outbox_bytes_; }
   // When a write last went out, or something was queued on an empty outbox:
