@@ -138,7 +138,7 @@ TEST_CASE("every documented method answers the same with bragd down, or says it 
       {"log", json::object()},
       {"log", {{"kind", "note"}, {"limit", 1}}},
       {"digest", {{"format", "json"}}},
-      {"digest", {{"since", "7d"}, {"format", "review"}}},
+      {"digest", {{"since", "2020-01-01"}, {"until", "2100-01-01"}, {"format", "review"}}},
       {"rescan", {{"repo", "payments"}}},
       {"nudge", {{"repo", here}}},
       {"commit.record", {{"repo", here}, {"oid", oid}}},
