@@ -24,6 +24,7 @@
 #include "journal/journal.h"
 #include "methods/read_worker.h"
 #include "protocol/message.h"
+#include "server/line_handler.h"
 #include "server/send_budget.h"
 #include "server/socket_guard.h"
 #include "watch/ref_scan.h"
@@ -38,7 +39,7 @@ struct DaemonOptions {
   bool verbose = false;
 };
 
-class Daemon {
+class Daemon : public LineHandler {
  public:
   // Exit codes of bragd (sysexits where one fits).
   static constexpr int kExitOk = 0;
@@ -58,8 +59,8 @@ class Daemon {
   // the reply comes later through session.DeliverReply: a method that lets
   // the loop serve others meanwhile (the ReadWorker's, `rescan` of every
   // repo).
-  std::optional<std::string> HandleLine(const std::string& line, Session& session);
-  void Forget(Session* session);
+  std::optional<std::string> HandleLine(const std::string& line, Session& session) override;
+  void Forget(Session* session) override;
 
  private:
   struct WatchedRepo {
