@@ -255,7 +255,7 @@ Status Journal::LinkCommitNotes(int64_t repo_id, int64_t event_id, const Event& 
 
 Status Journal::FillCommitNotes(Prompt* prompt) {
   prompt->commit_notes.clear();
-  if (prompt->state == "answered") return {};
+  if (prompt->state == PromptState::kAnswered) return {};
   Result<sql::Statement> stmt = db_->Prepare(
       "SELECT " + std::string(rows::kNoteColumns) +
       " FROM event_commit_notes l JOIN notes n ON n.id = l.note_id"

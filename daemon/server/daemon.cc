@@ -442,7 +442,7 @@ Result<std::vector<Prompt>> Daemon::ScanRepo(int64_t repo_id, bool settle) {
   FileTrailers(repo, *reflog);
   if (settle && std::any_of(outcome->events.begin(), outcome->events.end(),
                             [](const Event& e) {
-                              return e.kind == "incident_closed" && !e.merged;
+                              return e.kind == EventKind::kIncidentClosed && !e.merged;
                             })) {
     ArmSettle(repo_id);
     return std::vector<Prompt>{};

@@ -15,7 +15,8 @@ class LineHandler {
   // One complete request line of `session` (without its '\n'). Returns the
   // reply line, or none when the reply comes later through
   // session.DeliverReply; the session reads no further request until then.
-  virtual std::optional<std::string> HandleLine(const std::string& line, Session& session) = 0;
+  virtual std::optional<std::string> HandleLine(const std::string& line,
+                                                Session& session) = 0;
   // `session` is closed: drop every reference to it.
   virtual void Forget(Session* session) = 0;
 };
