@@ -104,7 +104,7 @@ void Generate(const fs::path& path, const fs::path& repo_path, int notes) {
   for (int k = 0; k < events + pending; ++k) {
     uint64_t i = static_cast<uint64_t>(k);
     Event e;
-    e.kind = "pr_merged";
+    e.kind = EventKind::kPrMerged;
     char oid[41];
     std::snprintf(oid, sizeof oid, "%040llx", static_cast<unsigned long long>(i + 1));
     e.key = e.commit = oid;

@@ -88,7 +88,7 @@ void Generate(const fs::path& journal, const fs::path& repo, int notes, int pend
   int total = notes + pending;
   for (int i = 0; i < total; ++i) {
     Event e;
-    e.kind = "pr_merged";
+    e.kind = EventKind::kPrMerged;
     char oid[41];
     std::snprintf(oid, sizeof oid, "%040x", i + 1);
     e.key = e.commit = oid;

@@ -34,7 +34,7 @@ Exit codes: 0 ok, 1 failure, 2 usage, 69 bragd needed but not running,
 std::vector<CommandSpec> AllCommands() {
   std::vector<CommandSpec> all;
   for (auto family : {&StatusCommands, &PromptCommands, &JournalCommands, &RepoCommands,
-                      &ScanCommands, &HooksCommands, &HookCommands, &DigestCommands}) {
+                      &ScanCommands, &ShimCommands, &HookRunCommands, &DigestCommands}) {
     std::vector<CommandSpec> commands = family();
     all.insert(all.end(), commands.begin(), commands.end());
   }

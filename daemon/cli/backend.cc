@@ -65,7 +65,7 @@ Result<std::unique_ptr<Journal>> OpenJournal(const fs::path& path, Journal::Mode
   return journal;
 }
 
-Status FileSpooledHooks(const Config& config) {
+Status FileSpool(const Config& config) {
   fs::path journal_path = JournalPath(config);
   if (!spool::HasRecords(spool::SpoolPath(journal_path))) return {};
   Result<std::unique_ptr<Journal>> journal =
@@ -88,7 +88,7 @@ Result<std::unique_ptr<Backend>> OpenBackend(const Config& config, Access access
   } else if (client.error().code != "unreachable") {
     return client.error();
   }
-  if (Status s = FileSpooledHooks(config); !s) return s.error();
+  if (Status s = FileSpool(config); !s) return s.error();
   Journal::Mode mode =
       access == Access::kRead ? Journal::Mode::kReadOnly : Journal::Mode::kReadWrite;
   Result<std::unique_ptr<Journal>> journal = OpenJournal(JournalPath(config), mode);

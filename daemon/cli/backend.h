@@ -84,10 +84,10 @@ Result<std::unique_ptr<Journal>> OpenJournal(const std::filesystem::path& path,
 
 // Files what git's hooks spooled while bragd was away (spool/spool.h) into
 // the journal; nothing to do (and no journal opened) when there is none.
-Status FileSpooledHooks(const Config& config);
+Status FileSpool(const Config& config);
 
 // bragd if it answers on SocketPath(config), else a JournalBackend on
-// JournalPath(config) opened for `access`, after FileSpooledHooks. When the
+// JournalPath(config) opened for `access`, after FileSpool. When the
 // socket is not this user's own bragd (code "untrusted", protocol/client.h),
 // a read fails with that error, while a write goes to the journal directly,
 // so that what the user typed is kept and never handed to the other server;

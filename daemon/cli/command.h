@@ -74,8 +74,8 @@ std::vector<CommandSpec> PromptCommands();
 std::vector<CommandSpec> JournalCommands();
 std::vector<CommandSpec> RepoCommands();
 std::vector<CommandSpec> ScanCommands();
-std::vector<CommandSpec> HooksCommands();
-std::vector<CommandSpec> HookCommands();
+std::vector<CommandSpec> ShimCommands();
+std::vector<CommandSpec> HookRunCommands();
 std::vector<CommandSpec> DigestCommands();
 
 // --- helpers shared by the command families ----------------------------------

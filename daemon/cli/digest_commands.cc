@@ -33,7 +33,7 @@ CLI::Validator WeekValidator() {
 
 // The journal as it is on disk, read-only; null when there is none yet.
 Result<std::unique_ptr<Journal>> OpenJournalToRead(const Config& config) {
-  if (Status s = FileSpooledHooks(config); !s) return s.error();
+  if (Status s = FileSpool(config); !s) return s.error();
   Result<std::unique_ptr<Journal>> journal =
       OpenJournal(JournalPath(config), Journal::Mode::kReadOnly);
   if (!journal && journal.error().code == "not_found") return std::unique_ptr<Journal>();

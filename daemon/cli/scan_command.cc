@@ -130,7 +130,7 @@ class ProgressLine {
 };
 
 json ScanJson(const Event& event, const std::string& repo) {
-  json item{{"kind", event.kind},
+  json item{{"kind", ToString(event.kind)},
               {"forge", event.forge},
               {"pr", event.pr > 0 ? json(event.pr) : json(nullptr)},
               {"title", event.title},
@@ -139,7 +139,7 @@ json ScanJson(const Event& event, const std::string& repo) {
               {"authors", event.authors},
               {"time", FormatIsoUtc(event.commit_time)},
               {"repo", repo}};
-  if (event.kind == "incident_closed") item["incident"] = IncidentJson(event);
+  if (event.kind == EventKind::kIncidentClosed) item["incident"] = IncidentJson(event);
   return item;
 }
 

@@ -243,14 +243,14 @@ Status MarkBaseline(const sql::Database& db, int64_t repo_id, int64_t now) {
 // The id of the event if it is new, nullopt if (repo, kind, key) is known.
 Result<std::optional<int64_t>> InsertEvent(const sql::Database& db, int64_t repo_id,
                                            const Event& e, int64_t now) {
-  if (e.kind.empty() || e.key.empty()) {
-    return BadRequest("an event needs a kind and a key (got \"" + e.kind + "\", \"" +
-                      e.key + "\")");
+  if (e.key.empty()) {
+    return BadRequest("an event needs a key (got \"\" for a " +
+                      std::string(ToString(e.kind)) + " event)");
   }
   // A PR number names one PR of a repo on its forge: the same PR seen again
   // under another commit (a rewritten or force-pushed mainline, a rebase of
   // history) is not news.
-  if (e.kind == "pr_merged" && e.pr > 0) {
+  if (e.kind == EventKind::kPrMerged && e.pr > 0) {
     Result<sql::Statement> known = db.Prepare(
         "SELECT 1 FROM events WHERE repo_id = ? AND kind = 'pr_merged'"
         " AND forge = ? AND pr = ? LIMIT 1");
@@ -267,7 +267,7 @@ Result<std::optional<int64_t>> InsertEvent(const sql::Database& db, int64_t repo
       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
       " ON CONFLICT (repo_id, kind, key) DO NOTHING");
   if (!stmt) return stmt.error();
-  stmt->BindAll(e.kind, repo_id, e.key, e.commit, e.forge, e.pr,
+  stmt->BindAll(ToString(e.kind), repo_id, e.key, e.commit, e.forge, e.pr,
                 CapUtf8(e.title, Journal::kMaxTitleBytes), e.branch,
                 rows::JoinLines(e.authors, Journal::kMaxAuthors), e.commit_time,
                 e.diffstat.files, e.diffstat.insertions, e.diffstat.deletions,

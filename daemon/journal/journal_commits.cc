@@ -14,7 +14,7 @@ namespace brag {
 namespace {
 
 // The free (not yet taken by a PR) trailer notes of one commit.
-constexpr std::string_view kFreeHookNotes =
+constexpr std::string_view kFreeTrailerNotes =
     "FROM notes n WHERE n.source = 'hook' AND n.repo = ? AND n.commit_oid = ?"
     " AND n.event_id IS NULL";
 
@@ -29,10 +29,10 @@ Result<std::vector<Note>> ReadNotes(sql::Statement& stmt) {
   }
 }
 
-Result<std::vector<Note>> FreeHookNotes(const sql::Database& db, const std::string& repo,
+Result<std::vector<Note>> FreeTrailerNotes(const sql::Database& db, const std::string& repo,
                                         const std::string& oid) {
   Result<sql::Statement> stmt = db.Prepare("SELECT " + std::string(rows::kNoteColumns) +
-                                           " " + std::string(kFreeHookNotes) +
+                                           " " + std::string(kFreeTrailerNotes) +
                                            " ORDER BY n.id");
   if (!stmt) return stmt.error();
   stmt->BindAll(repo, oid);
@@ -66,7 +66,7 @@ Status UpsertCommit(const sql::Database& db, const CommitRecord& c, int64_t now)
       .Run();
 }
 
-Result<int64_t> InsertHookNote(const sql::Database& db, const std::string& repo,
+Result<int64_t> InsertTrailerNote(const sql::Database& db, const std::string& repo,
                                const std::string& oid, const std::string& text,
                                int64_t now) {
   Result<sql::Statement> stmt = db.Prepare(
@@ -101,7 +101,7 @@ Status MoveCommitRow(const sql::Database& db, const std::string& repo,
 Result<int> MoveNotes(const sql::Database& db, const std::string& repo,
                       const std::string& from, const std::string& to, bool has_own) {
   if (has_own) {
-    Result<std::vector<Note>> old = FreeHookNotes(db, repo, from);
+    Result<std::vector<Note>> old = FreeTrailerNotes(db, repo, from);
     if (!old) return old.error();
     for (const Note& n : *old) {
       if (Status s = DeleteNote(db, n.id); !s) return s.error();
@@ -141,7 +141,7 @@ Result<std::optional<Note>> Journal::RecordCommit(const CommitRecord& commit,
   return Write([&]() -> Result<std::optional<Note>> {
     if (Status s = UpsertCommit(*db_, commit, now); !s) return s.error();
     if (impact.empty()) return std::optional<Note>();
-    Result<std::vector<Note>> existing = FreeHookNotes(*db_, commit.repo, commit.oid);
+    Result<std::vector<Note>> existing = FreeTrailerNotes(*db_, commit.repo, commit.oid);
     if (!existing) return existing.error();
     int64_t id = 0;
     for (const Note& n : *existing) {
@@ -152,7 +152,7 @@ Result<std::optional<Note>> Journal::RecordCommit(const CommitRecord& commit,
       }
     }
     if (id == 0) {
-      Result<int64_t> inserted = InsertHookNote(*db_, commit.repo, commit.oid, impact, now);
+      Result<int64_t> inserted = InsertTrailerNote(*db_, commit.repo, commit.oid, impact, now);
       if (!inserted) return inserted.error();
       id = *inserted;
     }
@@ -173,7 +173,7 @@ Result<int> Journal::RewriteCommits(
     // Which new commits had trailer notes of their own before any moved in.
     std::set<std::string> has_own;
     for (const auto& [from, to] : moves) {
-      Result<std::vector<Note>> own = FreeHookNotes(*db_, repo, to);
+      Result<std::vector<Note>> own = FreeTrailerNotes(*db_, repo, to);
       if (!own) return own.error();
       if (!own->empty()) has_own.insert(to);
     }
@@ -255,7 +255,7 @@ Status Journal::LinkCommitNotes(int64_t repo_id, int64_t event_id, const Event& 
 
 Status Journal::FillCommitNotes(Prompt* prompt) {
   prompt->commit_notes.clear();
-  if (prompt->state == "answered") return {};
+  if (prompt->state == PromptState::kAnswered) return {};
   Result<sql::Statement> stmt = db_->Prepare(
       "SELECT " + std::string(rows::kNoteColumns) +
       " FROM event_commit_notes l JOIN notes n ON n.id = l.note_id"

@@ -65,12 +65,12 @@ Status MarkAnswered(const sql::Database& db, int64_t prompt_id, int64_t note_id,
   return stmt->BindAll(now, note_id, prompt_id).Run();
 }
 
-Status UpdateState(const sql::Database& db, int64_t prompt_id, const char* state,
+Status UpdateState(const sql::Database& db, int64_t prompt_id, PromptState state,
                    int64_t snoozed_until) {
   Result<sql::Statement> stmt =
       db.Prepare("UPDATE prompts SET state = ?, snoozed_until = ? WHERE id = ?");
   if (!stmt) return stmt.error();
-  return stmt->BindAll(std::string_view(state), snoozed_until, prompt_id).Run();
+  return stmt->BindAll(ToString(state), snoozed_until, prompt_id).Run();
 }
 
 }  // namespace
@@ -106,7 +106,7 @@ Result<std::vector<Prompt>> Journal::Pending(int64_t now, int limit,
     if (!*more) break;
     sql::Row row = stmt->row();
     prompts.push_back(rows::ReadPrompt(row));
-    prompts.back().state = "pending";  // a snooze that has run out
+    prompts.back().state = PromptState::kPending;  // a snooze that has run out
   }
   for (Prompt& prompt : prompts) {
     if (Status s = FillCommitNotes(&prompt); !s) return s.error();
@@ -137,7 +137,7 @@ Result<Note> Journal::AnswerInTransaction(int64_t prompt_id, const std::string& 
   if (note.text.empty()) return MakeError("bad_request", "an answer needs some text");
   Result<Prompt> prompt = GetPrompt(prompt_id);
   if (!prompt) return prompt.error();
-  if (prompt->state == "answered") return AlreadyAnswered(prompt_id);
+  if (prompt->state == PromptState::kAnswered) return AlreadyAnswered(prompt_id);
   note.repo = prompt->repo;
   note.commit = prompt->event.commit;
   Result<int64_t> note_id = InsertNote(*db_, note, prompt_id, prompt->event.id, now);
@@ -150,8 +150,8 @@ Result<Prompt> Journal::Snooze(int64_t prompt_id, int64_t until) {
   return Write([&]() -> Result<Prompt> {
     Result<Prompt> prompt = GetPrompt(prompt_id);
     if (!prompt) return prompt.error();
-    if (prompt->state == "answered") return AlreadyAnswered(prompt_id);
-    if (Status s = UpdateState(*db_, prompt_id, "snoozed", until); !s) return s.error();
+    if (prompt->state == PromptState::kAnswered) return AlreadyAnswered(prompt_id);
+    if (Status s = UpdateState(*db_, prompt_id, PromptState::kSnoozed, until); !s) return s.error();
     return GetPrompt(prompt_id);
   });
 }
@@ -160,8 +160,8 @@ Result<Prompt> Journal::Dismiss(int64_t prompt_id) {
   return Write([&]() -> Result<Prompt> {
     Result<Prompt> prompt = GetPrompt(prompt_id);
     if (!prompt) return prompt.error();
-    if (prompt->state == "answered") return AlreadyAnswered(prompt_id);
-    if (Status s = UpdateState(*db_, prompt_id, "dismissed", 0); !s) return s.error();
+    if (prompt->state == PromptState::kAnswered) return AlreadyAnswered(prompt_id);
+    if (Status s = UpdateState(*db_, prompt_id, PromptState::kDismissed, 0); !s) return s.error();
     return GetPrompt(prompt_id);
   });
 }

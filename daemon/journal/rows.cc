@@ -26,7 +26,8 @@ RepoRecord ReadRepo(sql::Row& row) {
 Event ReadEvent(sql::Row& row) {
   Event e;
   e.id = row.Int();
-  e.kind = row.Text();
+  // The journal stores only the kinds it was given (InsertEvent).
+  e.kind = ParseEventKind(row.Text()).value_or(EventKind::kPrMerged);
   e.repo_id = row.Int();
   e.key = row.Text();
   e.commit = row.Text();
@@ -50,7 +51,8 @@ Event ReadEvent(sql::Row& row) {
 Prompt ReadPromptOwn(sql::Row& row) {
   Prompt p;
   p.id = row.Int();
-  p.state = row.Text();
+  // The journal stores only the states it writes itself.
+  p.state = ParsePromptState(row.Text()).value_or(PromptState::kPending);
   p.created = row.Int();
   p.snoozed_until = row.Int();
   p.answered = row.Int();

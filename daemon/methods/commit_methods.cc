@@ -161,7 +161,7 @@ namespace {
 
 // Once filed, bragd scans the hook's repo at once: a commit on a mainline
 // or an incident branch is seen even where no filesystem event comes.
-void ScanHookRepo(const MethodCall& c) {
+void ScanRepoOfCommit(const MethodCall& c) {
   if (!c.context.daemon) return;
   if (const json* repo = c.params.Find("repo"); repo && repo->is_string()) {
     c.context.daemon->ScanSoon(repo->get<std::string>());
@@ -172,7 +172,7 @@ Result<json> RecordCommit(const MethodCall& c) {
   Result<Journal*> journal = c.journal();
   if (!journal) return journal.error();
   Result<json> done = RecordCommitMethod(**journal, c.params.raw(), c.context.now);
-  if (done) ScanHookRepo(c);
+  if (done) ScanRepoOfCommit(c);
   return done;
 }
 
@@ -180,7 +180,7 @@ Result<json> RewriteCommits(const MethodCall& c) {
   Result<Journal*> journal = c.journal();
   if (!journal) return journal.error();
   Result<json> done = RewriteCommitsMethod(**journal, c.params.raw(), c.context.now);
-  if (done) ScanHookRepo(c);
+  if (done) ScanRepoOfCommit(c);
   return done;
 }
 

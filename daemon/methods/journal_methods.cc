@@ -76,7 +76,7 @@ Result<std::optional<std::string>> LogKind(const ParamReader& p) {
   constexpr const char* kWhat = "one of pr_merged, incident_closed, note";
   Result<std::optional<std::string>> kind = p.OptionalString("kind", kWhat);
   if (!kind || !*kind) return kind;
-  if (**kind == "pr_merged" || **kind == "incident_closed" || **kind == "note") {
+  if (ParseEventKind(**kind) || **kind == "note") {
     return kind;
   }
   return p.Invalid("kind", MakeError("bad_request", "\"" + **kind + "\" is not " + kWhat));

@@ -8,6 +8,9 @@
 #include <string_view>
 #include <vector>
 
+#include "model/event_kind.h"
+#include "model/prompt_state.h"
+
 namespace brag {
 
 struct Diffstat {
@@ -17,24 +20,24 @@ struct Diffstat {
 };
 
 // Something the daemon noticed (DESIGN §5). Recorded once per (repo, key):
-// key is the commit oid for "pr_merged", the branch name for
-// "incident_closed".
+// key is the commit oid for a merged PR, the branch name for a closed
+// incident.
 struct Event {
   int64_t id = 0;
-  std::string kind;  // "pr_merged" | "incident_closed"
+  EventKind kind = EventKind::kPrMerged;
   int64_t repo_id = 0;
   std::string key;
   std::string commit;  // full hex oid
   std::string forge;   // "github", "gitlab", ..., "local"
   int64_t pr = 0;      // PR/MR number; 0 when none (local merge)
   std::string title;
-  std::string branch;  // source branch if known
+  std::string branch;                // source branch if known
   std::vector<std::string> authors;  // emails of the PR's authors
   int64_t commit_time = 0;           // unix seconds
   Diffstat diffstat;
   std::vector<std::string> paths;  // changed paths
   int64_t created = 0;             // when recorded, unix seconds
-  // incident_closed only: its first commit's time (opened), the close is
+  // kIncidentClosed only: its first commit's time (opened), the close is
   // commit_time; how many commits it had; merged into a mainline or deleted.
   int64_t opened = 0;
   int commit_count = 0;
@@ -47,7 +50,7 @@ struct Event {
 
 // A commit the post-commit hook recorded.
 struct CommitRecord {
-  std::string repo;    // repo path, as notes name it
+  std::string repo;  // repo path, as notes name it
   std::string oid;
   std::string branch;  // the branch it was made on ("" when detached)
   std::string subject;
@@ -71,16 +74,15 @@ struct Note {
   std::optional<int64_t> event_id;
 };
 
-// A question to the user about an event. state: "pending", "answered",
-// "snoozed", "dismissed". A snoozed prompt whose snoozed_until has passed is
-// pending again.
+// A question to the user about an event. A snoozed prompt whose
+// snoozed_until has passed is pending again.
 struct Prompt {
   int64_t id = 0;
-  std::string state;
+  PromptState state = PromptState::kPending;
   int64_t created = 0;
   int64_t snoozed_until = 0;
   int64_t answered = 0;
-  std::string repo;       // repo path
+  std::string repo;  // repo path
   std::string repo_name;
   Event event;
   std::optional<int64_t> note_id;
@@ -89,11 +91,10 @@ struct Prompt {
   std::vector<Note> commit_notes;
 };
 
-
 // A watched repository.
 struct RepoRecord {
   int64_t id = 0;
-  std::string path;    // canonical absolute path of the repo (work tree or bare dir)
+  std::string path;  // canonical absolute path of the repo (work tree or bare dir)
   std::string name;
   std::string source;  // "config" | "added" | "scan"
   std::string state;   // "ok" | "error" | "unknown"
@@ -156,8 +157,8 @@ struct LogCursor {
 };
 
 struct LogQuery {
-  std::optional<int64_t> since;  // inclusive, unix seconds
-  std::optional<int64_t> until;  // exclusive
+  std::optional<int64_t> since;     // inclusive, unix seconds
+  std::optional<int64_t> until;     // exclusive
   std::optional<std::string> repo;  // path or name
   std::optional<std::string> kind;  // "pr_merged", "incident_closed", "note"
   int limit = 0;                    // 0: no limit; newest first

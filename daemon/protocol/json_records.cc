@@ -14,7 +14,7 @@ json TextOrNull(const std::string& s) { return s.empty() ? json(nullptr) : json(
 
 void AddEventFields(const Event& event, json* out) {
   json& o = *out;
-  o["kind"] = event.kind;
+  o["kind"] = ToString(event.kind);
   o["commit"] = event.commit;
   o["forge"] = event.forge;
   o["pr"] = event.pr > 0 ? json(event.pr) : json(nullptr);
@@ -26,7 +26,7 @@ void AddEventFields(const Event& event, json* out) {
                    {"insertions", event.diffstat.insertions},
                    {"deletions", event.diffstat.deletions}};
   o["paths"] = event.paths;
-  if (event.kind == "incident_closed") o["incident"] = IncidentJson(event);
+  if (event.kind == EventKind::kIncidentClosed) o["incident"] = IncidentJson(event);
 }
 
 json IncidentJson(const Event& event) {
@@ -43,12 +43,13 @@ json PromptJson(const Prompt& prompt) {
   json o = json::object();
   o["id"] = prompt.id;
   AddEventFields(prompt.event, &o);
-  o["state"] = prompt.state;
+  o["state"] = ToString(prompt.state);
   o["created"] = TimeOrNull(prompt.created);
   o["repo"] = prompt.repo;
   o["repo_name"] = prompt.repo_name;
-  o["snoozed_until"] =
-      prompt.state == "snoozed" ? TimeOrNull(prompt.snoozed_until) : json(nullptr);
+  o["snoozed_until"] = prompt.state == PromptState::kSnoozed
+                           ? TimeOrNull(prompt.snoozed_until)
+                           : json(nullptr);
   o["event"] = prompt.event.id;
   o["note"] = nullptr;
   json commit_notes = json::array();

@@ -160,7 +160,7 @@ std::optional<Event> MergedIncident(const git::History& history, uint32_t merge,
   e.authors = authors.Take();
   // An incident is the user's by any author, co-authors too, as bragd has it.
   if (!Wanted(e.authors, e.authors, query)) return std::nullopt;
-  e.kind = "incident_closed";
+  e.kind = EventKind::kIncidentClosed;
   e.key = IncidentKey(name, history.Hex(first));
   e.commit = history.Hex(history.ParentsOf(merge)[1]);
   e.title = name;

@@ -83,7 +83,7 @@ int Daemon::Start() {
   scans_ = std::make_unique<ScanScheduler>(io_, config_, identities_, *journal_, watcher_,
                                            *repos_, notifier_);
   digest_ = std::make_unique<DigestTimer>(io_, config_, *journal_);
-  scans_->FileSpooledHooks(/*at_start=*/true);  // commits made while bragd was away
+  scans_->FileSpool(/*at_start=*/true);  // commits made while bragd was away
 
   if (Status s = watcher_.Init(); !s) {
     LogWarn(s.error().message + "; polling every repo");
@@ -161,7 +161,7 @@ std::optional<std::string> Daemon::HandleLine(const std::string& line,
   (void)journal_->Follow();
   // What the hooks spooled is filed before any answer, so that `brag log`
   // right after a commit sees its note.
-  scans_->FileSpooledHooks();
+  scans_->FileSpool();
   LateReply late{req->id, session.weak_from_this()};
   if (ReadWorker::Handles(req->method)) {
     ReadOffLoop(req->method, req->params, std::move(late));

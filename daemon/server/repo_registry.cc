@@ -187,7 +187,7 @@ WatchedRepo* RepoRegistry::Find(const std::string& path_or_name) {
   return nullptr;
 }
 
-WatchedRepo* RepoRegistry::FindHook(const std::string& path) {
+WatchedRepo* RepoRegistry::FindByHookPath(const std::string& path) {
   if (WatchedRepo* repo = Find(path)) return repo;
   git::EnsureInit();
   Result<git::Repo> opened = git::Repo::Open(path);

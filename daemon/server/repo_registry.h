@@ -100,7 +100,7 @@ class RepoRegistry {
   WatchedRepo* Find(const std::string& path_or_name);
   // A repo as a hook names it (its work tree, a linked worktree, a git
   // folder), or null when it is not watched.
-  WatchedRepo* FindHook(const std::string& path);
+  WatchedRepo* FindByHookPath(const std::string& path);
   std::vector<int64_t> AllIds() const;
 
   // Opens the repo if it is not, and follows it by inotify where it can,

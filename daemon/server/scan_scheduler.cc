@@ -194,11 +194,11 @@ Result<std::vector<Prompt>> ScanScheduler::ScanRepo(int64_t repo_id, bool settle
     LogWarn(repo.record.path + ": " + reflog.error().message);
     reflog = git::ReflogChunk{{}, repo.reflog_offset};
   }
-  FileSpooledHooks();  // what the hooks did spool is filed first, with its branch
+  FileSpool();  // what the hooks did spool is filed first, with its branch
   FileTrailers(journal_, identities_, repo, *reflog);
   if (settle && std::any_of(outcome->events.begin(), outcome->events.end(),
                             [](const Event& e) {
-                              return e.kind == "incident_closed" && !e.merged;
+                              return e.kind == EventKind::kIncidentClosed && !e.merged;
                             })) {
     ArmSettle(repo_id);
     return std::vector<Prompt>{};
@@ -341,7 +341,7 @@ void ScanScheduler::ScanNext(std::shared_ptr<ScanPass> pass) {
 
 bool ScanScheduler::ScanSoon(const std::string& path) {
   if (path.empty()) return false;
-  WatchedRepo* repo = repos_.FindHook(path);
+  WatchedRepo* repo = repos_.FindByHookPath(path);
   if (!repo) return false;  // not watched: nothing to look at
   int64_t id = repo->record.id;
   asio::post(io_, [this, id] {
@@ -352,7 +352,7 @@ bool ScanScheduler::ScanSoon(const std::string& path) {
   return true;
 }
 
-void ScanScheduler::FileSpooledHooks(bool at_start) {
+void ScanScheduler::FileSpool(bool at_start) {
   std::filesystem::path journal_path = JournalPath(config_);
   if (!spool::HasRecords(spool::SpoolPath(journal_path))) return;
   Result<spool::DrainReport> r = DrainHookSpool(journal_, journal_path, UnixNow());

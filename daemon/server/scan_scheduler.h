@@ -61,7 +61,7 @@ class ScanScheduler {
   Result<std::vector<Prompt>> Scan(int64_t repo_id) { return ScanRepo(repo_id, false); }
   // Files what the hooks spooled (spool/spool.h): at start, what they wrote
   // while bragd was away; then before each request is answered.
-  void FileSpooledHooks(bool at_start = false);
+  void FileSpool(bool at_start = false);
 
   // Why the journal refuses the latest scans ("" while writes work), and
   // how many repos wait for it.

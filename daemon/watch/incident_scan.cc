@@ -71,7 +71,7 @@ std::optional<Event> IncidentEvent(git::Repo& repo, const std::string& name,
   }
   if (!mine) return std::nullopt;
   e.authors = authors.Take();
-  e.kind = "incident_closed";
+  e.kind = EventKind::kIncidentClosed;
   e.key = IncidentKey(name, commits->back().oid);
   e.commit = tip;
   e.forge = "";
@@ -132,10 +132,11 @@ void FoldIncidentPrs(std::vector<Event>* events) {
   std::vector<Event>& all = *events;
   std::vector<bool> folded(all.size(), false);
   for (Event& incident : all) {
-    if (incident.kind != "incident_closed" || !incident.merged) continue;
+    if (incident.kind != EventKind::kIncidentClosed || !incident.merged) continue;
     for (size_t i = 0; i < all.size(); ++i) {
       const Event& pr = all[i];
-      if (folded[i] || pr.kind != "pr_merged" || pr.branch != incident.branch) continue;
+      if (folded[i] || pr.kind != EventKind::kPrMerged || pr.branch != incident.branch)
+        continue;
       incident.forge = pr.forge;
       incident.pr = pr.pr;
       incident.title = pr.title;

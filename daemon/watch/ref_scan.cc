@@ -181,7 +181,7 @@ class MainlineWalks {
 Event PrMergedEvent(std::string oid, detect::ForgeMarker marker,
                     std::vector<std::string> authors, int64_t commit_time) {
   Event event;
-  event.kind = "pr_merged";
+  event.kind = EventKind::kPrMerged;
   event.key = oid;
   event.commit = std::move(oid);
   event.forge = std::move(marker.forge);

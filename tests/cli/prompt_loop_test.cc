@@ -45,7 +45,7 @@ struct PromptWorld {
     REQUIRE(repo.has_value());
     for (int i = 1; i <= count; ++i) {
       Event e;
-      e.kind = "pr_merged";
+      e.kind = EventKind::kPrMerged;
       e.key = e.commit = std::string(40, static_cast<char>('0' + i));
       e.forge = "github";
       e.pr = 100 + i;

@@ -47,7 +47,7 @@ inline Digest BuildDigest(const std::vector<LogEntry>& entries, const DigestWind
       row.repo = entry->repo;
       row.repo_name = entry->repo_name;
       row.event_id = e.id;
-      row.kind = e.kind;
+      row.kind = ToString(e.kind);
       row.key = e.key;
       row.commit = e.commit;
       row.forge = e.forge;
@@ -62,7 +62,7 @@ inline Digest BuildDigest(const std::vector<LogEntry>& entries, const DigestWind
       row.commit_count = e.commit_count;
       if (entry->prompt) {
         row.prompt_id = entry->prompt->id;
-        row.prompt_state = entry->prompt->state;
+        row.prompt_state = ToString(entry->prompt->state);
       }
     } else {
       row.repo = entry->note ? std::string_view(entry->note->repo) : std::string_view();
@@ -128,7 +128,7 @@ class FixedJournal {
   static Event Pr(const std::string& oid, int64_t pr, const std::string& title, int64_t t,
                   std::vector<std::string> paths, Diffstat diffstat) {
     Event e;
-    e.kind = "pr_merged";
+    e.kind = EventKind::kPrMerged;
     e.key = e.commit = oid;
     e.forge = "github";
     e.pr = pr;
@@ -166,7 +166,7 @@ class FixedJournal {
     Result<RepoRecord> repo = journal_->AddRepo(kPayments, "payments", "added", kMonday - kDay);
     REQUIRE(repo.has_value());
     Event incident;
-    incident.kind = "incident_closed";
+    incident.kind = EventKind::kIncidentClosed;
     incident.key = incident.branch = "incident/db-failover";
     incident.commit = Oid('c');
     incident.forge = "local";

@@ -54,7 +54,7 @@ LogEntry PrEntry(int64_t id, const std::string& title, const std::string& note,
   e.repo_name = repo_name;
   Event ev;
   ev.id = id;
-  ev.kind = "pr_merged";
+  ev.kind = EventKind::kPrMerged;
   ev.key = ev.commit = std::string(40, 'a');
   ev.forge = "github";
   ev.pr = id;
@@ -133,14 +133,15 @@ TEST_CASE(
 
 TEST_CASE("an incident branch in the review and the backfill list stays text") {
   LogEntry incident = PrEntry(7, "", "Restored writes, errors 12% -> 0.1%");
-  incident.kind = incident.event->kind = "incident_closed";
+  incident.kind = "incident_closed";
+  incident.event->kind = EventKind::kIncidentClosed;
   incident.event->pr = 0;
   incident.event->branch = incident.event->title = "hotfix/[x](javascript:alert(1))";
   LogEntry unanswered = PrEntry(8, "<img src=x onerror=alert(1)>", "");
   unanswered.note.reset();
   unanswered.prompt = Prompt{};
   unanswered.prompt->id = 8;
-  unanswered.prompt->state = "pending";
+  unanswered.prompt->state = PromptState::kPending;
   Digest d = DigestOf({incident, unanswered}, "git@github.com:acme/payments.git");
   for (const std::string& md : {RenderMarkdown(d), RenderReview(d)}) {
     CheckInert(md);

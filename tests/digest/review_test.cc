@@ -23,7 +23,7 @@ LogEntry PrNote(const std::string& note, int64_t pr, const std::string& title) {
   e.repo_name = "payments";
   Event ev;
   ev.id = 1;
-  ev.kind = "pr_merged";
+  ev.kind = EventKind::kPrMerged;
   ev.key = ev.commit = std::string(40, 'a');
   ev.forge = "github";
   ev.pr = pr;
@@ -37,7 +37,8 @@ LogEntry PrNote(const std::string& note, int64_t pr, const std::string& title) {
 
 LogEntry IncidentNote(const std::string& note) {
   LogEntry e = PrNote(note, 0, "");
-  e.kind = e.event->kind = "incident_closed";
+  e.kind = "incident_closed";
+  e.event->kind = EventKind::kIncidentClosed;
   e.event->key = e.event->branch = e.event->title = "incident/db-failover";
   e.event->forge = "local";
   e.event->opened = kAt - (3 * 3600 + 20 * 60);

@@ -66,7 +66,7 @@ class OfflineWorld {
         j->AddRepo((repos() / "payments").string(), "payments", "added", 1764400000);
     REQUIRE(repo.has_value());
     Event e;
-    e.kind = "pr_merged";
+    e.kind = EventKind::kPrMerged;
     e.key = e.commit = std::string(40, static_cast<char>('a' + pr % 6));
     e.forge = "github";
     e.pr = pr;

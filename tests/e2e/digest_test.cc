@@ -75,7 +75,7 @@ class DigestWorld {
     REQUIRE(repo.has_value());
     auto pr = [](char c, int64_t n, const char* title, int64_t t) {
       Event e;
-      e.kind = "pr_merged";
+      e.kind = EventKind::kPrMerged;
       e.key = e.commit = std::string(40, c);
       e.forge = "github";
       e.pr = n;

@@ -103,7 +103,7 @@ TEST_CASE("every documented method answers the same with bragd down, or says it 
     std::vector<Event> events;
     for (int pr : {481, 483, 490}) {
       Event e;
-      e.kind = "pr_merged";
+      e.kind = EventKind::kPrMerged;
       e.key = e.commit = std::string(40, static_cast<char>('a' + pr % 6));
       e.forge = "github";
       e.pr = pr;

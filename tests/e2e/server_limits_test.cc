@@ -141,7 +141,7 @@ void AddMergedPrs(const fs::path& journal, const fs::path& repo, int count) {
   std::vector<Event> events;
   for (int i = 0; i < count; ++i) {
     Event e;
-    e.kind = "pr_merged";
+    e.kind = EventKind::kPrMerged;
     char oid[41];
     std::snprintf(oid, sizeof oid, "%040x", i + 1);
     e.key = e.commit = oid;

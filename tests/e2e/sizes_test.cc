@@ -32,7 +32,7 @@ void RecordPrompts(Journal& journal, int count) {
   std::vector<Event> events;
   for (int i = 1; i <= count; ++i) {
     Event e;
-    e.kind = "pr_merged";
+    e.kind = EventKind::kPrMerged;
     e.key = std::to_string(i);
     e.commit = std::string(40, 'a');
     e.forge = "github";

@@ -31,7 +31,7 @@ inline std::unique_ptr<Journal> OpenJournal(
 inline Event PrMerged(const std::string& oid, int64_t pr, int64_t commit_time,
                       const std::string& title = "Add composite index") {
   Event e;
-  e.kind = "pr_merged";
+  e.kind = EventKind::kPrMerged;
   e.key = oid;
   e.commit = oid;
   e.forge = "github";
@@ -47,7 +47,7 @@ inline Event PrMerged(const std::string& oid, int64_t pr, int64_t commit_time,
 
 inline Event IncidentClosed(const std::string& branch, int64_t commit_time) {
   Event e;
-  e.kind = "incident_closed";
+  e.kind = EventKind::kIncidentClosed;
   e.key = branch;
   e.commit = std::string(40, 'f');
   e.branch = branch;

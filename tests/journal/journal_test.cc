@@ -296,7 +296,7 @@ TEST_CASE("two handles on one file see each other's writes") {
 
   Result<Prompt> seen = daemon->GetPrompt(made->front().id);
   REQUIRE(seen.has_value());
-  CHECK(seen->state == "answered");
+  CHECK(seen->state == PromptState::kAnswered);
   CHECK(seen->note_id == answer->id);
   Result<std::vector<LogEntry>> log = daemon->Log({});
   REQUIRE(log.has_value());

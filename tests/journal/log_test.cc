@@ -55,7 +55,7 @@ TEST_CASE_FIXTURE(LogFixture, "a log entry for an event carries its prompt and n
   CHECK(answered.event->authors.size() == 2);
   REQUIRE(answered.prompt.has_value());
   CHECK(answered.prompt->id == api_prompts[0].id);
-  CHECK(answered.prompt->state == "answered");
+  CHECK(answered.prompt->state == PromptState::kAnswered);
   CHECK(answered.prompt->repo == "/code/api");
   CHECK(answered.prompt->event.id == answered.event->id);
   REQUIRE(answered.note.has_value());
@@ -65,7 +65,7 @@ TEST_CASE_FIXTURE(LogFixture, "a log entry for an event carries its prompt and n
   const LogEntry& dismissed = log[3];
   CHECK(dismissed.repo_name == "frontend");
   REQUIRE(dismissed.prompt.has_value());
-  CHECK(dismissed.prompt->state == "dismissed");
+  CHECK(dismissed.prompt->state == PromptState::kDismissed);
   CHECK(dismissed.event->title == "Lazy-load images");
   CHECK_FALSE(dismissed.note.has_value());
 
@@ -164,7 +164,7 @@ TEST_CASE_FIXTURE(LogFixture, "events, prompts and notes outlive removing their 
   REQUIRE(prompt.has_value());
   CHECK(prompt->repo == "/code/api");
   CHECK(prompt->repo_name == "api");
-  CHECK(prompt->state == "pending");
+  CHECK(prompt->state == PromptState::kPending);
   // An unanswered question about work done stays in the queue.
   std::vector<Prompt> pending = Pending(1000);
   REQUIRE(pending.size() == 1);

@@ -29,7 +29,7 @@ TEST_CASE_FIXTURE(PromptFixture, "pending prompts are listed oldest first") {
 TEST_CASE_FIXTURE(PromptFixture, "a snoozed prompt comes back when its time has come") {
   Result<Prompt> snoozed = journal->Snooze(first.id, 1000);
   REQUIRE(snoozed.has_value());
-  CHECK(snoozed->state == "snoozed");
+  CHECK(snoozed->state == PromptState::kSnoozed);
   CHECK(snoozed->snoozed_until == 1000);
   CHECK(snoozed->event.key == "c1");
 
@@ -39,15 +39,15 @@ TEST_CASE_FIXTURE(PromptFixture, "a snoozed prompt comes back when its time has 
   std::vector<Prompt> later = Pending(1000);
   REQUIRE(later.size() == 2);
   CHECK(later[0].id == first.id);
-  CHECK(later[0].state == "pending");
+  CHECK(later[0].state == PromptState::kPending);
   CHECK(journal->PendingCount(1000).value() == 2);
-  CHECK(journal->GetPrompt(first.id).value().state == "snoozed");
+  CHECK(journal->GetPrompt(first.id).value().state == PromptState::kSnoozed);
 }
 
 TEST_CASE_FIXTURE(PromptFixture, "a dismissed prompt is no longer pending") {
   Result<Prompt> dismissed = journal->Dismiss(second.id);
   REQUIRE(dismissed.has_value());
-  CHECK(dismissed->state == "dismissed");
+  CHECK(dismissed->state == PromptState::kDismissed);
   CHECK(dismissed->id == second.id);
   CHECK(PendingIds(1'000'000) == std::vector<int64_t>{first.id});
   CHECK(journal->PendingCount(1'000'000).value() == 1);
@@ -68,7 +68,7 @@ TEST_CASE_FIXTURE(PromptFixture,
 
   Result<Prompt> prompt = journal->GetPrompt(first.id);
   REQUIRE(prompt.has_value());
-  CHECK(prompt->state == "answered");
+  CHECK(prompt->state == PromptState::kAnswered);
   CHECK(prompt->answered == 400);
   CHECK(prompt->note_id == note.id);
   CHECK(PendingIds(500) == std::vector<int64_t>{second.id});
@@ -80,8 +80,8 @@ TEST_CASE_FIXTURE(PromptFixture,
   REQUIRE(journal->Dismiss(second.id).has_value());
   Answer(first.id, "cut deploys from 40 to 12 minutes", 300);
   Answer(second.id, "removed 3 flaky tests", 300);
-  CHECK(journal->GetPrompt(first.id).value().state == "answered");
-  CHECK(journal->GetPrompt(second.id).value().state == "answered");
+  CHECK(journal->GetPrompt(first.id).value().state == PromptState::kAnswered);
+  CHECK(journal->GetPrompt(second.id).value().state == PromptState::kAnswered);
   CHECK(journal->PendingCount(10'000).value() == 0);
 }
 
@@ -109,7 +109,7 @@ TEST_CASE_FIXTURE(PromptFixture, "an answered prompt cannot be snoozed or dismis
   Result<Prompt> dismissed = journal->Dismiss(first.id);
   REQUIRE_FALSE(dismissed.has_value());
   CHECK(dismissed.error().code == "conflict");
-  CHECK(journal->GetPrompt(first.id).value().state == "answered");
+  CHECK(journal->GetPrompt(first.id).value().state == PromptState::kAnswered);
 }
 
 TEST_CASE_FIXTURE(PromptFixture,
@@ -119,7 +119,7 @@ TEST_CASE_FIXTURE(PromptFixture,
     REQUIRE_FALSE(note.has_value());
     CHECK(note.error().code == "bad_request");
   }
-  CHECK(journal->GetPrompt(first.id).value().state == "pending");
+  CHECK(journal->GetPrompt(first.id).value().state == PromptState::kPending);
   CHECK(Log(KindQuery("note")).empty());
 }
 

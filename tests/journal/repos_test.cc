@@ -181,14 +181,14 @@ TEST_CASE_FIXTURE(JournalFixture,
   REQUIRE(made.size() == 2);
   const Prompt& pr = made[0];
   CHECK(pr.id > 0);
-  CHECK(pr.state == "pending");
+  CHECK(pr.state == PromptState::kPending);
   CHECK(pr.created == 700);
   CHECK(pr.repo == "/code/api");
   CHECK(pr.repo_name == "api");
   CHECK_FALSE(pr.note_id.has_value());
   CHECK(pr.event.id > 0);
   CHECK(pr.event.repo_id == api.id);
-  CHECK(pr.event.kind == "pr_merged");
+  CHECK(pr.event.kind == EventKind::kPrMerged);
   CHECK(pr.event.key == "c1");
   CHECK(pr.event.commit == "c1");
   CHECK(pr.event.forge == "github");
@@ -203,7 +203,7 @@ TEST_CASE_FIXTURE(JournalFixture,
   CHECK(pr.event.diffstat.deletions == 7);
   CHECK(pr.event.paths == std::vector<std::string>{"db/schema.sql", "src/orders.cc"});
   CHECK(pr.event.created == 700);
-  CHECK(made[1].event.kind == "incident_closed");
+  CHECK(made[1].event.kind == EventKind::kIncidentClosed);
   CHECK(made[1].event.key == "incident/db-down");
   CHECK(made[1].event.authors.empty());
 

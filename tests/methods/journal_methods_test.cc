@@ -28,7 +28,7 @@ constexpr int64_t kDay = 86400;
 
 Event MergeEvent(int64_t pr, const std::string& title, int64_t commit_time) {
   Event e;
-  e.kind = "pr_merged";
+  e.kind = EventKind::kPrMerged;
   e.key = std::string(40, static_cast<char>('a' + pr % 6));
   e.commit = e.key;
   e.forge = "github";

@@ -39,7 +39,8 @@ TEST_CASE("id and params are optional: a null id and empty params") {
   CHECK(req->id.is_null());
   CHECK(id.is_null());
   CHECK(req->params == json::object());
-  Result<Request> null_params = ParseRequest(R"({"id":"a","method":"ping","params":null})", &id);
+  Result<Request> null_params =
+      ParseRequest(R"({"id":"a","method":"ping","params":null})", &id);
   REQUIRE(null_params.has_value());
   CHECK(null_params->params == json::object());
   CHECK(null_params->id == "a");
@@ -66,7 +67,8 @@ TEST_CASE("a request that is not an object is bad_request") {
   CHECK(id.is_null());
 }
 
-TEST_CASE("a missing or non-string method is bad_request, and the id still comes back") {
+TEST_CASE(
+    "a missing or non-string method is bad_request, and the id still comes back") {
   json id;
   CHECK(Refused(R"({"id":9})", &id) == "bad_request");
   CHECK(id == 9);
@@ -76,7 +78,8 @@ TEST_CASE("a missing or non-string method is bad_request, and the id still comes
   CHECK(id == "y");
 }
 
-TEST_CASE("params that are not an object are bad_request, and the id still comes back") {
+TEST_CASE(
+    "params that are not an object are bad_request, and the id still comes back") {
   json id;
   CHECK(Refused(R"({"id":3,"method":"log","params":[1]})", &id) == "bad_request");
   CHECK(id == 3);
@@ -93,17 +96,21 @@ TEST_CASE("reply, error, event and request lines are one JSON object and one new
     CHECK(line.find('\n') == line.size() - 1);
     return json::parse(line);
   };
-  CHECK(parsed(ReplyLine(1, {{"ok", true}})) == json{{"id", 1}, {"result", {{"ok", true}}}});
+  CHECK(parsed(ReplyLine(1, {{"ok", true}})) ==
+        json{{"id", 1}, {"result", {{"ok", true}}}});
   CHECK(parsed(ErrorLine(nullptr, "line_too_long", "too long")) ==
-        json{{"id", nullptr}, {"error", {{"code", "line_too_long"}, {"message", "too long"}}}});
-  CHECK(parsed(EventLine("prompt", {{"n", 1}})) == json{{"event", "prompt"}, {"data", {{"n", 1}}}});
+        json{{"id", nullptr},
+             {"error", {{"code", "line_too_long"}, {"message", "too long"}}}});
+  CHECK(parsed(EventLine("prompt", {{"n", 1}})) ==
+        json{{"event", "prompt"}, {"data", {{"n", 1}}}});
   CHECK(parsed(RequestLine("a", "log", json::object())) ==
         json{{"id", "a"}, {"method", "log"}, {"params", json::object()}});
   // A newline inside a value is escaped, not a second line.
   CHECK(ReplyLine(1, "two\nlines") == "{\"id\":1,\"result\":\"two\\nlines\"}\n");
 }
 
-TEST_CASE("a reply holding invalid UTF-8 (a commit message's) is written with it replaced") {
+TEST_CASE(
+    "a reply holding invalid UTF-8 (a commit message's) is written with it replaced") {
   std::string line = ReplyLine(1, std::string("fix \xff bug"));
   CHECK(line == "{\"id\":1,\"result\":\"fix \xef\xbf\xbd bug\"}\n");
 }

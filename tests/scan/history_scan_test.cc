@@ -64,7 +64,7 @@ TEST_CASE_FIXTURE(Workspace,
   CHECK(scan.totals.prs == 1);
   REQUIRE(scan.events.size() == 1);
   const Event& e = scan.events[0];
-  CHECK(e.kind == "pr_merged");
+  CHECK(e.kind == EventKind::kPrMerged);
   CHECK(e.key == merge);
   CHECK(e.commit == merge);
   CHECK(e.forge == "github");
@@ -134,7 +134,7 @@ TEST_CASE_FIXTURE(Workspace, "a merged hotfix branch of mine is an incident clos
   HistoryScan scan = Scan(work, IncidentQuery());
   REQUIRE(scan.events.size() == 1);
   const Event& e = scan.events[0];
-  CHECK(e.kind == "incident_closed");
+  CHECK(e.kind == EventKind::kIncidentClosed);
   CHECK(e.key == "hotfix/login@" + first);
   CHECK(e.branch == "hotfix/login");
   CHECK(e.forge == "local");
@@ -156,7 +156,7 @@ TEST_CASE_FIXTURE(Workspace, "an incident merged as a PR keeps the PR's number a
       "merger@example.com");
   HistoryScan scan = Scan(work, IncidentQuery());
   REQUIRE(scan.events.size() == 1);
-  CHECK(scan.events[0].kind == "incident_closed");
+  CHECK(scan.events[0].kind == EventKind::kIncidentClosed);
   CHECK(scan.events[0].pr == 9);
   CHECK(scan.events[0].forge == "github");
   CHECK(scan.events[0].title == "Stop the connection storm");
@@ -164,7 +164,7 @@ TEST_CASE_FIXTURE(Workspace, "an incident merged as a PR keeps the PR's number a
   // Without incident globs it is the PR it also is.
   HistoryScan plain = Scan(work, Query());
   REQUIRE(plain.events.size() == 1);
-  CHECK(plain.events[0].kind == "pr_merged");
+  CHECK(plain.events[0].kind == EventKind::kPrMerged);
 }
 
 TEST_CASE_FIXTURE(Workspace, "a teammate's hotfix is nobody's incident of mine") {
@@ -177,7 +177,7 @@ TEST_CASE_FIXTURE(Workspace, "a teammate's hotfix is nobody's incident of mine")
   everyone.identities.clear();
   HistoryScan all = Scan(work, everyone);
   REQUIRE(all.events.size() == 1);
-  CHECK(all.events[0].kind == "incident_closed");
+  CHECK(all.events[0].kind == EventKind::kIncidentClosed);
 }
 
 TEST_CASE_FIXTURE(Workspace, "only PRs merged within since and until are listed") {

@@ -22,10 +22,10 @@ using test::LoopClient;
 Prompt MadePrompt() {
   Prompt p;
   p.id = 7;
-  p.state = "pending";
+  p.state = PromptState::kPending;
   p.repo = "/src/shop";
   p.repo_name = "shop";
-  p.event.kind = "pr_merged";
+  p.event.kind = EventKind::kPrMerged;
   p.event.pr = 42;
   p.event.title = "Cache the price list";
   p.event.forge = "github";

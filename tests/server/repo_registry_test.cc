@@ -125,9 +125,9 @@ TEST_CASE("a repo is found by name, path, a path through ~ and, for hooks, a lin
   CHECK(registry->Find((f.t / "alpha" / "." ).string()) == by_id);
   CHECK(registry->Find("~/nowhere") == nullptr);
   CHECK(registry->Find((f.t / "alpha-wt").string()) == nullptr);
-  CHECK(registry->FindHook((f.t / "alpha-wt").string()) == by_id);
-  CHECK(registry->FindHook((f.t / "alpha" / ".git").string()) == by_id);
-  CHECK(registry->FindHook((f.t / "elsewhere").string()) == nullptr);
+  CHECK(registry->FindByHookPath((f.t / "alpha-wt").string()) == by_id);
+  CHECK(registry->FindByHookPath((f.t / "alpha" / ".git").string()) == by_id);
+  CHECK(registry->FindByHookPath((f.t / "elsewhere").string()) == nullptr);
 }
 
 TEST_CASE("a repo under HOME is found by its path through ~") {

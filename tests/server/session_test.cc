@@ -2,8 +2,6 @@
 // limits"), driven over a socketpair: the test is the client on one end, a
 // Session with a stand-in LineHandler on the other, and the io_context is
 // stepped until what is awaited shows up or a deadline passes.
-#include <utility>  // Boost 1.74's awaitable.hpp misses it.
-
 #include "server/session.h"
 
 #include <doctest/doctest.h>
@@ -19,6 +17,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <utility>  // Boost 1.74's awaitable.hpp misses it.
 #include <vector>
 
 namespace brag {
@@ -32,7 +31,8 @@ constexpr auto kDeadline = std::chrono::seconds(10);
 // calls DeliverReply).
 class RecordingHandler : public LineHandler {
  public:
-  std::optional<std::string> HandleLine(const std::string& line, Session& session) override {
+  std::optional<std::string> HandleLine(const std::string& line,
+                                        Session& session) override {
     lines.push_back(line);
     last_session = &session;
     if (defer) return std::nullopt;
@@ -93,7 +93,8 @@ class Connection {
     size_t done = 0;
     bool ok = StepUntil([&] {
       while (done < bytes.size()) {
-        ssize_t n = ::send(client_, bytes.data() + done, bytes.size() - done, MSG_NOSIGNAL);
+        ssize_t n =
+            ::send(client_, bytes.data() + done, bytes.size() - done, MSG_NOSIGNAL);
         if (n < 0) {
           REQUIRE((errno == EAGAIN || errno == EWOULDBLOCK));
           return false;
@@ -121,7 +122,8 @@ class Connection {
   std::vector<std::string> Complete() const {
     std::vector<std::string> lines;
     size_t start = 0;
-    for (size_t nl; (nl = received_.find('\n', start)) != std::string::npos; start = nl + 1) {
+    for (size_t nl; (nl = received_.find('\n', start)) != std::string::npos;
+         start = nl + 1) {
       lines.push_back(received_.substr(start, nl - start));
     }
     return lines;
@@ -141,7 +143,8 @@ class Connection {
         received_.append(buf, size_t(n));
         continue;
       }
-      if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) eof_ = true;
+      if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
+        eof_ = true;
       return;
     }
   }
@@ -201,7 +204,9 @@ TEST_CASE("a request line of exactly 64 KiB is handled") {
   CHECK(replies[1] == "re:next");
 }
 
-TEST_CASE("a line one byte over 64 KiB gets line_too_long with a null id, then the connection closes") {
+TEST_CASE(
+    "a line one byte over 64 KiB gets line_too_long with a null id, then the "
+    "connection closes") {
   Connection c;
   std::string sent = "ok\n";
   sent.append(65537, 'x');

@@ -66,7 +66,7 @@ TEST_CASE_FIXTURE(Repo, "a hotfix branch of mine merged into main closes one inc
   ScanOutcome closed = ScanAt(work, open.refs, 1200);
   std::vector<Event> incidents;
   for (const Event& e : closed.events) {
-    if (e.kind == "incident_closed") incidents.push_back(e);
+    if (e.kind == EventKind::kIncidentClosed) incidents.push_back(e);
   }
   REQUIRE(incidents.size() == 1);
   CHECK(closed.events.size() == 1);  // the local merge is the incident, not a PR too
@@ -101,7 +101,7 @@ TEST_CASE_FIXTURE(Repo, "a hotfix that lands as a PR is one event: the incident 
   ScanOutcome closed = ScanAt(work, base, 2000);
   REQUIRE(closed.events.size() == 1);
   const Event& e = closed.events[0];
-  CHECK(e.kind == "incident_closed");
+  CHECK(e.kind == EventKind::kIncidentClosed);
   CHECK(e.key == "hotfix/queue@" + first);
   CHECK(e.branch == "hotfix/queue");
   CHECK(e.forge == "github");
@@ -131,7 +131,7 @@ TEST_CASE_FIXTURE(Repo, "a branch name used again for a later incident is a new 
   std::vector<std::string> keys;
   for (const ScanOutcome* o : {&first, &second}) {
     for (const Event& e : o->events) {
-      if (e.kind == "incident_closed") keys.push_back(e.key);
+      if (e.kind == EventKind::kIncidentClosed) keys.push_back(e.key);
     }
   }
   REQUIRE(keys.size() == 2);
@@ -148,7 +148,7 @@ TEST_CASE_FIXTURE(Repo, "an incident branch deleted unmerged is closed, not merg
   work.Git("branch -q -D incident/db-outage");
   ScanOutcome closed = ScanAt(work, base, 2000);
   REQUIRE(closed.events.size() == 1);
-  CHECK(closed.events[0].kind == "incident_closed");
+  CHECK(closed.events[0].kind == EventKind::kIncidentClosed);
   CHECK_FALSE(closed.events[0].merged);
   CHECK(closed.events[0].commit_count == 1);
 }
@@ -160,7 +160,7 @@ TEST_CASE_FIXTURE(Repo, "a teammate's incident makes no event") {
   RefMap base = ScanAt(work, {}, 1000, false).refs;
   work.Git("merge -q --no-ff --no-edit incident/theirs", "teammate@example.com");
   ScanOutcome after = ScanAt(work, base, 2000);
-  for (const Event& e : after.events) CHECK(e.kind != "incident_closed");
+  for (const Event& e : after.events) CHECK(e.kind != EventKind::kIncidentClosed);
 }
 
 TEST_CASE("local and remote copies of an incident are one, closed by a prune after fetch") {
@@ -187,7 +187,7 @@ TEST_CASE("local and remote copies of an incident are one, closed by a prune aft
   ScanOutcome closed = ScanAt(mine, base, 2000);
   int incidents = 0;
   for (const Event& e : closed.events) {
-    if (e.kind != "incident_closed") continue;
+    if (e.kind != EventKind::kIncidentClosed) continue;
     ++incidents;
     CHECK(e.key == "hotfix/cache@" + first);
     CHECK(e.merged);
@@ -279,7 +279,7 @@ TEST_CASE_FIXTURE(Repo, "an incident born and closed between scans is found from
 
   std::vector<Event> missed = Missed(work, seen, base);
   REQUIRE(missed.size() == 1);  // not someone else's, not the open one
-  CHECK(missed[0].kind == "incident_closed");
+  CHECK(missed[0].kind == EventKind::kIncidentClosed);
   CHECK(missed[0].key == IncidentKey("hotfix/a", first));  // as the live path keys it
   CHECK(missed[0].merged);
   CHECK(missed[0].commit_count == 2);

@@ -99,7 +99,7 @@ TEST_CASE_FIXTURE(Workspace,
   CHECK(outcome.refs.at("refs/heads/main") == merge);
   REQUIRE(outcome.events.size() == 1);
   const Event& e = outcome.events[0];
-  CHECK(e.kind == "pr_merged");
+  CHECK(e.kind == EventKind::kPrMerged);
   CHECK(e.key == merge);
   CHECK(e.commit == merge);
   CHECK(e.forge == "github");

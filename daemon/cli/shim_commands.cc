@@ -1,6 +1,6 @@
-// The hooks family: `hooks install`, `hooks uninstall`, `hooks status`
-// (DESIGN §2, §8). Works on the repos' hooks folders directly, bragd up or
-// down; only --all asks for the watched repos.
+// brag's shims in the repos' hooks folders: `hooks install`, `hooks
+// uninstall`, `hooks status` (DESIGN §2, §8). Works on the folders
+// directly, bragd up or down; only --all asks for the watched repos.
 #include <algorithm>
 #include <filesystem>
 #include <string>
@@ -119,7 +119,7 @@ bool Troubled(const hooks::HookChange& change) {
 }
 
 // Why a hook was refused or failed, for stderr.
-Error HookError(const hooks::InstallReport& report, const hooks::HookChange& change,
+Error ShimInstallError(const hooks::InstallReport& report, const hooks::HookChange& change,
                 bool installing) {
   bool refused = change.kind == hooks::HookChange::Kind::kRefused;
   return MakeError(refused ? "hook_conflict" : "io",
@@ -135,7 +135,7 @@ bool PrintChanges(CommandContext& context, const hooks::InstallReport& report,
   for (const hooks::HookChange& change : report.hooks) {
     context.out << Row(report.site.repo, change.name, ChangeText(change, installing));
     if (Troubled(change))
-      ReportError(context.err, HookError(report, change, installing));
+      ReportError(context.err, ShimInstallError(report, change, installing));
   }
   return report.ok();
 }
@@ -250,7 +250,7 @@ int RunStatus(CommandContext& context, const Args& args) {
 
 }  // namespace
 
-std::vector<CommandSpec> HooksCommands() {
+std::vector<CommandSpec> ShimCommands() {
   return {
       {"hooks", "Manage brag's git hooks in your repos", nullptr, nullptr},
       {"hooks install",

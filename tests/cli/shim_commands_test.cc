@@ -170,7 +170,7 @@ TEST_CASE("brag hook takes any words after NAME, dashes too, and says nothing") 
 }
 
 TEST_CASE("brag hook hands NAME and git's words to its command as they came") {
-  std::vector<CommandSpec> specs = HookCommands();
+  std::vector<CommandSpec> specs = HookRunCommands();
   REQUIRE(specs.size() == 1);
   CHECK(specs[0].path == "hook");
   CLI::App app{"test", "brag"};

@@ -30,7 +30,7 @@ namespace {
 
 using nlohmann::json;
 
-void DefineHook(CLI::App& command, Args& args) {
+void DefineHookRun(CLI::App& command, Args& args) {
   // Every word after `hook`, options too, is git's: none is brag's own.
   command.prefix_command();
   command.fallthrough(false);
@@ -47,7 +47,7 @@ void DefineHook(CLI::App& command, Args& args) {
 
 // The repository git runs the hook in: $GIT_DIR when git set it, else the
 // current folder (the work tree's top for a non-bare repo).
-Result<git::Repo> HookRepo() {
+Result<git::Repo> RepoOfHookRun() {
   git::EnsureInit();
   const char* git_dir = std::getenv("GIT_DIR");
   if (git_dir && *git_dir) return git::Repo::Open(git_dir);
@@ -135,7 +135,7 @@ bool InputWithin(int fd, std::chrono::milliseconds timeout) {
 // and, on a terminal with [hooks] ask_after_pull, asks about what landed;
 // else the prompts wait in `brag pending`. Never waits without a terminal.
 int PostMerge(CommandContext& context, const Args&) {
-  Result<git::Repo> repo = HookRepo();
+  Result<git::Repo> repo = RepoOfHookRun();
   if (!repo) return kExitOk;
   Result<protocol::Client> connected = protocol::Client::Connect(SocketPath(context.config));
   if (!connected) {
@@ -184,10 +184,10 @@ int PostMerge(CommandContext& context, const Args&) {
   return kExitOk;
 }
 
-using HookFn = int (*)(CommandContext&, const Args&);
+using HookRunFn = int (*)(CommandContext&, const Args&);
 
-const std::map<std::string, HookFn>& Hooks() {
-  static const std::map<std::string, HookFn> hooks{
+const std::map<std::string, HookRunFn>& HookRuns() {
+  static const std::map<std::string, HookRunFn> hooks{
       {"post-commit", &QuickHook},
       {"post-merge", &PostMerge},
       {"post-rewrite", &QuickHook},
@@ -201,8 +201,8 @@ int RunHook(CommandContext& context, const Args& args) {
     context.err << "brag: error: missing hook NAME (usage)\n";
     return kExitUsage;
   }
-  auto hook = Hooks().find(args.hook);
-  if (hook == Hooks().end()) {
+  auto hook = HookRuns().find(args.hook);
+  if (hook == HookRuns().end()) {
     context.err << "brag: error: unknown hook " << args.hook
                 << " (post-commit, post-merge, post-rewrite, reference-transaction)\n";
     return kExitUsage;
@@ -212,10 +212,10 @@ int RunHook(CommandContext& context, const Args& args) {
 
 }  // namespace
 
-std::vector<CommandSpec> HookCommands() {
+std::vector<CommandSpec> HookRunCommands() {
   return {
       {"hook", "Called by brag's git hooks (`brag hooks install`), not by you",
-       &DefineHook, &RunHook},
+       &DefineHookRun, &RunHook},
   };
 }
 
