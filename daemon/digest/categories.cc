@@ -1,7 +1,7 @@
 #include "digest/categories.h"
 
 #include <algorithm>
-#include <bitset>
+#include <map>
 #include <optional>
 #include <unordered_map>
 
@@ -98,16 +98,8 @@ size_t Best(const std::vector<int>& scores) {
 
 }  // namespace
 
-// Buffers CategoryIndex::WordScores reuses from one note to the next.
-struct WordScratch {
-  std::vector<std::string_view> words;
-  std::vector<size_t> last_hit;
-  std::vector<size_t> last_hit_b;
-  std::string lower;
-};
-
-// Rules compiled into lookups: tags and first words hashed, globs kept per
-// rule.
+// Rules compiled into lookups: tags and the first words of phrases hashed,
+// globs kept per rule.
 class CategoryIndex {
  public:
   explicit CategoryIndex(std::vector<CategoryRule> rules) : rules_(std::move(rules)) {
@@ -127,71 +119,28 @@ class CategoryIndex {
     return kNoRule;
   }
 
-  // Per rule, how many words of the note start one of its phrases; a word
-  // counts once per rule however many of its phrases it starts.
+  // Per rule, how many words of the note start one of its phrases: once per
+  // rule and word, twice for the note's first word.
   std::vector<int> WordScores(std::string_view note) const {
-    std::vector<int> scores;
-    WordScratch scratch;
-    WordScores(TokenizeNote(note), scores, scratch);
-    return scores;
-  }
-
-  // The same from the note's tokens, into `scores`, allocating nothing once
-  // `scratch` has grown.
-  void WordScores(const std::vector<Token>& tokens, std::vector<int>& scores,
-                  WordScratch& scratch) const {
-    WordScores(tokens, {this, &scores}, {nullptr, nullptr}, scratch);
-  }
-
-  // WordScores of two indexes (b's index may be null) in one pass over the
-  // note's words.
-  struct Scores {
-    const CategoryIndex* index;
-    std::vector<int>* scores;
-  };
-  static void WordScores(const std::vector<Token>& tokens, Scores a, Scores b,
-                         WordScratch& scratch) {
-    a.scores->assign(a.index->rules_.size(), 0);
-    scratch.last_hit.assign(a.index->rules_.size(), kNoRule);
-    if (b.index) {
-      b.scores->assign(b.index->rules_.size(), 0);
-      scratch.last_hit_b.assign(b.index->rules_.size(), kNoRule);
+    std::vector<std::string_view> words;
+    for (const Token& t : TokenizeNote(note)) {
+      if (t.kind == TokenKind::kWord) words.push_back(t.text);
     }
-    scratch.words.clear();
-    for (const Token& t : tokens) {
-      if (t.kind == TokenKind::kWord) scratch.words.push_back(t.text);
-    }
-    const std::vector<std::string_view>& words = scratch.words;
+    std::vector<int> scores(rules_.size(), 0);
+    std::vector<size_t> last_hit(rules_.size(), kNoRule);
     for (size_t i = 0; i < words.size(); ++i) {
-      scratch.lower.assign(words[i]);
-      for (char& c : scratch.lower) c = LowerAscii(c);
-      ForEachStem(scratch.lower, [&](std::string_view stem) {
-        uint32_t bit = QuickHash(stem) % kFirstWordBits;
-        a.index->ScoreStem(stem, bit, words, i, *a.scores, scratch.last_hit);
-        if (b.index) b.index->ScoreStem(stem, bit, words, i, *b.scores, scratch.last_hit_b);
+      std::string lower = ToLower(words[i]);
+      ForEachStem(lower, [&](std::string_view stem) {
+        auto it = phrases_.find(stem);
+        if (it == phrases_.end()) return;
+        for (const Phrase& p : it->second) {
+          if (last_hit[p.rule] == i || !RestMatches(words, i + 1, p.rest)) continue;
+          last_hit[p.rule] = i;
+          scores[p.rule] += i == 0 ? 2 : 1;
+        }
       });
     }
-  }
-
-  // Counts, per rule, the phrases word i (as `stem`, whose QuickHash bit is
-  // `bit`) starts; once per rule and word, twice for the note's first word.
-  void ScoreStem(std::string_view stem, uint32_t bit, const std::vector<std::string_view>& words,
-                 size_t i, std::vector<int>& scores, std::vector<size_t>& last_hit) const {
-    if (!first_words_[bit]) return;
-    auto it = phrases_.find(stem);
-    if (it == phrases_.end()) return;
-    for (const Phrase& p : it->second) {
-      if (last_hit[p.rule] == i || !RestMatches(words, i + 1, p.rest)) continue;
-      last_hit[p.rule] = i;
-      scores[p.rule] += i == 0 ? 2 : 1;
-    }
-  }
-
-  // Whether rule r has a glob matching `path`.
-  bool PathMatches(size_t r, std::string_view path) const {
-    const auto& globs = rules_[r].path_globs;
-    return std::any_of(globs.begin(), globs.end(),
-                       [&](const std::string& g) { return MatchesGlob(g, path); });
+    return scores;
   }
 
   // Per rule, how many of `paths` one of its globs matches.
@@ -199,7 +148,11 @@ class CategoryIndex {
     std::vector<int> scores(rules_.size(), 0);
     for (const std::string& path : paths) {
       for (size_t r = 0; r < rules_.size(); ++r) {
-        if (PathMatches(r, path)) ++scores[r];
+        const std::vector<std::string>& globs = rules_[r].path_globs;
+        if (std::any_of(globs.begin(), globs.end(),
+                        [&](const std::string& g) { return MatchesGlob(g, path); })) {
+          ++scores[r];
+        }
       }
     }
     return scores;
@@ -219,7 +172,6 @@ class CategoryIndex {
       if (parts.empty()) continue;
       std::string first = parts.front();
       parts.erase(parts.begin());
-      first_words_.set(QuickHash(first) % kFirstWordBits);
       phrases_[first].push_back(Phrase{r, std::move(parts)});
     }
   }
@@ -247,23 +199,9 @@ class CategoryIndex {
     return true;
   }
 
-  // A quick test before the hash table, which most words of a note are not
-  // in: a bit per value of QuickHash of the phrases' first words.
-  static uint32_t QuickHash(std::string_view word) {
-    uint32_t h = 2166136261u;  // FNV-1a
-    for (char c : word) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
-    return h;
-  }
-  static constexpr size_t kFirstWordBits = size_t{1} << 16;
-  std::bitset<kFirstWordBits> first_words_;
-
   std::vector<CategoryRule> rules_;
   std::unordered_map<std::string, size_t> tags_;  // first rule wins
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  std::unordered_map<std::string, std::vector<Phrase>, Hash, std::equal_to<>> phrases_;
+  std::map<std::string, std::vector<Phrase>, std::less<>> phrases_;
 };
 
 namespace {
@@ -341,54 +279,13 @@ std::vector<CategoryRule> DefaultCategoryRules() {
       Rule("reliability", "Security & reliability",
            {"security", "sec", "reliability", "oncall", "on-call", "incident", "sre",
             "outage", "postmortem", "vuln", "cve", "auth"},
-           {"security",
-            "vulnerability",
-            "cve",
-            "auth",
-            "authentication",
-            "authorization",
-            "oauth",
-            "tls",
-            "encryption",
-            "secret",
-            "permission",
-            "xss",
-            "csrf",
-            "injection",
-            "incident",
-            "outage",
-            "postmortem",
-            "on-call",
-            "oncall",
-            "pager",
-            "sla",
-            "slo",
-            "uptime",
-            "availability",
-            "reliability",
-            "failover",
-            "retry",
-            "retries",
-            "backoff",
-            "5xx",
-            "restore",
-            "recovery",
-            "mttr",
-            "rto",
-            "rpo",
-            "timeout",
-            "rollback",
-            "backup",
-            "disaster recovery",
-            "redundancy",
-            "crash",
-            "resilience",
-            "circuit breaker",
-            "audit",
-            "alert",
-            "error",
-            "sev1",
-            "sev2"},
+           {"security", "vulnerability", "cve", "auth", "authentication", "authorization", "oauth",
+            "tls", "encryption", "secret", "permission", "xss", "csrf", "injection",
+            "incident", "outage", "postmortem", "on-call", "oncall", "pager", "sla", "slo",
+            "uptime", "availability", "reliability", "failover", "retry", "retries",
+            "backoff", "5xx", "restore", "recovery", "mttr", "rto", "rpo", "timeout",
+            "rollback", "backup", "disaster recovery", "redundancy", "crash", "resilience",
+            "circuit breaker", "audit", "alert", "error", "sev1", "sev2"},
            {"security/**", "**/auth/**", "terraform/**", "alerts/**", "runbooks/**",
             "SECURITY.md", ".snyk"}),
       Rule("leadership", "Technical leadership",
@@ -417,46 +314,13 @@ std::vector<CategoryRule> DefaultCategoryRules() {
       Rule("devex", "Developer experience & invisible work",
            {"ci", "tests", "test", "devex", "dx", "tooling", "build", "observability",
             "dashboards", "flaky", "refactor", "cleanup", "deps", "invisible"},
-           {"ci",
-            "pipeline",
-            "build",
-            "tooling",
-            "tool",
-            "script",
-            "lint",
-            "linter",
-            "formatter",
-            "flaky",
-            "flake",
-            "test",
-            "tests",
-            "testing",
-            "coverage",
-            "refactor",
-            "refactored",
-            "cleanup",
-            "dead code",
-            "tech debt",
-            "toil",
-            "dependency",
-            "dependencies",
-            "upgrade",
-            "upgraded",
-            "dashboard",
-            "logging",
-            "tracing",
-            "observability",
-            "monitoring",
-            "devcontainer",
-            "makefile",
-            "local dev",
-            "developer experience",
-            "dx",
-            "docker",
-            "dockerfile",
-            "pre-commit",
-            "github actions",
-            "runbook"},
+           {"ci", "pipeline", "build", "tooling", "tool", "script", "lint", "linter",
+            "formatter", "flaky", "flake", "test", "tests", "testing", "coverage",
+            "refactor", "refactored", "cleanup", "dead code", "tech debt", "toil",
+            "dependency", "dependencies", "upgrade", "upgraded", "dashboard", "logging",
+            "tracing", "observability", "monitoring", "devcontainer", "makefile",
+            "local dev", "developer experience", "dx", "docker", "dockerfile",
+            "pre-commit", "github actions", "runbook"},
            {".github/workflows/**", ".gitlab-ci.yml", ".circleci/**", "Jenkinsfile",
             "Dockerfile", "Makefile", "tests/**", "test/**", "**/*_test.*",
             "**/*.test.*", "**/*_spec.*", "spec/**", "scripts/**", "tools/**",
@@ -574,70 +438,6 @@ std::string Categorize(const std::vector<CategoryRule>& rules, std::string_view 
                        const std::vector<std::string>& paths,
                        std::string_view fallback) {
   return Categorizer(rules, std::string(fallback)).Categorize(note, tags, paths);
-}
-
-NoteClassifier::NoteClassifier(const Categorizer& categorizer)
-    : categorizer_(categorizer), scratch_(std::make_unique<WordScratch>()) {}
-
-NoteClassifier::~NoteClassifier() = default;
-
-const NoteClassifier::PathFacts& NoteClassifier::Facts(std::string_view path) {
-  auto it = paths_.find(path);
-  if (it != paths_.end()) return it->second;
-  const CategoryIndex& index = *categorizer_.index_;
-  PathFacts facts;
-  for (size_t r = 0; r < index.rules().size(); ++r) {
-    if (index.PathMatches(r, path)) facts.rules.push_back(r);
-  }
-  facts.invisible = InvisibleWorkIndex().PathMatches(0, path);
-  return paths_.emplace(std::string(path), std::move(facts)).first->second;
-}
-
-namespace {
-
-// Calls fn on each line of newline-joined `paths`.
-template <typename Fn>
-void ForEachLine(std::string_view paths, Fn fn) {
-  while (!paths.empty()) {
-    size_t end = paths.find('\n');
-    fn(paths.substr(0, end));
-    paths = end == std::string_view::npos ? std::string_view() : paths.substr(end + 1);
-  }
-}
-
-}  // namespace
-
-NoteClassifier::Result NoteClassifier::Classify(std::string_view note,
-                                                const std::vector<Token>& tokens,
-                                                const std::vector<std::string>& tags,
-                                                std::string_view paths) {
-  const CategoryIndex& index = *categorizer_.index_;
-  const CategoryIndex& invisible_index = InvisibleWorkIndex();
-  size_t r = index.ByTags(note, tags);
-  bool invisible = invisible_index.ByTags(note, tags) != kNoRule;
-  if (r == kNoRule || !invisible) {
-    CategoryIndex::WordScores(tokens, {&index, &scores_},
-                              {invisible ? nullptr : &invisible_index, &invisible_scores_},
-                              *scratch_);
-    if (r == kNoRule) r = Best(scores_);
-    if (!invisible) invisible = invisible_scores_[0] > 0;
-  }
-  if (r == kNoRule || !invisible) {
-    bool by_paths = r == kNoRule;
-    if (by_paths) scores_.assign(index.rules().size(), 0);
-    size_t count = 0, invisible_paths = 0;
-    ForEachLine(paths, [&](std::string_view path) {
-      const PathFacts& facts = Facts(path);
-      if (by_paths) {
-        for (size_t hit : facts.rules) ++scores_[hit];
-      }
-      ++count;
-      invisible_paths += facts.invisible ? 1 : 0;
-    });
-    if (by_paths) r = Best(scores_);
-    if (!invisible) invisible = count > 0 && invisible_paths * 2 > count;
-  }
-  return {r == kNoRule ? categorizer_.fallback_ : index.rules()[r].category, invisible};
 }
 
 bool IsInvisibleWork(std::string_view note, const std::vector<std::string>& tags,

@@ -7,7 +7,6 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "core/result.h"
@@ -73,12 +72,10 @@ void WithoutTags(std::string_view note, std::string& out);
 bool MatchesGlob(std::string_view glob, std::string_view path);
 
 class CategoryIndex;
-class NoteClassifier;
-struct WordScratch;
 
 // Rules compiled once for categorizing many notes: a Categorize call is then a
 // few hash lookups per word of the note, however many rules there are.
-// Immutable after construction; safe to share between threads.
+// Immutable after construction.
 class Categorizer {
  public:
   explicit Categorizer(std::vector<CategoryRule> rules,
@@ -98,7 +95,6 @@ class Categorizer {
                          const std::vector<std::string>& paths) const;
 
  private:
-  friend class NoteClassifier;
   std::shared_ptr<const CategoryIndex> index_;
   std::string fallback_;
 };
@@ -118,44 +114,5 @@ std::string Categorize(const std::vector<CategoryRule>& rules, std::string_view 
 // work).
 bool IsInvisibleWork(std::string_view note, const std::vector<std::string>& tags,
                      const std::vector<std::string>& paths);
-
-// Categorize and IsInvisibleWork for many notes in a row: from the tokens
-// TokenizeNote made (shared with the other analyses), with the paths as
-// newline-joined text, and each distinct path's globs matched once (a
-// repo's PRs touch the same files again and again). Keeps that cache and
-// scratch buffers, so one per thread; `categorizer` must outlive it.
-class NoteClassifier {
- public:
-  explicit NoteClassifier(const Categorizer& categorizer);
-  ~NoteClassifier();
-  NoteClassifier(const NoteClassifier&) = delete;
-  NoteClassifier& operator=(const NoteClassifier&) = delete;
-
-  // categorizer.Categorize(note, tags, paths) and IsInvisibleWork(note,
-  // tags, paths), reading the note's words and paths once for both.
-  struct Result {
-    const std::string& category;
-    bool invisible;
-  };
-  Result Classify(std::string_view note, const std::vector<Token>& tokens,
-                  const std::vector<std::string>& tags, std::string_view paths);
-
- private:
-  struct PathFacts {
-    std::vector<size_t> rules;  // the rules with a glob matching the path
-    bool invisible = false;     // an invisible-work path
-  };
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  const PathFacts& Facts(std::string_view path);
-
-  const Categorizer& categorizer_;
-  std::unordered_map<std::string, PathFacts, Hash, std::equal_to<>> paths_;
-  std::vector<int> scores_;
-  std::vector<int> invisible_scores_;
-  std::unique_ptr<WordScratch> scratch_;
-};
 
 }  // namespace brag::digest

@@ -21,7 +21,7 @@ enum class Dim { kNone, kTime, kSize, kRate, kPercent, kMoney, kMultiplier };
 // Vocabulary. Everything the scanner knows about words is in these tables.
 
 struct UnitName {
-  std::string_view name;
+  std::string_view names;  // separated by spaces
   Dim dim;
   double scale;  // to ms, bytes or per second
 };
@@ -29,49 +29,17 @@ struct UnitName {
 // Unit words after a number, ignoring case. "m" is read apart: it may also
 // mean million. "B" is always bytes; billions are "bn" or "billion".
 constexpr UnitName kUnitNames[] = {
-    {"ns", Dim::kTime, 1e-6},
-    {"nanosecond", Dim::kTime, 1e-6},
-    {"nanoseconds", Dim::kTime, 1e-6},
-    {"us", Dim::kTime, 1e-3},
-    {"µs", Dim::kTime, 1e-3},
-    {"μs", Dim::kTime, 1e-3},
-    {"microsecond", Dim::kTime, 1e-3},
-    {"microseconds", Dim::kTime, 1e-3},
-    {"ms", Dim::kTime, 1},
-    {"msec", Dim::kTime, 1},
-    {"msecs", Dim::kTime, 1},
-    {"millisecond", Dim::kTime, 1},
-    {"milliseconds", Dim::kTime, 1},
-    {"s", Dim::kTime, 1e3},
-    {"sec", Dim::kTime, 1e3},
-    {"secs", Dim::kTime, 1e3},
-    {"second", Dim::kTime, 1e3},
-    {"seconds", Dim::kTime, 1e3},
-    {"min", Dim::kTime, 6e4},
-    {"mins", Dim::kTime, 6e4},
-    {"minute", Dim::kTime, 6e4},
-    {"minutes", Dim::kTime, 6e4},
-    {"h", Dim::kTime, 3.6e6},
-    {"hr", Dim::kTime, 3.6e6},
-    {"hrs", Dim::kTime, 3.6e6},
-    {"hour", Dim::kTime, 3.6e6},
-    {"hours", Dim::kTime, 3.6e6},
-    {"d", Dim::kTime, 8.64e7},
-    {"day", Dim::kTime, 8.64e7},
-    {"days", Dim::kTime, 8.64e7},
-    {"wk", Dim::kTime, 6.048e8},
-    {"wks", Dim::kTime, 6.048e8},
-    {"week", Dim::kTime, 6.048e8},
-    {"weeks", Dim::kTime, 6.048e8},
-    {"month", Dim::kTime, 2.592e9},
-    {"months", Dim::kTime, 2.592e9},
-    {"yr", Dim::kTime, 3.1536e10},
-    {"yrs", Dim::kTime, 3.1536e10},
-    {"year", Dim::kTime, 3.1536e10},
-    {"years", Dim::kTime, 3.1536e10},
-    {"b", Dim::kSize, 1},
-    {"byte", Dim::kSize, 1},
-    {"bytes", Dim::kSize, 1},
+    {"ns nanosecond nanoseconds", Dim::kTime, 1e-6},
+    {"us µs μs microsecond microseconds", Dim::kTime, 1e-3},
+    {"ms msec msecs millisecond milliseconds", Dim::kTime, 1},
+    {"s sec secs second seconds", Dim::kTime, 1e3},
+    {"min mins minute minutes", Dim::kTime, 6e4},
+    {"h hr hrs hour hours", Dim::kTime, 3.6e6},
+    {"d day days", Dim::kTime, 8.64e7},
+    {"wk wks week weeks", Dim::kTime, 6.048e8},
+    {"month months", Dim::kTime, 2.592e9},
+    {"yr yrs year years", Dim::kTime, 3.1536e10},
+    {"b byte bytes", Dim::kSize, 1},
     {"kb", Dim::kSize, 1e3},
     {"kib", Dim::kSize, 1024.0},
     {"mb", Dim::kSize, 1e6},
@@ -81,18 +49,15 @@ constexpr UnitName kUnitNames[] = {
     {"tb", Dim::kSize, 1e12},
     {"tib", Dim::kSize, 1099511627776.0},
     {"pb", Dim::kSize, 1e15},
-    {"rps", Dim::kRate, 1},
-    {"qps", Dim::kRate, 1},
-    {"tps", Dim::kRate, 1},
-    {"percent", Dim::kPercent, 1},
-    {"pct", Dim::kPercent, 1},
+    {"rps qps tps", Dim::kRate, 1},
+    {"percent pct", Dim::kPercent, 1},
 };
 
 // The divisor to a per-second rate, after "/" or "per": "req/s", "40/min".
 constexpr UnitName kRateDivisors[] = {
-    {"s", Dim::kRate, 1},     {"sec", Dim::kRate, 1},     {"second", Dim::kRate, 1},
-    {"min", Dim::kRate, 60},  {"minute", Dim::kRate, 60}, {"h", Dim::kRate, 3600},
-    {"hr", Dim::kRate, 3600}, {"hour", Dim::kRate, 3600},
+    {"s sec second", Dim::kRate, 1},
+    {"min minute", Dim::kRate, 60},
+    {"h hr hour", Dim::kRate, 3600},
 };
 
 struct Magnitude {
@@ -109,19 +74,17 @@ constexpr Magnitude kMagnitudes[] = {
 };
 
 struct Alias {
-  std::string_view name;
+  std::string_view name;  // in the tables AddEntries reads, names separated by spaces
   std::string_view canonical;
 };
 
 constexpr Alias kCurrencySymbols[] = {{"$", "usd"}, {"€", "eur"}, {"£", "gbp"}};
 constexpr Alias kCurrencyWords[] = {
-    {"usd", "usd"},  {"dollar", "usd"}, {"dollars", "usd"}, {"eur", "eur"},
-    {"euro", "eur"}, {"euros", "eur"},  {"gbp", "gbp"}};
+    {"usd dollar dollars", "usd"}, {"eur euro euros", "eur"}, {"gbp", "gbp"}};
 
 constexpr Alias kPeriodNames[] = {
-    {"day", "day"},   {"week", "week"}, {"wk", "week"},         {"month", "month"},
-    {"mo", "month"},  {"mth", "month"}, {"quarter", "quarter"}, {"qtr", "quarter"},
-    {"year", "year"}, {"yr", "year"},   {"annum", "year"},
+    {"day", "day"},         {"week wk", "week"},          {"month mo mth", "month"},
+    {"quarter qtr", "quarter"}, {"year yr annum", "year"},
 };
 constexpr Alias kPeriodAdverbs[] = {
     {"daily", "day"},         {"weekly", "week"}, {"monthly", "month"},
@@ -200,49 +163,26 @@ constexpr std::string_view kComparatives[] = {
 // Which way is good for the thing a number measures (DESIGN §9): the word
 // nearest the match decides before the unit does, except that for times,
 // sizes and money only the words of kHigherEvenInUnits may say higher is
-// better ("deploys take 8 to 3 minutes" is about time). Plurals match too.
+// better ("deploys take 8 to 3 minutes" is about time). Plurals match too;
+// machines, queries and the time to restore (issue 13) are better fewer.
 struct PolarityWord {
-  std::string_view word;
+  std::string_view words;  // separated by spaces
   bool higher_is_better;
 };
 
 constexpr PolarityWord kPolarityWords[] = {
-    {"latency", false},     {"latencies", false}, {"p50", false},
-    {"p90", false},         {"p95", false},       {"p99", false},
-    {"p999", false},        {"error", false},     {"alert", false},
-    {"page", false},        {"paging", false},    {"pager", false},
-    {"incident", false},    {"outage", false},    {"failure", false},
-    {"timeout", false},     {"retry", false},     {"retries", false},
-    {"ticket", false},      {"bug", false},       {"crash", false},
-    {"exception", false},   {"flake", false},     {"flaky", false},
-    {"flakiness", false},   {"cost", false},      {"spend", false},
-    {"bill", false},        {"memory", false},    {"cpu", false},
-    {"ram", false},         {"disk", false},      {"time", false},
-    {"duration", false},    {"runtime", false},   {"downtime", false},
-    {"mttr", false},        {"toil", false},      {"lag", false},
-    {"delay", false},       {"backlog", false},   {"complaint", false},
-    {"escalation", false},  {"oom", false},       {"churn", false},
-    {"throughput", true},   {"qps", true},        {"rps", true},
-    {"hit", true},          {"coverage", true},   {"uptime", true},
-    {"availability", true}, {"conversion", true}, {"success", true},
-    {"adoption", true},     {"retention", true},  {"revenue", true},
-    {"user", true},         {"customer", true},   {"saving", true},
-    {"speed", true},        {"velocity", true},   {"satisfaction", true},
-    {"nps", true},          {"mtbf", true},       {"capacity", true},
-    {"accuracy", true},     {"score", true},      {"deploy", true},
-    {"deployment", true},   {"frequency", true},
+    {"latency latencies p50 p90 p95 p99 p999 error alert page paging pager incident outage "
+     "failure timeout retry retries ticket bug crash exception flake flaky flakiness cost "
+     "spend bill memory cpu ram disk time duration runtime downtime mttr toil lag delay "
+     "backlog complaint escalation oom churn node server host instance machine vm replica "
+     "pod box query queries call warning miss eviction violation rollback rerun queue depth "
+     "mttd resolve restore recovery p75 wait red failing broken",
+     false},
+    {"throughput qps rps hit coverage uptime availability conversion success adoption "
+     "retention revenue user customer saving speed velocity satisfaction nps mtbf capacity "
+     "accuracy score deploy deployment frequency pass ops headroom slo ratio apdex",
+     true},
 };
-
-// More of the words above, by which way is better: machines, queries,
-// pages and the time to restore (issue 13) are better fewer.
-constexpr std::string_view kFewerIsBetter[] = {
-    "node",    "server", "host",     "instance",  "machine",  "vm",
-    "replica", "pod",    "box",      "query",     "queries",  "call",
-    "warning", "miss",   "eviction", "violation", "rollback", "rerun",
-    "queue",   "depth",  "mttd",     "resolve",   "restore",  "recovery",
-    "p75",     "wait",   "red",      "failing",   "broken"};
-constexpr std::string_view kMoreIsBetter[] = {"pass", "ops",   "headroom",
-                                              "slo",  "ratio", "apdex"};
 
 constexpr std::string_view kHigherEvenInUnits[] = {
     "uptime", "mtbf",    "retention", "runway",       "revenue",
@@ -252,50 +192,24 @@ constexpr std::string_view kHigherEvenInUnits[] = {
 enum class Effect { kNone, kBetter, kWorse, kDecrease, kIncrease };
 
 struct EffectWord {
-  std::string_view word;
+  std::string_view words;  // separated by spaces
   Effect effect;
 };
 
 constexpr EffectWord kEffectWords[] = {
-    {"faster", Effect::kBetter},       {"quicker", Effect::kBetter},
-    {"cheaper", Effect::kBetter},      {"smaller", Effect::kBetter},
-    {"shorter", Effect::kBetter},      {"leaner", Effect::kBetter},
-    {"better", Effect::kBetter},       {"speedup", Effect::kBetter},
-    {"improvement", Effect::kBetter},  {"improved", Effect::kBetter},
-    {"improves", Effect::kBetter},     {"sped", Effect::kBetter},
-    {"optimized", Effect::kBetter},    {"optimised", Effect::kBetter},
-    {"saved", Effect::kBetter},        {"saves", Effect::kBetter},
-    {"saving", Effect::kBetter},       {"savings", Effect::kBetter},
-    {"slower", Effect::kWorse},        {"worse", Effect::kWorse},
-    {"regressed", Effect::kWorse},     {"regression", Effect::kWorse},
-    {"degraded", Effect::kWorse},      {"costlier", Effect::kWorse},
-    {"spiked", Effect::kWorse},        {"spike", Effect::kWorse},
-    {"ballooned", Effect::kWorse},     {"worsened", Effect::kWorse},
-    {"slowed", Effect::kWorse},        {"bloated", Effect::kWorse},
-    {"fell", Effect::kDecrease},       {"shaved", Effect::kDecrease},
-    {"brought", Effect::kDecrease},    {"decreasing", Effect::kDecrease},
-    {"lowering", Effect::kDecrease},   {"drops", Effect::kDecrease},
-    {"rose", Effect::kIncrease},       {"climbed", Effect::kIncrease},
-    {"jumped", Effect::kIncrease},     {"raise", Effect::kIncrease},
-    {"increasing", Effect::kIncrease}, {"grown", Effect::kIncrease},
-    {"reduced", Effect::kDecrease},    {"reduce", Effect::kDecrease},
-    {"reduces", Effect::kDecrease},    {"reducing", Effect::kDecrease},
-    {"reduction", Effect::kDecrease},  {"cut", Effect::kDecrease},
-    {"cuts", Effect::kDecrease},       {"cutting", Effect::kDecrease},
-    {"dropped", Effect::kDecrease},    {"drop", Effect::kDecrease},
-    {"lowered", Effect::kDecrease},    {"lower", Effect::kDecrease},
-    {"decreased", Effect::kDecrease},  {"shrank", Effect::kDecrease},
-    {"shrunk", Effect::kDecrease},     {"slashed", Effect::kDecrease},
-    {"trimmed", Effect::kDecrease},    {"fewer", Effect::kDecrease},
-    {"less", Effect::kDecrease},       {"down", Effect::kDecrease},
-    {"eliminated", Effect::kDecrease}, {"removed", Effect::kDecrease},
-    {"halved", Effect::kDecrease},     {"increased", Effect::kIncrease},
-    {"increase", Effect::kIncrease},   {"raised", Effect::kIncrease},
-    {"grew", Effect::kIncrease},       {"boosted", Effect::kIncrease},
-    {"more", Effect::kIncrease},       {"higher", Effect::kIncrease},
-    {"up", Effect::kIncrease},         {"doubled", Effect::kIncrease},
-    {"tripled", Effect::kIncrease},    {"gained", Effect::kIncrease},
-    {"bigger", Effect::kIncrease},     {"larger", Effect::kIncrease},
+    {"faster quicker cheaper smaller shorter leaner better speedup improvement improved "
+     "improves sped optimized optimised saved saves saving savings",
+     Effect::kBetter},
+    {"slower worse regressed regression degraded costlier spiked spike ballooned worsened "
+     "slowed bloated",
+     Effect::kWorse},
+    {"fell shaved brought decreasing lowering drops reduced reduce reduces reducing "
+     "reduction cut cuts cutting dropped drop lowered lower decreased shrank shrunk slashed "
+     "trimmed fewer less down eliminated removed halved",
+     Effect::kDecrease},
+    {"rose climbed jumped raise increasing grown increased increase raised grew boosted "
+     "more higher up doubled tripled gained bigger larger",
+     Effect::kIncrease},
 };
 
 // A unit-less pair after one of these is a version bump, not a metric:
@@ -384,9 +298,21 @@ void AddClass(WordTable<WordFacts>& table, const std::string_view (&words)[N],
   for (std::string_view w : words) table.Add(w).classes |= c;
 }
 
+// Calls fn with each word of space-separated `words`.
+template <typename Fn>
+void ForEachWord(std::string_view words, Fn fn) {
+  while (!words.empty()) {
+    size_t space = words.find(' ');
+    fn(words.substr(0, space));
+    words.remove_prefix(space == std::string_view::npos ? words.size() : space + 1);
+  }
+}
+
 template <typename Entry, size_t N, typename Field>
 void AddEntries(WordTable<WordFacts>& table, const Entry (&entries)[N], Field field) {
-  for (const Entry& e : entries) table.Add(e.name).*field = &e;
+  for (const Entry& e : entries) {
+    ForEachWord(e.name, [&](std::string_view word) { table.Add(word).*field = &e; });
+  }
 }
 
 void AddClasses(WordTable<WordFacts>& table) {
@@ -412,22 +338,26 @@ void AddClasses(WordTable<WordFacts>& table) {
 WordTable<WordFacts> BuildLexicon() {
   WordTable<WordFacts> table;
   AddClasses(table);
-  AddEntries(table, kUnitNames, &WordFacts::unit);
-  AddEntries(table, kRateDivisors, &WordFacts::rate_divisor);
+  for (const UnitName& u : kUnitNames) {
+    ForEachWord(u.names, [&](std::string_view word) { table.Add(word).unit = &u; });
+  }
+  for (const UnitName& u : kRateDivisors) {
+    ForEachWord(u.names, [&](std::string_view word) { table.Add(word).rate_divisor = &u; });
+  }
   AddEntries(table, kCurrencySymbols, &WordFacts::currency_symbol);
   AddEntries(table, kCurrencyWords, &WordFacts::currency_word);
   AddEntries(table, kPeriodNames, &WordFacts::period);
   AddEntries(table, kPeriodAdverbs, &WordFacts::period_adverb);
-  for (const EffectWord& e : kEffectWords) table.Add(e.word).effect = e.effect;
-  auto polarity = [&table](std::string_view word, bool higher_is_better) {
-    for (std::string_view plural : {"", "s", "es"}) {
-      table.Add(std::string(word) + std::string(plural)).higher_is_better =
-          higher_is_better;
-    }
-  };
-  for (const PolarityWord& p : kPolarityWords) polarity(p.word, p.higher_is_better);
-  for (std::string_view w : kFewerIsBetter) polarity(w, false);
-  for (std::string_view w : kMoreIsBetter) polarity(w, true);
+  for (const EffectWord& e : kEffectWords) {
+    ForEachWord(e.words, [&](std::string_view word) { table.Add(word).effect = e.effect; });
+  }
+  for (const PolarityWord& p : kPolarityWords) {
+    ForEachWord(p.words, [&](std::string_view word) {
+      for (std::string_view plural : {"", "s", "es"}) {
+        table.Add(std::string(word) + std::string(plural)).higher_is_better = p.higher_is_better;
+      }
+    });
+  }
   return table;
 }
 

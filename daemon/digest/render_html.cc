@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
-#include <cstring>
 #include <string>
 #include <vector>
 
@@ -30,52 +29,28 @@ svg{max-width:100%;height:auto}svg text{font:11px system-ui,sans-serif;fill:#5b6
 @media print{body{margin:0}}
 )";
 
-// The index of the first byte of `text` from `at` on that HTML escapes, or
-// text.size(). Most text has none: it is stepped over eight bytes at a time
-// (x | 0x01 is 0x27 for '&' and '\'', x | 0x02 is 0x3e for '<' and '>').
-size_t FirstSpecial(std::string_view text, size_t at) {
-  for (; at + 8 <= text.size(); at += 8) {
-    uint64_t x;
-    std::memcpy(&x, text.data() + at, 8);
-    if (swar::Any(x | swar::kOnes, '\'') || swar::Any(x | (swar::kOnes * 2), '>') ||
-        swar::Any(x, '"')) {
-      break;
-    }
-  }
-  for (; at < text.size(); ++at) {
-    char c = text[at];
-    if (c == '&' || c == '<' || c == '>' || c == '"' || c == '\'') break;
-  }
-  return at;
-}
-
 void AppendEscaped(std::string& out, std::string_view text) {
-  // Runs of plain text are copied at once; most text is nothing but.
-  size_t plain = 0;
-  for (size_t i = FirstSpecial(text, 0); i < text.size(); i = FirstSpecial(text, i + 1)) {
-    std::string_view entity;
-    switch (text[i]) {
+  for (char c : text) {
+    switch (c) {
       case '&':
-        entity = "&amp;";
+        out += "&amp;";
         break;
       case '<':
-        entity = "&lt;";
+        out += "&lt;";
         break;
       case '>':
-        entity = "&gt;";
+        out += "&gt;";
         break;
       case '"':
-        entity = "&quot;";
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
         break;
       default:
-        entity = "&#39;";
-        break;
+        out += c;
     }
-    out.append(text.data() + plain, i - plain);
-    out += entity;
-    plain = i + 1;
   }
-  out.append(text.data() + plain, text.size() - plain);
 }
 
 std::string Escape(std::string_view text) {
@@ -99,13 +74,7 @@ std::string Num(double v) {
 // "<a href="...">" to the win's link, written in place, escaped if need be.
 void AppendLinkOpen(std::string& out, const Win& win) {
   out += "<a href=\"";
-  size_t url = out.size();
-  win.AppendLink(out);
-  if (FirstSpecial(out, url) != out.size()) {
-    std::string written = out.substr(url);
-    out.resize(url);
-    AppendEscaped(out, written);
-  }
+  AppendEscaped(out, win.link);
   out += "\">";
 }
 
@@ -127,7 +96,7 @@ void AppendTraceHtml(std::string& out, const Win& win) {
   };
   if (win.pr > 0) {
     space();
-    bool linked = win.has_link();
+    bool linked = !win.link.empty();
     if (linked) AppendLinkOpen(out, win);
     out += '#';
     AppendInt(out, win.pr);
@@ -147,7 +116,7 @@ void AppendTraceHtml(std::string& out, const Win& win) {
   }
   if (!win.commit.empty()) {
     separate();
-    bool linked = win.pr == 0 && win.has_link();
+    bool linked = win.pr == 0 && !win.link.empty();
     if (linked) AppendLinkOpen(out, win);
     AppendCode(out, win.commit);
     if (linked) out += "</a>";
@@ -267,13 +236,12 @@ void RenderHtml(const Digest& d, RenderOutput& output) {
   if (d.categories.empty()) out += "<p class=\"none\">" + none + "</p>\n";
   for (const CategoryGroup& g : d.categories) {
     out += "<h3>" + Escape(g.title) + " (" + std::to_string(g.wins.size()) + ")</h3>\n<ul>\n";
-    output.Each(g.wins.size(), [&](size_t i, std::string& text) {
-      // A group's wins are spread over all of them: fetch one a few ahead.
-      if (i + 8 < g.wins.size()) __builtin_prefetch(&d.wins[g.wins[i + 8]]);
-      text += "<li>";
-      AppendWinItem(text, d.wins[g.wins[i]]);
-      text += "</li>\n";
-    });
+    for (size_t i : g.wins) {
+      out += "<li>";
+      AppendWinItem(out, d.wins[i]);
+      out += "</li>\n";
+      output.Checkpoint();
+    }
     out += "</ul>\n";
   }
 
@@ -281,82 +249,79 @@ void RenderHtml(const Digest& d, RenderOutput& output) {
   bool any = std::any_of(d.wins.begin(), d.wins.end(),
                          [](const Win& w) { return !w.metrics.empty(); });
   if (any) out += "<ul>\n";
-  output.Each(d.wins.size(), [&](size_t i, std::string& text) {
-    const Win& w = d.wins[i];
-    thread_local std::string metric;  // reused: one per render thread
+  for (const Win& w : d.wins) {
     for (const Metric& m : w.metrics) {
-      text += "<li><span class=\"metric\">";
-      metric.clear();
-      AppendMetric(metric, m);
-      AppendEscaped(text, metric);
-      text += "</span>";
+      out += "<li><span class=\"metric\">";
+      AppendEscaped(out, FormatMetric(m));
+      out += "</span>";
       if (m.direction != Direction::kUnknown) {
-        text += " (";
-        text += DirectionName(m.direction);
-        text += ')';
+        out += " (";
+        out += DirectionName(m.direction);
+        out += ')';
       }
       // The clause that states it, not the whole note again.
-      text += " — ";
-      AppendEscaped(text, m.fragment.empty() ? w.text : m.fragment);
-      text += "<br>";
-      AppendTraceHtml(text, w);
-      text += "</li>\n";
+      out += " — ";
+      AppendEscaped(out, m.fragment.empty() ? w.text : m.fragment);
+      out += "<br>";
+      AppendTraceHtml(out, w);
+      out += "</li>\n";
     }
-  });
+    output.Checkpoint();
+  }
   out += any ? "</ul>\n" : "<p class=\"none\">" + none + "</p>\n";
 
   out += Section("Sharpen");
   any = std::any_of(d.wins.begin(), d.wins.end(),
                     [](const Win& w) { return !w.suggestions.empty(); });
   if (any) out += "<ul>\n";
-  output.Each(d.wins.size(), [&](size_t i, std::string& text) {
-    const Win& w = d.wins[i];
-    if (w.suggestions.empty()) return;
-    text += "<li>“";
-    AppendEscaped(text, w.text);
-    text += "” ";
-    AppendTraceHtml(text, w);
-    text += "<ul>";
+  for (const Win& w : d.wins) {
+    if (w.suggestions.empty()) continue;
+    out += "<li>“";
+    AppendEscaped(out, w.text);
+    out += "” ";
+    AppendTraceHtml(out, w);
+    out += "<ul>";
     for (const Suggestion& s : w.suggestions) {
-      text += "<li>";
-      AppendEscaped(text, s.issue);
+      out += "<li>";
+      AppendEscaped(out, s.issue);
       if (!s.phrase.empty()) {
-        text += " “";
-        AppendEscaped(text, s.phrase);
-        text += "”";
+        out += " “";
+        AppendEscaped(out, s.phrase);
+        out += "”";
       }
-      text += ": ";
-      AppendEscaped(text, s.suggestion);
-      text += "</li>";
+      out += ": ";
+      AppendEscaped(out, s.suggestion);
+      out += "</li>";
     }
-    text += "</ul></li>\n";
-  });
+    out += "</ul></li>\n";
+    output.Checkpoint();
+  }
   out += any ? "</ul>\n"
              : "<p class=\"none\">Every note has a number and owns its work.</p>\n";
 
   out += Section("Unanswered prompts to backfill");
   if (!d.unanswered.empty()) out += "<ul>\n";
-  output.Each(d.unanswered.size(), [&](size_t i, std::string& text) {
-    const Backfill& b = d.unanswered[i];
+  for (const Backfill& b : d.unanswered) {
     std::string what = b.pr > 0 ? "#" + std::to_string(b.pr) + " " + Escape(b.title)
                                 : "incident " + Escape(b.branch);
-    text += "<li>" + Escape(b.repo_name) + " " + Link(b.link, what) +
+    out += "<li>" + Escape(b.repo_name) + " " + Link(b.link, what) +
             " <span class=\"trace\"><code>" + Escape(ShortOid(b.commit)) + "</code> · " +
             LocalDate(b.time) + " · <code>brag answer " + std::to_string(b.prompt_id) +
             " \"...\"</code></span></li>\n";
-  });
+    output.Checkpoint();
+  }
   out += d.unanswered.empty() ? "<p class=\"none\">" + none + "</p>\n" : std::string("</ul>\n");
 
   out += Section("Invisible work");
   any = std::any_of(d.wins.begin(), d.wins.end(), [](const Win& w) { return w.invisible; });
   if (any) out += "<ul>\n";
-  output.Each(d.wins.size(), [&](size_t i, std::string& text) {
-    const Win& w = d.wins[i];
-    if (!w.invisible) return;
-    text += "<li>";
-    AppendWinItem(text, w);
-    text += "</li>\n";
-  });
+  for (const Win& w : d.wins) {
+    if (!w.invisible) continue;
+    out += "<li>";
+    AppendWinItem(out, w);
+    out += "</li>\n";
+    output.Checkpoint();
+  }
   out += any ? "</ul>\n" : "<p class=\"none\">" + none + "</p>\n";
   out += "</body>\n</html>\n";
   output.Finish();

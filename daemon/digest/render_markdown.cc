@@ -68,74 +68,75 @@ void RenderMarkdown(const Digest& d, RenderOutput& output) {
     out += "\n### ";
     AppendMarkdownText(out, group.title);
     out += " (" + std::to_string(group.wins.size()) + ")\n\n";
-    output.Each(group.wins.size(), [&](size_t i, std::string& text) {
-      // A group's wins are spread over all of them: fetch one a few ahead.
-      if (i + 8 < group.wins.size()) __builtin_prefetch(&d.wins[group.wins[i + 8]]);
-      text += "- ";
-      AppendWinLine(text, d.wins[group.wins[i]], "\n  — ");
-    });
+    for (size_t i : group.wins) {
+      out += "- ";
+      AppendWinLine(out, d.wins[i], "\n  — ");
+      output.Checkpoint();
+    }
   }
 
   out += "\n## Quantified impact\n\n";
   bool any = std::any_of(d.wins.begin(), d.wins.end(),
                          [](const Win& w) { return !w.metrics.empty(); });
-  output.Each(d.wins.size(), [&](size_t i, std::string& text) {
-    const Win& win = d.wins[i];
+  for (const Win& win : d.wins) {
     for (const Metric& m : win.metrics) {
-      text += "- **";
-      AppendMetricMd(text, m);
-      text += "**";
+      out += "- **";
+      AppendMetricMd(out, m);
+      out += "**";
       if (m.direction != Direction::kUnknown) {
-        text += " (";
-        text += DirectionName(m.direction);
-        text += ')';
+        out += " (";
+        out += DirectionName(m.direction);
+        out += ')';
       }
       // The clause that states it, not the whole note again.
-      text += " — ";
-      AppendMarkdownText(text, m.fragment.empty() ? win.text : m.fragment);
-      text += " — ";
-      AppendTraceMd(text, win);
-      text += '\n';
+      out += " — ";
+      AppendMarkdownText(out, m.fragment.empty() ? win.text : m.fragment);
+      out += " — ";
+      AppendTraceMd(out, win);
+      out += '\n';
     }
-  });
+    output.Checkpoint();
+  }
   if (!any) out += none;
 
   out += "\n## Sharpen\n\n";
   any = std::any_of(d.wins.begin(), d.wins.end(),
                     [](const Win& w) { return !w.suggestions.empty(); });
-  output.Each(d.wins.size(), [&](size_t i, std::string& text) {
-    const Win& win = d.wins[i];
-    if (win.suggestions.empty()) return;
-    text += "- \"";
-    AppendWinLine(text, win, "\" — ");
+  for (const Win& win : d.wins) {
+    if (win.suggestions.empty()) continue;
+    out += "- \"";
+    AppendWinLine(out, win, "\" — ");
     for (const Suggestion& s : win.suggestions) {
-      text += "  - ";
-      text += s.issue;
+      out += "  - ";
+      out += s.issue;
       if (!s.phrase.empty()) {
-        text += " \"";
-        AppendMarkdownText(text, s.phrase);
-        text += '"';
+        out += " \"";
+        AppendMarkdownText(out, s.phrase);
+        out += '"';
       }
-      text += ": ";
-      text += s.suggestion;
-      text += '\n';
+      out += ": ";
+      out += s.suggestion;
+      out += '\n';
     }
-  });
+    output.Checkpoint();
+  }
   if (!any) out += "Every note has a number and owns its work.\n";
 
   out += "\n## Unanswered prompts to backfill\n\n";
-  output.Each(d.unanswered.size(),
-              [&](size_t i, std::string& text) { AppendBackfill(text, d.unanswered[i]); });
+  for (const Backfill& b : d.unanswered) {
+    AppendBackfill(out, b);
+    output.Checkpoint();
+  }
   if (d.unanswered.empty()) out += none;
 
   out += "\n## Invisible work\n\n";
   any = std::any_of(d.wins.begin(), d.wins.end(), [](const Win& w) { return w.invisible; });
-  output.Each(d.wins.size(), [&](size_t i, std::string& text) {
-    const Win& win = d.wins[i];
-    if (!win.invisible) return;
-    text += "- ";
-    AppendWinLine(text, win, " — ");
-  });
+  for (const Win& win : d.wins) {
+    if (!win.invisible) continue;
+    out += "- ";
+    AppendWinLine(out, win, " — ");
+    output.Checkpoint();
+  }
   if (!any) out += none;
   output.Finish();
 }

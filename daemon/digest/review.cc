@@ -264,7 +264,7 @@ void AppendToAdd(std::string& out, std::string_view what) {
 }
 
 void AppendWin(const Win& w, std::string& out) {
-  thread_local std::string lower;  // reused: one per render thread
+  std::string lower;
   Split split = SplitNext(w.text, lower);
   // The paragraph: what I did -> the impact -> what's next.
   size_t start = out.size();
@@ -339,11 +339,10 @@ void RenderReview(const Digest& d, RenderOutput& output) {
     out += "## ";
     AppendMarkdownText(out, g.title);
     out += "\n\n";
-    output.Each(wins.size(), [&](size_t i, std::string& text) {
-      // Ranked wins are spread over all of them: fetch one a few ahead.
-      if (i + 8 < wins.size()) __builtin_prefetch(wins[i + 8].win);
-      AppendWin(*wins[i].win, text);
-    });
+    for (const Ranked& r : wins) {
+      AppendWin(*r.win, out);
+      output.Checkpoint();
+    }
   }
   out += "## Before you submit\n\n";
   out += "- " + std::to_string(quantified) + " of " + Counted(d.counts.notes, "win") +

@@ -44,74 +44,61 @@ struct WeakPhrase {
   bool only_without_numbers;  // a vague result, fine once a number says how much
 };
 
+constexpr std::string_view kSayOwned =
+    "say what you owned (\"led\", \"designed\", \"shipped\") and the effect downstream";
+constexpr std::string_view kNameResult =
+    "name the result with an ownership verb (\"shipped\", \"migrated\", \"cut\") and "
+    "what it changed downstream";
+constexpr std::string_view kSayPart =
+    "say your part (\"led\", \"designed\", \"shipped\") and what it changed";
+constexpr std::string_view kSayYourself =
+    "say what you did yourself (\"designed\", \"shipped\", \"debugged\") and whom it "
+    "unblocked";
+constexpr std::string_view kSayHappened =
+    "say what happened: \"shipped\" it, or what you measured and ruled out";
+constexpr std::string_view kMakeGoal =
+    "make it a goal with an outcome: what you will ship with it, and by when";
+constexpr std::string_view kGiveNumber = "give the number: how many";
+constexpr std::string_view kSayHowMuch =
+    "say by how much: \"cut X from A to B\" or \"3x faster\"";
+
 const WeakPhrase kWeakPhrases[] = {
-    {"helped with",
-     "say what you owned (\"led\", \"designed\", \"shipped\") and the effect "
-     "downstream",
-     false},
-    {"helping with",
-     "say what you owned (\"led\", \"designed\", \"shipped\") and the effect "
-     "downstream",
-     false},
-    {"helped out with",
-     "say what you owned (\"led\", \"designed\", \"shipped\") and the effect "
-     "downstream",
-     false},
-    {"worked on",
-     "name the result with an ownership verb (\"shipped\", \"migrated\", \"cut\") and "
-     "what it changed downstream",
-     false},
-    {"working on",
-     "name the result with an ownership verb (\"shipped\", \"migrated\", \"cut\") and "
-     "what it changed downstream",
-     false},
-    {"was involved in",
-     "say your part (\"led\", \"designed\", \"shipped\") and what it changed", false},
-    {"were involved in",
-     "say your part (\"led\", \"designed\", \"shipped\") and what it changed", false},
-    {"involved in",
-     "say your part (\"led\", \"designed\", \"shipped\") and what it changed", false},
-    {"assisted",
-     "say what you did yourself (\"designed\", \"shipped\", \"debugged\") and whom it "
-     "unblocked",
-     false},
-    {"assisting",
-     "say what you did yourself (\"designed\", \"shipped\", \"debugged\") and whom it "
-     "unblocked",
-     false},
+    {"helped with", kSayOwned, false},
+    {"helping with", kSayOwned, false},
+    {"helped out with", kSayOwned, false},
+    {"worked on", kNameResult, false},
+    {"working on", kNameResult, false},
+    {"was involved in", kSayPart, false},
+    {"were involved in", kSayPart, false},
+    {"involved in", kSayPart, false},
+    {"assisted", kSayYourself, false},
+    {"assisting", kSayYourself, false},
     {"contributed to",
-     "name the part you owned (\"designed ...\", \"shipped ...\") and its effect",
-     false},
+     "name the part you owned (\"designed ...\", \"shipped ...\") and its effect", false},
     {"participated in",
      "say what you did there (\"led\", \"presented\", \"decided\") and what came of it",
      false},
     {"supported", "say what you did (\"led\", \"shipped\", \"unblocked\") and for whom",
      false},
-    {"tried to",
-     "say what happened: \"shipped\" it, or what you measured and ruled out", false},
-    {"attempted to",
-     "say what happened: \"shipped\" it, or what you measured and ruled out", false},
-    {"want to learn",
-     "make it a goal with an outcome: what you will ship with it, and by when", false},
-    {"wanted to learn",
-     "make it a goal with an outcome: what you will ship with it, and by when", false},
-    {"improved things", "say what improved and by how much: \"cut X from A to B\"",
-     false},
+    {"tried to", kSayHappened, false},
+    {"attempted to", kSayHappened, false},
+    {"want to learn", kMakeGoal, false},
+    {"wanted to learn", kMakeGoal, false},
+    {"improved things", "say what improved and by how much: \"cut X from A to B\"", false},
     {"various", "name them or count them: which services, how many", false},
-    {"some", "give the number: how many", false},
-    {"several", "give the number: how many", false},
-    {"a lot of", "give the number: how many", false},
-    {"lots of", "give the number: how many", false},
+    {"some", kGiveNumber, false},
+    {"several", kGiveNumber, false},
+    {"a lot of", kGiveNumber, false},
+    {"lots of", kGiveNumber, false},
     {"fixed ...",
      "say what was broken and what changed, with a number: \"cut the slowest query "
      "from 4s to 80ms\"",
      true},
-    {"improved ...", "say by how much: \"cut X from A to B\" or \"3x faster\"", true},
-    {"optimized ...", "say by how much: \"cut X from A to B\" or \"3x faster\"", true},
-    {"sped up ...", "say by how much: \"cut X from A to B\" or \"3x faster\"", true},
+    {"improved ...", kSayHowMuch, true},
+    {"optimized ...", kSayHowMuch, true},
+    {"sped up ...", kSayHowMuch, true},
     {"cleaned up ...",
-     "say what it made possible: \"deleted 4k lines\", \"unblocked the upgrade\"",
-     true},
+     "say what it made possible: \"deleted 4k lines\", \"unblocked the upgrade\"", true},
 };
 
 constexpr size_t kRestWords = 3;
