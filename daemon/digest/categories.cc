@@ -121,9 +121,9 @@ class CategoryIndex {
 
   // Per rule, how many words of the note start one of its phrases: once per
   // rule and word, twice for the note's first word.
-  std::vector<int> WordScores(std::string_view note) const {
+  std::vector<int> WordScores(const std::vector<Token>& tokens) const {
     std::vector<std::string_view> words;
-    for (const Token& t : TokenizeNote(note)) {
+    for (const Token& t : tokens) {
       if (t.kind == TokenKind::kWord) words.push_back(t.text);
     }
     std::vector<int> scores(rules_.size(), 0);
@@ -427,8 +427,14 @@ Categorizer::Categorizer(std::vector<CategoryRule> rules, std::string fallback)
 std::string Categorizer::Categorize(std::string_view note,
                                     const std::vector<std::string>& tags,
                                     const std::vector<std::string>& paths) const {
+  return Categorize(note, TokenizeNote(note), tags, paths);
+}
+
+std::string Categorizer::Categorize(std::string_view note, const std::vector<Token>& tokens,
+                                    const std::vector<std::string>& tags,
+                                    const std::vector<std::string>& paths) const {
   size_t r = index_->ByTags(note, tags);
-  if (r == kNoRule) r = Best(index_->WordScores(note));
+  if (r == kNoRule) r = Best(index_->WordScores(tokens));
   if (r == kNoRule) r = Best(index_->PathScores(paths));
   return r == kNoRule ? fallback_ : index_->rules()[r].category;
 }
@@ -442,8 +448,13 @@ std::string Categorize(const std::vector<CategoryRule>& rules, std::string_view 
 
 bool IsInvisibleWork(std::string_view note, const std::vector<std::string>& tags,
                      const std::vector<std::string>& paths) {
+  return IsInvisibleWork(note, TokenizeNote(note), tags, paths);
+}
+
+bool IsInvisibleWork(std::string_view note, const std::vector<Token>& tokens,
+                     const std::vector<std::string>& tags, const std::vector<std::string>& paths) {
   const CategoryIndex& index = InvisibleWorkIndex();
-  if (index.ByTags(note, tags) != kNoRule || index.WordScores(note)[0] > 0) return true;
+  if (index.ByTags(note, tags) != kNoRule || index.WordScores(tokens)[0] > 0) return true;
   return !paths.empty() &&
          static_cast<size_t>(index.PathScores(paths)[0]) * 2 > paths.size();
 }

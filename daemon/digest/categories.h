@@ -93,6 +93,10 @@ class Categorizer {
   // Ties in 2 and 3 go to the rule listed first.
   std::string Categorize(std::string_view note, const std::vector<std::string>& tags,
                          const std::vector<std::string>& paths) const;
+  // The same, from the tokens TokenizeNote(note) made.
+  std::string Categorize(std::string_view note, const std::vector<Token>& tokens,
+                         const std::vector<std::string>& tags,
+                         const std::vector<std::string>& paths) const;
 
  private:
   std::shared_ptr<const CategoryIndex> index_;
@@ -114,5 +118,8 @@ std::string Categorize(const std::vector<CategoryRule>& rules, std::string_view 
 // work).
 bool IsInvisibleWork(std::string_view note, const std::vector<std::string>& tags,
                      const std::vector<std::string>& paths);
+// The same, from the tokens TokenizeNote(note) made.
+bool IsInvisibleWork(std::string_view note, const std::vector<Token>& tokens,
+                     const std::vector<std::string>& tags, const std::vector<std::string>& paths);
 
 }  // namespace brag::digest

@@ -58,6 +58,11 @@ std::vector<std::string> TagsOf(std::string_view given, std::string_view note) {
 DigestBuilder::DigestBuilder(const DigestWindow& window, const std::vector<CategoryRule>& rules)
     : window_(window), rules_(rules) {}
 
+void DigestBuilder::Reserve(size_t rows) {
+  wins_.reserve(rows);
+  paths_.reserve(rows);
+}
+
 void DigestBuilder::Add(const DigestRow& row) {
   if (row.has_event) {
     AddEvent(row);
@@ -70,7 +75,7 @@ void DigestBuilder::AddEvent(const DigestRow& row) {
   if (!InWindow(row.commit_time, window_)) return;
   if (row.kind == "pr_merged") ++counts_.prs_merged;
   if (row.kind == "incident_closed") ++counts_.incidents_closed;
-  NoteRepo(std::string(row.repo));
+  NoteRepo(row.repo);
   if (row.note_id == 0) {
     if (row.prompt_id != 0 && (row.prompt_state == "pending" || row.prompt_state == "snoozed")) {
       AddBackfill(row);
@@ -146,8 +151,10 @@ void DigestBuilder::AddBackfill(const DigestRow& row) {
   b.forge = row.forge;
 }
 
-void DigestBuilder::NoteRepo(const std::string& repo) {
-  if (!repo.empty() && repo_set_.insert(repo).second) repos_.push_back(repo);
+void DigestBuilder::NoteRepo(std::string_view repo) {
+  // Runs of rows share their repo: the last one is tried first.
+  if (repo.empty() || (!repos_.empty() && repos_.back() == repo)) return;
+  if (repo_set_.insert(std::string(repo)).second) repos_.emplace_back(repo);
 }
 
 // The keys are made only once a free note needs them: a free note with no
@@ -173,8 +180,8 @@ Digest DigestBuilder::Finish(const RemoteUrls& remotes) {
     std::vector<Token> tokens = TokenizeNote(win.text);
     win.metrics = ExtractMetrics(win.text, tokens);
     win.suggestions = Sharpen(win.text, tokens, win.metrics.empty());
-    win.category = categorizer.Categorize(win.text, win.tags, paths_[i]);
-    win.invisible = IsInvisibleWork(win.text, win.tags, paths_[i]);
+    win.category = categorizer.Categorize(win.text, tokens, win.tags, paths_[i]);
+    win.invisible = IsInvisibleWork(win.text, tokens, win.tags, paths_[i]);
   }
   // Links: each (repo, forge hint) parsed once.
   std::map<std::pair<std::string, std::string>, std::optional<ForgeRepo>> forge_repos;

@@ -115,6 +115,8 @@ class DigestBuilder {
  public:
   DigestBuilder(const DigestWindow& window, const std::vector<CategoryRule>& rules);
 
+  // Room for up to `rows` wins, when known.
+  void Reserve(size_t rows);
   // Rows outside the window are ignored.
   void Add(const DigestRow& row);
   // The repos the rows named so far (paths), to look their remotes up.
@@ -126,7 +128,7 @@ class DigestBuilder {
   void AddEvent(const DigestRow& row);
   void AddFreeNote(const DigestRow& row);
   void AddBackfill(const DigestRow& row);
-  void NoteRepo(const std::string& repo);
+  void NoteRepo(std::string_view repo);
   // The event win in the same repo with the same text, or null.
   Win* EventWinWithText(const std::string& repo, std::string_view text);
 

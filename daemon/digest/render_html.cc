@@ -30,27 +30,34 @@ svg{max-width:100%;height:auto}svg text{font:11px system-ui,sans-serif;fill:#5b6
 )";
 
 void AppendEscaped(std::string& out, std::string_view text) {
-  for (char c : text) {
-    switch (c) {
+  // Runs of plain text are copied at once; most text is nothing but.
+  size_t plain = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    std::string_view entity;
+    switch (text[i]) {
       case '&':
-        out += "&amp;";
+        entity = "&amp;";
         break;
       case '<':
-        out += "&lt;";
+        entity = "&lt;";
         break;
       case '>':
-        out += "&gt;";
+        entity = "&gt;";
         break;
       case '"':
-        out += "&quot;";
+        entity = "&quot;";
         break;
       case '\'':
-        out += "&#39;";
+        entity = "&#39;";
         break;
       default:
-        out += c;
+        continue;
     }
+    out.append(text, plain, i - plain);
+    out += entity;
+    plain = i + 1;
   }
+  out.append(text, plain);
 }
 
 std::string Escape(std::string_view text) {

@@ -166,16 +166,18 @@ void AppendTraceTail(std::string& out, size_t start, const Win& win,
 }
 
 void AppendMarkdownText(std::string& out, std::string_view text) {
-  for (size_t i = 0; i < text.size();) {
-    size_t n = 0;
-    if (MaybeMarkdownSpecial(static_cast<unsigned char>(text[i]))) n = RewrittenBytes(text, i);
-    if (n == 0) {
-      out += text[i++];
-      continue;
-    }
+  // Runs of plain text are copied at once; most text is nothing but.
+  size_t plain = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (!MaybeMarkdownSpecial(static_cast<unsigned char>(text[i]))) continue;
+    size_t n = RewrittenBytes(text, i);
+    if (n == 0) continue;
+    out.append(text, plain, i - plain);
     AppendRewrite(out, text.substr(i, n));
-    i += n;
+    plain = i + n;
+    i = plain - 1;
   }
+  out.append(text, plain);
 }
 
 // An oid in a code span; a note's commit given as other text is shown as
