@@ -56,11 +56,11 @@ class DaemonBackend : public Backend {
   protocol::Client client_;
 };
 
-// The journal file, opened by this process while bragd is down. Serves the
-// journal methods (methods/journal_methods.h) plus "status", "repos.add" and
-// "repos.remove" as far as they make sense without a daemon. Owns the
-// journal; a null journal means no journal file exists yet (read-only use),
-// and every listing is then empty.
+// The journal file, opened by this process while bragd is down. Serves
+// every method through the same registry entries as bragd
+// (methods/registry.h); those that need bragd answer "unreachable". Owns
+// the journal; a null journal means no journal file exists yet (read-only
+// use), and every listing is then empty.
 class JournalBackend : public Backend {
  public:
   JournalBackend(Config config, std::unique_ptr<Journal> journal);
@@ -68,11 +68,6 @@ class JournalBackend : public Backend {
                               const nlohmann::json& params) override;
 
  private:
-  Result<nlohmann::json> Status();
-  Result<nlohmann::json> AddRepo(const nlohmann::json& params);
-  Result<nlohmann::json> RemoveRepo(const nlohmann::json& params);
-  Result<nlohmann::json> WithoutJournal(const std::string& method) const;
-
   Config config_;
   std::unique_ptr<Journal> journal_;
 };

@@ -8,6 +8,8 @@
 
 #include "detect/impact_trailer.h"
 #include "git/repo.h"
+#include "methods/params.h"
+#include "methods/registry.h"
 #include "protocol/json_records.h"
 
 namespace brag {
@@ -15,66 +17,46 @@ namespace {
 
 using nlohmann::json;
 
-Error BadParam(const std::string& method, const std::string& name,
-               const std::string& what) {
-  return MakeError("bad_request", method + ": \"" + name + "\" must be " + what);
+constexpr const char* kText = "a string";
+constexpr const char* kMoves = "an array of [old, new] oid pairs";
+
+// An optional string parameter, "" when not given.
+Result<std::string> Text(const ParamReader& p, const char* name) {
+  Result<std::optional<std::string>> v = p.OptionalString(name, kText);
+  if (!v) return v.error();
+  return v->value_or("");
 }
 
-// A string parameter; "" when absent and not `required`.
-Result<std::string> Text(const json& params, const std::string& method,
-                         const std::string& name, bool required = false) {
-  auto it = params.find(name);
-  if (it == params.end() || it->is_null()) {
-    if (required) return BadParam(method, name, "given (a string)");
-    return std::string();
-  }
-  if (!it->is_string()) return BadParam(method, name, "a string");
-  return it->get<std::string>();
-}
-
-Result<int64_t> Number(const json& params, const std::string& method,
-                       const std::string& name) {
-  auto it = params.find(name);
-  if (it == params.end() || it->is_null()) return int64_t{0};
-  if (!it->is_number_integer()) return BadParam(method, name, "an integer");
-  return it->get<int64_t>();
-}
-
-Result<CommitRecord> ReadCommit(const json& params) {
-  const std::string m = "commit.record";
+Result<CommitRecord> ReadCommit(const ParamReader& p) {
   CommitRecord c;
   for (auto [name, field] : {std::pair{"repo", &c.repo}, {"oid", &c.oid}}) {
-    Result<std::string> v = Text(params, m, name, true);
+    Result<std::string> v = p.String(name, kText);
     if (!v) return v.error();
     *field = std::move(*v);
   }
   for (auto [name, field] :
        {std::pair{"branch", &c.branch}, {"subject", &c.subject}, {"author", &c.author}}) {
-    Result<std::string> v = Text(params, m, name);
+    Result<std::string> v = Text(p, name);
     if (!v) return v.error();
     *field = std::move(*v);
   }
-  Result<int64_t> time = Number(params, m, "time");
+  Result<std::optional<int64_t>> time = p.OptionalInt("time", "unix seconds (an integer)");
   if (!time) return time.error();
-  c.time = *time;
-  if (auto d = params.find("diffstat"); d != params.end() && !d->is_null()) {
-    if (!d->is_object()) return BadParam(m, "diffstat", "an object");
+  c.time = time->value_or(0);
+  if (const json* d = p.Find("diffstat")) {
+    if (!d->is_object()) return p.Wrong("diffstat", "an object");
+    ParamReader diffstat(p.method(), *d);
     for (auto [name, field] : {std::pair{"files", &c.diffstat.files},
                                {"insertions", &c.diffstat.insertions},
                                {"deletions", &c.diffstat.deletions}}) {
-      Result<int64_t> v = Number(*d, m, std::string("diffstat.") + name);
-      if (d->contains(name)) v = Number(*d, m, name);
+      Result<std::optional<int64_t>> v = diffstat.OptionalInt(name, "an integer");
       if (!v) return v.error();
-      *field = static_cast<int>(*v);
+      *field = static_cast<int>(v->value_or(0));
     }
   }
-  if (auto p = params.find("paths"); p != params.end() && !p->is_null()) {
-    if (!p->is_array()) return BadParam(m, "paths", "an array of strings");
-    for (const json& path : *p) {
-      if (!path.is_string()) return BadParam(m, "paths", "an array of strings");
-      c.paths.push_back(path.get<std::string>());
-    }
-  }
+  Result<std::vector<std::string>> paths = p.Strings("paths", "an array of strings");
+  if (!paths) return paths.error();
+  c.paths = std::move(*paths);
   return c;
 }
 
@@ -136,42 +118,77 @@ Result<json> Complete(json params) {
 }  // namespace
 
 Result<json> RecordCommitMethod(Journal& journal, const json& given, int64_t now) {
-  if (!given.is_object()) return MakeError("bad_request", "params must be an object");
-  Result<json> completed = Complete(given);
+  const std::string method = "commit.record";
+  if (Status s = ParamReader(method, given).CheckObject(); !s) return s.error();
+  Result<json> completed = Complete(given.is_object() ? given : json::object());
   if (!completed) return completed.error();
-  const json& params = *completed;
-  Result<CommitRecord> commit = ReadCommit(params);
+  ParamReader p(method, *completed);
+  Result<CommitRecord> commit = ReadCommit(p);
   if (!commit) return commit.error();
-  Result<std::string> impact = Text(params, "commit.record", "impact");
+  Result<std::string> impact = Text(p, "impact");
   if (!impact) return impact.error();
   Result<std::optional<Note>> note = journal.RecordCommit(*commit, *impact, now);
-  if (!note) return note.error();
+  if (!note) return FromJournal(note.error());
   return json{{"commit", commit->oid}, {"note", *note ? NoteJson(**note) : json(nullptr)}};
 }
 
 Result<json> RewriteCommitsMethod(Journal& journal, const json& params, int64_t) {
-  const std::string m = "commit.rewrite";
-  if (!params.is_object()) return MakeError("bad_request", "params must be an object");
-  Result<std::string> repo = Text(params, m, "repo", true);
+  const std::string method = "commit.rewrite";
+  ParamReader p(method, params);
+  if (Status s = p.CheckObject(); !s) return s.error();
+  Result<std::string> repo = p.String("repo", kText);
   if (!repo) return repo.error();
   if (std::optional<git::Repo> opened = OpenRepo(params)) {
     *repo = opened->DisplayPath().string();  // as commit.record filed it
   }
-  auto list = params.find("moves");
-  if (list == params.end() || !list->is_array()) {
-    return BadParam(m, "moves", "an array of [old, new] oid pairs");
-  }
+  const json* list = p.Find("moves");
+  if (!list) return p.Missing("moves", kMoves);
+  if (!list->is_array()) return p.Wrong("moves", kMoves);
   std::vector<std::pair<std::string, std::string>> moves;
   for (const json& pair : *list) {
     if (!pair.is_array() || pair.size() != 2 || !pair[0].is_string() ||
         !pair[1].is_string()) {
-      return BadParam(m, "moves", "an array of [old, new] oid pairs");
+      return p.Wrong("moves", kMoves);
     }
     moves.emplace_back(pair[0].get<std::string>(), pair[1].get<std::string>());
   }
   Result<int> moved = journal.RewriteCommits(*repo, moves);
-  if (!moved) return moved.error();
+  if (!moved) return FromJournal(moved.error());
   return json{{"moved", *moved}};
+}
+
+namespace {
+
+// Once filed, bragd scans the hook's repo at once: a commit on a mainline
+// or an incident branch is seen even where no filesystem event comes.
+void ScanHookRepo(const MethodCall& c) {
+  if (!c.context.daemon) return;
+  if (const json* repo = c.params.Find("repo"); repo && repo->is_string()) {
+    c.context.daemon->ScanSoon(repo->get<std::string>());
+  }
+}
+
+Result<json> RecordCommit(const MethodCall& c) {
+  Result<Journal*> journal = c.journal();
+  if (!journal) return journal.error();
+  Result<json> done = RecordCommitMethod(**journal, c.params.raw(), c.context.now);
+  if (done) ScanHookRepo(c);
+  return done;
+}
+
+Result<json> RewriteCommits(const MethodCall& c) {
+  Result<Journal*> journal = c.journal();
+  if (!journal) return journal.error();
+  Result<json> done = RewriteCommitsMethod(**journal, c.params.raw(), c.context.now);
+  if (done) ScanHookRepo(c);
+  return done;
+}
+
+}  // namespace
+
+void AddCommitMethods(std::vector<MethodSpec>& methods) {
+  methods.push_back({.name = "commit.record", .run = &RecordCommit});
+  methods.push_back({.name = "commit.rewrite", .run = &RewriteCommits});
 }
 
 }  // namespace brag

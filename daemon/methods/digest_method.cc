@@ -7,6 +7,7 @@
 #include "core/timeutil.h"
 #include "digest/render.h"
 #include "git/repo.h"
+#include "methods/registry.h"
 #include "quickhook/git_files.h"
 
 namespace brag {
@@ -21,35 +22,23 @@ Error BadParam(const std::string& name, const std::string& why) {
   return MakeError("bad_request", "digest: parameter \"" + name + "\": " + why);
 }
 
-// A time parameter: unix seconds or a date string.
-Result<std::optional<int64_t>> TimeParam(const json& params, const char* name, int64_t now) {
-  if (!params.is_object()) return std::optional<int64_t>();
-  auto it = params.find(name);
-  if (it == params.end() || it->is_null()) return std::optional<int64_t>();
-  if (it->is_number_integer()) {
-    // 1970..9999 only: the window arithmetic must not overflow.
-    bool in_range = it->is_number_unsigned()
-                        ? it->get<uint64_t>() <= static_cast<uint64_t>(kMaxUnixTime)
-                        : InUnixTimeRange(it->get<int64_t>());
+// A time parameter: unix seconds (1970..9999 only, so that the window
+// arithmetic cannot overflow) or a date string.
+Result<std::optional<int64_t>> TimeParam(const ParamReader& p, const char* name,
+                                         int64_t now) {
+  const json* v = p.Find(name);
+  if (!v) return std::optional<int64_t>();
+  if (v->is_number_integer()) {
+    bool in_range = v->is_number_unsigned()
+                        ? v->get<uint64_t>() <= static_cast<uint64_t>(kMaxUnixTime)
+                        : InUnixTimeRange(v->get<int64_t>());
     if (!in_range) {
       return BadParam(name, "unix seconds out of range (" + std::to_string(kMinUnixTime) +
                                 " to " + std::to_string(kMaxUnixTime) + ", years 1970 to 9999)");
     }
-    return std::optional<int64_t>(it->get<int64_t>());
+    return std::optional<int64_t>(v->get<int64_t>());
   }
-  if (!it->is_string()) return BadParam(name, "expected a date string or unix seconds");
-  Result<int64_t> t = ParseDate(it->get<std::string>(), now);
-  if (!t) return BadParam(name, t.error().message);
-  return std::optional<int64_t>(*t);
-}
-
-Result<std::string> StringParam(const json& params, const char* name,
-                                const std::string& fallback) {
-  if (!params.is_object()) return fallback;
-  auto it = params.find(name);
-  if (it == params.end() || it->is_null()) return fallback;
-  if (!it->is_string()) return BadParam(name, "expected a string");
-  return it->get<std::string>();
+  return p.OptionalTime(name, now);
 }
 
 // The URL of the first of `remotes` that `repo` has one for: from its config
@@ -136,21 +125,28 @@ Result<std::string> RenderDigest(const digest::Digest& digest, const std::string
 }
 
 Result<digest::DigestWindow> DigestWindowFor(const json& params, int64_t now) {
-  if (!params.is_null() && !params.is_object())
-    return MakeError("bad_request", "digest: params must be an object");
-  Result<std::string> week = StringParam(params, "week", "");
-  if (!week) return week.error();
-  Result<std::optional<int64_t>> since = TimeParam(params, "since", now);
+  const std::string method = "digest";
+  ParamReader p(method, params);
+  if (Status s = p.CheckObject(); !s) return s.error();
+  return DigestWindowFor(p, now);
+}
+
+Result<digest::DigestWindow> DigestWindowFor(const ParamReader& p, int64_t now) {
+  Result<std::optional<std::string>> given_week =
+      p.OptionalString("week", "an ISO week like 2026-W48");
+  if (!given_week) return given_week.error();
+  std::string week = given_week->value_or("");
+  Result<std::optional<int64_t>> since = TimeParam(p, "since", now);
   if (!since) return since.error();
-  Result<std::optional<int64_t>> until = TimeParam(params, "until", now);
+  Result<std::optional<int64_t>> until = TimeParam(p, "until", now);
   if (!until) return until.error();
-  if (!week->empty() && (*since || *until))
+  if (!week.empty() && (*since || *until))
     return BadParam("week", "give either week or since/until, not both");
   digest::DigestWindow window;
-  if (!week->empty() || (!*since && !*until)) {
+  if (!week.empty() || (!*since && !*until)) {
     digest::IsoWeek iso = digest::IsoWeekOf(now);
-    if (!week->empty()) {
-      Result<digest::IsoWeek> parsed = digest::ParseIsoWeek(*week);
+    if (!week.empty()) {
+      Result<digest::IsoWeek> parsed = digest::ParseIsoWeek(week);
       if (!parsed) return BadParam("week", parsed.error().message);
       iso = *parsed;
     }
@@ -164,15 +160,22 @@ Result<digest::DigestWindow> DigestWindowFor(const json& params, int64_t now) {
   return window;
 }
 
-Result<json> CallDigestMethod(Journal* journal, const json& params, int64_t now,
-                              const Config* config) {
-  Result<digest::DigestWindow> window = DigestWindowFor(params, now);
+namespace {
+
+// The `digest` method: params {week?, since?, until?, format?} (format
+// "markdown" by default); result {"format", "text", "since", "until",
+// "week"}. Text longer than kMaxDigestReplyBytes is refused with code
+// "too_large" (`brag digest -o FILE` writes any size).
+Result<json> DigestMethod(const MethodCall& c) {
+  int64_t now = c.context.now;
+  Result<digest::DigestWindow> window = DigestWindowFor(c.params, now);
   if (!window) return window.error();
-  Result<std::string> format = StringParam(params, "format", "markdown");
-  if (!format) return format.error();
+  Result<std::optional<std::string>> given_format =
+      c.params.OptionalString("format", "markdown, md, html, json or review");
+  if (!given_format) return given_format.error();
+  Result<std::string> format = given_format->value_or("markdown");
   if (*format == "md") *format = "markdown";
-  Config defaults;
-  Result<digest::Digest> digest = LoadDigest(journal, config ? *config : defaults, *window);
+  Result<digest::Digest> digest = LoadDigest(c.context.journal, c.config(), *window);
   if (!digest) return digest.error();
   // Rendered in chunks, keeping no more than a reply carries: a window of
   // years is refused without holding its whole text.
@@ -195,6 +198,12 @@ Result<json> CallDigestMethod(Journal* journal, const json& params, int64_t now,
               {"since", FormatIsoUtc(window->since)},
               {"until", FormatIsoUtc(window->until)},
               {"week", window->label.empty() ? json(nullptr) : json(window->label)}};
+}
+
+}  // namespace
+
+void AddDigestMethods(std::vector<MethodSpec>& methods) {
+  methods.push_back({.name = "digest", .run = &DigestMethod, .read_only = true});
 }
 
 Result<std::vector<fs::path>> WriteWeeklyDigest(Journal& journal, const Config& config,

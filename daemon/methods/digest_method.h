@@ -2,6 +2,7 @@
 // and forge links a digest needs from the config and the repos, the protocol's
 // `digest` method, and the weekly files bragd writes on its schedule. The
 // journal is read in one pass over the window (Journal::ForEachDigestRow).
+// The `digest` method itself is registered in digest_method.cc (registry.h).
 #pragma once
 
 #include <cstdint>
@@ -17,6 +18,7 @@
 #include "digest/render.h"
 #include "digest/week.h"
 #include "journal/journal.h"
+#include "methods/params.h"
 
 namespace brag {
 
@@ -45,15 +47,8 @@ Status RenderDigest(const digest::Digest& digest, const std::string& format,
 // as ParseDate reads them, or unix seconds); `since` alone runs to `now`,
 // `until` alone covers the 7 days before it; nothing is the current week.
 // Error code "bad_request" naming the parameter.
+Result<digest::DigestWindow> DigestWindowFor(const ParamReader& params, int64_t now);
 Result<digest::DigestWindow> DigestWindowFor(const nlohmann::json& params, int64_t now);
-
-// The `digest` method: params {week?, since?, until?, format?} (format
-// "markdown" by default); result {"format", "text", "since", "until",
-// "week"}. Text longer than kMaxDigestReplyBytes is refused with code
-// "too_large" (`brag digest -o FILE` writes any size). `config` may be null:
-// built-in rules, remotes origin and upstream.
-Result<nlohmann::json> CallDigestMethod(Journal* journal, const nlohmann::json& params,
-                                        int64_t now, const Config* config);
 
 // Writes the digest of `week` into `dir` (created, 0700, if missing) as
 // YYYY-Www.md, and YYYY-Www.html / .json when `formats` ("markdown" or "md",

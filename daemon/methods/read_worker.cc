@@ -3,7 +3,7 @@
 #include <memory>
 
 #include "journal/journal.h"
-#include "methods/journal_methods.h"
+#include "methods/registry.h"
 
 namespace brag {
 
@@ -18,7 +18,8 @@ ReadWorker::~ReadWorker() {
 }
 
 bool ReadWorker::Handles(const std::string& method) {
-  return method == "digest" || method == "log" || method == "pending";
+  const MethodSpec* spec = FindMethod(method);
+  return spec && spec->read_only;
 }
 
 void ReadWorker::Submit(std::string method, nlohmann::json params, int64_t now,
@@ -52,7 +53,8 @@ Result<nlohmann::json> ReadWorker::Answer(const Job& job) const {
   Result<std::unique_ptr<Journal>> journal =
       Journal::Open(journal_, Journal::Mode::kReadOnly);
   if (!journal) return MakeError("journal", journal.error().message);
-  return CallJournalMethod(**journal, job.method, job.params, job.now, &job.config);
+  MethodContext context{.journal = journal->get(), .config = &job.config, .now = job.now};
+  return CallMethod(job.method, job.params, context);
 }
 
 }  // namespace brag

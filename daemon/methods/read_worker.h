@@ -35,7 +35,8 @@ class ReadWorker {
   ReadWorker(const ReadWorker&) = delete;
   ReadWorker& operator=(const ReadWorker&) = delete;
 
-  // True for the methods a ReadWorker answers.
+  // True for the methods a ReadWorker answers: those of the registry that
+  // only read the journal (MethodSpec::read_only).
   static bool Handles(const std::string& method);
 
   // `method` with `params` at `now` (unix seconds), under `config`.

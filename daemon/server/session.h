@@ -1,5 +1,5 @@
 // One client connection (Asio C++20 coroutines, after Asio's chat_server):
-// a reader coroutine that cuts lines and hands them to the Daemon one at a
+// a reader coroutine that cuts lines and hands them to the Listener one at a
 // time, and a writer coroutine that drains the outbox, so replies and pushed
 // events never interleave. Lives as long as either coroutine holds it. io
 // thread only.
@@ -23,17 +23,17 @@
 
 namespace brag {
 
-class Daemon;
+class Listener;
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  // `daemon` and `budget` must outlive the session.
-  Session(boost::asio::local::stream_protocol::socket socket, Daemon& daemon,
+  // `listener` and `budget` must outlive the session.
+  Session(boost::asio::local::stream_protocol::socket socket, Listener& listener,
           SendBudget& budget);
 
   // Checks the peer's uid (SO_PEERCRED), then starts reading and writing.
   void Start();
-  // The reply to the request being handled (Daemon::HandleLine returned
+  // The reply to the request being handled (Listener::HandleLine returned
   // none): queued whole, whatever its size; the next request is read after.
   void DeliverReply(std::string line);
   // Queues a pushed event. A subscriber whose unwritten events pass a cap
@@ -45,8 +45,6 @@ class Session : public std::enable_shared_from_this<Session> {
   // Makes the reader look again whether it may read: the budget was relieved.
   void Resume();
 
-  bool subscribed() const { return subscribed_; }
-  void set_subscribed(bool on) { subscribed_ = on; }
   // Bytes queued and not yet written.
   size_t queued_bytes() const { return outbox_bytes_; }
   // When a write last went out, or something was queued on an empty outbox:
@@ -72,7 +70,7 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::asio::local::stream_protocol::socket socket_;
   boost::asio::steady_timer wakeup_;  // the writer's: something to write
   boost::asio::steady_timer resume_;  // the reader's: it may read again
-  Daemon& daemon_;
+  Listener& listener_;
   SendBudget& budget_;
   protocol::LineBuffer lines_;
   std::deque<Outgoing> outbox_;
@@ -83,7 +81,6 @@ class Session : public std::enable_shared_from_this<Session> {
   bool awaiting_reply_ = false;
   bool close_after_flush_ = false;
   bool stopped_ = false;
-  bool subscribed_ = false;
 };
 
 }  // namespace brag

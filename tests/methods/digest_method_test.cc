@@ -12,11 +12,19 @@
 #include "digest/digest_fixture.h"
 #include "digest/render.h"
 #include "core/timeutil.h"
-#include "methods/journal_methods.h"
+#include "methods/registry.h"
 #include "support/temp_dir.h"
 
 namespace brag {
 namespace {
+
+// A method run as `brag` runs it with bragd down: on the journal alone.
+Result<nlohmann::json> CallOnJournal(Journal& journal, const std::string& method,
+                                     const nlohmann::json& params, int64_t now,
+                                     const Config* config = nullptr) {
+  MethodContext context{.journal = &journal, .config = config, .now = now};
+  return CallMethod(method, params, context);
+}
 
 using nlohmann::json;
 namespace fs = std::filesystem;
@@ -65,7 +73,7 @@ TEST_CASE("the digest method renders the week asked for, with the config's rules
   DigestJournal j;
   Config config;
   config.digest_categories.push_back({"ml", "Machine learning", {}, {"model"}, {}});
-  Result<json> r = CallJournalMethod(*j.journal, "digest",
+  Result<json> r = CallOnJournal(*j.journal, "digest",
                                      {{"week", "2025-W48"}, {"format", "json"}}, kMonday,
                                      &config);
   REQUIRE_MESSAGE(r.has_value(), (r ? "" : r.error().message));
@@ -81,14 +89,14 @@ TEST_CASE("the digest method renders the week asked for, with the config's rules
 TEST_CASE("the digest method: since/until, the default week, and bad params") {
   Utc utc;
   DigestJournal j;
-  Result<json> window = CallJournalMethod(
+  Result<json> window = CallOnJournal(
       *j.journal, "digest", {{"since", kMonday + 5000}, {"until", "2025-11-25"}}, kMonday);
   REQUIRE(window.has_value());
   CHECK((*window)["week"].is_null());
   CHECK((*window)["text"].get<std::string>().find("Trained the ranking model") !=
         std::string::npos);
   CHECK((*window)["text"].get<std::string>().find("Cut p99") == std::string::npos);
-  Result<json> now = CallJournalMethod(*j.journal, "digest", json::object(), kMonday + 10);
+  Result<json> now = CallOnJournal(*j.journal, "digest", json::object(), kMonday + 10);
   REQUIRE(now.has_value());
   CHECK((*now)["week"] == "2025-W48");
   CHECK((*now)["format"] == "markdown");
@@ -96,7 +104,7 @@ TEST_CASE("the digest method: since/until, the default week, and bad params") {
                    json{{"format", "pdf"}}, json{{"since", "soon"}},
                    json{{"since", kMonday}, {"until", kMonday}}}) {
     INFO(bad.dump());
-    Result<json> r = CallJournalMethod(*j.journal, "digest", bad, kMonday);
+    Result<json> r = CallOnJournal(*j.journal, "digest", bad, kMonday);
     REQUIRE_FALSE(r.has_value());
     CHECK(r.error().code == "bad_request");
   }
@@ -108,7 +116,7 @@ TEST_CASE("a digest larger than a protocol line is refused with too_large") {
   NewNote note;
   note.text = std::string(2000, 'x');
   for (int i = 0; i < 40; ++i) REQUIRE(j.journal->AddNote(note, kMonday + 100 + i).has_value());
-  Result<json> r = CallJournalMethod(*j.journal, "digest", {{"week", "2025-W48"}}, kMonday);
+  Result<json> r = CallOnJournal(*j.journal, "digest", {{"week", "2025-W48"}}, kMonday);
   REQUIRE_FALSE(r.has_value());
   CHECK(r.error().code == "too_large");
 }
@@ -205,7 +213,7 @@ TEST_CASE("digest refuses since/until outside 1970..9999 naming the parameter") 
                          Bad{json{{"since", -1}}, "since"},
                          Bad{json{{"until", "9223372036854775807"}}, "until"}}) {
     INFO(bad.params.dump());
-    Result<json> r = CallJournalMethod(*j.journal, "digest", bad.params, kMonday);
+    Result<json> r = CallOnJournal(*j.journal, "digest", bad.params, kMonday);
     REQUIRE_FALSE(r.has_value());
     CHECK(r.error().code == "bad_request");
     CHECK_MESSAGE(r.error().message.find(bad.name) != std::string::npos, r.error().message);
@@ -213,7 +221,7 @@ TEST_CASE("digest refuses since/until outside 1970..9999 naming the parameter") 
                   r.error().message);
   }
   // The bounds themselves are accepted.
-  Result<json> ok = CallJournalMethod(*j.journal, "digest",
+  Result<json> ok = CallOnJournal(*j.journal, "digest",
                                       json{{"since", 0}, {"until", kMaxUnixTime}}, kMonday);
   REQUIRE_MESSAGE(ok.has_value(), ok.error().message);
 }

@@ -1,4 +1,4 @@
-#include "methods/journal_methods.h"
+#include "methods/registry.h"
 
 #include <doctest/doctest.h>
 
@@ -12,6 +12,13 @@
 
 namespace brag {
 namespace {
+
+// A method run as `brag` runs it with bragd down: on the journal alone.
+Result<nlohmann::json> CallOnJournal(Journal& journal, const std::string& method,
+                                     const nlohmann::json& params, int64_t now) {
+  MethodContext context{.journal = &journal, .now = now};
+  return CallMethod(method, params, context);
+}
 
 using nlohmann::json;
 namespace fs = std::filesystem;
@@ -64,7 +71,7 @@ struct JournalWorld {
 
   Result<json> Call(const std::string& method, const json& params = json::object(),
                     int64_t now = kNow) {
-    return CallJournalMethod(*journal, method, params, now);
+    return CallOnJournal(*journal, method, params, now);
   }
 
   json Ok(const std::string& method, const json& params = json::object(),
@@ -86,14 +93,18 @@ bool Mentions(const Error& e, const std::string& word) {
   return e.message.find(word) != std::string::npos;
 }
 
-TEST_CASE("the journal methods are exactly the journal-only protocol methods") {
-  for (const char* m :
-       {"pending", "answer", "snooze", "dismiss", "note", "log", "repos.list"}) {
-    CHECK(IsJournalMethod(m));
+TEST_CASE("without bragd, the methods only bragd has answer unreachable and naming it") {
+  JournalWorld w;
+  for (const char* m : {"hello", "subscribe", "rescan", "nudge", "reload"}) {
+    Error e = w.Fails(m, {{"repo", "payments"}});
+    CHECK(e.code == "unreachable");
+    CHECK_MESSAGE(Mentions(e, std::string("\"") + m + "\" needs it"), e.message);
   }
-  for (const char* m : {"status", "subscribe", "rescan", "repos.add", "hello", ""}) {
-    CHECK_FALSE(IsJournalMethod(m));
+  for (const char* m : {"pending", "log", "repos.list", "status", "digest"}) {
+    CHECK_MESSAGE(w.Call(m).has_value(), m);
   }
+  Error unknown = w.Fails("prompts.list", json::object());
+  CHECK(unknown.code == "unknown_method");
 }
 
 TEST_CASE("pending lists the prompts a scan made, with the wire fields") {
@@ -315,9 +326,15 @@ TEST_CASE("repos.list shows the watched repos") {
   CHECK(repos[0]["source"] == "added");
 }
 
-TEST_CASE("a method that is not a journal method is unknown_method") {
+TEST_CASE("status without bragd says it is not running, with the journal's counts") {
   JournalWorld w;
-  CHECK(w.Fails("status", json::object()).code == "unknown_method");
+  w.Prompt(MergeEvent(481, "Add composite index on orders", kNow - 200));
+  json s = w.Ok("status");
+  CHECK(s["running"] == false);
+  CHECK(s["pending"] == 1);
+  REQUIRE(s["repos"].size() == 1);
+  CHECK(s["repos"][0]["name"] == "payments");
+  CHECK(s["identities"].is_array());
 }
 
 }  // namespace
