@@ -206,33 +206,39 @@ class CategoryIndex {
 
 namespace {
 
-CategoryRule Rule(std::string id, std::string title, std::vector<std::string> tags,
-                  std::vector<std::string> words, std::vector<std::string> globs) {
-  return CategoryRule{std::move(id), std::move(title), std::move(tags),
-                      std::move(words), std::move(globs)};
+// The items of a list written "a, b, c".
+std::vector<std::string> Items(std::string_view list) {
+  std::vector<std::string> items;
+  for (size_t comma; (comma = list.find(", ")) != std::string_view::npos;
+       list.remove_prefix(comma + 2)) {
+    items.emplace_back(list.substr(0, comma));
+  }
+  items.emplace_back(list);
+  return items;
+}
+
+// A built-in rule; its tags, words and globs are each one list of Items.
+CategoryRule Rule(std::string_view id, std::string_view title, std::string_view tags,
+                  std::string_view words, std::string_view globs) {
+  return CategoryRule{std::string(id), std::string(title), Items(tags), Items(words),
+                      Items(globs)};
 }
 
 // What makes work "invisible" (DESIGN §9), as one rule.
 const CategoryIndex& InvisibleWorkIndex() {
-  static const CategoryIndex index(
-      {Rule("invisible", "Invisible work",
-            {"ci",      "tests",         "test",          "testing",  "docs",
-             "doc",     "documentation", "observability", "o11y",     "monitoring",
-             "metrics", "dashboards",    "alerts",        "alerting", "tracing",
-             "logging", "runbook",       "runbooks",      "oncall",   "on-call",
-             "flaky",   "invisible"},
-            {"ci",        "pipeline",  "github actions", "test",
-             "tests",     "testing",   "test suite",     "flaky",
-             "flake",     "coverage",  "observability",  "monitoring",
-             "metrics",   "dashboard", "alert",          "alerting",
-             "tracing",   "traces",    "logging",        "logs",
-             "runbook",   "playbook",  "docs",           "documentation",
-             "readme",    "on-call",   "oncall",         "pager",
-             "pagerduty", "lint",      "linter"},
-            {".github/workflows/**", ".gitlab-ci.yml", ".circleci/**", "Jenkinsfile",
-             "tests/**", "test/**", "**/*_test.*", "**/*.test.*", "**/*_spec.*",
-             "spec/**", "docs/**", "*.md", "runbooks/**", "alerts/**", "dashboards/**",
-             "monitoring/**", "grafana/**", "prometheus/**"})});
+  static const CategoryIndex index({Rule(
+      "invisible", "Invisible work",
+      "ci, tests, test, testing, docs, doc, documentation, observability, o11y, "
+      "monitoring, metrics, dashboards, alerts, alerting, tracing, logging, "
+      "runbook, runbooks, oncall, on-call, flaky, invisible",
+      "ci, pipeline, github actions, test, tests, testing, test suite, flaky, "
+      "flake, coverage, observability, monitoring, metrics, dashboard, alert, "
+      "alerting, tracing, traces, logging, logs, runbook, playbook, docs, "
+      "documentation, readme, on-call, oncall, pager, pagerduty, lint, linter",
+      ".github/workflows/**, .gitlab-ci.yml, .circleci/**, Jenkinsfile, tests/**, "
+      "test/**, **/*_test.*, **/*.test.*, **/*_spec.*, spec/**, docs/**, *.md, "
+      "runbooks/**, alerts/**, dashboards/**, monitoring/**, grafana/**, "
+      "prometheus/**")});
   return index;
 }
 
@@ -241,90 +247,74 @@ const CategoryIndex& InvisibleWorkIndex() {
 std::vector<CategoryRule> DefaultCategoryRules() {
   return {
       Rule("api", "API & service design",
-           {"api", "endpoint", "grpc", "rest", "graphql", "service", "sdk", "contract"},
-           {"api",         "endpoint",   "grpc",         "rest",
-            "graphql",     "protobuf",   "proto",        "openapi",
-            "swagger",     "contract",   "versioning",   "backward compatible",
-            "pagination",  "webhook",    "sdk",          "client library",
-            "interface",   "service",    "microservice", "rpc",
-            "idempotency", "idempotent", "request",      "response"},
-           {"*.proto", "api/**", "proto/**", "openapi/**", "*.openapi.yaml",
-            "swagger/**", "*.graphql"}),
+           "api, endpoint, grpc, rest, graphql, service, sdk, contract",
+           "api, endpoint, grpc, rest, graphql, protobuf, proto, openapi, swagger, "
+           "contract, versioning, backward compatible, pagination, webhook, sdk, "
+           "client library, interface, service, microservice, rpc, idempotency, "
+           "idempotent, request, response",
+           "*.proto, api/**, proto/**, openapi/**, *.openapi.yaml, swagger/**, "
+           "*.graphql"),
       Rule("performance", "Performance & scalability",
-           {"perf", "performance", "scale", "scalability", "latency", "speed",
-            "optimization"},
-           {"latency",     "p50",          "p95",         "p99",       "throughput",
-            "faster",      "slow",         "slower",      "speed",     "speedup",
-            "performance", "perf",         "cache",       "caching",   "optimize",
-            "optimized",   "optimization", "profile",     "profiling", "profiler",
-            "scale",       "scaling",      "scalability", "load test", "benchmark",
-            "memory",      "cpu",          "qps",         "rps",       "bottleneck",
-            "hot path",    "latencies",    "cold start",  "warm start", "startup time",
-            "page load",   "load time",    "response time", "ttfb",     "time to first byte",
-            "ms",          "millisecond",  "milliseconds", "µs",       "microseconds",
-            "quicker",     "sped up",     "p90",         "p999",      "capacity",
-            "rightsizing", "rightsized",  "autoscaling", "cost",      "costs"},
-           {"bench/**", "benchmarks/**", "**/*_bench.*", "**/*_benchmark.*", "perf/**",
-            "loadtest/**", "load-tests/**", "k6/**"}),
+           "perf, performance, scale, scalability, latency, speed, optimization",
+           "latency, p50, p95, p99, throughput, faster, slow, slower, speed, speedup, "
+           "performance, perf, cache, caching, optimize, optimized, optimization, "
+           "profile, profiling, profiler, scale, scaling, scalability, load test, "
+           "benchmark, memory, cpu, qps, rps, bottleneck, hot path, latencies, "
+           "cold start, warm start, startup time, page load, load time, response time, "
+           "ttfb, time to first byte, ms, millisecond, milliseconds, µs, microseconds, "
+           "quicker, sped up, p90, p999, capacity, rightsizing, rightsized, "
+           "autoscaling, cost, costs",
+           "bench/**, benchmarks/**, **/*_bench.*, **/*_benchmark.*, perf/**, "
+           "loadtest/**, load-tests/**, k6/**"),
       Rule("data", "Data modeling & storage",
-           {"db", "data", "database", "migration", "schema", "sql", "storage"},
-           {"database",    "db",       "schema",     "migration",    "migrated",
-            "table",       "index",    "query",      "queries",      "sql",
-            "postgres",    "mysql",    "sqlite",     "redis",        "kafka",
-            "replication", "replica",  "partition",  "partitioning", "sharding",
-            "shard",       "backfill", "etl",        "warehouse",    "column",
-            "rows",        "records",  "storage",    "s3",           "bigquery",
-            "dynamodb",    "mongodb",  "data model", "retention"},
-           {"migrations/**", "*.sql", "schema/**", "db/**", "dbt/**", "models/**"}),
+           "db, data, database, migration, schema, sql, storage",
+           "database, db, schema, migration, migrated, table, index, query, queries, "
+           "sql, postgres, mysql, sqlite, redis, kafka, replication, replica, "
+           "partition, partitioning, sharding, shard, backfill, etl, warehouse, "
+           "column, rows, records, storage, s3, bigquery, dynamodb, mongodb, "
+           "data model, retention",
+           "migrations/**, *.sql, schema/**, db/**, dbt/**, models/**"),
       Rule("reliability", "Security & reliability",
-           {"security", "sec", "reliability", "oncall", "on-call", "incident", "sre",
-            "outage", "postmortem", "vuln", "cve", "auth"},
-           {"security", "vulnerability", "cve", "auth", "authentication", "authorization", "oauth",
-            "tls", "encryption", "secret", "permission", "xss", "csrf", "injection",
-            "incident", "outage", "postmortem", "on-call", "oncall", "pager", "sla", "slo",
-            "uptime", "availability", "reliability", "failover", "retry", "retries",
-            "backoff", "5xx", "restore", "recovery", "mttr", "rto", "rpo", "timeout",
-            "rollback", "backup", "disaster recovery", "redundancy", "crash", "resilience",
-            "circuit breaker", "audit", "alert", "error", "sev1", "sev2"},
-           {"security/**", "**/auth/**", "terraform/**", "alerts/**", "runbooks/**",
-            "SECURITY.md", ".snyk"}),
+           "security, sec, reliability, oncall, on-call, incident, sre, outage, "
+           "postmortem, vuln, cve, auth",
+           "security, vulnerability, cve, auth, authentication, authorization, oauth, "
+           "tls, encryption, secret, permission, xss, csrf, injection, incident, "
+           "outage, postmortem, on-call, oncall, pager, sla, slo, uptime, "
+           "availability, reliability, failover, retry, retries, backoff, 5xx, "
+           "restore, recovery, mttr, rto, rpo, timeout, rollback, backup, "
+           "disaster recovery, redundancy, crash, resilience, circuit breaker, audit, "
+           "alert, error, sev1, sev2",
+           "security/**, **/auth/**, terraform/**, alerts/**, runbooks/**, "
+           "SECURITY.md, .snyk"),
       Rule("leadership", "Technical leadership",
-           {"mentoring", "mentor", "leadership", "review", "reviews", "docs", "doc",
-            "adr", "rfc", "design-doc", "hiring", "interview", "onboarding"},
-           {"mentored",    "mentoring",     "mentor",
-            "mentee",      "coached",       "coaching",
-            "reviewed",    "code review",   "design doc",
-            "rfc",         "adr",           "architecture decision",
-            "documented",  "documentation", "docs",
-            "onboarding",  "onboarded",     "interview",
-            "interviewed", "hiring",        "tech talk",
-            "presented",   "brown bag",     "taught",
-            "workshop",    "roadmap",       "proposal",
-            "guidelines",  "standards",     "led"},
-           {"docs/**", "*.md", "adr/**", "adrs/**", "rfcs/**", "design/**"}),
+           "mentoring, mentor, leadership, review, reviews, docs, doc, adr, rfc, "
+           "design-doc, hiring, interview, onboarding",
+           "mentored, mentoring, mentor, mentee, coached, coaching, reviewed, "
+           "code review, design doc, rfc, adr, architecture decision, documented, "
+           "documentation, docs, onboarding, onboarded, interview, interviewed, "
+           "hiring, tech talk, presented, brown bag, taught, workshop, roadmap, "
+           "proposal, guidelines, standards, led",
+           "docs/**, *.md, adr/**, adrs/**, rfcs/**, design/**"),
       Rule("collaboration", "Cross-team collaboration",
-           {"collab", "collaboration", "cross-team", "partnership", "xfn"},
-           {"cross-team",    "partnered",   "partner",         "collaborated",
-            "collaboration", "coordinated", "coordination",    "aligned",
-            "alignment",     "stakeholder", "product manager", "pm",
-            "designer",      "customer",    "support team",    "sales",
-            "unblocked",     "handoff",     "other team",      "teams",
-            "vendor",        "org-wide",    "together with"},
-           {"CODEOWNERS", "OWNERS"}),
+           "collab, collaboration, cross-team, partnership, xfn",
+           "cross-team, partnered, partner, collaborated, collaboration, coordinated, "
+           "coordination, aligned, alignment, stakeholder, product manager, pm, "
+           "designer, customer, support team, sales, unblocked, handoff, other team, "
+           "teams, vendor, org-wide, together with",
+           "CODEOWNERS, OWNERS"),
       Rule("devex", "Developer experience & invisible work",
-           {"ci", "tests", "test", "devex", "dx", "tooling", "build", "observability",
-            "dashboards", "flaky", "refactor", "cleanup", "deps", "invisible"},
-           {"ci", "pipeline", "build", "tooling", "tool", "script", "lint", "linter",
-            "formatter", "flaky", "flake", "test", "tests", "testing", "coverage",
-            "refactor", "refactored", "cleanup", "dead code", "tech debt", "toil",
-            "dependency", "dependencies", "upgrade", "upgraded", "dashboard", "logging",
-            "tracing", "observability", "monitoring", "devcontainer", "makefile",
-            "local dev", "developer experience", "dx", "docker", "dockerfile",
-            "pre-commit", "github actions", "runbook"},
-           {".github/workflows/**", ".gitlab-ci.yml", ".circleci/**", "Jenkinsfile",
-            "Dockerfile", "Makefile", "tests/**", "test/**", "**/*_test.*",
-            "**/*.test.*", "**/*_spec.*", "spec/**", "scripts/**", "tools/**",
-            ".pre-commit-config.yaml", "docker-compose*.yml", "dashboards/**"}),
+           "ci, tests, test, devex, dx, tooling, build, observability, dashboards, "
+           "flaky, refactor, cleanup, deps, invisible",
+           "ci, pipeline, build, tooling, tool, script, lint, linter, formatter, "
+           "flaky, flake, test, tests, testing, coverage, refactor, refactored, "
+           "cleanup, dead code, tech debt, toil, dependency, dependencies, upgrade, "
+           "upgraded, dashboard, logging, tracing, observability, monitoring, "
+           "devcontainer, makefile, local dev, developer experience, dx, docker, "
+           "dockerfile, pre-commit, github actions, runbook",
+           ".github/workflows/**, .gitlab-ci.yml, .circleci/**, Jenkinsfile, "
+           "Dockerfile, Makefile, tests/**, test/**, **/*_test.*, **/*.test.*, "
+           "**/*_spec.*, spec/**, scripts/**, tools/**, .pre-commit-config.yaml, "
+           "docker-compose*.yml, dashboards/**"),
   };
 }
 
@@ -388,7 +378,8 @@ std::vector<std::string> NoteTags(std::string_view note) {
 void WithoutTags(std::string_view note, std::string& out) {
   out.clear();
   size_t kept = 0;  // note[kept, i) is yet to be copied
-  for (size_t i = note.find('#'); i != std::string_view::npos; i = note.find('#', i + 1)) {
+  for (size_t i = note.find('#'); i != std::string_view::npos;
+       i = note.find('#', i + 1)) {
     size_t end = TagEnd(note, i);
     if (end == i) continue;
     out.append(note.substr(kept, i - kept));
@@ -430,7 +421,8 @@ std::string Categorizer::Categorize(std::string_view note,
   return Categorize(note, TokenizeNote(note), tags, paths);
 }
 
-std::string Categorizer::Categorize(std::string_view note, const std::vector<Token>& tokens,
+std::string Categorizer::Categorize(std::string_view note,
+                                    const std::vector<Token>& tokens,
                                     const std::vector<std::string>& tags,
                                     const std::vector<std::string>& paths) const {
   size_t r = index_->ByTags(note, tags);
@@ -452,9 +444,11 @@ bool IsInvisibleWork(std::string_view note, const std::vector<std::string>& tags
 }
 
 bool IsInvisibleWork(std::string_view note, const std::vector<Token>& tokens,
-                     const std::vector<std::string>& tags, const std::vector<std::string>& paths) {
+                     const std::vector<std::string>& tags,
+                     const std::vector<std::string>& paths) {
   const CategoryIndex& index = InvisibleWorkIndex();
-  if (index.ByTags(note, tags) != kNoRule || index.WordScores(tokens)[0] > 0) return true;
+  if (index.ByTags(note, tags) != kNoRule || index.WordScores(tokens)[0] > 0)
+    return true;
   return !paths.empty() &&
          static_cast<size_t>(index.PathScores(paths)[0]) * 2 > paths.size();
 }

@@ -83,183 +83,21 @@ constexpr Alias kCurrencyWords[] = {
     {"usd dollar dollars", "usd"}, {"eur euro euros", "eur"}, {"gbp", "gbp"}};
 
 constexpr Alias kPeriodNames[] = {
-    {"day", "day"},         {"week wk", "week"},          {"month mo mth", "month"},
-    {"quarter qtr", "quarter"}, {"year yr annum", "year"},
+    {"day", "day"},
+    {"week wk", "week"},
+    {"month mo mth", "month"},
+    {"quarter qtr", "quarter"},
+    {"year yr annum", "year"},
 };
 constexpr Alias kPeriodAdverbs[] = {
     {"daily", "day"},         {"weekly", "week"}, {"monthly", "month"},
     {"quarterly", "quarter"}, {"yearly", "year"}, {"annually", "year"},
 };
-constexpr std::string_view kPeriodLeads[] = {"per", "a", "an", "each", "every"};
 
-// Between the two values of a pair.
-constexpr std::string_view kJoiners[] = {"to", "->", "-->", "=>", "→", "⇒", "⟶"};
-constexpr std::string_view kFillers[] = {
-    "down",   "up",      "back",          "just",   "only",   "about",
-    "around", "roughly", "approximately", "approx", "nearly", "almost",
-    "~",      "≈",       "all",           "the",    "way"};
-constexpr std::string_view kBoundWords[] = {"under", "below", "within", "<", "<=", "≤"};
 constexpr std::string_view kBoundPairs[][2] = {
     {"less", "than"}, {"fewer", "than"}, {"at", "most"}};
 
-// Symbols that join a number to its neighbour in versions, dates, times,
-// ranges and keys: "1.2.3", "2026-11-02", "14:30", "24/7", "JIRA-123".
-constexpr std::string_view kLinkPunctuation[] = {".", "-", ":", "/", "_", "@", "–"};
-
-// A number right after one of these words is a reference or a version, not
-// a metric: "PR 123", "Python 3.11", "sprint 4".
-constexpr std::string_view kReferenceWords[] = {
-    "pr",         "mr",        "pull",          "issue",    "ticket",     "bug",
-    "cl",         "version",   "ver",           "release",  "rev",        "revision",
-    "step",       "phase",     "sprint",        "port",     "line",       "chapter",
-    "section",    "rfc",       "adr",           "cve",      "epic",       "story",
-    "task",       "milestone", "week",          "day",      "sev",        "tier",
-    "level",      "gen",       "python",        "node",     "nodejs",     "java",
-    "jdk",        "go",        "golang",        "postgres", "postgresql", "pg",
-    "mysql",      "ubuntu",    "debian",        "centos",   "rhel",       "fedora",
-    "kubernetes", "k8s",       "react",         "vue",      "angular",    "rails",
-    "django",     "ios",       "android",       "macos",    "windows",    "gcc",
-    "clang",      "llvm",      "rust",          "ruby",     "php",        "redis",
-    "kafka",      "spark",     "terraform",     "helm",     "openssl",    "tls",
-    "ssl",        "http",      "elasticsearch", "mongodb",  "typescript", "scala",
-    "kotlin",     "swift",     "spring",        "boost",    "cmake",      "dotnet",
-};
-
-constexpr std::string_view kMonths[] = {
-    "jan",  "january",   "feb",  "february", "mar",  "march",    "apr",    "april",
-    "may",  "jun",       "june", "jul",      "july", "aug",      "august", "sep",
-    "sept", "september", "oct",  "october",  "nov",  "november", "dec",    "december"};
-
-// Words that follow a number without being what it counts.
-constexpr std::string_view kNotNouns[] = {
-    "to",     "from",    "and",    "or",      "in",      "on",     "at",      "by",
-    "for",    "of",      "the",    "a",       "an",      "with",   "per",     "than",
-    "down",   "up",      "over",   "under",   "below",   "across", "into",    "via",
-    "after",  "before",  "since",  "while",   "when",    "each",   "every",   "is",
-    "are",    "was",     "were",   "be",      "been",    "it",     "its",     "this",
-    "that",   "these",   "those",  "all",     "only",    "just",   "so",      "then",
-    "as",     "but",     "plus",   "vs",      "versus",  "out",    "off",     "ago",
-    "later",  "earlier", "total",  "times",   "am",      "pm",     "back",    "more",
-    "less",   "fewer",   "faster", "slower",  "lower",   "higher", "better",  "worse",
-    "within", "than",    "about",  "around",  "we",      "i",      "they",    "our",
-    "my",     "x",       "during", "without", "despite", "until",  "through", "because",
-    "thanks", "using",   "if",     "once",    "now",     "today",  "this",    "last",
-    "next",   "overall", "instead"};
-
-// Words between a number and its noun: "3 flaky tests".
-constexpr std::string_view kNounAdjectives[] = {
-    "flaky",  "failing", "new",      "open",     "critical",   "duplicate", "broken",
-    "slow",   "legacy",  "internal", "external", "production", "prod",      "active",
-    "unused", "stale",   "manual",   "customer", "support",    "paying",    "database",
-    "api",    "test",    "on-call",  "oncall",   "noisy",      "false",     "p1",
-    "p0",     "p2",      "sev1",     "sev2",     "more",       "other",     "separate"};
-
-// Words after a number that say which way it went: "3x faster", "40% fewer".
-constexpr std::string_view kComparatives[] = {
-    "faster",  "slower",  "quicker",     "cheaper",   "smaller",    "bigger", "larger",
-    "higher",  "lower",   "more",        "fewer",     "less",       "better", "worse",
-    "shorter", "speedup", "improvement", "reduction", "regression", "savings"};
-
-// Which way is good for the thing a number measures (DESIGN §9): the word
-// nearest the match decides before the unit does, except that for times,
-// sizes and money only the words of kHigherEvenInUnits may say higher is
-// better ("deploys take 8 to 3 minutes" is about time). Plurals match too;
-// machines, queries and the time to restore (issue 13) are better fewer.
-struct PolarityWord {
-  std::string_view words;  // separated by spaces
-  bool higher_is_better;
-};
-
-constexpr PolarityWord kPolarityWords[] = {
-    {"latency latencies p50 p90 p95 p99 p999 error alert page paging pager incident outage "
-     "failure timeout retry retries ticket bug crash exception flake flaky flakiness cost "
-     "spend bill memory cpu ram disk time duration runtime downtime mttr toil lag delay "
-     "backlog complaint escalation oom churn node server host instance machine vm replica "
-     "pod box query queries call warning miss eviction violation rollback rerun queue depth "
-     "mttd resolve restore recovery p75 wait red failing broken",
-     false},
-    {"throughput qps rps hit coverage uptime availability conversion success adoption "
-     "retention revenue user customer saving speed velocity satisfaction nps mtbf capacity "
-     "accuracy score deploy deployment frequency pass ops headroom slo ratio apdex",
-     true},
-};
-
-constexpr std::string_view kHigherEvenInUnits[] = {
-    "uptime", "mtbf",    "retention", "runway",       "revenue",
-    "saving", "savings", "capacity",  "availability", "headroom"};
-
-// What a word says about the change it describes.
-enum class Effect { kNone, kBetter, kWorse, kDecrease, kIncrease };
-
-struct EffectWord {
-  std::string_view words;  // separated by spaces
-  Effect effect;
-};
-
-constexpr EffectWord kEffectWords[] = {
-    {"faster quicker cheaper smaller shorter leaner better speedup improvement improved "
-     "improves sped optimized optimised saved saves saving savings",
-     Effect::kBetter},
-    {"slower worse regressed regression degraded costlier spiked spike ballooned worsened "
-     "slowed bloated",
-     Effect::kWorse},
-    {"fell shaved brought decreasing lowering drops reduced reduce reduces reducing "
-     "reduction cut cuts cutting dropped drop lowered lower decreased shrank shrunk slashed "
-     "trimmed fewer less down eliminated removed halved",
-     Effect::kDecrease},
-    {"rose climbed jumped raise increasing grown increased increase raised grew boosted "
-     "more higher up doubled tripled gained bigger larger",
-     Effect::kIncrease},
-};
-
-// A unit-less pair after one of these is a version bump, not a metric:
-// "upgraded Postgres 13 to 15".
-constexpr std::string_view kUpgradeWords[] = {
-    "upgraded", "upgrade",  "upgrading", "bumped", "bump",   "version",
-    "versions", "released", "releasing", "tagged", "pinned", "pin"};
-
-// A count of these is a head count of people, which is no metric: "saved 3
-// engineers", "2 new contributors", "mentored 4 developers". Users and
-// customers are reach, not colleagues: "40k users" stays a count.
-constexpr std::string_view kPeopleWords[] = {
-    "engineer",    "engineers",    "people",    "person",     "persons",
-    "contributor", "contributors", "developer", "developers", "dev",
-    "devs",        "teammate",     "teammates", "colleague",  "colleagues",
-    "hire",        "hires",        "intern",    "interns",    "maintainer",
-    "maintainers", "reviewer",     "reviewers", "member",     "members",
-    "folks",       "sre",          "sres",      "headcount",  "fte",
-    "ftes",        "mentee",       "mentees",   "newcomer",   "newcomers",
-    "staff",       "employee",     "employees", "volunteer",  "volunteers",
-    "humans",      "analysts",     "designers", "managers",   "testers",
-    "operators",   "admins",       "students"};
-
-// Settings chosen on purpose: neither way is better ("raised the timeout
-// from 5s to 30s", "bumped the pool to 50 connections").
-constexpr std::string_view kSettingWords[] = {
-    "timeout", "limit",     "limits",     "ttl",   "pool",        "interval",
-    "window",  "threshold", "thresholds", "quota", "concurrency", "parallelism"};
-
-// Words that mark the first figure of a pair told in two clauses as the
-// earlier state: "previously 40 min, now 6", "p99 spiked to 4s; after the fix
-// it dropped to 350ms", "was 14 min and is now 5 min".
-constexpr std::string_view kBeforeWords[] = {
-    "previously", "was",      "were",   "used",   "before",   "originally",
-    "initially",  "formerly", "spiked", "peaked", "baseline", "had",
-    "took",       "prior",    "last",   "earlier"};
-// ... and the second as the later one.
-constexpr std::string_view kAfterWords[] = {
-    "now",     "after",   "afterwards", "today",     "currently", "dropped", "fell",
-    "down",    "since",   "post",       "then",      "reduced",   "cut",     "lowered",
-    "brought", "shrank",  "improved",   "went",      "is",        "are",     "up",
-    "rose",    "climbed", "raised",     "increased", "grew"};
-
-// Words that end the clause a figure is stated in, for its fragment.
-constexpr std::string_view kClauseWords[] = {"and",     "but",      "while",
-                                             "whereas", "although", "though"};
-
-// ---------------------------------------------------------------------------
-// The vocabulary, hashed: everything the tables above say about one word.
-
+// The classes of words the scanner tells apart; a word may be in several.
 enum WordClass : uint32_t {
   kNotNoun = 1u << 0,
   kMonth = 1u << 1,
@@ -280,6 +118,145 @@ enum WordClass : uint32_t {
   kSetting = 1u << 16,
 };
 
+struct ClassWords {
+  uint32_t word_class;
+  std::string_view words;  // separated by spaces
+};
+
+constexpr ClassWords kClassWords[] = {
+    // Words that follow a number without being what it counts.
+    {kNotNoun,
+     "to from and or in on at by for of the a an with per than down up over under "
+     "below across into via after before since while when each every is are was were "
+     "be been it its this that these those all only just so then as but plus vs "
+     "versus out off ago later earlier total times am pm back more less fewer faster "
+     "slower lower higher better worse within about around we i they our my x during "
+     "without despite until through because thanks using if once now today last next "
+     "overall instead"},
+    {kMonth,
+     "jan january feb february mar march apr april may jun june jul july aug august "
+     "sep sept september oct october nov november dec december"},
+    // Between the two values of a pair, with fillers around them: "down to".
+    {kJoiner, "to -> --> => → ⇒ ⟶"},
+    {kFiller,
+     "down up back just only about around roughly approximately approx nearly almost "
+     "~ ≈ all the way"},
+    {kBound, "under below within < <= ≤"},
+    {kPeriodLead, "per a an each every"},
+    // Symbols that join a number to its neighbour in versions, dates, times,
+    // ranges and keys: "1.2.3", "2026-11-02", "14:30", "24/7", "JIRA-123".
+    {kLinkPunct, ". - : / _ @ –"},
+    // A number right after one of these words is a reference or a version, not
+    // a metric: "PR 123", "Python 3.11", "sprint 4".
+    {kReference,
+     "pr mr pull issue ticket bug cl version ver release rev revision step phase "
+     "sprint port line chapter section rfc adr cve epic story task milestone week day "
+     "sev tier level gen python node nodejs java jdk go golang postgres postgresql pg "
+     "mysql ubuntu debian centos rhel fedora kubernetes k8s react vue angular rails "
+     "django ios android macos windows gcc clang llvm rust ruby php redis kafka spark "
+     "terraform helm openssl tls ssl http elasticsearch mongodb typescript scala "
+     "kotlin swift spring boost cmake dotnet"},
+    // A unit-less pair after one of these is a version bump, not a metric:
+    // "upgraded Postgres 13 to 15".
+    {kUpgrade,
+     "upgraded upgrade upgrading bumped bump version versions released releasing "
+     "tagged pinned pin"},
+    // Words between a number and its noun: "3 flaky tests".
+    {kAdjective,
+     "flaky failing new open critical duplicate broken slow legacy internal external "
+     "production prod active unused stale manual customer support paying database api "
+     "test on-call oncall noisy false p1 p0 p2 sev1 sev2 more other separate"},
+    // Words after a number that say which way it went: "3x faster", "40% fewer".
+    {kComparative,
+     "faster slower quicker cheaper smaller bigger larger higher lower more fewer "
+     "less better worse shorter speedup improvement reduction regression savings"},
+    // Quantities better higher even when measured in time, size or money.
+    {kHigherEvenInUnit,
+     "uptime mtbf retention runway revenue saving savings capacity availability "
+     "headroom"},
+    // A count of these is a head count of people, which is no metric: "saved 3
+    // engineers", "2 new contributors", "mentored 4 developers". Users and
+    // customers are reach, not colleagues: "40k users" stays a count.
+    {kPerson,
+     "engineer engineers people person persons contributor contributors developer "
+     "developers dev devs teammate teammates colleague colleagues hire hires intern "
+     "interns maintainer maintainers reviewer reviewers member members folks sre sres "
+     "headcount fte ftes mentee mentees newcomer newcomers staff employee employees "
+     "volunteer volunteers humans analysts designers managers testers operators "
+     "admins students"},
+    // Settings chosen on purpose: neither way is better ("raised the timeout
+    // from 5s to 30s", "bumped the pool to 50 connections").
+    {kSetting,
+     "timeout limit limits ttl pool interval window threshold thresholds quota "
+     "concurrency parallelism"},
+    // Words that mark the first figure of a pair told in two clauses as the
+    // earlier state ("previously 40 min, now 6", "p99 spiked to 4s; after the fix
+    // it dropped to 350ms", "was 14 min and is now 5 min") ...
+    {kBeforeMark,
+     "previously was were used before originally initially formerly spiked peaked "
+     "baseline had took prior last earlier"},
+    // ... and the second as the later one.
+    {kAfterMark,
+     "now after afterwards today currently dropped fell down since post then reduced "
+     "cut lowered brought shrank improved went is are up rose climbed raised "
+     "increased grew"},
+    // Words that end the clause a figure is stated in, for its fragment.
+    {kClauseWord, "and but while whereas although though"},
+};
+
+// Which way is good for the thing a number measures (DESIGN §9): the word
+// nearest the match decides before the unit does, except that for times,
+// sizes and money only the words of kHigherEvenInUnit may say higher is
+// better ("deploys take 8 to 3 minutes" is about time). Plurals match too;
+// machines, queries and the time to restore (issue 13) are better fewer.
+struct PolarityWord {
+  std::string_view words;  // separated by spaces
+  bool higher_is_better;
+};
+
+constexpr PolarityWord kPolarityWords[] = {
+    {"latency latencies p50 p90 p95 p99 p999 error alert page paging pager incident "
+     "outage failure timeout retry retries ticket bug crash exception flake flaky "
+     "flakiness cost spend bill memory cpu ram disk time duration runtime downtime "
+     "mttr toil lag delay backlog complaint escalation oom churn node server host "
+     "instance machine vm replica pod box query queries call warning miss eviction "
+     "violation rollback rerun queue depth mttd resolve restore recovery p75 wait red "
+     "failing broken",
+     false},
+    {"throughput qps rps hit coverage uptime availability conversion success adoption "
+     "retention revenue user customer saving speed velocity satisfaction nps mtbf "
+     "capacity accuracy score deploy deployment frequency pass ops headroom slo ratio "
+     "apdex",
+     true},
+};
+
+// What a word says about the change it describes.
+enum class Effect { kNone, kBetter, kWorse, kDecrease, kIncrease };
+
+struct EffectWord {
+  std::string_view words;  // separated by spaces
+  Effect effect;
+};
+
+constexpr EffectWord kEffectWords[] = {
+    {"faster quicker cheaper smaller shorter leaner better speedup improvement "
+     "improved improves sped optimized optimised saved saves saving savings",
+     Effect::kBetter},
+    {"slower worse regressed regression degraded costlier spiked spike ballooned "
+     "worsened slowed bloated",
+     Effect::kWorse},
+    {"fell shaved brought decreasing lowering drops reduced reduce reduces reducing "
+     "reduction cut cuts cutting dropped drop lowered lower decreased shrank shrunk "
+     "slashed trimmed fewer less down eliminated removed halved",
+     Effect::kDecrease},
+    {"rose climbed jumped raise increasing grown increased increase raised grew "
+     "boosted more higher up doubled tripled gained bigger larger",
+     Effect::kIncrease},
+};
+
+// ---------------------------------------------------------------------------
+// The vocabulary, hashed: everything the tables above say about one word.
+
 struct WordFacts {
   uint32_t classes = 0;  // WordClass bits
   std::optional<bool> higher_is_better;
@@ -291,12 +268,6 @@ struct WordFacts {
   const Alias* period = nullptr;
   const Alias* period_adverb = nullptr;
 };
-
-template <size_t N>
-void AddClass(WordTable<WordFacts>& table, const std::string_view (&words)[N],
-              uint32_t c) {
-  for (std::string_view w : words) table.Add(w).classes |= c;
-}
 
 // Calls fn with each word of space-separated `words`.
 template <typename Fn>
@@ -315,46 +286,33 @@ void AddEntries(WordTable<WordFacts>& table, const Entry (&entries)[N], Field fi
   }
 }
 
-void AddClasses(WordTable<WordFacts>& table) {
-  AddClass(table, kNotNouns, kNotNoun);
-  AddClass(table, kMonths, kMonth);
-  AddClass(table, kJoiners, kJoiner);
-  AddClass(table, kBoundWords, kBound);
-  AddClass(table, kPeriodLeads, kPeriodLead);
-  AddClass(table, kFillers, kFiller);
-  AddClass(table, kLinkPunctuation, kLinkPunct);
-  AddClass(table, kReferenceWords, kReference);
-  AddClass(table, kUpgradeWords, kUpgrade);
-  AddClass(table, kNounAdjectives, kAdjective);
-  AddClass(table, kComparatives, kComparative);
-  AddClass(table, kHigherEvenInUnits, kHigherEvenInUnit);
-  AddClass(table, kPeopleWords, kPerson);
-  AddClass(table, kBeforeWords, kBeforeMark);
-  AddClass(table, kAfterWords, kAfterMark);
-  AddClass(table, kClauseWords, kClauseWord);
-  AddClass(table, kSettingWords, kSetting);
-}
-
 WordTable<WordFacts> BuildLexicon() {
   WordTable<WordFacts> table;
-  AddClasses(table);
+  for (const ClassWords& c : kClassWords) {
+    ForEachWord(c.words, [&](std::string_view word) {
+      table.Add(word).classes |= c.word_class;
+    });
+  }
   for (const UnitName& u : kUnitNames) {
     ForEachWord(u.names, [&](std::string_view word) { table.Add(word).unit = &u; });
   }
   for (const UnitName& u : kRateDivisors) {
-    ForEachWord(u.names, [&](std::string_view word) { table.Add(word).rate_divisor = &u; });
+    ForEachWord(u.names,
+                [&](std::string_view word) { table.Add(word).rate_divisor = &u; });
   }
   AddEntries(table, kCurrencySymbols, &WordFacts::currency_symbol);
   AddEntries(table, kCurrencyWords, &WordFacts::currency_word);
   AddEntries(table, kPeriodNames, &WordFacts::period);
   AddEntries(table, kPeriodAdverbs, &WordFacts::period_adverb);
   for (const EffectWord& e : kEffectWords) {
-    ForEachWord(e.words, [&](std::string_view word) { table.Add(word).effect = e.effect; });
+    ForEachWord(e.words,
+                [&](std::string_view word) { table.Add(word).effect = e.effect; });
   }
   for (const PolarityWord& p : kPolarityWords) {
     ForEachWord(p.words, [&](std::string_view word) {
       for (std::string_view plural : {"", "s", "es"}) {
-        table.Add(std::string(word) + std::string(plural)).higher_is_better = p.higher_is_better;
+        table.Add(std::string(word) + std::string(plural)).higher_is_better =
+            p.higher_is_better;
       }
     });
   }
@@ -1265,9 +1223,9 @@ void AppendInUnit(std::string& out, double v, std::span<const ShownUnit> units) 
 
 constexpr double kNoBound = std::numeric_limits<double>::infinity();
 
-constexpr ShownUnit kTimeUnits[] = {{1, 1e3, 1, "µs"},      {1e3, 1, 1, "ms"},
-                                    {1.2e5, 1, 1e3, "s"},   {7.2e6, 1, 6e4, "min"},
-                                    {1.728e8, 1, 3.6e6, "h"}, {kNoBound, 1, 8.64e7, "d"}};
+constexpr ShownUnit kTimeUnits[] = {
+    {1, 1e3, 1, "µs"},      {1e3, 1, 1, "ms"},        {1.2e5, 1, 1e3, "s"},
+    {7.2e6, 1, 6e4, "min"}, {1.728e8, 1, 3.6e6, "h"}, {kNoBound, 1, 8.64e7, "d"}};
 
 constexpr ShownUnit kSizeUnits[] = {{1e3, 1, 1, "B"},
                                     {1e6, 1, 1e3, "KB"},
@@ -1281,7 +1239,9 @@ void AppendTime(std::string& out, double ms) {
   AppendInUnit(out, ms, ms == 0 ? units.subspan(1) : units);
 }
 
-void AppendSize(std::string& out, double bytes) { AppendInUnit(out, bytes, kSizeUnits); }
+void AppendSize(std::string& out, double bytes) {
+  AppendInUnit(out, bytes, kSizeUnits);
+}
 
 void AppendFactor(std::string& out, double factor) {
   AppendFixed(out, factor, factor >= 10 ? 0 : 1);
@@ -1332,9 +1292,9 @@ std::vector<Metric> ExtractMetrics(std::string_view note,
                                    const std::vector<Token>& note_tokens) {
   // Every quantity starts at a number: most notes without one stop here,
   // before their words are looked up.
-  bool numbers = std::any_of(note_tokens.begin(), note_tokens.end(), [](const Token& t) {
-    return t.kind == TokenKind::kNumber;
-  });
+  bool numbers =
+      std::any_of(note_tokens.begin(), note_tokens.end(),
+                  [](const Token& t) { return t.kind == TokenKind::kNumber; });
   if (!numbers) return {};
   Tokens tokens(note_tokens);
   std::vector<Quantity> qs = ReadQuantities(tokens);

@@ -206,7 +206,8 @@ void AppendDiffstat(std::string& out, const Diffstat& d) {
 }
 
 std::string WindowDates(const DigestWindow& w) {
-  return LocalDate(w.since) + " to " + LocalDate(w.until > w.since ? w.until - 1 : w.since);
+  return LocalDate(w.since) + " to " +
+         LocalDate(w.until > w.since ? w.until - 1 : w.since);
 }
 
 std::string Counted(int64_t count, std::string_view noun) {
@@ -220,38 +221,20 @@ std::string DurationText(int64_t seconds) {
   int64_t hours = minutes / 60;
   int64_t days = hours / 24;
   if (days > 0) return std::to_string(days) + "d " + std::to_string(hours % 24) + "h";
-  if (hours > 0) return std::to_string(hours) + "h " + std::to_string(minutes % 60) + "m";
+  if (hours > 0)
+    return std::to_string(hours) + "h " + std::to_string(minutes % 60) + "m";
   return std::to_string(minutes) + "m";
 }
 
 const char* DirectionName(Direction direction) {
-  switch (direction) {
-    case Direction::kImproved:
-      return "improved";
-    case Direction::kRegressed:
-      return "regressed";
-    case Direction::kUnknown:
-      break;
-  }
-  return "unknown";
+  static constexpr const char* kNames[] = {"improved", "regressed", "unknown"};
+  return kNames[static_cast<int>(direction)];
 }
 
 const char* KindName(MetricKind kind) {
-  switch (kind) {
-    case MetricKind::kChange:
-      return "change";
-    case MetricKind::kMultiplier:
-      return "multiplier";
-    case MetricKind::kPercent:
-      return "percent";
-    case MetricKind::kMoney:
-      return "money";
-    case MetricKind::kCount:
-      return "count";
-    case MetricKind::kMeasure:
-      break;
-  }
-  return "measure";
+  static constexpr const char* kNames[] = {"change", "multiplier", "percent",
+                                           "money",  "count",      "measure"};
+  return kNames[static_cast<int>(kind)];
 }
 
 }  // namespace brag::digest
