@@ -108,8 +108,6 @@ void RenderJson(const Digest& d, RenderOutput& output) {
                           {"time", FormatIsoUtc(b.time)},
                           {"title", StringOrNull(b.title)}});
   }
-  json wins = json::array();
-  for (const Win& w : d.wins) wins.push_back(WinJson(w));
   json doc = {
       {"categories", std::move(categories)},
       {"counts",
@@ -125,10 +123,37 @@ void RenderJson(const Digest& d, RenderOutput& output) {
        {{"since", FormatIsoUtc(d.window.since)},
         {"until", FormatIsoUtc(d.window.until)},
         {"week", StringOrNull(d.window.label)}}},
-      {"wins", std::move(wins)}};
+      {"wins", json::array()}};
   // Text that is not valid UTF-8 is shown with U+FFFD rather than refused.
-  output.buf() += doc.dump(2, ' ', false, json::error_handler_t::replace);
-  output.buf() += '\n';
+  std::string text = doc.dump(2, ' ', false, json::error_handler_t::replace);
+  std::string& out = output.buf();
+  if (d.wins.empty()) {
+    out += text;
+    out += '\n';
+    output.Finish();
+    return;
+  }
+  // The wins, the last member, go in one at a time: each is dumped alone and
+  // indented to its place (no string holds a raw newline), so that the whole
+  // list is never held as json at once.
+  constexpr std::string_view kEmptyTail = "[]\n}";
+  out.append(text, 0, text.size() - kEmptyTail.size());
+  out += '[';
+  for (size_t i = 0; i < d.wins.size(); ++i) {
+    out += i == 0 ? "\n    " : ",\n    ";
+    std::string win =
+        WinJson(d.wins[i]).dump(2, ' ', false, json::error_handler_t::replace);
+    size_t line = 0;
+    for (size_t end = win.find('\n'); end != std::string::npos;
+         end = win.find('\n', line)) {
+      out.append(win, line, end + 1 - line);
+      out += "    ";
+      line = end + 1;
+    }
+    out.append(win, line);
+    output.Checkpoint();
+  }
+  out += "\n  ]\n}\n";
   output.Finish();
 }
 
