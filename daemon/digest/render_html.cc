@@ -30,19 +30,22 @@ svg{max-width:100%;height:auto}svg text{font:11px system-ui,sans-serif;fill:#5b6
 )";
 
 void AppendEscaped(std::string& out, std::string_view text) {
-  for (char c : text) {
+  // Runs of plain text are copied at once; most text is nothing but.
+  size_t plain = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
     std::string_view entity = c == '&'    ? "&amp;"
                               : c == '<'  ? "&lt;"
                               : c == '>'  ? "&gt;"
                               : c == '"'  ? "&quot;"
                               : c == '\'' ? "&#39;"
                                           : "";
-    if (entity.empty()) {
-      out += c;
-    } else {
-      out += entity;
-    }
+    if (entity.empty()) continue;
+    out.append(text, plain, i - plain);
+    out += entity;
+    plain = i + 1;
   }
+  out.append(text, plain);
 }
 
 std::string Escape(std::string_view text) {

@@ -19,59 +19,61 @@ json PositiveOrNull(int64_t v) { return v > 0 ? json(v) : json(nullptr); }
 json NumberOrNull(std::optional<double> v) { return v ? json(*v) : json(nullptr); }
 
 json MetricJson(const Metric& m) {
-  return {{"after", NumberOrNull(m.after)},
-          {"before", NumberOrNull(m.before)},
-          {"direction", DirectionName(m.direction)},
-          {"display", FormatMetric(m)},
-          {"factor", m.factor > 0 ? json(m.factor) : json(nullptr)},
-          {"fragment", m.fragment},
-          {"kind", KindName(m.kind)},
-          {"noun", StringOrNull(m.noun)},
-          {"period", StringOrNull(m.period)},
-          {"text", m.text},
-          {"unit", m.unit},
-          {"upper_bound", m.upper_bound},
-          {"value", m.value}};
+  json j;
+  j["after"] = NumberOrNull(m.after);
+  j["before"] = NumberOrNull(m.before);
+  j["direction"] = DirectionName(m.direction);
+  j["display"] = FormatMetric(m);
+  j["factor"] = m.factor > 0 ? json(m.factor) : json(nullptr);
+  j["fragment"] = m.fragment;
+  j["kind"] = KindName(m.kind);
+  j["noun"] = StringOrNull(m.noun);
+  j["period"] = StringOrNull(m.period);
+  j["text"] = m.text;
+  j["unit"] = m.unit;
+  j["upper_bound"] = m.upper_bound;
+  j["value"] = m.value;
+  return j;
 }
 
 json WinJson(const Win& w) {
-  json metrics = json::array();
-  for (const Metric& m : w.metrics) metrics.push_back(MetricJson(m));
-  json suggestions = json::array();
-  for (const Suggestion& s : w.suggestions) {
-    suggestions.push_back({{"issue", s.issue},
-                           {"phrase", StringOrNull(s.phrase)},
-                           {"suggestion", s.suggestion}});
-  }
-  json win = {{"branch", StringOrNull(w.branch)},
-              {"category", w.category},
-              {"commit", StringOrNull(w.commit)},
-              {"diffstat",
-               {{"deletions", w.diffstat.deletions},
-                {"files", w.diffstat.files},
-                {"insertions", w.diffstat.insertions}}},
-              {"event", PositiveOrNull(w.event_id)},
-              {"folded_commits", w.folded_commits},
-              {"folded_notes", w.folded_notes},
-              {"forge", StringOrNull(w.forge)},
-              {"invisible", w.invisible},
-              {"kind", w.kind},
-              {"link", StringOrNull(w.link)},
-              {"metrics", std::move(metrics)},
-              {"note", w.note_id},
-              {"pr", PositiveOrNull(w.pr)},
-              {"repo", StringOrNull(w.repo)},
-              {"repo_name", StringOrNull(w.repo_name)},
-              {"source", w.source},
-              {"suggestions", std::move(suggestions)},
-              {"tags", w.tags},
-              {"text", w.text},
-              {"time", FormatIsoUtc(w.time)},
-              {"title", StringOrNull(w.title)}};
+  json win;
+  win["branch"] = StringOrNull(w.branch);
+  win["category"] = w.category;
+  win["commit"] = StringOrNull(w.commit);
+  json& diffstat = win["diffstat"];
+  diffstat["deletions"] = w.diffstat.deletions;
+  diffstat["files"] = w.diffstat.files;
+  diffstat["insertions"] = w.diffstat.insertions;
+  win["event"] = PositiveOrNull(w.event_id);
+  win["folded_commits"] = w.folded_commits;
+  win["folded_notes"] = w.folded_notes;
+  win["forge"] = StringOrNull(w.forge);
   if (w.kind == "incident_closed") {
-    win["incident"] = {{"commits", w.incident_commits},
-                       {"duration_s", PositiveOrNull(w.incident_seconds)}};
+    win["incident"]["commits"] = w.incident_commits;
+    win["incident"]["duration_s"] = PositiveOrNull(w.incident_seconds);
   }
+  win["invisible"] = w.invisible;
+  win["kind"] = w.kind;
+  win["link"] = StringOrNull(w.link);
+  json& metrics = win["metrics"] = json::array();
+  for (const Metric& m : w.metrics) metrics.push_back(MetricJson(m));
+  win["note"] = w.note_id;
+  win["pr"] = PositiveOrNull(w.pr);
+  win["repo"] = StringOrNull(w.repo);
+  win["repo_name"] = StringOrNull(w.repo_name);
+  win["source"] = w.source;
+  json& suggestions = win["suggestions"] = json::array();
+  for (const Suggestion& s : w.suggestions) {
+    json& one = suggestions.emplace_back();
+    one["issue"] = s.issue;
+    one["phrase"] = StringOrNull(s.phrase);
+    one["suggestion"] = s.suggestion;
+  }
+  win["tags"] = w.tags;
+  win["text"] = w.text;
+  win["time"] = FormatIsoUtc(w.time);
+  win["title"] = StringOrNull(w.title);
   return win;
 }
 
