@@ -46,7 +46,8 @@ std::vector<std::string> TagsOf(std::string_view given, std::string_view note) {
   std::vector<std::string> tags = rows::SplitLines(given);
   for (std::string& tag : NoteTags(note)) {
     bool known = std::any_of(tags.begin(), tags.end(), [&](const std::string& t) {
-      return EqualsIgnoreCase(t.starts_with('#') ? std::string_view(t).substr(1) : t, tag);
+      return EqualsIgnoreCase(t.starts_with('#') ? std::string_view(t).substr(1) : t,
+                              tag);
     });
     if (!known) tags.push_back(std::move(tag));
   }
@@ -55,13 +56,9 @@ std::vector<std::string> TagsOf(std::string_view given, std::string_view note) {
 
 }  // namespace
 
-DigestBuilder::DigestBuilder(const DigestWindow& window, const std::vector<CategoryRule>& rules)
+DigestBuilder::DigestBuilder(const DigestWindow& window,
+                             const std::vector<CategoryRule>& rules)
     : window_(window), rules_(rules) {}
-
-void DigestBuilder::Reserve(size_t rows) {
-  wins_.reserve(rows);
-  paths_.reserve(rows);
-}
 
 void DigestBuilder::Add(const DigestRow& row) {
   if (row.has_event) {
@@ -77,16 +74,17 @@ void DigestBuilder::AddEvent(const DigestRow& row) {
   if (row.kind == "incident_closed") ++counts_.incidents_closed;
   NoteRepo(row.repo);
   if (row.note_id == 0) {
-    if (row.prompt_id != 0 && (row.prompt_state == "pending" || row.prompt_state == "snoozed")) {
+    if (row.prompt_id != 0 &&
+        (row.prompt_state == "pending" || row.prompt_state == "snoozed")) {
       AddBackfill(row);
     }
     return;
   }
   if (!seen_.insert(row.note_id).second) return;
   Win& win = wins_.emplace_back();
-  ++event_wins_;
   win.note_id = row.note_id;
   win.text = Prose(row.note_text);
+  event_by_text_.emplace(DedupeKey(row.repo, win.text), wins_.size() - 1);
   win.source = row.note_source;
   win.kind = row.kind;
   win.time = row.commit_time;
@@ -152,21 +150,14 @@ void DigestBuilder::AddBackfill(const DigestRow& row) {
 }
 
 void DigestBuilder::NoteRepo(std::string_view repo) {
-  // Runs of rows share their repo: the last one is tried first.
-  if (repo.empty() || (!repos_.empty() && repos_.back() == repo)) return;
-  if (repo_set_.insert(std::string(repo)).second) repos_.emplace_back(repo);
+  if (!repo.empty() && repo_set_.insert(std::string(repo)).second)
+    repos_.emplace_back(repo);
 }
 
-// The keys are made only once a free note needs them: a free note with no
-// repo (most manual notes) never folds, since every event has a repo.
+// A free note with no repo (most manual notes) never folds: every event has
+// a repo.
 Win* DigestBuilder::EventWinWithText(const std::string& repo, std::string_view text) {
   if (repo.empty()) return nullptr;
-  if (!event_by_text_made_) {
-    for (size_t i = 0; i < event_wins_; ++i) {
-      event_by_text_.emplace(DedupeKey(wins_[i].repo, wins_[i].text), i);
-    }
-    event_by_text_made_ = true;
-  }
   auto it = event_by_text_.find(DedupeKey(repo, text));
   return it == event_by_text_.end() ? nullptr : &wins_[it->second];
 }
@@ -206,21 +197,25 @@ Digest DigestBuilder::Finish(const RemoteUrls& remotes) {
   });
   // The groups: the rules, then Uncategorised unless a rule has its id.
   for (const CategoryRule& rule : rules_) {
-    digest.categories.push_back({rule.category, rule.title.empty() ? rule.category : rule.title, {}});
+    digest.categories.push_back(
+        {rule.category, rule.title.empty() ? rule.category : rule.title, {}});
   }
-  if (std::none_of(rules_.begin(), rules_.end(),
-                   [](const CategoryRule& r) { return r.category == kUncategorised; })) {
+  if (std::none_of(rules_.begin(), rules_.end(), [](const CategoryRule& r) {
+        return r.category == kUncategorised;
+      })) {
     digest.categories.push_back(
         {std::string(kUncategorised), std::string(kUncategorisedTitle), {}});
   }
   for (size_t i = 0; i < digest.wins.size(); ++i) {
     Win& win = digest.wins[i];
     win.link = link(win.repo, win.forge, win.pr, win.commit);
-    auto group = std::find_if(digest.categories.begin(), digest.categories.end(),
-                              [&](const CategoryGroup& g) { return g.id == win.category; });
+    auto group =
+        std::find_if(digest.categories.begin(), digest.categories.end(),
+                     [&](const CategoryGroup& g) { return g.id == win.category; });
     group->wins.push_back(i);
   }
-  std::erase_if(digest.categories, [](const CategoryGroup& g) { return g.wins.empty(); });
+  std::erase_if(digest.categories,
+                [](const CategoryGroup& g) { return g.wins.empty(); });
   std::stable_sort(unanswered_.begin(), unanswered_.end(),
                    [](const PendingBackfill& a, const PendingBackfill& b) {
                      return a.shown.time < b.shown.time;

@@ -38,7 +38,7 @@ struct Win {
   int64_t time = 0;    // an event's commit time, a free note's creation
   std::string repo;    // path, may be empty
   std::string repo_name;
-  std::string commit;  // full oid of the event's (or the note's) commit; may be ""
+  std::string commit;    // full oid of the event's (or the note's) commit; may be ""
   int64_t event_id = 0;  // 0 for a free note
   int64_t pr = 0;
   std::string forge;
@@ -115,8 +115,6 @@ class DigestBuilder {
  public:
   DigestBuilder(const DigestWindow& window, const std::vector<CategoryRule>& rules);
 
-  // Room for up to `rows` wins, when known.
-  void Reserve(size_t rows);
   // Rows outside the window are ignored.
   void Add(const DigestRow& row);
   // The repos the rows named so far (paths), to look their remotes up.
@@ -147,10 +145,8 @@ class DigestBuilder {
   std::unordered_set<int64_t> seen_;  // note ids
   std::vector<std::string> repos_;
   std::unordered_set<std::string> repo_set_;
-  size_t event_wins_ = 0;  // wins_[0, event_wins_) are events' wins
-  // Dedupe key -> index in wins_ of an event's win, made on first use.
+  // Dedupe key -> index in wins_ of an event's win.
   std::unordered_map<std::string, size_t> event_by_text_;
-  bool event_by_text_made_ = false;
 };
 
 // The first 7 hex digits of an oid (all of a shorter one).

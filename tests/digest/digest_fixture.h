@@ -37,7 +37,6 @@ inline Digest BuildDigest(const std::vector<LogEntry>& entries, const DigestWind
     return a->time < b->time;
   });
   DigestBuilder builder(window, rules);
-  builder.Reserve(sorted.size());
   for (const LogEntry* entry : sorted) {
     DigestRow row;
     std::string paths, tags;
