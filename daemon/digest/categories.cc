@@ -1,7 +1,6 @@
 #include "digest/categories.h"
 
 #include <algorithm>
-#include <map>
 #include <optional>
 #include <unordered_map>
 
@@ -131,9 +130,9 @@ class CategoryIndex {
     for (size_t i = 0; i < words.size(); ++i) {
       std::string lower = ToLower(words[i]);
       ForEachStem(lower, [&](std::string_view stem) {
-        auto it = phrases_.find(stem);
-        if (it == phrases_.end()) return;
-        for (const Phrase& p : it->second) {
+        const std::vector<Phrase>* phrases = phrases_.Find(stem);
+        if (!phrases) return;
+        for (const Phrase& p : *phrases) {
           if (last_hit[p.rule] == i || !RestMatches(words, i + 1, p.rest)) continue;
           last_hit[p.rule] = i;
           scores[p.rule] += i == 0 ? 2 : 1;
@@ -172,7 +171,7 @@ class CategoryIndex {
       if (parts.empty()) continue;
       std::string first = parts.front();
       parts.erase(parts.begin());
-      phrases_[first].push_back(Phrase{r, std::move(parts)});
+      phrases_.Add(first).push_back(Phrase{r, std::move(parts)});
     }
   }
 
@@ -201,7 +200,7 @@ class CategoryIndex {
 
   std::vector<CategoryRule> rules_;
   std::unordered_map<std::string, size_t> tags_;  // first rule wins
-  std::map<std::string, std::vector<Phrase>, std::less<>> phrases_;
+  WordTable<std::vector<Phrase>> phrases_;
 };
 
 namespace {

@@ -36,8 +36,9 @@ json MetricJson(const Metric& m) {
   return j;
 }
 
-json WinJson(const Win& w) {
-  json win;
+// Win `w` into `win`, which may hold the last win's: each key is assigned
+// again, so the nodes of the object are made once for all the wins.
+void SetWinJson(const Win& w, json& win) {
   win["branch"] = StringOrNull(w.branch);
   win["category"] = w.category;
   win["commit"] = StringOrNull(w.commit);
@@ -52,6 +53,8 @@ json WinJson(const Win& w) {
   if (w.kind == "incident_closed") {
     win["incident"]["commits"] = w.incident_commits;
     win["incident"]["duration_s"] = PositiveOrNull(w.incident_seconds);
+  } else {
+    win.erase("incident");
   }
   win["invisible"] = w.invisible;
   win["kind"] = w.kind;
@@ -74,7 +77,6 @@ json WinJson(const Win& w) {
   win["text"] = w.text;
   win["time"] = FormatIsoUtc(w.time);
   win["title"] = StringOrNull(w.title);
-  return win;
 }
 
 // The note ids of the wins `keep` picks.
@@ -141,10 +143,12 @@ void RenderJson(const Digest& d, RenderOutput& output) {
   constexpr std::string_view kEmptyTail = "[]\n}";
   out.append(text, 0, text.size() - kEmptyTail.size());
   out += '[';
+  json win_json;
+  std::string win;
   for (size_t i = 0; i < d.wins.size(); ++i) {
     out += i == 0 ? "\n    " : ",\n    ";
-    std::string win =
-        WinJson(d.wins[i]).dump(2, ' ', false, json::error_handler_t::replace);
+    SetWinJson(d.wins[i], win_json);
+    win = win_json.dump(2, ' ', false, json::error_handler_t::replace);
     size_t line = 0;
     for (size_t end = win.find('\n'); end != std::string::npos;
          end = win.find('\n', line)) {
