@@ -204,22 +204,12 @@ std::optional<ForgeRepo> ParseRemoteUrl(std::string_view remote_url,
   return repo;
 }
 
-void AppendPullRequestUrl(std::string& out, const ForgeRepo& repo, int64_t number) {
-  out += repo.base;
-  out += PagesOf(repo.forge).pull;
-  out += std::to_string(number);
-}
-
 std::string PullRequestUrl(const ForgeRepo& repo, int64_t number) {
-  std::string url;
-  AppendPullRequestUrl(url, repo, number);
-  return url;
+  return repo.base + std::string(PagesOf(repo.forge).pull) + std::to_string(number);
 }
 
-void AppendCommitUrl(std::string& out, const ForgeRepo& repo, std::string_view oid) {
-  out += repo.base;
-  out += PagesOf(repo.forge).commit;
-  out += oid;
+std::string CommitUrl(const ForgeRepo& repo, std::string_view oid) {
+  return repo.base + std::string(PagesOf(repo.forge).commit) + std::string(oid);
 }
 
 bool IsHexOid(std::string_view oid) {
@@ -238,16 +228,10 @@ void AppendLink(std::string& out, const ForgeRepo* repo, int64_t pr,
                 std::string_view oid) {
   if (!repo) return;
   if (pr > 0) {
-    AppendPullRequestUrl(out, *repo, pr);
+    out += PullRequestUrl(*repo, pr);
   } else if (IsHexOid(oid)) {
-    AppendCommitUrl(out, *repo, oid);
+    out += CommitUrl(*repo, oid);
   }
-}
-
-std::string CommitUrl(const ForgeRepo& repo, std::string_view oid) {
-  std::string url;
-  AppendCommitUrl(url, repo, oid);
-  return url;
 }
 
 }  // namespace brag::digest

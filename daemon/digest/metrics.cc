@@ -911,24 +911,22 @@ bool IsVersionBump(const Tokens& t, const Context& c, const Quantity& a,
 // ---------------------------------------------------------------------------
 // Building metrics.
 
+// What a Dim becomes in a Metric: its canonical unit (money's is its
+// currency) and the kind of a lone figure. In the order of Dim.
+struct DimFacts {
+  std::string_view unit;
+  MetricKind lone_kind;
+};
+
+constexpr DimFacts kDimFacts[] = {
+    {"count", MetricKind::kCount},     {"ms", MetricKind::kMeasure},
+    {"bytes", MetricKind::kMeasure},   {"per_s", MetricKind::kMeasure},
+    {"percent", MetricKind::kPercent}, {"", MetricKind::kMoney},
+    {"x", MetricKind::kMultiplier},
+};
+
 std::string_view CanonicalUnit(const Quantity& q) {
-  switch (q.dim) {
-    case Dim::kTime:
-      return "ms";
-    case Dim::kSize:
-      return "bytes";
-    case Dim::kRate:
-      return "per_s";
-    case Dim::kPercent:
-      return "percent";
-    case Dim::kMoney:
-      return q.currency;
-    case Dim::kMultiplier:
-      return "x";
-    case Dim::kNone:
-      break;
-  }
-  return "count";
+  return q.dim == Dim::kMoney ? q.currency : kDimFacts[static_cast<int>(q.dim)].unit;
 }
 
 Metric MetricOver(std::string_view note, const Tokens& t, size_t first, size_t last) {
@@ -996,25 +994,10 @@ Metric MakeChange(std::string_view note, const Tokens& t, const Context& c,
   return m;
 }
 
-MetricKind LoneKind(Dim dim) {
-  switch (dim) {
-    case Dim::kMultiplier:
-      return MetricKind::kMultiplier;
-    case Dim::kPercent:
-      return MetricKind::kPercent;
-    case Dim::kMoney:
-      return MetricKind::kMoney;
-    case Dim::kNone:
-      return MetricKind::kCount;
-    default:
-      return MetricKind::kMeasure;
-  }
-}
-
 Metric MakeLone(std::string_view note, const Tokens& t, const Context& c,
                 const Quantity& q) {
   Metric m = MetricOver(note, t, c.first, c.last);
-  m.kind = LoneKind(q.dim);
+  m.kind = kDimFacts[static_cast<int>(q.dim)].lone_kind;
   m.unit = CanonicalUnit(q);
   m.value = q.value();
   m.upper_bound = q.upper_bound;

@@ -5,7 +5,6 @@
 #pragma once
 
 #include <cstddef>
-#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -55,9 +54,9 @@ std::string ToLower(std::string_view text);
 // would not be a token, so one-line notes only need these.
 bool EndsClause(const Token& token);
 
-// A hash table from words (or symbols) to V that ignores ASCII case, looked up
-// without allocating: the vocabulary tables are built into one once, so a
-// note costs one lookup per word instead of a scan per table.
+// A hash table from words (or symbols) to V that ignores ASCII case: the
+// vocabulary tables are built into one once, so a note costs one lookup per
+// word instead of a scan per table.
 template <typename V>
 class WordTable {
  public:
@@ -66,24 +65,12 @@ class WordTable {
 
   // The value for `word` in any case, or nullptr.
   const V* Find(std::string_view word) const {
-    char lower[kMaxWord];
-    if (word.size() > kMaxWord) return nullptr;
-    for (size_t i = 0; i < word.size(); ++i) lower[i] = LowerAscii(word[i]);
-    auto it = map_.find(std::string_view(lower, word.size()));
+    auto it = map_.find(ToLower(word));
     return it == map_.end() ? nullptr : &it->second;
   }
 
  private:
-  static constexpr size_t kMaxWord = 48;  // longer words are in no table
-
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const {
-      return std::hash<std::string_view>{}(s);
-    }
-  };
-
-  std::unordered_map<std::string, V, Hash, std::equal_to<>> map_;
+  std::unordered_map<std::string, V> map_;
 };
 
 }  // namespace brag::digest
