@@ -120,6 +120,7 @@ bool IsInvisibleWork(std::string_view note, const std::vector<std::string>& tags
                      const std::vector<std::string>& paths);
 // The same, from the tokens TokenizeNote(note) made.
 bool IsInvisibleWork(std::string_view note, const std::vector<Token>& tokens,
-                     const std::vector<std::string>& tags, const std::vector<std::string>& paths);
+                     const std::vector<std::string>& tags,
+                     const std::vector<std::string>& paths);
 
 }  // namespace brag::digest

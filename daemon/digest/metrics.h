@@ -35,7 +35,7 @@ struct Metric {
   MetricKind kind = MetricKind::kCount;
   size_t offset = 0;  // byte offset of the match in the note
   size_t length = 0;  // byte length of the match
-  std::string text;  // the matched text, as written
+  std::string text;   // the matched text, as written
   // The clause of the note that states the metric (between . ; , — "and",
   // "but" or "while"; a trailing #tag left out), shown beside the figure
   // instead of the whole note: "error rate from 12% to 0.1% in 40 minutes".
@@ -90,7 +90,8 @@ struct Metric {
 std::vector<Metric> ExtractMetrics(std::string_view note);
 // The same, from the tokens TokenizeNote(note) made, so that one
 // tokenization serves every analysis of a note.
-std::vector<Metric> ExtractMetrics(std::string_view note, const std::vector<Token>& tokens);
+std::vector<Metric> ExtractMetrics(std::string_view note,
+                                   const std::vector<Token>& tokens);
 
 // A short human form of `metric`: "1.8s -> 240ms (7.5x)", "71%", "3.2x",
 // "$8,400/month", "12M records", "<50ms". Times are shown in µs under 1 ms,

@@ -70,31 +70,42 @@ void AppendCode(std::string& out, std::string_view oid) {
 }
 
 // The PR, incident, commit and note a win comes from, linked.
-std::string TraceHtml(const Win& win) {
-  std::string trace = Escape(win.repo_name);
-  std::string subject;
-  if (win.pr > 0) {
-    subject = "#" + std::to_string(win.pr);
-    if (!win.title.empty()) subject += " " + Escape(win.title);
-    subject = Link(win.link, subject);
-  } else if (win.kind == "incident_closed") {
-    subject = "incident " + Escape(win.branch);
-    if (win.incident_seconds > 0)
-      subject += ", closed in " + DurationText(win.incident_seconds);
+void AppendTraceHtml(std::string& out, const Win& win) {
+  out += "<span class=\"trace\">";
+  size_t start = out.size();
+  AppendEscaped(out, win.repo_name);
+  if (win.pr > 0 || win.kind == "incident_closed") {
+    if (out.size() != start) out += ' ';
+    bool linked = win.pr > 0 && !win.link.empty();
+    if (linked) out += "<a href=\"" + Escape(win.link) + "\">";
+    if (win.pr > 0) {
+      out += "#" + std::to_string(win.pr);
+      if (!win.title.empty()) out += " " + Escape(win.title);
+    } else {
+      out += "incident " + Escape(win.branch);
+      if (win.incident_seconds > 0)
+        out += ", closed in " + DurationText(win.incident_seconds);
+    }
+    if (linked) out += "</a>";
   }
-  if (!subject.empty()) trace += (trace.empty() ? "" : " ") + subject;
   if (!win.commit.empty()) {
-    std::string code;
-    AppendCode(code, win.commit);
-    trace += (trace.empty() ? "" : " · ") + Link(win.pr == 0 ? win.link : "", code);
+    if (out.size() != start) out += " · ";
+    bool linked = win.pr == 0 && !win.link.empty();
+    if (linked) out += "<a href=\"" + Escape(win.link) + "\">";
+    AppendCode(out, win.commit);
+    if (linked) out += "</a>";
   }
-  AppendTraceTail(trace, 0, win, &AppendCode);
-  return "<span class=\"trace\">" + trace + "</span>";
+  AppendTraceTail(out, start, win, &AppendCode);
+  out += "</span>";
 }
 
-// "<note><br><trace>": a win in a list.
-std::string WinItem(const Win& win) {
-  return Escape(win.text) + "<br>" + TraceHtml(win);
+// "<li><note><br><trace></li>": a win in a list.
+void AppendWinItem(std::string& out, const Win& win) {
+  out += "<li>";
+  AppendEscaped(out, win.text);
+  out += "<br>";
+  AppendTraceHtml(out, win);
+  out += "</li>\n";
 }
 
 struct Bar {
@@ -213,7 +224,7 @@ void RenderHtml(const Digest& d, RenderOutput& output) {
     out += "<h3>" + Escape(g.title) + " (" + std::to_string(g.wins.size()) +
            ")</h3>\n<ul>\n";
     for (size_t i : g.wins) {
-      out += "<li>" + WinItem(d.wins[i]) + "</li>\n";
+      AppendWinItem(out, d.wins[i]);
       output.Checkpoint();
     }
     out += "</ul>\n";
@@ -237,8 +248,9 @@ void RenderHtml(const Digest& d, RenderOutput& output) {
       if (m.direction != Direction::kUnknown)
         out += std::string(" (") + DirectionName(m.direction) + ')';
       // The clause that states it, not the whole note again.
-      out += " — " + Escape(m.fragment.empty() ? w.text : m.fragment) + "<br>" +
-             TraceHtml(w) + "</li>\n";
+      out += " — " + Escape(m.fragment.empty() ? w.text : m.fragment) + "<br>";
+      AppendTraceHtml(out, w);
+      out += "</li>\n";
     }
     output.Checkpoint();
   }
@@ -249,7 +261,9 @@ void RenderHtml(const Digest& d, RenderOutput& output) {
   for (const Win& w : d.wins) {
     if (w.suggestions.empty()) continue;
     open(any);
-    out += "<li>“" + Escape(w.text) + "” " + TraceHtml(w) + "<ul>";
+    out += "<li>“" + Escape(w.text) + "” ";
+    AppendTraceHtml(out, w);
+    out += "<ul>";
     for (const Suggestion& s : w.suggestions) {
       out += "<li>" + Escape(s.issue);
       if (!s.phrase.empty()) out += " “" + Escape(s.phrase) + "”";
@@ -279,7 +293,7 @@ void RenderHtml(const Digest& d, RenderOutput& output) {
   for (const Win& w : d.wins) {
     if (!w.invisible) continue;
     open(any);
-    out += "<li>" + WinItem(w) + "</li>\n";
+    AppendWinItem(out, w);
     output.Checkpoint();
   }
   close(any, none);

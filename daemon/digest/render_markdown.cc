@@ -15,12 +15,14 @@ std::string Md(std::string_view text) {
   return out;
 }
 
-// "<text><between><trace>": the line a win gets under a heading.
-std::string WinLine(const Win& win, std::string_view between) {
-  std::string line = Md(win.text);
-  line += between;
-  AppendTraceMd(line, win);
-  return line + '\n';
+// "<lead><text><between><trace>": the line a win gets under a heading.
+void AppendWinLine(std::string& out, std::string_view lead, const Win& win,
+                   std::string_view between) {
+  out += lead;
+  AppendMarkdownText(out, win.text);
+  out += between;
+  AppendTraceMd(out, win);
+  out += '\n';
 }
 
 std::string BackfillLine(const Backfill& b) {
@@ -57,7 +59,7 @@ void RenderMarkdown(const Digest& d, RenderOutput& output) {
     out +=
         "\n### " + Md(group.title) + " (" + std::to_string(group.wins.size()) + ")\n\n";
     for (size_t i : group.wins) {
-      out += "- " + WinLine(d.wins[i], "\n  — ");
+      AppendWinLine(out, "- ", d.wins[i], "\n  — ");
       output.Checkpoint();
     }
   }
@@ -83,7 +85,7 @@ void RenderMarkdown(const Digest& d, RenderOutput& output) {
   any = false;
   for (const Win& win : d.wins) {
     if (win.suggestions.empty()) continue;
-    out += "- \"" + WinLine(win, "\" — ");
+    AppendWinLine(out, "- \"", win, "\" — ");
     for (const Suggestion& s : win.suggestions) {
       out += "  - " + std::string(s.issue);
       if (!s.phrase.empty()) out += " \"" + Md(s.phrase) + '"';
@@ -105,7 +107,7 @@ void RenderMarkdown(const Digest& d, RenderOutput& output) {
   any = false;
   for (const Win& win : d.wins) {
     if (!win.invisible) continue;
-    out += "- " + WinLine(win, " — ");
+    AppendWinLine(out, "- ", win, " — ");
     any = true;
     output.Checkpoint();
   }
