@@ -21,7 +21,7 @@ enum class Dim { kNone, kTime, kSize, kRate, kPercent, kMoney, kMultiplier };
 // Vocabulary. Everything the scanner knows about words is in these tables.
 
 struct UnitName {
-  std::string_view names;  // separated by spaces
+  std::string_view name;  // names separated by spaces
   Dim dim;
   double scale;  // to ms, bytes or per second
 };
@@ -74,7 +74,7 @@ constexpr Magnitude kMagnitudes[] = {
 };
 
 struct Alias {
-  std::string_view name;  // in the tables AddEntries reads, names separated by spaces
+  std::string_view name;  // names separated by spaces
   std::string_view canonical;
 };
 
@@ -293,13 +293,8 @@ WordTable<WordFacts> BuildLexicon() {
       table.Add(word).classes |= c.word_class;
     });
   }
-  for (const UnitName& u : kUnitNames) {
-    ForEachWord(u.names, [&](std::string_view word) { table.Add(word).unit = &u; });
-  }
-  for (const UnitName& u : kRateDivisors) {
-    ForEachWord(u.names,
-                [&](std::string_view word) { table.Add(word).rate_divisor = &u; });
-  }
+  AddEntries(table, kUnitNames, &WordFacts::unit);
+  AddEntries(table, kRateDivisors, &WordFacts::rate_divisor);
   AddEntries(table, kCurrencySymbols, &WordFacts::currency_symbol);
   AddEntries(table, kCurrencyWords, &WordFacts::currency_word);
   AddEntries(table, kPeriodNames, &WordFacts::period);

@@ -78,65 +78,36 @@ void AppendRewrite(std::string& out, std::string_view bytes) {
   }
 }
 
-// What the win is about, with its link: "payments [#481 Add index](url)".
-void AppendSubjectMd(std::string& out, const Win& win) {
-  size_t start = out.size();
-  AppendMarkdownText(out, win.repo_name);
-  auto space = [&] {
-    if (out.size() != start) out += ' ';
-  };
-  if (win.pr > 0) {
-    space();
-    bool linked = !win.link.empty();
-    if (linked) out += '[';
-    out += '#';
-    AppendInt(out, win.pr);
-    if (!win.title.empty()) {
-      out += ' ';
-      AppendMarkdownText(out, win.title);
-    }
-    if (linked) {
-      out += "](";
-      out += win.link;
-      out += ')';
-    }
-  } else if (win.kind == "incident_closed") {
-    space();
-    out += "incident ";
-    AppendMarkdownText(out, win.branch);
-    if (win.incident_seconds > 0) {
-      out += ", closed in ";
-      out += DurationText(win.incident_seconds);
-    }
-    if (win.incident_commits > 0) {
-      out += ", ";
-      out += Counted(win.incident_commits, "commit");
-    }
-  } else if (win.kind == "pr_merged" && !win.title.empty()) {
-    space();
-    AppendMarkdownText(out, win.title);
-  }
-}
-
 }  // namespace
 
+// "payments [#481 Add index](url) · `a1b2c3d` · ...": the subject (the PR
+// with its link, the incident, or a local merge's title), then the commit.
 void AppendTraceMd(std::string& out, const Win& win) {
   size_t start = out.size();
-  AppendSubjectMd(out, win);
-  auto separate = [&] {
-    if (out.size() != start) out += " · ";
-  };
+  AppendMarkdownText(out, win.repo_name);
+  bool subject = win.pr > 0 || win.kind == "incident_closed" ||
+                 (win.kind == "pr_merged" && !win.title.empty());
+  if (subject && out.size() != start) out += ' ';
+  if (win.pr > 0) {
+    bool linked = !win.link.empty();
+    out += linked ? "[#" : "#";
+    AppendInt(out, win.pr);
+    if (!win.title.empty()) AppendMarkdownText(out += ' ', win.title);
+    if (linked) out += "](" + win.link + ')';
+  } else if (win.kind == "incident_closed") {
+    AppendMarkdownText(out += "incident ", win.branch);
+    if (win.incident_seconds > 0)
+      out += ", closed in " + DurationText(win.incident_seconds);
+    if (win.incident_commits > 0) out += ", " + Counted(win.incident_commits, "commit");
+  } else if (subject) {
+    AppendMarkdownText(out, win.title);
+  }
   if (!win.commit.empty()) {
-    separate();
-    if (win.pr == 0 && !win.link.empty()) {
-      out += '[';
-      AppendCodeMd(out, win.commit);
-      out += "](";
-      out += win.link;
-      out += ')';
-    } else {
-      AppendCodeMd(out, win.commit);
-    }
+    if (out.size() != start) out += " · ";
+    bool linked = win.pr == 0 && !win.link.empty();
+    if (linked) out += '[';
+    AppendCodeMd(out, win.commit);
+    if (linked) out += "](" + win.link + ')';
   }
   AppendTraceTail(out, start, win, &AppendCodeMd);
 }
