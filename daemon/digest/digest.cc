@@ -60,6 +60,11 @@ DigestBuilder::DigestBuilder(const DigestWindow& window,
                              const std::vector<CategoryRule>& rules)
     : window_(window), rules_(rules) {}
 
+void DigestBuilder::Reserve(size_t rows) {
+  wins_.reserve(rows);
+  paths_.reserve(rows);
+}
+
 void DigestBuilder::Add(const DigestRow& row) {
   if (row.has_event) {
     AddEvent(row);
@@ -82,9 +87,9 @@ void DigestBuilder::AddEvent(const DigestRow& row) {
   }
   if (!seen_.insert(row.note_id).second) return;
   Win& win = wins_.emplace_back();
+  ++event_wins_;
   win.note_id = row.note_id;
   win.text = Prose(row.note_text);
-  event_by_text_.emplace(DedupeKey(row.repo, win.text), wins_.size() - 1);
   win.source = row.note_source;
   win.kind = row.kind;
   win.time = row.commit_time;
@@ -150,14 +155,21 @@ void DigestBuilder::AddBackfill(const DigestRow& row) {
 }
 
 void DigestBuilder::NoteRepo(std::string_view repo) {
-  if (!repo.empty() && repo_set_.insert(std::string(repo)).second)
-    repos_.emplace_back(repo);
+  // Runs of rows share their repo: the last one is tried first.
+  if (repo.empty() || (!repos_.empty() && repos_.back() == repo)) return;
+  if (repo_set_.insert(std::string(repo)).second) repos_.emplace_back(repo);
 }
 
-// A free note with no repo (most manual notes) never folds: every event has
-// a repo.
+// The keys are made only once a free note needs them: a free note with no
+// repo (most manual notes) never folds, since every event has a repo.
 Win* DigestBuilder::EventWinWithText(const std::string& repo, std::string_view text) {
   if (repo.empty()) return nullptr;
+  if (!event_by_text_made_) {
+    for (size_t i = 0; i < event_wins_; ++i) {
+      event_by_text_.emplace(DedupeKey(wins_[i].repo, wins_[i].text), i);
+    }
+    event_by_text_made_ = true;
+  }
   auto it = event_by_text_.find(DedupeKey(repo, text));
   return it == event_by_text_.end() ? nullptr : &wins_[it->second];
 }

@@ -115,6 +115,8 @@ class DigestBuilder {
  public:
   DigestBuilder(const DigestWindow& window, const std::vector<CategoryRule>& rules);
 
+  // Room for up to `rows` wins, when known.
+  void Reserve(size_t rows);
   // Rows outside the window are ignored.
   void Add(const DigestRow& row);
   // The repos the rows named so far (paths), to look their remotes up.
@@ -145,8 +147,10 @@ class DigestBuilder {
   std::unordered_set<int64_t> seen_;  // note ids
   std::vector<std::string> repos_;
   std::unordered_set<std::string> repo_set_;
-  // Dedupe key -> index in wins_ of an event's win.
+  size_t event_wins_ = 0;  // wins_[0, event_wins_) are events' wins
+  // Dedupe key -> index in wins_ of an event's win, made on first use.
   std::unordered_map<std::string, size_t> event_by_text_;
+  bool event_by_text_made_ = false;
 };
 
 // The first 7 hex digits of an oid (all of a shorter one).

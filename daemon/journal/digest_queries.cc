@@ -108,6 +108,17 @@ class CacheSize {
 
 }  // namespace
 
+Result<int64_t> Journal::DigestRowsBound() {
+  // Ids are distinct positive row ids: the largest is at least the count.
+  Result<sql::Statement> stmt = db_->Prepare(
+      "SELECT coalesce((SELECT max(id) FROM events), 0)"
+      " + coalesce((SELECT max(id) FROM notes), 0)");
+  if (!stmt) return stmt.error();
+  Result<bool> row = stmt->Step();
+  if (!row) return row.error();
+  return *row ? stmt->row().Int() : 0;
+}
+
 Status Journal::ForEachDigestRow(int64_t since, int64_t until,
                                  const std::function<void(const DigestRow&)>& row) {
   Result<std::map<int64_t, RepoNames>> repos = ReadRepos(*db_);

@@ -87,6 +87,9 @@ Result<digest::Digest> LoadDigest(Journal* journal, const Config& config,
   if (!rules) return rules.error();
   digest::DigestBuilder builder(window, *rules);
   if (journal) {
+    Result<int64_t> rows = journal->DigestRowsBound();
+    if (!rows) return MakeError("journal", rows.error().message);
+    builder.Reserve(static_cast<size_t>(*rows));
     Status read = journal->ForEachDigestRow(
         window.since, window.until, [&](const DigestRow& row) { builder.Add(row); });
     if (!read) return MakeError("journal", read.error().message);

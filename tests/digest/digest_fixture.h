@@ -37,6 +37,7 @@ inline Digest BuildDigest(const std::vector<LogEntry>& entries, const DigestWind
     return a->time < b->time;
   });
   DigestBuilder builder(window, rules);
+  builder.Reserve(sorted.size());
   for (const LogEntry* entry : sorted) {
     DigestRow row;
     std::string paths, tags;
