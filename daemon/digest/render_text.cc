@@ -163,10 +163,6 @@ void AppendCodeMd(std::string& out, std::string_view oid) {
   out += '`';
 }
 
-void AppendMetricMd(std::string& out, const Metric& m) {
-  AppendMarkdownText(out, FormatMetric(m));
-}
-
 void AppendDiffstat(std::string& out, const Diffstat& d) {
   if (d.files == 0 && d.insertions == 0 && d.deletions == 0) return;
   out += Counted(d.files, "file");

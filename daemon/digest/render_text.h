@@ -32,8 +32,6 @@ void AppendMarkdownText(std::string& out, std::string_view text);
 // `oid`, short, in a code span; a note's commit given as other text (any
 // text the user typed) as Markdown text, since a code span escapes nothing.
 void AppendCodeMd(std::string& out, std::string_view oid);
-// A metric (metrics.h) in Markdown: its noun is words of the note.
-void AppendMetricMd(std::string& out, const Metric& m);
 // "3 files, +42 -7"; nothing when the diffstat is empty.
 void AppendDiffstat(std::string& out, const Diffstat& diffstat);
 // "2026-11-23 to 2026-11-29" (until is exclusive, so its previous second).
