@@ -33,6 +33,13 @@ bool Stronger(const Win* a, const Win* b) {
   return a->note_id < b->note_id;
 }
 
+// `text` without the characters of `chars` at its end.
+std::string_view TrimRight(std::string_view text, std::string_view chars) {
+  while (!text.empty() && chars.find(text.back()) != std::string_view::npos)
+    text.remove_suffix(1);
+  return text;
+}
+
 // A note written as "impact; next: what comes after", split in two (views
 // of `text`); `lower` is scratch.
 struct Split {
@@ -50,14 +57,9 @@ Split SplitNext(std::string_view text, std::string& lower) {
         (at > 0 && lower[at - 1] != ' ' && lower[at - 1] != ';' &&
          lower[at - 1] != '(' && lower[at - 1] != ','))
       continue;
-    std::string_view impact = text.substr(0, at);
-    std::string_view next = text.substr(at + marker.size());
-    while (!impact.empty() &&
-           std::string_view(" ;,.(-").find(impact.back()) != std::string_view::npos)
-      impact.remove_suffix(1);
+    std::string_view impact = TrimRight(text.substr(0, at), " ;,.(-");
+    std::string_view next = TrimRight(text.substr(at + marker.size()), ") ");
     while (!next.empty() && next.front() == ' ') next.remove_prefix(1);
-    while (!next.empty() && (next.back() == ')' || next.back() == ' '))
-      next.remove_suffix(1);
     return {impact, next};
   }
   return {text, {}};
@@ -68,9 +70,7 @@ bool IsLowerAscii(char c) { return c >= 'a' && c <= 'z'; }
 // `text` without the spaces and the clause punctuation (",;:-") that end it:
 // what is left ends a sentence as written, or takes a period.
 std::string_view TrimEnd(std::string_view text) {
-  while (!text.empty() &&
-         std::string_view(" \t,;:-").find(text.back()) != std::string_view::npos)
-    text.remove_suffix(1);
+  text = TrimRight(text, " \t,;:-");
   while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
   return text;
 }
@@ -214,9 +214,7 @@ void AppendImpactSentence(std::string& out, const Win& w, std::string_view impac
 // number and repo, or the incident I closed; nothing for a free note.
 void AppendLead(std::string& out, const Win& w) {
   if (w.kind == "pr_merged" && !w.title.empty()) {
-    std::string_view title = TrimEnd(w.title);
-    while (!title.empty() && title.back() == '.') title.remove_suffix(1);
-    AppendSentenceStart(out, title);
+    AppendSentenceStart(out, TrimRight(TrimEnd(w.title), "."));
     // "(PR #481, payments)"; a local merge has no number.
     std::string pr = w.pr > 0 ? "PR #" + std::to_string(w.pr) : "";
     std::string where = pr + (pr.empty() || w.repo_name.empty() ? "" : ", ");
@@ -241,10 +239,8 @@ void AppendLead(std::string& out, const Win& w) {
 // Whether `note` says no more than `title`: the same words, ignoring case
 // and a final period.
 bool RepeatsTitle(std::string_view note, std::string_view title) {
-  note = TrimEnd(note);
-  title = TrimEnd(title);
-  while (!note.empty() && note.back() == '.') note.remove_suffix(1);
-  while (!title.empty() && title.back() == '.') title.remove_suffix(1);
+  note = TrimRight(TrimEnd(note), ".");
+  title = TrimRight(TrimEnd(title), ".");
   return !title.empty() && EqualsIgnoreCase(note, title);
 }
 
