@@ -96,7 +96,6 @@ void CommitMessages(const uint8_t* data, size_t size) {
   std::string_view message = Text(data, size);
   auto [subject, body] = detect::SplitMessage(message);
   (void)detect::LastParagraph(body);
-  (void)detect::FirstNonEmptyLine(message);
   (void)detect::CoAuthorEmails(message);
   (void)detect::ImpactLines(message);
   (void)detect::SummarizeMessage(message);

@@ -38,14 +38,6 @@ std::string_view LastParagraph(std::string_view body) {
   return paragraph;
 }
 
-std::string_view FirstNonEmptyLine(std::string_view text) {
-  std::string_view found;
-  ForEachLine(text, [&](std::string_view line) {
-    if (found.empty()) found = Trim(line);
-  });
-  return found;
-}
-
 bool Consume(std::string_view& s, std::string_view prefix) {
   if (!s.starts_with(prefix)) return false;
   s.remove_prefix(prefix.size());

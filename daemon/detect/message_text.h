@@ -34,8 +34,6 @@ std::pair<std::string_view, std::string_view> SplitMessage(std::string_view mess
 // blank lines left out); "" for an empty body.
 std::string_view LastParagraph(std::string_view body);
 
-std::string_view FirstNonEmptyLine(std::string_view text);
-
 // Removes `prefix` from the front of `s` if it is there.
 bool Consume(std::string_view& s, std::string_view prefix);
 

@@ -46,12 +46,6 @@ Result<HookSite> LocateHooks(const fs::path& repo_path) {
   return site;
 }
 
-Result<fs::path> HooksDir(const fs::path& repo) {
-  Result<HookSite> site = LocateHooks(repo);
-  if (!site) return site.error();
-  return site->dir;
-}
-
 Result<fs::path> FindRepo(const fs::path& start) {
   fs::path at = Clean(start);
   for (;;) {

@@ -20,7 +20,6 @@ struct HookSite {
 // does), else <common git dir>/hooks, which linked worktrees share.
 // code "not_found" when `repo` is no repository.
 Result<HookSite> LocateHooks(const std::filesystem::path& repo);
-Result<std::filesystem::path> HooksDir(const std::filesystem::path& repo);
 
 // The repository `start` is in: `start` itself or the nearest folder above it
 // that git::Repo::Open accepts. code "not_found" when there is none.

@@ -58,7 +58,7 @@ class Daemon : public DaemonServices {
   // Serves until SIGTERM or SIGINT; returns the exit code.
   int Run();
 
-  // The Listener's LineHandler (io thread). Returns the reply line, or none
+  // What the Listener hands each request line to (io thread). Returns the reply line, or none
   // when the reply comes later through session.DeliverReply: a method that
   // lets the loop serve others meanwhile (the ReadWorker's, `rescan` of
   // every repo).

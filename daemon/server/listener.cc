@@ -22,7 +22,7 @@ void NotifySystemd(const char* state) {
 #endif
 }
 
-Listener::Listener(asio::io_context& io, LineHandler handle_line, Limits limits)
+Listener::Listener(asio::io_context& io, LineFunction handle_line, Limits limits)
     : io_(io),
       handle_line_(std::move(handle_line)),
       limits_(limits),

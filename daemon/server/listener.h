@@ -2,7 +2,7 @@
 // (backing off at the open-file limit), owns their Sessions and the
 // SendBudget they share, cuts off clients that stall that budget, and turns
 // SIGTERM and SIGINT into a clean shutdown and SIGHUP into a callback. Each
-// request line goes to the LineHandler it was given. io thread only.
+// request line goes to the function it was given. io thread only.
 #pragma once
 
 #include <boost/asio.hpp>
@@ -17,6 +17,7 @@
 #include <utility>  // Boost 1.74's awaitable.hpp misses it.
 
 #include "core/result.h"
+#include "server/line_handler.h"
 #include "server/send_budget.h"
 
 namespace brag {
@@ -26,11 +27,11 @@ class Session;
 // systemd's sd_notify(state) where bragd was built with libsystemd.
 void NotifySystemd(const char* state);
 
-class Listener {
+class Listener : public LineHandler {
  public:
   // Returns the reply line, or none when the reply comes later through
   // session.DeliverReply.
-  using LineHandler =
+  using LineFunction =
       std::function<std::optional<std::string>(const std::string& line, Session& session)>;
   struct Limits {
     // What all sessions together may hold for their clients, and how long
@@ -43,8 +44,8 @@ class Listener {
     std::chrono::milliseconds accept_max_delay{1000};
   };
 
-  Listener(boost::asio::io_context& io, LineHandler handle_line, Limits limits);
-  Listener(boost::asio::io_context& io, LineHandler handle_line)
+  Listener(boost::asio::io_context& io, LineFunction handle_line, Limits limits);
+  Listener(boost::asio::io_context& io, LineFunction handle_line)
       : Listener(io, std::move(handle_line), Limits()) {}
   ~Listener();
 
@@ -57,9 +58,10 @@ class Listener {
   void Shutdown();
   size_t session_count() const { return sessions_.size(); }
 
-  // Called by sessions.
-  std::optional<std::string> HandleLine(const std::string& line, Session& session);
-  void Forget(Session* session);
+  // The sessions' LineHandler: each line goes to `handle_line`; a closed
+  // session is dropped and frees its descriptor for the next client.
+  std::optional<std::string> HandleLine(const std::string& line, Session& session) override;
+  void Forget(Session* session) override;
 
  private:
   void AwaitSignal();
@@ -75,7 +77,7 @@ class Listener {
   void ResumeSessions();
 
   boost::asio::io_context& io_;
-  LineHandler handle_line_;
+  LineFunction handle_line_;
   Limits limits_;
   std::filesystem::path socket_path_;
   std::map<Session*, std::weak_ptr<Session>> sessions_;

@@ -39,7 +39,7 @@ std::string_view RepoStateName(RepoState state);
 RepoState ParseRepoState(std::string_view name);  // unknown words: kUnknown
 
 struct WatchedRepo {
-  RepoRecord record;  // record.state is the journal's; `state` is current
+  RepoRecord record;  // record.state: `state` as the journal words it
   RepoState state = RepoState::kUnknown;
   std::optional<git::Repo> git;
   std::filesystem::path common_dir;

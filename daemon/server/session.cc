@@ -6,7 +6,6 @@
 #include <optional>
 
 #include "core/log.h"
-#include "server/listener.h"
 
 namespace brag {
 
@@ -23,12 +22,12 @@ constexpr size_t kReadPauseBytes = 64 * 1024;
 constexpr size_t kMaxEventBacklogBytes = 16 * 1024 * 1024;
 }  // namespace
 
-Session::Session(asio::local::stream_protocol::socket socket, Listener& listener,
+Session::Session(asio::local::stream_protocol::socket socket, LineHandler& handler,
                  SendBudget& budget)
     : socket_(std::move(socket)),
       wakeup_(socket_.get_executor()),
       resume_(socket_.get_executor()),
-      listener_(listener),
+      handler_(handler),
       budget_(budget),
       last_progress_(std::chrono::steady_clock::now()) {
   wakeup_.expires_at(std::chrono::steady_clock::time_point::max());
@@ -120,7 +119,7 @@ void Session::Stop() {
   outbox_bytes_ = 0;
   event_bytes_ = 0;
   budget_.Release(unsent);
-  listener_.Forget(this);
+  handler_.Forget(this);
 }
 
 bool Session::MayRead() const {
@@ -155,7 +154,7 @@ awaitable<void> Session::Reader() {
     }
     if (next == protocol::LineBuffer::Next::kLine) {
       awaiting_reply_ = true;
-      std::optional<std::string> reply = listener_.HandleLine(line, *this);
+      std::optional<std::string> reply = handler_.HandleLine(line, *this);
       if (reply) DeliverReply(std::move(*reply));
       continue;
     }

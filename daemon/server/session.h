@@ -1,8 +1,8 @@
 // One client connection (Asio C++20 coroutines, after Asio's chat_server):
-// a reader coroutine that cuts lines and hands them to the Listener one at a
-// time, and a writer coroutine that drains the outbox, so replies and pushed
-// events never interleave. Lives as long as either coroutine holds it. io
-// thread only.
+// a reader coroutine that cuts lines and hands them to a LineHandler (the
+// Daemon) one at a time, and a writer coroutine that drains the outbox, so
+// replies and pushed events never interleave. Lives as long as either
+// coroutine holds it. io thread only.
 //
 // Bounded: the reader takes no new request while the previous one awaits
 // its reply, while this client has more than a little unread, or while
@@ -19,21 +19,20 @@
 #include <utility>  // Boost 1.74's awaitable.hpp misses it.
 
 #include "protocol/message.h"
+#include "server/line_handler.h"
 #include "server/send_budget.h"
 
 namespace brag {
 
-class Listener;
-
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  // `listener` and `budget` must outlive the session.
-  Session(boost::asio::local::stream_protocol::socket socket, Listener& listener,
+  // `handler` and `budget` must outlive the session.
+  Session(boost::asio::local::stream_protocol::socket socket, LineHandler& handler,
           SendBudget& budget);
 
   // Checks the peer's uid (SO_PEERCRED), then starts reading and writing.
   void Start();
-  // The reply to the request being handled (Listener::HandleLine returned
+  // The reply to the request being handled (LineHandler::HandleLine returned
   // none): queued whole, whatever its size; the next request is read after.
   void DeliverReply(std::string line);
   // Queues a pushed event. A subscriber whose unwritten events pass a cap
@@ -70,7 +69,7 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::asio::local::stream_protocol::socket socket_;
   boost::asio::steady_timer wakeup_;  // the writer's: something to write
   boost::asio::steady_timer resume_;  // the reader's: it may read again
-  Listener& listener_;
+  LineHandler& handler_;
   SendBudget& budget_;
   protocol::LineBuffer lines_;
   std::deque<Outgoing> outbox_;

@@ -41,7 +41,6 @@ class RefWatcher {
   // on error no watch of this repo is kept.
   Status Watch(int64_t repo_id, const std::filesystem::path& common_dir);
   void Unwatch(int64_t repo_id);
-  bool IsWatched(int64_t repo_id) const { return dirs_by_repo_.count(repo_id) > 0; }
 
   // Watches the folders under each scan root, `depth` levels down, skipping
   // repositories and hidden folders (as DiscoverRepos does), so a new clone

@@ -17,9 +17,9 @@ using test::GitRepo;
 using test::TempDir;
 
 fs::path Dir(const fs::path& repo) {
-  Result<fs::path> dir = HooksDir(repo);
-  REQUIRE_MESSAGE(dir.has_value(), (dir ? "" : dir.error().message));
-  return *dir;
+  Result<HookSite> site = LocateHooks(repo);
+  REQUIRE_MESSAGE(site.has_value(), (site ? "" : site.error().message));
+  return site->dir;
 }
 
 // Where git itself looks for hooks in `repo`.
@@ -104,7 +104,7 @@ TEST_CASE("the repo around a folder is found from any folder inside it") {
   Result<fs::path> none = FindRepo(t / "nothing");
   REQUIRE_FALSE(none.has_value());
   CHECK(none.error().code == "not_found");
-  Result<fs::path> no_repo = HooksDir(t / "nothing");
+  Result<HookSite> no_repo = LocateHooks(t / "nothing");
   REQUIRE_FALSE(no_repo.has_value());
   CHECK(no_repo.error().code == "not_found");
 }
