@@ -101,6 +101,8 @@ size_t Best(const std::vector<int>& scores) {
 // globs kept per rule.
 class CategoryIndex {
  public:
+  using PathMemo = Categorizer::PathMemo;
+
   explicit CategoryIndex(std::vector<CategoryRule> rules) : rules_(std::move(rules)) {
     for (size_t r = 0; r < rules_.size(); ++r) IndexRule(r);
   }
@@ -142,17 +144,20 @@ class CategoryIndex {
     return scores;
   }
 
-  // Per rule, how many of `paths` one of its globs matches.
-  std::vector<int> PathScores(const std::vector<std::string>& paths) const {
+  // Per rule, how many of `paths` one of its globs matches. `memo` keeps
+  // each path's matches: a repo's paths recur from note to note.
+  std::vector<int> PathScores(const std::vector<std::string>& paths,
+                              PathMemo& memo) const {
     std::vector<int> scores(rules_.size(), 0);
     for (const std::string& path : paths) {
-      for (size_t r = 0; r < rules_.size(); ++r) {
+      auto [it, added] = memo.try_emplace(path);
+      for (size_t r = 0; added && r < rules_.size(); ++r) {
         const std::vector<std::string>& globs = rules_[r].path_globs;
-        if (std::any_of(globs.begin(), globs.end(),
-                        [&](const std::string& g) { return MatchesGlob(g, path); })) {
-          ++scores[r];
-        }
+        it->second.push_back(
+            std::any_of(globs.begin(), globs.end(),
+                        [&](const auto& g) { return MatchesGlob(g, path); }));
       }
+      for (size_t r = 0; r < rules_.size(); ++r) scores[r] += it->second[r];
     }
     return scores;
   }
@@ -426,7 +431,7 @@ std::string Categorizer::Categorize(std::string_view note,
                                     const std::vector<std::string>& paths) const {
   size_t r = index_->ByTags(note, tags);
   if (r == kNoRule) r = Best(index_->WordScores(tokens));
-  if (r == kNoRule) r = Best(index_->PathScores(paths));
+  if (r == kNoRule) r = Best(index_->PathScores(paths, path_memo_));
   return r == kNoRule ? fallback_ : index_->rules()[r].category;
 }
 
@@ -437,19 +442,21 @@ std::string Categorize(const std::vector<CategoryRule>& rules, std::string_view 
   return Categorizer(rules, std::string(fallback)).Categorize(note, tags, paths);
 }
 
-bool IsInvisibleWork(std::string_view note, const std::vector<std::string>& tags,
-                     const std::vector<std::string>& paths) {
-  return IsInvisibleWork(note, TokenizeNote(note), tags, paths);
-}
-
-bool IsInvisibleWork(std::string_view note, const std::vector<Token>& tokens,
-                     const std::vector<std::string>& tags,
-                     const std::vector<std::string>& paths) {
+bool Categorizer::IsInvisibleWork(std::string_view note,
+                                  const std::vector<Token>& tokens,
+                                  const std::vector<std::string>& tags,
+                                  const std::vector<std::string>& paths) const {
   const CategoryIndex& index = InvisibleWorkIndex();
   if (index.ByTags(note, tags) != kNoRule || index.WordScores(tokens)[0] > 0)
     return true;
   return !paths.empty() &&
-         static_cast<size_t>(index.PathScores(paths)[0]) * 2 > paths.size();
+         static_cast<size_t>(index.PathScores(paths, invisible_memo_)[0]) * 2 >
+             paths.size();
+}
+
+bool IsInvisibleWork(std::string_view note, const std::vector<std::string>& tags,
+                     const std::vector<std::string>& paths) {
+  return Categorizer({}).IsInvisibleWork(note, TokenizeNote(note), tags, paths);
 }
 
 }  // namespace brag::digest

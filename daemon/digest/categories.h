@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/result.h"
@@ -74,8 +75,8 @@ bool MatchesGlob(std::string_view glob, std::string_view path);
 class CategoryIndex;
 
 // Rules compiled once for categorizing many notes: a Categorize call is then a
-// few hash lookups per word of the note, however many rules there are.
-// Immutable after construction.
+// few hash lookups per word of the note, however many rules there are. It
+// remembers which globs match each path it sees: one thread at a time.
 class Categorizer {
  public:
   explicit Categorizer(std::vector<CategoryRule> rules,
@@ -97,10 +98,19 @@ class Categorizer {
   std::string Categorize(std::string_view note, const std::vector<Token>& tokens,
                          const std::vector<std::string>& tags,
                          const std::vector<std::string>& paths) const;
+  // IsInvisibleWork(note, tags, paths) below, from TokenizeNote(note)'s tokens.
+  bool IsInvisibleWork(std::string_view note, const std::vector<Token>& tokens,
+                       const std::vector<std::string>& tags,
+                       const std::vector<std::string>& paths) const;
+
+  // Path -> whether each rule's globs match it.
+  using PathMemo = std::unordered_map<std::string, std::vector<bool>>;
 
  private:
   std::shared_ptr<const CategoryIndex> index_;
   std::string fallback_;
+  mutable PathMemo path_memo_;
+  mutable PathMemo invisible_memo_;
 };
 
 // Categorizer(rules, fallback).Categorize(note, tags, paths), for one note;
@@ -117,10 +127,6 @@ std::string Categorize(const std::vector<CategoryRule>& rules, std::string_view 
 // dashboard files (a feature PR that also touches a test is not invisible
 // work).
 bool IsInvisibleWork(std::string_view note, const std::vector<std::string>& tags,
-                     const std::vector<std::string>& paths);
-// The same, from the tokens TokenizeNote(note) made.
-bool IsInvisibleWork(std::string_view note, const std::vector<Token>& tokens,
-                     const std::vector<std::string>& tags,
                      const std::vector<std::string>& paths);
 
 }  // namespace brag::digest

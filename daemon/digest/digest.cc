@@ -184,7 +184,7 @@ Digest DigestBuilder::Finish(const RemoteUrls& remotes) {
     win.metrics = ExtractMetrics(win.text, tokens);
     win.suggestions = Sharpen(win.text, tokens, win.metrics.empty());
     win.category = categorizer.Categorize(win.text, tokens, win.tags, paths_[i]);
-    win.invisible = IsInvisibleWork(win.text, tokens, win.tags, paths_[i]);
+    win.invisible = categorizer.IsInvisibleWork(win.text, tokens, win.tags, paths_[i]);
   }
   // Links: each (repo, forge hint) parsed once.
   std::map<std::pair<std::string, std::string>, std::optional<ForgeRepo>> forge_repos;
