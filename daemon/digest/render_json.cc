@@ -14,34 +14,64 @@ using nlohmann::json;
 
 json StringOrNull(std::string_view s) { return s.empty() ? json(nullptr) : json(s); }
 
+// `slot` = s, in the string `slot` held for the last win when it held one.
+void SetString(std::string_view s, json& slot) {
+  if (slot.is_string()) {
+    slot.get_ref<std::string&>().assign(s);
+  } else {
+    slot = s;
+  }
+}
+
+void SetStringOrNull(std::string_view s, json& slot) {
+  if (s.empty()) {
+    slot = nullptr;
+  } else {
+    SetString(s, slot);
+  }
+}
+
 json PositiveOrNull(int64_t v) { return v > 0 ? json(v) : json(nullptr); }
 
 json NumberOrNull(std::optional<double> v) { return v ? json(*v) : json(nullptr); }
 
-json MetricJson(const Metric& m) {
-  json j;
+// `list` as long as `items`, element i set by set(items[i], list[i]): the
+// objects of the last win's list are reused, as the win's own are.
+template <typename T, typename Set>
+void SetList(json& list, const std::vector<T>& items, Set set) {
+  if (!list.is_array()) list = json::array();
+  list.get_ref<json::array_t&>().resize(items.size());
+  for (size_t i = 0; i < items.size(); ++i) set(items[i], list[i]);
+}
+
+void SetMetricJson(const Metric& m, json& j) {
   j["after"] = NumberOrNull(m.after);
   j["before"] = NumberOrNull(m.before);
   j["direction"] = DirectionName(m.direction);
   j["display"] = FormatMetric(m);
   j["factor"] = m.factor > 0 ? json(m.factor) : json(nullptr);
-  j["fragment"] = m.fragment;
+  SetString(m.fragment, j["fragment"]);
   j["kind"] = KindName(m.kind);
-  j["noun"] = StringOrNull(m.noun);
-  j["period"] = StringOrNull(m.period);
-  j["text"] = m.text;
-  j["unit"] = m.unit;
+  SetStringOrNull(m.noun, j["noun"]);
+  SetStringOrNull(m.period, j["period"]);
+  SetString(m.text, j["text"]);
+  SetString(m.unit, j["unit"]);
   j["upper_bound"] = m.upper_bound;
   j["value"] = m.value;
-  return j;
+}
+
+void SetSuggestionJson(const Suggestion& s, json& j) {
+  SetString(s.issue, j["issue"]);
+  SetStringOrNull(s.phrase, j["phrase"]);
+  SetString(s.suggestion, j["suggestion"]);
 }
 
 // Win `w` into `win`, which may hold the last win's: each key is assigned
 // again, so the nodes of the object are made once for all the wins.
 void SetWinJson(const Win& w, json& win) {
-  win["branch"] = StringOrNull(w.branch);
-  win["category"] = w.category;
-  win["commit"] = StringOrNull(w.commit);
+  SetStringOrNull(w.branch, win["branch"]);
+  SetString(w.category, win["category"]);
+  SetStringOrNull(w.commit, win["commit"]);
   json& diffstat = win["diffstat"];
   diffstat["deletions"] = w.diffstat.deletions;
   diffstat["files"] = w.diffstat.files;
@@ -49,7 +79,7 @@ void SetWinJson(const Win& w, json& win) {
   win["event"] = PositiveOrNull(w.event_id);
   win["folded_commits"] = w.folded_commits;
   win["folded_notes"] = w.folded_notes;
-  win["forge"] = StringOrNull(w.forge);
+  SetStringOrNull(w.forge, win["forge"]);
   if (w.kind == "incident_closed") {
     win["incident"]["commits"] = w.incident_commits;
     win["incident"]["duration_s"] = PositiveOrNull(w.incident_seconds);
@@ -57,26 +87,19 @@ void SetWinJson(const Win& w, json& win) {
     win.erase("incident");
   }
   win["invisible"] = w.invisible;
-  win["kind"] = w.kind;
-  win["link"] = StringOrNull(w.link);
-  json& metrics = win["metrics"] = json::array();
-  for (const Metric& m : w.metrics) metrics.push_back(MetricJson(m));
+  SetString(w.kind, win["kind"]);
+  SetStringOrNull(w.link, win["link"]);
+  SetList(win["metrics"], w.metrics, SetMetricJson);
   win["note"] = w.note_id;
   win["pr"] = PositiveOrNull(w.pr);
-  win["repo"] = StringOrNull(w.repo);
-  win["repo_name"] = StringOrNull(w.repo_name);
-  win["source"] = w.source;
-  json& suggestions = win["suggestions"] = json::array();
-  for (const Suggestion& s : w.suggestions) {
-    json& one = suggestions.emplace_back();
-    one["issue"] = s.issue;
-    one["phrase"] = StringOrNull(s.phrase);
-    one["suggestion"] = s.suggestion;
-  }
-  win["tags"] = w.tags;
-  win["text"] = w.text;
+  SetStringOrNull(w.repo, win["repo"]);
+  SetStringOrNull(w.repo_name, win["repo_name"]);
+  SetString(w.source, win["source"]);
+  SetList(win["suggestions"], w.suggestions, SetSuggestionJson);
+  SetList(win["tags"], w.tags, SetString);
+  SetString(w.text, win["text"]);
   win["time"] = FormatIsoUtc(w.time);
-  win["title"] = StringOrNull(w.title);
+  SetStringOrNull(w.title, win["title"]);
 }
 
 // The note ids of the wins `keep` picks.
