@@ -17,7 +17,6 @@ constexpr size_t kNone = static_cast<size_t>(-1);
 // What a quantity measures before it becomes a Metric's canonical unit.
 enum class Dim { kNone, kTime, kSize, kRate, kPercent, kMoney, kMultiplier };
 
-// ---------------------------------------------------------------------------
 // Vocabulary. Everything the scanner knows about words is in these tables.
 
 struct UnitName {
@@ -50,15 +49,12 @@ constexpr UnitName kUnitNames[] = {
     {"tib", Dim::kSize, 1099511627776.0},
     {"pb", Dim::kSize, 1e15},
     {"rps qps tps", Dim::kRate, 1},
-    {"percent pct", Dim::kPercent, 1},
-};
+    {"percent pct", Dim::kPercent, 1}};
 
 // The divisor to a per-second rate, after "/" or "per": "req/s", "40/min".
-constexpr UnitName kRateDivisors[] = {
-    {"s sec second", Dim::kRate, 1},
-    {"min minute", Dim::kRate, 60},
-    {"h hr hour", Dim::kRate, 3600},
-};
+constexpr UnitName kRateDivisors[] = {{"s sec second", Dim::kRate, 1},
+                                      {"min minute", Dim::kRate, 60},
+                                      {"h hr hour", Dim::kRate, 3600}};
 
 struct Magnitude {
   std::string_view name;
@@ -70,8 +66,7 @@ struct Magnitude {
 constexpr Magnitude kMagnitudes[] = {
     {"k", 1e3, true, false},        {"M", 1e6, true, true},
     {"bn", 1e9, false, false},      {"thousand", 1e3, false, false},
-    {"million", 1e6, false, false}, {"billion", 1e9, false, false},
-};
+    {"million", 1e6, false, false}, {"billion", 1e9, false, false}};
 
 struct Alias {
   std::string_view name;  // names separated by spaces
@@ -82,17 +77,14 @@ constexpr Alias kCurrencySymbols[] = {{"$", "usd"}, {"€", "eur"}, {"£", "gbp"
 constexpr Alias kCurrencyWords[] = {
     {"usd dollar dollars", "usd"}, {"eur euro euros", "eur"}, {"gbp", "gbp"}};
 
-constexpr Alias kPeriodNames[] = {
-    {"day", "day"},
-    {"week wk", "week"},
-    {"month mo mth", "month"},
-    {"quarter qtr", "quarter"},
-    {"year yr annum", "year"},
-};
-constexpr Alias kPeriodAdverbs[] = {
-    {"daily", "day"},         {"weekly", "week"}, {"monthly", "month"},
-    {"quarterly", "quarter"}, {"yearly", "year"}, {"annually", "year"},
-};
+constexpr Alias kPeriodNames[] = {{"day", "day"},
+                                  {"week wk", "week"},
+                                  {"month mo mth", "month"},
+                                  {"quarter qtr", "quarter"},
+                                  {"year yr annum", "year"}};
+constexpr Alias kPeriodAdverbs[] = {{"daily", "day"},     {"weekly", "week"},
+                                    {"monthly", "month"}, {"quarterly", "quarter"},
+                                    {"yearly", "year"},   {"annually", "year"}};
 
 constexpr std::string_view kBoundPairs[][2] = {
     {"less", "than"}, {"fewer", "than"}, {"at", "most"}};
@@ -254,7 +246,6 @@ constexpr EffectWord kEffectWords[] = {
      Effect::kIncrease},
 };
 
-// ---------------------------------------------------------------------------
 // The vocabulary, hashed: everything the tables above say about one word.
 
 struct WordFacts {
@@ -365,7 +356,6 @@ bool IsNounAt(const Tokens& t, size_t i) {
          !f.period_adverb && f.effect == Effect::kNone;
 }
 
-// ---------------------------------------------------------------------------
 // Quantities: one number with what surrounds it.
 
 struct Quantity {
@@ -622,7 +612,6 @@ bool IsYearLike(const Tokens& t, const Quantity& q) {
          !n.grouped && !n.decimal && n.number >= 1900 && n.number <= 2100;
 }
 
-// ---------------------------------------------------------------------------
 // Pairs.
 
 // How far back the earlier figure of a pair across clauses may be marked.
@@ -796,7 +785,6 @@ bool Across(const Tokens& t, const Quantity& a, const Quantity& b, size_t stop) 
   return before && after;
 }
 
-// ---------------------------------------------------------------------------
 // Reading the words around a match.
 
 // A match's tokens and how far its context may reach on each side.
@@ -903,7 +891,6 @@ bool IsVersionBump(const Tokens& t, const Context& c, const Quantity& a,
   return NearestBefore<bool>(t, c, upgrade);
 }
 
-// ---------------------------------------------------------------------------
 // Building metrics.
 
 // What a Dim becomes in a Metric: its canonical unit (money's is its
@@ -917,8 +904,7 @@ constexpr DimFacts kDimFacts[] = {
     {"count", MetricKind::kCount},     {"ms", MetricKind::kMeasure},
     {"bytes", MetricKind::kMeasure},   {"per_s", MetricKind::kMeasure},
     {"percent", MetricKind::kPercent}, {"", MetricKind::kMoney},
-    {"x", MetricKind::kMultiplier},
-};
+    {"x", MetricKind::kMultiplier}};
 
 std::string_view CanonicalUnit(const Quantity& q) {
   return q.dim == Dim::kMoney ? q.currency : kDimFacts[static_cast<int>(q.dim)].unit;
@@ -1126,7 +1112,6 @@ class MetricBuilder {
   size_t back_stop_ = 0;
 };
 
-// ---------------------------------------------------------------------------
 // Formatting.
 
 // `v` with `decimals` decimals, trailing zeros (and a bare '.') dropped.
