@@ -1,6 +1,7 @@
 #include "digest/digest.h"
 
 #include <algorithm>
+#include <numeric>
 #include <optional>
 #include <utility>
 
@@ -63,6 +64,7 @@ DigestBuilder::DigestBuilder(const DigestWindow& window,
 void DigestBuilder::Reserve(size_t rows) {
   wins_.reserve(rows);
   paths_.reserve(rows);
+  seen_.reserve(rows);
 }
 
 void DigestBuilder::Add(const DigestRow& row) {
@@ -202,11 +204,27 @@ Digest DigestBuilder::Finish(const RemoteUrls& remotes) {
   Digest digest;
   digest.window = window_;
   digest.counts = counts_;
-  digest.wins = std::move(wins_);
-  // Back to time order across events and notes (note ids break ties).
-  std::sort(digest.wins.begin(), digest.wins.end(), [](const Win& x, const Win& y) {
-    return x.time != y.time ? x.time < y.time : x.note_id < y.note_id;
+  // Back to time order across events and notes (note ids break ties): the
+  // indexes are sorted, and each Win, costly to move, moves once.
+  std::vector<size_t> order(wins_.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](size_t x, size_t y) {
+    const Win& a = wins_[x];
+    const Win& b = wins_[y];
+    return a.time != b.time ? a.time < b.time : a.note_id < b.note_id;
   });
+  for (size_t start = 0; start < order.size(); ++start) {
+    if (order[start] == start) continue;
+    Win first = std::move(wins_[start]);
+    size_t at = start;
+    for (size_t from = order[at]; from != start; at = from, from = order[at]) {
+      wins_[at] = std::move(wins_[from]);
+      order[at] = at;
+    }
+    wins_[at] = std::move(first);
+    order[at] = at;
+  }
+  digest.wins = std::move(wins_);
   // The groups: the rules, then Uncategorised unless a rule has its id.
   for (const CategoryRule& rule : rules_) {
     digest.categories.push_back(
