@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -65,12 +66,29 @@ class WordTable {
 
   // The value for `word` in any case, or nullptr.
   const V* Find(std::string_view word) const {
-    auto it = map_.find(ToLower(word));
+    auto it = map_.find(word);
     return it == map_.end() ? nullptr : &it->second;
   }
 
  private:
-  std::unordered_map<std::string, V> map_;
+  // Hash and equality that ignore ASCII case and take any string_view, so
+  // that a lookup makes no lower-cased copy (FNV-1a).
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const {
+      uint64_t h = 14695981039346656037u;
+      for (char c : s)
+        h = (h ^ static_cast<unsigned char>(LowerAscii(c))) * 1099511628211u;
+      return static_cast<size_t>(h);
+    }
+  };
+  struct Equal {
+    using is_transparent = void;
+    bool operator()(std::string_view a, std::string_view b) const {
+      return EqualsIgnoreCase(a, b);
+    }
+  };
+  std::unordered_map<std::string, V, Hash, Equal> map_;
 };
 
 }  // namespace brag::digest
