@@ -884,11 +884,12 @@ Effect NearestEffect(const Tokens& t, const Context& c, bool after_first) {
   return after_first ? Effect::kNone : NearestAfter<Effect>(t, c, 2, ComparativeEffect);
 }
 
+bool IsUpgrade(const WordFacts& f) { return (f.classes & kUpgrade) != 0; }
+
 bool IsVersionBump(const Tokens& t, const Context& c, const Quantity& a,
                    const Quantity& b) {
   if (a.dim != Dim::kNone || a.has_noun() || b.has_noun()) return false;
-  auto upgrade = [](const WordFacts& f) { return (f.classes & kUpgrade) != 0; };
-  return NearestBefore<bool>(t, c, upgrade);
+  return NearestBefore<bool>(t, c, IsUpgrade);
 }
 
 // Building metrics.
@@ -936,18 +937,6 @@ Direction Judge(bool went_up, const Judgement& j, Effect effect) {
   return j.named ? Direction::kRegressed : Direction::kUnknown;
 }
 
-Direction ChangeDirection(double before, double after, const Judgement& j,
-                          Effect effect) {
-  if (before == after) return Direction::kUnknown;
-  return Judge(after > before, j, effect);
-}
-
-Direction LoneDirection(const Judgement& j, Effect effect) {
-  // A lone figure moved only if a word says which way.
-  if (effect == Effect::kNone) return Direction::kUnknown;
-  return Judge(effect == Effect::kIncrease, j, effect);
-}
-
 // A change from `a` (the before) to `b` (the after) over the tokens of `c`;
 // `verbs` is where the words saying how it went are looked for: the after
 // figure's own clause when the two are told apart.
@@ -964,14 +953,11 @@ Metric MakeChange(std::string_view note, const Tokens& t, const Context& c,
   m.noun = b.has_noun() ? NounText(t, b) : NounText(t, a);
   double low = std::min(*m.before, *m.after), high = std::max(*m.before, *m.after);
   m.factor = low > 0 ? high / low : 0;
-  Judgement higher;
-  if (auto p = NounPolarity(t, a)) {
-    higher = {p, true, false};
-  } else {
-    higher = Polarity(t, c, b);
-  }
-  m.direction =
-      ChangeDirection(*m.before, *m.after, higher, NearestEffect(t, verbs, false));
+  std::optional<bool> noun = NounPolarity(t, a);
+  Judgement higher = noun ? Judgement{noun, true, false} : Polarity(t, c, b);
+  m.direction = *m.before == *m.after ? Direction::kUnknown
+                                      : Judge(*m.after > *m.before, higher,
+                                              NearestEffect(t, verbs, false));
   return m;
 }
 
@@ -985,7 +971,11 @@ Metric MakeLone(std::string_view note, const Tokens& t, const Context& c,
   m.period = q.period;
   m.noun = NounText(t, q);
   if (q.dim == Dim::kMultiplier) m.factor = m.value;
-  m.direction = LoneDirection(Polarity(t, c, q), NearestEffect(t, c, true));
+  // A lone figure moved only if a word says which way.
+  Effect effect = NearestEffect(t, c, true);
+  m.direction = effect == Effect::kNone
+                    ? Direction::kUnknown
+                    : Judge(effect == Effect::kIncrease, Polarity(t, c, q), effect);
   return m;
 }
 
@@ -1017,8 +1007,7 @@ bool CountsPeople(const Tokens& t, const Quantity& q) {
 // measures ("uptime at 99.95", "apdex 0.93" stays).
 bool IsLoneVersion(const Tokens& t, const Context& c, const Quantity& q) {
   if (q.dim != Dim::kNone || q.has_noun() || q.magnitude) return false;
-  auto upgrade = [](const WordFacts& f) { return (f.classes & kUpgrade) != 0; };
-  if (NearestBefore<bool>(t, c, upgrade)) return true;
+  if (NearestBefore<bool>(t, c, IsUpgrade)) return true;
   return t[q.num_tok].decimal && !Polarity(t, c, q).named;
 }
 
@@ -1196,16 +1185,6 @@ constexpr ShownUnit kSizeUnits[] = {{1e3, 1, 1, "B"},
                                     {1e12, 1, 1e9, "GB"},
                                     {kNoBound, 1, 1e12, "TB"}};
 
-// Milliseconds; zero is "0ms", not µs.
-void AppendTime(std::string& out, double ms) {
-  std::span<const ShownUnit> units = kTimeUnits;
-  AppendInUnit(out, ms, ms == 0 ? units.subspan(1) : units);
-}
-
-void AppendSize(std::string& out, double bytes) {
-  AppendInUnit(out, bytes, kSizeUnits);
-}
-
 void AppendFactor(std::string& out, double factor) {
   AppendFixed(out, factor, factor >= 10 ? 0 : 1);
   out += 'x';
@@ -1216,8 +1195,10 @@ constexpr Alias kCurrencyShown[] = {{"usd", "$"}, {"eur", "€"}, {"gbp", "£"}}
 // One value of `m` in its unit; a rate keeps its noun: "1,200 req/s".
 void AppendValue(std::string& out, double v, const Metric& m) {
   std::string_view unit = m.unit;
-  if (unit == "ms") return AppendTime(out, v);
-  if (unit == "bytes") return AppendSize(out, v);
+  // Milliseconds; zero is "0ms", not µs.
+  if (unit == "ms")
+    return AppendInUnit(out, v, std::span(kTimeUnits).subspan(v == 0 ? 1 : 0));
+  if (unit == "bytes") return AppendInUnit(out, v, kSizeUnits);
   if (unit == "per_s") {
     AppendCompact(out, v);
     if (!m.noun.empty()) (out += ' ') += m.noun;
