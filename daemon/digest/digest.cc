@@ -30,6 +30,18 @@ std::string DedupeKey(std::string_view repo, std::string_view text) {
   return key;
 }
 
+// The lines of `text` into `lines`, whose strings keep their room.
+void SplitLines(std::string_view text, std::vector<std::string>& lines) {
+  size_t n = 0;
+  for (; !text.empty(); ++n) {
+    size_t end = std::min(text.find('\n'), text.size());
+    if (n == lines.size()) lines.emplace_back();
+    lines[n].assign(text.substr(0, end));
+    text.remove_prefix(std::min(end + 1, text.size()));
+  }
+  lines.resize(n);
+}
+
 bool InWindow(int64_t t, const DigestWindow& w) { return t >= w.since && t < w.until; }
 
 // A note as the digest shows it: its #tags are read as tags (TagsOf), so
@@ -112,7 +124,7 @@ void DigestBuilder::AddEvent(const DigestRow& row) {
     win.incident_commits = row.commit_count;
   }
   win.tags = TagsOf(row.note_tags, row.note_text);
-  paths_.push_back(rows::SplitLines(row.paths));
+  paths_.emplace_back(row.paths);
 }
 
 void DigestBuilder::AddFreeNote(const DigestRow& row) {
@@ -180,13 +192,16 @@ Digest DigestBuilder::Finish(const RemoteUrls& remotes) {
   // Metrics, suggestions, category and invisible work, each win from one
   // tokenization of its note.
   Categorizer categorizer(rules_);
+  std::vector<Token> tokens;
+  std::vector<std::string> paths;
   for (size_t i = 0; i < wins_.size(); ++i) {
     Win& win = wins_[i];
-    std::vector<Token> tokens = TokenizeNote(win.text);
+    TokenizeNote(win.text, tokens);
+    SplitLines(paths_[i], paths);
     win.metrics = ExtractMetrics(win.text, tokens);
     win.suggestions = Sharpen(win.text, tokens, win.metrics.empty());
-    win.category = categorizer.Categorize(win.text, tokens, win.tags, paths_[i]);
-    win.invisible = categorizer.IsInvisibleWork(win.text, tokens, win.tags, paths_[i]);
+    win.category = categorizer.Categorize(win.text, tokens, win.tags, paths);
+    win.invisible = categorizer.IsInvisibleWork(win.text, tokens, win.tags, paths);
   }
   // Links: each (repo, forge hint) parsed once.
   std::map<std::pair<std::string, std::string>, std::optional<ForgeRepo>> forge_repos;

@@ -136,7 +136,7 @@ class DigestBuilder {
   std::vector<CategoryRule> rules_;
   DigestCounts counts_;
   std::vector<Win> wins_;
-  std::vector<std::vector<std::string>> paths_;  // per win
+  std::vector<std::string> paths_;  // per win, newline-joined
   // Prompts to backfill, with the repo and forge their link is made from.
   struct PendingBackfill {
     Backfill shown;

@@ -35,6 +35,8 @@ struct Token {
 // Letters outside ASCII (é, µ, Greek) are word characters; other non-ASCII
 // characters are one symbol token each.
 std::vector<Token> TokenizeNote(std::string_view note);
+// The same into `tokens`, which keeps its room from note to note.
+void TokenizeNote(std::string_view note, std::vector<Token>& tokens);
 
 // `c` lower-cased if it is an ASCII capital.
 inline char LowerAscii(char c) {
