@@ -35,6 +35,30 @@ json PositiveOrNull(int64_t v) { return v > 0 ? json(v) : json(nullptr); }
 
 json NumberOrNull(std::optional<double> v) { return v ? json(*v) : json(nullptr); }
 
+// Sets the members of a json object in sorted key order, reusing those it
+// holds from the last win: each key is compared once where it is expected,
+// not searched for.
+class Members {
+ public:
+  explicit Members(json& j)
+      : obj_((j.is_object() ? j : j = json::object()).get_ref<json::object_t&>()),
+        at_(obj_.begin()) {}
+
+  json& operator[](std::string_view key) {
+    if (at_ == obj_.end() || at_->first != key)
+      at_ = obj_.emplace_hint(at_, key, nullptr);
+    return (at_++)->second;
+  }
+  // Drops `key`, which would come next, if the last win had it.
+  void Drop(std::string_view key) {
+    if (at_ != obj_.end() && at_->first == key) at_ = obj_.erase(at_);
+  }
+
+ private:
+  json::object_t& obj_;
+  json::object_t::iterator at_;
+};
+
 // `list` as long as `items`, element i set by set(items[i], list[i]): the
 // objects of the last win's list are reused, as the win's own are.
 template <typename T, typename Set>
@@ -44,7 +68,8 @@ void SetList(json& list, const std::vector<T>& items, Set set) {
   for (size_t i = 0; i < items.size(); ++i) set(items[i], list[i]);
 }
 
-void SetMetricJson(const Metric& m, json& j) {
+void SetMetricJson(const Metric& m, json& slot) {
+  Members j(slot);
   j["after"] = NumberOrNull(m.after);
   j["before"] = NumberOrNull(m.before);
   j["direction"] = DirectionName(m.direction);
@@ -60,19 +85,21 @@ void SetMetricJson(const Metric& m, json& j) {
   j["value"] = m.value;
 }
 
-void SetSuggestionJson(const Suggestion& s, json& j) {
+void SetSuggestionJson(const Suggestion& s, json& slot) {
+  Members j(slot);
   SetString(s.issue, j["issue"]);
   SetStringOrNull(s.phrase, j["phrase"]);
   SetString(s.suggestion, j["suggestion"]);
 }
 
-// Win `w` into `win`, which may hold the last win's: each key is assigned
+// Win `w` into `slot`, which may hold the last win's: each key is assigned
 // again, so the nodes of the object are made once for all the wins.
-void SetWinJson(const Win& w, json& win) {
+void SetWinJson(const Win& w, json& slot) {
+  Members win(slot);
   SetStringOrNull(w.branch, win["branch"]);
   SetString(w.category, win["category"]);
   SetStringOrNull(w.commit, win["commit"]);
-  json& diffstat = win["diffstat"];
+  Members diffstat(win["diffstat"]);
   diffstat["deletions"] = w.diffstat.deletions;
   diffstat["files"] = w.diffstat.files;
   diffstat["insertions"] = w.diffstat.insertions;
@@ -81,10 +108,11 @@ void SetWinJson(const Win& w, json& win) {
   win["folded_notes"] = w.folded_notes;
   SetStringOrNull(w.forge, win["forge"]);
   if (w.kind == "incident_closed") {
-    win["incident"]["commits"] = w.incident_commits;
-    win["incident"]["duration_s"] = PositiveOrNull(w.incident_seconds);
+    Members incident(win["incident"]);
+    incident["commits"] = w.incident_commits;
+    incident["duration_s"] = PositiveOrNull(w.incident_seconds);
   } else {
-    win.erase("incident");
+    win.Drop("incident");
   }
   win["invisible"] = w.invisible;
   SetString(w.kind, win["kind"]);
