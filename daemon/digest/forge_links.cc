@@ -1,5 +1,6 @@
 #include "digest/forge_links.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "digest/note_text.h"
@@ -213,11 +214,7 @@ std::string CommitUrl(const ForgeRepo& repo, std::string_view oid) {
 }
 
 bool IsHexOid(std::string_view oid) {
-  if (oid.empty()) return false;
-  for (char c : oid) {
-    if (!IsHex(c)) return false;
-  }
-  return true;
+  return !oid.empty() && std::all_of(oid.begin(), oid.end(), IsHex);
 }
 
 bool HasLink(const ForgeRepo* repo, int64_t pr, std::string_view oid) {
