@@ -130,8 +130,7 @@ class CategoryIndex {
     std::vector<int> scores(rules_.size(), 0);
     std::vector<size_t> last_hit(rules_.size(), kNoRule);
     for (size_t i = 0; i < words.size(); ++i) {
-      std::string lower = ToLower(words[i]);
-      ForEachStem(lower, [&](std::string_view stem) {
+      ForEachStem(words[i], [&](std::string_view stem) {
         const std::vector<Phrase>* phrases = phrases_.Find(stem);
         if (!phrases) return;
         for (const Phrase& p : *phrases) {
@@ -186,12 +185,14 @@ class CategoryIndex {
   }
 
   // Calls fn with `word` and, for a plural, its singulars: "fixes" gives
-  // "fixes", "fixe", "fix".
+  // "fixes", "fixe", "fix" (in any case: phrases_ ignores it).
   template <typename Fn>
   static void ForEachStem(std::string_view word, Fn fn) {
     fn(word);
-    if (word.size() > 2 && word.back() == 's') fn(word.substr(0, word.size() - 1));
-    if (word.size() > 3 && word.ends_with("es")) fn(word.substr(0, word.size() - 2));
+    size_t n = word.size();
+    if (n > 2 && LowerAscii(word[n - 1]) == 's') fn(word.substr(0, n - 1));
+    if (n > 3 && LowerAscii(word[n - 1]) == 's' && LowerAscii(word[n - 2]) == 'e')
+      fn(word.substr(0, n - 2));
   }
 
   static bool RestMatches(const std::vector<std::string_view>& words, size_t at,
