@@ -16,19 +16,13 @@ json StringOrNull(std::string_view s) { return s.empty() ? json(nullptr) : json(
 
 // `slot` = s, in the string `slot` held for the last win when it held one.
 void SetString(std::string_view s, json& slot) {
-  if (slot.is_string()) {
-    slot.get_ref<std::string&>().assign(s);
-  } else {
-    slot = s;
-  }
+  if (!slot.is_string()) slot = std::string();
+  slot.get_ref<std::string&>().assign(s);
 }
 
 void SetStringOrNull(std::string_view s, json& slot) {
-  if (s.empty()) {
-    slot = nullptr;
-  } else {
-    SetString(s, slot);
-  }
+  if (!s.empty()) return SetString(s, slot);
+  slot = nullptr;
 }
 
 json PositiveOrNull(int64_t v) { return v > 0 ? json(v) : json(nullptr); }
