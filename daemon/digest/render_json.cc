@@ -15,10 +15,13 @@ using nlohmann::json;
 json StringOrNull(std::string_view s) { return s.empty() ? json(nullptr) : json(s); }
 
 // `slot` = s, in the string `slot` held for the last win when it held one.
-void SetString(std::string_view s, json& slot) {
+// The string `slot` holds, made one if it holds none, to be reused.
+std::string& StringIn(json& slot) {
   if (!slot.is_string()) slot = std::string();
-  slot.get_ref<std::string&>().assign(s);
+  return slot.get_ref<std::string&>();
 }
+
+void SetString(std::string_view s, json& slot) { StringIn(slot).assign(s); }
 
 void SetStringOrNull(std::string_view s, json& slot) {
   if (!s.empty()) return SetString(s, slot);
@@ -66,11 +69,13 @@ void SetMetricJson(const Metric& m, json& slot) {
   Members j(slot);
   j["after"] = NumberOrNull(m.after);
   j["before"] = NumberOrNull(m.before);
-  j["direction"] = DirectionName(m.direction);
-  j["display"] = FormatMetric(m);
+  SetString(DirectionName(m.direction), j["direction"]);
+  std::string& display = StringIn(j["display"]);
+  display.clear();
+  AppendMetric(display, m);
   j["factor"] = m.factor > 0 ? json(m.factor) : json(nullptr);
   SetString(m.fragment, j["fragment"]);
-  j["kind"] = KindName(m.kind);
+  SetString(KindName(m.kind), j["kind"]);
   SetStringOrNull(m.noun, j["noun"]);
   SetStringOrNull(m.period, j["period"]);
   SetString(m.text, j["text"]);
