@@ -30,18 +30,6 @@ std::string DedupeKey(std::string_view repo, std::string_view text) {
   return key;
 }
 
-// The lines of `text` into `lines`, whose strings keep their room.
-void SplitLines(std::string_view text, std::vector<std::string>& lines) {
-  size_t n = 0;
-  for (; !text.empty(); ++n) {
-    size_t end = std::min(text.find('\n'), text.size());
-    if (n == lines.size()) lines.emplace_back();
-    lines[n].assign(text.substr(0, end));
-    text.remove_prefix(std::min(end + 1, text.size()));
-  }
-  lines.resize(n);
-}
-
 bool InWindow(int64_t t, const DigestWindow& w) { return t >= w.since && t < w.until; }
 
 // A note as the digest shows it: its #tags are read as tags (TagsOf), so
@@ -193,11 +181,10 @@ Digest DigestBuilder::Finish(const RemoteUrls& remotes) {
   // tokenization of its note.
   Categorizer categorizer(rules_);
   std::vector<Token> tokens;
-  std::vector<std::string> paths;
   for (size_t i = 0; i < wins_.size(); ++i) {
     Win& win = wins_[i];
     TokenizeNote(win.text, tokens);
-    SplitLines(paths_[i], paths);
+    std::vector<std::string> paths = rows::SplitLines(paths_[i]);
     win.metrics = ExtractMetrics(win.text, tokens);
     win.suggestions = Sharpen(win.text, tokens, win.metrics.empty());
     win.category = categorizer.Categorize(win.text, tokens, win.tags, paths);
