@@ -1,7 +1,6 @@
 #include "digest/categories.h"
 
 #include <algorithm>
-#include <bitset>
 #include <optional>
 #include <unordered_map>
 
@@ -98,18 +97,12 @@ size_t Best(const std::vector<int>& scores) {
 
 }  // namespace
 
-// Buffers CategoryIndex::WordScores reuses from one note to the next.
-struct WordScratch {
-  std::vector<std::string_view> words;
-  std::vector<size_t> last_hit;
-  std::vector<size_t> last_hit_b;
-  std::string lower;
-};
-
-// Rules compiled into lookups: tags and first words hashed, globs kept per
-// rule.
+// Rules compiled into lookups: tags and the first words of phrases hashed,
+// globs kept per rule.
 class CategoryIndex {
  public:
+  using PathMemo = Categorizer::PathMemo;
+
   explicit CategoryIndex(std::vector<CategoryRule> rules) : rules_(std::move(rules)) {
     for (size_t r = 0; r < rules_.size(); ++r) IndexRule(r);
   }
@@ -127,80 +120,43 @@ class CategoryIndex {
     return kNoRule;
   }
 
-  // Per rule, how many words of the note start one of its phrases; a word
-  // counts once per rule however many of its phrases it starts.
-  std::vector<int> WordScores(std::string_view note) const {
-    std::vector<int> scores;
-    WordScratch scratch;
-    WordScores(TokenizeNote(note), scores, scratch);
+  // Per rule, how many words of the note start one of its phrases: once per
+  // rule and word, twice for the note's first word.
+  std::vector<int> WordScores(const std::vector<Token>& tokens) const {
+    std::vector<std::string_view> words;
+    for (const Token& t : tokens) {
+      if (t.kind == TokenKind::kWord) words.push_back(t.text);
+    }
+    std::vector<int> scores(rules_.size(), 0);
+    std::vector<size_t> last_hit(rules_.size(), kNoRule);
+    for (size_t i = 0; i < words.size(); ++i) {
+      ForEachStem(words[i], [&](std::string_view stem) {
+        const std::vector<Phrase>* phrases = phrases_.Find(stem);
+        if (!phrases) return;
+        for (const Phrase& p : *phrases) {
+          if (last_hit[p.rule] == i || !RestMatches(words, i + 1, p.rest)) continue;
+          last_hit[p.rule] = i;
+          scores[p.rule] += i == 0 ? 2 : 1;
+        }
+      });
+    }
     return scores;
   }
 
-  // The same from the note's tokens, into `scores`, allocating nothing once
-  // `scratch` has grown.
-  void WordScores(const std::vector<Token>& tokens, std::vector<int>& scores,
-                  WordScratch& scratch) const {
-    WordScores(tokens, {this, &scores}, {nullptr, nullptr}, scratch);
-  }
-
-  // WordScores of two indexes (b's index may be null) in one pass over the
-  // note's words.
-  struct Scores {
-    const CategoryIndex* index;
-    std::vector<int>* scores;
-  };
-  static void WordScores(const std::vector<Token>& tokens, Scores a, Scores b,
-                         WordScratch& scratch) {
-    a.scores->assign(a.index->rules_.size(), 0);
-    scratch.last_hit.assign(a.index->rules_.size(), kNoRule);
-    if (b.index) {
-      b.scores->assign(b.index->rules_.size(), 0);
-      scratch.last_hit_b.assign(b.index->rules_.size(), kNoRule);
-    }
-    scratch.words.clear();
-    for (const Token& t : tokens) {
-      if (t.kind == TokenKind::kWord) scratch.words.push_back(t.text);
-    }
-    const std::vector<std::string_view>& words = scratch.words;
-    for (size_t i = 0; i < words.size(); ++i) {
-      scratch.lower.assign(words[i]);
-      for (char& c : scratch.lower) c = LowerAscii(c);
-      ForEachStem(scratch.lower, [&](std::string_view stem) {
-        uint32_t bit = QuickHash(stem) % kFirstWordBits;
-        a.index->ScoreStem(stem, bit, words, i, *a.scores, scratch.last_hit);
-        if (b.index) b.index->ScoreStem(stem, bit, words, i, *b.scores, scratch.last_hit_b);
-      });
-    }
-  }
-
-  // Counts, per rule, the phrases word i (as `stem`, whose QuickHash bit is
-  // `bit`) starts; once per rule and word, twice for the note's first word.
-  void ScoreStem(std::string_view stem, uint32_t bit, const std::vector<std::string_view>& words,
-                 size_t i, std::vector<int>& scores, std::vector<size_t>& last_hit) const {
-    if (!first_words_[bit]) return;
-    auto it = phrases_.find(stem);
-    if (it == phrases_.end()) return;
-    for (const Phrase& p : it->second) {
-      if (last_hit[p.rule] == i || !RestMatches(words, i + 1, p.rest)) continue;
-      last_hit[p.rule] = i;
-      scores[p.rule] += i == 0 ? 2 : 1;
-    }
-  }
-
-  // Whether rule r has a glob matching `path`.
-  bool PathMatches(size_t r, std::string_view path) const {
-    const auto& globs = rules_[r].path_globs;
-    return std::any_of(globs.begin(), globs.end(),
-                       [&](const std::string& g) { return MatchesGlob(g, path); });
-  }
-
-  // Per rule, how many of `paths` one of its globs matches.
-  std::vector<int> PathScores(const std::vector<std::string>& paths) const {
+  // Per rule, how many of `paths` one of its globs matches. `memo` keeps
+  // each path's matches: a repo's paths recur from note to note.
+  std::vector<int> PathScores(const std::vector<std::string>& paths,
+                              PathMemo& memo) const {
     std::vector<int> scores(rules_.size(), 0);
     for (const std::string& path : paths) {
-      for (size_t r = 0; r < rules_.size(); ++r) {
-        if (PathMatches(r, path)) ++scores[r];
+      auto [it, added] = memo.try_emplace(path);
+      for (size_t r = 0; added && r < rules_.size(); ++r) {
+        const std::vector<std::string>& globs = rules_[r].path_globs;
+        it->second.push_back(
+            std::any_of(globs.begin(), globs.end(),
+                        [&](const auto& g) { return MatchesGlob(g, path); }));
       }
+      for (size_t r = 0; r < rules_.size(); ++r) scores[r] += it->second[r];
     }
     return scores;
   }
@@ -219,8 +175,7 @@ class CategoryIndex {
       if (parts.empty()) continue;
       std::string first = parts.front();
       parts.erase(parts.begin());
-      first_words_.set(QuickHash(first) % kFirstWordBits);
-      phrases_[first].push_back(Phrase{r, std::move(parts)});
+      phrases_.Add(first).push_back(Phrase{r, std::move(parts)});
     }
   }
 
@@ -230,12 +185,14 @@ class CategoryIndex {
   }
 
   // Calls fn with `word` and, for a plural, its singulars: "fixes" gives
-  // "fixes", "fixe", "fix".
+  // "fixes", "fixe", "fix" (in any case: phrases_ ignores it).
   template <typename Fn>
   static void ForEachStem(std::string_view word, Fn fn) {
     fn(word);
-    if (word.size() > 2 && word.back() == 's') fn(word.substr(0, word.size() - 1));
-    if (word.size() > 3 && word.ends_with("es")) fn(word.substr(0, word.size() - 2));
+    size_t n = word.size();
+    if (n > 2 && LowerAscii(word[n - 1]) == 's') fn(word.substr(0, n - 1));
+    if (n > 3 && LowerAscii(word[n - 1]) == 's' && LowerAscii(word[n - 2]) == 'e')
+      fn(word.substr(0, n - 2));
   }
 
   static bool RestMatches(const std::vector<std::string_view>& words, size_t at,
@@ -247,54 +204,46 @@ class CategoryIndex {
     return true;
   }
 
-  // A quick test before the hash table, which most words of a note are not
-  // in: a bit per value of QuickHash of the phrases' first words.
-  static uint32_t QuickHash(std::string_view word) {
-    uint32_t h = 2166136261u;  // FNV-1a
-    for (char c : word) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
-    return h;
-  }
-  static constexpr size_t kFirstWordBits = size_t{1} << 16;
-  std::bitset<kFirstWordBits> first_words_;
-
   std::vector<CategoryRule> rules_;
   std::unordered_map<std::string, size_t> tags_;  // first rule wins
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  std::unordered_map<std::string, std::vector<Phrase>, Hash, std::equal_to<>> phrases_;
+  WordTable<std::vector<Phrase>> phrases_;
 };
 
 namespace {
 
-CategoryRule Rule(std::string id, std::string title, std::vector<std::string> tags,
-                  std::vector<std::string> words, std::vector<std::string> globs) {
-  return CategoryRule{std::move(id), std::move(title), std::move(tags),
-                      std::move(words), std::move(globs)};
+// The items of a list written "a, b, c".
+std::vector<std::string> Items(std::string_view list) {
+  std::vector<std::string> items;
+  for (size_t comma; (comma = list.find(", ")) != std::string_view::npos;
+       list.remove_prefix(comma + 2)) {
+    items.emplace_back(list.substr(0, comma));
+  }
+  items.emplace_back(list);
+  return items;
+}
+
+// A built-in rule; its tags, words and globs are each one list of Items.
+CategoryRule Rule(std::string_view id, std::string_view title, std::string_view tags,
+                  std::string_view words, std::string_view globs) {
+  return CategoryRule{std::string(id), std::string(title), Items(tags), Items(words),
+                      Items(globs)};
 }
 
 // What makes work "invisible" (DESIGN §9), as one rule.
 const CategoryIndex& InvisibleWorkIndex() {
-  static const CategoryIndex index(
-      {Rule("invisible", "Invisible work",
-            {"ci",      "tests",         "test",          "testing",  "docs",
-             "doc",     "documentation", "observability", "o11y",     "monitoring",
-             "metrics", "dashboards",    "alerts",        "alerting", "tracing",
-             "logging", "runbook",       "runbooks",      "oncall",   "on-call",
-             "flaky",   "invisible"},
-            {"ci",        "pipeline",  "github actions", "test",
-             "tests",     "testing",   "test suite",     "flaky",
-             "flake",     "coverage",  "observability",  "monitoring",
-             "metrics",   "dashboard", "alert",          "alerting",
-             "tracing",   "traces",    "logging",        "logs",
-             "runbook",   "playbook",  "docs",           "documentation",
-             "readme",    "on-call",   "oncall",         "pager",
-             "pagerduty", "lint",      "linter"},
-            {".github/workflows/**", ".gitlab-ci.yml", ".circleci/**", "Jenkinsfile",
-             "tests/**", "test/**", "**/*_test.*", "**/*.test.*", "**/*_spec.*",
-             "spec/**", "docs/**", "*.md", "runbooks/**", "alerts/**", "dashboards/**",
-             "monitoring/**", "grafana/**", "prometheus/**"})});
+  static const CategoryIndex index({Rule(
+      "invisible", "Invisible work",
+      "ci, tests, test, testing, docs, doc, documentation, observability, o11y, "
+      "monitoring, metrics, dashboards, alerts, alerting, tracing, logging, "
+      "runbook, runbooks, oncall, on-call, flaky, invisible",
+      "ci, pipeline, github actions, test, tests, testing, test suite, flaky, "
+      "flake, coverage, observability, monitoring, metrics, dashboard, alert, "
+      "alerting, tracing, traces, logging, logs, runbook, playbook, docs, "
+      "documentation, readme, on-call, oncall, pager, pagerduty, lint, linter",
+      ".github/workflows/**, .gitlab-ci.yml, .circleci/**, Jenkinsfile, tests/**, "
+      "test/**, **/*_test.*, **/*.test.*, **/*_spec.*, spec/**, docs/**, *.md, "
+      "runbooks/**, alerts/**, dashboards/**, monitoring/**, grafana/**, "
+      "prometheus/**")});
   return index;
 }
 
@@ -303,164 +252,74 @@ const CategoryIndex& InvisibleWorkIndex() {
 std::vector<CategoryRule> DefaultCategoryRules() {
   return {
       Rule("api", "API & service design",
-           {"api", "endpoint", "grpc", "rest", "graphql", "service", "sdk", "contract"},
-           {"api",         "endpoint",   "grpc",         "rest",
-            "graphql",     "protobuf",   "proto",        "openapi",
-            "swagger",     "contract",   "versioning",   "backward compatible",
-            "pagination",  "webhook",    "sdk",          "client library",
-            "interface",   "service",    "microservice", "rpc",
-            "idempotency", "idempotent", "request",      "response"},
-           {"*.proto", "api/**", "proto/**", "openapi/**", "*.openapi.yaml",
-            "swagger/**", "*.graphql"}),
+           "api, endpoint, grpc, rest, graphql, service, sdk, contract",
+           "api, endpoint, grpc, rest, graphql, protobuf, proto, openapi, swagger, "
+           "contract, versioning, backward compatible, pagination, webhook, sdk, "
+           "client library, interface, service, microservice, rpc, idempotency, "
+           "idempotent, request, response",
+           "*.proto, api/**, proto/**, openapi/**, *.openapi.yaml, swagger/**, "
+           "*.graphql"),
       Rule("performance", "Performance & scalability",
-           {"perf", "performance", "scale", "scalability", "latency", "speed",
-            "optimization"},
-           {"latency",     "p50",          "p95",         "p99",       "throughput",
-            "faster",      "slow",         "slower",      "speed",     "speedup",
-            "performance", "perf",         "cache",       "caching",   "optimize",
-            "optimized",   "optimization", "profile",     "profiling", "profiler",
-            "scale",       "scaling",      "scalability", "load test", "benchmark",
-            "memory",      "cpu",          "qps",         "rps",       "bottleneck",
-            "hot path",    "latencies",    "cold start",  "warm start", "startup time",
-            "page load",   "load time",    "response time", "ttfb",     "time to first byte",
-            "ms",          "millisecond",  "milliseconds", "µs",       "microseconds",
-            "quicker",     "sped up",     "p90",         "p999",      "capacity",
-            "rightsizing", "rightsized",  "autoscaling", "cost",      "costs"},
-           {"bench/**", "benchmarks/**", "**/*_bench.*", "**/*_benchmark.*", "perf/**",
-            "loadtest/**", "load-tests/**", "k6/**"}),
+           "perf, performance, scale, scalability, latency, speed, optimization",
+           "latency, p50, p95, p99, throughput, faster, slow, slower, speed, speedup, "
+           "performance, perf, cache, caching, optimize, optimized, optimization, "
+           "profile, profiling, profiler, scale, scaling, scalability, load test, "
+           "benchmark, memory, cpu, qps, rps, bottleneck, hot path, latencies, "
+           "cold start, warm start, startup time, page load, load time, response time, "
+           "ttfb, time to first byte, ms, millisecond, milliseconds, µs, microseconds, "
+           "quicker, sped up, p90, p999, capacity, rightsizing, rightsized, "
+           "autoscaling, cost, costs",
+           "bench/**, benchmarks/**, **/*_bench.*, **/*_benchmark.*, perf/**, "
+           "loadtest/**, load-tests/**, k6/**"),
       Rule("data", "Data modeling & storage",
-           {"db", "data", "database", "migration", "schema", "sql", "storage"},
-           {"database",    "db",       "schema",     "migration",    "migrated",
-            "table",       "index",    "query",      "queries",      "sql",
-            "postgres",    "mysql",    "sqlite",     "redis",        "kafka",
-            "replication", "replica",  "partition",  "partitioning", "sharding",
-            "shard",       "backfill", "etl",        "warehouse",    "column",
-            "rows",        "records",  "storage",    "s3",           "bigquery",
-            "dynamodb",    "mongodb",  "data model", "retention"},
-           {"migrations/**", "*.sql", "schema/**", "db/**", "dbt/**", "models/**"}),
+           "db, data, database, migration, schema, sql, storage",
+           "database, db, schema, migration, migrated, table, index, query, queries, "
+           "sql, postgres, mysql, sqlite, redis, kafka, replication, replica, "
+           "partition, partitioning, sharding, shard, backfill, etl, warehouse, "
+           "column, rows, records, storage, s3, bigquery, dynamodb, mongodb, "
+           "data model, retention",
+           "migrations/**, *.sql, schema/**, db/**, dbt/**, models/**"),
       Rule("reliability", "Security & reliability",
-           {"security", "sec", "reliability", "oncall", "on-call", "incident", "sre",
-            "outage", "postmortem", "vuln", "cve", "auth"},
-           {"security",
-            "vulnerability",
-            "cve",
-            "auth",
-            "authentication",
-            "authorization",
-            "oauth",
-            "tls",
-            "encryption",
-            "secret",
-            "permission",
-            "xss",
-            "csrf",
-            "injection",
-            "incident",
-            "outage",
-            "postmortem",
-            "on-call",
-            "oncall",
-            "pager",
-            "sla",
-            "slo",
-            "uptime",
-            "availability",
-            "reliability",
-            "failover",
-            "retry",
-            "retries",
-            "backoff",
-            "5xx",
-            "restore",
-            "recovery",
-            "mttr",
-            "rto",
-            "rpo",
-            "timeout",
-            "rollback",
-            "backup",
-            "disaster recovery",
-            "redundancy",
-            "crash",
-            "resilience",
-            "circuit breaker",
-            "audit",
-            "alert",
-            "error",
-            "sev1",
-            "sev2"},
-           {"security/**", "**/auth/**", "terraform/**", "alerts/**", "runbooks/**",
-            "SECURITY.md", ".snyk"}),
+           "security, sec, reliability, oncall, on-call, incident, sre, outage, "
+           "postmortem, vuln, cve, auth",
+           "security, vulnerability, cve, auth, authentication, authorization, oauth, "
+           "tls, encryption, secret, permission, xss, csrf, injection, incident, "
+           "outage, postmortem, on-call, oncall, pager, sla, slo, uptime, "
+           "availability, reliability, failover, retry, retries, backoff, 5xx, "
+           "restore, recovery, mttr, rto, rpo, timeout, rollback, backup, "
+           "disaster recovery, redundancy, crash, resilience, circuit breaker, audit, "
+           "alert, error, sev1, sev2",
+           "security/**, **/auth/**, terraform/**, alerts/**, runbooks/**, "
+           "SECURITY.md, .snyk"),
       Rule("leadership", "Technical leadership",
-           {"mentoring", "mentor", "leadership", "review", "reviews", "docs", "doc",
-            "adr", "rfc", "design-doc", "hiring", "interview", "onboarding"},
-           {"mentored",    "mentoring",     "mentor",
-            "mentee",      "coached",       "coaching",
-            "reviewed",    "code review",   "design doc",
-            "rfc",         "adr",           "architecture decision",
-            "documented",  "documentation", "docs",
-            "onboarding",  "onboarded",     "interview",
-            "interviewed", "hiring",        "tech talk",
-            "presented",   "brown bag",     "taught",
-            "workshop",    "roadmap",       "proposal",
-            "guidelines",  "standards",     "led"},
-           {"docs/**", "*.md", "adr/**", "adrs/**", "rfcs/**", "design/**"}),
+           "mentoring, mentor, leadership, review, reviews, docs, doc, adr, rfc, "
+           "design-doc, hiring, interview, onboarding",
+           "mentored, mentoring, mentor, mentee, coached, coaching, reviewed, "
+           "code review, design doc, rfc, adr, architecture decision, documented, "
+           "documentation, docs, onboarding, onboarded, interview, interviewed, "
+           "hiring, tech talk, presented, brown bag, taught, workshop, roadmap, "
+           "proposal, guidelines, standards, led",
+           "docs/**, *.md, adr/**, adrs/**, rfcs/**, design/**"),
       Rule("collaboration", "Cross-team collaboration",
-           {"collab", "collaboration", "cross-team", "partnership", "xfn"},
-           {"cross-team",    "partnered",   "partner",         "collaborated",
-            "collaboration", "coordinated", "coordination",    "aligned",
-            "alignment",     "stakeholder", "product manager", "pm",
-            "designer",      "customer",    "support team",    "sales",
-            "unblocked",     "handoff",     "other team",      "teams",
-            "vendor",        "org-wide",    "together with"},
-           {"CODEOWNERS", "OWNERS"}),
+           "collab, collaboration, cross-team, partnership, xfn",
+           "cross-team, partnered, partner, collaborated, collaboration, coordinated, "
+           "coordination, aligned, alignment, stakeholder, product manager, pm, "
+           "designer, customer, support team, sales, unblocked, handoff, other team, "
+           "teams, vendor, org-wide, together with",
+           "CODEOWNERS, OWNERS"),
       Rule("devex", "Developer experience & invisible work",
-           {"ci", "tests", "test", "devex", "dx", "tooling", "build", "observability",
-            "dashboards", "flaky", "refactor", "cleanup", "deps", "invisible"},
-           {"ci",
-            "pipeline",
-            "build",
-            "tooling",
-            "tool",
-            "script",
-            "lint",
-            "linter",
-            "formatter",
-            "flaky",
-            "flake",
-            "test",
-            "tests",
-            "testing",
-            "coverage",
-            "refactor",
-            "refactored",
-            "cleanup",
-            "dead code",
-            "tech debt",
-            "toil",
-            "dependency",
-            "dependencies",
-            "upgrade",
-            "upgraded",
-            "dashboard",
-            "logging",
-            "tracing",
-            "observability",
-            "monitoring",
-            "devcontainer",
-            "makefile",
-            "local dev",
-            "developer experience",
-            "dx",
-            "docker",
-            "dockerfile",
-            "pre-commit",
-            "github actions",
-            "runbook"},
-           {".github/workflows/**", ".gitlab-ci.yml", ".circleci/**", "Jenkinsfile",
-            "Dockerfile", "Makefile", "tests/**", "test/**", "**/*_test.*",
-            "**/*.test.*", "**/*_spec.*", "spec/**", "scripts/**", "tools/**",
-            ".pre-commit-config.yaml", "docker-compose*.yml", "dashboards/**"}),
+           "ci, tests, test, devex, dx, tooling, build, observability, dashboards, "
+           "flaky, refactor, cleanup, deps, invisible",
+           "ci, pipeline, build, tooling, tool, script, lint, linter, formatter, "
+           "flaky, flake, test, tests, testing, coverage, refactor, refactored, "
+           "cleanup, dead code, tech debt, toil, dependency, dependencies, upgrade, "
+           "upgraded, dashboard, logging, tracing, observability, monitoring, "
+           "devcontainer, makefile, local dev, developer experience, dx, docker, "
+           "dockerfile, pre-commit, github actions, runbook",
+           ".github/workflows/**, .gitlab-ci.yml, .circleci/**, Jenkinsfile, "
+           "Dockerfile, Makefile, tests/**, test/**, **/*_test.*, **/*.test.*, "
+           "**/*_spec.*, spec/**, scripts/**, tools/**, .pre-commit-config.yaml, "
+           "docker-compose*.yml, dashboards/**"),
   };
 }
 
@@ -524,7 +383,8 @@ std::vector<std::string> NoteTags(std::string_view note) {
 void WithoutTags(std::string_view note, std::string& out) {
   out.clear();
   size_t kept = 0;  // note[kept, i) is yet to be copied
-  for (size_t i = note.find('#'); i != std::string_view::npos; i = note.find('#', i + 1)) {
+  for (size_t i = note.find('#'); i != std::string_view::npos;
+       i = note.find('#', i + 1)) {
     size_t end = TagEnd(note, i);
     if (end == i) continue;
     out.append(note.substr(kept, i - kept));
@@ -563,9 +423,16 @@ Categorizer::Categorizer(std::vector<CategoryRule> rules, std::string fallback)
 std::string Categorizer::Categorize(std::string_view note,
                                     const std::vector<std::string>& tags,
                                     const std::vector<std::string>& paths) const {
+  return Categorize(note, TokenizeNote(note), tags, paths);
+}
+
+std::string Categorizer::Categorize(std::string_view note,
+                                    const std::vector<Token>& tokens,
+                                    const std::vector<std::string>& tags,
+                                    const std::vector<std::string>& paths) const {
   size_t r = index_->ByTags(note, tags);
-  if (r == kNoRule) r = Best(index_->WordScores(note));
-  if (r == kNoRule) r = Best(index_->PathScores(paths));
+  if (r == kNoRule) r = Best(index_->WordScores(tokens));
+  if (r == kNoRule) r = Best(index_->PathScores(paths, path_memo_));
   return r == kNoRule ? fallback_ : index_->rules()[r].category;
 }
 
@@ -576,76 +443,21 @@ std::string Categorize(const std::vector<CategoryRule>& rules, std::string_view 
   return Categorizer(rules, std::string(fallback)).Categorize(note, tags, paths);
 }
 
-NoteClassifier::NoteClassifier(const Categorizer& categorizer)
-    : categorizer_(categorizer), scratch_(std::make_unique<WordScratch>()) {}
-
-NoteClassifier::~NoteClassifier() = default;
-
-const NoteClassifier::PathFacts& NoteClassifier::Facts(std::string_view path) {
-  auto it = paths_.find(path);
-  if (it != paths_.end()) return it->second;
-  const CategoryIndex& index = *categorizer_.index_;
-  PathFacts facts;
-  for (size_t r = 0; r < index.rules().size(); ++r) {
-    if (index.PathMatches(r, path)) facts.rules.push_back(r);
-  }
-  facts.invisible = InvisibleWorkIndex().PathMatches(0, path);
-  return paths_.emplace(std::string(path), std::move(facts)).first->second;
-}
-
-namespace {
-
-// Calls fn on each line of newline-joined `paths`.
-template <typename Fn>
-void ForEachLine(std::string_view paths, Fn fn) {
-  while (!paths.empty()) {
-    size_t end = paths.find('\n');
-    fn(paths.substr(0, end));
-    paths = end == std::string_view::npos ? std::string_view() : paths.substr(end + 1);
-  }
-}
-
-}  // namespace
-
-NoteClassifier::Result NoteClassifier::Classify(std::string_view note,
-                                                const std::vector<Token>& tokens,
-                                                const std::vector<std::string>& tags,
-                                                std::string_view paths) {
-  const CategoryIndex& index = *categorizer_.index_;
-  const CategoryIndex& invisible_index = InvisibleWorkIndex();
-  size_t r = index.ByTags(note, tags);
-  bool invisible = invisible_index.ByTags(note, tags) != kNoRule;
-  if (r == kNoRule || !invisible) {
-    CategoryIndex::WordScores(tokens, {&index, &scores_},
-                              {invisible ? nullptr : &invisible_index, &invisible_scores_},
-                              *scratch_);
-    if (r == kNoRule) r = Best(scores_);
-    if (!invisible) invisible = invisible_scores_[0] > 0;
-  }
-  if (r == kNoRule || !invisible) {
-    bool by_paths = r == kNoRule;
-    if (by_paths) scores_.assign(index.rules().size(), 0);
-    size_t count = 0, invisible_paths = 0;
-    ForEachLine(paths, [&](std::string_view path) {
-      const PathFacts& facts = Facts(path);
-      if (by_paths) {
-        for (size_t hit : facts.rules) ++scores_[hit];
-      }
-      ++count;
-      invisible_paths += facts.invisible ? 1 : 0;
-    });
-    if (by_paths) r = Best(scores_);
-    if (!invisible) invisible = count > 0 && invisible_paths * 2 > count;
-  }
-  return {r == kNoRule ? categorizer_.fallback_ : index.rules()[r].category, invisible};
+bool Categorizer::IsInvisibleWork(std::string_view note,
+                                  const std::vector<Token>& tokens,
+                                  const std::vector<std::string>& tags,
+                                  const std::vector<std::string>& paths) const {
+  const CategoryIndex& index = InvisibleWorkIndex();
+  if (index.ByTags(note, tags) != kNoRule || index.WordScores(tokens)[0] > 0)
+    return true;
+  return !paths.empty() &&
+         static_cast<size_t>(index.PathScores(paths, invisible_memo_)[0]) * 2 >
+             paths.size();
 }
 
 bool IsInvisibleWork(std::string_view note, const std::vector<std::string>& tags,
                      const std::vector<std::string>& paths) {
-  const CategoryIndex& index = InvisibleWorkIndex();
-  if (index.ByTags(note, tags) != kNoRule || index.WordScores(note)[0] > 0) return true;
-  return !paths.empty() &&
-         static_cast<size_t>(index.PathScores(paths)[0]) * 2 > paths.size();
+  return Categorizer({}).IsInvisibleWork(note, TokenizeNote(note), tags, paths);
 }
 
 }  // namespace brag::digest

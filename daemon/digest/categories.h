@@ -73,12 +73,10 @@ void WithoutTags(std::string_view note, std::string& out);
 bool MatchesGlob(std::string_view glob, std::string_view path);
 
 class CategoryIndex;
-class NoteClassifier;
-struct WordScratch;
 
 // Rules compiled once for categorizing many notes: a Categorize call is then a
-// few hash lookups per word of the note, however many rules there are.
-// Immutable after construction; safe to share between threads.
+// few hash lookups per word of the note, however many rules there are. It
+// remembers which globs match each path it sees: one thread at a time.
 class Categorizer {
  public:
   explicit Categorizer(std::vector<CategoryRule> rules,
@@ -96,11 +94,23 @@ class Categorizer {
   // Ties in 2 and 3 go to the rule listed first.
   std::string Categorize(std::string_view note, const std::vector<std::string>& tags,
                          const std::vector<std::string>& paths) const;
+  // The same, from the tokens TokenizeNote(note) made.
+  std::string Categorize(std::string_view note, const std::vector<Token>& tokens,
+                         const std::vector<std::string>& tags,
+                         const std::vector<std::string>& paths) const;
+  // IsInvisibleWork(note, tags, paths) below, from TokenizeNote(note)'s tokens.
+  bool IsInvisibleWork(std::string_view note, const std::vector<Token>& tokens,
+                       const std::vector<std::string>& tags,
+                       const std::vector<std::string>& paths) const;
+
+  // Path -> whether each rule's globs match it.
+  using PathMemo = std::unordered_map<std::string, std::vector<bool>>;
 
  private:
-  friend class NoteClassifier;
   std::shared_ptr<const CategoryIndex> index_;
   std::string fallback_;
+  mutable PathMemo path_memo_;
+  mutable PathMemo invisible_memo_;
 };
 
 // Categorizer(rules, fallback).Categorize(note, tags, paths), for one note;
@@ -118,44 +128,5 @@ std::string Categorize(const std::vector<CategoryRule>& rules, std::string_view 
 // work).
 bool IsInvisibleWork(std::string_view note, const std::vector<std::string>& tags,
                      const std::vector<std::string>& paths);
-
-// Categorize and IsInvisibleWork for many notes in a row: from the tokens
-// TokenizeNote made (shared with the other analyses), with the paths as
-// newline-joined text, and each distinct path's globs matched once (a
-// repo's PRs touch the same files again and again). Keeps that cache and
-// scratch buffers, so one per thread; `categorizer` must outlive it.
-class NoteClassifier {
- public:
-  explicit NoteClassifier(const Categorizer& categorizer);
-  ~NoteClassifier();
-  NoteClassifier(const NoteClassifier&) = delete;
-  NoteClassifier& operator=(const NoteClassifier&) = delete;
-
-  // categorizer.Categorize(note, tags, paths) and IsInvisibleWork(note,
-  // tags, paths), reading the note's words and paths once for both.
-  struct Result {
-    const std::string& category;
-    bool invisible;
-  };
-  Result Classify(std::string_view note, const std::vector<Token>& tokens,
-                  const std::vector<std::string>& tags, std::string_view paths);
-
- private:
-  struct PathFacts {
-    std::vector<size_t> rules;  // the rules with a glob matching the path
-    bool invisible = false;     // an invisible-work path
-  };
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  const PathFacts& Facts(std::string_view path);
-
-  const Categorizer& categorizer_;
-  std::unordered_map<std::string, PathFacts, Hash, std::equal_to<>> paths_;
-  std::vector<int> scores_;
-  std::vector<int> invisible_scores_;
-  std::unique_ptr<WordScratch> scratch_;
-};
 
 }  // namespace brag::digest

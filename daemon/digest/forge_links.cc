@@ -1,7 +1,6 @@
 #include "digest/forge_links.h"
 
-#include <charconv>
-
+#include <algorithm>
 #include <vector>
 
 #include "digest/note_text.h"
@@ -14,18 +13,10 @@ struct RemoteParts {
   std::string path;  // without leading '/' and trailing ".git" or '/'
 };
 
-bool StartsWith(std::string_view s, std::string_view prefix) {
-  return s.substr(0, prefix.size()) == prefix;
-}
-
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
 std::string CleanPath(std::string_view path) {
   while (!path.empty() && path.front() == '/') path.remove_prefix(1);
   while (!path.empty() && path.back() == '/') path.remove_suffix(1);
-  if (EndsWith(path, ".git")) path.remove_suffix(4);
+  if (path.ends_with(".git")) path.remove_suffix(4);
   while (!path.empty() && path.back() == '/') path.remove_suffix(1);
   return std::string(path);
 }
@@ -48,22 +39,23 @@ bool GitScheme(std::string_view scheme) {
 
 // https://h/p, ssh://git@h:port/p, git://h/p and scp-like git@h:p.
 std::optional<RemoteParts> SplitRemote(std::string_view url) {
-  size_t scheme = url.find("://");
-  if (scheme != std::string_view::npos) {
+  std::string_view authority, path;
+  if (size_t scheme = url.find("://"); scheme != std::string_view::npos) {
     if (!GitScheme(url.substr(0, scheme))) return std::nullopt;
     std::string_view rest = url.substr(scheme + 3);
     size_t slash = rest.find('/');
     if (slash == std::string_view::npos) return std::nullopt;
-    RemoteParts parts{HostOf(rest.substr(0, slash)), CleanPath(rest.substr(slash))};
-    if (parts.host.empty() || parts.path.empty()) return std::nullopt;
-    return parts;
+    authority = rest.substr(0, slash);
+    path = rest.substr(slash);
+  } else {
+    // scp-like: [user@]host:path, where host has no '/' (else it is a path).
+    size_t colon = url.find(':');
+    if (colon == std::string_view::npos || colon == 0) return std::nullopt;
+    authority = url.substr(0, colon);
+    if (authority.find('/') != std::string_view::npos) return std::nullopt;
+    path = url.substr(colon + 1);
   }
-  // scp-like: [user@]host:path, where host has no '/' (else it is a path).
-  size_t colon = url.find(':');
-  if (colon == std::string_view::npos || colon == 0) return std::nullopt;
-  std::string_view authority = url.substr(0, colon);
-  if (authority.find('/') != std::string_view::npos) return std::nullopt;
-  RemoteParts parts{HostOf(authority), CleanPath(url.substr(colon + 1))};
+  RemoteParts parts{HostOf(authority), CleanPath(path)};
   if (parts.host.empty() || parts.path.empty()) return std::nullopt;
   return parts;
 }
@@ -80,19 +72,15 @@ std::vector<std::string_view> Segments(std::string_view path) {
   return out;
 }
 
-bool Contains(std::string_view s, std::string_view part) {
-  return s.find(part) != std::string_view::npos;
-}
-
 std::string ForgeOfHost(std::string_view host, std::string_view hint) {
   if (host == "dev.azure.com" || host == "ssh.dev.azure.com" ||
-      EndsWith(host, ".visualstudio.com")) {
+      host.ends_with(".visualstudio.com")) {
     return "azure";
   }
   if (host == "bitbucket.org") return "bitbucket";
-  if (Contains(host, "github")) return "github";
-  if (Contains(host, "gitlab")) return "gitlab";
-  if (Contains(host, "bitbucket")) return "bitbucket_server";
+  if (host.find("github") != std::string_view::npos) return "github";
+  if (host.find("gitlab") != std::string_view::npos) return "gitlab";
+  if (host.find("bitbucket") != std::string_view::npos) return "bitbucket_server";
   if (hint == "github" || hint == "gitlab" || hint == "azure") return std::string(hint);
   if (hint == "bitbucket") return "bitbucket_server";
   return "";
@@ -102,7 +90,7 @@ std::string ForgeOfHost(std::string_view host, std::string_view hint) {
 std::optional<ForgeRepo> AzureRepo(const RemoteParts& r) {
   std::vector<std::string_view> s = Segments(r.path);
   std::string org, project, repo;
-  if (r.host == "ssh.dev.azure.com" || EndsWith(r.host, "vs-ssh.visualstudio.com")) {
+  if (r.host == "ssh.dev.azure.com" || r.host.ends_with("vs-ssh.visualstudio.com")) {
     // v3/ORG/PROJECT/REPO
     if (s.size() != 4 || s[0] != "v3") return std::nullopt;
     org = s[1], project = s[2], repo = s[3];
@@ -143,7 +131,7 @@ bool IsHex(char c) {
 // gets no link rather than one that Markdown or HTML would read otherwise.
 bool WellFormedBase(std::string_view base) {
   constexpr std::string_view kScheme = "https://";
-  if (!StartsWith(base, kScheme)) return false;
+  if (!base.starts_with(kScheme)) return false;
   base.remove_prefix(kScheme.size());
   size_t slash = base.find('/');
   if (slash == 0 || slash == std::string_view::npos) return false;
@@ -167,8 +155,8 @@ std::optional<ForgeRepo> ForgeRepoOf(std::string_view remote_url,
                                      std::string_view forge_hint) {
   while (!remote_url.empty() && (remote_url.back() == '\n' || remote_url.back() == ' '))
     remote_url.remove_suffix(1);
-  if (StartsWith(remote_url, "file://") || StartsWith(remote_url, "/") ||
-      StartsWith(remote_url, ".")) {
+  if (remote_url.starts_with("file://") || remote_url.starts_with("/") ||
+      remote_url.starts_with(".")) {
     return std::nullopt;
   }
   std::optional<RemoteParts> parts = SplitRemote(remote_url);
@@ -181,8 +169,31 @@ std::optional<ForgeRepo> ForgeRepoOf(std::string_view remote_url,
   size_t depth = Segments(parts->path).size();
   if (depth < 2 || (forge != "gitlab" && depth != 2)) return std::nullopt;
   std::string host = parts->host;
-  if (StartsWith(host, "ssh.")) host = host.substr(4);  // ssh.github.com:443
+  if (host.starts_with("ssh.")) host = host.substr(4);  // ssh.github.com:443
   return ForgeRepo{forge, "https://" + host + "/" + parts->path};
+}
+
+// Where a forge keeps a PR's page and a commit's, under the repo's; GitHub's
+// for any other.
+struct ForgePages {
+  std::string_view forge;
+  std::string_view pull;
+  std::string_view commit;
+};
+
+constexpr ForgePages kForgePages[] = {
+    {"github", "/pull/", "/commit/"},
+    {"gitlab", "/-/merge_requests/", "/-/commit/"},
+    {"bitbucket", "/pull-requests/", "/commits/"},
+    {"bitbucket_server", "/pull-requests/", "/commits/"},
+    {"azure", "/pullrequest/", "/commit/"},
+};
+
+const ForgePages& PagesOf(std::string_view forge) {
+  for (const ForgePages& p : kForgePages) {
+    if (p.forge == forge) return p;
+  }
+  return kForgePages[0];
 }
 
 }  // namespace
@@ -194,65 +205,30 @@ std::optional<ForgeRepo> ParseRemoteUrl(std::string_view remote_url,
   return repo;
 }
 
-void AppendPullRequestUrl(std::string& out, const ForgeRepo& repo, int64_t number) {
-  out += repo.base;
-  if (repo.forge == "gitlab") {
-    out += "/-/merge_requests/";
-  } else if (repo.forge == "bitbucket" || repo.forge == "bitbucket_server") {
-    out += "/pull-requests/";
-  } else if (repo.forge == "azure") {
-    out += "/pullrequest/";
-  } else {
-    out += "/pull/";
-  }
-  char digits[24];
-  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, number);
-  out.append(digits, end);
-}
-
 std::string PullRequestUrl(const ForgeRepo& repo, int64_t number) {
-  std::string url;
-  AppendPullRequestUrl(url, repo, number);
-  return url;
+  return repo.base + std::string(PagesOf(repo.forge).pull) + std::to_string(number);
 }
 
-void AppendCommitUrl(std::string& out, const ForgeRepo& repo, std::string_view oid) {
-  out += repo.base;
-  if (repo.forge == "gitlab") {
-    out += "/-/commit/";
-  } else if (repo.forge == "bitbucket" || repo.forge == "bitbucket_server") {
-    out += "/commits/";
-  } else {
-    out += "/commit/";
-  }
-  out += oid;
+std::string CommitUrl(const ForgeRepo& repo, std::string_view oid) {
+  return repo.base + std::string(PagesOf(repo.forge).commit) + std::string(oid);
 }
 
 bool IsHexOid(std::string_view oid) {
-  if (oid.empty()) return false;
-  for (char c : oid) {
-    if (!IsHex(c)) return false;
-  }
-  return true;
+  return !oid.empty() && std::all_of(oid.begin(), oid.end(), IsHex);
 }
 
 bool HasLink(const ForgeRepo* repo, int64_t pr, std::string_view oid) {
   return repo && (pr > 0 || IsHexOid(oid));
 }
 
-void AppendLink(std::string& out, const ForgeRepo* repo, int64_t pr, std::string_view oid) {
+void AppendLink(std::string& out, const ForgeRepo* repo, int64_t pr,
+                std::string_view oid) {
   if (!repo) return;
   if (pr > 0) {
-    AppendPullRequestUrl(out, *repo, pr);
+    out += PullRequestUrl(*repo, pr);
   } else if (IsHexOid(oid)) {
-    AppendCommitUrl(out, *repo, oid);
+    out += CommitUrl(*repo, oid);
   }
-}
-
-std::string CommitUrl(const ForgeRepo& repo, std::string_view oid) {
-  std::string url;
-  AppendCommitUrl(url, repo, oid);
-  return url;
 }
 
 }  // namespace brag::digest

@@ -30,11 +30,9 @@ std::optional<ForgeRepo> ParseRemoteUrl(std::string_view remote_url,
 
 // https URL of PR/MR `number` on `repo`.
 std::string PullRequestUrl(const ForgeRepo& repo, int64_t number);
-void AppendPullRequestUrl(std::string& out, const ForgeRepo& repo, int64_t number);
 
 // https URL of commit `oid` on `repo`.
 std::string CommitUrl(const ForgeRepo& repo, std::string_view oid);
-void AppendCommitUrl(std::string& out, const ForgeRepo& repo, std::string_view oid);
 
 // Whether `oid` is a commit id (hex digits only). A note's commit may be any
 // text the user gave: only an oid is linked (or put in a code span).
@@ -44,6 +42,7 @@ bool IsHexOid(std::string_view oid);
 // number, else commit `oid`'s; nothing off a known forge (`repo` null) or
 // with neither.
 bool HasLink(const ForgeRepo* repo, int64_t pr, std::string_view oid);
-void AppendLink(std::string& out, const ForgeRepo* repo, int64_t pr, std::string_view oid);
+void AppendLink(std::string& out, const ForgeRepo* repo, int64_t pr,
+                std::string_view oid);
 
 }  // namespace brag::digest

@@ -17,11 +17,10 @@ constexpr size_t kNone = static_cast<size_t>(-1);
 // What a quantity measures before it becomes a Metric's canonical unit.
 enum class Dim { kNone, kTime, kSize, kRate, kPercent, kMoney, kMultiplier };
 
-// ---------------------------------------------------------------------------
 // Vocabulary. Everything the scanner knows about words is in these tables.
 
 struct UnitName {
-  std::string_view name;
+  std::string_view name;  // names separated by spaces
   Dim dim;
   double scale;  // to ms, bytes or per second
 };
@@ -29,49 +28,17 @@ struct UnitName {
 // Unit words after a number, ignoring case. "m" is read apart: it may also
 // mean million. "B" is always bytes; billions are "bn" or "billion".
 constexpr UnitName kUnitNames[] = {
-    {"ns", Dim::kTime, 1e-6},
-    {"nanosecond", Dim::kTime, 1e-6},
-    {"nanoseconds", Dim::kTime, 1e-6},
-    {"us", Dim::kTime, 1e-3},
-    {"µs", Dim::kTime, 1e-3},
-    {"μs", Dim::kTime, 1e-3},
-    {"microsecond", Dim::kTime, 1e-3},
-    {"microseconds", Dim::kTime, 1e-3},
-    {"ms", Dim::kTime, 1},
-    {"msec", Dim::kTime, 1},
-    {"msecs", Dim::kTime, 1},
-    {"millisecond", Dim::kTime, 1},
-    {"milliseconds", Dim::kTime, 1},
-    {"s", Dim::kTime, 1e3},
-    {"sec", Dim::kTime, 1e3},
-    {"secs", Dim::kTime, 1e3},
-    {"second", Dim::kTime, 1e3},
-    {"seconds", Dim::kTime, 1e3},
-    {"min", Dim::kTime, 6e4},
-    {"mins", Dim::kTime, 6e4},
-    {"minute", Dim::kTime, 6e4},
-    {"minutes", Dim::kTime, 6e4},
-    {"h", Dim::kTime, 3.6e6},
-    {"hr", Dim::kTime, 3.6e6},
-    {"hrs", Dim::kTime, 3.6e6},
-    {"hour", Dim::kTime, 3.6e6},
-    {"hours", Dim::kTime, 3.6e6},
-    {"d", Dim::kTime, 8.64e7},
-    {"day", Dim::kTime, 8.64e7},
-    {"days", Dim::kTime, 8.64e7},
-    {"wk", Dim::kTime, 6.048e8},
-    {"wks", Dim::kTime, 6.048e8},
-    {"week", Dim::kTime, 6.048e8},
-    {"weeks", Dim::kTime, 6.048e8},
-    {"month", Dim::kTime, 2.592e9},
-    {"months", Dim::kTime, 2.592e9},
-    {"yr", Dim::kTime, 3.1536e10},
-    {"yrs", Dim::kTime, 3.1536e10},
-    {"year", Dim::kTime, 3.1536e10},
-    {"years", Dim::kTime, 3.1536e10},
-    {"b", Dim::kSize, 1},
-    {"byte", Dim::kSize, 1},
-    {"bytes", Dim::kSize, 1},
+    {"ns nanosecond nanoseconds", Dim::kTime, 1e-6},
+    {"us µs μs microsecond microseconds", Dim::kTime, 1e-3},
+    {"ms msec msecs millisecond milliseconds", Dim::kTime, 1},
+    {"s sec secs second seconds", Dim::kTime, 1e3},
+    {"min mins minute minutes", Dim::kTime, 6e4},
+    {"h hr hrs hour hours", Dim::kTime, 3.6e6},
+    {"d day days", Dim::kTime, 8.64e7},
+    {"wk wks week weeks", Dim::kTime, 6.048e8},
+    {"month months", Dim::kTime, 2.592e9},
+    {"yr yrs year years", Dim::kTime, 3.1536e10},
+    {"b byte bytes", Dim::kSize, 1},
     {"kb", Dim::kSize, 1e3},
     {"kib", Dim::kSize, 1024.0},
     {"mb", Dim::kSize, 1e6},
@@ -81,19 +48,13 @@ constexpr UnitName kUnitNames[] = {
     {"tb", Dim::kSize, 1e12},
     {"tib", Dim::kSize, 1099511627776.0},
     {"pb", Dim::kSize, 1e15},
-    {"rps", Dim::kRate, 1},
-    {"qps", Dim::kRate, 1},
-    {"tps", Dim::kRate, 1},
-    {"percent", Dim::kPercent, 1},
-    {"pct", Dim::kPercent, 1},
-};
+    {"rps qps tps", Dim::kRate, 1},
+    {"percent pct", Dim::kPercent, 1}};
 
 // The divisor to a per-second rate, after "/" or "per": "req/s", "40/min".
-constexpr UnitName kRateDivisors[] = {
-    {"s", Dim::kRate, 1},     {"sec", Dim::kRate, 1},     {"second", Dim::kRate, 1},
-    {"min", Dim::kRate, 60},  {"minute", Dim::kRate, 60}, {"h", Dim::kRate, 3600},
-    {"hr", Dim::kRate, 3600}, {"hour", Dim::kRate, 3600},
-};
+constexpr UnitName kRateDivisors[] = {{"s sec second", Dim::kRate, 1},
+                                      {"min minute", Dim::kRate, 60},
+                                      {"h hr hour", Dim::kRate, 3600}};
 
 struct Magnitude {
   std::string_view name;
@@ -105,247 +66,30 @@ struct Magnitude {
 constexpr Magnitude kMagnitudes[] = {
     {"k", 1e3, true, false},        {"M", 1e6, true, true},
     {"bn", 1e9, false, false},      {"thousand", 1e3, false, false},
-    {"million", 1e6, false, false}, {"billion", 1e9, false, false},
-};
+    {"million", 1e6, false, false}, {"billion", 1e9, false, false}};
 
 struct Alias {
-  std::string_view name;
+  std::string_view name;  // names separated by spaces
   std::string_view canonical;
 };
 
 constexpr Alias kCurrencySymbols[] = {{"$", "usd"}, {"€", "eur"}, {"£", "gbp"}};
 constexpr Alias kCurrencyWords[] = {
-    {"usd", "usd"},  {"dollar", "usd"}, {"dollars", "usd"}, {"eur", "eur"},
-    {"euro", "eur"}, {"euros", "eur"},  {"gbp", "gbp"}};
+    {"usd dollar dollars", "usd"}, {"eur euro euros", "eur"}, {"gbp", "gbp"}};
 
-constexpr Alias kPeriodNames[] = {
-    {"day", "day"},   {"week", "week"}, {"wk", "week"},         {"month", "month"},
-    {"mo", "month"},  {"mth", "month"}, {"quarter", "quarter"}, {"qtr", "quarter"},
-    {"year", "year"}, {"yr", "year"},   {"annum", "year"},
-};
-constexpr Alias kPeriodAdverbs[] = {
-    {"daily", "day"},         {"weekly", "week"}, {"monthly", "month"},
-    {"quarterly", "quarter"}, {"yearly", "year"}, {"annually", "year"},
-};
-constexpr std::string_view kPeriodLeads[] = {"per", "a", "an", "each", "every"};
+constexpr Alias kPeriodNames[] = {{"day", "day"},
+                                  {"week wk", "week"},
+                                  {"month mo mth", "month"},
+                                  {"quarter qtr", "quarter"},
+                                  {"year yr annum", "year"}};
+constexpr Alias kPeriodAdverbs[] = {{"daily", "day"},     {"weekly", "week"},
+                                    {"monthly", "month"}, {"quarterly", "quarter"},
+                                    {"yearly", "year"},   {"annually", "year"}};
 
-// Between the two values of a pair.
-constexpr std::string_view kJoiners[] = {"to", "->", "-->", "=>", "→", "⇒", "⟶"};
-constexpr std::string_view kFillers[] = {
-    "down",   "up",      "back",          "just",   "only",   "about",
-    "around", "roughly", "approximately", "approx", "nearly", "almost",
-    "~",      "≈",       "all",           "the",    "way"};
-constexpr std::string_view kBoundWords[] = {"under", "below", "within", "<", "<=", "≤"};
 constexpr std::string_view kBoundPairs[][2] = {
     {"less", "than"}, {"fewer", "than"}, {"at", "most"}};
 
-// Symbols that join a number to its neighbour in versions, dates, times,
-// ranges and keys: "1.2.3", "2026-11-02", "14:30", "24/7", "JIRA-123".
-constexpr std::string_view kLinkPunctuation[] = {".", "-", ":", "/", "_", "@", "–"};
-
-// A number right after one of these words is a reference or a version, not
-// a metric: "PR 123", "Python 3.11", "sprint 4".
-constexpr std::string_view kReferenceWords[] = {
-    "pr",         "mr",        "pull",          "issue",    "ticket",     "bug",
-    "cl",         "version",   "ver",           "release",  "rev",        "revision",
-    "step",       "phase",     "sprint",        "port",     "line",       "chapter",
-    "section",    "rfc",       "adr",           "cve",      "epic",       "story",
-    "task",       "milestone", "week",          "day",      "sev",        "tier",
-    "level",      "gen",       "python",        "node",     "nodejs",     "java",
-    "jdk",        "go",        "golang",        "postgres", "postgresql", "pg",
-    "mysql",      "ubuntu",    "debian",        "centos",   "rhel",       "fedora",
-    "kubernetes", "k8s",       "react",         "vue",      "angular",    "rails",
-    "django",     "ios",       "android",       "macos",    "windows",    "gcc",
-    "clang",      "llvm",      "rust",          "ruby",     "php",        "redis",
-    "kafka",      "spark",     "terraform",     "helm",     "openssl",    "tls",
-    "ssl",        "http",      "elasticsearch", "mongodb",  "typescript", "scala",
-    "kotlin",     "swift",     "spring",        "boost",    "cmake",      "dotnet",
-};
-
-constexpr std::string_view kMonths[] = {
-    "jan",  "january",   "feb",  "february", "mar",  "march",    "apr",    "april",
-    "may",  "jun",       "june", "jul",      "july", "aug",      "august", "sep",
-    "sept", "september", "oct",  "october",  "nov",  "november", "dec",    "december"};
-
-// Words that follow a number without being what it counts.
-constexpr std::string_view kNotNouns[] = {
-    "to",     "from",    "and",    "or",      "in",      "on",     "at",      "by",
-    "for",    "of",      "the",    "a",       "an",      "with",   "per",     "than",
-    "down",   "up",      "over",   "under",   "below",   "across", "into",    "via",
-    "after",  "before",  "since",  "while",   "when",    "each",   "every",   "is",
-    "are",    "was",     "were",   "be",      "been",    "it",     "its",     "this",
-    "that",   "these",   "those",  "all",     "only",    "just",   "so",      "then",
-    "as",     "but",     "plus",   "vs",      "versus",  "out",    "off",     "ago",
-    "later",  "earlier", "total",  "times",   "am",      "pm",     "back",    "more",
-    "less",   "fewer",   "faster", "slower",  "lower",   "higher", "better",  "worse",
-    "within", "than",    "about",  "around",  "we",      "i",      "they",    "our",
-    "my",     "x",       "during", "without", "despite", "until",  "through", "because",
-    "thanks", "using",   "if",     "once",    "now",     "today",  "this",    "last",
-    "next",   "overall", "instead"};
-
-// Words between a number and its noun: "3 flaky tests".
-constexpr std::string_view kNounAdjectives[] = {
-    "flaky",  "failing", "new",      "open",     "critical",   "duplicate", "broken",
-    "slow",   "legacy",  "internal", "external", "production", "prod",      "active",
-    "unused", "stale",   "manual",   "customer", "support",    "paying",    "database",
-    "api",    "test",    "on-call",  "oncall",   "noisy",      "false",     "p1",
-    "p0",     "p2",      "sev1",     "sev2",     "more",       "other",     "separate"};
-
-// Words after a number that say which way it went: "3x faster", "40% fewer".
-constexpr std::string_view kComparatives[] = {
-    "faster",  "slower",  "quicker",     "cheaper",   "smaller",    "bigger", "larger",
-    "higher",  "lower",   "more",        "fewer",     "less",       "better", "worse",
-    "shorter", "speedup", "improvement", "reduction", "regression", "savings"};
-
-// Which way is good for the thing a number measures (DESIGN §9): the word
-// nearest the match decides before the unit does, except that for times,
-// sizes and money only the words of kHigherEvenInUnits may say higher is
-// better ("deploys take 8 to 3 minutes" is about time). Plurals match too.
-struct PolarityWord {
-  std::string_view word;
-  bool higher_is_better;
-};
-
-constexpr PolarityWord kPolarityWords[] = {
-    {"latency", false},     {"latencies", false}, {"p50", false},
-    {"p90", false},         {"p95", false},       {"p99", false},
-    {"p999", false},        {"error", false},     {"alert", false},
-    {"page", false},        {"paging", false},    {"pager", false},
-    {"incident", false},    {"outage", false},    {"failure", false},
-    {"timeout", false},     {"retry", false},     {"retries", false},
-    {"ticket", false},      {"bug", false},       {"crash", false},
-    {"exception", false},   {"flake", false},     {"flaky", false},
-    {"flakiness", false},   {"cost", false},      {"spend", false},
-    {"bill", false},        {"memory", false},    {"cpu", false},
-    {"ram", false},         {"disk", false},      {"time", false},
-    {"duration", false},    {"runtime", false},   {"downtime", false},
-    {"mttr", false},        {"toil", false},      {"lag", false},
-    {"delay", false},       {"backlog", false},   {"complaint", false},
-    {"escalation", false},  {"oom", false},       {"churn", false},
-    {"throughput", true},   {"qps", true},        {"rps", true},
-    {"hit", true},          {"coverage", true},   {"uptime", true},
-    {"availability", true}, {"conversion", true}, {"success", true},
-    {"adoption", true},     {"retention", true},  {"revenue", true},
-    {"user", true},         {"customer", true},   {"saving", true},
-    {"speed", true},        {"velocity", true},   {"satisfaction", true},
-    {"nps", true},          {"mtbf", true},       {"capacity", true},
-    {"accuracy", true},     {"score", true},      {"deploy", true},
-    {"deployment", true},   {"frequency", true},
-};
-
-// More of the words above, by which way is better: machines, queries,
-// pages and the time to restore (issue 13) are better fewer.
-constexpr std::string_view kFewerIsBetter[] = {
-    "node",    "server", "host",     "instance",  "machine",  "vm",
-    "replica", "pod",    "box",      "query",     "queries",  "call",
-    "warning", "miss",   "eviction", "violation", "rollback", "rerun",
-    "queue",   "depth",  "mttd",     "resolve",   "restore",  "recovery",
-    "p75",     "wait",   "red",      "failing",   "broken"};
-constexpr std::string_view kMoreIsBetter[] = {"pass", "ops",   "headroom",
-                                              "slo",  "ratio", "apdex"};
-
-constexpr std::string_view kHigherEvenInUnits[] = {
-    "uptime", "mtbf",    "retention", "runway",       "revenue",
-    "saving", "savings", "capacity",  "availability", "headroom"};
-
-// What a word says about the change it describes.
-enum class Effect { kNone, kBetter, kWorse, kDecrease, kIncrease };
-
-struct EffectWord {
-  std::string_view word;
-  Effect effect;
-};
-
-constexpr EffectWord kEffectWords[] = {
-    {"faster", Effect::kBetter},       {"quicker", Effect::kBetter},
-    {"cheaper", Effect::kBetter},      {"smaller", Effect::kBetter},
-    {"shorter", Effect::kBetter},      {"leaner", Effect::kBetter},
-    {"better", Effect::kBetter},       {"speedup", Effect::kBetter},
-    {"improvement", Effect::kBetter},  {"improved", Effect::kBetter},
-    {"improves", Effect::kBetter},     {"sped", Effect::kBetter},
-    {"optimized", Effect::kBetter},    {"optimised", Effect::kBetter},
-    {"saved", Effect::kBetter},        {"saves", Effect::kBetter},
-    {"saving", Effect::kBetter},       {"savings", Effect::kBetter},
-    {"slower", Effect::kWorse},        {"worse", Effect::kWorse},
-    {"regressed", Effect::kWorse},     {"regression", Effect::kWorse},
-    {"degraded", Effect::kWorse},      {"costlier", Effect::kWorse},
-    {"spiked", Effect::kWorse},        {"spike", Effect::kWorse},
-    {"ballooned", Effect::kWorse},     {"worsened", Effect::kWorse},
-    {"slowed", Effect::kWorse},        {"bloated", Effect::kWorse},
-    {"fell", Effect::kDecrease},       {"shaved", Effect::kDecrease},
-    {"brought", Effect::kDecrease},    {"decreasing", Effect::kDecrease},
-    {"lowering", Effect::kDecrease},   {"drops", Effect::kDecrease},
-    {"rose", Effect::kIncrease},       {"climbed", Effect::kIncrease},
-    {"jumped", Effect::kIncrease},     {"raise", Effect::kIncrease},
-    {"increasing", Effect::kIncrease}, {"grown", Effect::kIncrease},
-    {"reduced", Effect::kDecrease},    {"reduce", Effect::kDecrease},
-    {"reduces", Effect::kDecrease},    {"reducing", Effect::kDecrease},
-    {"reduction", Effect::kDecrease},  {"cut", Effect::kDecrease},
-    {"cuts", Effect::kDecrease},       {"cutting", Effect::kDecrease},
-    {"dropped", Effect::kDecrease},    {"drop", Effect::kDecrease},
-    {"lowered", Effect::kDecrease},    {"lower", Effect::kDecrease},
-    {"decreased", Effect::kDecrease},  {"shrank", Effect::kDecrease},
-    {"shrunk", Effect::kDecrease},     {"slashed", Effect::kDecrease},
-    {"trimmed", Effect::kDecrease},    {"fewer", Effect::kDecrease},
-    {"less", Effect::kDecrease},       {"down", Effect::kDecrease},
-    {"eliminated", Effect::kDecrease}, {"removed", Effect::kDecrease},
-    {"halved", Effect::kDecrease},     {"increased", Effect::kIncrease},
-    {"increase", Effect::kIncrease},   {"raised", Effect::kIncrease},
-    {"grew", Effect::kIncrease},       {"boosted", Effect::kIncrease},
-    {"more", Effect::kIncrease},       {"higher", Effect::kIncrease},
-    {"up", Effect::kIncrease},         {"doubled", Effect::kIncrease},
-    {"tripled", Effect::kIncrease},    {"gained", Effect::kIncrease},
-    {"bigger", Effect::kIncrease},     {"larger", Effect::kIncrease},
-};
-
-// A unit-less pair after one of these is a version bump, not a metric:
-// "upgraded Postgres 13 to 15".
-constexpr std::string_view kUpgradeWords[] = {
-    "upgraded", "upgrade",  "upgrading", "bumped", "bump",   "version",
-    "versions", "released", "releasing", "tagged", "pinned", "pin"};
-
-// A count of these is a head count of people, which is no metric: "saved 3
-// engineers", "2 new contributors", "mentored 4 developers". Users and
-// customers are reach, not colleagues: "40k users" stays a count.
-constexpr std::string_view kPeopleWords[] = {
-    "engineer",    "engineers",    "people",    "person",     "persons",
-    "contributor", "contributors", "developer", "developers", "dev",
-    "devs",        "teammate",     "teammates", "colleague",  "colleagues",
-    "hire",        "hires",        "intern",    "interns",    "maintainer",
-    "maintainers", "reviewer",     "reviewers", "member",     "members",
-    "folks",       "sre",          "sres",      "headcount",  "fte",
-    "ftes",        "mentee",       "mentees",   "newcomer",   "newcomers",
-    "staff",       "employee",     "employees", "volunteer",  "volunteers",
-    "humans",      "analysts",     "designers", "managers",   "testers",
-    "operators",   "admins",       "students"};
-
-// Settings chosen on purpose: neither way is better ("raised the timeout
-// from 5s to 30s", "bumped the pool to 50 connections").
-constexpr std::string_view kSettingWords[] = {
-    "timeout", "limit",     "limits",     "ttl",   "pool",        "interval",
-    "window",  "threshold", "thresholds", "quota", "concurrency", "parallelism"};
-
-// Words that mark the first figure of a pair told in two clauses as the
-// earlier state: "previously 40 min, now 6", "p99 spiked to 4s; after the fix
-// it dropped to 350ms", "was 14 min and is now 5 min".
-constexpr std::string_view kBeforeWords[] = {
-    "previously", "was",      "were",   "used",   "before",   "originally",
-    "initially",  "formerly", "spiked", "peaked", "baseline", "had",
-    "took",       "prior",    "last",   "earlier"};
-// ... and the second as the later one.
-constexpr std::string_view kAfterWords[] = {
-    "now",     "after",   "afterwards", "today",     "currently", "dropped", "fell",
-    "down",    "since",   "post",       "then",      "reduced",   "cut",     "lowered",
-    "brought", "shrank",  "improved",   "went",      "is",        "are",     "up",
-    "rose",    "climbed", "raised",     "increased", "grew"};
-
-// Words that end the clause a figure is stated in, for its fragment.
-constexpr std::string_view kClauseWords[] = {"and",     "but",      "while",
-                                             "whereas", "although", "though"};
-
-// ---------------------------------------------------------------------------
-// The vocabulary, hashed: everything the tables above say about one word.
-
+// The classes of words the scanner tells apart; a word may be in several.
 enum WordClass : uint32_t {
   kNotNoun = 1u << 0,
   kMonth = 1u << 1,
@@ -366,6 +110,144 @@ enum WordClass : uint32_t {
   kSetting = 1u << 16,
 };
 
+struct ClassWords {
+  uint32_t word_class;
+  std::string_view words;  // separated by spaces
+};
+
+constexpr ClassWords kClassWords[] = {
+    // Words that follow a number without being what it counts.
+    {kNotNoun,
+     "to from and or in on at by for of the a an with per than down up over under "
+     "below across into via after before since while when each every is are was were "
+     "be been it its this that these those all only just so then as but plus vs "
+     "versus out off ago later earlier total times am pm back more less fewer faster "
+     "slower lower higher better worse within about around we i they our my x during "
+     "without despite until through because thanks using if once now today last next "
+     "overall instead"},
+    {kMonth,
+     "jan january feb february mar march apr april may jun june jul july aug august "
+     "sep sept september oct october nov november dec december"},
+    // Between the two values of a pair, with fillers around them: "down to".
+    {kJoiner, "to -> --> => → ⇒ ⟶"},
+    {kFiller,
+     "down up back just only about around roughly approximately approx nearly almost "
+     "~ ≈ all the way"},
+    {kBound, "under below within < <= ≤"},
+    {kPeriodLead, "per a an each every"},
+    // Symbols that join a number to its neighbour in versions, dates, times,
+    // ranges and keys: "1.2.3", "2026-11-02", "14:30", "24/7", "JIRA-123".
+    {kLinkPunct, ". - : / _ @ –"},
+    // A number right after one of these words is a reference or a version, not
+    // a metric: "PR 123", "Python 3.11", "sprint 4".
+    {kReference,
+     "pr mr pull issue ticket bug cl version ver release rev revision step phase "
+     "sprint port line chapter section rfc adr cve epic story task milestone week day "
+     "sev tier level gen python node nodejs java jdk go golang postgres postgresql pg "
+     "mysql ubuntu debian centos rhel fedora kubernetes k8s react vue angular rails "
+     "django ios android macos windows gcc clang llvm rust ruby php redis kafka spark "
+     "terraform helm openssl tls ssl http elasticsearch mongodb typescript scala "
+     "kotlin swift spring boost cmake dotnet"},
+    // A unit-less pair after one of these is a version bump, not a metric:
+    // "upgraded Postgres 13 to 15".
+    {kUpgrade,
+     "upgraded upgrade upgrading bumped bump version versions released releasing "
+     "tagged pinned pin"},
+    // Words between a number and its noun: "3 flaky tests".
+    {kAdjective,
+     "flaky failing new open critical duplicate broken slow legacy internal external "
+     "production prod active unused stale manual customer support paying database api "
+     "test on-call oncall noisy false p1 p0 p2 sev1 sev2 more other separate"},
+    // Words after a number that say which way it went: "3x faster", "40% fewer".
+    {kComparative,
+     "faster slower quicker cheaper smaller bigger larger higher lower more fewer "
+     "less better worse shorter speedup improvement reduction regression savings"},
+    // Quantities better higher even when measured in time, size or money.
+    {kHigherEvenInUnit,
+     "uptime mtbf retention runway revenue saving savings capacity availability "
+     "headroom"},
+    // A count of these is a head count of people, which is no metric: "saved 3
+    // engineers", "2 new contributors", "mentored 4 developers". Users and
+    // customers are reach, not colleagues: "40k users" stays a count.
+    {kPerson,
+     "engineer engineers people person persons contributor contributors developer "
+     "developers dev devs teammate teammates colleague colleagues hire hires intern "
+     "interns maintainer maintainers reviewer reviewers member members folks sre sres "
+     "headcount fte ftes mentee mentees newcomer newcomers staff employee employees "
+     "volunteer volunteers humans analysts designers managers testers operators "
+     "admins students"},
+    // Settings chosen on purpose: neither way is better ("raised the timeout
+    // from 5s to 30s", "bumped the pool to 50 connections").
+    {kSetting,
+     "timeout limit limits ttl pool interval window threshold thresholds quota "
+     "concurrency parallelism"},
+    // Words that mark the first figure of a pair told in two clauses as the
+    // earlier state ("previously 40 min, now 6", "p99 spiked to 4s; after the fix
+    // it dropped to 350ms", "was 14 min and is now 5 min") ...
+    {kBeforeMark,
+     "previously was were used before originally initially formerly spiked peaked "
+     "baseline had took prior last earlier"},
+    // ... and the second as the later one.
+    {kAfterMark,
+     "now after afterwards today currently dropped fell down since post then reduced "
+     "cut lowered brought shrank improved went is are up rose climbed raised "
+     "increased grew"},
+    // Words that end the clause a figure is stated in, for its fragment.
+    {kClauseWord, "and but while whereas although though"},
+};
+
+// Which way is good for the thing a number measures (DESIGN §9): the word
+// nearest the match decides before the unit does, except that for times,
+// sizes and money only the words of kHigherEvenInUnit may say higher is
+// better ("deploys take 8 to 3 minutes" is about time). Plurals match too;
+// machines, queries and the time to restore (issue 13) are better fewer.
+struct PolarityWord {
+  std::string_view words;  // separated by spaces
+  bool higher_is_better;
+};
+
+constexpr PolarityWord kPolarityWords[] = {
+    {"latency latencies p50 p90 p95 p99 p999 error alert page paging pager incident "
+     "outage failure timeout retry retries ticket bug crash exception flake flaky "
+     "flakiness cost spend bill memory cpu ram disk time duration runtime downtime "
+     "mttr toil lag delay backlog complaint escalation oom churn node server host "
+     "instance machine vm replica pod box query queries call warning miss eviction "
+     "violation rollback rerun queue depth mttd resolve restore recovery p75 wait red "
+     "failing broken",
+     false},
+    {"throughput qps rps hit coverage uptime availability conversion success adoption "
+     "retention revenue user customer saving speed velocity satisfaction nps mtbf "
+     "capacity accuracy score deploy deployment frequency pass ops headroom slo ratio "
+     "apdex",
+     true},
+};
+
+// What a word says about the change it describes.
+enum class Effect { kNone, kBetter, kWorse, kDecrease, kIncrease };
+
+struct EffectWord {
+  std::string_view words;  // separated by spaces
+  Effect effect;
+};
+
+constexpr EffectWord kEffectWords[] = {
+    {"faster quicker cheaper smaller shorter leaner better speedup improvement "
+     "improved improves sped optimized optimised saved saves saving savings",
+     Effect::kBetter},
+    {"slower worse regressed regression degraded costlier spiked spike ballooned "
+     "worsened slowed bloated",
+     Effect::kWorse},
+    {"fell shaved brought decreasing lowering drops reduced reduce reduces reducing "
+     "reduction cut cuts cutting dropped drop lowered lower decreased shrank shrunk "
+     "slashed trimmed fewer less down eliminated removed halved",
+     Effect::kDecrease},
+    {"rose climbed jumped raise increasing grown increased increase raised grew "
+     "boosted more higher up doubled tripled gained bigger larger",
+     Effect::kIncrease},
+};
+
+// The vocabulary, hashed: everything the tables above say about one word.
+
 struct WordFacts {
   uint32_t classes = 0;  // WordClass bits
   std::optional<bool> higher_is_better;
@@ -378,56 +260,48 @@ struct WordFacts {
   const Alias* period_adverb = nullptr;
 };
 
-template <size_t N>
-void AddClass(WordTable<WordFacts>& table, const std::string_view (&words)[N],
-              uint32_t c) {
-  for (std::string_view w : words) table.Add(w).classes |= c;
+// Calls fn with each word of space-separated `words`.
+template <typename Fn>
+void ForEachWord(std::string_view words, Fn fn) {
+  while (!words.empty()) {
+    size_t space = words.find(' ');
+    fn(words.substr(0, space));
+    words.remove_prefix(space == std::string_view::npos ? words.size() : space + 1);
+  }
 }
 
 template <typename Entry, size_t N, typename Field>
 void AddEntries(WordTable<WordFacts>& table, const Entry (&entries)[N], Field field) {
-  for (const Entry& e : entries) table.Add(e.name).*field = &e;
-}
-
-void AddClasses(WordTable<WordFacts>& table) {
-  AddClass(table, kNotNouns, kNotNoun);
-  AddClass(table, kMonths, kMonth);
-  AddClass(table, kJoiners, kJoiner);
-  AddClass(table, kBoundWords, kBound);
-  AddClass(table, kPeriodLeads, kPeriodLead);
-  AddClass(table, kFillers, kFiller);
-  AddClass(table, kLinkPunctuation, kLinkPunct);
-  AddClass(table, kReferenceWords, kReference);
-  AddClass(table, kUpgradeWords, kUpgrade);
-  AddClass(table, kNounAdjectives, kAdjective);
-  AddClass(table, kComparatives, kComparative);
-  AddClass(table, kHigherEvenInUnits, kHigherEvenInUnit);
-  AddClass(table, kPeopleWords, kPerson);
-  AddClass(table, kBeforeWords, kBeforeMark);
-  AddClass(table, kAfterWords, kAfterMark);
-  AddClass(table, kClauseWords, kClauseWord);
-  AddClass(table, kSettingWords, kSetting);
+  for (const Entry& e : entries) {
+    ForEachWord(e.name, [&](std::string_view word) { table.Add(word).*field = &e; });
+  }
 }
 
 WordTable<WordFacts> BuildLexicon() {
   WordTable<WordFacts> table;
-  AddClasses(table);
+  for (const ClassWords& c : kClassWords) {
+    ForEachWord(c.words, [&](std::string_view word) {
+      table.Add(word).classes |= c.word_class;
+    });
+  }
   AddEntries(table, kUnitNames, &WordFacts::unit);
   AddEntries(table, kRateDivisors, &WordFacts::rate_divisor);
   AddEntries(table, kCurrencySymbols, &WordFacts::currency_symbol);
   AddEntries(table, kCurrencyWords, &WordFacts::currency_word);
   AddEntries(table, kPeriodNames, &WordFacts::period);
   AddEntries(table, kPeriodAdverbs, &WordFacts::period_adverb);
-  for (const EffectWord& e : kEffectWords) table.Add(e.word).effect = e.effect;
-  auto polarity = [&table](std::string_view word, bool higher_is_better) {
-    for (std::string_view plural : {"", "s", "es"}) {
-      table.Add(std::string(word) + std::string(plural)).higher_is_better =
-          higher_is_better;
-    }
-  };
-  for (const PolarityWord& p : kPolarityWords) polarity(p.word, p.higher_is_better);
-  for (std::string_view w : kFewerIsBetter) polarity(w, false);
-  for (std::string_view w : kMoreIsBetter) polarity(w, true);
+  for (const EffectWord& e : kEffectWords) {
+    ForEachWord(e.words,
+                [&](std::string_view word) { table.Add(word).effect = e.effect; });
+  }
+  for (const PolarityWord& p : kPolarityWords) {
+    ForEachWord(p.words, [&](std::string_view word) {
+      for (std::string_view plural : {"", "s", "es"}) {
+        table.Add(std::string(word) + std::string(plural)).higher_is_better =
+            p.higher_is_better;
+      }
+    });
+  }
   return table;
 }
 
@@ -482,7 +356,6 @@ bool IsNounAt(const Tokens& t, size_t i) {
          !f.period_adverb && f.effect == Effect::kNone;
 }
 
-// ---------------------------------------------------------------------------
 // Quantities: one number with what surrounds it.
 
 struct Quantity {
@@ -739,7 +612,6 @@ bool IsYearLike(const Tokens& t, const Quantity& q) {
          !n.grouped && !n.decimal && n.number >= 1900 && n.number <= 2100;
 }
 
-// ---------------------------------------------------------------------------
 // Pairs.
 
 // How far back the earlier figure of a pair across clauses may be marked.
@@ -913,7 +785,6 @@ bool Across(const Tokens& t, const Quantity& a, const Quantity& b, size_t stop) 
   return before && after;
 }
 
-// ---------------------------------------------------------------------------
 // Reading the words around a match.
 
 // A match's tokens and how far its context may reach on each side.
@@ -1013,34 +884,31 @@ Effect NearestEffect(const Tokens& t, const Context& c, bool after_first) {
   return after_first ? Effect::kNone : NearestAfter<Effect>(t, c, 2, ComparativeEffect);
 }
 
+bool IsUpgrade(const WordFacts& f) { return (f.classes & kUpgrade) != 0; }
+
 bool IsVersionBump(const Tokens& t, const Context& c, const Quantity& a,
                    const Quantity& b) {
   if (a.dim != Dim::kNone || a.has_noun() || b.has_noun()) return false;
-  auto upgrade = [](const WordFacts& f) { return (f.classes & kUpgrade) != 0; };
-  return NearestBefore<bool>(t, c, upgrade);
+  return NearestBefore<bool>(t, c, IsUpgrade);
 }
 
-// ---------------------------------------------------------------------------
 // Building metrics.
 
+// What a Dim becomes in a Metric: its canonical unit (money's is its
+// currency) and the kind of a lone figure. In the order of Dim.
+struct DimFacts {
+  std::string_view unit;
+  MetricKind lone_kind;
+};
+
+constexpr DimFacts kDimFacts[] = {
+    {"count", MetricKind::kCount},     {"ms", MetricKind::kMeasure},
+    {"bytes", MetricKind::kMeasure},   {"per_s", MetricKind::kMeasure},
+    {"percent", MetricKind::kPercent}, {"", MetricKind::kMoney},
+    {"x", MetricKind::kMultiplier}};
+
 std::string_view CanonicalUnit(const Quantity& q) {
-  switch (q.dim) {
-    case Dim::kTime:
-      return "ms";
-    case Dim::kSize:
-      return "bytes";
-    case Dim::kRate:
-      return "per_s";
-    case Dim::kPercent:
-      return "percent";
-    case Dim::kMoney:
-      return q.currency;
-    case Dim::kMultiplier:
-      return "x";
-    case Dim::kNone:
-      break;
-  }
-  return "count";
+  return q.dim == Dim::kMoney ? q.currency : kDimFacts[static_cast<int>(q.dim)].unit;
 }
 
 Metric MetricOver(std::string_view note, const Tokens& t, size_t first, size_t last) {
@@ -1069,18 +937,6 @@ Direction Judge(bool went_up, const Judgement& j, Effect effect) {
   return j.named ? Direction::kRegressed : Direction::kUnknown;
 }
 
-Direction ChangeDirection(double before, double after, const Judgement& j,
-                          Effect effect) {
-  if (before == after) return Direction::kUnknown;
-  return Judge(after > before, j, effect);
-}
-
-Direction LoneDirection(const Judgement& j, Effect effect) {
-  // A lone figure moved only if a word says which way.
-  if (effect == Effect::kNone) return Direction::kUnknown;
-  return Judge(effect == Effect::kIncrease, j, effect);
-}
-
 // A change from `a` (the before) to `b` (the after) over the tokens of `c`;
 // `verbs` is where the words saying how it went are looked for: the after
 // figure's own clause when the two are told apart.
@@ -1097,43 +953,29 @@ Metric MakeChange(std::string_view note, const Tokens& t, const Context& c,
   m.noun = b.has_noun() ? NounText(t, b) : NounText(t, a);
   double low = std::min(*m.before, *m.after), high = std::max(*m.before, *m.after);
   m.factor = low > 0 ? high / low : 0;
-  Judgement higher;
-  if (auto p = NounPolarity(t, a)) {
-    higher = {p, true, false};
-  } else {
-    higher = Polarity(t, c, b);
-  }
-  m.direction =
-      ChangeDirection(*m.before, *m.after, higher, NearestEffect(t, verbs, false));
+  std::optional<bool> noun = NounPolarity(t, a);
+  Judgement higher = noun ? Judgement{noun, true, false} : Polarity(t, c, b);
+  m.direction = *m.before == *m.after ? Direction::kUnknown
+                                      : Judge(*m.after > *m.before, higher,
+                                              NearestEffect(t, verbs, false));
   return m;
-}
-
-MetricKind LoneKind(Dim dim) {
-  switch (dim) {
-    case Dim::kMultiplier:
-      return MetricKind::kMultiplier;
-    case Dim::kPercent:
-      return MetricKind::kPercent;
-    case Dim::kMoney:
-      return MetricKind::kMoney;
-    case Dim::kNone:
-      return MetricKind::kCount;
-    default:
-      return MetricKind::kMeasure;
-  }
 }
 
 Metric MakeLone(std::string_view note, const Tokens& t, const Context& c,
                 const Quantity& q) {
   Metric m = MetricOver(note, t, c.first, c.last);
-  m.kind = LoneKind(q.dim);
+  m.kind = kDimFacts[static_cast<int>(q.dim)].lone_kind;
   m.unit = CanonicalUnit(q);
   m.value = q.value();
   m.upper_bound = q.upper_bound;
   m.period = q.period;
   m.noun = NounText(t, q);
   if (q.dim == Dim::kMultiplier) m.factor = m.value;
-  m.direction = LoneDirection(Polarity(t, c, q), NearestEffect(t, c, true));
+  // A lone figure moved only if a word says which way.
+  Effect effect = NearestEffect(t, c, true);
+  m.direction = effect == Effect::kNone
+                    ? Direction::kUnknown
+                    : Judge(effect == Effect::kIncrease, Polarity(t, c, q), effect);
   return m;
 }
 
@@ -1165,8 +1007,7 @@ bool CountsPeople(const Tokens& t, const Quantity& q) {
 // measures ("uptime at 99.95", "apdex 0.93" stays).
 bool IsLoneVersion(const Tokens& t, const Context& c, const Quantity& q) {
   if (q.dim != Dim::kNone || q.has_noun() || q.magnitude) return false;
-  auto upgrade = [](const WordFacts& f) { return (f.classes & kUpgrade) != 0; };
-  if (NearestBefore<bool>(t, c, upgrade)) return true;
+  if (NearestBefore<bool>(t, c, IsUpgrade)) return true;
   return t[q.num_tok].decimal && !Polarity(t, c, q).named;
 }
 
@@ -1260,7 +1101,6 @@ class MetricBuilder {
   size_t back_stop_ = 0;
 };
 
-// ---------------------------------------------------------------------------
 // Formatting.
 
 // `v` with `decimals` decimals, trailing zeros (and a bare '.') dropped.
@@ -1335,23 +1175,15 @@ void AppendInUnit(std::string& out, double v, std::span<const ShownUnit> units) 
 
 constexpr double kNoBound = std::numeric_limits<double>::infinity();
 
-constexpr ShownUnit kTimeUnits[] = {{1, 1e3, 1, "µs"},      {1e3, 1, 1, "ms"},
-                                    {1.2e5, 1, 1e3, "s"},   {7.2e6, 1, 6e4, "min"},
-                                    {1.728e8, 1, 3.6e6, "h"}, {kNoBound, 1, 8.64e7, "d"}};
+constexpr ShownUnit kTimeUnits[] = {
+    {1, 1e3, 1, "µs"},      {1e3, 1, 1, "ms"},        {1.2e5, 1, 1e3, "s"},
+    {7.2e6, 1, 6e4, "min"}, {1.728e8, 1, 3.6e6, "h"}, {kNoBound, 1, 8.64e7, "d"}};
 
 constexpr ShownUnit kSizeUnits[] = {{1e3, 1, 1, "B"},
                                     {1e6, 1, 1e3, "KB"},
                                     {1e9, 1, 1e6, "MB"},
                                     {1e12, 1, 1e9, "GB"},
                                     {kNoBound, 1, 1e12, "TB"}};
-
-// Milliseconds; zero is "0ms", not µs.
-void AppendTime(std::string& out, double ms) {
-  std::span<const ShownUnit> units = kTimeUnits;
-  AppendInUnit(out, ms, ms == 0 ? units.subspan(1) : units);
-}
-
-void AppendSize(std::string& out, double bytes) { AppendInUnit(out, bytes, kSizeUnits); }
 
 void AppendFactor(std::string& out, double factor) {
   AppendFixed(out, factor, factor >= 10 ? 0 : 1);
@@ -1363,8 +1195,10 @@ constexpr Alias kCurrencyShown[] = {{"usd", "$"}, {"eur", "€"}, {"gbp", "£"}}
 // One value of `m` in its unit; a rate keeps its noun: "1,200 req/s".
 void AppendValue(std::string& out, double v, const Metric& m) {
   std::string_view unit = m.unit;
-  if (unit == "ms") return AppendTime(out, v);
-  if (unit == "bytes") return AppendSize(out, v);
+  // Milliseconds; zero is "0ms", not µs.
+  if (unit == "ms")
+    return AppendInUnit(out, v, std::span(kTimeUnits).subspan(v == 0 ? 1 : 0));
+  if (unit == "bytes") return AppendInUnit(out, v, kSizeUnits);
   if (unit == "per_s") {
     AppendCompact(out, v);
     if (!m.noun.empty()) (out += ' ') += m.noun;
@@ -1402,9 +1236,9 @@ std::vector<Metric> ExtractMetrics(std::string_view note,
                                    const std::vector<Token>& note_tokens) {
   // Every quantity starts at a number: most notes without one stop here,
   // before their words are looked up.
-  bool numbers = std::any_of(note_tokens.begin(), note_tokens.end(), [](const Token& t) {
-    return t.kind == TokenKind::kNumber;
-  });
+  bool numbers =
+      std::any_of(note_tokens.begin(), note_tokens.end(),
+                  [](const Token& t) { return t.kind == TokenKind::kNumber; });
   if (!numbers) return {};
   Tokens tokens(note_tokens);
   std::vector<Quantity> qs = ReadQuantities(tokens);

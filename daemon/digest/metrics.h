@@ -25,9 +25,8 @@ enum class MetricKind {
 
 enum class Direction { kImproved, kRegressed, kUnknown };
 
-// One number (or pair) found in a note. Its texts view the note (`text`,
-// `noun`) or static tables (`unit`, `period`), so a Metric is as small as a
-// digest of 100k notes needs and lives no longer than its note.
+// One number (or pair) found in a note. `unit` and `period` view static
+// tables; the other texts are copies of parts of the note.
 //
 // Canonical units (`unit`): "ms" for every time, "bytes" for every size
 // (KB = 1000 bytes, KiB = 1024), "per_s" for rates, "percent", "usd"/"eur"/
@@ -36,20 +35,20 @@ struct Metric {
   MetricKind kind = MetricKind::kCount;
   size_t offset = 0;  // byte offset of the match in the note
   size_t length = 0;  // byte length of the match
-  std::string_view text;  // the matched text, as written
+  std::string text;   // the matched text, as written
   // The clause of the note that states the metric (between . ; , — "and",
   // "but" or "while"; a trailing #tag left out), shown beside the figure
   // instead of the whole note: "error rate from 12% to 0.1% in 40 minutes".
   // A pair told in two clauses spans both.
   size_t fragment_offset = 0;
   size_t fragment_length = 0;
-  std::string_view fragment;
+  std::string fragment;
   // The canonical value: the after value of a change, the factor of a
   // multiplier, 71 for "71%", the amount of money, the number counted.
   double value = 0;
   std::string_view unit;
   std::string_view period;  // "day", "week", "month", "quarter", "year" or ""
-  std::string_view noun;    // what a count counts, as written: "records", "flaky tests"
+  std::string noun;         // what a count counts, as written: "records", "flaky tests"
   std::optional<double> before;  // changes only, in `unit`
   std::optional<double> after;   // changes only, in `unit`
   // The value (or the after value of a change) is a bound, not a reading:
@@ -91,7 +90,8 @@ struct Metric {
 std::vector<Metric> ExtractMetrics(std::string_view note);
 // The same, from the tokens TokenizeNote(note) made, so that one
 // tokenization serves every analysis of a note.
-std::vector<Metric> ExtractMetrics(std::string_view note, const std::vector<Token>& tokens);
+std::vector<Metric> ExtractMetrics(std::string_view note,
+                                   const std::vector<Token>& tokens);
 
 // A short human form of `metric`: "1.8s -> 240ms (7.5x)", "71%", "3.2x",
 // "$8,400/month", "12M records", "<50ms". Times are shown in µs under 1 ms,

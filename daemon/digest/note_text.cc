@@ -93,6 +93,12 @@ size_t SymbolLength(std::string_view note, size_t pos) {
 
 std::vector<Token> TokenizeNote(std::string_view note) {
   std::vector<Token> tokens;
+  TokenizeNote(note, tokens);
+  return tokens;
+}
+
+void TokenizeNote(std::string_view note, std::vector<Token>& tokens) {
+  tokens.clear();
   tokens.reserve(note.size() / 3 + 1);
   bool spaced = true;
   size_t pos = 0;
@@ -119,7 +125,6 @@ std::vector<Token> TokenizeNote(std::string_view note) {
     pos = token.end;
     spaced = false;
   }
-  return tokens;
 }
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {

@@ -5,7 +5,7 @@
 #pragma once
 
 #include <cstddef>
-#include <functional>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -35,6 +35,8 @@ struct Token {
 // Letters outside ASCII (é, µ, Greek) are word characters; other non-ASCII
 // characters are one symbol token each.
 std::vector<Token> TokenizeNote(std::string_view note);
+// The same into `tokens`, which keeps its room from note to note.
+void TokenizeNote(std::string_view note, std::vector<Token>& tokens);
 
 // `c` lower-cased if it is an ASCII capital.
 inline char LowerAscii(char c) {
@@ -55,9 +57,9 @@ std::string ToLower(std::string_view text);
 // would not be a token, so one-line notes only need these.
 bool EndsClause(const Token& token);
 
-// A hash table from words (or symbols) to V that ignores ASCII case, looked up
-// without allocating: the vocabulary tables are built into one once, so a
-// note costs one lookup per word instead of a scan per table.
+// A hash table from words (or symbols) to V that ignores ASCII case: the
+// vocabulary tables are built into one once, so a note costs one lookup per
+// word instead of a scan per table.
 template <typename V>
 class WordTable {
  public:
@@ -66,24 +68,29 @@ class WordTable {
 
   // The value for `word` in any case, or nullptr.
   const V* Find(std::string_view word) const {
-    char lower[kMaxWord];
-    if (word.size() > kMaxWord) return nullptr;
-    for (size_t i = 0; i < word.size(); ++i) lower[i] = LowerAscii(word[i]);
-    auto it = map_.find(std::string_view(lower, word.size()));
+    auto it = map_.find(word);
     return it == map_.end() ? nullptr : &it->second;
   }
 
  private:
-  static constexpr size_t kMaxWord = 48;  // longer words are in no table
-
+  // Hash and equality that ignore ASCII case and take any string_view, so
+  // that a lookup makes no lower-cased copy (FNV-1a).
   struct Hash {
     using is_transparent = void;
     size_t operator()(std::string_view s) const {
-      return std::hash<std::string_view>{}(s);
+      uint64_t h = 14695981039346656037u;
+      for (char c : s)
+        h = (h ^ static_cast<unsigned char>(LowerAscii(c))) * 1099511628211u;
+      return static_cast<size_t>(h);
     }
   };
-
-  std::unordered_map<std::string, V, Hash, std::equal_to<>> map_;
+  struct Equal {
+    using is_transparent = void;
+    bool operator()(std::string_view a, std::string_view b) const {
+      return EqualsIgnoreCase(a, b);
+    }
+  };
+  std::unordered_map<std::string, V, Hash, Equal> map_;
 };
 
 }  // namespace brag::digest

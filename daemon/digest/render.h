@@ -10,8 +10,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
-#include <thread>
-#include <vector>
+#include <utility>
 
 #include "digest/digest.h"
 
@@ -19,62 +18,36 @@ namespace brag::digest {
 
 // Where a rendering goes. Renderers append to buf() and call Checkpoint()
 // between wins; with a `flush`, a Checkpoint hands the text over once it
-// passes a chunk (256 KiB) and reuses the buffer, so a digest of 100k wins
-// is written through a few hundred KiB of memory instead of held whole.
+// passes a chunk (256 KiB), so a long digest is written out as it goes.
 // Without one, everything stays in the buffer for Take().
 class RenderOutput {
  public:
   using Flush = std::function<void(std::string_view)>;
 
   RenderOutput() = default;
-  explicit RenderOutput(Flush flush);
+  explicit RenderOutput(Flush flush) : flush_(std::move(flush)) {}
 
   std::string& buf() { return buf_; }
   void Checkpoint() {
     if (flush_ && buf_.size() >= kChunk) Drain();
   }
   // Hands over what is left (with a flush); call once rendering is done.
-  void Finish();
-  // Appends text rendered elsewhere, handing it over chunk by chunk.
-  void Append(std::string_view text);
-
-  // Renders `item(i, text)` for every i in [0, n), in order. Over many
-  // items, blocks of them alternate between this thread, which renders
-  // straight into the output, and another, which renders into a few
-  // buffers this one hands over in turn (to the flush as they are, not
-  // copied): the same bytes, in about half the time on two cores, through
-  // about a MB of memory however long the list. `item` must append to the
-  // string it is given and read nothing it writes.
-  template <typename Item>
-  void Each(size_t n, const Item& item);
+  void Finish() {
+    if (flush_ && !buf_.empty()) Drain();
+  }
   // Everything rendered (without a flush).
   std::string Take() { return std::move(buf_); }
 
  private:
   static constexpr size_t kChunk = 256 * 1024;
-  void Drain();
+  void Drain() {
+    flush_(buf_);
+    buf_.clear();
+  }
 
   std::string buf_;
-  using ItemFn = std::function<void(size_t, std::string&)>;
-  void EachOnTwoThreads(size_t n, const ItemFn& item);
-  std::vector<std::string> slots_;  // blocks rendered on the other thread
   Flush flush_;
 };
-
-// The items from which Each uses a second thread.
-inline constexpr size_t kItemsForTwoThreads = 4096;
-
-template <typename Item>
-void RenderOutput::Each(size_t n, const Item& item) {
-  if (n >= kItemsForTwoThreads && std::thread::hardware_concurrency() > 1) {
-    EachOnTwoThreads(n, item);
-    return;
-  }
-  for (size_t i = 0; i < n; ++i) {
-    item(i, buf_);
-    Checkpoint();
-  }
-}
 
 void RenderMarkdown(const Digest& digest, RenderOutput& out);
 void RenderHtml(const Digest& digest, RenderOutput& out);

@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
-#include <cstring>
 #include <string>
 #include <vector>
 
@@ -30,57 +29,27 @@ svg{max-width:100%;height:auto}svg text{font:11px system-ui,sans-serif;fill:#5b6
 @media print{body{margin:0}}
 )";
 
-// The index of the first byte of `text` from `at` on that HTML escapes, or
-// text.size(). Most text has none: it is stepped over eight bytes at a time
-// (x | 0x01 is 0x27 for '&' and '\'', x | 0x02 is 0x3e for '<' and '>').
-size_t FirstSpecial(std::string_view text, size_t at) {
-  for (; at + 8 <= text.size(); at += 8) {
-    uint64_t x;
-    std::memcpy(&x, text.data() + at, 8);
-    if (swar::Any(x | swar::kOnes, '\'') || swar::Any(x | (swar::kOnes * 2), '>') ||
-        swar::Any(x, '"')) {
-      break;
-    }
-  }
-  for (; at < text.size(); ++at) {
-    char c = text[at];
-    if (c == '&' || c == '<' || c == '>' || c == '"' || c == '\'') break;
-  }
-  return at;
-}
-
 void AppendEscaped(std::string& out, std::string_view text) {
   // Runs of plain text are copied at once; most text is nothing but.
   size_t plain = 0;
-  for (size_t i = FirstSpecial(text, 0); i < text.size(); i = FirstSpecial(text, i + 1)) {
-    std::string_view entity;
-    switch (text[i]) {
-      case '&':
-        entity = "&amp;";
-        break;
-      case '<':
-        entity = "&lt;";
-        break;
-      case '>':
-        entity = "&gt;";
-        break;
-      case '"':
-        entity = "&quot;";
-        break;
-      default:
-        entity = "&#39;";
-        break;
-    }
-    out.append(text.data() + plain, i - plain);
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    std::string_view entity = c == '&'    ? "&amp;"
+                              : c == '<'  ? "&lt;"
+                              : c == '>'  ? "&gt;"
+                              : c == '"'  ? "&quot;"
+                              : c == '\'' ? "&#39;"
+                                          : "";
+    if (entity.empty()) continue;
+    out.append(text, plain, i - plain);
     out += entity;
     plain = i + 1;
   }
-  out.append(text.data() + plain, text.size() - plain);
+  out.append(text, plain);
 }
 
 std::string Escape(std::string_view text) {
   std::string out;
-  out.reserve(text.size());
   AppendEscaped(out, text);
   return out;
 }
@@ -96,59 +65,33 @@ std::string Num(double v) {
   return buf;
 }
 
-// "<a href="...">" to the win's link, written in place, escaped if need be.
-void AppendLinkOpen(std::string& out, const Win& win) {
-  out += "<a href=\"";
-  size_t url = out.size();
-  win.AppendLink(out);
-  if (FirstSpecial(out, url) != out.size()) {
-    std::string written = out.substr(url);
-    out.resize(url);
-    AppendEscaped(out, written);
-  }
-  out += "\">";
-}
-
 void AppendCode(std::string& out, std::string_view oid) {
-  out += "<code>";
-  AppendEscaped(out, ShortOid(oid));
-  out += "</code>";
+  out += "<code>" + Escape(ShortOid(oid)) + "</code>";
 }
 
+// The PR, incident, commit and note a win comes from, linked.
 void AppendTraceHtml(std::string& out, const Win& win) {
   out += "<span class=\"trace\">";
   size_t start = out.size();
-  auto separate = [&] {
-    if (out.size() != start) out += " · ";
-  };
   AppendEscaped(out, win.repo_name);
-  auto space = [&] {
+  if (win.pr > 0 || win.kind == "incident_closed") {
     if (out.size() != start) out += ' ';
-  };
-  if (win.pr > 0) {
-    space();
-    bool linked = win.has_link();
-    if (linked) AppendLinkOpen(out, win);
-    out += '#';
-    AppendInt(out, win.pr);
-    if (!win.title.empty()) {
-      out += ' ';
-      AppendEscaped(out, win.title);
+    bool linked = win.pr > 0 && !win.link.empty();
+    if (linked) out += "<a href=\"" + Escape(win.link) + "\">";
+    if (win.pr > 0) {
+      out += "#" + std::to_string(win.pr);
+      if (!win.title.empty()) out += " " + Escape(win.title);
+    } else {
+      out += "incident " + Escape(win.branch);
+      if (win.incident_seconds > 0)
+        out += ", closed in " + DurationText(win.incident_seconds);
     }
     if (linked) out += "</a>";
-  } else if (win.kind == "incident_closed") {
-    space();
-    out += "incident ";
-    AppendEscaped(out, win.branch);
-    if (win.incident_seconds > 0) {
-      out += ", closed in ";
-      out += DurationText(win.incident_seconds);
-    }
   }
   if (!win.commit.empty()) {
-    separate();
-    bool linked = win.pr == 0 && win.has_link();
-    if (linked) AppendLinkOpen(out, win);
+    if (out.size() != start) out += " · ";
+    bool linked = win.pr == 0 && !win.link.empty();
+    if (linked) out += "<a href=\"" + Escape(win.link) + "\">";
     AppendCode(out, win.commit);
     if (linked) out += "</a>";
   }
@@ -156,11 +99,13 @@ void AppendTraceHtml(std::string& out, const Win& win) {
   out += "</span>";
 }
 
-// "<note><br><trace>": a win in a list.
+// "<li><note><br><trace></li>": a win in a list.
 void AppendWinItem(std::string& out, const Win& win) {
+  out += "<li>";
   AppendEscaped(out, win.text);
   out += "<br>";
   AppendTraceHtml(out, win);
+  out += "</li>\n";
 }
 
 struct Bar {
@@ -179,10 +124,10 @@ std::string ColumnChart(const std::string& title, const std::string& cls,
   double slot = (width - left) / static_cast<double>(std::max<size_t>(bars.size(), 1));
   double bar_w = std::max(1.0, slot * 0.7);
   size_t label_every = std::max<size_t>(1, bars.size() / 14);
-  std::string svg = "<svg class=\"chart\" role=\"img\" viewBox=\"0 0 " + Num(width) + " " +
-                    Num(height) + "\" width=\"" + Num(width) + "\" height=\"" + Num(height) +
-                    "\" xmlns=\"http://www.w3.org/2000/svg\"><title>" + Escape(title) +
-                    "</title>";
+  std::string svg = "<svg class=\"chart\" role=\"img\" viewBox=\"0 0 " + Num(width) +
+                    " " + Num(height) + "\" width=\"" + Num(width) + "\" height=\"" +
+                    Num(height) + "\" xmlns=\"http://www.w3.org/2000/svg\"><title>" +
+                    Escape(title) + "</title>";
   double plot = height - top - bottom;
   svg += "<text x=\"0\" y=\"" + Num(top + 8) + "\">" + std::to_string(max) + "</text>";
   svg += "<text x=\"0\" y=\"" + Num(top + plot) + "\">0</text>";
@@ -203,7 +148,8 @@ std::string ColumnChart(const std::string& title, const std::string& cls,
 // Wins per local day, or per 7 days when the window is longer than 62 days.
 std::vector<Bar> TimeBars(const Digest& d, bool* weekly) {
   int64_t first = LocalDay(d.window.since);
-  int64_t last = LocalDay(d.window.until > d.window.since ? d.window.until - 1 : d.window.since);
+  int64_t last =
+      LocalDay(d.window.until > d.window.since ? d.window.until - 1 : d.window.since);
   int64_t days = std::max<int64_t>(1, last - first + 1);
   int64_t step = days > 62 ? 7 : 1;
   *weekly = step == 7;
@@ -214,12 +160,14 @@ std::vector<Bar> TimeBars(const Digest& d, bool* weekly) {
     int64_t day_start = d.window.since + static_cast<int64_t>(i) * step * 86400;
     std::string date = LocalDate(day_start);
     int64_t day = first + static_cast<int64_t>(i) * step;
-    bars[i].label = step == 1 && days <= 7 ? kDays[((day % 7) + 7) % 7] : date.substr(5);
+    bars[i].label =
+        step == 1 && days <= 7 ? kDays[((day % 7) + 7) % 7] : date.substr(5);
     bars[i].tip = (step == 1 ? date : "week of " + date);
   }
   for (const Win& w : d.wins) {
     int64_t index = (LocalDay(w.time) - first) / step;
-    if (index >= 0 && index < static_cast<int64_t>(count)) ++bars[static_cast<size_t>(index)].value;
+    if (index >= 0 && index < static_cast<int64_t>(count))
+      ++bars[static_cast<size_t>(index)].value;
   }
   for (Bar& b : bars) b.tip += ": " + Counted(b.value, "win");
   return bars;
@@ -235,17 +183,23 @@ std::vector<Bar> CategoryBars(const Digest& d) {
   return bars;
 }
 
-std::string Section(const std::string& title) { return "<h2>" + Escape(title) + "</h2>\n"; }
+std::string Section(const std::string& title) {
+  return "<h2>" + Escape(title) + "</h2>\n";
+}
 
 }  // namespace
 
 void RenderHtml(const Digest& d, RenderOutput& output) {
   std::string& out = output.buf();
-  std::string heading = d.window.label.empty() ? "Brag digest" : "Brag digest: week " + d.window.label;
-  std::string none = d.window.label.empty() ? "None." : "None this week.";
+  std::string heading =
+      d.window.label.empty() ? "Brag digest" : "Brag digest: week " + d.window.label;
+  std::string none = "<p class=\"none\">" +
+                     std::string(d.window.label.empty() ? "None." : "None this week.") +
+                     "</p>\n";
   out +=
       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>" +
+      "<meta name=\"viewport\" content=\"width=device-width, "
+      "initial-scale=1\">\n<title>" +
       Escape(heading) + "</title>\n<style>" + kStyle + "</style>\n</head>\n<body>\n";
   out += "<h1>" + Escape(heading) + "</h1>\n<p class=\"dates\">" +
          Escape(WindowDates(d.window)) + "</p>\n";
@@ -253,111 +207,96 @@ void RenderHtml(const Digest& d, RenderOutput& output) {
     return "<div class=\"count\"><b>" + std::to_string(n) + "</b>" + what + "</div>";
   };
   out += "<div class=\"counts\">" + count("PRs merged", d.counts.prs_merged) +
-         count("Incidents closed", d.counts.incidents_closed) + count("Notes", d.counts.notes) +
+         count("Incidents closed", d.counts.incidents_closed) +
+         count("Notes", d.counts.notes) +
          count("Prompts left unanswered", d.counts.unanswered) + "</div>\n";
 
   bool weekly = false;
   std::vector<Bar> time_bars = TimeBars(d, &weekly);
-  out += Section(weekly ? "Wins per week" : "Wins per day");
-  out += ColumnChart(weekly ? "Wins per week" : "Wins per day", "day", time_bars);
-  out += Section("Wins per category");
-  out += ColumnChart("Wins per category", "cat", CategoryBars(d));
+  std::string per_time = weekly ? "Wins per week" : "Wins per day";
+  out += Section(per_time) + ColumnChart(per_time, "day", time_bars);
+  out += Section("Wins per category") +
+         ColumnChart("Wins per category", "cat", CategoryBars(d));
 
   out += Section("Wins by category");
-  if (d.categories.empty()) out += "<p class=\"none\">" + none + "</p>\n";
+  if (d.categories.empty()) out += none;
   for (const CategoryGroup& g : d.categories) {
-    out += "<h3>" + Escape(g.title) + " (" + std::to_string(g.wins.size()) + ")</h3>\n<ul>\n";
-    output.Each(g.wins.size(), [&](size_t i, std::string& text) {
-      // A group's wins are spread over all of them: fetch one a few ahead.
-      if (i + 8 < g.wins.size()) __builtin_prefetch(&d.wins[g.wins[i + 8]]);
-      text += "<li>";
-      AppendWinItem(text, d.wins[g.wins[i]]);
-      text += "</li>\n";
-    });
+    out += "<h3>" + Escape(g.title) + " (" + std::to_string(g.wins.size()) +
+           ")</h3>\n<ul>\n";
+    for (size_t i : g.wins) {
+      AppendWinItem(out, d.wins[i]);
+      output.Checkpoint();
+    }
     out += "</ul>\n";
   }
 
+  // Each list below opens with its first item; `none` stands for an empty one.
+  auto open = [&](bool& any) {
+    if (!any) out += "<ul>\n";
+    any = true;
+  };
+  auto close = [&](bool any, const std::string& if_none) {
+    out += any ? "</ul>\n" : if_none;
+  };
+
   out += Section("Quantified impact");
-  bool any = std::any_of(d.wins.begin(), d.wins.end(),
-                         [](const Win& w) { return !w.metrics.empty(); });
-  if (any) out += "<ul>\n";
-  output.Each(d.wins.size(), [&](size_t i, std::string& text) {
-    const Win& w = d.wins[i];
-    thread_local std::string metric;  // reused: one per render thread
+  bool any = false;
+  for (const Win& w : d.wins) {
     for (const Metric& m : w.metrics) {
-      text += "<li><span class=\"metric\">";
-      metric.clear();
-      AppendMetric(metric, m);
-      AppendEscaped(text, metric);
-      text += "</span>";
-      if (m.direction != Direction::kUnknown) {
-        text += " (";
-        text += DirectionName(m.direction);
-        text += ')';
-      }
+      open(any);
+      out += "<li><span class=\"metric\">" + Escape(FormatMetric(m)) + "</span>";
+      if (m.direction != Direction::kUnknown)
+        out += std::string(" (") + DirectionName(m.direction) + ')';
       // The clause that states it, not the whole note again.
-      text += " — ";
-      AppendEscaped(text, m.fragment.empty() ? w.text : m.fragment);
-      text += "<br>";
-      AppendTraceHtml(text, w);
-      text += "</li>\n";
+      out += " — " + Escape(m.fragment.empty() ? w.text : m.fragment) + "<br>";
+      AppendTraceHtml(out, w);
+      out += "</li>\n";
     }
-  });
-  out += any ? "</ul>\n" : "<p class=\"none\">" + none + "</p>\n";
+    output.Checkpoint();
+  }
+  close(any, none);
 
   out += Section("Sharpen");
-  any = std::any_of(d.wins.begin(), d.wins.end(),
-                    [](const Win& w) { return !w.suggestions.empty(); });
-  if (any) out += "<ul>\n";
-  output.Each(d.wins.size(), [&](size_t i, std::string& text) {
-    const Win& w = d.wins[i];
-    if (w.suggestions.empty()) return;
-    text += "<li>“";
-    AppendEscaped(text, w.text);
-    text += "” ";
-    AppendTraceHtml(text, w);
-    text += "<ul>";
+  any = false;
+  for (const Win& w : d.wins) {
+    if (w.suggestions.empty()) continue;
+    open(any);
+    out += "<li>“" + Escape(w.text) + "” ";
+    AppendTraceHtml(out, w);
+    out += "<ul>";
     for (const Suggestion& s : w.suggestions) {
-      text += "<li>";
-      AppendEscaped(text, s.issue);
-      if (!s.phrase.empty()) {
-        text += " “";
-        AppendEscaped(text, s.phrase);
-        text += "”";
-      }
-      text += ": ";
-      AppendEscaped(text, s.suggestion);
-      text += "</li>";
+      out += "<li>" + Escape(s.issue);
+      if (!s.phrase.empty()) out += " “" + Escape(s.phrase) + "”";
+      out += ": " + Escape(s.suggestion) + "</li>";
     }
-    text += "</ul></li>\n";
-  });
-  out += any ? "</ul>\n"
-             : "<p class=\"none\">Every note has a number and owns its work.</p>\n";
+    out += "</ul></li>\n";
+    output.Checkpoint();
+  }
+  close(any, "<p class=\"none\">Every note has a number and owns its work.</p>\n");
 
   out += Section("Unanswered prompts to backfill");
-  if (!d.unanswered.empty()) out += "<ul>\n";
-  output.Each(d.unanswered.size(), [&](size_t i, std::string& text) {
-    const Backfill& b = d.unanswered[i];
+  any = false;
+  for (const Backfill& b : d.unanswered) {
+    open(any);
     std::string what = b.pr > 0 ? "#" + std::to_string(b.pr) + " " + Escape(b.title)
                                 : "incident " + Escape(b.branch);
-    text += "<li>" + Escape(b.repo_name) + " " + Link(b.link, what) +
-            " <span class=\"trace\"><code>" + Escape(ShortOid(b.commit)) + "</code> · " +
-            LocalDate(b.time) + " · <code>brag answer " + std::to_string(b.prompt_id) +
-            " \"...\"</code></span></li>\n";
-  });
-  out += d.unanswered.empty() ? "<p class=\"none\">" + none + "</p>\n" : std::string("</ul>\n");
+    out += "<li>" + Escape(b.repo_name) + " " + Link(b.link, what) +
+           " <span class=\"trace\"><code>" + Escape(ShortOid(b.commit)) + "</code> · " +
+           LocalDate(b.time) + " · <code>brag answer " + std::to_string(b.prompt_id) +
+           " \"...\"</code></span></li>\n";
+    output.Checkpoint();
+  }
+  close(any, none);
 
   out += Section("Invisible work");
-  any = std::any_of(d.wins.begin(), d.wins.end(), [](const Win& w) { return w.invisible; });
-  if (any) out += "<ul>\n";
-  output.Each(d.wins.size(), [&](size_t i, std::string& text) {
-    const Win& w = d.wins[i];
-    if (!w.invisible) return;
-    text += "<li>";
-    AppendWinItem(text, w);
-    text += "</li>\n";
-  });
-  out += any ? "</ul>\n" : "<p class=\"none\">" + none + "</p>\n";
+  any = false;
+  for (const Win& w : d.wins) {
+    if (!w.invisible) continue;
+    open(any);
+    AppendWinItem(out, w);
+    output.Checkpoint();
+  }
+  close(any, none);
   out += "</body>\n</html>\n";
   output.Finish();
 }

@@ -9,42 +9,32 @@
 namespace brag::digest {
 namespace {
 
-// "- <text> — <trace>": the line a win gets under a heading.
-void AppendWinLine(std::string& out, const Win& win, std::string_view between) {
+std::string Md(std::string_view text) {
+  std::string out;
+  AppendMarkdownText(out, text);
+  return out;
+}
+
+// "<lead><text><between><trace>": the line a win gets under a heading.
+void AppendWinLine(std::string& out, std::string_view lead, const Win& win,
+                   std::string_view between) {
+  out += lead;
   AppendMarkdownText(out, win.text);
   out += between;
   AppendTraceMd(out, win);
   out += '\n';
 }
 
-void AppendBackfill(std::string& out, const Backfill& b) {
-  out += "- ";
-  AppendMarkdownText(out, b.repo_name);
-  out += ' ';
-  if (!b.link.empty()) out += '[';
-  if (b.pr > 0) {
-    out += '#';
-    AppendInt(out, b.pr);
-    out += ' ';
-    AppendMarkdownText(out, b.title);
-  } else {
-    out += "incident ";
-    AppendMarkdownText(out, b.branch);
-  }
-  if (!b.link.empty()) {
-    out += "](";
-    out += b.link;
-    out += ')';
-  }
-  out += " · ";
-  AppendCodeMd(out, b.commit);
-  out += " · ";
-  out += b.kind == "incident_closed" ? "closed " : "merged ";
-  out += LocalDate(b.time);
-  if (b.state == "snoozed") out += " · snoozed";
-  out += " — `brag answer ";
-  AppendInt(out, b.prompt_id);
-  out += " \"...\"`\n";
+std::string BackfillLine(const Backfill& b) {
+  std::string what = b.pr > 0 ? "#" + std::to_string(b.pr) + " " + Md(b.title)
+                              : "incident " + Md(b.branch);
+  if (!b.link.empty()) what = "[" + what + "](" + b.link + ")";
+  std::string code;
+  AppendCodeMd(code, b.commit);
+  return "- " + Md(b.repo_name) + " " + what + " · " + code + " · " +
+         (b.kind == "incident_closed" ? "closed " : "merged ") + LocalDate(b.time) +
+         (b.state == "snoozed" ? " · snoozed" : "") + " — `brag answer " +
+         std::to_string(b.prompt_id) + " \"...\"`\n";
 }
 
 }  // namespace
@@ -54,88 +44,73 @@ void RenderMarkdown(const Digest& d, RenderOutput& output) {
   const DigestCounts& c = d.counts;
   const char* none = d.window.label.empty() ? "None.\n" : "None this week.\n";
   out += "# Brag digest: ";
-  out += d.window.label.empty() ? WindowDates(d.window)
-                                : "week " + d.window.label + " (" + WindowDates(d.window) + ")";
-  out += "\n\n";
-  out += "| PRs merged | Incidents closed | Notes | Prompts left unanswered |\n";
+  out += d.window.label.empty()
+             ? WindowDates(d.window)
+             : "week " + d.window.label + " (" + WindowDates(d.window) + ")";
+  out += "\n\n| PRs merged | Incidents closed | Notes | Prompts left unanswered |\n";
   out += "| ---: | ---: | ---: | ---: |\n";
-  out += "| " + std::to_string(c.prs_merged) + " | " + std::to_string(c.incidents_closed) +
-         " | " + std::to_string(c.notes) + " | " + std::to_string(c.unanswered) + " |\n";
+  out += "| " + std::to_string(c.prs_merged) + " | " +
+         std::to_string(c.incidents_closed) + " | " + std::to_string(c.notes) + " | " +
+         std::to_string(c.unanswered) + " |\n";
 
   out += "\n## Wins by category\n";
   if (d.categories.empty()) (out += "\n") += none;
   for (const CategoryGroup& group : d.categories) {
-    out += "\n### ";
-    AppendMarkdownText(out, group.title);
-    out += " (" + std::to_string(group.wins.size()) + ")\n\n";
-    output.Each(group.wins.size(), [&](size_t i, std::string& text) {
-      // A group's wins are spread over all of them: fetch one a few ahead.
-      if (i + 8 < group.wins.size()) __builtin_prefetch(&d.wins[group.wins[i + 8]]);
-      text += "- ";
-      AppendWinLine(text, d.wins[group.wins[i]], "\n  — ");
-    });
+    out +=
+        "\n### " + Md(group.title) + " (" + std::to_string(group.wins.size()) + ")\n\n";
+    for (size_t i : group.wins) {
+      AppendWinLine(out, "- ", d.wins[i], "\n  — ");
+      output.Checkpoint();
+    }
   }
 
   out += "\n## Quantified impact\n\n";
-  bool any = std::any_of(d.wins.begin(), d.wins.end(),
-                         [](const Win& w) { return !w.metrics.empty(); });
-  output.Each(d.wins.size(), [&](size_t i, std::string& text) {
-    const Win& win = d.wins[i];
+  bool any = false;
+  for (const Win& win : d.wins) {
     for (const Metric& m : win.metrics) {
-      text += "- **";
-      AppendMetricMd(text, m);
-      text += "**";
-      if (m.direction != Direction::kUnknown) {
-        text += " (";
-        text += DirectionName(m.direction);
-        text += ')';
-      }
+      out += "- **" + Md(FormatMetric(m)) + "**";
+      if (m.direction != Direction::kUnknown)
+        out += std::string(" (") + DirectionName(m.direction) + ')';
       // The clause that states it, not the whole note again.
-      text += " — ";
-      AppendMarkdownText(text, m.fragment.empty() ? win.text : m.fragment);
-      text += " — ";
-      AppendTraceMd(text, win);
-      text += '\n';
+      out += " — " + Md(m.fragment.empty() ? win.text : m.fragment) + " — ";
+      AppendTraceMd(out, win);
+      out += '\n';
+      any = true;
     }
-  });
+    output.Checkpoint();
+  }
   if (!any) out += none;
 
   out += "\n## Sharpen\n\n";
-  any = std::any_of(d.wins.begin(), d.wins.end(),
-                    [](const Win& w) { return !w.suggestions.empty(); });
-  output.Each(d.wins.size(), [&](size_t i, std::string& text) {
-    const Win& win = d.wins[i];
-    if (win.suggestions.empty()) return;
-    text += "- \"";
-    AppendWinLine(text, win, "\" — ");
+  any = false;
+  for (const Win& win : d.wins) {
+    if (win.suggestions.empty()) continue;
+    AppendWinLine(out, "- \"", win, "\" — ");
     for (const Suggestion& s : win.suggestions) {
-      text += "  - ";
-      text += s.issue;
-      if (!s.phrase.empty()) {
-        text += " \"";
-        AppendMarkdownText(text, s.phrase);
-        text += '"';
-      }
-      text += ": ";
-      text += s.suggestion;
-      text += '\n';
+      out += "  - " + std::string(s.issue);
+      if (!s.phrase.empty()) out += " \"" + Md(s.phrase) + '"';
+      out += ": " + std::string(s.suggestion) + '\n';
     }
-  });
+    any = true;
+    output.Checkpoint();
+  }
   if (!any) out += "Every note has a number and owns its work.\n";
 
   out += "\n## Unanswered prompts to backfill\n\n";
-  output.Each(d.unanswered.size(),
-              [&](size_t i, std::string& text) { AppendBackfill(text, d.unanswered[i]); });
+  for (const Backfill& b : d.unanswered) {
+    out += BackfillLine(b);
+    output.Checkpoint();
+  }
   if (d.unanswered.empty()) out += none;
 
   out += "\n## Invisible work\n\n";
-  any = std::any_of(d.wins.begin(), d.wins.end(), [](const Win& w) { return w.invisible; });
-  output.Each(d.wins.size(), [&](size_t i, std::string& text) {
-    const Win& win = d.wins[i];
-    if (!win.invisible) return;
-    text += "- ";
-    AppendWinLine(text, win, " — ");
-  });
+  any = false;
+  for (const Win& win : d.wins) {
+    if (!win.invisible) continue;
+    AppendWinLine(out, "- ", win, " — ");
+    any = true;
+    output.Checkpoint();
+  }
   if (!any) out += none;
   output.Finish();
 }

@@ -1,116 +1,11 @@
 #include "digest/render_text.h"
 
-#include <algorithm>
-#include <charconv>
-#include <condition_variable>
-#include <cstring>
-#include <mutex>
-#include <thread>
-
 #include "core/text.h"
-#include "digest/render.h"
 #include "digest/week.h"
 
 namespace brag::digest {
 
-RenderOutput::RenderOutput(Flush flush) : flush_(std::move(flush)) {
-  buf_.reserve(kChunk + kChunk / 4);
-}
-
-void RenderOutput::Drain() {
-  flush_(buf_);
-  buf_.clear();
-}
-
-void RenderOutput::Finish() {
-  if (flush_ && !buf_.empty()) Drain();
-}
-
-void RenderOutput::Append(std::string_view text) {
-  while (!text.empty()) {
-    size_t n = std::min(text.size(), kChunk);
-    buf_.append(text.substr(0, n));
-    text.remove_prefix(n);
-    Checkpoint();
-  }
-}
-
-void RenderOutput::EachOnTwoThreads(size_t n, const ItemFn& item) {
-  // Block b holds items [b * kBlockItems, (b + 1) * kBlockItems): even
-  // blocks are rendered here, odd ones beside, into slot (b / 2) % kSlots.
-  // Small blocks keep the buffers small: every new page of them is a page
-  // fault, which costs more than the hand-overs.
-  constexpr size_t kBlockItems = 128;
-  constexpr size_t kSlots = 4;
-  size_t blocks = (n + kBlockItems - 1) / kBlockItems;
-  auto render = [&](size_t block, std::string& text) {
-    size_t end = std::min(n, (block + 1) * kBlockItems);
-    for (size_t i = block * kBlockItems; i < end; ++i) item(i, text);
-  };
-  slots_.resize(kSlots);
-  std::mutex mu;
-  std::condition_variable changed;
-  std::vector<bool> full(kSlots, false);  // guarded by mu
-  std::thread beside([&] {
-    for (size_t b = 1; b < blocks; b += 2) {
-      size_t slot = (b / 2) % kSlots;
-      {
-        std::unique_lock<std::mutex> lock(mu);
-        changed.wait(lock, [&] { return !full[slot]; });
-      }
-      slots_[slot].clear();
-      render(b, slots_[slot]);
-      {
-        std::lock_guard<std::mutex> lock(mu);
-        full[slot] = true;
-      }
-      changed.notify_all();
-    }
-  });
-  for (size_t b = 0; b < blocks; ++b) {
-    if (b % 2 == 0) {
-      render(b, buf_);
-      Checkpoint();
-      continue;
-    }
-    size_t slot = (b / 2) % kSlots;
-    {
-      std::unique_lock<std::mutex> lock(mu);
-      changed.wait(lock, [&] { return full[slot]; });
-    }
-    if (flush_) {
-      // Handed over as it is, after what this thread wrote: not copied.
-      if (!buf_.empty()) Drain();
-      flush_(slots_[slot]);
-    } else {
-      Append(slots_[slot]);
-    }
-    {
-      std::lock_guard<std::mutex> lock(mu);
-      full[slot] = false;
-    }
-    changed.notify_all();
-  }
-  beside.join();
-}
-
-void AppendInt(std::string& out, int64_t value) {
-  char buf[24];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
-  out.append(buf, end);
-}
-
-std::string WinSubject(const Win& win) {
-  std::string s(win.repo_name);
-  std::string what;
-  if (win.pr > 0) {
-    what = "#" + std::to_string(win.pr);
-  } else if (win.kind == "incident_closed") {
-    what = win.branch;
-  }
-  if (!what.empty()) s += (s.empty() ? "" : " ") + what;
-  return s;
-}
+void AppendInt(std::string& out, int64_t value) { out += std::to_string(value); }
 
 namespace {
 
@@ -127,27 +22,6 @@ bool IsAsciiPunct(unsigned char c) {
 bool MaybeMarkdownSpecial(unsigned char c) {
   return c < 0x20 || c == 0x7F || c == '<' || c == '&' || c == '[' || c == ']' ||
          c == '\\' || c == 0xC2;
-}
-
-// The index of the first byte from `at` on that may need escaping, or
-// text.size(). Most text has none: it is stepped over eight bytes at a time.
-size_t NextMarkdownSpecial(std::string_view text, size_t at) {
-  for (; at + 8 <= text.size(); at += 8) {
-    uint64_t x;
-    std::memcpy(&x, text.data() + at, 8);
-    // x | 0x01.. maps a backslash (0x5c) onto ']' (0x5d). AnyBelow and Any
-    // hold for high bytes too: a borrow needs a byte below n to start from.
-    if (swar::AnyBelow(x, 0x20) || swar::Any(x, '<') || swar::Any(x, '&') ||
-        swar::Any(x, '[') || swar::Any(x | swar::kOnes, ']') || swar::Any(x, 0x7F) ||
-        swar::Any(x, 0xC2)) {
-      break;
-    }
-  }
-  while (at < text.size() &&
-         !MaybeMarkdownSpecial(static_cast<unsigned char>(text[at]))) {
-    ++at;
-  }
-  return at;
 }
 
 unsigned char ByteAt(std::string_view text, size_t i) {
@@ -204,65 +78,36 @@ void AppendRewrite(std::string& out, std::string_view bytes) {
   }
 }
 
-// What the win is about, with its link: "payments [#481 Add index](url)".
-void AppendSubjectMd(std::string& out, const Win& win) {
-  size_t start = out.size();
-  AppendMarkdownText(out, win.repo_name);
-  auto space = [&] {
-    if (out.size() != start) out += ' ';
-  };
-  if (win.pr > 0) {
-    space();
-    bool linked = win.has_link();
-    if (linked) out += '[';
-    out += '#';
-    AppendInt(out, win.pr);
-    if (!win.title.empty()) {
-      out += ' ';
-      AppendMarkdownText(out, win.title);
-    }
-    if (linked) {
-      out += "](";
-      win.AppendLink(out);
-      out += ')';
-    }
-  } else if (win.kind == "incident_closed") {
-    space();
-    out += "incident ";
-    AppendMarkdownText(out, win.branch);
-    if (win.incident_seconds > 0) {
-      out += ", closed in ";
-      out += DurationText(win.incident_seconds);
-    }
-    if (win.incident_commits > 0) {
-      out += ", ";
-      AppendCounted(out, win.incident_commits, "commit");
-    }
-  } else if (win.kind == "pr_merged" && !win.title.empty()) {
-    space();
-    AppendMarkdownText(out, win.title);
-  }
-}
-
 }  // namespace
 
+// "payments [#481 Add index](url) · `a1b2c3d` · ...": the subject (the PR
+// with its link, the incident, or a local merge's title), then the commit.
 void AppendTraceMd(std::string& out, const Win& win) {
   size_t start = out.size();
-  AppendSubjectMd(out, win);
-  auto separate = [&] {
-    if (out.size() != start) out += " · ";
-  };
+  AppendMarkdownText(out, win.repo_name);
+  bool subject = win.pr > 0 || win.kind == "incident_closed" ||
+                 (win.kind == "pr_merged" && !win.title.empty());
+  if (subject && out.size() != start) out += ' ';
+  if (win.pr > 0) {
+    bool linked = !win.link.empty();
+    out += linked ? "[#" : "#";
+    AppendInt(out, win.pr);
+    if (!win.title.empty()) AppendMarkdownText(out += ' ', win.title);
+    if (linked) out += "](" + win.link + ')';
+  } else if (win.kind == "incident_closed") {
+    AppendMarkdownText(out += "incident ", win.branch);
+    if (win.incident_seconds > 0)
+      out += ", closed in " + DurationText(win.incident_seconds);
+    if (win.incident_commits > 0) out += ", " + Counted(win.incident_commits, "commit");
+  } else if (subject) {
+    AppendMarkdownText(out, win.title);
+  }
   if (!win.commit.empty()) {
-    separate();
-    if (win.pr == 0 && win.has_link()) {
-      out += '[';
-      AppendCodeMd(out, win.commit);
-      out += "](";
-      win.AppendLink(out);
-      out += ')';
-    } else {
-      AppendCodeMd(out, win.commit);
-    }
+    if (out.size() != start) out += " · ";
+    bool linked = win.pr == 0 && !win.link.empty();
+    if (linked) out += '[';
+    AppendCodeMd(out, win.commit);
+    if (linked) out += "](" + win.link + ')';
   }
   AppendTraceTail(out, start, win, &AppendCodeMd);
 }
@@ -272,7 +117,7 @@ void AppendTraceTail(std::string& out, size_t start, const Win& win,
   auto separate = [&] {
     if (out.size() != start) out += " · ";
   };
-  for (const std::string& c : win.folded_commits()) {
+  for (const std::string& c : win.folded_commits) {
     separate();
     out += "via ";
     code(out, c);
@@ -285,7 +130,7 @@ void AppendTraceTail(std::string& out, size_t start, const Win& win,
   separate();
   out += "note ";
   AppendInt(out, win.note_id);
-  for (int64_t id : win.folded_notes()) {
+  for (int64_t id : win.folded_notes) {
     out += ", ";
     AppendInt(out, id);
   }
@@ -294,15 +139,16 @@ void AppendTraceTail(std::string& out, size_t start, const Win& win,
 void AppendMarkdownText(std::string& out, std::string_view text) {
   // Runs of plain text are copied at once; most text is nothing but.
   size_t plain = 0;
-  for (size_t i = NextMarkdownSpecial(text, 0); i < text.size();
-       i = NextMarkdownSpecial(text, i + 1)) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (!MaybeMarkdownSpecial(static_cast<unsigned char>(text[i]))) continue;
     size_t n = RewrittenBytes(text, i);
     if (n == 0) continue;
-    out.append(text.data() + plain, i - plain);
+    out.append(text, plain, i - plain);
     AppendRewrite(out, text.substr(i, n));
     plain = i + n;
+    i = plain - 1;
   }
-  out.append(text.data() + plain, text.size() - plain);
+  out.append(text, plain);
 }
 
 // An oid in a code span; a note's commit given as other text is shown as
@@ -317,42 +163,23 @@ void AppendCodeMd(std::string& out, std::string_view oid) {
   out += '`';
 }
 
-void AppendMetricMd(std::string& out, const Metric& m) {
-  thread_local std::string text;  // one per render thread
-  text.clear();
-  AppendMetric(text, m);
-  AppendMarkdownText(out, text);
-}
-
 void AppendDiffstat(std::string& out, const Diffstat& d) {
   if (d.files == 0 && d.insertions == 0 && d.deletions == 0) return;
-  AppendCounted(out, d.files, "file");
+  out += Counted(d.files, "file");
   out += ", +";
   AppendInt(out, d.insertions);
   out += " -";
   AppendInt(out, d.deletions);
 }
 
-std::string DiffstatText(const Diffstat& d) {
-  std::string out;
-  AppendDiffstat(out, d);
-  return out;
-}
-
 std::string WindowDates(const DigestWindow& w) {
-  return LocalDate(w.since) + " to " + LocalDate(w.until > w.since ? w.until - 1 : w.since);
-}
-
-void AppendCounted(std::string& out, int64_t count, std::string_view noun) {
-  AppendInt(out, count);
-  out += ' ';
-  out += noun;
-  if (count != 1) out += 's';
+  return LocalDate(w.since) + " to " +
+         LocalDate(w.until > w.since ? w.until - 1 : w.since);
 }
 
 std::string Counted(int64_t count, std::string_view noun) {
-  std::string out;
-  AppendCounted(out, count, noun);
+  std::string out = std::to_string(count) + " " + std::string(noun);
+  if (count != 1) out += 's';
   return out;
 }
 
@@ -361,38 +188,20 @@ std::string DurationText(int64_t seconds) {
   int64_t hours = minutes / 60;
   int64_t days = hours / 24;
   if (days > 0) return std::to_string(days) + "d " + std::to_string(hours % 24) + "h";
-  if (hours > 0) return std::to_string(hours) + "h " + std::to_string(minutes % 60) + "m";
+  if (hours > 0)
+    return std::to_string(hours) + "h " + std::to_string(minutes % 60) + "m";
   return std::to_string(minutes) + "m";
 }
 
 const char* DirectionName(Direction direction) {
-  switch (direction) {
-    case Direction::kImproved:
-      return "improved";
-    case Direction::kRegressed:
-      return "regressed";
-    case Direction::kUnknown:
-      break;
-  }
-  return "unknown";
+  static constexpr const char* kNames[] = {"improved", "regressed", "unknown"};
+  return kNames[static_cast<int>(direction)];
 }
 
 const char* KindName(MetricKind kind) {
-  switch (kind) {
-    case MetricKind::kChange:
-      return "change";
-    case MetricKind::kMultiplier:
-      return "multiplier";
-    case MetricKind::kPercent:
-      return "percent";
-    case MetricKind::kMoney:
-      return "money";
-    case MetricKind::kCount:
-      return "count";
-    case MetricKind::kMeasure:
-      break;
-  }
-  return "measure";
+  static constexpr const char* kNames[] = {"change", "multiplier", "percent",
+                                           "money",  "count",      "measure"};
+  return kNames[static_cast<int>(kind)];
 }
 
 }  // namespace brag::digest

@@ -1,6 +1,6 @@
 // Pieces of text the renderers share: how a win is referred to, the window's
 // dates, counts with their nouns. The Append* forms write into the caller's
-// buffer, for renderers that print 100k wins. Internal to daemon/digest/.
+// buffer. Internal to daemon/digest/.
 #pragma once
 
 #include <cstdint>
@@ -11,9 +11,6 @@
 
 namespace brag::digest {
 
-// "payments #481", "payments incident/db-failover", "payments", "" (a note
-// about no repo).
-std::string WinSubject(const Win& win);
 // "payments [#481 Add index](url) · `a1b2c3d` · 3 files, +42 -7 · note 12":
 // in Markdown, the PR, commit and note a line comes from.
 void AppendTraceMd(std::string& out, const Win& win);
@@ -35,16 +32,12 @@ void AppendMarkdownText(std::string& out, std::string_view text);
 // `oid`, short, in a code span; a note's commit given as other text (any
 // text the user typed) as Markdown text, since a code span escapes nothing.
 void AppendCodeMd(std::string& out, std::string_view oid);
-// A metric (metrics.h) in Markdown: its noun is words of the note.
-void AppendMetricMd(std::string& out, const Metric& m);
 // "3 files, +42 -7"; nothing when the diffstat is empty.
 void AppendDiffstat(std::string& out, const Diffstat& diffstat);
-std::string DiffstatText(const Diffstat& diffstat);
 // "2026-11-23 to 2026-11-29" (until is exclusive, so its previous second).
 std::string WindowDates(const DigestWindow& window);
 // "1 PR", "3 PRs": `count` and the noun, plural with an "s" when not 1.
 std::string Counted(int64_t count, std::string_view noun);
-void AppendCounted(std::string& out, int64_t count, std::string_view noun);
 // `value` in decimal.
 void AppendInt(std::string& out, int64_t value);
 // "3h 20m", "2d 4h", "45m".
@@ -53,22 +46,5 @@ std::string DurationText(int64_t seconds);
 const char* DirectionName(Direction direction);
 // "change", "multiplier", "percent", "money", "count", "measure".
 const char* KindName(MetricKind kind);
-
-// Eight bytes of text at a time, for the scans that look for the few bytes
-// an escape needs: `x` is eight bytes read with memcpy.
-namespace swar {
-inline constexpr uint64_t kOnes = 0x0101010101010101ULL;
-inline constexpr uint64_t kHighs = 0x8080808080808080ULL;
-// Whether a byte of `x` is below `n` (n <= 0x80), for x with no byte of
-// 0x80 or more: subtracting n from that byte borrows.
-inline bool AnyBelow(uint64_t x, uint64_t n) { return ((x - kOnes * n) & ~x & kHighs) != 0; }
-// Whether a byte of `x` is 0x80 or more.
-inline bool AnyHigh(uint64_t x) { return (x & kHighs) != 0; }
-// Whether a byte of `x` is `c` (below 0x80).
-inline bool Any(uint64_t x, unsigned char c) {
-  uint64_t v = x ^ (kOnes * c);
-  return ((v - kOnes) & ~v & kHighs) != 0;
-}
-}  // namespace swar
 
 }  // namespace brag::digest

@@ -22,22 +22,22 @@ double Strength(const Win& w) {
   return best;
 }
 
-// A win with its strength, for sorting.
-struct Ranked {
-  const Win* win;
-  double strength;
-};
-
 // Quantified wins first, the largest factor first among them, then the
 // newest.
-bool Stronger(const Ranked& x, const Ranked& y) {
-  const Win& a = *x.win;
-  const Win& b = *y.win;
-  if (a.metrics.empty() != b.metrics.empty()) return !a.metrics.empty();
-  if (x.strength != y.strength) return x.strength > y.strength;
-  if (a.metrics.size() != b.metrics.size()) return a.metrics.size() > b.metrics.size();
-  if (a.time != b.time) return a.time > b.time;
-  return a.note_id < b.note_id;
+bool Stronger(const Win* a, const Win* b) {
+  if (a->metrics.empty() != b->metrics.empty()) return !a->metrics.empty();
+  if (Strength(*a) != Strength(*b)) return Strength(*a) > Strength(*b);
+  if (a->metrics.size() != b->metrics.size())
+    return a->metrics.size() > b->metrics.size();
+  if (a->time != b->time) return a->time > b->time;
+  return a->note_id < b->note_id;
+}
+
+// `text` without the characters of `chars` at its end.
+std::string_view TrimRight(std::string_view text, std::string_view chars) {
+  while (!text.empty() && chars.find(text.back()) != std::string_view::npos)
+    text.remove_suffix(1);
+  return text;
 }
 
 // A note written as "impact; next: what comes after", split in two (views
@@ -50,17 +50,16 @@ struct Split {
 Split SplitNext(std::string_view text, std::string& lower) {
   lower.assign(text);
   for (char& c : lower) c = LowerAscii(c);
-  for (std::string_view marker : {"next:", "next step:", "next steps:", "what's next:"}) {
+  for (std::string_view marker :
+       {"next:", "next step:", "next steps:", "what's next:"}) {
     size_t at = lower.find(marker);
-    if (at == std::string::npos || (at > 0 && lower[at - 1] != ' ' && lower[at - 1] != ';' &&
-                                    lower[at - 1] != '(' && lower[at - 1] != ','))
+    if (at == std::string::npos ||
+        (at > 0 && lower[at - 1] != ' ' && lower[at - 1] != ';' &&
+         lower[at - 1] != '(' && lower[at - 1] != ','))
       continue;
-    std::string_view impact = text.substr(0, at);
-    std::string_view next = text.substr(at + marker.size());
-    while (!impact.empty() && std::string_view(" ;,.(-").find(impact.back()) != std::string_view::npos)
-      impact.remove_suffix(1);
+    std::string_view impact = TrimRight(text.substr(0, at), " ;,.(-");
+    std::string_view next = TrimRight(text.substr(at + marker.size()), ") ");
     while (!next.empty() && next.front() == ' ') next.remove_prefix(1);
-    while (!next.empty() && (next.back() == ')' || next.back() == ' ')) next.remove_suffix(1);
     return {impact, next};
   }
   return {text, {}};
@@ -71,8 +70,7 @@ bool IsLowerAscii(char c) { return c >= 'a' && c <= 'z'; }
 // `text` without the spaces and the clause punctuation (",;:-") that end it:
 // what is left ends a sentence as written, or takes a period.
 std::string_view TrimEnd(std::string_view text) {
-  while (!text.empty() && std::string_view(" \t,;:-").find(text.back()) != std::string_view::npos)
-    text.remove_suffix(1);
+  text = TrimRight(text, " \t,;:-");
   while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
   return text;
 }
@@ -100,7 +98,8 @@ void AppendSentenceStart(std::string& out, std::string_view text) {
 
 // A period after `text` unless it ends a sentence already.
 void EndSentence(std::string& out, std::string_view text) {
-  if (text.empty() || std::string_view(".!?").find(text.back()) == std::string_view::npos)
+  if (text.empty() ||
+      std::string_view(".!?").find(text.back()) == std::string_view::npos)
     out += '.';
 }
 
@@ -136,22 +135,20 @@ void AppendChangeWords(std::string& out, const Metric& m) {
       AppendShort(out, fell ? before - after : after - before);
       out += " points";
     } else {
-      out += std::to_string(static_cast<int>((fell ? before - after : after - before) / before *
-                                                 100 + 0.5));
+      out += std::to_string(static_cast<int>(
+          (fell ? before - after : after - before) / before * 100 + 0.5));
       out += '%';
     }
     return;
   }
   AppendFactor(out, m.factor);
-  if (m.unit == "ms") {
-    out += fell ? " faster" : " longer";
-  } else if (m.unit == "bytes") {
-    out += fell ? " smaller" : " larger";
-  } else if (m.unit == "count") {
-    out += fell ? " fewer" : " more";
-  } else {
-    out += fell ? " lower" : " higher";
-  }
+  const char* words[][3] = {{"ms", " faster", " longer"},
+                            {"bytes", " smaller", " larger"},
+                            {"count", " fewer", " more"},
+                            {"", " lower", " higher"}};
+  size_t k = 0;
+  while (k + 1 < std::size(words) && m.unit != words[k][0]) ++k;
+  out += words[k][fell ? 1 : 2];
 }
 
 // Whether the note gives a factor of its own ("3x faster"): then its
@@ -217,20 +214,12 @@ void AppendImpactSentence(std::string& out, const Win& w, std::string_view impac
 // number and repo, or the incident I closed; nothing for a free note.
 void AppendLead(std::string& out, const Win& w) {
   if (w.kind == "pr_merged" && !w.title.empty()) {
-    std::string_view title = TrimEnd(w.title);
-    while (!title.empty() && title.back() == '.') title.remove_suffix(1);
-    AppendSentenceStart(out, title);
+    AppendSentenceStart(out, TrimRight(TrimEnd(w.title), "."));
     // "(PR #481, payments)"; a local merge has no number.
-    if (w.pr > 0 || !w.repo_name.empty()) {
-      out += " (";
-      if (w.pr > 0) {
-        out += "PR #";
-        AppendInt(out, w.pr);
-        if (!w.repo_name.empty()) out += ", ";
-      }
-      AppendMarkdownText(out, w.repo_name);
-      out += ')';
-    }
+    std::string pr = w.pr > 0 ? "PR #" + std::to_string(w.pr) : "";
+    std::string where = pr + (pr.empty() || w.repo_name.empty() ? "" : ", ");
+    AppendMarkdownText(where, w.repo_name);
+    if (!where.empty()) out += " (" + where + ')';
     out += '.';
   } else if (w.kind == "incident_closed") {
     out += "Closed the incident on branch ";
@@ -239,8 +228,10 @@ void AppendLead(std::string& out, const Win& w) {
       out += " in ";
       AppendMarkdownText(out, w.repo_name);
     }
-    if (w.incident_seconds > 0) (out += ' ') += DurationText(w.incident_seconds) + " after it opened";
-    if (w.incident_commits > 0) (out += " (") += Counted(w.incident_commits, "commit") + ')';
+    if (w.incident_seconds > 0)
+      (out += ' ') += DurationText(w.incident_seconds) + " after it opened";
+    if (w.incident_commits > 0)
+      (out += " (") += Counted(w.incident_commits, "commit") + ')';
     out += '.';
   }
 }
@@ -248,10 +239,8 @@ void AppendLead(std::string& out, const Win& w) {
 // Whether `note` says no more than `title`: the same words, ignoring case
 // and a final period.
 bool RepeatsTitle(std::string_view note, std::string_view title) {
-  note = TrimEnd(note);
-  title = TrimEnd(title);
-  while (!note.empty() && note.back() == '.') note.remove_suffix(1);
-  while (!title.empty() && title.back() == '.') title.remove_suffix(1);
+  note = TrimRight(TrimEnd(note), ".");
+  title = TrimRight(TrimEnd(title), ".");
   return !title.empty() && EqualsIgnoreCase(note, title);
 }
 
@@ -264,13 +253,14 @@ void AppendToAdd(std::string& out, std::string_view what) {
 }
 
 void AppendWin(const Win& w, std::string& out) {
-  thread_local std::string lower;  // reused: one per render thread
+  std::string lower;
   Split split = SplitNext(w.text, lower);
   // The paragraph: what I did -> the impact -> what's next.
   size_t start = out.size();
   AppendLead(out, w);
   // A note that only repeats the PR's title says nothing the lead does not.
-  if (!RepeatsTitle(split.impact, w.kind == "pr_merged" ? w.title : std::string_view())) {
+  if (!RepeatsTitle(split.impact,
+                    w.kind == "pr_merged" ? w.title : std::string_view())) {
     size_t before = out.size();
     if (before != start) out += ' ';
     AppendImpactSentence(out, w, split.impact);
@@ -301,7 +291,8 @@ void AppendWin(const Win& w, std::string& out) {
     }
     AppendToAdd(out, hint);
   }
-  if (next.empty()) AppendToAdd(out, "the next step (what this enables, or the next target)");
+  if (next.empty())
+    AppendToAdd(out, "the next step (what this enables, or the next target)");
   for (const Suggestion& s : w.suggestions) {
     if (s.issue != kWeakPhrasing) continue;
     out += "> Sharpen \"";
@@ -323,27 +314,25 @@ void RenderReview(const Digest& d, RenderOutput& output) {
   out += "# Self-assessment draft: " + WindowDates(d.window) + "\n\n";
   int quantified = 0;
   for (const Win& w : d.wins) quantified += w.metrics.empty() ? 0 : 1;
-  out += "Drafted by brag from " + Counted(d.counts.notes, "journal note") + " (" +
-         Counted(d.counts.prs_merged, "PR") + " merged, " +
-         Counted(d.counts.incidents_closed, "incident") + " closed). One paragraph per " +
-         "win, strongest first: what I did, the impact it had, what's next. The quoted " +
-         "lines under each say what to add and where it comes from; edit, then paste " +
-         "the paragraphs.\n\n";
+  out +=
+      "Drafted by brag from " + Counted(d.counts.notes, "journal note") + " (" +
+      Counted(d.counts.prs_merged, "PR") + " merged, " +
+      Counted(d.counts.incidents_closed, "incident") + " closed). One paragraph per " +
+      "win, strongest first: what I did, the impact it had, what's next. The quoted " +
+      "lines under each say what to add and where it comes from; edit, then paste " +
+      "the paragraphs.\n\n";
   if (d.categories.empty()) out += "No notes in this period.\n\n";
   for (const CategoryGroup& g : d.categories) {
-    // Strength is worked out once per win, not at each comparison.
-    std::vector<Ranked> wins;
-    wins.reserve(g.wins.size());
-    for (size_t i : g.wins) wins.push_back(Ranked{&d.wins[i], Strength(d.wins[i])});
+    std::vector<const Win*> wins;
+    for (size_t i : g.wins) wins.push_back(&d.wins[i]);
     std::stable_sort(wins.begin(), wins.end(), Stronger);
     out += "## ";
     AppendMarkdownText(out, g.title);
     out += "\n\n";
-    output.Each(wins.size(), [&](size_t i, std::string& text) {
-      // Ranked wins are spread over all of them: fetch one a few ahead.
-      if (i + 8 < wins.size()) __builtin_prefetch(wins[i + 8].win);
-      AppendWin(*wins[i].win, text);
-    });
+    for (const Win* w : wins) {
+      AppendWin(*w, out);
+      output.Checkpoint();
+    }
   }
   out += "## Before you submit\n\n";
   out += "- " + std::to_string(quantified) + " of " + Counted(d.counts.notes, "win") +

@@ -35,47 +35,27 @@ const NumberHint kNumberHints[] = {
     {"", "add a before -> after number, or who it unblocked"},
 };
 
-// A weak phrase: its words separated by spaces (whole words, any case; a
-// last "..." stands for the rest of the clause, up to three words) and the
-// advice for it.
+// Weak phrases and the advice for them. A phrase is words separated by
+// spaces (whole words, any case; a last "..." stands for the rest of the
+// clause, up to three words); a row's phrases are separated by " | ".
 struct WeakPhrase {
-  std::string_view words;
+  std::string_view phrases;
   std::string_view suggestion;
   bool only_without_numbers;  // a vague result, fine once a number says how much
 };
 
 const WeakPhrase kWeakPhrases[] = {
-    {"helped with",
+    {"helped with | helping with | helped out with",
      "say what you owned (\"led\", \"designed\", \"shipped\") and the effect "
      "downstream",
      false},
-    {"helping with",
-     "say what you owned (\"led\", \"designed\", \"shipped\") and the effect "
-     "downstream",
-     false},
-    {"helped out with",
-     "say what you owned (\"led\", \"designed\", \"shipped\") and the effect "
-     "downstream",
-     false},
-    {"worked on",
+    {"worked on | working on",
      "name the result with an ownership verb (\"shipped\", \"migrated\", \"cut\") and "
      "what it changed downstream",
      false},
-    {"working on",
-     "name the result with an ownership verb (\"shipped\", \"migrated\", \"cut\") and "
-     "what it changed downstream",
-     false},
-    {"was involved in",
+    {"was involved in | were involved in | involved in",
      "say your part (\"led\", \"designed\", \"shipped\") and what it changed", false},
-    {"were involved in",
-     "say your part (\"led\", \"designed\", \"shipped\") and what it changed", false},
-    {"involved in",
-     "say your part (\"led\", \"designed\", \"shipped\") and what it changed", false},
-    {"assisted",
-     "say what you did yourself (\"designed\", \"shipped\", \"debugged\") and whom it "
-     "unblocked",
-     false},
-    {"assisting",
+    {"assisted | assisting",
      "say what you did yourself (\"designed\", \"shipped\", \"debugged\") and whom it "
      "unblocked",
      false},
@@ -87,28 +67,20 @@ const WeakPhrase kWeakPhrases[] = {
      false},
     {"supported", "say what you did (\"led\", \"shipped\", \"unblocked\") and for whom",
      false},
-    {"tried to",
+    {"tried to | attempted to",
      "say what happened: \"shipped\" it, or what you measured and ruled out", false},
-    {"attempted to",
-     "say what happened: \"shipped\" it, or what you measured and ruled out", false},
-    {"want to learn",
-     "make it a goal with an outcome: what you will ship with it, and by when", false},
-    {"wanted to learn",
+    {"want to learn | wanted to learn",
      "make it a goal with an outcome: what you will ship with it, and by when", false},
     {"improved things", "say what improved and by how much: \"cut X from A to B\"",
      false},
     {"various", "name them or count them: which services, how many", false},
-    {"some", "give the number: how many", false},
-    {"several", "give the number: how many", false},
-    {"a lot of", "give the number: how many", false},
-    {"lots of", "give the number: how many", false},
+    {"some | several | a lot of | lots of", "give the number: how many", false},
     {"fixed ...",
      "say what was broken and what changed, with a number: \"cut the slowest query "
      "from 4s to 80ms\"",
      true},
-    {"improved ...", "say by how much: \"cut X from A to B\" or \"3x faster\"", true},
-    {"optimized ...", "say by how much: \"cut X from A to B\" or \"3x faster\"", true},
-    {"sped up ...", "say by how much: \"cut X from A to B\" or \"3x faster\"", true},
+    {"improved ... | optimized ... | sped up ...",
+     "say by how much: \"cut X from A to B\" or \"3x faster\"", true},
     {"cleaned up ...",
      "say what it made possible: \"deleted 4k lines\", \"unblocked the upgrade\"",
      true},
@@ -128,12 +100,12 @@ std::string_view TakeWord(std::string_view& list) {
   return word;
 }
 
-// One past the last token of `phrase` matched at token i, or 0. Words must be
+// One past the last token of phrase `words` matched at token i, or 0. Words must be
 // adjacent (no symbol between); "..." takes up to kRestWords more words of
 // the clause.
-size_t MatchAt(const std::vector<Token>& t, size_t i, const WeakPhrase& phrase) {
+size_t MatchAt(const std::vector<Token>& t, size_t i, std::string_view words) {
   size_t k = i;
-  for (std::string_view words = phrase.words; !words.empty();) {
+  while (!words.empty()) {
     std::string_view word = TakeWord(words);
     if (word == "...") {
       size_t end = k;
@@ -146,17 +118,27 @@ size_t MatchAt(const std::vector<Token>& t, size_t i, const WeakPhrase& phrase) 
   return k;
 }
 
+// One phrase of a kWeakPhrases row.
+struct Phrase {
+  const WeakPhrase* row;
+  std::string_view words;
+};
+
 // The tables above, hashed by word: a note costs one lookup per word.
 struct PhraseIndex {
-  WordTable<std::vector<const WeakPhrase*>> weak_by_first_word;
+  WordTable<std::vector<Phrase>> weak_by_first_word;
   WordTable<size_t> hint_by_word;  // the first kNumberHints row naming the word
 };
 
 PhraseIndex BuildPhraseIndex() {
   PhraseIndex index;
-  for (const WeakPhrase& phrase : kWeakPhrases) {
-    std::string_view words = phrase.words;
-    index.weak_by_first_word.Add(TakeWord(words)).push_back(&phrase);
+  for (const WeakPhrase& row : kWeakPhrases) {
+    for (std::string_view rest = row.phrases; !rest.empty();) {
+      size_t bar = rest.find(" | ");
+      std::string_view words = rest.substr(0, bar), first = words;
+      rest.remove_prefix(bar == std::string_view::npos ? rest.size() : bar + 3);
+      index.weak_by_first_word.Add(TakeWord(first)).push_back(Phrase{&row, words});
+    }
   }
   for (size_t h = std::size(kNumberHints); h-- > 0;) {
     for (std::string_view words = kNumberHints[h].words; !words.empty();) {
@@ -181,16 +163,17 @@ Suggestion NoNumber(const std::vector<Token>& t) {
   return Suggestion{kNoNumber, "", kNumberHints[best].suggestion};
 }
 
-// The first phrase of kWeakPhrases that matches at token i, if any; sets end.
+// The row of the first phrase of kWeakPhrases that matches at token i, if
+// any; sets end.
 const WeakPhrase* WeakPhraseAt(const std::vector<Token>& t, size_t i, bool has_numbers,
                                size_t& end) {
   if (t[i].kind != TokenKind::kWord) return nullptr;
   const auto* candidates = Index().weak_by_first_word.Find(t[i].text);
   if (!candidates) return nullptr;
-  for (const WeakPhrase* phrase : *candidates) {
-    if (phrase->only_without_numbers && has_numbers) continue;
-    end = MatchAt(t, i, *phrase);
-    if (end > i) return phrase;
+  for (const Phrase& phrase : *candidates) {
+    if (phrase.row->only_without_numbers && has_numbers) continue;
+    end = MatchAt(t, i, phrase.words);
+    if (end > i) return phrase.row;
   }
   return nullptr;
 }

@@ -22,7 +22,7 @@ struct Suggestion {
   // kNoNumber or kWeakPhrasing. The issue and the suggestion come from
   // brag's own tables (static text): a digest of 100k notes holds no copy.
   std::string_view issue;
-  std::string phrase;           // the weak words as written in the note; "" for kNoNumber
+  std::string phrase;  // the weak words as written in the note; "" for kNoNumber
   std::string_view suggestion;  // what to write instead or add, for a human
 };
 

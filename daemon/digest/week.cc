@@ -1,68 +1,38 @@
 #include "digest/week.h"
 
 #include <cctype>
+#include <chrono>
 #include <cstdio>
 #include <ctime>
 
 namespace brag::digest {
 namespace {
 
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
-// days_from_civil), so week arithmetic never goes through a time zone.
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
+using std::chrono::sys_days;
+
+// The Monday of week 1 of ISO year `year`: the week with 4 January.
+sys_days FirstMonday(int year) {
+  sys_days jan4{std::chrono::year{year} / std::chrono::January / 4};
+  return jan4 - (std::chrono::weekday{jan4} - std::chrono::Monday);
 }
 
-struct CivilDate {
-  int64_t year;
-  unsigned month;
-  unsigned day;
-};
-
-CivilDate CivilFromDays(int64_t z) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t y = static_cast<int64_t>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  return {y + (m <= 2), m, d};
+IsoWeek IsoWeekOfDay(sys_days day) {
+  int year = static_cast<int>(std::chrono::year_month_day{day}.year()) + 1;
+  while (day < FirstMonday(year)) --year;
+  return {year, static_cast<int>((day - FirstMonday(year)).count() / 7 + 1)};
 }
 
-// 0 = Monday .. 6 = Sunday.
-int WeekdayMonday0(int64_t days) {
-  int64_t w = (days + 3) % 7;  // 1970-01-01 was a Thursday
-  return static_cast<int>(w < 0 ? w + 7 : w);
+sys_days MondayOf(IsoWeek week) {
+  return FirstMonday(week.year) + std::chrono::days{7 * (week.week - 1)};
 }
 
-// The Monday (in days) of week 1 of ISO year `year`: the week with Jan 4.
-int64_t FirstMonday(int64_t year) {
-  int64_t jan4 = DaysFromCivil(year, 1, 4);
-  return jan4 - WeekdayMonday0(jan4);
-}
-
-IsoWeek IsoWeekOfDay(int64_t days) {
-  CivilDate date = CivilFromDays(days);
-  int64_t year = date.year + 1;
-  while (days < FirstMonday(year)) --year;
-  return {static_cast<int>(year), static_cast<int>((days - FirstMonday(year)) / 7 + 1)};
-}
-
-// Unix seconds of local midnight starting day `days`.
-int64_t LocalMidnight(int64_t days) {
-  CivilDate date = CivilFromDays(days);
+// Unix seconds of local midnight starting `day`.
+int64_t LocalMidnight(sys_days day) {
+  std::chrono::year_month_day date{day};
   std::tm tm{};
-  tm.tm_year = static_cast<int>(date.year - 1900);
-  tm.tm_mon = static_cast<int>(date.month) - 1;
-  tm.tm_mday = static_cast<int>(date.day);
+  tm.tm_year = static_cast<int>(date.year()) - 1900;
+  tm.tm_mon = static_cast<int>(static_cast<unsigned>(date.month())) - 1;
+  tm.tm_mday = static_cast<int>(static_cast<unsigned>(date.day()));
   tm.tm_isdst = -1;
   return static_cast<int64_t>(std::mktime(&tm));
 }
@@ -94,8 +64,7 @@ Result<IsoWeek> ParseIsoWeek(std::string_view text) {
   }
   IsoWeek week{std::stoi(std::string(text.substr(0, 4))),
                std::stoi(std::string(text.substr(6, 2)))};
-  if (week.week < 1 || IsoWeekOfDay(FirstMonday(week.year) + 7 * (week.week - 1)) != week)
-    return BadWeek(text);
+  if (week.week < 1 || IsoWeekOfDay(MondayOf(week)) != week) return BadWeek(text);
   return week;
 }
 
@@ -105,11 +74,13 @@ std::string FormatIsoWeek(IsoWeek week) {
   return buf;
 }
 
-IsoWeek IsoWeekOf(int64_t unix_seconds) { return IsoWeekOfDay(LocalDay(unix_seconds)); }
+IsoWeek IsoWeekOf(int64_t unix_seconds) {
+  return IsoWeekOfDay(sys_days{std::chrono::days{LocalDay(unix_seconds)}});
+}
 
 TimeRange WeekRange(IsoWeek week) {
-  int64_t monday = FirstMonday(week.year) + 7 * (week.week - 1);
-  return {LocalMidnight(monday), LocalMidnight(monday + 7)};
+  sys_days monday = MondayOf(week);
+  return {LocalMidnight(monday), LocalMidnight(monday + std::chrono::days{7})};
 }
 
 std::string LocalDate(int64_t unix_seconds) {
@@ -128,8 +99,8 @@ std::string LocalDateTime(int64_t unix_seconds) {
 
 int64_t LocalDay(int64_t unix_seconds) {
   std::tm tm = LocalTm(unix_seconds);
-  return DaysFromCivil(tm.tm_year + 1900, static_cast<unsigned>(tm.tm_mon + 1),
-                       static_cast<unsigned>(tm.tm_mday));
+  sys_days day{std::chrono::year{tm.tm_year + 1900} / (tm.tm_mon + 1) / tm.tm_mday};
+  return day.time_since_epoch().count();
 }
 
 }  // namespace brag::digest

@@ -1,12 +1,7 @@
 #include "methods/digest_method.h"
 
-#include <condition_variable>
-#include <deque>
-#include <map>
-#include <mutex>
 #include <optional>
 #include <system_error>
-#include <thread>
 
 #include "core/atomic_file.h"
 #include "core/timeutil.h"
@@ -46,93 +41,29 @@ Result<std::optional<int64_t>> TimeParam(const ParamReader& p, const char* name,
   return p.OptionalTime(name, now);
 }
 
-// The remote URLs of the repos a digest names (the first of `remotes` each
-// has), looked up on a thread of its own while the journal is read. A
-// repo's config file is read as a plain file; libgit2, whose start-up alone
-// takes ~10 ms (it loads the system's TLS certificates), only opens the
-// repos whose config that reader leaves to it (include sections).
-class RemoteLookups {
- public:
-  explicit RemoteLookups(const std::vector<std::string>& remotes) : remotes_(remotes) {}
-  ~RemoteLookups() { Close(); }
-  RemoteLookups(const RemoteLookups&) = delete;
-  RemoteLookups& operator=(const RemoteLookups&) = delete;
-
-  void Add(const std::string& repo) {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      queue_.push_back(repo);
-    }
-    if (!thread_.joinable()) thread_ = std::thread([this] { Run(); });
-    ready_.notify_one();
-  }
-
-  // Every URL found, once the lookups are done.
-  digest::RemoteUrls Finish() {
-    Close();
-    return std::move(urls_);
-  }
-
- private:
-  void Run() {
-    for (;;) {
-      std::string repo;
-      {
-        std::unique_lock<std::mutex> lock(mu_);
-        ready_.wait(lock, [&] { return !queue_.empty() || closed_; });
-        if (queue_.empty()) return;
-        repo = std::move(queue_.front());
-        queue_.pop_front();
-      }
-      std::optional<std::string> url = UrlOf(repo);
-      if (url) urls_[repo] = std::move(*url);  // only this thread writes urls_ until joined
-    }
-  }
-
-  // The URL of the first of remotes_ that `repo` has one for: from its config
-  // file, or through libgit2 (started once) when the file has what that
-  // reader leaves to it.
-  std::optional<std::string> UrlOf(const std::string& repo) {
-    quickhook::ConfigRemotes config = quickhook::ReadConfigRemotes(repo);
-    if (config.known) {
-      for (const std::string& name : remotes_) {
-        auto url = config.urls.find(name);
-        if (url != config.urls.end() && !url->second.empty()) return url->second;
-      }
-      return std::nullopt;
-    }
-    if (!git_started_) {
-      git::EnsureInit();
-      git_started_ = true;
-    }
-    Result<git::Repo> opened = git::Repo::Open(repo);
-    if (!opened) return std::nullopt;  // moved or deleted since: no links, still a digest
-    for (const std::string& name : remotes_) {
-      Result<std::optional<std::string>> url = opened->RemoteUrl(name);
-      if (url && *url) return **url;
+// The URL of the first of `remotes` that `repo` has one for: from its config
+// file, read as a plain file, or through libgit2 (whose start-up alone takes
+// ~10 ms: it loads the system's TLS certificates) when the file has what
+// that reader leaves to it (include sections).
+std::optional<std::string> RemoteUrlOf(const std::string& repo,
+                                       const std::vector<std::string>& remotes) {
+  quickhook::ConfigRemotes config = quickhook::ReadConfigRemotes(repo);
+  if (config.known) {
+    for (const std::string& name : remotes) {
+      auto url = config.urls.find(name);
+      if (url != config.urls.end() && !url->second.empty()) return url->second;
     }
     return std::nullopt;
   }
-
-  void Close() {
-    if (!thread_.joinable()) return;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      closed_ = true;
-    }
-    ready_.notify_one();
-    thread_.join();
+  git::EnsureInit();
+  Result<git::Repo> opened = git::Repo::Open(repo);
+  if (!opened) return std::nullopt;  // moved or deleted since: no links, still a digest
+  for (const std::string& name : remotes) {
+    Result<std::optional<std::string>> url = opened->RemoteUrl(name);
+    if (url && *url) return **url;
   }
-
-  const std::vector<std::string>& remotes_;
-  std::mutex mu_;
-  std::condition_variable ready_;
-  std::deque<std::string> queue_;  // guarded by mu_
-  bool closed_ = false;            // guarded by mu_
-  digest::RemoteUrls urls_;
-  bool git_started_ = false;  // the lookup thread's own
-  std::thread thread_;
-};
+  return std::nullopt;
+}
 
 std::string Extension(const std::string& format) {
   if (format == "html") return ".html";
@@ -155,21 +86,19 @@ Result<digest::Digest> LoadDigest(Journal* journal, const Config& config,
   Result<std::vector<digest::CategoryRule>> rules = CategoryRulesFor(config);
   if (!rules) return rules.error();
   digest::DigestBuilder builder(window, *rules);
-  RemoteLookups remotes(config.remotes);
   if (journal) {
     Result<int64_t> rows = journal->DigestRowsBound();
     if (!rows) return MakeError("journal", rows.error().message);
     builder.Reserve(static_cast<size_t>(*rows));
-    // Each row becomes a win as it is read (analysed beside the read when
-    // there are many): no journal row is kept beyond what its win shows.
-    size_t repos = 0;
-    Status read = journal->ForEachDigestRow(window.since, window.until, [&](const DigestRow& row) {
-      builder.Add(row);
-      for (; repos < builder.repos().size(); ++repos) remotes.Add(builder.repos()[repos]);
-    });
+    Status read = journal->ForEachDigestRow(
+        window.since, window.until, [&](const DigestRow& row) { builder.Add(row); });
     if (!read) return MakeError("journal", read.error().message);
   }
-  return builder.Finish(remotes.Finish());
+  digest::RemoteUrls urls;
+  for (const std::string& repo : builder.repos()) {
+    if (std::optional<std::string> url = RemoteUrlOf(repo, config.remotes)) urls[repo] = *url;
+  }
+  return builder.Finish(urls);
 }
 
 Status RenderDigest(const digest::Digest& digest, const std::string& format,

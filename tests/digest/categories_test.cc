@@ -294,40 +294,6 @@ TEST_CASE("a Categorizer gives the same answers as Categorize") {
   }
 }
 
-TEST_CASE("a NoteClassifier gives Categorize's category and IsInvisibleWork's answer") {
-  Categorizer categorizer(DefaultCategoryRules());
-  NoteClassifier classifier(categorizer);
-  const char* notes[] = {"cut p99 latency",
-                         "new schema #perf",
-                         "mentored Ana",
-                         "shipped",
-                         "fixed flaky CI tests",
-                         "wrote the runbook for the db failover",
-                         "#ci: cache dependencies",
-                         "Helped with the OAuth migration"};
-  const std::vector<std::vector<std::string>> tag_sets = {{}, {"docs"}, {"perf", "ci"}};
-  const std::vector<std::vector<std::string>> path_sets = {
-      {},
-      {"services/pay/handler.go"},
-      {".github/workflows/ci.yml", "tests/pay_test.go", "services/pay/api.proto"},
-      {"migrations/001.sql", "docs/pay.md"}};
-  for (const char* note : notes) {
-    std::vector<Token> tokens = TokenizeNote(note);
-    for (const auto& tags : tag_sets) {
-      for (const auto& paths : path_sets) {
-        CAPTURE(note);
-        CAPTURE(tags.size());
-        CAPTURE(paths.size());
-        std::string joined;
-        for (const std::string& p : paths) joined += (joined.empty() ? "" : "\n") + p;
-        NoteClassifier::Result found = classifier.Classify(note, tokens, tags, joined);
-        CHECK(found.category == Categorize(DefaultCategoryRules(), note, tags, paths));
-        CHECK(found.invisible == IsInvisibleWork(note, tags, paths));
-      }
-    }
-  }
-}
-
 }  // namespace
 TEST_CASE("WithoutTags removes what NoteTags finds, and the space beside it") {
   auto without = [](std::string_view note) {
