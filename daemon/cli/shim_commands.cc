@@ -82,7 +82,7 @@ std::string Original(const std::string& hook) {
 }
 
 hooks::ShimChoice Choice(const CommandContext& context, const Args& args) {
-  return hooks::ShimChoice{args.all_hooks, context.config.watch_mode == "poll"};
+  return hooks::ShimChoice{args.all_hooks, context.config.watch == Config::Watch::kPoll};
 }
 
 std::string ChangeText(const hooks::HookChange& change, bool installing) {

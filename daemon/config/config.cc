@@ -137,7 +137,7 @@ Status ReadWatchMode(const Field& f, Config* c) {
   if (v->get() != "auto" && v->get() != "poll") {
     return f.Fail("expected \"auto\" or \"poll\", got '" + v->get() + "'");
   }
-  c->watch_mode = v->get();
+  c->watch = v->get() == "poll" ? Config::Watch::kPoll : Config::Watch::kAuto;
   return {};
 }
 

@@ -58,9 +58,11 @@ struct Config {
   // "prompt": a PR the user only co-authored counts as theirs; "ignore": not.
   std::string coauthor = "prompt";
   std::chrono::milliseconds poll_interval{std::chrono::seconds(30)};
-  // "auto": filesystem events (inotify), polling only where they fail or the
-  // filesystem has none (network mounts). "poll": always poll.
-  std::string watch_mode = "auto";
+  // [detect] watch: "auto" (filesystem events where they work, polling
+  // where they fail or the filesystem has none, as on network mounts) or
+  // "poll" (always poll).
+  enum class Watch { kAuto, kPoll };
+  Watch watch = Watch::kAuto;
 
   std::vector<RepoConfig> repos;
 

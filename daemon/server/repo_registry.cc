@@ -211,7 +211,7 @@ void RepoRegistry::Watch(WatchedRepo& repo) {
     repo.git.emplace(std::move(*git));
   }
   repo.common_dir = repo.git->CommonDir();
-  if (!inotify() || config_.watch_mode == "poll") {
+  if (!inotify() || config_.watch == Config::Watch::kPoll) {
     repo.watching = WatchMode::kPoll;
     return;
   }

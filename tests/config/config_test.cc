@@ -479,7 +479,9 @@ namespace brag {
 
 TEST_CASE("detect.watch takes auto or poll and nothing else") {
   ConfigFile poll("[detect]\nwatch = \"poll\"\n");
-  CHECK(poll.LoadOk().watch_mode == "poll");
+  CHECK(poll.LoadOk().watch == Config::Watch::kPoll);
+  ConfigFile automatic("[detect]\nwatch = \"auto\"\n");
+  CHECK(automatic.LoadOk().watch == Config::Watch::kAuto);
   ConfigFile bad("[detect]\nwatch = \"fanotify\"\n");
   CHECK(bad.LoadError() ==
         bad.name() + ":2:9: detect.watch: expected \"auto\" or \"poll\", got 'fanotify'");

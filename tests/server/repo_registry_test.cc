@@ -103,7 +103,7 @@ TEST_CASE("a [[repo]], a repo under a scan root and a [[repo]] not cloned yet ar
 TEST_CASE("with watch = poll every repo is polled") {
   Fixture f;
   f.Repo("alpha");
-  f.config.watch_mode = "poll";
+  f.config.watch = Config::Watch::kPoll;
   auto registry = f.Registry();
   Result<RepoRecord> added = registry->Add((f.t / "alpha").string(), "", "added");
   REQUIRE(added.has_value());

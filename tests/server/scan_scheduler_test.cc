@@ -150,7 +150,7 @@ TEST_CASE("with inotify a merge is noticed without being asked") {
 
 TEST_CASE("with watch = poll the poll timer finds a merge") {
   Fixture f;
-  f.config.watch_mode = "poll";
+  f.config.watch = Config::Watch::kPoll;
   f.config.poll_interval = std::chrono::milliseconds(50);
   f.Make();
   test::GitRepo repo = f.Repo("shop");
