@@ -513,13 +513,13 @@ Result<std::vector<RepoRecord>> Journal::ListRepos() {
   }
 }
 
-Status Journal::SetRepoState(int64_t repo_id, const std::string& state,
+Status Journal::SetRepoState(int64_t repo_id, RepoState state,
                              const std::string& error) {
   return Write([&]() -> Status {
     Result<sql::Statement> stmt =
         db_->Prepare("UPDATE repos SET state = ?, error = ? WHERE id = ?");
     if (!stmt) return stmt.error();
-    if (Status s = stmt->BindAll(state, error, repo_id).Run(); !s) return s;
+    if (Status s = stmt->BindAll(ToString(state), error, repo_id).Run(); !s) return s;
     if (db_->Changes() == 0) {
       return MakeError("not_found", "no repo with id " + std::to_string(repo_id));
     }

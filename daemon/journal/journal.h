@@ -105,7 +105,7 @@ class Journal {
   Result<std::vector<RepoRecord>> ListRepos();
   Result<std::optional<RepoRecord>> FindRepo(const std::string& path_or_name);
   // "not_found" for an unknown repo id.
-  Result<void> SetRepoState(int64_t repo_id, const std::string& state,
+  Result<void> SetRepoState(int64_t repo_id, RepoState state,
                             const std::string& error);
 
   // --- ref state and detection --------------------------------------------

@@ -17,7 +17,7 @@ RepoRecord ReadRepo(sql::Row& row) {
   repo.path = row.Text();
   repo.name = row.Text();
   repo.source = row.Text();
-  repo.state = row.Text();
+  repo.state = ParseRepoState(row.Text());
   repo.error = row.Text();
   repo.added = row.Int();
   return repo;

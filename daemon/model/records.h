@@ -10,6 +10,7 @@
 
 #include "model/event_kind.h"
 #include "model/prompt_state.h"
+#include "model/repo_state.h"
 
 namespace brag {
 
@@ -97,8 +98,8 @@ struct RepoRecord {
   std::string path;  // canonical absolute path of the repo (work tree or bare dir)
   std::string name;
   std::string source;  // "config" | "added" | "scan"
-  std::string state;   // "ok" | "error" | "unknown"
-  std::string error;   // last error text when state == "error"
+  RepoState state = RepoState::kUnknown;
+  std::string error;  // last error text when state is kError
   int64_t added = 0;
 };
 

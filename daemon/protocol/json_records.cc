@@ -98,7 +98,7 @@ json LogEntryJson(const LogEntry& entry) {
 json RepoJson(const RepoRecord& repo) {
   return json{{"id", repo.id},         {"path", repo.path},
               {"name", repo.name},     {"source", repo.source},
-              {"state", repo.state},   {"error", TextOrNull(repo.error)},
+              {"state", ToString(repo.state)},   {"error", TextOrNull(repo.error)},
               {"added", TimeOrNull(repo.added)},
               {"watching", "none"}};  // bragd fills in how it follows the repo
 }

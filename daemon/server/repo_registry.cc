@@ -20,21 +20,6 @@ std::string_view WatchModeName(WatchMode mode) {
   return "none";
 }
 
-std::string_view RepoStateName(RepoState state) {
-  switch (state) {
-    case RepoState::kOk: return "ok";
-    case RepoState::kError: return "error";
-    case RepoState::kUnknown: break;
-  }
-  return "unknown";
-}
-
-RepoState ParseRepoState(std::string_view name) {
-  if (name == "ok") return RepoState::kOk;
-  if (name == "error") return RepoState::kError;
-  return RepoState::kUnknown;
-}
-
 RepoRegistry::RepoRegistry(boost::asio::io_context& io, const Config& config,
                            Journal& journal, RefWatcher& watcher, FoundCallback on_found)
     : config_(config),
@@ -79,7 +64,6 @@ void RepoRegistry::LoadFromJournal() {
   for (RepoRecord& row : *rows) {
     if (repos_.count(row.id)) continue;
     WatchedRepo& repo = repos_[row.id];
-    repo.state = ParseRepoState(row.state);
     repo.record = std::move(row);
     Watch(repo);
   }
@@ -135,7 +119,6 @@ Result<RepoRecord> RepoRegistry::Add(const std::string& path, const std::string&
   if (is_new) *is_new = inserted;
   WatchedRepo& repo = it->second;
   repo.record = *row;
-  repo.state = ParseRepoState(row->state);
   if (inserted || !repo.git) {
     repo.git.emplace(std::move(*git));
     Watch(repo);
@@ -155,7 +138,6 @@ Result<RepoRecord> RepoRegistry::TrackUnopened(const std::string& path,
   if (is_new) *is_new = inserted;
   WatchedRepo& repo = it->second;
   repo.record = *row;
-  repo.state = ParseRepoState(row->state);
   repo.watching = WatchMode::kPoll;
   Mark(repo, RepoState::kError, error);
   return repo.record;
@@ -239,20 +221,18 @@ void RepoRegistry::Unwatch(WatchedRepo& repo) {
 }
 
 void RepoRegistry::Mark(WatchedRepo& repo, RepoState state, const std::string& error) {
-  if (repo.state == state && repo.record.error == error) return;
+  if (repo.record.state == state && repo.record.error == error) return;
   if (state == RepoState::kError) LogError(repo.record.path + ": " + error);
-  else if (repo.state == RepoState::kError) LogInfo(repo.record.path + ": readable again");
-  repo.state = state;
-  repo.record.state = RepoStateName(state);
+  else if (repo.record.state == RepoState::kError) LogInfo(repo.record.path + ": readable again");
+  repo.record.state = state;
   repo.record.error = error;
-  if (Status s = journal_.SetRepoState(repo.record.id, repo.record.state, error); !s) {
+  if (Status s = journal_.SetRepoState(repo.record.id, state, error); !s) {
     LogError(s.error().message);
   }
 }
 
 nlohmann::json RepoRegistry::StatusJson(const WatchedRepo& repo) const {
   nlohmann::json j = RepoJson(repo.record);
-  j["state"] = RepoStateName(repo.state);
   j["watching"] = WatchModeName(repo.watching);
   return j;
 }

@@ -30,17 +30,11 @@ namespace brag {
 
 // How a repo's refs are followed.
 enum class WatchMode { kNone, kInotify, kPoll };
-// What the last look at a repo found: kUnknown until it was opened once.
-enum class RepoState { kUnknown, kOk, kError };
-
-// The words of docs/protocol.md (`status`, `repos.list`) and the journal.
+// Its word in docs/protocol.md (`status`, `repos.list`).
 std::string_view WatchModeName(WatchMode mode);
-std::string_view RepoStateName(RepoState state);
-RepoState ParseRepoState(std::string_view name);  // unknown words: kUnknown
 
 struct WatchedRepo {
-  RepoRecord record;  // record.state: `state` as the journal words it
-  RepoState state = RepoState::kUnknown;
+  RepoRecord record;  // record.state is current; Mark keeps the journal's in step
   std::optional<git::Repo> git;
   std::filesystem::path common_dir;
   WatchMode watching = WatchMode::kNone;

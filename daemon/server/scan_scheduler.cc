@@ -399,7 +399,7 @@ void ScanScheduler::ArmPollTimer() {
     std::vector<int64_t> due;
     for (int64_t id : repos_.AllIds()) {
       const WatchedRepo& repo = *repos_.Get(id);
-      if (repo.watching != WatchMode::kInotify || repo.state == RepoState::kError) {
+      if (repo.watching != WatchMode::kInotify || repo.record.state == RepoState::kError) {
         due.push_back(id);
       }
     }

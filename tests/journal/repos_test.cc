@@ -14,7 +14,7 @@ TEST_CASE_FIXTURE(JournalFixture,
   CHECK(api.path == "/code/api");
   CHECK(api.name == "api");
   CHECK(api.source == "added");
-  CHECK(api.state == "unknown");
+  CHECK(api.state == RepoState::kUnknown);
   CHECK(api.error.empty());
   CHECK(api.added == 42);
   CHECK(AddRepo("/code/web/", "").name == "web");
@@ -105,14 +105,14 @@ TEST_CASE_FIXTURE(JournalFixture, "watched repos are listed by path") {
 
 TEST_CASE_FIXTURE(JournalFixture, "a repo's state records its last error") {
   RepoRecord api = AddRepo("/code/api");
-  REQUIRE(journal->SetRepoState(api.id, "error", "reftable is not supported"));
+  REQUIRE(journal->SetRepoState(api.id, RepoState::kError, "reftable is not supported"));
   Result<std::optional<RepoRecord>> found = journal->FindRepo("api");
   REQUIRE(found.has_value());
   REQUIRE(found->has_value());
-  CHECK((*found)->state == "error");
+  CHECK((*found)->state == RepoState::kError);
   CHECK((*found)->error == "reftable is not supported");
 
-  Status unknown = journal->SetRepoState(api.id + 100, "ok", "");
+  Status unknown = journal->SetRepoState(api.id + 100, RepoState::kOk, "");
   REQUIRE_FALSE(unknown.has_value());
   CHECK(unknown.error().code == "not_found");
 }

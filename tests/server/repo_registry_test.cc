@@ -97,7 +97,7 @@ TEST_CASE("a [[repo]], a repo under a scan root and a [[repo]] not cloned yet ar
   CHECK(status[missing.string()]["state"] == "error");
   CHECK(status[missing.string()]["watching"] == "poll");
   CHECK(status[missing.string()]["error"].is_string());
-  CHECK(f.Stored(missing).state == "error");
+  CHECK(f.Stored(missing).state == RepoState::kError);
 }
 
 TEST_CASE("with watch = poll every repo is polled") {
@@ -169,11 +169,11 @@ TEST_CASE("a repo's state is recorded in the journal when it changes and shown i
   REQUIRE(added.has_value());
   WatchedRepo& repo = *registry->Get(added->id);
   registry->Mark(repo, RepoState::kError, "unreadable");
-  CHECK(f.Stored(fs::canonical(f.t / "alpha")).state == "error");
+  CHECK(f.Stored(fs::canonical(f.t / "alpha")).state == RepoState::kError);
   CHECK(f.Stored(fs::canonical(f.t / "alpha")).error == "unreadable");
   CHECK(registry->StatusJson(repo)["state"] == "error");
   registry->Mark(repo, RepoState::kOk, "");
-  CHECK(f.Stored(fs::canonical(f.t / "alpha")).state == "ok");
+  CHECK(f.Stored(fs::canonical(f.t / "alpha")).state == RepoState::kOk);
   CHECK(registry->StatusJson(repo)["state"] == "ok");
   CHECK(registry->StatusJson(repo)["error"].is_null());
 }

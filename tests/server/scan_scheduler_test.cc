@@ -188,12 +188,12 @@ TEST_CASE("a repo that vanishes is marked error and polled, and found again when
   fs::rename(f.t / "shop", f.t / "away");
   f.ScanAll({id});
   WatchedRepo& watched = *f.repos->Get(id);
-  CHECK(watched.state == RepoState::kError);
+  CHECK(watched.record.state == RepoState::kError);
   CHECK(watched.watching == WatchMode::kPoll);
   fs::rename(f.t / "away", f.t / "shop");
   repo.GithubMerge(4, "while-away", "Made while it was away", "me@example.com");
   std::vector<Prompt> made = f.ScanAll({id});
-  CHECK(watched.state == RepoState::kOk);
+  CHECK(watched.record.state == RepoState::kOk);
   REQUIRE(made.size() == 1);  // the stored state was kept: a prompt, no new baseline
   CHECK(made[0].event.pr == 4);
 }
