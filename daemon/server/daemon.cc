@@ -235,8 +235,7 @@ json Daemon::WatchedRepos() const { return repos_->StatusJson(); }
 Result<json> Daemon::StartWatching(const std::string& path, const std::string& name) {
   Result<RepoRecord> row = repos_->Add(path, name, "added");
   if (!row) return row.error();
-  Result<std::vector<Prompt>> scanned = scans_->Scan(row->id);  // sets the baseline
-  if (scanned) notifier_.Publish(*scanned);
+  (void)scans_->Scan(row->id);  // sets the baseline; a failure shows in its state
   return repos_->StatusJson(*repos_->Get(row->id));
 }
 
@@ -251,9 +250,7 @@ void Daemon::Rescan(const std::optional<std::string>& name,
   }
   WatchedRepo* repo = repos_->Find(*name);
   if (!repo) return done(MakeError("not_found", "no watched repo \"" + *name + "\""));
-  Result<std::vector<Prompt>> scanned = scans_->Scan(repo->record.id);
-  if (scanned) notifier_.Publish(*scanned);
-  done(std::move(scanned));
+  done(scans_->Scan(repo->record.id));
 }
 
 Result<std::vector<std::string>> Daemon::Reload() {

@@ -288,6 +288,12 @@ void ScanScheduler::ArmSettle(int64_t repo_id) {
   });
 }
 
+Result<std::vector<Prompt>> ScanScheduler::Scan(int64_t repo_id) {
+  Result<std::vector<Prompt>> made = ScanRepo(repo_id, false);
+  if (made) notifier_.Publish(*made);
+  return made;
+}
+
 void ScanScheduler::ScanNow(const std::vector<int64_t>& ids) {
   std::vector<Prompt> made;
   for (int64_t id : ids) {
@@ -346,7 +352,7 @@ bool ScanScheduler::ScanSoon(const std::string& path) {
   int64_t id = repo->record.id;
   asio::post(io_, [this, id] {
     if (!repos_.Get(id)) return;
-    Result<std::vector<Prompt>> made = ScanRepo(id, true);
+    Result<std::vector<Prompt>> made = ScanRepo(id, true);  // settles, unlike Scan
     if (made) notifier_.Publish(*made);
   });
   return true;

@@ -56,9 +56,9 @@ class ScanScheduler {
   bool ScanSoon(const std::string& path);
   // Scans the repos now, in order, and publishes what they made.
   void ScanNow(const std::vector<int64_t>& ids);
-  // Scans one repo now and returns its prompts, unpublished (`rescan`,
+  // Scans one repo now, publishes its prompts and returns them (`rescan`,
   // `repos.add`).
-  Result<std::vector<Prompt>> Scan(int64_t repo_id) { return ScanRepo(repo_id, false); }
+  Result<std::vector<Prompt>> Scan(int64_t repo_id);
   // Files what the hooks spooled (spool/spool.h): at start, what they wrote
   // while bragd was away; then before each request is answered.
   void FileSpool(bool at_start = false);
