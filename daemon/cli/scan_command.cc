@@ -14,6 +14,7 @@
 #include "core/timeutil.h"
 #include "git/repo.h"
 #include "journal/journal.h"
+#include "methods/identities.h"
 #include "protocol/json_records.h"
 #include "scan/history_scan.h"
 
@@ -64,10 +65,8 @@ std::vector<std::string> LongLivedFor(const Config& config, const std::string& p
 Result<std::vector<std::string>> IdentitiesFor(const Config& config, const Args& args) {
   if (args.all_authors) return std::vector<std::string>();
   if (!args.authors.empty()) return args.authors;
-  if (!config.identity_emails.empty()) return config.identity_emails;
-  if (std::optional<std::string> email = git::GlobalUserEmail()) {
-    return std::vector<std::string>{*email};
-  }
+  std::vector<std::string> mine = IdentitiesOf(config);
+  if (!mine.empty()) return mine;
   return MakeError("no_identity",
                    "whose PRs? set [identity] emails in the config or `git config "
                    "--global user.email`, or pass --author EMAIL or --all-authors");

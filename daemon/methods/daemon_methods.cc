@@ -3,7 +3,7 @@
 // the others need it.
 #include <unistd.h>
 
-#include "git/repo.h"
+#include "methods/identities.h"
 #include "methods/registry.h"
 #include "protocol/json_records.h"
 #include "protocol/message.h"
@@ -18,14 +18,6 @@ Result<json> Hello(const MethodCall&) {
               {"version", BRAG_VERSION},
               {"protocol", protocol::kVersion},
               {"pid", ::getpid()}};
-}
-
-// Whose work counts, without bragd to say: the configured emails, else git's.
-json Identities(const Config& config) {
-  if (!config.identity_emails.empty()) return config.identity_emails;
-  json out = json::array();
-  if (std::optional<std::string> email = git::GlobalUserEmail()) out.push_back(*email);
-  return out;
 }
 
 Result<json> StatusMethod(const MethodCall& c) {
@@ -44,7 +36,7 @@ Result<json> StatusMethod(const MethodCall& c) {
   if (c.context.daemon) {
     status.update(c.context.daemon->StatusFacts());
   } else {
-    status["identities"] = Identities(config);
+    status["identities"] = IdentitiesOf(config);
   }
   Result<json> repos = FindMethod("repos.list")->run(c);
   if (!repos) return repos.error();

@@ -5,6 +5,7 @@
 #include "core/log.h"
 #include "core/paths.h"
 #include "core/timeutil.h"
+#include "methods/identities.h"
 #include "protocol/json_records.h"
 #include "server/session.h"
 
@@ -37,10 +38,7 @@ Status Daemon::LoadConfiguration(std::vector<std::string>* warnings) {
 }
 
 void Daemon::ApplyIdentities() {
-  identities_ = config_.identity_emails;
-  if (identities_.empty()) {
-    if (auto email = git::GlobalUserEmail()) identities_.push_back(*email);
-  }
+  identities_ = IdentitiesOf(config_);
   if (identities_.empty()) {
     LogWarn(
         "no identity: set [identity] emails in the config or `git config --global "
