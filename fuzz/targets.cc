@@ -2,17 +2,16 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "config/config.h"
 #include "detect/forge_marker.h"
 #include "detect/impact_trailer.h"
 #include "detect/message_text.h"
-#include "digest/metrics.h"
+#include "impact/metrics.h"
 #include "protocol/message.h"
 #include "quickhook/git_files.h"
 
@@ -87,8 +86,8 @@ void ConfigLoader(const uint8_t* data, size_t size) {
 
 void Metrics(const uint8_t* data, size_t size) {
   std::string out;
-  for (const digest::Metric& m : digest::ExtractMetrics(Text(data, size))) {
-    digest::AppendMetric(out, m);
+  for (const impact::Metric& m : impact::ExtractMetrics(Text(data, size))) {
+    impact::AppendMetric(out, m);
   }
 }
 

@@ -19,7 +19,7 @@ void ProtocolLines(const uint8_t* data, size_t size);
 // error "config", never a crash.
 void ConfigLoader(const uint8_t* data, size_t size);
 
-// The bytes as a note's text through digest::ExtractMetrics and FormatMetric.
+// The bytes as a note's text through impact::ExtractMetrics and FormatMetric.
 void Metrics(const uint8_t* data, size_t size);
 
 // The bytes as a commit message through detect's parsers: SplitMessage,

@@ -4,7 +4,7 @@
 #include <optional>
 #include <unordered_map>
 
-#include "digest/note_text.h"
+#include "impact/note_text.h"
 
 namespace brag::digest {
 
@@ -16,15 +16,15 @@ constexpr size_t kNoRule = static_cast<size_t>(-1);
 // {"on", "call", "p99"}.
 std::vector<std::string> LowerWords(std::string_view text) {
   std::vector<std::string> words;
-  for (const Token& t : TokenizeNote(text)) {
-    if (t.kind == TokenKind::kWord) words.push_back(ToLower(t.text));
+  for (const impact::Token& t : impact::TokenizeNote(text)) {
+    if (t.kind == impact::TokenKind::kWord) words.push_back(impact::ToLower(t.text));
   }
   return words;
 }
 
 std::string NormalizeTag(std::string_view tag) {
   if (!tag.empty() && tag[0] == '#') tag.remove_prefix(1);
-  return ToLower(tag);
+  return impact::ToLower(tag);
 }
 
 bool IsTagChar(char c) {
@@ -122,10 +122,10 @@ class CategoryIndex {
 
   // Per rule, how many words of the note start one of its phrases: once per
   // rule and word, twice for the note's first word.
-  std::vector<int> WordScores(const std::vector<Token>& tokens) const {
+  std::vector<int> WordScores(const std::vector<impact::Token>& tokens) const {
     std::vector<std::string_view> words;
-    for (const Token& t : tokens) {
-      if (t.kind == TokenKind::kWord) words.push_back(t.text);
+    for (const impact::Token& t : tokens) {
+      if (t.kind == impact::TokenKind::kWord) words.push_back(t.text);
     }
     std::vector<int> scores(rules_.size(), 0);
     std::vector<size_t> last_hit(rules_.size(), kNoRule);
@@ -190,8 +190,9 @@ class CategoryIndex {
   static void ForEachStem(std::string_view word, Fn fn) {
     fn(word);
     size_t n = word.size();
-    if (n > 2 && LowerAscii(word[n - 1]) == 's') fn(word.substr(0, n - 1));
-    if (n > 3 && LowerAscii(word[n - 1]) == 's' && LowerAscii(word[n - 2]) == 'e')
+    if (n > 2 && impact::LowerAscii(word[n - 1]) == 's') fn(word.substr(0, n - 1));
+    if (n > 3 && impact::LowerAscii(word[n - 1]) == 's' &&
+        impact::LowerAscii(word[n - 2]) == 'e')
       fn(word.substr(0, n - 2));
   }
 
@@ -199,14 +200,14 @@ class CategoryIndex {
                           const std::vector<std::string>& rest) {
     if (at + rest.size() > words.size()) return false;
     for (size_t k = 0; k < rest.size(); ++k) {
-      if (!IsWordForm(words[at + k], rest[k])) return false;
+      if (!impact::IsWordForm(words[at + k], rest[k])) return false;
     }
     return true;
   }
 
   std::vector<CategoryRule> rules_;
   std::unordered_map<std::string, size_t> tags_;  // first rule wins
-  WordTable<std::vector<Phrase>> phrases_;
+  impact::WordTable<std::vector<Phrase>> phrases_;
 };
 
 namespace {
@@ -374,7 +375,7 @@ std::vector<std::string> NoteTags(std::string_view note) {
   for (size_t i = 0; i < note.size(); ++i) {
     size_t end = TagEnd(note, i);
     if (end == i) continue;
-    tags.push_back(ToLower(note.substr(i + 1, end - i - 1)));
+    tags.push_back(impact::ToLower(note.substr(i + 1, end - i - 1)));
     i = end - 1;
   }
   return tags;
@@ -423,11 +424,11 @@ Categorizer::Categorizer(std::vector<CategoryRule> rules, std::string fallback)
 std::string Categorizer::Categorize(std::string_view note,
                                     const std::vector<std::string>& tags,
                                     const std::vector<std::string>& paths) const {
-  return Categorize(note, TokenizeNote(note), tags, paths);
+  return Categorize(note, impact::TokenizeNote(note), tags, paths);
 }
 
 std::string Categorizer::Categorize(std::string_view note,
-                                    const std::vector<Token>& tokens,
+                                    const std::vector<impact::Token>& tokens,
                                     const std::vector<std::string>& tags,
                                     const std::vector<std::string>& paths) const {
   size_t r = index_->ByTags(note, tags);
@@ -444,7 +445,7 @@ std::string Categorize(const std::vector<CategoryRule>& rules, std::string_view 
 }
 
 bool Categorizer::IsInvisibleWork(std::string_view note,
-                                  const std::vector<Token>& tokens,
+                                  const std::vector<impact::Token>& tokens,
                                   const std::vector<std::string>& tags,
                                   const std::vector<std::string>& paths) const {
   const CategoryIndex& index = InvisibleWorkIndex();
@@ -457,7 +458,7 @@ bool Categorizer::IsInvisibleWork(std::string_view note,
 
 bool IsInvisibleWork(std::string_view note, const std::vector<std::string>& tags,
                      const std::vector<std::string>& paths) {
-  return Categorizer({}).IsInvisibleWork(note, TokenizeNote(note), tags, paths);
+  return Categorizer({}).IsInvisibleWork(note, impact::TokenizeNote(note), tags, paths);
 }
 
 }  // namespace brag::digest

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "core/result.h"
-#include "digest/note_text.h"
+#include "impact/note_text.h"
 
 namespace brag::digest {
 
@@ -95,11 +95,12 @@ class Categorizer {
   std::string Categorize(std::string_view note, const std::vector<std::string>& tags,
                          const std::vector<std::string>& paths) const;
   // The same, from the tokens TokenizeNote(note) made.
-  std::string Categorize(std::string_view note, const std::vector<Token>& tokens,
+  std::string Categorize(std::string_view note,
+                         const std::vector<impact::Token>& tokens,
                          const std::vector<std::string>& tags,
                          const std::vector<std::string>& paths) const;
   // IsInvisibleWork(note, tags, paths) below, from TokenizeNote(note)'s tokens.
-  bool IsInvisibleWork(std::string_view note, const std::vector<Token>& tokens,
+  bool IsInvisibleWork(std::string_view note, const std::vector<impact::Token>& tokens,
                        const std::vector<std::string>& tags,
                        const std::vector<std::string>& paths) const;
 

@@ -5,7 +5,7 @@
 #include <optional>
 #include <utility>
 
-#include "digest/note_text.h"
+#include "impact/note_text.h"
 #include "journal/rows.h"
 
 namespace brag::digest {
@@ -24,7 +24,7 @@ std::string DedupeKey(std::string_view repo, std::string_view text) {
     }
     if (space && key.back() != '\n') key += ' ';
     space = false;
-    key += LowerAscii(c);
+    key += impact::LowerAscii(c);
   }
   while (!key.empty() && (key.back() == '.' || key.back() == ' ')) key.pop_back();
   return key;
@@ -47,8 +47,8 @@ std::vector<std::string> TagsOf(std::string_view given, std::string_view note) {
   std::vector<std::string> tags = rows::SplitLines(given);
   for (std::string& tag : NoteTags(note)) {
     bool known = std::any_of(tags.begin(), tags.end(), [&](const std::string& t) {
-      return EqualsIgnoreCase(t.starts_with('#') ? std::string_view(t).substr(1) : t,
-                              tag);
+      return impact::EqualsIgnoreCase(
+          t.starts_with('#') ? std::string_view(t).substr(1) : t, tag);
     });
     if (!known) tags.push_back(std::move(tag));
   }
@@ -180,13 +180,13 @@ Digest DigestBuilder::Finish(const RemoteUrls& remotes) {
   // Metrics, suggestions, category and invisible work, each win from one
   // tokenization of its note.
   Categorizer categorizer(rules_);
-  std::vector<Token> tokens;
+  std::vector<impact::Token> tokens;
   for (size_t i = 0; i < wins_.size(); ++i) {
     Win& win = wins_[i];
-    TokenizeNote(win.text, tokens);
+    impact::TokenizeNote(win.text, tokens);
     std::vector<std::string> paths = rows::SplitLines(paths_[i]);
-    win.metrics = ExtractMetrics(win.text, tokens);
-    win.suggestions = Sharpen(win.text, tokens, win.metrics.empty());
+    win.metrics = impact::ExtractMetrics(win.text, tokens);
+    win.suggestions = impact::Sharpen(win.text, tokens, win.metrics.empty());
     win.category = categorizer.Categorize(win.text, tokens, win.tags, paths);
     win.invisible = categorizer.IsInvisibleWork(win.text, tokens, win.tags, paths);
   }

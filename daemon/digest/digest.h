@@ -15,8 +15,8 @@
 
 #include "digest/categories.h"
 #include "digest/forge_links.h"
-#include "digest/metrics.h"
-#include "digest/sharpen.h"
+#include "impact/metrics.h"
+#include "impact/sharpen.h"
 #include "model/records.h"
 
 namespace brag::digest {
@@ -56,8 +56,8 @@ struct Win {
   // that became its PR's note) and their commits: traced, not counted.
   std::vector<int64_t> folded_notes;
   std::vector<std::string> folded_commits;
-  std::vector<Metric> metrics;
-  std::vector<Suggestion> suggestions;
+  std::vector<impact::Metric> metrics;
+  std::vector<impact::Suggestion> suggestions;
 };
 
 // A merged PR or closed incident whose prompt is still pending or snoozed.

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <vector>
 
-#include "digest/note_text.h"
+#include "impact/note_text.h"
 
 namespace brag::digest {
 namespace {
@@ -27,12 +27,12 @@ std::string HostOf(std::string_view authority) {
   if (at != std::string_view::npos) authority.remove_prefix(at + 1);
   size_t colon = authority.find(':');
   if (colon != std::string_view::npos) authority = authority.substr(0, colon);
-  return ToLower(authority);
+  return impact::ToLower(authority);
 }
 
 // The schemes of git's transports that a forge hands out.
 bool GitScheme(std::string_view scheme) {
-  std::string lower = ToLower(scheme);
+  std::string lower = impact::ToLower(scheme);
   return lower == "https" || lower == "http" || lower == "ssh" || lower == "git" ||
          lower == "git+ssh" || lower == "ssh+git";
 }

@@ -242,10 +242,11 @@ void RenderHtml(const Digest& d, RenderOutput& output) {
   out += Section("Quantified impact");
   bool any = false;
   for (const Win& w : d.wins) {
-    for (const Metric& m : w.metrics) {
+    for (const impact::Metric& m : w.metrics) {
       open(any);
-      out += "<li><span class=\"metric\">" + Escape(FormatMetric(m)) + "</span>";
-      if (m.direction != Direction::kUnknown)
+      out +=
+          "<li><span class=\"metric\">" + Escape(impact::FormatMetric(m)) + "</span>";
+      if (m.direction != impact::Direction::kUnknown)
         out += std::string(" (") + DirectionName(m.direction) + ')';
       // The clause that states it, not the whole note again.
       out += " — " + Escape(m.fragment.empty() ? w.text : m.fragment) + "<br>";
@@ -264,7 +265,7 @@ void RenderHtml(const Digest& d, RenderOutput& output) {
     out += "<li>“" + Escape(w.text) + "” ";
     AppendTraceHtml(out, w);
     out += "<ul>";
-    for (const Suggestion& s : w.suggestions) {
+    for (const impact::Suggestion& s : w.suggestions) {
       out += "<li>" + Escape(s.issue);
       if (!s.phrase.empty()) out += " “" + Escape(s.phrase) + "”";
       out += ": " + Escape(s.suggestion) + "</li>";

@@ -65,14 +65,14 @@ void SetList(json& list, const std::vector<T>& items, Set set) {
   for (size_t i = 0; i < items.size(); ++i) set(items[i], list[i]);
 }
 
-void SetMetricJson(const Metric& m, json& slot) {
+void SetMetricJson(const impact::Metric& m, json& slot) {
   Members j(slot);
   j["after"] = NumberOrNull(m.after);
   j["before"] = NumberOrNull(m.before);
   SetString(DirectionName(m.direction), j["direction"]);
   std::string& display = StringIn(j["display"]);
   display.clear();
-  AppendMetric(display, m);
+  impact::AppendMetric(display, m);
   j["factor"] = m.factor > 0 ? json(m.factor) : json(nullptr);
   SetString(m.fragment, j["fragment"]);
   SetString(KindName(m.kind), j["kind"]);
@@ -84,7 +84,7 @@ void SetMetricJson(const Metric& m, json& slot) {
   j["value"] = m.value;
 }
 
-void SetSuggestionJson(const Suggestion& s, json& slot) {
+void SetSuggestionJson(const impact::Suggestion& s, json& slot) {
   Members j(slot);
   SetString(s.issue, j["issue"]);
   SetStringOrNull(s.phrase, j["phrase"]);

@@ -67,9 +67,9 @@ void RenderMarkdown(const Digest& d, RenderOutput& output) {
   out += "\n## Quantified impact\n\n";
   bool any = false;
   for (const Win& win : d.wins) {
-    for (const Metric& m : win.metrics) {
-      out += "- **" + Md(FormatMetric(m)) + "**";
-      if (m.direction != Direction::kUnknown)
+    for (const impact::Metric& m : win.metrics) {
+      out += "- **" + Md(impact::FormatMetric(m)) + "**";
+      if (m.direction != impact::Direction::kUnknown)
         out += std::string(" (") + DirectionName(m.direction) + ')';
       // The clause that states it, not the whole note again.
       out += " — " + Md(m.fragment.empty() ? win.text : m.fragment) + " — ";
@@ -86,7 +86,7 @@ void RenderMarkdown(const Digest& d, RenderOutput& output) {
   for (const Win& win : d.wins) {
     if (win.suggestions.empty()) continue;
     AppendWinLine(out, "- \"", win, "\" — ");
-    for (const Suggestion& s : win.suggestions) {
+    for (const impact::Suggestion& s : win.suggestions) {
       out += "  - " + std::string(s.issue);
       if (!s.phrase.empty()) out += " \"" + Md(s.phrase) + '"';
       out += ": " + std::string(s.suggestion) + '\n';

@@ -193,12 +193,12 @@ std::string DurationText(int64_t seconds) {
   return std::to_string(minutes) + "m";
 }
 
-const char* DirectionName(Direction direction) {
+const char* DirectionName(impact::Direction direction) {
   static constexpr const char* kNames[] = {"improved", "regressed", "unknown"};
   return kNames[static_cast<int>(direction)];
 }
 
-const char* KindName(MetricKind kind) {
+const char* KindName(impact::MetricKind kind) {
   static constexpr const char* kNames[] = {"change", "multiplier", "percent",
                                            "money",  "count",      "measure"};
   return kNames[static_cast<int>(kind)];

@@ -43,8 +43,8 @@ void AppendInt(std::string& out, int64_t value);
 // "3h 20m", "2d 4h", "45m".
 std::string DurationText(int64_t seconds);
 // "improved", "regressed", "unknown".
-const char* DirectionName(Direction direction);
+const char* DirectionName(impact::Direction direction);
 // "change", "multiplier", "percent", "money", "count", "measure".
-const char* KindName(MetricKind kind);
+const char* KindName(impact::MetricKind kind);
 
 }  // namespace brag::digest

@@ -9,16 +9,16 @@
 #include <string>
 #include <vector>
 
-#include "digest/note_text.h"
 #include "digest/render.h"
 #include "digest/render_text.h"
+#include "impact/note_text.h"
 
 namespace brag::digest {
 namespace {
 
 double Strength(const Win& w) {
   double best = 0;
-  for (const Metric& m : w.metrics) best = std::max(best, m.factor);
+  for (const impact::Metric& m : w.metrics) best = std::max(best, m.factor);
   return best;
 }
 
@@ -49,7 +49,7 @@ struct Split {
 
 Split SplitNext(std::string_view text, std::string& lower) {
   lower.assign(text);
-  for (char& c : lower) c = LowerAscii(c);
+  for (char& c : lower) c = impact::LowerAscii(c);
   for (std::string_view marker :
        {"next:", "next step:", "next steps:", "what's next:"}) {
     size_t at = lower.find(marker);
@@ -126,7 +126,7 @@ void AppendFactor(std::string& out, double factor) {
 // from 2x up the factor, "7.5x faster" for a time that fell, "85x fewer" for
 // a count; below it the relative change, "down 34%", or the difference in
 // points between two percentages, "up 23 points".
-void AppendChangeWords(std::string& out, const Metric& m) {
+void AppendChangeWords(std::string& out, const impact::Metric& m) {
   double before = *m.before, after = *m.after;
   bool fell = after < before;
   if (m.factor < 2) {
@@ -154,14 +154,15 @@ void AppendChangeWords(std::string& out, const Metric& m) {
 // Whether the note gives a factor of its own ("3x faster"): then its
 // changes get none added.
 bool SaysItsFactor(const Win& w) {
-  return std::any_of(w.metrics.begin(), w.metrics.end(),
-                     [](const Metric& m) { return m.kind == MetricKind::kMultiplier; });
+  return std::any_of(w.metrics.begin(), w.metrics.end(), [](const impact::Metric& m) {
+    return m.kind == impact::MetricKind::kMultiplier;
+  });
 }
 
 // Whether a change's factor is worth saying, and its match lies in the note.
-bool ShowsFactor(const Metric& m, size_t text_size) {
-  return m.kind == MetricKind::kChange && m.factor >= 1.05 && m.before && m.after &&
-         *m.before != *m.after && m.offset + m.length <= text_size;
+bool ShowsFactor(const impact::Metric& m, size_t text_size) {
+  return m.kind == impact::MetricKind::kChange && m.factor >= 1.05 && m.before &&
+         m.after && *m.before != *m.after && m.offset + m.length <= text_size;
 }
 
 // The note's impact as a sentence: capitalised, ended with a period, and
@@ -175,7 +176,7 @@ void AppendImpactSentence(std::string& out, const Win& w, std::string_view impac
   size_t at = 0;  // impact[0, at) is written
   bool first = true;
   if (!SaysItsFactor(w)) {
-    for (const Metric& m : w.metrics) {
+    for (const impact::Metric& m : w.metrics) {
       if (!ShowsFactor(m, w.text.size()) || m.offset < base) continue;
       size_t end = m.offset + m.length - base;
       if (end > impact.size() || end < at) continue;
@@ -241,7 +242,7 @@ void AppendLead(std::string& out, const Win& w) {
 bool RepeatsTitle(std::string_view note, std::string_view title) {
   note = TrimRight(TrimEnd(note), ".");
   title = TrimRight(TrimEnd(title), ".");
-  return !title.empty() && EqualsIgnoreCase(note, title);
+  return !title.empty() && impact::EqualsIgnoreCase(note, title);
 }
 
 // A short marked line under the paragraph: "> To add: ...".
@@ -283,8 +284,8 @@ void AppendWin(const Win& w, std::string& out) {
   }
   if (w.metrics.empty() && !empty) {
     std::string_view hint = "a figure for the impact (before -> after)";
-    for (const Suggestion& s : w.suggestions) {
-      if (s.issue != kNoNumber) continue;
+    for (const impact::Suggestion& s : w.suggestions) {
+      if (s.issue != impact::kNoNumber) continue;
       hint = s.suggestion;
       if (hint.starts_with("add ")) hint.remove_prefix(4);
       break;
@@ -293,8 +294,8 @@ void AppendWin(const Win& w, std::string& out) {
   }
   if (next.empty())
     AppendToAdd(out, "the next step (what this enables, or the next target)");
-  for (const Suggestion& s : w.suggestions) {
-    if (s.issue != kWeakPhrasing) continue;
+  for (const impact::Suggestion& s : w.suggestions) {
+    if (s.issue != impact::kWeakPhrasing) continue;
     out += "> Sharpen \"";
     AppendMarkdownText(out, s.phrase);
     out += "\": ";

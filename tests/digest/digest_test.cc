@@ -104,14 +104,14 @@ TEST_CASE("quantified notes carry their metrics, the others get Sharpen suggesti
   Digest d = j.Build();
   const Win* fast = FindWin(d, "Cut checkout");
   REQUIRE(fast->metrics.size() == 1);
-  CHECK(fast->metrics[0].kind == MetricKind::kChange);
+  CHECK(fast->metrics[0].kind == impact::MetricKind::kChange);
   CHECK(fast->metrics[0].factor == doctest::Approx(7.5));
   CHECK(fast->suggestions.empty());
   const Win* weak = FindWin(d, "Helped with");
   REQUIRE(weak != nullptr);
   REQUIRE(weak->suggestions.size() >= 2);
-  CHECK(weak->suggestions[0].issue == kNoNumber);
-  CHECK(weak->suggestions[1].issue == kWeakPhrasing);
+  CHECK(weak->suggestions[0].issue == impact::kNoNumber);
+  CHECK(weak->suggestions[1].issue == impact::kWeakPhrasing);
   CHECK(weak->suggestions[1].phrase == "Helped with");
 }
 
@@ -467,10 +467,10 @@ TEST_CASE("a digest of many notes analyses each as one note alone would be") {
   REQUIRE(d.wins.size() == entries.size());
   for (const Win& w : d.wins) {
     std::string text(w.text);
-    std::vector<Metric> metrics = ExtractMetrics(text);
+    std::vector<impact::Metric> metrics = impact::ExtractMetrics(text);
     REQUIRE(w.metrics.size() == metrics.size());
     for (size_t k = 0; k < metrics.size(); ++k) CHECK(w.metrics[k].text == metrics[k].text);
-    CHECK(w.suggestions.size() == Sharpen(text, metrics).size());
+    CHECK(w.suggestions.size() == impact::Sharpen(text, metrics).size());
     CHECK(w.category == Categorize(rules, text, {}, {}));
     CHECK(w.invisible == IsInvisibleWork(text, {}, {}));
   }

@@ -1,13 +1,13 @@
-#include "digest/sharpen.h"
+#include "impact/sharpen.h"
 
 #include <doctest/doctest.h>
 
 #include <string>
 #include <vector>
 
-#include "digest/metrics.h"
+#include "impact/metrics.h"
 
-namespace brag::digest {
+namespace brag::impact {
 namespace {
 
 std::vector<Suggestion> SharpenNote(std::string_view note) {
@@ -134,4 +134,4 @@ TEST_CASE("weak phrases are whole words") {
 }
 
 }  // namespace
-}  // namespace brag::digest
+}  // namespace brag::impact

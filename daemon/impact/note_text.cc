@@ -1,8 +1,8 @@
-#include "digest/note_text.h"
+#include "impact/note_text.h"
 
 #include <charconv>
 
-namespace brag::digest {
+namespace brag::impact {
 namespace {
 
 bool IsAsciiAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
@@ -160,4 +160,4 @@ bool EndsClause(const Token& token) {
   return c == '.' || c == ';' || c == '!' || c == '?';
 }
 
-}  // namespace brag::digest
+}  // namespace brag::impact

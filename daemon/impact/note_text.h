@@ -1,7 +1,7 @@
-// The words, numbers and symbols of a free-form note, shared by metrics,
-// categories and sharpen. A hand-written scanner, not a regex engine: the
-// digest reads every note of a year in a few hundred milliseconds. Internal to
-// daemon/digest/.
+// The words, numbers and symbols of a free-form note, shared by metrics and
+// sharpen here and by the digest's categories. A hand-written scanner, not a
+// regex engine: the digest reads every note of a year in a few hundred
+// milliseconds.
 #pragma once
 
 #include <cstddef>
@@ -11,7 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
-namespace brag::digest {
+namespace brag::impact {
 
 enum class TokenKind {
   kWord,    // starts with a letter, then letters and digits: "p99", "k8s", "µs"
@@ -93,4 +93,4 @@ class WordTable {
   std::unordered_map<std::string, V, Hash, Equal> map_;
 };
 
-}  // namespace brag::digest
+}  // namespace brag::impact

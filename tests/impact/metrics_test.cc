@@ -1,4 +1,4 @@
-#include "digest/metrics.h"
+#include "impact/metrics.h"
 
 #include <doctest/doctest.h>
 
@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace brag::digest {
+namespace brag::impact {
 namespace {
 
 using D = Direction;
@@ -1794,4 +1794,4 @@ TEST_CASE("FormatMetric picks a readable unit") {
 }
 
 }  // namespace
-}  // namespace brag::digest
+}  // namespace brag::impact

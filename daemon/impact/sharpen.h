@@ -8,10 +8,10 @@
 #include <string_view>
 #include <vector>
 
-#include "digest/metrics.h"
-#include "digest/note_text.h"
+#include "impact/metrics.h"
+#include "impact/note_text.h"
 
-namespace brag::digest {
+namespace brag::impact {
 
 // The issue kinds a Suggestion reports.
 inline constexpr std::string_view kNoNumber = "no number";
@@ -38,4 +38,4 @@ std::vector<Suggestion> Sharpen(std::string_view note,
 std::vector<Suggestion> Sharpen(std::string_view note, const std::vector<Token>& tokens,
                                 bool no_metrics);
 
-}  // namespace brag::digest
+}  // namespace brag::impact

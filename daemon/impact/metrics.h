@@ -10,9 +10,9 @@
 #include <string_view>
 #include <vector>
 
-#include "digest/note_text.h"
+#include "impact/note_text.h"
 
-namespace brag::digest {
+namespace brag::impact {
 
 enum class MetricKind {
   kChange,      // a before -> after pair: "from 1.8s to 240ms", "340 to 4"
@@ -102,4 +102,4 @@ std::string FormatMetric(const Metric& metric);
 // FormatMetric(metric) appended to `out`.
 void AppendMetric(std::string& out, const Metric& metric);
 
-}  // namespace brag::digest
+}  // namespace brag::impact

@@ -1,11 +1,11 @@
-#include "digest/sharpen.h"
+#include "impact/sharpen.h"
 
 #include <algorithm>
 #include <iterator>
 
-#include "digest/note_text.h"
+#include "impact/note_text.h"
 
-namespace brag::digest {
+namespace brag::impact {
 namespace {
 
 // The number to add to a note that has none, by the first row with a word in
@@ -200,4 +200,4 @@ std::vector<Suggestion> Sharpen(std::string_view note, const std::vector<Token>&
   return out;
 }
 
-}  // namespace brag::digest
+}  // namespace brag::impact

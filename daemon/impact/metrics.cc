@@ -1,4 +1,4 @@
-#include "digest/metrics.h"
+#include "impact/metrics.h"
 
 #include <algorithm>
 #include <charconv>
@@ -7,9 +7,9 @@
 #include <limits>
 #include <span>
 
-#include "digest/note_text.h"
+#include "impact/note_text.h"
 
-namespace brag::digest {
+namespace brag::impact {
 namespace {
 
 constexpr size_t kNone = static_cast<size_t>(-1);
@@ -1271,4 +1271,4 @@ std::string FormatMetric(const Metric& m) {
   return s;
 }
 
-}  // namespace brag::digest
+}  // namespace brag::impact
