@@ -122,7 +122,7 @@ void DefineSnooze(CLI::App& command, Args& args) {
   AddPromptId(command, args);
   command
       .add_option("FOR", args.until,
-                  "How long (30m, 2h, 1d) or until when (monday, 2026-11-02)")
+                  "How long (30m, 2h, 1d) or until when (tomorrow, monday, next week, 14:00, 2026-12-10; a day starts at [daemon] workday_start)")
       ->capture_default_str();
 }
 

@@ -173,6 +173,16 @@ Status ReadLogLevel(const Field& f, Config* c) {
   return {};
 }
 
+Status ReadWorkdayStart(const Field& f, Config* c) {
+  std::string value;
+  Status s = ReadString(f, &value);
+  if (!s) return s;
+  std::optional<int> minutes = ParseClock(value);
+  if (!minutes) return f.Fail("expected a time of day such as \"09:00\", got '" + value + "'");
+  c->workday_start = *minutes;
+  return {};
+}
+
 Status ReadDigestSchedule(const Field& f, Config* c) {
   std::string value;
   Status s = ReadString(f, &value);
@@ -229,6 +239,7 @@ constexpr KeySpec<Config> kDaemonKeys[] = {
     {"socket", [](const Field& f, Config* c) { return ReadPath(f, &c->socket); }},
     {"log_level", ReadLogLevel},
     {"notify", [](const Field& f, Config* c) { return ReadBool(f, &c->notify); }},
+    {"workday_start", ReadWorkdayStart},
 };
 
 constexpr KeySpec<Config> kJournalKeys[] = {

@@ -72,6 +72,9 @@ struct Config {
   std::string socket;  // "" : DefaultSocketPath() (BRAG_SOCKET wins over both)
   std::string log_level = "info";
   bool notify = true;
+  // [daemon] workday_start, minutes after midnight: when a snooze to a day
+  // ("tomorrow", "monday") ends.
+  int workday_start = 9 * 60;
 
   std::string journal_path;  // "": DefaultJournalPath()
 

@@ -297,6 +297,95 @@ Result<int64_t> ParseDate(std::string_view text, int64_t now) {
   return t;
 }
 
+std::optional<int> ParseClock(std::string_view text) {
+  int hour = 0, minute = 0;
+  bool short_hour = text.size() == 4 && text[1] == ':';  // "9:30"
+  if (short_hour) {
+    if (!FixedNumber(text, 0, 1, &hour) || !FixedNumber(text, 2, 2, &minute)) return {};
+  } else if (text.size() != 5 || text[2] != ':' || !FixedNumber(text, 0, 2, &hour) ||
+             !FixedNumber(text, 3, 2, &minute)) {
+    return std::nullopt;
+  }
+  if (hour > 23 || minute > 59) return std::nullopt;
+  return hour * 60 + minute;
+}
+
+namespace {
+
+// The local time `minutes` after the midnight that starts the day `days`
+// calendar days after the day of `t`.
+int64_t LocalDayAt(int64_t t, int days, int minutes) {
+  time_t tt = static_cast<time_t>(t);
+  struct tm tm {};
+  localtime_r(&tt, &tm);
+  tm.tm_mday += days;
+  tm.tm_hour = minutes / 60;
+  tm.tm_min = minutes % 60;
+  tm.tm_sec = 0;
+  tm.tm_isdst = -1;
+  return static_cast<int64_t>(mktime(&tm));
+}
+
+// Days from the day of `now` to the next `weekday` (0 Sunday), 1 to 7.
+int DaysToNext(int weekday, int64_t now) {
+  time_t t = static_cast<time_t>(now);
+  struct tm tm {};
+  localtime_r(&t, &tm);
+  int days = (weekday - tm.tm_wday + 7) % 7;
+  return days == 0 ? 7 : days;
+}
+
+std::optional<int64_t> ReadLaterTime(std::string s, int64_t now, int workday_start) {
+  if (s.empty()) return std::nullopt;
+  if (s == "tomorrow") return LocalDayAt(now, 1, workday_start);
+  if (s == "next week") return LocalDayAt(now, DaysToNext(1, now), workday_start);
+  std::string_view day = s;
+  if (day.starts_with("next ")) day.remove_prefix(5);
+  if (std::optional<int> weekday = WeekdayIndex(day)) {
+    return LocalDayAt(now, DaysToNext(*weekday, now), workday_start);
+  }
+  if (std::optional<int> clock = ParseClock(s)) {
+    int64_t today = LocalDayAt(now, 0, *clock);
+    return today > now ? today : LocalDayAt(now, 1, *clock);
+  }
+  if (AllDigits(s) && s.size() >= 9) {
+    int64_t unix_seconds;
+    std::string_view digits = s;
+    if (!TakeNumber(&digits, &unix_seconds)) return std::nullopt;
+    return unix_seconds;
+  }
+  if (s.size() >= 10 && IsDigit(s[0]) && s[4] == '-') {
+    std::optional<int64_t> t = ParseIso(s);
+    if (t && s.size() == 10) return LocalDayAt(*t, 0, workday_start);
+    return t;
+  }
+  std::string_view duration = s;
+  if (duration.starts_with("in ")) duration.remove_prefix(3);
+  Result<milliseconds> d = ParseDuration(duration);
+  if (!d) return std::nullopt;
+  int64_t seconds = (d->count() + 999) / 1000, t;
+  if (!AddChecked(now, seconds, &t)) return std::nullopt;
+  return t;
+}
+
+}  // namespace
+
+Result<int64_t> ParseLaterTime(std::string_view text, int64_t now, int workday_start) {
+  std::optional<int64_t> t = ReadLaterTime(Lower(Trim(text)), now, workday_start);
+  std::string quoted = "'" + std::string(Trim(text)) + "'";
+  if (!t) {
+    return MakeError("bad_date", quoted +
+                                     " is not a time to come (try 2h, 1d, tomorrow, "
+                                     "monday, next week, 14:00 or 2026-12-10)");
+  }
+  if (!InUnixTimeRange(*t)) {
+    return MakeError("bad_date",
+                     quoted + " is out of range: brag takes dates from 1970 to 9999");
+  }
+  if (*t <= now) return MakeError("bad_date", quoted + " is in the past");
+  return *t;
+}
+
 std::string FormatIsoUtc(int64_t unix_seconds) {
   time_t t = static_cast<time_t>(unix_seconds);
   struct tm tm {};

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <optional>
 #include <string_view>
 
 #include "core/result.h"
@@ -24,6 +25,21 @@ Result<std::chrono::milliseconds> ParseDuration(std::string_view text);
 // "2 days ago", and a plain unix timestamp of 9+ digits.
 // Error code "bad_date"; also for a time outside kMinUnixTime..kMaxUnixTime.
 Result<int64_t> ParseDate(std::string_view text, int64_t now);
+
+// A time to come, as users type one to put something off (a snooze),
+// interpreted in local time: a duration from now ("30m", "2h", "1d", also
+// "in 2h"); "tomorrow"; a weekday name ("monday", "mon", "next monday": the
+// next such day, never today); "next week" (the next Monday); a time of day
+// ("14:00": today, or tomorrow once it has passed); a date ("2026-12-10")
+// or a date and time ("2026-12-10 14:00"); a unix timestamp of 9+ digits.
+// A day named without a time means `workday_start` minutes after its local
+// midnight ([daemon] workday_start). Error code "bad_date" for text it cannot
+// read, and for a time not after `now` (naming it).
+Result<int64_t> ParseLaterTime(std::string_view text, int64_t now, int workday_start);
+
+// Minutes after midnight for a time of day "HH:MM" (00:00 to 23:59), or
+// nullopt.
+std::optional<int> ParseClock(std::string_view text);
 
 // The times brag accepts from outside (dates, unix seconds in requests):
 // years 1970 to 9999, so that date arithmetic on them cannot overflow.

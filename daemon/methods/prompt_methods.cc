@@ -1,6 +1,4 @@
 // The prompts' methods: pending, answer, snooze, dismiss.
-#include <cctype>
-#include <chrono>
 #include <string_view>
 
 #include "core/timeutil.h"
@@ -17,34 +15,20 @@ constexpr const char* kPromptId = "an integer prompt id";
 
 json PromptResult(const Prompt& prompt) { return json{{"prompt", PromptJson(prompt)}}; }
 
-bool IsDigits(std::string_view s) {
-  if (s.empty()) return false;
-  for (char c : s) {
-    if (!std::isdigit(static_cast<unsigned char>(c))) return false;
-  }
-  return true;
-}
-
-// `until` for a snooze: a duration from now ("2h"), else a date. A plain
-// number of 9+ digits is a unix timestamp (as ParseDate reads it), not a
-// duration in seconds.
-Result<int64_t> SnoozeUntil(const ParamReader& p, int64_t now) {
+// `until` for a snooze: unix seconds, or a time to come as ParseLaterTime
+// reads one ("2h", "tomorrow", "monday", "2026-12-10"); a day named without
+// a time ends at the start of the work day ([daemon] workday_start).
+Result<int64_t> SnoozeUntil(const MethodCall& c) {
   constexpr const char* kWhat =
-      "a duration (2h, 1d), a date (2026-11-02, monday) or unix seconds";
+      "a time to come: 2h, 1d, tomorrow, monday, next week, 14:00, 2026-12-10 or unix "
+      "seconds";
+  const ParamReader& p = c.params;
   if (p.IsInteger("until")) return p.Int("until", kWhat);
   Result<std::optional<std::string>> text = p.OptionalString("until", kWhat);
   if (!text) return text.error();
-  std::string until = text->value_or("1d");
-  if (!(until.size() >= 9 && IsDigits(until))) {
-    Result<std::chrono::milliseconds> d = ParseDuration(until);
-    if (d) return now + (d->count() + 999) / 1000;
-  }
-  Result<int64_t> t = ParseDate(until, now);
-  if (!t) {
-    return p.Invalid("until", MakeError("bad_date", "'" + until +
-                                                        "' is neither a duration (2h, "
-                                                        "1d) nor a date (2026-11-02)"));
-  }
+  Result<int64_t> t =
+      ParseLaterTime(text->value_or("1d"), c.context.now, c.config().workday_start);
+  if (!t) return p.Invalid("until", t.error());
   return *t;
 }
 
@@ -101,11 +85,10 @@ Result<json> Answer(const MethodCall& c) {
 Result<json> Snooze(const MethodCall& c) {
   Result<int64_t> id = c.params.Int("prompt", kPromptId);
   if (!id) return id.error();
-  Result<int64_t> until = SnoozeUntil(c.params, c.context.now);
+  Result<int64_t> until = SnoozeUntil(c);
   if (!until) return until.error();
   if (*until <= c.context.now) {
-    return c.params.Invalid("until",
-                            MakeError("bad_date", "the time must be in the future"));
+    return c.params.Invalid("until", MakeError("bad_date", "the time is in the past"));
   }
   Result<Journal*> journal = c.journal();
   if (!journal) return journal.error();

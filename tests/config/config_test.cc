@@ -84,6 +84,7 @@ TEST_CASE("the built-in defaults are the documented ones") {
   CHECK(c.scan_depth == 3);
   CHECK(c.log_level == "info");
   CHECK(c.notify);
+  CHECK(c.workday_start == 9 * 60);
   CHECK(c.ask_after_pull);
   CHECK(c.ask_timeout == std::chrono::seconds(60));
   CHECK(c.digest_schedule == "fri 16:00");
@@ -142,6 +143,7 @@ depth = 5
 socket = "/run/brag.sock"
 log_level = "debug"
 notify = false
+workday_start = "07:30"
 
 [journal]
 path = "/data/journal.db"
@@ -175,6 +177,7 @@ polish_command = "llm --polish"
   CHECK(c.socket == "/run/brag.sock");
   CHECK(c.log_level == "debug");
   CHECK_FALSE(c.notify);
+  CHECK(c.workday_start == 7 * 60 + 30);
   CHECK(c.journal_path == "/data/journal.db");
   CHECK_FALSE(c.ask_after_pull);
   CHECK(c.ask_timeout == std::chrono::milliseconds(500));
@@ -297,6 +300,13 @@ TEST_CASE("an unknown log level is an error listing the known ones") {
   CHECK(file.LoadError() == file.name() +
                                 ":2:13: daemon.log_level: expected one of debug, "
                                 "info, warn, error, got 'loud'");
+}
+
+TEST_CASE("the work day's start is a time of day") {
+  ConfigFile file("[daemon]\nworkday_start = \"9am\"\n");
+  CHECK(file.LoadError() == file.name() +
+                                ":2:17: daemon.workday_start: expected a time of day "
+                                "such as \"09:00\", got '9am'");
 }
 
 TEST_CASE("the digest format is markdown, md, html or json") {

@@ -266,5 +266,98 @@ TEST_CASE("ParseDate refuses times outside 1970..9999 (break 13: digest overflow
   CHECK_FALSE(InUnixTimeRange(kMaxUnixTime + 1));
 }
 
+// --- ParseLaterTime: when a snooze ends ------------------------------------
+
+constexpr int kNine = 9 * 60;
+
+int64_t LaterOrFail(std::string_view text, int64_t now, int workday_start = kNine) {
+  Result<int64_t> r = ParseLaterTime(text, now, workday_start);
+  INFO("text: ", std::string(text));
+  REQUIRE_MESSAGE(r.has_value(), r.error().message);
+  return *r;
+}
+
+// Friday 2026-12-04 17:45 UTC, and the expectations written out by hand from
+// a calendar: the next Monday is 2026-12-07, the next Friday 2026-12-11.
+const int64_t kFriday = Utc(2026, 12, 4, 17, 45);
+
+TEST_CASE("a weekday snooze on a Friday is the next such day at the start of the work day") {
+  ScopedTimeZone tz("UTC");
+  CHECK(LaterOrFail("monday", kFriday) == Utc(2026, 12, 7, 9));
+  CHECK(LaterOrFail("Mon", kFriday) == Utc(2026, 12, 7, 9));
+  CHECK(LaterOrFail("next monday", kFriday) == Utc(2026, 12, 7, 9));
+  CHECK(LaterOrFail("saturday", kFriday) == Utc(2026, 12, 5, 9));
+  CHECK(LaterOrFail("thursday", kFriday) == Utc(2026, 12, 10, 9));
+  // Today's name is a week away, never earlier today.
+  CHECK(LaterOrFail("friday", kFriday) == Utc(2026, 12, 11, 9));
+  CHECK(LaterOrFail("friday", Utc(2026, 12, 4, 6)) == Utc(2026, 12, 11, 9));
+}
+
+TEST_CASE("tomorrow and next week start the work day; the start is configurable") {
+  ScopedTimeZone tz("UTC");
+  CHECK(LaterOrFail("tomorrow", kFriday) == Utc(2026, 12, 5, 9));
+  CHECK(LaterOrFail("next week", kFriday) == Utc(2026, 12, 7, 9));
+  CHECK(LaterOrFail("Next Week", Utc(2026, 12, 7, 8)) == Utc(2026, 12, 14, 9));
+  CHECK(LaterOrFail("tomorrow", kFriday, 7 * 60 + 30) == Utc(2026, 12, 5, 7, 30));
+  CHECK(LaterOrFail("monday", kFriday, 10 * 60) == Utc(2026, 12, 7, 10));
+}
+
+TEST_CASE("a snooze day is found in local time, across a month's and a year's end") {
+  ScopedTimeZone tz("EST5");
+  // 02:00 UTC on Saturday 2026-12-05 is Friday 21:00 in New York.
+  CHECK(LaterOrFail("monday", Utc(2026, 12, 5, 2)) == Utc(2026, 12, 7, 14));
+  CHECK(LaterOrFail("tomorrow", Utc(2026, 12, 5, 2)) == Utc(2026, 12, 5, 14));
+  ScopedTimeZone utc("UTC");
+  CHECK(LaterOrFail("tomorrow", Utc(2026, 12, 31, 18)) == Utc(2027, 1, 1, 9));
+  CHECK(LaterOrFail("monday", Utc(2026, 11, 28, 18)) == Utc(2026, 11, 30, 9));
+}
+
+TEST_CASE("durations, times of day, dates and timestamps as snooze times") {
+  ScopedTimeZone tz("UTC");
+  CHECK(LaterOrFail("2h", kFriday) == kFriday + 7200);
+  CHECK(LaterOrFail("in 2h", kFriday) == kFriday + 7200);
+  CHECK(LaterOrFail("1d", kFriday) == kFriday + 86400);
+  CHECK(LaterOrFail("30m", kFriday) == kFriday + 1800);
+  // A time of day: today while it is to come, else tomorrow.
+  CHECK(LaterOrFail("18:00", kFriday) == Utc(2026, 12, 4, 18));
+  CHECK(LaterOrFail("09:00", kFriday) == Utc(2026, 12, 5, 9));
+  CHECK(LaterOrFail("9:15", kFriday) == Utc(2026, 12, 5, 9, 15));
+  // A date is the start of its work day; a date and time is as written.
+  CHECK(LaterOrFail("2026-12-10", kFriday) == Utc(2026, 12, 10, 9));
+  CHECK(LaterOrFail("2026-12-10 14:30", kFriday) == Utc(2026, 12, 10, 14, 30));
+  CHECK(LaterOrFail("1800000000", kFriday) == 1800000000);
+}
+
+TEST_CASE("a snooze time in the past or unreadable is an error that says which") {
+  ScopedTimeZone tz("UTC");
+  Result<int64_t> past = ParseLaterTime("2026-12-01", kFriday, kNine);
+  REQUIRE_FALSE(past.has_value());
+  CHECK(past.error().code == "bad_date");
+  CHECK(past.error().message == "'2026-12-01' is in the past");
+  Result<int64_t> today = ParseLaterTime("2026-12-04", kFriday, kNine);
+  REQUIRE_FALSE(today.has_value());  // 09:00 today has passed at 17:45
+  CHECK(today.error().message == "'2026-12-04' is in the past");
+  for (const char* text : {"", "soon", "next", "next year", "monday 25:00", "3 weeks ago",
+                           "25:00", "-2h"}) {
+    Result<int64_t> r = ParseLaterTime(text, kFriday, kNine);
+    INFO("text: ", text);
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error().code == "bad_date");
+    CHECK(r.error().message.find("is not a time to come") != std::string::npos);
+  }
+}
+
+TEST_CASE("a time of day reads HH:MM and H:MM only") {
+  CHECK(ParseClock("09:00") == 540);
+  CHECK(ParseClock("9:00") == 540);
+  CHECK(ParseClock("23:59") == 23 * 60 + 59);
+  CHECK(ParseClock("00:00") == 0);
+  CHECK_FALSE(ParseClock("24:00"));
+  CHECK_FALSE(ParseClock("9:60"));
+  CHECK_FALSE(ParseClock("0900"));
+  CHECK_FALSE(ParseClock("9am"));
+  CHECK_FALSE(ParseClock(""));
+}
+
 }  // namespace
 }  // namespace brag
