@@ -119,7 +119,8 @@ void Generate(const fs::path& path, const fs::path& repo_path, int notes,
       Journal::Open(path, Journal::Mode::kReadWrite);
   Check(opened.has_value(), "cannot open the journal");
   Journal& j = **opened;
-  Result<RepoRecord> repo = j.AddRepo(repo_path.string(), "shop", "added", kStart);
+  Result<RepoRecord> repo =
+      j.repos().AddRepo(repo_path.string(), "shop", "added", kStart);
   Check(repo.has_value(), "AddRepo failed");
   int events = notes * 9 / 10;
   int pending = notes / 50;
@@ -152,7 +153,8 @@ void Generate(const fs::path& path, const fs::path& repo_path, int notes,
     std::vector<Event> batch(
         all.begin() + static_cast<std::ptrdiff_t>(base),
         all.begin() + static_cast<std::ptrdiff_t>(std::min(base + kBatch, all.size())));
-    Result<std::vector<Prompt>> made = j.RecordEvents(repo->id, batch, kStart + span);
+    Result<std::vector<Prompt>> made =
+        j.repos().RecordEvents(repo->id, batch, kStart + span);
     Check(made.has_value() && made->size() == batch.size(), "RecordEvents failed");
     for (size_t m = 0; m < batch.size(); ++m) prompt_of[base + m] = (*made)[m].id;
   }
@@ -160,7 +162,7 @@ void Generate(const fs::path& path, const fs::path& repo_path, int notes,
   int answered = 0;
   for (size_t k = 0; k < all.size() && answered < events; ++k) {
     if (k % 50 == 49) continue;
-    Result<Note> n = j.Answer(prompt_of[k], NoteText(k), kStart + span);
+    Result<Note> n = j.prompts().Answer(prompt_of[k], NoteText(k), kStart + span);
     Check(n.has_value(), "Answer failed");
     ++answered;
   }
@@ -169,7 +171,7 @@ void Generate(const fs::path& path, const fs::path& repo_path, int notes,
     note.text = NoteText(static_cast<uint64_t>(k));
     note.tags = k % 3 == 0 ? std::vector<std::string>{"leadership"}
                            : std::vector<std::string>{};
-    Result<Note> n = j.AddNote(
+    Result<Note> n = j.prompts().AddNote(
         note, kStart + static_cast<int64_t>(k - events) * span / (notes - events));
     Check(n.has_value(), "AddNote failed");
   }

@@ -82,7 +82,7 @@ void Generate(const fs::path& journal, const fs::path& repo, int notes, int pend
   Check(opened.has_value(), "cannot open the journal");
   Journal& j = **opened;
   int64_t now = UnixNow();
-  Result<RepoRecord> r = j.AddRepo(repo.string(), "shop", "added", now);
+  Result<RepoRecord> r = j.repos().AddRepo(repo.string(), "shop", "added", now);
   Check(r.has_value(), "AddRepo failed");
   std::vector<Event> events;
   int total = notes + pending;
@@ -103,11 +103,12 @@ void Generate(const fs::path& journal, const fs::path& repo, int notes, int pend
                "migrations/" + std::to_string(i) + "_orders.sql"};
     events.push_back(std::move(e));
   }
-  Result<std::vector<Prompt>> made = j.RecordEvents(r->id, events, now);
+  Result<std::vector<Prompt>> made = j.repos().RecordEvents(r->id, events, now);
   Check(made.has_value() && static_cast<int>(made->size()) == total,
         "RecordEvents failed");
   for (int i = 0; i < notes; ++i) {
-    Check(j.Answer((*made)[i].id, kNotes[i % 8], now).has_value(), "Answer failed");
+    Check(j.prompts().Answer((*made)[i].id, kNotes[i % 8], now).has_value(),
+          "Answer failed");
   }
 }
 

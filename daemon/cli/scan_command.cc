@@ -177,11 +177,11 @@ Status Record(CommandContext& context, const Args& args, git::Repo& repo,
   Result<std::unique_ptr<Journal>> journal =
       Journal::Open(JournalPath(context.config), Journal::Mode::kReadWrite);
   if (!journal) return journal.error();
-  Result<RepoRecord> row =
-      (*journal)->AddRepo(repo.DisplayPath().string(), "", "added", context.now);
+  Result<RepoRecord> row = (*journal)->repos().AddRepo(repo.DisplayPath().string(), "",
+                                                       "added", context.now);
   if (!row) return row.error();
   Result<std::vector<Prompt>> made =
-      (*journal)->RecordEvents(row->id, scan.events, context.now);
+      (*journal)->repos().RecordEvents(row->id, scan.events, context.now);
   if (!made) return made.error();
   // With --json, stdout stays JSON Lines: the summary goes to stderr.
   std::ostream& summary = args.json ? context.err : context.out;

@@ -101,7 +101,7 @@ struct Digest {
 // A repo's remote, to link PRs and commits: repo path -> remote URL.
 using RemoteUrls = std::map<std::string, std::string>;
 
-// Builds a digest from journal rows given in Journal::ForEachDigestRow's
+// Builds a digest from journal rows given in JournalHistory::ForEachDigestRow's
 // order: the window's events oldest first (latest recorded first among equal
 // times), then its free notes, oldest first. Events without a note are
 // counted, and listed to backfill while their prompt is pending or snoozed.

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "journal/journal.h"
+#include "journal/journal_history.h"
 #include "journal/rows.h"
 #include "journal/sqlite.h"
 
@@ -41,7 +42,7 @@ Result<std::map<int64_t, RepoNames>> ReadRepos(const sql::Database& db) {
 // digest built from either read folds and lists notes the same way. The
 // indexes are in this order (schema version 5), so SQLite walks them and
 // sorts nothing.
-const char* const Journal::kDigestEventsSql =
+const char* const JournalHistory::kDigestEventsSql =
     "SELECT e.repo_id, e.id, e.kind, e.key, e.commit_oid, e.forge, e.pr, e.title,"
     " e.branch, e.commit_time, e.files, e.insertions, e.deletions, e.paths, e.opened,"
     " e.commit_count, p.id, p.state, n.id, n.text, n.source, n.tags"
@@ -50,7 +51,7 @@ const char* const Journal::kDigestEventsSql =
     " WHERE e.commit_time >= ?1 AND e.commit_time < ?2"
     " ORDER BY e.commit_time, e.id DESC";
 
-const char* const Journal::kDigestFreeNotesSql =
+const char* const JournalHistory::kDigestFreeNotesSql =
     "SELECT n.id, n.text, n.created, n.source, n.repo, n.commit_oid, n.tags"
     " FROM notes n WHERE n.event_id IS NULL AND n.created >= ?1 AND n.created < ?2"
     " ORDER BY n.created, n.id DESC";
@@ -108,9 +109,9 @@ class CacheSize {
 
 }  // namespace
 
-Result<int64_t> Journal::DigestRowsBound() {
+Result<int64_t> JournalHistory::DigestRowsBound() {
   // Ids are distinct positive row ids: the largest is at least the count.
-  Result<sql::Statement> stmt = db_->Prepare(
+  Result<sql::Statement> stmt = db().Prepare(
       "SELECT coalesce((SELECT max(id) FROM events), 0)"
       " + coalesce((SELECT max(id) FROM notes), 0)");
   if (!stmt) return stmt.error();
@@ -119,15 +120,15 @@ Result<int64_t> Journal::DigestRowsBound() {
   return *row ? stmt->row().Int() : 0;
 }
 
-Status Journal::ForEachDigestRow(int64_t since, int64_t until,
-                                 const std::function<void(const DigestRow&)>& row) {
-  Result<std::map<int64_t, RepoNames>> repos = ReadRepos(*db_);
+Status JournalHistory::ForEachDigestRow(
+    int64_t since, int64_t until, const std::function<void(const DigestRow&)>& row) {
+  Result<std::map<int64_t, RepoNames>> repos = ReadRepos(db());
   if (!repos) return repos.error();
   std::map<std::string, std::string, std::less<>> name_of_path;
   for (const auto& [id, names] : *repos) name_of_path.emplace(names.path, names.name);
-  CacheSize small_cache(*db_, kDigestCacheKib);
+  CacheSize small_cache(db(), kDigestCacheKib);
 
-  Result<sql::Statement> events = db_->Prepare(kDigestEventsSql);
+  Result<sql::Statement> events = db().Prepare(kDigestEventsSql);
   if (!events) return events.error();
   events->BindAll(since, until);
   DigestRow out;
@@ -179,7 +180,7 @@ Status Journal::ForEachDigestRow(int64_t since, int64_t until,
   });
   if (!read) return read;
 
-  Result<sql::Statement> notes = db_->Prepare(kDigestFreeNotesSql);
+  Result<sql::Statement> notes = db().Prepare(kDigestFreeNotesSql);
   if (!notes) return notes.error();
   notes->BindAll(since, until);
   return StepAll(*notes, [&](sql::Row& r) {

@@ -1,10 +1,14 @@
 // Commits recorded by the hooks, their Impact: notes, how those notes follow
-// a rewrite, and how they meet the PR that lands them.
+// a rewrite, and how they meet the PR that lands them (journal_commits.h,
+// commit_notes.h).
+#include "journal/journal_commits.h"
+
 #include <algorithm>
 #include <set>
 #include <string_view>
 
 #include "core/bounded_text.h"
+#include "journal/commit_notes.h"
 #include "journal/journal.h"
 #include "journal/journal_write.h"
 #include "journal/rows.h"
@@ -132,31 +136,33 @@ std::string JsonArray(const std::vector<std::string>& items) {
 
 }  // namespace
 
-Result<std::optional<Note>> Journal::RecordCommit(const CommitRecord& commit,
-                                                  const std::string& impact,
-                                                  int64_t now) {
+sql::Database& JournalCommits::db() const { return *journal_.db_; }
+
+Result<std::optional<Note>> JournalCommits::RecordCommit(const CommitRecord& commit,
+                                                         const std::string& impact,
+                                                         int64_t now) {
   if (commit.repo.empty() || commit.oid.empty()) {
     return MakeError("bad_request", "a commit needs a repo and an oid");
   }
-  return Write([&]() -> Result<std::optional<Note>> {
-    if (Status s = UpsertCommit(*db_, commit, now); !s) return s.error();
+  return journal_.Write([&]() -> Result<std::optional<Note>> {
+    if (Status s = UpsertCommit(db(), commit, now); !s) return s.error();
     if (impact.empty()) return std::optional<Note>();
-    Result<std::vector<Note>> existing = FreeTrailerNotes(*db_, commit.repo, commit.oid);
+    Result<std::vector<Note>> existing = FreeTrailerNotes(db(), commit.repo, commit.oid);
     if (!existing) return existing.error();
     int64_t id = 0;
     for (const Note& n : *existing) {
       if (n.text == impact && id == 0) {
         id = n.id;
-      } else if (Status s = DeleteNote(*db_, n.id); !s) {
+      } else if (Status s = DeleteNote(db(), n.id); !s) {
         return s.error();
       }
     }
     if (id == 0) {
-      Result<int64_t> inserted = InsertTrailerNote(*db_, commit.repo, commit.oid, impact, now);
+      Result<int64_t> inserted = InsertTrailerNote(db(), commit.repo, commit.oid, impact, now);
       if (!inserted) return inserted.error();
       id = *inserted;
     }
-    Result<sql::Statement> stmt = db_->Prepare(
+    Result<sql::Statement> stmt = db().Prepare(
         "SELECT " + std::string(rows::kNoteColumns) + " FROM notes n WHERE n.id = ?");
     if (!stmt) return stmt.error();
     stmt->BindAll(id);
@@ -167,33 +173,33 @@ Result<std::optional<Note>> Journal::RecordCommit(const CommitRecord& commit,
   });
 }
 
-Result<int> Journal::RewriteCommits(
+Result<int> JournalCommits::RewriteCommits(
     const std::string& repo, const std::vector<std::pair<std::string, std::string>>& moves) {
-  return Write([&]() -> Result<int> {
+  return journal_.Write([&]() -> Result<int> {
     // Which new commits had trailer notes of their own before any moved in.
     std::set<std::string> has_own;
     for (const auto& [from, to] : moves) {
-      Result<std::vector<Note>> own = FreeTrailerNotes(*db_, repo, to);
+      Result<std::vector<Note>> own = FreeTrailerNotes(db(), repo, to);
       if (!own) return own.error();
       if (!own->empty()) has_own.insert(to);
     }
     int moved = 0;
     for (const auto& [from, to] : moves) {
       if (from.empty() || to.empty() || from == to) continue;
-      Result<int> notes = MoveNotes(*db_, repo, from, to, has_own.count(to) != 0);
+      Result<int> notes = MoveNotes(db(), repo, from, to, has_own.count(to) != 0);
       if (!notes) return notes.error();
       moved += *notes;
-      if (Status s = MoveCommitRow(*db_, repo, from, to); !s) return s.error();
+      if (Status s = MoveCommitRow(db(), repo, from, to); !s) return s.error();
     }
     return moved;
   });
 }
 
-Result<std::set<std::string>> Journal::KnownCommits(const std::string& repo,
-                                                    const std::vector<std::string>& oids) {
+Result<std::set<std::string>> JournalCommits::KnownCommits(
+    const std::string& repo, const std::vector<std::string>& oids) {
   std::set<std::string> known;
   if (oids.empty()) return known;
-  Result<sql::Statement> stmt = db_->Prepare(
+  Result<sql::Statement> stmt = db().Prepare(
       "SELECT oid FROM commits WHERE repo = ?1 AND oid IN (SELECT value FROM json_each(?2))");
   if (!stmt) return stmt.error();
   stmt->BindAll(repo, JsonArray(oids));
@@ -205,8 +211,9 @@ Result<std::set<std::string>> Journal::KnownCommits(const std::string& repo,
   }
 }
 
-Result<std::vector<CommitRecord>> Journal::Commits(const std::string& repo, int limit) {
-  Result<sql::Statement> stmt = db_->Prepare(
+Result<std::vector<CommitRecord>> JournalCommits::Commits(const std::string& repo,
+                                                          int limit) {
+  Result<sql::Statement> stmt = db().Prepare(
       "SELECT repo, oid, branch, subject, author, commit_time, files, insertions,"
       " deletions, paths FROM commits WHERE repo = ? ORDER BY commit_time DESC, id DESC"
       " LIMIT ?");
@@ -233,12 +240,13 @@ Result<std::vector<CommitRecord>> Journal::Commits(const std::string& repo, int 
   }
 }
 
-Status Journal::LinkCommitNotes(int64_t repo_id, int64_t event_id, const Event& event) {
+Status LinkCommitNotes(const sql::Database& db, int64_t repo_id, int64_t event_id,
+                       const Event& event) {
   // A PR's commits: those of P1..P2 by oid; commits made on its source
   // branch; commits whose subject it names (a squash keeps their subjects).
   std::vector<std::string> subjects = event.member_subjects;
   if (!event.title.empty()) subjects.push_back(event.title);
-  Result<sql::Statement> stmt = db_->Prepare(
+  Result<sql::Statement> stmt = db.Prepare(
       "INSERT OR IGNORE INTO event_commit_notes (event_id, note_id)"
       " SELECT ?1, n.id FROM notes n JOIN repos r ON r.id = ?2"
       " WHERE n.source = 'hook' AND n.event_id IS NULL AND n.repo = r.path"
@@ -253,10 +261,10 @@ Status Journal::LinkCommitNotes(int64_t repo_id, int64_t event_id, const Event& 
       .Run();
 }
 
-Status Journal::FillCommitNotes(Prompt* prompt) {
+Status FillCommitNotes(const sql::Database& db, Prompt* prompt) {
   prompt->commit_notes.clear();
   if (prompt->state == PromptState::kAnswered) return {};
-  Result<sql::Statement> stmt = db_->Prepare(
+  Result<sql::Statement> stmt = db.Prepare(
       "SELECT " + std::string(rows::kNoteColumns) +
       " FROM event_commit_notes l JOIN notes n ON n.id = l.note_id"
       " WHERE l.event_id = ? AND n.event_id IS NULL ORDER BY n.created, n.id");
@@ -266,33 +274,6 @@ Status Journal::FillCommitNotes(Prompt* prompt) {
   if (!notes) return notes.error();
   prompt->commit_notes = std::move(*notes);
   return {};
-}
-
-Result<Note> Journal::AcceptCommitNotes(int64_t prompt_id, int64_t now) {
-  return Write([&]() -> Result<Note> {
-    Result<Prompt> prompt = GetPrompt(prompt_id);
-    if (!prompt) return prompt.error();
-    if (prompt->commit_notes.empty()) {
-      return MakeError("bad_request", "prompt " + std::to_string(prompt_id) +
-                                          " has no commit notes to accept");
-    }
-    std::string text;
-    for (const Note& n : prompt->commit_notes) {
-      if (text.find(n.text) != std::string::npos) continue;  // said once
-      text += (text.empty() ? "" : "; ") + n.text;
-    }
-    Result<Note> note = AnswerInTransaction(prompt_id, text, now);
-    if (!note) return note.error();
-    // Taken: the PR's note now says it, so they are no free notes any more.
-    Result<sql::Statement> take =
-        db_->Prepare("UPDATE notes SET event_id = ? WHERE id = ?");
-    if (!take) return take.error();
-    for (const Note& n : prompt->commit_notes) {
-      take->Reset();
-      if (Status s = take->BindAll(prompt->event.id, n.id).Run(); !s) return s.error();
-    }
-    return note;
-  });
 }
 
 }  // namespace brag

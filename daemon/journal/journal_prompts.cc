@@ -1,6 +1,9 @@
-// Prompts and notes.
+// The journal's prompts and notes (journal_prompts.h).
+#include "journal/journal_prompts.h"
+
 #include <string_view>
 
+#include "journal/commit_notes.h"
 #include "journal/journal.h"
 #include "journal/journal_write.h"
 #include "journal/rows.h"
@@ -75,23 +78,25 @@ Status UpdateState(const sql::Database& db, int64_t prompt_id, PromptState state
 
 }  // namespace
 
-Result<Prompt> Journal::GetPrompt(int64_t id) {
-  Result<sql::Statement> stmt = db_->Prepare(rows::PromptSelect() + "WHERE p.id = ?");
+sql::Database& JournalPrompts::db() const { return *journal_.db_; }
+
+Result<Prompt> JournalPrompts::GetPrompt(int64_t id) {
+  Result<sql::Statement> stmt = db().Prepare(rows::PromptSelect() + "WHERE p.id = ?");
   if (!stmt) return stmt.error();
   Result<bool> found = stmt->BindAll(id).Step();
   if (!found) return found.error();
   if (!*found) return NoPrompt(id);
   sql::Row row = stmt->row();
   Prompt prompt = rows::ReadPrompt(row);
-  if (Status s = FillCommitNotes(&prompt); !s) return s.error();
+  if (Status s = FillCommitNotes(db(), &prompt); !s) return s.error();
   return prompt;
 }
 
-Result<std::vector<Prompt>> Journal::Pending(int64_t now, int limit,
-                                             std::optional<PromptCursor> after) {
+Result<std::vector<Prompt>> JournalPrompts::Pending(int64_t now, int limit,
+                                                    std::optional<PromptCursor> after) {
   std::string sql = rows::PromptSelect() + "WHERE " + std::string(kDue);
   if (after) sql += " AND (p.created > ? OR (p.created = ? AND p.id > ?))";
-  Result<sql::Statement> stmt = db_->Prepare(sql + " ORDER BY p.created, p.id LIMIT ?");
+  Result<sql::Statement> stmt = db().Prepare(sql + " ORDER BY p.created, p.id LIMIT ?");
   if (!stmt) return stmt.error();
   if (after) {
     stmt->BindAll(now, after->created, after->created, after->id,
@@ -109,28 +114,29 @@ Result<std::vector<Prompt>> Journal::Pending(int64_t now, int limit,
     prompts.back().state = PromptState::kPending;  // a snooze that has run out
   }
   for (Prompt& prompt : prompts) {
-    if (Status s = FillCommitNotes(&prompt); !s) return s.error();
+    if (Status s = FillCommitNotes(db(), &prompt); !s) return s.error();
   }
   return prompts;
 }
 
-Result<int64_t> Journal::PendingCount(int64_t now) {
+Result<int64_t> JournalPrompts::PendingCount(int64_t now) {
   Result<sql::Statement> stmt =
-      db_->Prepare("SELECT count(*) FROM prompts p WHERE " + std::string(kDue));
+      db().Prepare("SELECT count(*) FROM prompts p WHERE " + std::string(kDue));
   if (!stmt) return stmt.error();
   Result<bool> row = stmt->BindAll(now).Step();
   if (!row) return row.error();
   return stmt->row().Int();
 }
 
-Result<Note> Journal::Answer(int64_t prompt_id, const std::string& text, int64_t now) {
+Result<Note> JournalPrompts::Answer(int64_t prompt_id, const std::string& text,
+                                    int64_t now) {
   if (Trim(text).empty()) return MakeError("bad_request", "an answer needs some text");
-  return Write(
+  return journal_.Write(
       [&]() -> Result<Note> { return AnswerInTransaction(prompt_id, text, now); });
 }
 
-Result<Note> Journal::AnswerInTransaction(int64_t prompt_id, const std::string& text,
-                                          int64_t now) {
+Result<Note> JournalPrompts::AnswerInTransaction(int64_t prompt_id,
+                                                 const std::string& text, int64_t now) {
   NewNote note;
   note.text = Trim(text);
   note.source = "prompt";
@@ -140,33 +146,33 @@ Result<Note> Journal::AnswerInTransaction(int64_t prompt_id, const std::string& 
   if (prompt->state == PromptState::kAnswered) return AlreadyAnswered(prompt_id);
   note.repo = prompt->repo;
   note.commit = prompt->event.commit;
-  Result<int64_t> note_id = InsertNote(*db_, note, prompt_id, prompt->event.id, now);
+  Result<int64_t> note_id = InsertNote(db(), note, prompt_id, prompt->event.id, now);
   if (!note_id) return note_id.error();
-  if (Status s = MarkAnswered(*db_, prompt_id, *note_id, now); !s) return s.error();
-  return LoadNote(*db_, *note_id);
+  if (Status s = MarkAnswered(db(), prompt_id, *note_id, now); !s) return s.error();
+  return LoadNote(db(), *note_id);
 }
 
-Result<Prompt> Journal::Snooze(int64_t prompt_id, int64_t until) {
-  return Write([&]() -> Result<Prompt> {
+Result<Prompt> JournalPrompts::Snooze(int64_t prompt_id, int64_t until) {
+  return journal_.Write([&]() -> Result<Prompt> {
     Result<Prompt> prompt = GetPrompt(prompt_id);
     if (!prompt) return prompt.error();
     if (prompt->state == PromptState::kAnswered) return AlreadyAnswered(prompt_id);
-    if (Status s = UpdateState(*db_, prompt_id, PromptState::kSnoozed, until); !s) return s.error();
+    if (Status s = UpdateState(db(), prompt_id, PromptState::kSnoozed, until); !s) return s.error();
     return GetPrompt(prompt_id);
   });
 }
 
-Result<Prompt> Journal::Dismiss(int64_t prompt_id) {
-  return Write([&]() -> Result<Prompt> {
+Result<Prompt> JournalPrompts::Dismiss(int64_t prompt_id) {
+  return journal_.Write([&]() -> Result<Prompt> {
     Result<Prompt> prompt = GetPrompt(prompt_id);
     if (!prompt) return prompt.error();
     if (prompt->state == PromptState::kAnswered) return AlreadyAnswered(prompt_id);
-    if (Status s = UpdateState(*db_, prompt_id, PromptState::kDismissed, 0); !s) return s.error();
+    if (Status s = UpdateState(db(), prompt_id, PromptState::kDismissed, 0); !s) return s.error();
     return GetPrompt(prompt_id);
   });
 }
 
-Result<Note> Journal::AddNote(const NewNote& note, int64_t now) {
+Result<Note> JournalPrompts::AddNote(const NewNote& note, int64_t now) {
   NewNote clean = note;
   clean.text = Trim(note.text);
   if (clean.text.empty()) return MakeError("bad_request", "a note needs some text");
@@ -174,10 +180,37 @@ Result<Note> Journal::AddNote(const NewNote& note, int64_t now) {
     return MakeError("bad_request", "unknown note source \"" + clean.source +
                                         "\" (manual, hook, prompt)");
   }
-  return Write([&]() -> Result<Note> {
-    Result<int64_t> id = InsertNote(*db_, clean, std::nullopt, std::nullopt, now);
+  return journal_.Write([&]() -> Result<Note> {
+    Result<int64_t> id = InsertNote(db(), clean, std::nullopt, std::nullopt, now);
     if (!id) return id.error();
-    return LoadNote(*db_, *id);
+    return LoadNote(db(), *id);
+  });
+}
+
+Result<Note> JournalPrompts::AcceptCommitNotes(int64_t prompt_id, int64_t now) {
+  return journal_.Write([&]() -> Result<Note> {
+    Result<Prompt> prompt = GetPrompt(prompt_id);
+    if (!prompt) return prompt.error();
+    if (prompt->commit_notes.empty()) {
+      return MakeError("bad_request", "prompt " + std::to_string(prompt_id) +
+                                          " has no commit notes to accept");
+    }
+    std::string text;
+    for (const Note& n : prompt->commit_notes) {
+      if (text.find(n.text) != std::string::npos) continue;  // said once
+      text += (text.empty() ? "" : "; ") + n.text;
+    }
+    Result<Note> note = AnswerInTransaction(prompt_id, text, now);
+    if (!note) return note.error();
+    // Taken: the PR's note now says it, so they are no free notes any more.
+    Result<sql::Statement> take =
+        db().Prepare("UPDATE notes SET event_id = ? WHERE id = ?");
+    if (!take) return take.error();
+    for (const Note& n : prompt->commit_notes) {
+      take->Reset();
+      if (Status s = take->BindAll(prompt->event.id, n.id).Run(); !s) return s.error();
+    }
+    return note;
   });
 }
 

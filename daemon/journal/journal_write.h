@@ -1,4 +1,5 @@
 // Journal::Write, for the journal's own .cc files: every write transaction
+// of every part (journal_repos.cc, journal_prompts.cc, journal_commits.cc)
 // goes through it, so that an acknowledged write is in the file at the
 // journal's path (journal.h, Follow).
 #pragma once

@@ -127,7 +127,8 @@ Result<json> RecordCommitMethod(Journal& journal, const json& given, int64_t now
   if (!commit) return commit.error();
   Result<std::string> impact = Text(p, "impact");
   if (!impact) return impact.error();
-  Result<std::optional<Note>> note = journal.RecordCommit(*commit, *impact, now);
+  Result<std::optional<Note>> note =
+      journal.commits().RecordCommit(*commit, *impact, now);
   if (!note) return FromJournal(note.error());
   return json{{"commit", commit->oid}, {"note", *note ? NoteJson(**note) : json(nullptr)}};
 }
@@ -152,7 +153,7 @@ Result<json> RewriteCommitsMethod(Journal& journal, const json& params, int64_t)
     }
     moves.emplace_back(pair[0].get<std::string>(), pair[1].get<std::string>());
   }
-  Result<int> moved = journal.RewriteCommits(*repo, moves);
+  Result<int> moved = journal.commits().RewriteCommits(*repo, moves);
   if (!moved) return FromJournal(moved.error());
   return json{{"moved", *moved}};
 }

@@ -29,7 +29,7 @@ Result<json> StatusMethod(const MethodCall& c) {
               {"pending", 0},
               {"repos", json::array()}};
   if (c.context.journal) {
-    Result<int64_t> pending = c.context.journal->PendingCount(c.context.now);
+    Result<int64_t> pending = c.context.journal->prompts().PendingCount(c.context.now);
     if (!pending) return FromJournal(pending.error());
     status["pending"] = *pending;
   }

@@ -87,10 +87,10 @@ Result<digest::Digest> LoadDigest(Journal* journal, const Config& config,
   if (!rules) return rules.error();
   digest::DigestBuilder builder(window, *rules);
   if (journal) {
-    Result<int64_t> rows = journal->DigestRowsBound();
+    Result<int64_t> rows = journal->history().DigestRowsBound();
     if (!rows) return MakeError("journal", rows.error().message);
     builder.Reserve(static_cast<size_t>(*rows));
-    Status read = journal->ForEachDigestRow(
+    Status read = journal->history().ForEachDigestRow(
         window.since, window.until, [&](const DigestRow& row) { builder.Add(row); });
     if (!read) return MakeError("journal", read.error().message);
   }

@@ -1,7 +1,7 @@
 // The digest and the review draft (DESIGN §9) over the journal: the rules
 // and forge links a digest needs from the config and the repos, the protocol's
 // `digest` method, and the weekly files bragd writes on its schedule. The
-// journal is read in one pass over the window (Journal::ForEachDigestRow).
+// journal is read in one pass over the window (JournalHistory::ForEachDigestRow).
 // The `digest` method itself is registered in digest_method.cc (registry.h).
 #pragma once
 

@@ -19,7 +19,7 @@ constexpr const char* kRepo = "a repo path or name (a string)";
 // stored path; another existing folder its canonical path.
 Result<std::optional<std::string>> ResolveRepo(Journal& journal,
                                                const std::string& repo) {
-  Result<std::optional<RepoRecord>> found = journal.FindRepo(repo);
+  Result<std::optional<RepoRecord>> found = journal.repos().FindRepo(repo);
   if (!found) return FromJournal(found.error());
   if (*found) return std::optional<std::string>((*found)->path);
   std::error_code ec;
@@ -67,7 +67,7 @@ Result<json> AddNote(const MethodCall& c) {
       note.commit = *oid;
     }
   }
-  Result<Note> stored = (*journal)->AddNote(note, c.context.now);
+  Result<Note> stored = (*journal)->prompts().AddNote(note, c.context.now);
   if (!stored) return FromJournal(stored.error());
   return json{{"note", NoteJson(*stored)}};
 }
@@ -116,7 +116,7 @@ Result<json> Log(const MethodCall& c) {
   if (!query) return query.error();
   if (!c.context.journal) return json{{"entries", json::array()}};
   query->limit = RowsToRead(query->limit);
-  Result<std::vector<LogEntry>> entries = c.context.journal->Log(*query);
+  Result<std::vector<LogEntry>> entries = c.context.journal->history().Log(*query);
   if (!entries) return FromJournal(entries.error());
   json out = json::array();
   json reply = json::object();

@@ -42,9 +42,9 @@ Result<json> Pending(const MethodCall& c) {
   if (!c.context.journal) return json{{"prompts", json::array()}, {"count", 0}};
   Journal& journal = *c.context.journal;
   Result<std::vector<Prompt>> prompts =
-      journal.Pending(c.context.now, RowsToRead(*limit), *after);
+      journal.prompts().Pending(c.context.now, RowsToRead(*limit), *after);
   if (!prompts) return FromJournal(prompts.error());
-  Result<int64_t> count = journal.PendingCount(c.context.now);
+  Result<int64_t> count = journal.prompts().PendingCount(c.context.now);
   if (!count) return FromJournal(count.error());
   json out = json::array();
   json reply = json::object();
@@ -72,10 +72,11 @@ Result<json> Answer(const MethodCall& c) {
   if (!text) return text.error();
   Result<Journal*> journal = c.journal();
   if (!journal) return journal.error();
-  Result<Note> note = *accept ? (*journal)->AcceptCommitNotes(*id, c.context.now)
-                              : (*journal)->Answer(*id, *text, c.context.now);
+  Result<Note> note = *accept
+                          ? (*journal)->prompts().AcceptCommitNotes(*id, c.context.now)
+                          : (*journal)->prompts().Answer(*id, *text, c.context.now);
   if (!note) return FromJournal(note.error());
-  Result<Prompt> prompt = (*journal)->GetPrompt(*id);
+  Result<Prompt> prompt = (*journal)->prompts().GetPrompt(*id);
   if (!prompt) return FromJournal(prompt.error());
   json prompt_json = PromptJson(*prompt);
   prompt_json["note"] = note->text;
@@ -92,7 +93,7 @@ Result<json> Snooze(const MethodCall& c) {
   }
   Result<Journal*> journal = c.journal();
   if (!journal) return journal.error();
-  Result<Prompt> prompt = (*journal)->Snooze(*id, *until);
+  Result<Prompt> prompt = (*journal)->prompts().Snooze(*id, *until);
   if (!prompt) return FromJournal(prompt.error());
   return PromptResult(*prompt);
 }
@@ -102,7 +103,7 @@ Result<json> Dismiss(const MethodCall& c) {
   if (!id) return id.error();
   Result<Journal*> journal = c.journal();
   if (!journal) return journal.error();
-  Result<Prompt> prompt = (*journal)->Dismiss(*id);
+  Result<Prompt> prompt = (*journal)->prompts().Dismiss(*id);
   if (!prompt) return FromJournal(prompt.error());
   return PromptResult(*prompt);
 }

@@ -35,7 +35,7 @@ Result<fs::path> RepoDisplayPath(const std::string& path) {
 // The journal's key for a repo the user names: a watched repo's path or
 // name as stored, else the canonical form of an existing path.
 Result<std::string> RepoKey(Journal& journal, const std::string& repo) {
-  Result<std::optional<RepoRecord>> found = journal.FindRepo(repo);
+  Result<std::optional<RepoRecord>> found = journal.repos().FindRepo(repo);
   if (!found) return FromJournal(found.error());
   if (*found) return (*found)->path;
   std::error_code ec;
@@ -58,8 +58,8 @@ Result<json> ReposAdd(const MethodCall& c) {
   Result<fs::path> display = RepoDisplayPath(*path);
   if (!display) return display.error();
   // bragd sets the baseline when it next starts: history is not prompted.
-  Result<RepoRecord> row = (*journal)->AddRepo(display->string(), name->value_or(""),
-                                               "added", c.context.now);
+  Result<RepoRecord> row = (*journal)->repos().AddRepo(
+      display->string(), name->value_or(""), "added", c.context.now);
   if (!row) return FromJournal(row.error());
   return json{{"repo", RepoJson(*row)}};
 }
@@ -71,7 +71,7 @@ Result<json> ReposRemove(const MethodCall& c) {
   if (!journal) return journal.error();
   Result<std::string> key = RepoKey(**journal, *repo);
   if (!key) return key.error();
-  Result<bool> removed = (*journal)->RemoveRepo(*key);
+  Result<bool> removed = (*journal)->repos().RemoveRepo(*key);
   if (!removed) return FromJournal(removed.error());
   if (!*removed) return MakeError("not_found", "no watched repo \"" + *repo + "\"");
   if (c.context.daemon) c.context.daemon->StopWatching(*key);
@@ -82,7 +82,7 @@ Result<json> ReposList(const MethodCall& c) {
   if (c.context.daemon) return json{{"repos", c.context.daemon->WatchedRepos()}};
   json repos = json::array();
   if (!c.context.journal) return json{{"repos", repos}};
-  Result<std::vector<RepoRecord>> rows = c.context.journal->ListRepos();
+  Result<std::vector<RepoRecord>> rows = c.context.journal->repos().ListRepos();
   if (!rows) return FromJournal(rows.error());
   for (const RepoRecord& r : *rows) repos.push_back(RepoJson(r));
   return json{{"repos", repos}};

@@ -57,7 +57,7 @@ Result<int> FileUnfiledTrailers(Journal& journal, git::Repo& repo, const Trailer
   std::string repo_path = repo.DisplayPath().string();
   std::vector<std::string> oids;
   for (const Found& f : found) oids.push_back(f.commit.oid);
-  Result<std::set<std::string>> known = journal.KnownCommits(repo_path, oids);
+  Result<std::set<std::string>> known = journal.commits().KnownCommits(repo_path, oids);
   if (!known) return known.error();
   int filed = 0;
   for (const Found& f : found) {
@@ -79,10 +79,11 @@ Result<int> FileUnfiledTrailers(Journal& journal, git::Repo& repo, const Trailer
   // held does nothing, so a rewrite the hook filed too is no harm.
   std::vector<std::string> olds;
   for (const auto& [from, to] : scan.rewrites) olds.push_back(from);
-  Result<std::set<std::string>> rewritten = journal.KnownCommits(repo_path, olds);
+  Result<std::set<std::string>> rewritten =
+      journal.commits().KnownCommits(repo_path, olds);
   if (!rewritten) return rewritten.error();
   if (!rewritten->empty()) {
-    Result<int> moved = journal.RewriteCommits(repo_path, scan.rewrites);
+    Result<int> moved = journal.commits().RewriteCommits(repo_path, scan.rewrites);
     if (!moved) return moved.error();
   }
   walked->insert(read_tips.begin(), read_tips.end());

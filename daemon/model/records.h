@@ -115,7 +115,7 @@ struct LogEntry {
   std::optional<Note> note;
 };
 
-// One row of the digest's read (Journal::ForEachDigestRow): an event with
+// One row of the digest's read (JournalHistory::ForEachDigestRow): an event with
 // its prompt and note, if any, or a free note. The views point into the
 // journal's cursor and die with the callback that receives them; lists
 // (paths, tags) are newline-joined.
@@ -149,7 +149,7 @@ struct DigestRow {
   std::string_view note_tags;
 };
 
-// Where a page of the log starts: just after this entry, in Journal::Log's
+// Where a page of the log starts: just after this entry, in JournalHistory::Log's
 // order (time, then id, then events before notes, each descending).
 struct LogCursor {
   int64_t time = 0;
@@ -167,7 +167,7 @@ struct LogQuery {
 };
 
 // Where a page of pending prompts starts: after the prompt created at
-// `created` with id `id` (Journal::Pending's order, oldest first).
+// `created` with id `id` (JournalPrompts::Pending's order, oldest first).
 struct PromptCursor {
   int64_t created = 0;
   int64_t id = 0;

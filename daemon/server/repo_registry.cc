@@ -56,7 +56,7 @@ std::vector<int64_t> RepoRegistry::RegisterConfigured() {
 }
 
 void RepoRegistry::LoadFromJournal() {
-  Result<std::vector<RepoRecord>> rows = journal_.ListRepos();
+  Result<std::vector<RepoRecord>> rows = journal_.repos().ListRepos();
   if (!rows) {
     LogError(rows.error().message);
     return;
@@ -113,7 +113,7 @@ Result<RepoRecord> RepoRegistry::Add(const std::string& path, const std::string&
   Result<git::Repo> git = git::Repo::Open(ExpandHome(path));
   if (!git) return git.error();
   std::string display = git->DisplayPath().string();
-  Result<RepoRecord> row = journal_.AddRepo(display, name, source, UnixNow());
+  Result<RepoRecord> row = journal_.repos().AddRepo(display, name, source, UnixNow());
   if (!row) return row.error();
   auto [it, inserted] = repos_.try_emplace(row->id);
   if (is_new) *is_new = inserted;
@@ -132,7 +132,8 @@ Result<RepoRecord> RepoRegistry::TrackUnopened(const std::string& path,
   std::error_code ec;
   std::filesystem::path where = std::filesystem::weakly_canonical(ExpandHome(path), ec);
   if (ec) where = ExpandHome(path);
-  Result<RepoRecord> row = journal_.AddRepo(where.string(), name, "config", UnixNow());
+  Result<RepoRecord> row =
+      journal_.repos().AddRepo(where.string(), name, "config", UnixNow());
   if (!row) return row.error();
   auto [it, inserted] = repos_.try_emplace(row->id);
   if (is_new) *is_new = inserted;
@@ -226,7 +227,7 @@ void RepoRegistry::Mark(WatchedRepo& repo, RepoState state, const std::string& e
   else if (repo.record.state == RepoState::kError) LogInfo(repo.record.path + ": readable again");
   repo.record.state = state;
   repo.record.error = error;
-  if (Status s = journal_.SetRepoState(repo.record.id, state, error); !s) {
+  if (Status s = journal_.repos().SetRepoState(repo.record.id, state, error); !s) {
     LogError(s.error().message);
   }
 }

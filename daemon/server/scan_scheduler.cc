@@ -96,7 +96,7 @@ Result<std::vector<Event>> CatchUpIncidents(Journal& journal, WatchedRepo& repo,
     // What the hooks recorded (filed from the spool as bragd started): the
     // reflog may be off, or expired.
     Result<std::vector<CommitRecord>> commits =
-        journal.Commits(repo.record.path, kRecordedCommits);
+        journal.commits().Commits(repo.record.path, kRecordedCommits);
     if (!commits) return commits.error();
     for (const CommitRecord& c : *commits) {  // newest first: the first is the tip
       if (c.time < since || !IsIncidentBranch(c.branch, rules.incident_globs)) continue;
@@ -160,9 +160,9 @@ Result<std::vector<Prompt>> ScanScheduler::ScanRepo(int64_t repo_id, bool settle
     repos_.Watch(repo);
     if (!repo.git) return MakeError("git", repo.record.error);
   }
-  Result<RefState> previous = journal_.LoadRefState(repo_id);
+  Result<RefState> previous = journal_.repos().LoadRefState(repo_id);
   if (!previous) return previous.error();
-  Result<bool> has_baseline = journal_.HasBaseline(repo_id);
+  Result<bool> has_baseline = journal_.repos().HasBaseline(repo_id);
   if (!has_baseline) return has_baseline.error();
   DetectRules rules = RulesFor(config_, identities_, repo);
   Result<ScanOutcome> outcome = ScanRefs(*repo.git, *previous, *has_baseline, rules);
@@ -233,7 +233,7 @@ Result<std::vector<Prompt>> ScanScheduler::ScanRepo(int64_t repo_id, bool settle
             std::to_string(outcome->refs.size()) + " mainline refs");
   }
   Result<std::vector<Prompt>> recorded =
-      journal_.RecordScan(repo_id, outcome->refs, outcome->events, UnixNow());
+      journal_.repos().RecordScan(repo_id, outcome->refs, outcome->events, UnixNow());
   if (recorded) keep_mark();
   ScanRecorded(repo_id, recorded ? Status() : Status(recorded.error()));
   return recorded;

@@ -41,7 +41,7 @@ struct PromptWorld {
     REQUIRE(j.has_value());
     int64_t now = UnixNow();
     Result<RepoRecord> repo =
-        (*j)->AddRepo((dir / "app").string(), "app", "added", now);
+        (*j)->repos().AddRepo((dir / "app").string(), "app", "added", now);
     REQUIRE(repo.has_value());
     for (int i = 1; i <= count; ++i) {
       Event e;
@@ -52,7 +52,7 @@ struct PromptWorld {
       e.title = "Change " + std::to_string(i);
       e.commit_time = now - 1000 + i;
       Result<std::vector<Prompt>> made =
-          (*j)->RecordScan(repo->id, {}, {e}, now - 100 + i);
+          (*j)->repos().RecordScan(repo->id, {}, {e}, now - 100 + i);
       REQUIRE(made.has_value());
       ids.push_back((*made)[0].id);
     }

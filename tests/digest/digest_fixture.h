@@ -1,6 +1,6 @@
 // A fixed journal for the digest tests: one week (2025-W48, Monday
 // 2025-11-24 in UTC) of merged PRs, an incident and notes, written to a real
-// SQLite file and read back with Journal::Log, as the digest reads it.
+// SQLite file and read back with JournalHistory::Log, as the digest reads it.
 #pragma once
 
 #include <doctest/doctest.h>
@@ -18,8 +18,8 @@
 
 namespace brag::digest {
 
-// The digest of `entries` (as Journal::Log returns them, any order) that fall
-// in `window`, made by feeding DigestBuilder the rows Journal::ForEachDigestRow
+// The digest of `entries` (as JournalHistory::Log returns them, any order) that fall
+// in `window`, made by feeding DigestBuilder the rows JournalHistory::ForEachDigestRow
 // would: the tests build digests from entries they write, and
 // digest_method_test checks that both reads give the same digest.
 inline Digest BuildDigest(const std::vector<LogEntry>& entries, const DigestWindow& window,
@@ -112,7 +112,7 @@ class FixedJournal {
   Journal& journal() { return *journal_; }
 
   std::vector<LogEntry> Entries() {
-    Result<std::vector<LogEntry>> entries = journal_->Log(LogQuery{});
+    Result<std::vector<LogEntry>> entries = journal_->history().Log(LogQuery{});
     REQUIRE(entries.has_value());
     return *entries;
   }
@@ -142,7 +142,7 @@ class FixedJournal {
   }
 
   void Answer(const Prompt& p, const std::string& text, int64_t at) {
-    Result<Note> n = journal_->Answer(p.id, text, at);
+    Result<Note> n = journal_->prompts().Answer(p.id, text, at);
     REQUIRE_MESSAGE(n.has_value(), (n ? "" : n.error().message));
   }
 
@@ -154,7 +154,7 @@ class FixedJournal {
     note.repo = repo;
     note.commit = commit;
     note.tags = std::move(tags);
-    Result<Note> n = journal_->AddNote(note, at);
+    Result<Note> n = journal_->prompts().AddNote(note, at);
     REQUIRE_MESSAGE(n.has_value(), (n ? "" : n.error().message));
   }
 
@@ -163,7 +163,8 @@ class FixedJournal {
     // as PR #481's note below, so it must not count twice.
     AddNote("Cut checkout p95 from 1.8s to 240ms with a composite index #perf", "hook",
             kPayments, Oid('1'), {}, kMonday + 8 * kHour);
-    Result<RepoRecord> repo = journal_->AddRepo(kPayments, "payments", "added", kMonday - kDay);
+    Result<RepoRecord> repo =
+        journal_->repos().AddRepo(kPayments, "payments", "added", kMonday - kDay);
     REQUIRE(repo.has_value());
     Event incident;
     incident.kind = EventKind::kIncidentClosed;
@@ -193,7 +194,7 @@ class FixedJournal {
         Pr(Oid('9'), 470, "Old work", kMonday - 2 * kDay, {"app/old.go"}, {1, 1, 1}),
     };
     Result<std::vector<Prompt>> prompts =
-        journal_->RecordScan(repo->id, {}, events, kMonday + 17 * kHour);
+        journal_->repos().RecordScan(repo->id, {}, events, kMonday + 17 * kHour);
     REQUIRE_MESSAGE(prompts.has_value(), (prompts ? "" : prompts.error().message));
     REQUIRE(prompts->size() == events.size());
     const std::vector<Prompt>& p = *prompts;
@@ -204,8 +205,8 @@ class FixedJournal {
            "40 minutes; next: automate the failover drill",
            kMonday + 3 * kDay);
     Answer(p[3], "Helped with the flaky CI tests", kMonday + 4 * kDay);
-    REQUIRE(journal_->Dismiss(p[4].id).has_value());
-    REQUIRE(journal_->Snooze(p[5].id, kMonday + 9 * kDay).has_value());
+    REQUIRE(journal_->prompts().Dismiss(p[4].id).has_value());
+    REQUIRE(journal_->prompts().Snooze(p[5].id, kMonday + 9 * kDay).has_value());
     Answer(p[6], "Old work, 2x faster", kMonday + 5 * kDay);
     AddNote("Mentored Sam through their first on-call rotation", "manual", "", "",
             {"leadership"}, kMonday + 3 * kDay + 14 * kHour);

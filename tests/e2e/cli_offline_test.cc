@@ -62,8 +62,8 @@ class OfflineWorld {
   // Records a merged PR in a repo of the journal; returns the prompt's id.
   int64_t MakePrompt(int64_t pr, const std::string& title) const {
     std::unique_ptr<Journal> j = OpenJournal();
-    Result<RepoRecord> repo =
-        j->AddRepo((repos() / "payments").string(), "payments", "added", 1764400000);
+    Result<RepoRecord> repo = j->repos().AddRepo((repos() / "payments").string(),
+                                                 "payments", "added", 1764400000);
     REQUIRE(repo.has_value());
     Event e;
     e.kind = EventKind::kPrMerged;
@@ -76,7 +76,7 @@ class OfflineWorld {
     e.commit_time = 1764400000 + pr;
     e.diffstat = {3, 42, 7};
     Result<std::vector<Prompt>> made =
-        j->RecordScan(repo->id, {}, {e}, 1764400100 + pr);
+        j->repos().RecordScan(repo->id, {}, {e}, 1764400100 + pr);
     REQUIRE_MESSAGE(made.has_value(), (made ? "" : made.error().message));
     REQUIRE(made->size() == 1);
     return (*made)[0].id;

@@ -71,7 +71,8 @@ class DigestWorld {
     Result<std::unique_ptr<Journal>> j = Journal::Open(w_.journal(), Journal::Mode::kReadWrite);
     REQUIRE(j.has_value());
     Journal& journal = **j;
-    Result<RepoRecord> repo = journal.AddRepo(repo_path, "payments", "added", kMonday - kDay);
+    Result<RepoRecord> repo =
+        journal.repos().AddRepo(repo_path, "payments", "added", kMonday - kDay);
     REQUIRE(repo.has_value());
     auto pr = [](char c, int64_t n, const char* title, int64_t t) {
       Event e;
@@ -86,23 +87,25 @@ class DigestWorld {
       e.paths = {"app/orders.go"};
       return e;
     };
-    Result<std::vector<Prompt>> prompts = journal.RecordScan(
+    Result<std::vector<Prompt>> prompts = journal.repos().RecordScan(
         repo->id, {},
         {pr('a', 481, "Add composite index on orders", kMonday + 10 * 3600),
          pr('b', 483, "Retry webhooks", kMonday + kDay),
          pr('d', 490, "Fix flaky tests", kMonday + 3 * kDay)},
         kMonday + 11 * 3600);
     REQUIRE(prompts.has_value());
-    REQUIRE(journal.Answer((*prompts)[0].id, "Cut checkout p95 from 1.8s to 240ms #perf",
-                           kMonday + 12 * 3600)
+    REQUIRE(journal.prompts()
+                .Answer((*prompts)[0].id, "Cut checkout p95 from 1.8s to 240ms #perf",
+                        kMonday + 12 * 3600)
                 .has_value());
-    REQUIRE(journal.Answer((*prompts)[2].id, "Helped with the flaky CI tests",
-                           kMonday + 3 * kDay + 3600)
+    REQUIRE(journal.prompts()
+                .Answer((*prompts)[2].id, "Helped with the flaky CI tests",
+                        kMonday + 3 * kDay + 3600)
                 .has_value());
     NewNote note;
     note.text = "Mentored Sam through their first on-call rotation";
     note.tags = {"leadership"};
-    REQUIRE(journal.AddNote(note, kMonday + 4 * kDay).has_value());
+    REQUIRE(journal.prompts().AddNote(note, kMonday + 4 * kDay).has_value());
   }
 
   World w_;

@@ -91,7 +91,7 @@ std::vector<Note> JournalNotes(const fs::path& path) {
   std::vector<Note> out;
   auto journal = Journal::Open(path, Journal::Mode::kReadOnly);
   REQUIRE_MESSAGE(journal.has_value(), journal.error().message);
-  auto entries = (*journal)->Log(LogQuery{});
+  auto entries = (*journal)->history().Log(LogQuery{});
   REQUIRE(entries.has_value());
   for (const LogEntry& e : *entries) {
     if (e.note) out.push_back(*e.note);
@@ -115,7 +115,7 @@ TEST_CASE("notes acknowledged after the journal was moved over are there after a
     REQUIRE(j.has_value());
     NewNote note;
     note.text = "from the backup";
-    REQUIRE((*j)->AddNote(note, 1000).has_value());
+    REQUIRE((*j)->prompts().AddNote(note, 1000).has_value());
   }
   fs::rename(other, world.journal());
 

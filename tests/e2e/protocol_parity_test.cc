@@ -97,8 +97,8 @@ TEST_CASE("every documented method answers the same with bragd down, or says it 
   {
     Result<std::unique_ptr<Journal>> j = Journal::Open(world.journal(), Journal::Mode::kReadWrite);
     REQUIRE(j.has_value());
-    Result<RepoRecord> row =
-        (*j)->AddRepo(repo.dir().string(), "payments", "added", UnixNow() - 86400);
+    Result<RepoRecord> row = (*j)->repos().AddRepo(repo.dir().string(), "payments",
+                                                   "added", UnixNow() - 86400);
     REQUIRE(row.has_value());
     std::vector<Event> events;
     for (int pr : {481, 483, 490}) {
@@ -112,7 +112,8 @@ TEST_CASE("every documented method answers the same with bragd down, or says it 
       e.commit_time = UnixNow() - 3600;
       events.push_back(e);
     }
-    Result<std::vector<Prompt>> made = (*j)->RecordScan(row->id, {}, events, UnixNow() - 60);
+    Result<std::vector<Prompt>> made =
+        (*j)->repos().RecordScan(row->id, {}, events, UnixNow() - 60);
     REQUIRE(made.has_value());
     for (const Prompt& p : *made) prompt_ids.push_back(p.id);
   }

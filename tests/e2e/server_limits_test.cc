@@ -126,7 +126,7 @@ void AddBigNotes(const fs::path& journal, int count, size_t bytes) {
   for (int i = 0; i < count; ++i) {
     NewNote note;
     note.text = "note " + std::to_string(i) + " " + std::string(bytes, 'a' + i % 26);
-    REQUIRE((*j)->AddNote(note, Now() - 60).has_value());
+    REQUIRE((*j)->prompts().AddNote(note, Now() - 60).has_value());
   }
 }
 
@@ -136,7 +136,7 @@ void AddMergedPrs(const fs::path& journal, const fs::path& repo, int count) {
   Result<std::unique_ptr<Journal>> j =
       Journal::Open(journal, Journal::Mode::kReadWrite);
   REQUIRE(j.has_value());
-  Result<RepoRecord> r = (*j)->AddRepo(repo.string(), "", "added", Now());
+  Result<RepoRecord> r = (*j)->repos().AddRepo(repo.string(), "", "added", Now());
   REQUIRE(r.has_value());
   std::vector<Event> events;
   for (int i = 0; i < count; ++i) {
@@ -155,7 +155,7 @@ void AddMergedPrs(const fs::path& journal, const fs::path& repo, int count) {
     e.paths = {"services/orders/handler.go", "services/orders/handler_test.go"};
     events.push_back(std::move(e));
   }
-  REQUIRE((*j)->RecordEvents(r->id, events, Now()).has_value());
+  REQUIRE((*j)->repos().RecordEvents(r->id, events, Now()).has_value());
 }
 
 }  // namespace

@@ -27,7 +27,8 @@ std::unique_ptr<Journal> OpenWorldJournal(const World& world) {
 // `count` merged PRs of a repo, each with a pending prompt, recorded as
 // `brag scan --record` would.
 void RecordPrompts(Journal& journal, int count) {
-  Result<RepoRecord> repo = journal.AddRepo("/nonexistent/payments", "payments", "added", 1);
+  Result<RepoRecord> repo =
+      journal.repos().AddRepo("/nonexistent/payments", "payments", "added", 1);
   REQUIRE(repo.has_value());
   std::vector<Event> events;
   for (int i = 1; i <= count; ++i) {
@@ -44,7 +45,8 @@ void RecordPrompts(Journal& journal, int count) {
     e.commit_time = 1700000000 + i;
     events.push_back(std::move(e));
   }
-  Result<std::vector<Prompt>> made = journal.RecordEvents(repo->id, events, 1700000000);
+  Result<std::vector<Prompt>> made =
+      journal.repos().RecordEvents(repo->id, events, 1700000000);
   REQUIRE(made.has_value());
   REQUIRE(made->size() == static_cast<size_t>(count));
 }
@@ -58,7 +60,7 @@ TEST_CASE("brag log lists 1,200 notes with bragd up, and --limit takes as many a
     for (int i = 0; i < 1200; ++i) {
       NewNote note;
       note.text = "note " + std::to_string(i) + ": " + std::string(200, 'x');
-      REQUIRE(journal->AddNote(note, 1700000000 + i).has_value());
+      REQUIRE(journal->prompts().AddNote(note, 1700000000 + i).has_value());
     }
   }
   BragdProcess bragd(world);
@@ -117,7 +119,7 @@ TEST_CASE("status with 300 watched repos is answered whole") {
     for (int i = 0; i < 300; ++i) {
       std::string path = (world.repos() / ("service-with-a-long-name-" + std::to_string(i)))
                              .string();
-      REQUIRE(journal->AddRepo(path, "", "added", 1).has_value());
+      REQUIRE(journal->repos().AddRepo(path, "", "added", 1).has_value());
     }
   }
   BragdProcess bragd(world);

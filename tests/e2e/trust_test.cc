@@ -146,7 +146,7 @@ struct TmpdirWorld {
     std::vector<Note> out;
     auto journal_file = Journal::Open(journal(), Journal::Mode::kReadOnly);
     if (!journal_file) return out;
-    auto entries = (*journal_file)->Log(LogQuery{});
+    auto entries = (*journal_file)->history().Log(LogQuery{});
     if (!entries) return out;
     for (const LogEntry& e : *entries) {
       if (e.note) out.push_back(*e.note);

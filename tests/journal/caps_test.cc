@@ -9,14 +9,14 @@ namespace brag::test {
 TEST_CASE("an event's title, authors and paths are stored capped") {
   TempDir t("journal-caps");
   std::unique_ptr<Journal> j = OpenJournal(t / "journal.db");
-  Result<RepoRecord> repo = j->AddRepo("/src/big", "", "added", 1700000000);
+  Result<RepoRecord> repo = j->repos().AddRepo("/src/big", "", "added", 1700000000);
   REQUIRE(repo.has_value());
   Event e = PrMerged(std::string(40, 'a'), 7, 1700000000, std::string(10'000'000, 'T'));
   e.authors.clear();
   for (int i = 0; i < 500; ++i) e.authors.push_back("a" + std::to_string(i) + "@x.org");
   e.paths.clear();
   for (int i = 0; i < 5000; ++i) e.paths.push_back("src/f" + std::to_string(i) + ".cc");
-  Result<std::vector<Prompt>> made = j->RecordEvents(repo->id, {e}, 1700000000);
+  Result<std::vector<Prompt>> made = j->repos().RecordEvents(repo->id, {e}, 1700000000);
   REQUIRE(made.has_value());
   REQUIRE(made->size() == 1);
   const Event& stored = made->front().event;
@@ -36,8 +36,8 @@ TEST_CASE("a hook's commit subject and paths are stored capped") {
   c.oid = std::string(40, 'b');
   c.subject = std::string(10'000'000, 'S');
   for (int i = 0; i < 5000; ++i) c.paths.push_back("src/f" + std::to_string(i) + ".cc");
-  REQUIRE(j->RecordCommit(c, "", 1700000000).has_value());
-  Result<std::vector<CommitRecord>> stored = j->Commits("/src/big");
+  REQUIRE(j->commits().RecordCommit(c, "", 1700000000).has_value());
+  Result<std::vector<CommitRecord>> stored = j->commits().Commits("/src/big");
   REQUIRE(stored.has_value());
   REQUIRE(stored->size() == 1);
   CHECK(stored->front().subject.size() == Journal::kMaxTitleBytes);

@@ -15,7 +15,7 @@ namespace fs = std::filesystem;
 
 std::vector<std::string> NoteTexts(Journal& journal) {
   std::vector<std::string> out;
-  Result<std::vector<LogEntry>> entries = journal.Log(KindQuery("note"));
+  Result<std::vector<LogEntry>> entries = journal.history().Log(KindQuery("note"));
   REQUIRE_MESSAGE(entries.has_value(), Why(entries));
   for (const LogEntry& e : *entries) out.push_back(e.note->text);
   return out;
@@ -37,7 +37,7 @@ std::vector<fs::path> SavedCopies(const fs::path& dir) {
 }
 
 void Add(Journal& journal, const std::string& text) {
-  Result<Note> note = journal.AddNote(ManualNote(text), 1000);
+  Result<Note> note = journal.prompts().AddNote(ManualNote(text), 1000);
   REQUIRE_MESSAGE(note.has_value(), Why(note));
 }
 
@@ -95,7 +95,7 @@ TEST_CASE("a file that is not a journal moved over it refuses writes and keeps t
   WriteFile(junk, "this is not a database, just text that is long enough to count");
   fs::rename(junk, f.db_path);
 
-  Result<Note> refused = f.journal->AddNote(ManualNote("not acked"), 1000);
+  Result<Note> refused = f.journal->prompts().AddNote(ManualNote("not acked"), 1000);
   REQUIRE_FALSE(refused.has_value());
   CHECK(refused.error().code == "journal");
   CHECK_MESSAGE(refused.error().message.find(f.db_path.string()) != std::string::npos,
@@ -103,7 +103,8 @@ TEST_CASE("a file that is not a journal moved over it refuses writes and keeps t
   CHECK_MESSAGE(refused.error().message.find("replaced") != std::string::npos,
                 refused.error().message);
   // Asked again, it refuses again without saving another copy each time.
-  CHECK_FALSE(f.journal->AddNote(ManualNote("not acked either"), 1000).has_value());
+  CHECK_FALSE(
+      f.journal->prompts().AddNote(ManualNote("not acked either"), 1000).has_value());
   CHECK(SavedCopies(f.dir.path()).empty());
   // The open journal still reads.
   CHECK(NoteTexts(*f.journal) == std::vector<std::string>{"kept"});

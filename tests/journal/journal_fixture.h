@@ -77,38 +77,39 @@ struct JournalFixture {
 
   RepoRecord AddRepo(const std::string& path, const std::string& name = "",
                      const std::string& source = "added", int64_t now = 1000) {
-    Result<RepoRecord> repo = journal->AddRepo(path, name, source, now);
+    Result<RepoRecord> repo = journal->repos().AddRepo(path, name, source, now);
     REQUIRE_MESSAGE(repo.has_value(), Why(repo));
     return *repo;
   }
 
   std::vector<Prompt> Scan(int64_t repo_id, const std::vector<Event>& events,
                            int64_t now = 2000, const RefState& refs = {}) {
-    Result<std::vector<Prompt>> made = journal->RecordScan(repo_id, refs, events, now);
+    Result<std::vector<Prompt>> made =
+        journal->repos().RecordScan(repo_id, refs, events, now);
     REQUIRE_MESSAGE(made.has_value(), Why(made));
     return *made;
   }
 
   std::vector<Prompt> Pending(int64_t now) {
-    Result<std::vector<Prompt>> pending = journal->Pending(now);
+    Result<std::vector<Prompt>> pending = journal->prompts().Pending(now);
     REQUIRE_MESSAGE(pending.has_value(), Why(pending));
     return *pending;
   }
 
   Note AddNote(const NewNote& note, int64_t now) {
-    Result<Note> added = journal->AddNote(note, now);
+    Result<Note> added = journal->prompts().AddNote(note, now);
     REQUIRE_MESSAGE(added.has_value(), Why(added));
     return *added;
   }
 
   Note Answer(int64_t prompt_id, const std::string& text, int64_t now) {
-    Result<Note> note = journal->Answer(prompt_id, text, now);
+    Result<Note> note = journal->prompts().Answer(prompt_id, text, now);
     REQUIRE_MESSAGE(note.has_value(), Why(note));
     return *note;
   }
 
   std::vector<LogEntry> Log(const LogQuery& query = {}) {
-    Result<std::vector<LogEntry>> entries = journal->Log(query);
+    Result<std::vector<LogEntry>> entries = journal->history().Log(query);
     REQUIRE_MESSAGE(entries.has_value(), Why(entries));
     return *entries;
   }

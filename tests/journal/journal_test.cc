@@ -46,8 +46,8 @@ std::set<std::string> FilesIn(const fs::path& dir) {
 // into the main file.
 void MakeJournal(const fs::path& path) {
   std::unique_ptr<Journal> journal = OpenJournal(path);
-  REQUIRE(journal->AddRepo("/code/api", "", "added", 100).has_value());
-  REQUIRE(journal->AddNote(ManualNote("kept"), 100).has_value());
+  REQUIRE(journal->repos().AddRepo("/code/api", "", "added", 100).has_value());
+  REQUIRE(journal->prompts().AddNote(ManualNote("kept"), 100).has_value());
 }
 
 // Column `column` of every row `sql` gives on the file at `path`, read-only,
@@ -89,7 +89,7 @@ TEST_CASE("a journal made with SQLite's default 4 KiB pages keeps them, and work
   MakeJournal(path);
   CHECK(PageSize(path) == 4096);
   std::unique_ptr<Journal> journal = OpenJournal(path, Journal::Mode::kReadOnly);
-  Result<std::vector<LogEntry>> log = journal->Log({});
+  Result<std::vector<LogEntry>> log = journal->history().Log({});
   REQUIRE(log.has_value());
   CHECK(log->size() == 1);
 }
@@ -130,7 +130,7 @@ TEST_CASE("an empty file is migrated to the current schema") {
   Result<int> version = journal->SchemaVersion();
   REQUIRE(version.has_value());
   CHECK(*version == Journal::kSchemaVersion);
-  CHECK(journal->AddRepo("/code/api", "", "added", 1).has_value());
+  CHECK(journal->repos().AddRepo("/code/api", "", "added", 1).has_value());
 }
 
 TEST_CASE("a reopened journal keeps its data") {
@@ -139,28 +139,29 @@ TEST_CASE("a reopened journal keeps its data") {
   int64_t prompt_id = 0;
   {
     std::unique_ptr<Journal> journal = OpenJournal(path);
-    Result<RepoRecord> repo = journal->AddRepo("/code/api", "", "added", 10);
+    Result<RepoRecord> repo = journal->repos().AddRepo("/code/api", "", "added", 10);
     REQUIRE(repo.has_value());
-    Result<std::vector<Prompt>> made = journal->RecordScan(
+    Result<std::vector<Prompt>> made = journal->repos().RecordScan(
         repo->id, {{"refs/heads/main", "abc"}}, {PrMerged("c1", 7, 50)}, 60);
     REQUIRE(made.has_value());
     REQUIRE(made->size() == 1);
     prompt_id = made->front().id;
-    REQUIRE(journal->AddNote(ManualNote("wrote the runbook"), 70).has_value());
+    REQUIRE(
+        journal->prompts().AddNote(ManualNote("wrote the runbook"), 70).has_value());
   }
   for (Journal::Mode mode : {Journal::Mode::kReadWrite, Journal::Mode::kReadOnly}) {
     std::unique_ptr<Journal> journal = OpenJournal(path, mode);
-    Result<std::optional<RepoRecord>> repo = journal->FindRepo("api");
+    Result<std::optional<RepoRecord>> repo = journal->repos().FindRepo("api");
     REQUIRE(repo.has_value());
     REQUIRE(repo->has_value());
-    Result<RefState> refs = journal->LoadRefState((*repo)->id);
+    Result<RefState> refs = journal->repos().LoadRefState((*repo)->id);
     REQUIRE(refs.has_value());
     CHECK(*refs == RefState{{"refs/heads/main", "abc"}});
-    Result<std::vector<Prompt>> pending = journal->Pending(100);
+    Result<std::vector<Prompt>> pending = journal->prompts().Pending(100);
     REQUIRE(pending.has_value());
     REQUIRE(pending->size() == 1);
     CHECK(pending->front().id == prompt_id);
-    Result<std::vector<LogEntry>> log = journal->Log({});
+    Result<std::vector<LogEntry>> log = journal->history().Log({});
     REQUIRE(log.has_value());
     CHECK(log->size() == 2);
   }
@@ -257,11 +258,11 @@ TEST_CASE("a journal opened read-only refuses writes") {
   fs::path path = dir / "journal.db";
   MakeJournal(path);
   std::unique_ptr<Journal> journal = OpenJournal(path, Journal::Mode::kReadOnly);
-  Result<Note> note = journal->AddNote(ManualNote("lost?"), 1);
+  Result<Note> note = journal->prompts().AddNote(ManualNote("lost?"), 1);
   REQUIRE_FALSE(note.has_value());
   CHECK(note.error().code == "journal");
   CHECK(note.error().message.find(path.string()) == 0);
-  Result<std::vector<LogEntry>> log = journal->Log({});
+  Result<std::vector<LogEntry>> log = journal->history().Log({});
   REQUIRE(log.has_value());
   CHECK(log->size() == 1);
 }
@@ -283,22 +284,23 @@ TEST_CASE("two handles on one file see each other's writes") {
   std::unique_ptr<Journal> daemon = OpenJournal(path);
   std::unique_ptr<Journal> client = OpenJournal(path);
 
-  Result<RepoRecord> repo = daemon->AddRepo("/code/api", "", "added", 10);
+  Result<RepoRecord> repo = daemon->repos().AddRepo("/code/api", "", "added", 10);
   REQUIRE(repo.has_value());
   Result<std::vector<Prompt>> made =
-      daemon->RecordScan(repo->id, {}, {PrMerged("c1", 1, 20)}, 30);
+      daemon->repos().RecordScan(repo->id, {}, {PrMerged("c1", 1, 20)}, 30);
   REQUIRE(made.has_value());
   REQUIRE(made->size() == 1);
 
-  Result<Note> answer = client->Answer(made->front().id, "p95 3.4s -> 18ms", 40);
+  Result<Note> answer =
+      client->prompts().Answer(made->front().id, "p95 3.4s -> 18ms", 40);
   REQUIRE(answer.has_value());
-  REQUIRE(client->AddNote(ManualNote("mentored Sam"), 50).has_value());
+  REQUIRE(client->prompts().AddNote(ManualNote("mentored Sam"), 50).has_value());
 
-  Result<Prompt> seen = daemon->GetPrompt(made->front().id);
+  Result<Prompt> seen = daemon->prompts().GetPrompt(made->front().id);
   REQUIRE(seen.has_value());
   CHECK(seen->state == PromptState::kAnswered);
   CHECK(seen->note_id == answer->id);
-  Result<std::vector<LogEntry>> log = daemon->Log({});
+  Result<std::vector<LogEntry>> log = daemon->history().Log({});
   REQUIRE(log.has_value());
   CHECK(log->size() == 2);
 }
@@ -311,7 +313,8 @@ TEST_CASE("two handles writing at the same time lose nothing") {
   constexpr int kEach = 40;
   auto write = [](Journal* journal, std::string who, int* failures) {
     for (int i = 0; i < kEach; ++i) {
-      if (!journal->AddNote(ManualNote(who + std::to_string(i)), i)) ++*failures;
+      if (!journal->prompts().AddNote(ManualNote(who + std::to_string(i)), i))
+        ++*failures;
     }
   };
   int failures_a = 0;
@@ -322,7 +325,7 @@ TEST_CASE("two handles writing at the same time lose nothing") {
   tb.join();
   CHECK(failures_a == 0);
   CHECK(failures_b == 0);
-  Result<std::vector<LogEntry>> log = a->Log({});
+  Result<std::vector<LogEntry>> log = a->history().Log({});
   REQUIRE(log.has_value());
   CHECK(log->size() == 2 * kEach);
 }
@@ -338,10 +341,12 @@ TEST_CASE("a version 1 journal is migrated to the current version and keeps its 
   int64_t repo_id = 0;
   {
     std::unique_ptr<Journal> journal = OpenJournal(path);
-    Result<RepoRecord> repo = journal->AddRepo("/code/api", "", "added", 1);
+    Result<RepoRecord> repo = journal->repos().AddRepo("/code/api", "", "added", 1);
     REQUIRE(repo.has_value());
     repo_id = repo->id;
-    REQUIRE(journal->RecordScan(repo_id, {}, {PrMerged("c1", 4, 10)}, 20).has_value());
+    REQUIRE(journal->repos()
+                .RecordScan(repo_id, {}, {PrMerged("c1", 4, 10)}, 20)
+                .has_value());
   }
   // Turn it back into what version 1 wrote: no incident columns.
   {
@@ -357,7 +362,7 @@ TEST_CASE("a version 1 journal is migrated to the current version and keeps its 
   }
   std::unique_ptr<Journal> journal = OpenJournal(path);
   CHECK(journal->SchemaVersion().value() == Journal::kSchemaVersion);
-  std::vector<Prompt> pending = journal->Pending(30).value();
+  std::vector<Prompt> pending = journal->prompts().Pending(30).value();
   REQUIRE(pending.size() == 1);
   CHECK(pending[0].event.pr == 4);
   CHECK(pending[0].event.commit_count == 0);
@@ -365,8 +370,8 @@ TEST_CASE("a version 1 journal is migrated to the current version and keeps its 
   incident.opened = 30;
   incident.commit_count = 3;
   incident.merged = true;
-  REQUIRE(journal->RecordScan(repo_id, {}, {incident}, 50).has_value());
-  pending = journal->Pending(60).value();
+  REQUIRE(journal->repos().RecordScan(repo_id, {}, {incident}, 50).has_value());
+  pending = journal->prompts().Pending(60).value();
   REQUIRE(pending.size() == 2);
   CHECK(pending[1].event.opened == 30);
   CHECK(pending[1].event.commit_count == 3);
@@ -392,7 +397,7 @@ TEST_CASE("a version 3 journal gets the PR number index when opened") {
   std::unique_ptr<Journal> journal = OpenJournal(path);
   CHECK(journal->SchemaVersion().value() == Journal::kSchemaVersion);
   CHECK(QueryPlan(path, lookup).find("USING INDEX events_pr") != std::string::npos);
-  CHECK(journal->ListRepos().value().size() == 1);
+  CHECK(journal->repos().ListRepos().value().size() == 1);
 }
 
 TEST_CASE("the digest's queries walk their indexes in order and sort nothing") {
@@ -400,8 +405,8 @@ TEST_CASE("the digest's queries walk their indexes in order and sort nothing") {
   fs::path path = dir / "journal.db";
   MakeJournal(path);
   const std::pair<const char*, const char*> queries[] = {
-      {Journal::kDigestEventsSql, "USING INDEX events_time"},
-      {Journal::kDigestFreeNotesSql, "USING INDEX notes_free"}};
+      {JournalHistory::kDigestEventsSql, "USING INDEX events_time"},
+      {JournalHistory::kDigestFreeNotesSql, "USING INDEX notes_free"}};
   for (const auto& [sql, index] : queries) {
     std::string plan = QueryPlan(path, sql);
     INFO(plan);
@@ -426,15 +431,17 @@ TEST_CASE("a version 4 journal gets the digest's index order when opened, keepin
     }
     sqlite3_close(raw);
   }
-  CHECK(QueryPlan(path, Journal::kDigestEventsSql).find("TEMP B-TREE") != std::string::npos);
-  CHECK(QueryPlan(path, Journal::kDigestFreeNotesSql).find("TEMP B-TREE") !=
+  CHECK(QueryPlan(path, JournalHistory::kDigestEventsSql).find("TEMP B-TREE") !=
+        std::string::npos);
+  CHECK(QueryPlan(path, JournalHistory::kDigestFreeNotesSql).find("TEMP B-TREE") !=
         std::string::npos);
   std::unique_ptr<Journal> journal = OpenJournal(path);
   CHECK(journal->SchemaVersion().value() == 5);
-  CHECK(QueryPlan(path, Journal::kDigestEventsSql).find("TEMP B-TREE") == std::string::npos);
-  CHECK(QueryPlan(path, Journal::kDigestFreeNotesSql).find("TEMP B-TREE") ==
+  CHECK(QueryPlan(path, JournalHistory::kDigestEventsSql).find("TEMP B-TREE") ==
         std::string::npos);
-  Result<std::vector<LogEntry>> log = journal->Log({});
+  CHECK(QueryPlan(path, JournalHistory::kDigestFreeNotesSql).find("TEMP B-TREE") ==
+        std::string::npos);
+  Result<std::vector<LogEntry>> log = journal->history().Log({});
   REQUIRE(log.has_value());
   REQUIRE(log->size() == 1);
   CHECK(log->front().note->text == "kept");

@@ -23,7 +23,7 @@ struct LogFixture : JournalFixture {
   Note note_b = AddNote(ManualNote("note B"), 250);
   Note note_c = AddNote(ManualNote("note C", "/code/web"), 310);
 
-  LogFixture() { REQUIRE(journal->Dismiss(web_prompt.id).has_value()); }
+  LogFixture() { REQUIRE(journal->prompts().Dismiss(web_prompt.id).has_value()); }
 
   // Each entry as "<kind>@<time>".
   std::vector<std::string> Sequence(const LogQuery& query = {}) {
@@ -147,7 +147,7 @@ TEST_CASE_FIXTURE(JournalFixture,
 }
 
 TEST_CASE_FIXTURE(LogFixture, "events, prompts and notes outlive removing their repo") {
-  REQUIRE(journal->RemoveRepo("api").value());
+  REQUIRE(journal->repos().RemoveRepo("api").value());
 
   LogQuery query;
   query.repo = "/code/api";
@@ -160,7 +160,7 @@ TEST_CASE_FIXTURE(LogFixture, "events, prompts and notes outlive removing their 
   query.repo = "api";
   CHECK(Sequence(query).size() == 3);
 
-  Result<Prompt> prompt = journal->GetPrompt(api_prompts[1].id);
+  Result<Prompt> prompt = journal->prompts().GetPrompt(api_prompts[1].id);
   REQUIRE(prompt.has_value());
   CHECK(prompt->repo == "/code/api");
   CHECK(prompt->repo_name == "api");

@@ -22,10 +22,11 @@ TEST_CASE_FIXTURE(JournalFixture,
 }
 
 TEST_CASE_FIXTURE(JournalFixture, "a repo needs a path and a known source") {
-  Result<RepoRecord> no_path = journal->AddRepo("", "x", "added", 1);
+  Result<RepoRecord> no_path = journal->repos().AddRepo("", "x", "added", 1);
   REQUIRE_FALSE(no_path.has_value());
   CHECK(no_path.error().code == "bad_request");
-  Result<RepoRecord> bad_source = journal->AddRepo("/code/api", "", "manual", 1);
+  Result<RepoRecord> bad_source =
+      journal->repos().AddRepo("/code/api", "", "manual", 1);
   REQUIRE_FALSE(bad_source.has_value());
   CHECK(bad_source.error().code == "bad_request");
 }
@@ -49,7 +50,7 @@ TEST_CASE_FIXTURE(JournalFixture,
   SUBCASE("an explicit add keeps an added repo as it is") {
     CHECK(AddRepo("/code/api", "other", "config", 40).source == "added");
   }
-  Result<std::vector<RepoRecord>> all = journal->ListRepos();
+  Result<std::vector<RepoRecord>> all = journal->repos().ListRepos();
   REQUIRE(all.has_value());
   CHECK(all->size() == 1);
 }
@@ -67,12 +68,12 @@ TEST_CASE_FIXTURE(JournalFixture, "a repo is found by its path or its name") {
   RepoRecord api = AddRepo("/code/api");
   AddRepo("/code/web");
   for (const char* key : {"/code/api", "api"}) {
-    Result<std::optional<RepoRecord>> found = journal->FindRepo(key);
+    Result<std::optional<RepoRecord>> found = journal->repos().FindRepo(key);
     REQUIRE(found.has_value());
     REQUIRE(found->has_value());
     CHECK((*found)->id == api.id);
   }
-  Result<std::optional<RepoRecord>> missing = journal->FindRepo("nope");
+  Result<std::optional<RepoRecord>> missing = journal->repos().FindRepo("nope");
   REQUIRE(missing.has_value());
   CHECK_FALSE(missing->has_value());
 }
@@ -81,11 +82,11 @@ TEST_CASE_FIXTURE(JournalFixture,
                   "a name two repos share is ambiguous, their paths are not") {
   AddRepo("/srv/code/api");
   RepoRecord second = AddRepo("/home/api");
-  Result<std::optional<RepoRecord>> by_name = journal->FindRepo("api");
+  Result<std::optional<RepoRecord>> by_name = journal->repos().FindRepo("api");
   REQUIRE_FALSE(by_name.has_value());
   CHECK(by_name.error().code == "conflict");
   CHECK(by_name.error().message.find("/srv/code/api") != std::string::npos);
-  Result<std::optional<RepoRecord>> by_path = journal->FindRepo("/home/api");
+  Result<std::optional<RepoRecord>> by_path = journal->repos().FindRepo("/home/api");
   REQUIRE(by_path.has_value());
   REQUIRE(by_path->has_value());
   CHECK((*by_path)->id == second.id);
@@ -95,8 +96,8 @@ TEST_CASE_FIXTURE(JournalFixture, "watched repos are listed by path") {
   AddRepo("/code/web");
   AddRepo("/code/api");
   AddRepo("/code/zeta");
-  REQUIRE(journal->RemoveRepo("zeta").value());
-  Result<std::vector<RepoRecord>> all = journal->ListRepos();
+  REQUIRE(journal->repos().RemoveRepo("zeta").value());
+  Result<std::vector<RepoRecord>> all = journal->repos().ListRepos();
   REQUIRE(all.has_value());
   REQUIRE(all->size() == 2);
   CHECK((*all)[0].path == "/code/api");
@@ -105,14 +106,15 @@ TEST_CASE_FIXTURE(JournalFixture, "watched repos are listed by path") {
 
 TEST_CASE_FIXTURE(JournalFixture, "a repo's state records its last error") {
   RepoRecord api = AddRepo("/code/api");
-  REQUIRE(journal->SetRepoState(api.id, RepoState::kError, "reftable is not supported"));
-  Result<std::optional<RepoRecord>> found = journal->FindRepo("api");
+  REQUIRE(journal->repos().SetRepoState(api.id, RepoState::kError,
+                                        "reftable is not supported"));
+  Result<std::optional<RepoRecord>> found = journal->repos().FindRepo("api");
   REQUIRE(found.has_value());
   REQUIRE(found->has_value());
   CHECK((*found)->state == RepoState::kError);
   CHECK((*found)->error == "reftable is not supported");
 
-  Status unknown = journal->SetRepoState(api.id + 100, RepoState::kOk, "");
+  Status unknown = journal->repos().SetRepoState(api.id + 100, RepoState::kOk, "");
   REQUIRE_FALSE(unknown.has_value());
   CHECK(unknown.error().code == "not_found");
 }
@@ -121,17 +123,17 @@ TEST_CASE_FIXTURE(JournalFixture,
                   "removing a repo forgets its ref state and baseline") {
   RepoRecord api = AddRepo("/code/api");
   Scan(api.id, {}, 10, {{"refs/heads/main", "aaa"}});
-  REQUIRE(journal->HasBaseline(api.id).value());
+  REQUIRE(journal->repos().HasBaseline(api.id).value());
 
-  Result<bool> removed = journal->RemoveRepo("/code/api");
+  Result<bool> removed = journal->repos().RemoveRepo("/code/api");
   REQUIRE(removed.has_value());
   CHECK(*removed);
-  CHECK_FALSE(journal->HasBaseline(api.id).value());
-  CHECK(journal->LoadRefState(api.id).value().empty());
-  CHECK_FALSE(journal->FindRepo("api").value().has_value());
-  CHECK(journal->ListRepos().value().empty());
+  CHECK_FALSE(journal->repos().HasBaseline(api.id).value());
+  CHECK(journal->repos().LoadRefState(api.id).value().empty());
+  CHECK_FALSE(journal->repos().FindRepo("api").value().has_value());
+  CHECK(journal->repos().ListRepos().value().empty());
 
-  Result<bool> again = journal->RemoveRepo("api");
+  Result<bool> again = journal->repos().RemoveRepo("api");
   REQUIRE(again.has_value());
   CHECK_FALSE(*again);
 }
@@ -141,35 +143,35 @@ TEST_CASE_FIXTURE(JournalFixture,
                   "prompts") {
   RepoRecord api = AddRepo("/code/api", "", "added", 10);
   Scan(api.id, {PrMerged("c1", 1, 5)});
-  REQUIRE(journal->RemoveRepo("api").value());
+  REQUIRE(journal->repos().RemoveRepo("api").value());
 
   RepoRecord back = AddRepo("/code/api", "", "added", 99);
   CHECK(back.id == api.id);
   CHECK(back.added == 99);
-  CHECK_FALSE(journal->HasBaseline(back.id).value());
+  CHECK_FALSE(journal->repos().HasBaseline(back.id).value());
   CHECK(Scan(back.id, {PrMerged("c1", 1, 5)}).empty());
-  CHECK(journal->HasBaseline(back.id).value());
+  CHECK(journal->repos().HasBaseline(back.id).value());
 }
 
 TEST_CASE_FIXTURE(JournalFixture, "a scan stores the ref state and marks a baseline") {
   RepoRecord api = AddRepo("/code/api");
-  CHECK_FALSE(journal->HasBaseline(api.id).value());
-  CHECK(journal->LoadRefState(api.id).value().empty());
+  CHECK_FALSE(journal->repos().HasBaseline(api.id).value());
+  CHECK(journal->repos().LoadRefState(api.id).value().empty());
 
   SUBCASE("even with no refs at all") {
     CHECK(Scan(api.id, {}).empty());
-    CHECK(journal->HasBaseline(api.id).value());
-    CHECK(journal->LoadRefState(api.id).value().empty());
+    CHECK(journal->repos().HasBaseline(api.id).value());
+    CHECK(journal->repos().LoadRefState(api.id).value().empty());
   }
   SUBCASE("and a later scan replaces the ref state") {
     Scan(api.id, {}, 10,
          {{"refs/heads/main", "aaa"}, {"refs/remotes/origin/main", "bbb"}});
-    CHECK(journal->LoadRefState(api.id).value() ==
+    CHECK(journal->repos().LoadRefState(api.id).value() ==
           RefState{{"refs/heads/main", "aaa"}, {"refs/remotes/origin/main", "bbb"}});
     Scan(api.id, {}, 20, {{"refs/heads/main", "ccc"}});
-    CHECK(journal->LoadRefState(api.id).value() ==
+    CHECK(journal->repos().LoadRefState(api.id).value() ==
           RefState{{"refs/heads/main", "ccc"}});
-    CHECK(journal->HasBaseline(api.id).value());
+    CHECK(journal->repos().HasBaseline(api.id).value());
   }
 }
 
@@ -220,7 +222,7 @@ TEST_CASE_FIXTURE(JournalFixture, "an event seen again makes no second prompt") 
   CHECK(Scan(api.id, {PrMerged("c1", 1, 5)}).size() == 1);
   CHECK(Scan(api.id, {PrMerged("c1", 1, 5)}, 3000).empty());
   CHECK(Scan(api.id, {PrMerged("c1", 1, 5), PrMerged("c2", 2, 6)}).size() == 1);
-  CHECK(journal->PendingCount(9999).value() == 2);
+  CHECK(journal->prompts().PendingCount(9999).value() == 2);
 
   SUBCASE("the same key in another repo is another event") {
     CHECK(Scan(web.id, {PrMerged("c1", 1, 5)}).size() == 1);
@@ -235,12 +237,13 @@ TEST_CASE_FIXTURE(JournalFixture, "a scan with a bad event records nothing") {
   RepoRecord api = AddRepo("/code/api");
   Scan(api.id, {}, 10, {{"refs/heads/main", "old"}});
   Event keyless = PrMerged("", 2, 5);
-  Result<std::vector<Prompt>> made = journal->RecordScan(
+  Result<std::vector<Prompt>> made = journal->repos().RecordScan(
       api.id, {{"refs/heads/main", "new"}}, {PrMerged("c1", 1, 5), keyless}, 20);
   REQUIRE_FALSE(made.has_value());
   CHECK(made.error().code == "bad_request");
-  CHECK(journal->LoadRefState(api.id).value() == RefState{{"refs/heads/main", "old"}});
-  CHECK(journal->PendingCount(9999).value() == 0);
+  CHECK(journal->repos().LoadRefState(api.id).value() ==
+        RefState{{"refs/heads/main", "old"}});
+  CHECK(journal->prompts().PendingCount(9999).value() == 0);
   CHECK(Scan(api.id, {PrMerged("c1", 1, 5)}).size() == 1);
 }
 
@@ -264,17 +267,17 @@ TEST_CASE_FIXTURE(JournalFixture,
 }
 
 TEST_CASE_FIXTURE(JournalFixture, "a scan of an unknown or removed repo is not_found") {
-  Result<std::vector<Prompt>> unknown = journal->RecordScan(77, {}, {}, 1);
+  Result<std::vector<Prompt>> unknown = journal->repos().RecordScan(77, {}, {}, 1);
   REQUIRE_FALSE(unknown.has_value());
   CHECK(unknown.error().code == "not_found");
 
   RepoRecord api = AddRepo("/code/api");
-  REQUIRE(journal->RemoveRepo("api").value());
+  REQUIRE(journal->repos().RemoveRepo("api").value());
   Result<std::vector<Prompt>> removed =
-      journal->RecordScan(api.id, {}, {PrMerged("c1", 1, 5)}, 1);
+      journal->repos().RecordScan(api.id, {}, {PrMerged("c1", 1, 5)}, 1);
   REQUIRE_FALSE(removed.has_value());
   CHECK(removed.error().code == "not_found");
-  CHECK_FALSE(journal->HasBaseline(api.id).value());
+  CHECK_FALSE(journal->repos().HasBaseline(api.id).value());
 }
 
 }  // namespace

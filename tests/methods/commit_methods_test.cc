@@ -35,7 +35,8 @@ struct Fixture {
     repo.Commit("README", "hello\n", "initial");
   }
   std::vector<CommitRecord> Commits() {
-    Result<std::vector<CommitRecord>> c = journal->Commits(repo.dir().string());
+    Result<std::vector<CommitRecord>> c =
+        journal->commits().Commits(repo.dir().string());
     REQUIRE(c.has_value());
     return *c;
   }

@@ -45,9 +45,9 @@ struct DigestJournal {
     journal = std::move(*j);
     NewNote note;
     note.text = "Cut p99 from 900ms to 300ms";
-    REQUIRE(journal->AddNote(note, kMonday + 3600).has_value());
+    REQUIRE(journal->prompts().AddNote(note, kMonday + 3600).has_value());
     note.text = "Trained the ranking model";
-    REQUIRE(journal->AddNote(note, kMonday + 7200).has_value());
+    REQUIRE(journal->prompts().AddNote(note, kMonday + 7200).has_value());
   }
   test::TempDir dir{"digest-method"};
   std::unique_ptr<Journal> journal;
@@ -115,7 +115,8 @@ TEST_CASE("a digest larger than a protocol line is refused with too_large") {
   DigestJournal j;
   NewNote note;
   note.text = std::string(2000, 'x');
-  for (int i = 0; i < 40; ++i) REQUIRE(j.journal->AddNote(note, kMonday + 100 + i).has_value());
+  for (int i = 0; i < 40; ++i)
+    REQUIRE(j.journal->prompts().AddNote(note, kMonday + 100 + i).has_value());
   Result<json> r = CallOnJournal(*j.journal, "digest", {{"week", "2025-W48"}}, kMonday);
   REQUIRE_FALSE(r.has_value());
   CHECK(r.error().code == "too_large");

@@ -57,8 +57,8 @@ struct JournalWorld {
     REQUIRE_MESSAGE(j.has_value(), (j ? "" : j.error().message));
     journal = std::move(*j);
     fs::create_directories(dir / "payments");
-    Result<RepoRecord> r =
-        journal->AddRepo((dir / "payments").string(), "payments", "added", kNow - kDay);
+    Result<RepoRecord> r = journal->repos().AddRepo((dir / "payments").string(),
+                                                    "payments", "added", kNow - kDay);
     REQUIRE(r.has_value());
     repo = *r;
   }
@@ -66,7 +66,7 @@ struct JournalWorld {
   // Records `event` as the scan would; returns the new prompt's id.
   int64_t Prompt(const Event& event, int64_t now = kNow - 100) {
     Result<std::vector<brag::Prompt>> made =
-        journal->RecordScan(repo.id, {}, {event}, now);
+        journal->repos().RecordScan(repo.id, {}, {event}, now);
     REQUIRE_MESSAGE(made.has_value(), (made ? "" : made.error().message));
     REQUIRE(made->size() == 1);
     return (*made)[0].id;

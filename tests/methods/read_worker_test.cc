@@ -58,7 +58,7 @@ TEST_CASE(
   REQUIRE(j.has_value());
   NewNote note;
   note.text = "Cut p95 from 900ms to 120ms";
-  REQUIRE((*j)->AddNote(note, 1700000000).has_value());
+  REQUIRE((*j)->prompts().AddNote(note, 1700000000).has_value());
 
   ReadWorker worker(t / "journal.db");
   Answer log, pending;

@@ -50,7 +50,8 @@ struct Fixture {
     return File(&fresh);
   }
   std::map<std::string, std::string> BranchOf() {
-    Result<std::vector<CommitRecord>> c = journal->Commits(repo.dir().string());
+    Result<std::vector<CommitRecord>> c =
+        journal->commits().Commits(repo.dir().string());
     REQUIRE(c.has_value());
     std::map<std::string, std::string> out;
     for (const CommitRecord& r : *c) out[r.oid] = r.branch;
@@ -59,7 +60,7 @@ struct Fixture {
   size_t Notes() {
     LogQuery q;
     q.kind = "note";
-    Result<std::vector<LogEntry>> log = journal->Log(q);
+    Result<std::vector<LogEntry>> log = journal->history().Log(q);
     REQUIRE(log.has_value());
     return log->size();
   }

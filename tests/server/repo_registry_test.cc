@@ -52,7 +52,7 @@ struct Fixture {
   }
   // The journal's own view of one repo, by path.
   RepoRecord Stored(const fs::path& path) {
-    Result<std::vector<RepoRecord>> rows = journal->ListRepos();
+    Result<std::vector<RepoRecord>> rows = journal->repos().ListRepos();
     REQUIRE(rows.has_value());
     for (const RepoRecord& r : *rows) {
       if (r.path == path.string()) return r;
@@ -154,7 +154,7 @@ TEST_CASE("forgetting a repo stops watching it and leaves its journal row to the
   CHECK(registry->Get(added->id) == nullptr);
   CHECK(registry->Find("shop") == nullptr);
   CHECK(registry->AllIds().empty());
-  Result<std::vector<RepoRecord>> rows = f.journal->ListRepos();
+  Result<std::vector<RepoRecord>> rows = f.journal->repos().ListRepos();
   REQUIRE(rows.has_value());
   CHECK(rows->size() == 1);
   registry->Forget("shop");  // a second time: nothing to do

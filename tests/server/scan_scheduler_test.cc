@@ -75,12 +75,12 @@ struct Fixture {
     return *made;
   }
   int64_t Pending() {
-    Result<int64_t> n = journal->PendingCount(UnixNow());
+    Result<int64_t> n = journal->prompts().PendingCount(UnixNow());
     REQUIRE(n.has_value());
     return *n;
   }
   bool HasBaseline(int64_t id) {
-    Result<bool> b = journal->HasBaseline(id);
+    Result<bool> b = journal->repos().HasBaseline(id);
     REQUIRE(b.has_value());
     return *b;
   }

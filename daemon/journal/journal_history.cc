@@ -1,6 +1,8 @@
 // The log: events with their prompt and note, and free notes, in one SQL
 // query so that filters and the limit run in SQLite over indexes
 // (events_time, notes_free), not over every row in memory.
+#include "journal/journal_history.h"
+
 #include <string_view>
 
 #include "journal/journal.h"
@@ -94,8 +96,10 @@ LogEntry ReadEntry(sql::Row& row) {
 
 }  // namespace
 
-Result<std::vector<LogEntry>> Journal::Log(const LogQuery& query) {
-  Result<sql::Statement> stmt = db_->Prepare(LogSql(query));
+sql::Database& JournalHistory::db() const { return *journal_.db_; }
+
+Result<std::vector<LogEntry>> JournalHistory::Log(const LogQuery& query) {
+  Result<sql::Statement> stmt = db().Prepare(LogSql(query));
   if (!stmt) return stmt.error();
   if (query.since) stmt->Bind(":since", *query.since);
   if (query.until) stmt->Bind(":until", *query.until);

@@ -1,0 +1,75 @@
+// The journal's prompts and notes (journal_prompts.cc). Part of a Journal
+// (journal.h): get it from Journal::prompts(); it lives as long as its
+// Journal.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "model/records.h"
+
+namespace brag {
+
+class Journal;
+namespace sql {
+class Database;
+}
+
+struct NewNote {
+  std::string text;
+  std::string source = "manual";  // "manual" | "hook" | "prompt"
+  std::string repo;               // repo path (need not be watched); may be empty
+  std::string commit;
+  std::vector<std::string> tags;
+};
+
+class JournalPrompts {
+ public:
+  JournalPrompts(const JournalPrompts&) = delete;
+  JournalPrompts& operator=(const JournalPrompts&) = delete;
+
+  // --- prompts -------------------------------------------------------------
+  // Prompts in state pending, plus snoozed ones whose time has come, oldest
+  // first: at most `limit` of them (0: all), those after `after` only.
+  Result<std::vector<Prompt>> Pending(int64_t now, int limit = 0,
+                                      std::optional<PromptCursor> after = {});
+  Result<int64_t> PendingCount(int64_t now);
+  // Error code "not_found" when no such prompt. The state is as stored: a
+  // snoozed prompt reads "snoozed" here even once its time has come.
+  Result<Prompt> GetPrompt(int64_t id);
+  // Stores the note, links it to the prompt and its event, marks the prompt
+  // answered. Answering an answered prompt replaces nothing: error code
+  // "conflict". Empty text: "bad_request". Pending, snoozed and dismissed
+  // prompts may be answered. The text is stored trimmed.
+  Result<Note> Answer(int64_t prompt_id, const std::string& text, int64_t now);
+  // Both return the updated prompt; "not_found" when no such prompt,
+  // "conflict" when it is answered already.
+  // Answers the prompt with the Impact: notes of the commits that made its
+  // PR (Prompt::commit_notes, joined with "; "), and marks those notes taken
+  // by the event, so that the impact is counted once. No commit notes:
+  // "bad_request"; answered already: "conflict".
+  Result<Note> AcceptCommitNotes(int64_t prompt_id, int64_t now);
+  Result<Prompt> Snooze(int64_t prompt_id, int64_t until);
+  Result<Prompt> Dismiss(int64_t prompt_id);
+
+  // --- notes ---------------------------------------------------------------
+  // A note with no prompt or event. Blank text or an unknown source:
+  // "bad_request". The text is stored trimmed, the repo as given.
+  Result<Note> AddNote(const NewNote& note, int64_t now);
+
+ private:
+  friend class Journal;
+  explicit JournalPrompts(Journal& journal) : journal_(journal) {}
+  // The journal's connection as it is now (Follow may replace it).
+  sql::Database& db() const;
+  // Answer, inside a caller's transaction.
+  Result<Note> AnswerInTransaction(int64_t prompt_id, const std::string& text,
+                                   int64_t now);
+
+  Journal& journal_;
+};
+
+}  // namespace brag
