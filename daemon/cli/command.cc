@@ -29,17 +29,17 @@ CLI::Validator DateValidator() {
       "DATE");
 }
 
+std::string PromptIdProblem(const std::string& text) {
+  int64_t id = 0;
+  const char* end = text.data() + text.size();
+  auto [stop, ec] = std::from_chars(text.data(), end, id);
+  if (ec == std::errc() && stop == end && id > 0) return std::string();
+  return "a prompt id is a whole number from 1 to 9223372036854775807, not " +
+         InertText(text);
+}
+
 CLI::Validator PromptIdValidator() {
-  return CLI::Validator(
-      [](std::string& text) -> std::string {
-        int64_t id = 0;
-        const char* end = text.data() + text.size();
-        auto [stop, ec] = std::from_chars(text.data(), end, id);
-        if (ec == std::errc() && stop == end && id > 0) return std::string();
-        return "a prompt id is a whole number from 1 to 9223372036854775807, not " +
-               InertText(text);
-      },
-      "ID");
+  return CLI::Validator([](std::string& text) { return PromptIdProblem(text); }, "ID");
 }
 
 std::string JoinWords(const std::vector<std::string>& words) {

@@ -25,6 +25,8 @@ struct Args {
   bool count = false;
   bool once = false;
   int64_t prompt_id = 0;
+  std::vector<std::string> targets;  // dismiss|snooze ID... [FOR...]
+  std::string older;                 // dismiss|snooze --before D
   std::vector<std::string> words;  // TEXT...
   std::string until = "1d";        // snooze FOR
   std::string repo;                // --repo P, or REPO
@@ -94,6 +96,8 @@ CLI::Validator DateValidator();
 // parsing the command line, quoting it as typed (CLI11 would clamp a longer
 // one to the largest int64).
 CLI::Validator PromptIdValidator();
+// Why `text` is not a prompt id, as PromptIdValidator says it; "" when it is.
+std::string PromptIdProblem(const std::string& text);
 // A repo as typed: an existing path becomes absolute (bragd has another
 // working directory); anything else (a watched repo's name) is kept.
 std::string RepoArgument(const std::string& typed);

@@ -1,9 +1,15 @@
 // The prompt family: `pending`, `prompt`, `answer`, `snooze`, `dismiss`.
+#include <algorithm>
 #include <memory>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "cli/command.h"
 #include "cli/prompt_loop.h"
 #include "cli/report.h"
+#include "core/text.h"
+#include "core/timeutil.h"
 
 namespace brag::cli {
 namespace {
@@ -15,6 +21,10 @@ std::string Describe(const json& prompt) {
   return Text(prompt, "repo_name") + " " + KindMarker(prompt) + " " + Subject(prompt);
 }
 
+std::string Count(int64_t n, const char* one, const char* many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
 void AddPromptId(CLI::App& command, Args& args) {
   command.add_option("ID", args.prompt_id, "The prompt's id (see `brag pending`)")
       ->required()
@@ -24,6 +34,8 @@ void AddPromptId(CLI::App& command, Args& args) {
 // --- pending -----------------------------------------------------------------
 
 void DefinePending(CLI::App& command, Args& args) {
+  command.add_flag("--all", args.all,
+                   "Also list the prompts snoozed to a later time, with that time");
   command.add_flag("--count", args.count,
                    "Print only the number (for a shell prompt; 0 without a journal)");
   command.add_flag("--json", args.json,
@@ -44,17 +56,30 @@ int RunPending(CommandContext& context, const Args& args) {
                 << "\n";
     return kExitOk;
   }
-  Result<json> pending = CallAllPages(**backend, "pending", json::object(), "prompts");
+  json params = json::object();
+  if (args.all) params["snoozed"] = true;
+  Result<json> pending = CallAllPages(**backend, "pending", params, "prompts");
   if (!pending) return ReportError(context.err, pending.error());
   const json& prompts = Field(*pending, "prompts");
+  const json& snoozed = Field(*pending, "snoozed");
+  int64_t later = snoozed.is_number_integer() ? snoozed.get<int64_t>() : 0;
   if (args.json) {
     PrintJsonLines(context.out, prompts);
-  } else if (prompts.empty()) {
-    context.out << "No prompts waiting.\n";
-  } else {
-    for (const json& p : prompts) {
-      context.out << PendingLine(p, context.now, context.style) << "\n";
+    return kExitOk;
+  }
+  if (prompts.empty()) context.out << "No prompts waiting.\n";
+  for (const json& p : prompts) {
+    context.out << PendingLine(p, context.now, context.style);
+    if (Text(p, "state") == "snoozed") {
+      context.out << "  " << context.style.Paint("snoozed until " +
+                                                      LocalDateTime(Field(p, "snoozed_until")),
+                                                  Tone::kDim);
     }
+    context.out << "\n";
+  }
+  if (later > 0 && !args.all) {
+    context.out << Count(later, "more prompt is", "more prompts are")
+                << " snoozed (brag pending --all)\n";
   }
   return kExitOk;
 }
@@ -118,32 +143,134 @@ int RunAnswer(CommandContext& context, const Args& args) {
   return kExitOk;
 }
 
-void DefineSnooze(CLI::App& command, Args& args) {
-  AddPromptId(command, args);
+// A usage error for a word that is not a prompt id.
+int NotAnId(CommandContext& context, const std::string& word) {
+  context.err << "brag: error: " << PromptIdProblem(word) << " (usage)\n";
+  return kExitUsage;
+}
+
+void AddSelection(CLI::App& command, Args& args) {
+  command.add_flag("--all", args.all, "Every prompt still open (pending or snoozed)");
+  command.add_option("--repo", args.repo,
+                     "Only the open prompts of this repo (its path or name)");
   command
-      .add_option("FOR", args.until,
-                  "How long (30m, 2h, 1d) or until when (tomorrow, monday, next week, 14:00, 2026-12-10; a day starts at [daemon] workday_start)")
-      ->capture_default_str();
+      .add_option("--before", args.older,
+                  "Only the open prompts of merges before this date (2025-01-01, "
+                  "3 months ago)")
+      ->check(DateValidator());
+}
+
+// The params naming the prompts of `ids` or of --all/--repo/--before; a
+// usage error (printed) when there are neither or both.
+std::optional<json> SelectionParams(CommandContext& context, const Args& args,
+                                    const std::vector<std::string>& ids) {
+  bool filtered = args.all || !args.repo.empty() || !args.older.empty();
+  if (ids.empty() == !filtered) {
+    context.err << "brag: error: "
+                << (ids.empty() ? "which prompts? (give their ids, or --all, --repo or "
+                                  "--before)"
+                                : "give prompt ids or --all/--repo/--before, not both")
+                << "\n";
+    return std::nullopt;
+  }
+  json params = json::object();
+  if (ids.size() == 1) {
+    params["prompt"] = std::stoll(ids[0]);
+  } else if (!ids.empty()) {
+    json list = json::array();
+    for (const std::string& id : ids) list.push_back(std::stoll(id));
+    params["prompts"] = std::move(list);
+  } else {
+    params["all"] = true;
+    if (!args.repo.empty()) params["repo"] = RepoArgument(args.repo);
+    if (!args.older.empty()) {
+      Result<int64_t> before = ParseDate(args.older, context.now);
+      if (!before) {  // DateValidator read it already
+        context.err << "brag: error: --before (" << before.error().message << ")\n";
+        return std::nullopt;
+      }
+      params["before"] = *before;
+    }
+  }
+  return params;
+}
+
+// What a snooze or dismiss did: one line per prompt (up to ten), then how
+// many in all.
+int ReportDone(CommandContext& context, const Args& args, const json& reply,
+               const std::string& verb, const std::string& how) {
+  json prompts = Field(reply, "prompts");
+  if (!prompts.is_array()) prompts = json::array({Field(reply, "prompt")});
+  if (args.json) {
+    PrintJsonLines(context.out, prompts);
+    return kExitOk;
+  }
+  if (prompts.empty()) {
+    context.out << "No open prompts matched: nothing " << verb << ".\n";
+    return kExitOk;
+  }
+  constexpr size_t kListed = 10;
+  for (size_t i = 0; i < prompts.size() && i < kListed; ++i) {
+    context.out << verb << " " << Int(prompts[i], "id") << ": " << Describe(prompts[i]) << how
+                << "\n";
+  }
+  if (prompts.size() > 1) {
+    context.out << verb << " " << Count(static_cast<int64_t>(prompts.size()), "prompt", "prompts")
+                << how << (prompts.size() > kListed ? " (the first ten listed)" : "") << "\n";
+  }
+  return kExitOk;
+}
+
+void DefineSnooze(CLI::App& command, Args& args) {
+  command.add_option("ID", args.targets,
+                     "The prompts' ids (see `brag pending`), then how long (30m, 2h, 1d) "
+                     "or until when (tomorrow, monday, next week, 14:00, 2026-12-10; a day "
+                     "starts at [daemon] workday_start); default 1d");
+  AddSelection(command, args);
+  command.add_flag("--json", args.json, "Print each snoozed prompt as JSON (JSON Lines)");
 }
 
 int RunSnooze(CommandContext& context, const Args& args) {
-  Result<json> r = Request(context, Access::kWrite, "snooze",
-                           {{"prompt", args.prompt_id}, {"until", args.until}});
+  // The ids come first; after one, a number of 9 digits or more is the time
+  // (unix seconds).
+  std::vector<std::string> ids;
+  size_t i = 0;
+  for (; i < args.targets.size(); ++i) {
+    const std::string& word = args.targets[i];
+    bool digits = !word.empty() && word.find_first_not_of("0123456789") == std::string::npos;
+    if (!digits || (!ids.empty() && word.size() >= 9)) break;
+    if (!PromptIdProblem(word).empty()) return NotAnId(context, word);
+    ids.push_back(word);
+  }
+  std::string until;
+  for (; i < args.targets.size(); ++i) until += (until.empty() ? "" : " ") + args.targets[i];
+  std::optional<json> params = SelectionParams(context, args, ids);
+  if (!params) return kExitUsage;
+  (*params)["until"] = until.empty() ? "1d" : until;
+  Result<json> r = Request(context, Access::kWrite, "snooze", *params);
   if (!r) return ReportError(context.err, r.error());
-  context.out << "snoozed " << args.prompt_id << " until "
-              << LocalDateTime(Field(Field(*r, "prompt"), "snoozed_until")) << "\n";
-  return kExitOk;
+  json first = Field(*r, "prompt");
+  if (const json& many = Field(*r, "prompts"); many.is_array() && !many.empty()) first = many[0];
+  return ReportDone(context, args, *r, "snoozed",
+                    first.is_object() ? " until " + LocalDateTime(Field(first, "snoozed_until"))
+                                      : "");
 }
 
-void DefineDismiss(CLI::App& command, Args& args) { AddPromptId(command, args); }
+void DefineDismiss(CLI::App& command, Args& args) {
+  command.add_option("ID", args.targets, "The prompts' ids (see `brag pending`)");
+  AddSelection(command, args);
+  command.add_flag("--json", args.json, "Print each dismissed prompt as JSON (JSON Lines)");
+}
 
 int RunDismiss(CommandContext& context, const Args& args) {
-  Result<json> r =
-      Request(context, Access::kWrite, "dismiss", {{"prompt", args.prompt_id}});
+  for (const std::string& word : args.targets) {
+    if (!PromptIdProblem(word).empty()) return NotAnId(context, word);
+  }
+  std::optional<json> params = SelectionParams(context, args, args.targets);
+  if (!params) return kExitUsage;
+  Result<json> r = Request(context, Access::kWrite, "dismiss", *params);
   if (!r) return ReportError(context.err, r.error());
-  context.out << "dismissed " << args.prompt_id << ": " << Describe(Field(*r, "prompt"))
-              << "\n";
-  return kExitOk;
+  return ReportDone(context, args, *r, "dismissed", "");
 }
 
 }  // namespace
@@ -155,8 +282,8 @@ std::vector<CommandSpec> PromptCommands() {
       {"prompt", "Ask for a note on each pending prompt, then on new ones as they come",
        &DefinePrompt, &RunPrompt},
       {"answer", "File the impact note for a prompt", &DefineAnswer, &RunAnswer},
-      {"snooze", "Put a prompt off (default: one day)", &DefineSnooze, &RunSnooze},
-      {"dismiss", "Drop a prompt without a note", &DefineDismiss, &RunDismiss},
+      {"snooze", "Put prompts off (default: one day)", &DefineSnooze, &RunSnooze},
+      {"dismiss", "Drop prompts without a note", &DefineDismiss, &RunDismiss},
   };
 }
 

@@ -154,10 +154,12 @@ std::string ScanLine(const json& item, const Style& style) {
          "  " + style.Paint("(" + authors + ")", Tone::kDim);
 }
 
+// Newest first, as `git log` and `brag pending` list (the scan reads the
+// history oldest first).
 void Print(CommandContext& context, const Args& args, const HistoryScan& scan,
            const std::string& repo) {
-  for (const Event& event : scan.events) {
-    json item = ScanJson(event, repo);
+  for (auto it = scan.events.rbegin(); it != scan.events.rend(); ++it) {
+    json item = ScanJson(*it, repo);
     if (args.json) {
       context.out << JsonLine(item);
     } else {

@@ -1,7 +1,10 @@
 // The journal's prompts and notes (journal_prompts.h).
 #include "journal/journal_prompts.h"
 
+#include <algorithm>
+#include <limits>
 #include <string_view>
+#include <tuple>
 
 #include "journal/commit_notes.h"
 #include "journal/journal.h"
@@ -93,25 +96,28 @@ Result<Prompt> JournalPrompts::GetPrompt(int64_t id) {
 }
 
 Result<std::vector<Prompt>> JournalPrompts::Pending(int64_t now, int limit,
-                                                    std::optional<PromptCursor> after) {
-  std::string sql = rows::PromptSelect() + "WHERE " + std::string(kDue);
-  if (after) sql += " AND (p.created > ? OR (p.created = ? AND p.id > ?))";
-  Result<sql::Statement> stmt = db().Prepare(sql + " ORDER BY p.created, p.id LIMIT ?");
+                                                    std::optional<PromptCursor> after,
+                                                    bool with_snoozed) {
+  // Snoozes up to `:until` count: now, or all of them.
+  std::string sql = rows::PromptSelect() +
+                    "WHERE (p.state = 'pending' OR"
+                    " (p.state = 'snoozed' AND p.snoozed_until <= :until))";
+  if (after) sql += " AND (e.commit_time < :time OR (e.commit_time = :time AND p.id < :id))";
+  Result<sql::Statement> stmt =
+      db().Prepare(sql + " ORDER BY e.commit_time DESC, p.id DESC LIMIT :limit");
   if (!stmt) return stmt.error();
-  if (after) {
-    stmt->BindAll(now, after->created, after->created, after->id,
-                  limit > 0 ? int64_t{limit} : int64_t{-1});
-  } else {
-    stmt->BindAll(now, limit > 0 ? int64_t{limit} : int64_t{-1});
-  }
+  stmt->Bind(":until", with_snoozed ? std::numeric_limits<int64_t>::max() : now);
+  if (after) stmt->Bind(":time", after->time).Bind(":id", after->id);
+  stmt->Bind(":limit", limit > 0 ? int64_t{limit} : int64_t{-1});
   std::vector<Prompt> prompts;
   for (;;) {
     Result<bool> more = stmt->Step();
     if (!more) return more.error();
     if (!*more) break;
     sql::Row row = stmt->row();
-    prompts.push_back(rows::ReadPrompt(row));
-    prompts.back().state = PromptState::kPending;  // a snooze that has run out
+    Prompt& prompt = prompts.emplace_back(rows::ReadPrompt(row));
+    // A snooze that has run out is waiting again.
+    if (prompt.snoozed_until <= now) prompt.state = PromptState::kPending;
   }
   for (Prompt& prompt : prompts) {
     if (Status s = FillCommitNotes(db(), &prompt); !s) return s.error();
@@ -126,6 +132,26 @@ Result<int64_t> JournalPrompts::PendingCount(int64_t now) {
   Result<bool> row = stmt->BindAll(now).Step();
   if (!row) return row.error();
   return stmt->row().Int();
+}
+
+Result<int64_t> JournalPrompts::SnoozedCount(int64_t now) {
+  Result<sql::Statement> stmt = db().Prepare(
+      "SELECT count(*) FROM prompts WHERE state = 'snoozed' AND snoozed_until > ?");
+  if (!stmt) return stmt.error();
+  Result<bool> row = stmt->BindAll(now).Step();
+  if (!row) return row.error();
+  return stmt->row().Int();
+}
+
+Result<std::optional<int64_t>> JournalPrompts::NextSnoozeEnd(int64_t now) {
+  Result<sql::Statement> stmt = db().Prepare(
+      "SELECT min(snoozed_until) FROM prompts WHERE state = 'snoozed' AND snoozed_until > ?");
+  if (!stmt) return stmt.error();
+  Result<bool> row = stmt->BindAll(now).Step();
+  if (!row) return row.error();
+  sql::Row r = stmt->row();
+  if (r.NextIsNull()) return std::optional<int64_t>();
+  return std::optional<int64_t>(r.Int());
 }
 
 Result<Note> JournalPrompts::Answer(int64_t prompt_id, const std::string& text,
@@ -153,23 +179,75 @@ Result<Note> JournalPrompts::AnswerInTransaction(int64_t prompt_id,
 }
 
 Result<Prompt> JournalPrompts::Snooze(int64_t prompt_id, int64_t until) {
-  return journal_.Write([&]() -> Result<Prompt> {
-    Result<Prompt> prompt = GetPrompt(prompt_id);
-    if (!prompt) return prompt.error();
-    if (prompt->state == PromptState::kAnswered) return AlreadyAnswered(prompt_id);
-    if (Status s = UpdateState(db(), prompt_id, PromptState::kSnoozed, until); !s) return s.error();
-    return GetPrompt(prompt_id);
-  });
+  PromptSelection which;
+  which.ids.push_back(prompt_id);
+  Result<std::vector<Prompt>> done = SnoozeAll(which, until);
+  if (!done) return done.error();
+  return done->front();
 }
 
 Result<Prompt> JournalPrompts::Dismiss(int64_t prompt_id) {
-  return journal_.Write([&]() -> Result<Prompt> {
-    Result<Prompt> prompt = GetPrompt(prompt_id);
-    if (!prompt) return prompt.error();
-    if (prompt->state == PromptState::kAnswered) return AlreadyAnswered(prompt_id);
-    if (Status s = UpdateState(db(), prompt_id, PromptState::kDismissed, 0); !s) return s.error();
-    return GetPrompt(prompt_id);
+  PromptSelection which;
+  which.ids.push_back(prompt_id);
+  Result<std::vector<Prompt>> done = DismissAll(which);
+  if (!done) return done.error();
+  return done->front();
+}
+
+Result<std::vector<int64_t>> JournalPrompts::Select(const PromptSelection& which) {
+  std::vector<int64_t> ids;
+  if (!which.ids.empty()) {
+    for (int64_t id : which.ids) {
+      Result<Prompt> prompt = GetPrompt(id);
+      if (!prompt) return prompt.error();
+      if (prompt->state == PromptState::kAnswered) return AlreadyAnswered(id);
+      if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+    }
+    return ids;
+  }
+  std::string sql =
+      "SELECT p.id FROM prompts p JOIN events e ON e.id = p.event_id"
+      " JOIN repos r ON r.id = e.repo_id WHERE p.state IN ('pending', 'snoozed')";
+  if (!which.repo.empty()) sql += " AND (r.path = :repo OR r.name = :repo)";
+  if (which.before) sql += " AND e.commit_time < :before";
+  Result<sql::Statement> stmt = db().Prepare(sql);
+  if (!stmt) return stmt.error();
+  stmt->Bind(":repo", which.repo).Bind(":before", which.before.value_or(0));
+  for (;;) {
+    Result<bool> more = stmt->Step();
+    if (!more) return more.error();
+    if (!*more) break;
+    ids.push_back(stmt->row().Int());
+  }
+  return ids;
+}
+
+Result<std::vector<Prompt>> JournalPrompts::SetStates(const PromptSelection& which,
+                                                      PromptState state, int64_t until) {
+  return journal_.Write([&]() -> Result<std::vector<Prompt>> {
+    Result<std::vector<int64_t>> ids = Select(which);
+    if (!ids) return ids.error();
+    std::vector<Prompt> done;
+    for (int64_t id : *ids) {
+      if (Status s = UpdateState(db(), id, state, until); !s) return s.error();
+      Result<Prompt> prompt = GetPrompt(id);
+      if (!prompt) return prompt.error();
+      done.push_back(std::move(*prompt));
+    }
+    std::sort(done.begin(), done.end(), [](const Prompt& a, const Prompt& b) {
+      return std::tie(a.event.commit_time, a.id) > std::tie(b.event.commit_time, b.id);
+    });
+    return done;
   });
+}
+
+Result<std::vector<Prompt>> JournalPrompts::DismissAll(const PromptSelection& which) {
+  return SetStates(which, PromptState::kDismissed, 0);
+}
+
+Result<std::vector<Prompt>> JournalPrompts::SnoozeAll(const PromptSelection& which,
+                                                      int64_t until) {
+  return SetStates(which, PromptState::kSnoozed, until);
 }
 
 Result<Note> JournalPrompts::AddNote(const NewNote& note, int64_t now) {

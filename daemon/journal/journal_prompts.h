@@ -26,17 +26,36 @@ struct NewNote {
   std::vector<std::string> tags;
 };
 
+// Which prompts a bulk dismiss or snooze acts on: the prompts `ids`; or,
+// when `ids` is empty, every prompt still open (pending or snoozed, due or
+// not), narrowed to `repo` (a watched repo's path or name) if given and to
+// events before `before` if given.
+struct PromptSelection {
+  std::vector<int64_t> ids;
+  std::string repo;
+  std::optional<int64_t> before;
+};
+
 class JournalPrompts {
  public:
   JournalPrompts(const JournalPrompts&) = delete;
   JournalPrompts& operator=(const JournalPrompts&) = delete;
 
   // --- prompts -------------------------------------------------------------
-  // Prompts in state pending, plus snoozed ones whose time has come, oldest
-  // first: at most `limit` of them (0: all), those after `after` only.
+  // Prompts in state pending, plus snoozed ones whose time has come (and,
+  // `with_snoozed`, the snoozed ones still to come), newest event first
+  // (latest prompt first among equal times): at most `limit` of them (0:
+  // all), those after `after` only.
   Result<std::vector<Prompt>> Pending(int64_t now, int limit = 0,
-                                      std::optional<PromptCursor> after = {});
+                                      std::optional<PromptCursor> after = {},
+                                      bool with_snoozed = false);
+  // How many Pending(now) gives in all.
   Result<int64_t> PendingCount(int64_t now);
+  // How many prompts are snoozed to a time after `now`.
+  Result<int64_t> SnoozedCount(int64_t now);
+  // The earliest snooze still to come after `now`, if any (when bragd next
+  // has prompts to push again).
+  Result<std::optional<int64_t>> NextSnoozeEnd(int64_t now);
   // Error code "not_found" when no such prompt. The state is as stored: a
   // snoozed prompt reads "snoozed" here even once its time has come.
   Result<Prompt> GetPrompt(int64_t id);
@@ -55,6 +74,13 @@ class JournalPrompts {
   Result<Prompt> Snooze(int64_t prompt_id, int64_t until);
   Result<Prompt> Dismiss(int64_t prompt_id);
 
+  // Several prompts dismissed, or snoozed until `until`, in one transaction:
+  // those of `which`. Each id must name a prompt that is not answered
+  // ("not_found", "conflict"), else nothing changes. Returns the updated
+  // prompts, newest event first.
+  Result<std::vector<Prompt>> DismissAll(const PromptSelection& which);
+  Result<std::vector<Prompt>> SnoozeAll(const PromptSelection& which, int64_t until);
+
   // --- notes ---------------------------------------------------------------
   // A note with no prompt or event. Blank text or an unknown source:
   // "bad_request". The text is stored trimmed, the repo as given.
@@ -65,6 +91,11 @@ class JournalPrompts {
   explicit JournalPrompts(Journal& journal) : journal_(journal) {}
   // The journal's connection as it is now (Follow may replace it).
   sql::Database& db() const;
+  // Inside a caller's transaction: the ids of the prompts `which` names.
+  Result<std::vector<int64_t>> Select(const PromptSelection& which);
+  // DismissAll and SnoozeAll: `state` (and `until`) for each of `which`.
+  Result<std::vector<Prompt>> SetStates(const PromptSelection& which, PromptState state,
+                                        int64_t until);
   // Answer, inside a caller's transaction.
   Result<Note> AnswerInTransaction(int64_t prompt_id, const std::string& text,
                                    int64_t now);

@@ -61,9 +61,9 @@ Result<std::optional<PromptCursor>> ReadPromptCursor(const ParamReader& p) {
   if (!*text) return std::optional<PromptCursor>();
   std::vector<std::string> parts = CursorParts(**text);
   if (parts.size() != 2) return BadCursor(p);
-  std::optional<int64_t> created = CursorNumber(parts[0]), id = CursorNumber(parts[1]);
-  if (!created || !id) return BadCursor(p);
-  return std::optional<PromptCursor>(PromptCursor{*created, *id});
+  std::optional<int64_t> time = CursorNumber(parts[0]), id = CursorNumber(parts[1]);
+  if (!time || !id) return BadCursor(p);
+  return std::optional<PromptCursor>(PromptCursor{*time, *id});
 }
 
 Result<std::optional<LogCursor>> ReadLogCursor(const ParamReader& p) {

@@ -39,25 +39,33 @@ Result<json> Pending(const MethodCall& c) {
   if (!limit) return limit.error();
   Result<std::optional<PromptCursor>> after = ReadPromptCursor(c.params);
   if (!after) return after.error();
-  if (!c.context.journal) return json{{"prompts", json::array()}, {"count", 0}};
-  Journal& journal = *c.context.journal;
+  Result<bool> with_snoozed = c.params.Bool("snoozed", false);
+  if (!with_snoozed) return with_snoozed.error();
+  if (!c.context.journal) {
+    return json{{"prompts", json::array()}, {"count", 0}, {"snoozed", 0}};
+  }
+  JournalPrompts& journal = c.context.journal->prompts();
   Result<std::vector<Prompt>> prompts =
-      journal.prompts().Pending(c.context.now, RowsToRead(*limit), *after);
+      journal.Pending(c.context.now, RowsToRead(*limit), *after, *with_snoozed);
   if (!prompts) return FromJournal(prompts.error());
-  Result<int64_t> count = journal.prompts().PendingCount(c.context.now);
+  Result<int64_t> count = journal.PendingCount(c.context.now);
   if (!count) return FromJournal(count.error());
+  Result<int64_t> snoozed = journal.SnoozedCount(c.context.now);
+  if (!snoozed) return FromJournal(snoozed.error());
   json out = json::array();
   json reply = json::object();
   for (size_t i = 0; i < prompts->size(); ++i) {
     if (out.size() == kPageEntries) {
       const Prompt& last = (*prompts)[i - 1];
-      reply["next"] = std::to_string(last.created) + "." + std::to_string(last.id);
+      reply["next"] =
+          std::to_string(last.event.commit_time) + "." + std::to_string(last.id);
       break;
     }
     out.push_back(PromptJson((*prompts)[i]));
   }
   reply["prompts"] = std::move(out);
   reply["count"] = *count;
+  reply["snoozed"] = *snoozed;
   return reply;
 }
 
@@ -83,9 +91,52 @@ Result<json> Answer(const MethodCall& c) {
   return json{{"prompt", prompt_json}, {"note", NoteJson(*note)}};
 }
 
+// Which prompts a snooze or dismiss names: `prompt` (one id: the reply is
+// that prompt), else `prompts` (ids), else `all: true` with `repo` and
+// `before` to narrow it. Sets *one when the request named a single prompt.
+Result<PromptSelection> ReadSelection(const MethodCall& c, bool* one) {
+  const ParamReader& p = c.params;
+  PromptSelection which;
+  *one = p.Find("prompt") != nullptr;
+  if (*one) {
+    Result<int64_t> id = p.Int("prompt", kPromptId);
+    if (!id) return id.error();
+    which.ids.push_back(*id);
+    return which;
+  }
+  constexpr const char* kIds = "an array of integer prompt ids";
+  if (const json* ids = p.Find("prompts")) {
+    if (!ids->is_array() || ids->empty()) return p.Wrong("prompts", kIds);
+    for (const json& id : *ids) {
+      if (!id.is_number_integer()) return p.Wrong("prompts", kIds);
+      which.ids.push_back(id.get<int64_t>());
+    }
+    return which;
+  }
+  Result<bool> all = p.Bool("all", false);
+  if (!all) return all.error();
+  if (!*all) return p.Missing("prompt", "a prompt id (or prompts: [ids], or all: true)");
+  Result<std::optional<std::string>> repo = p.OptionalString("repo", "a repo path or name");
+  if (!repo) return repo.error();
+  which.repo = repo->value_or("");
+  Result<std::optional<int64_t>> before = p.OptionalTime("before", c.context.now);
+  if (!before) return before.error();
+  which.before = *before;
+  return which;
+}
+
+// The reply of a snooze or dismiss: the one prompt, or all of them.
+json SelectionResult(const std::vector<Prompt>& done, bool one) {
+  if (one) return PromptResult(done.front());
+  json prompts = json::array();
+  for (const Prompt& prompt : done) prompts.push_back(PromptJson(prompt));
+  return json{{"prompts", std::move(prompts)}, {"count", done.size()}};
+}
+
 Result<json> Snooze(const MethodCall& c) {
-  Result<int64_t> id = c.params.Int("prompt", kPromptId);
-  if (!id) return id.error();
+  bool one = false;
+  Result<PromptSelection> which = ReadSelection(c, &one);
+  if (!which) return which.error();
   Result<int64_t> until = SnoozeUntil(c);
   if (!until) return until.error();
   if (*until <= c.context.now) {
@@ -93,19 +144,20 @@ Result<json> Snooze(const MethodCall& c) {
   }
   Result<Journal*> journal = c.journal();
   if (!journal) return journal.error();
-  Result<Prompt> prompt = (*journal)->prompts().Snooze(*id, *until);
-  if (!prompt) return FromJournal(prompt.error());
-  return PromptResult(*prompt);
+  Result<std::vector<Prompt>> done = (*journal)->prompts().SnoozeAll(*which, *until);
+  if (!done) return FromJournal(done.error());
+  return SelectionResult(*done, one);
 }
 
 Result<json> Dismiss(const MethodCall& c) {
-  Result<int64_t> id = c.params.Int("prompt", kPromptId);
-  if (!id) return id.error();
+  bool one = false;
+  Result<PromptSelection> which = ReadSelection(c, &one);
+  if (!which) return which.error();
   Result<Journal*> journal = c.journal();
   if (!journal) return journal.error();
-  Result<Prompt> prompt = (*journal)->prompts().Dismiss(*id);
-  if (!prompt) return FromJournal(prompt.error());
-  return PromptResult(*prompt);
+  Result<std::vector<Prompt>> done = (*journal)->prompts().DismissAll(*which);
+  if (!done) return FromJournal(done.error());
+  return SelectionResult(*done, one);
 }
 
 }  // namespace

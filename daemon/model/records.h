@@ -166,10 +166,11 @@ struct LogQuery {
   std::optional<LogCursor> after;   // only entries after this one
 };
 
-// Where a page of pending prompts starts: after the prompt created at
-// `created` with id `id` (JournalPrompts::Pending's order, oldest first).
+// Where a page of pending prompts starts: after the prompt with id `id`
+// whose event happened at `time` (JournalPrompts::Pending's order, newest
+// first).
 struct PromptCursor {
-  int64_t created = 0;
+  int64_t time = 0;  // the event's time (Event::commit_time)
   int64_t id = 0;
 };
 

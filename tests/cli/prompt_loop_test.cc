@@ -104,11 +104,13 @@ TEST_CASE("the loop answers, skips, snoozes and dismisses in order") {
   CHECK(*done);
   CHECK_FALSE(loop.had_errors());
   CHECK(err.str() == "");
-  CHECK(w.Entry(w.ids[0])["note"] == "cut p95 by 10x");
-  CHECK(w.Entry(w.ids[1])["state"] == "pending");
-  CHECK(w.Entry(w.ids[2])["state"] == "snoozed");
-  CHECK(w.Entry(w.ids[3])["state"] == "dismissed");
+  // Newest merge first: PR #104 (merged last) is asked first.
+  CHECK(w.Entry(w.ids[3])["note"] == "cut p95 by 10x");
+  CHECK(w.Entry(w.ids[2])["state"] == "pending");
+  CHECK(w.Entry(w.ids[1])["state"] == "snoozed");
+  CHECK(w.Entry(w.ids[0])["state"] == "dismissed");
   CHECK(out.str().find("PR #101  Change 1") != std::string::npos);
+  CHECK(out.str().find("PR #104") < out.str().find("PR #101"));
   CHECK(out.str().find("noted") != std::string::npos);
 }
 
@@ -121,8 +123,8 @@ TEST_CASE("end of input stops the loop and leaves the rest pending") {
   Result<bool> done = loop.WorkThroughPending();
   REQUIRE(done.has_value());
   CHECK_FALSE(*done);
-  CHECK(w.Entry(w.ids[0])["state"] == "answered");
-  CHECK(w.Entry(w.ids[1])["state"] == "pending");
+  CHECK(w.Entry(w.ids[1])["state"] == "answered");  // the newer merge
+  CHECK(w.Entry(w.ids[0])["state"] == "pending");
 }
 
 TEST_CASE("waiting for new prompts needs bragd") {

@@ -235,13 +235,13 @@ TEST_CASE("snooze and dismiss with bragd down take prompts off the pending list"
   CHECK(bad.err.find("(bad_request)") != std::string::npos);
 }
 
-TEST_CASE("prompt --once answers the first pending prompt from stdin") {
+TEST_CASE("prompt --once answers the newest pending prompt from stdin") {
   OfflineWorld w;
-  int64_t first = w.MakePrompt(481, "Add composite index on orders");
-  w.MakePrompt(482, "Drop the legacy table");
+  w.MakePrompt(481, "Drop the legacy table");
+  int64_t first = w.MakePrompt(482, "Add composite index on orders");  // merged later
   BragRun r = w.Brag("prompt --once", "my impact note\n");
   REQUIRE_OK(r);
-  CHECK(r.out.find("PR #481") != std::string::npos);
+  CHECK(r.out.find("PR #482") != std::string::npos);
   CHECK(r.out.find("3 files, +42 -7") != std::string::npos);
   std::vector<json> entries = JsonLines(w.Brag("log --json --kind pr_merged").out);
   REQUIRE(entries.size() == 2);

@@ -256,7 +256,8 @@ TEST_CASE("a pull on a terminal asks at once: its commit notes are offered and '
   // script(1) gives git a pseudo-terminal; the answers are typed on it.
   std::string pull = "git -C " + ShellQuote(w.mine.dir().string()) + " pull -q --ff-only";
   fs::path typed = w.h.world.root() / "typed.txt";
-  WriteFile(typed, "a\nretries capped at 3; 0 storms since\n");
+  // Newest merge first: PR #9, then PR #8 with its commit's note to accept.
+  WriteFile(typed, "retries capped at 3; 0 storms since\na\n");
   CommandResult tty =
       RunCommand("script -qec " + ShellQuote(pull) + " /dev/null < " + ShellQuote(typed.string()));
   CHECK_MESSAGE(tty.code == 0, tty.output);

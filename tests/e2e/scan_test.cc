@@ -63,8 +63,8 @@ TEST_CASE("scan --json prints one object per PR of mine with the protocol's fiel
   CHECK(r.err == "");
   std::vector<json> items = JsonLines(r.out);
   REQUIRE(items.size() == 2);
-  CHECK(Numbers(items) == std::vector<int64_t>{481, 483});
-  const json& merge = items[0];
+  CHECK(Numbers(items) == std::vector<int64_t>{483, 481});
+  const json& merge = items[1];
   CHECK(merge["kind"] == "pr_merged");
   CHECK(merge["forge"] == "github");
   CHECK(merge["title"] == "Add composite index on orders");
@@ -73,7 +73,7 @@ TEST_CASE("scan --json prints one object per PR of mine with the protocol's fiel
   CHECK(merge["authors"] == json::array({"me@example.com"}));
   CHECK(merge["time"].get<std::string>().ends_with("Z"));
   CHECK(merge["repo"] == repo.dir().string());
-  CHECK(items[1]["branch"].is_null());
+  CHECK(items[0]["branch"].is_null());
 }
 
 TEST_CASE("scan without --json prints a line per PR") {
@@ -98,9 +98,9 @@ TEST_CASE("scan --author lists that author's PRs, --all-authors everyone's") {
   ScanRun both = Brag(world, "scan " + path +
                                  " --json --author mate@example.com --author "
                                  "me@example.com");
-  CHECK(Numbers(JsonLines(both.out)) == std::vector<int64_t>{481, 482, 483});
+  CHECK(Numbers(JsonLines(both.out)) == std::vector<int64_t>{483, 482, 481});
   ScanRun all = Brag(world, "scan " + path + " --json --all-authors");
-  CHECK(Numbers(JsonLines(all.out)) == std::vector<int64_t>{481, 482, 483});
+  CHECK(Numbers(JsonLines(all.out)) == std::vector<int64_t>{483, 482, 481});
   CHECK(Brag(world, "scan " + path + " --all-authors --author x@y").code == 2);
 }
 
@@ -137,7 +137,7 @@ TEST_CASE("scan --record twice records each PR once and they are pending") {
   REQUIRE_OK(pending);
   std::vector<json> prompts = JsonLines(pending.out);
   REQUIRE(prompts.size() == 2);
-  CHECK(Numbers(prompts) == std::vector<int64_t>{481, 483});
+  CHECK(Numbers(prompts) == std::vector<int64_t>{483, 481});  // newest merge first
   CHECK(prompts[0]["repo"] == repo.dir().string());
   CHECK(prompts[0]["diffstat"]["files"] == 1);
   ScanRun repos = Brag(world, "repos list --json");
@@ -172,7 +172,7 @@ TEST_CASE("scan reads a bare repository") {
   ScanRun r = Brag(world, "scan " + ShellQuote(bare.string()) + " --json");
   REQUIRE_OK(r);
   std::vector<json> items = JsonLines(r.out);
-  CHECK(Numbers(items) == std::vector<int64_t>{481, 483});
+  CHECK(Numbers(items) == std::vector<int64_t>{483, 481});
   CHECK(items[0]["repo"] == bare.string());
 }
 
@@ -234,7 +234,7 @@ TEST_CASE("scan of a linked worktree lists the PRs of its repo") {
   ScanRun r = Brag(world, "scan " + ShellQuote(linked.string()) + " --json");
   REQUIRE_OK(r);
   std::vector<json> items = JsonLines(r.out);
-  CHECK(Numbers(items) == std::vector<int64_t>{481, 483});
+  CHECK(Numbers(items) == std::vector<int64_t>{483, 481});
   REQUIRE(!items.empty());
   CHECK(items[0]["repo"] == repo.dir().string());  // the repo, not the worktree
 }

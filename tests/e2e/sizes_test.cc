@@ -102,8 +102,8 @@ TEST_CASE("600 pending prompts list, count and dismiss with bragd up") {
   REQUIRE(listed.code == 0);
   std::vector<json> prompts = JsonLines(listed.output);
   REQUIRE(prompts.size() == 600);
-  CHECK(prompts.front()["pr"] == 1);  // oldest first
-  CHECK(prompts.back()["pr"] == 600);
+  CHECK(prompts.front()["pr"] == 600);  // newest merge first
+  CHECK(prompts.back()["pr"] == 1);
 
   CommandResult dismissed = world.Brag("dismiss " + prompts[2]["id"].dump());
   CHECK_MESSAGE(dismissed.code == 0, dismissed.output);

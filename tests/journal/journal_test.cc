@@ -373,9 +373,9 @@ TEST_CASE("a version 1 journal is migrated to the current version and keeps its 
   REQUIRE(journal->repos().RecordScan(repo_id, {}, {incident}, 50).has_value());
   pending = journal->prompts().Pending(60).value();
   REQUIRE(pending.size() == 2);
-  CHECK(pending[1].event.opened == 30);
-  CHECK(pending[1].event.commit_count == 3);
-  CHECK(pending[1].event.merged);
+  CHECK(pending[0].event.opened == 30);  // the incident closed at 40, after PR #4
+  CHECK(pending[0].event.commit_count == 3);
+  CHECK(pending[0].event.merged);
 }
 
 TEST_CASE("a version 3 journal gets the PR number index when opened") {

@@ -20,9 +20,11 @@ struct PromptFixture : JournalFixture {
   }
 };
 
-TEST_CASE_FIXTURE(PromptFixture, "pending prompts are listed oldest first") {
+TEST_CASE_FIXTURE(PromptFixture, "pending prompts are listed newest merge first") {
+  // Merged at 10, recorded at 100 with the first: a backfill of an old PR
+  // comes after the newer merges, not first.
   Prompt third = Scan(api.id, {PrMerged("c0", 3, 10)}, 100).at(0);
-  CHECK(PendingIds(300) == std::vector<int64_t>{first.id, third.id, second.id});
+  CHECK(PendingIds(300) == std::vector<int64_t>{second.id, first.id, third.id});
   CHECK(journal->prompts().PendingCount(300).value() == 3);
 }
 
@@ -38,8 +40,8 @@ TEST_CASE_FIXTURE(PromptFixture, "a snoozed prompt comes back when its time has 
 
   std::vector<Prompt> later = Pending(1000);
   REQUIRE(later.size() == 2);
-  CHECK(later[0].id == first.id);
-  CHECK(later[0].state == PromptState::kPending);
+  CHECK(later[1].id == first.id);
+  CHECK(later[1].state == PromptState::kPending);
   CHECK(journal->prompts().PendingCount(1000).value() == 2);
   CHECK(journal->prompts().GetPrompt(first.id).value().state == PromptState::kSnoozed);
 }

@@ -209,11 +209,13 @@ TEST_CASE_FIXTURE(JournalFixture,
   CHECK(made[1].event.key == "incident/db-down");
   CHECK(made[1].event.authors.empty());
 
+  // Newest first: the incident closed at 600, after the PR merged at 500.
   std::vector<Prompt> pending = Pending(700);
   REQUIRE(pending.size() == 2);
-  CHECK(pending[0].id == pr.id);
-  CHECK(pending[0].event.paths == pr.event.paths);
-  CHECK(pending[0].repo == pr.repo);
+  CHECK(pending[0].id == made[1].id);
+  CHECK(pending[1].id == pr.id);
+  CHECK(pending[1].event.paths == pr.event.paths);
+  CHECK(pending[1].repo == pr.repo);
 }
 
 TEST_CASE_FIXTURE(JournalFixture, "an event seen again makes no second prompt") {

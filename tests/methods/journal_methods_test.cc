@@ -129,7 +129,7 @@ TEST_CASE("pending lists the prompts a scan made, with the wire fields") {
 
 TEST_CASE("pending on an empty journal is an empty list") {
   JournalWorld w;
-  CHECK(w.Ok("pending") == json{{"count", 0}, {"prompts", json::array()}});
+  CHECK(w.Ok("pending") == json{{"count", 0}, {"prompts", json::array()}, {"snoozed", 0}});
 }
 
 TEST_CASE("answer files the note and returns the answered prompt with its text") {

@@ -1,0 +1,163 @@
+// Triage in bulk (issue 15): dismiss and snooze take several ids, --all,
+// --repo and --before, with bragd up and with it down; pending lists the
+// newest merge first and, with --all, the snoozed prompts with their time.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "e2e/bragd_process.h"
+#include "journal/journal.h"
+
+namespace brag::test {
+namespace {
+
+using nlohmann::json;
+
+// 2025-01-10T00:00:00Z: api's PRs #1..#3 merged on 10, 11 and 12 January
+// 2025; web's PRs #11 and #12 on 1 and 2 June 2026.
+constexpr int64_t kJan10 = 1736467200;
+constexpr int64_t kJun1 = 1780272000;
+constexpr int64_t kDay = 86400;
+
+struct TriageWorld {
+  World world;
+  std::optional<BragdProcess> bragd;
+
+  explicit TriageWorld(bool up) {
+    {
+      auto journal = Journal::Open(world.journal(), Journal::Mode::kReadWrite);
+      REQUIRE_MESSAGE(journal.has_value(), journal.error().message);
+      Record(**journal, "/nonexistent/api", "api", {{1, kJan10}, {2, kJan10 + kDay},
+                                                    {3, kJan10 + 2 * kDay}});
+      Record(**journal, "/nonexistent/web", "web", {{11, kJun1}, {12, kJun1 + kDay}});
+    }
+    if (up) {
+      bragd.emplace(world);
+      REQUIRE(bragd->WaitReady());
+    }
+  }
+
+  static void Record(Journal& journal, const std::string& path, const std::string& name,
+                     const std::vector<std::pair<int64_t, int64_t>>& prs) {
+    Result<RepoRecord> repo = journal.repos().AddRepo(path, name, "added", 1);
+    REQUIRE(repo.has_value());
+    std::vector<Event> events;
+    for (auto [pr, time] : prs) {
+      Event e;
+      e.kind = EventKind::kPrMerged;
+      e.key = name + std::to_string(pr);
+      e.commit = std::string(40, 'a');
+      e.forge = "github";
+      e.pr = pr;
+      e.title = "Change " + std::to_string(pr);
+      e.authors = {"me@example.com"};
+      e.commit_time = time;
+      events.push_back(std::move(e));
+    }
+    REQUIRE(journal.repos().RecordEvents(repo->id, events, 1).has_value());
+  }
+
+  CommandResult Brag(const std::string& args) const { return world.Brag(args); }
+
+  // PR number -> prompt id, from `pending --all --json`.
+  int64_t Id(int64_t pr) const {
+    for (const json& p : Pending("--all")) {
+      if (p["pr"] == pr) return p["id"].get<int64_t>();
+    }
+    FAIL("no open prompt for PR #" << pr);
+    return 0;
+  }
+
+  std::vector<json> Pending(const std::string& flags = "") const {
+    CommandResult r = world.Brag("pending --json " + flags);
+    REQUIRE_MESSAGE(r.code == 0, r.output);
+    std::vector<json> out;
+    size_t start = 0;
+    while (start < r.output.size()) {
+      size_t end = r.output.find('\n', start);
+      out.push_back(json::parse(r.output.substr(start, end - start)));
+      start = end + 1;
+    }
+    return out;
+  }
+
+  // The PR numbers `pending --json FLAGS` lists, in its order.
+  std::vector<int64_t> Prs(const std::string& flags = "") const {
+    std::vector<int64_t> prs;
+    for (const json& p : Pending(flags)) prs.push_back(p["pr"].get<int64_t>());
+    return prs;
+  }
+};
+
+void CheckTriage(bool up) {
+  TriageWorld w(up);
+  CHECK(w.Prs() == std::vector<int64_t>{12, 11, 3, 2, 1});  // newest merge first
+
+  // Several ids at once.
+  CommandResult two =
+      w.Brag("dismiss " + std::to_string(w.Id(12)) + " " + std::to_string(w.Id(2)));
+  CHECK_MESSAGE(two.code == 0, two.output);
+  CHECK(two.output.find("dismissed 2 prompts") != std::string::npos);
+  CHECK(w.Prs() == std::vector<int64_t>{11, 3, 1});
+
+  // Several ids and a time of two words; the snoozed ones leave `pending`
+  // and are counted there, and `pending --all` shows them with the time.
+  CommandResult later =
+      w.Brag("snooze " + std::to_string(w.Id(11)) + " " + std::to_string(w.Id(1)) +
+             " next week");
+  CHECK_MESSAGE(later.code == 0, later.output);
+  CHECK(later.output.find("snoozed 2 prompts until") != std::string::npos);
+  CHECK(w.Prs() == std::vector<int64_t>{3});
+  CHECK(w.Brag("pending --count").output == "1\n");
+  CommandResult listed = w.Brag("pending");
+  CHECK(listed.output.find("2 more prompts are snoozed (brag pending --all)") !=
+        std::string::npos);
+  std::vector<json> all = w.Pending("--all");
+  REQUIRE(all.size() == 3);
+  CHECK(all[0]["pr"] == 11);
+  CHECK(all[0]["state"] == "snoozed");
+  CHECK(all[0]["snoozed_until"].is_string());
+  CHECK(all[1]["pr"] == 3);
+  CHECK(all[1]["state"] == "pending");
+  CHECK(w.Brag("pending --all").output.find("snoozed until") != std::string::npos);
+
+  // A bad id changes nothing, not even the good ones named with it.
+  CommandResult bad = w.Brag("dismiss " + std::to_string(w.Id(3)) + " 999999");
+  CHECK(bad.code == 1);
+  CHECK(w.Prs() == std::vector<int64_t>{3});
+
+  // --before: only the merges before that date, snoozed or not (PRs #3, #1).
+  CommandResult old = w.Brag("dismiss --before 2026-01-01");
+  CHECK_MESSAGE(old.code == 0, old.output);
+  CHECK(old.output.find("dismissed 2 prompts") != std::string::npos);
+  CHECK(w.Prs("--all") == std::vector<int64_t>{11});
+
+  // --repo by name; then nothing is left to match.
+  CommandResult web = w.Brag("snooze --repo web 2h");
+  CHECK_MESSAGE(web.code == 0, web.output);
+  CHECK(web.output.find(": web PR #11 Change 11 until") != std::string::npos);
+  CHECK(w.Brag("dismiss --repo api").output.find("No open prompts matched") !=
+        std::string::npos);
+  CommandResult everything = w.Brag("dismiss --all");
+  CHECK_MESSAGE(everything.code == 0, everything.output);
+  CHECK(w.Prs("--all").empty());
+  CHECK(w.Brag("pending --count").output == "0\n");
+
+  // Neither ids nor a selection, or both: a usage error.
+  CHECK(w.Brag("dismiss").code == 2);
+  CHECK(w.Brag("snooze 2h").code == 2);
+  CHECK(w.Brag("dismiss 3 --all").code == 2);
+}
+
+TEST_CASE("dismiss and snooze in bulk with bragd up") { CheckTriage(true); }
+
+TEST_CASE("dismiss and snooze in bulk with bragd down") { CheckTriage(false); }
+
+}  // namespace
+}  // namespace brag::test
