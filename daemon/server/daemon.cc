@@ -81,6 +81,7 @@ int Daemon::Start() {
   scans_ = std::make_unique<ScanScheduler>(io_, config_, identities_, *journal_, watcher_,
                                            *repos_, notifier_);
   digest_ = std::make_unique<DigestTimer>(io_, config_, *journal_);
+  snoozes_ = std::make_unique<SnoozeTimer>(io_, *journal_, notifier_);
   scans_->FileSpool(/*at_start=*/true);  // commits made while bragd was away
 
   if (Status s = watcher_.Init(); !s) {
@@ -106,6 +107,7 @@ int Daemon::Start() {
   // Ready once every repo has its baseline; clients are served meanwhile.
   scans_->ScanEach(repos_->AllIds(), false, false, [this](std::vector<Prompt>) {
     digest_->Start();
+    snoozes_->Start();
     LogInfo("listening on " + socket_path_.string() + " (journal " +
             journal_->path().string() + ", " + std::to_string(repos_->AllIds().size()) +
             " repos)");
@@ -189,6 +191,7 @@ std::optional<std::string> Daemon::HandleLine(const std::string& line,
                answered->line = LineFor(late.id, result);
              });
   answered->returned = true;
+  if (req->method == "snooze") snoozes_->Rearm();  // its end may come first
   return std::move(answered->line);
 }
 

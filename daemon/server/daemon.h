@@ -26,6 +26,7 @@
 #include "methods/registry.h"
 #include "protocol/message.h"
 #include "server/digest_timer.h"
+#include "server/snooze_timer.h"
 #include "server/listener.h"
 #include "server/notifier.h"
 #include "server/repo_registry.h"
@@ -106,6 +107,7 @@ class Daemon : public DaemonServices {
   std::unique_ptr<RepoRegistry> repos_;
   std::unique_ptr<ScanScheduler> scans_;
   std::unique_ptr<DigestTimer> digest_;
+  std::unique_ptr<SnoozeTimer> snoozes_;
   std::chrono::steady_clock::time_point started_;
   int exit_code_ = kExitOk;
 };

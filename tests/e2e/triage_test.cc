@@ -12,7 +12,9 @@
 #include <nlohmann/json.hpp>
 
 #include "e2e/bragd_process.h"
+#include "core/timeutil.h"
 #include "journal/journal.h"
+#include "protocol/client.h"
 
 namespace brag::test {
 namespace {
@@ -158,6 +160,30 @@ void CheckTriage(bool up) {
 TEST_CASE("dismiss and snooze in bulk with bragd up") { CheckTriage(true); }
 
 TEST_CASE("dismiss and snooze in bulk with bragd down") { CheckTriage(false); }
+
+TEST_CASE("a snooze that runs out is pushed to subscribers again, once") {
+  TriageWorld w(true);
+  protocol::Client sub = w.bragd->Connect();
+  REQUIRE(sub.Call("subscribe").has_value());
+  protocol::Client c = w.bragd->Connect();
+  int64_t id = w.Id(3);
+  // Two seconds ahead, as unix seconds: the snooze ends while we wait.
+  Result<json> snoozed =
+      c.Call("snooze", {{"prompt", id}, {"until", UnixNow() + 2}});
+  REQUIRE_MESSAGE(snoozed.has_value(), (snoozed ? "" : snoozed.error().message));
+  CHECK(w.Prs() == std::vector<int64_t>{12, 11, 2, 1});
+  // A later snooze of another prompt must not delay the first one's push.
+  REQUIRE(c.Call("snooze", {{"prompt", w.Id(1)}, {"until", "1d"}}).has_value());
+
+  Result<json> event = sub.NextEvent(15000);
+  REQUIRE_MESSAGE(event.has_value(), (event ? "" : event.error().message));
+  CHECK((*event)["event"] == "prompt");
+  CHECK((*event)["data"]["id"] == id);
+  CHECK((*event)["data"]["pr"] == 3);
+  CHECK((*event)["data"]["state"] == "pending");
+  CHECK(w.Prs() == std::vector<int64_t>{12, 11, 3, 2});
+  CHECK_FALSE(sub.NextEvent(1500).has_value());  // once, and not PR #1's
+}
 
 }  // namespace
 }  // namespace brag::test
