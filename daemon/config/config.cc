@@ -1,5 +1,6 @@
 #include "config/config.h"
 
+#include <fnmatch.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <toml++/toml.h>
@@ -233,6 +234,7 @@ constexpr KeySpec<Config> kDetectKeys[] = {
 constexpr KeySpec<Config> kScanKeys[] = {
     {"roots", [](const Field& f, Config* c) { return ReadPaths(f, &c->scan_roots); }},
     {"depth", ReadScanDepth},
+    {"exclude", [](const Field& f, Config* c) { return ReadPaths(f, &c->scan_exclude); }},
 };
 
 constexpr KeySpec<Config> kDaemonKeys[] = {
@@ -562,6 +564,17 @@ std::filesystem::path JournalPath(const Config& config) {
 std::filesystem::path DigestDir(const Config& config) {
   if (!config.digest_dir.empty()) return config.digest_dir;
   return DefaultDigestDir();
+}
+
+bool IsExcluded(const Config& config, const std::filesystem::path& repo) {
+  std::string path = repo.lexically_normal().string();
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  std::string name = std::filesystem::path(path).filename().string();
+  for (const std::string& glob : config.scan_exclude) {
+    if (fnmatch(glob.c_str(), path.c_str(), 0) == 0) return true;
+    if (fnmatch(glob.c_str(), name.c_str(), 0) == 0) return true;
+  }
+  return false;
 }
 
 }  // namespace brag

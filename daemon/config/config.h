@@ -68,6 +68,8 @@ struct Config {
 
   std::vector<std::string> scan_roots;  // "~" expanded
   int scan_depth = 3;
+  // [scan] exclude: globs ("~" expanded) of repos discovery leaves alone.
+  std::vector<std::string> scan_exclude;
 
   std::string socket;  // "" : DefaultSocketPath() (BRAG_SOCKET wins over both)
   std::string log_level = "info";
@@ -120,5 +122,10 @@ Result<Config> LoadConfig(const std::string& explicit_path,
 std::filesystem::path SocketPath(const Config& config);
 std::filesystem::path JournalPath(const Config& config);
 std::filesystem::path DigestDir(const Config& config);
+
+// Whether [scan] exclude leaves `repo` (a path found under a root) alone: a
+// glob matches the whole path ("~/code/vendor/*", "*/archive/*"; `*` also
+// matches "/") or the repo's folder name ("linux", "*-fork").
+bool IsExcluded(const Config& config, const std::filesystem::path& repo);
 
 }  // namespace brag

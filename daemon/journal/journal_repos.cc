@@ -202,6 +202,10 @@ Result<RepoRecord> JournalRepos::AddRepo(const std::string& path,
     Status s;
     if (!*existing) {
       s = InsertRepo(db(), path, given_name, source, now);
+    } else if ((*existing)->removed && source == "scan") {
+      // Removed by the user: finding it under a root again brings nothing back.
+      return MakeError("removed", path + " was removed from brag (brag repos add " +
+                                      "watches it again)");
     } else if ((*existing)->removed) {
       s = ReviveRepo(db(), (*existing)->record.id, given_name, source, now);
     } else if ((*existing)->record.source == "scan" && source != "scan") {

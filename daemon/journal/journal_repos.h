@@ -32,7 +32,8 @@ class JournalRepos {
   // source upgraded from "scan" to "added"/"config" if asked, taking `name`
   // too when given). `now` is unix s. An empty name means the last path
   // component. A removed repo added again gets its old id back (its events
-  // stay known) and no baseline. Source other than config/added/scan, or an
+  // stay known) and no baseline; but one found again by discovery (source
+  // "scan") stays removed: error code "removed". Source other than config/added/scan, or an
   // empty path: "bad_request".
   Result<RepoRecord> AddRepo(const std::string& path, const std::string& name,
                              const std::string& source, int64_t now);

@@ -38,6 +38,7 @@ std::vector<int64_t> RepoRegistry::RegisterConfigured() {
       // The user named it: keep it in `status` as an error until it opens.
       r = TrackUnopened(path, name, r.error().message, &is_new);
     }
+    if (!r && r.error().code == "removed") return;  // the user's `repos rm` stands
     if (!r) {
       // A broken repo under a root would otherwise be logged at every poll.
       if (discovery_failures_.insert(path).second) {
@@ -50,7 +51,7 @@ std::vector<int64_t> RepoRegistry::RegisterConfigured() {
   };
   for (const RepoConfig& rc : config_.repos) add(rc.path, rc.name, "config", "[[repo]] ");
   for (const auto& found : DiscoverRepos(config_.scan_roots, config_.scan_depth)) {
-    add(found.string(), "", "scan", "scan: ");
+    if (!IsExcluded(config_, found)) add(found.string(), "", "scan", "scan: ");
   }
   return added;
 }

@@ -309,6 +309,30 @@ TEST_CASE("the work day's start is a time of day") {
                                 "such as \"09:00\", got '9am'");
 }
 
+TEST_CASE("[scan] exclude matches a repo's path or its folder name") {
+  Config c;
+  c.scan_exclude = {"/home/me/code/vendor/*", "*/archive/*", "linux", "*-fork"};
+  CHECK(IsExcluded(c, "/home/me/code/vendor/lib"));
+  CHECK(IsExcluded(c, "/home/me/code/vendor/deep/lib"));  // * crosses /
+  CHECK(IsExcluded(c, "/home/me/code/team/archive/old"));
+  CHECK(IsExcluded(c, "/home/me/code/linux"));
+  CHECK(IsExcluded(c, "/home/me/code/linux/"));
+  CHECK(IsExcluded(c, "/home/me/code/payments-fork"));
+  CHECK_FALSE(IsExcluded(c, "/home/me/code/payments"));
+  CHECK_FALSE(IsExcluded(c, "/home/me/code/linux-tools"));
+  CHECK_FALSE(IsExcluded(c, "/home/me/code/vendor"));
+  CHECK_FALSE(IsExcluded(Config{}, "/home/me/code/linux"));
+}
+
+TEST_CASE("[scan] exclude expands ~ like the roots") {
+  ScopedEnv home("HOME", "/home/me");
+  ConfigFile file("[scan]\nexclude = [\"~/code/forks/*\", \"linux\"]\n");
+  Config c = file.LoadOk();
+  CHECK(file.warnings().empty());
+  CHECK(c.scan_exclude == std::vector<std::string>{"/home/me/code/forks/*", "linux"});
+  CHECK(IsExcluded(c, "/home/me/code/forks/flask"));
+}
+
 TEST_CASE("the digest format is markdown, md, html or json") {
   ConfigFile md("[digest]\nformat = \"md\"\n");
   CHECK(md.LoadOk().digest_format == "markdown");

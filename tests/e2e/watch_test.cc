@@ -86,6 +86,54 @@ TEST_CASE("repos under a scan root are found and watched at start") {
   CHECK(p["pr"] == 3);
 }
 
+// The paths `repos.list` gives.
+std::set<std::string> WatchedPaths(protocol::Client& c) {
+  Result<json> list = c.Call("repos.list");
+  REQUIRE(list.has_value());
+  std::set<std::string> paths;
+  for (const json& r : (*list)["repos"]) paths.insert(r["path"].get<std::string>());
+  return paths;
+}
+
+TEST_CASE("[scan] exclude leaves repos alone, and a found repo removed stays removed") {
+  World world;
+  GitRepo alpha = GitRepo::Init(world.repos() / "alpha");
+  alpha.Commit("README", "a\n", "initial");
+  GitRepo beta = GitRepo::Init(world.repos() / "beta");
+  beta.Commit("README", "b\n", "initial");
+  GitRepo vendored = GitRepo::Init(world.repos() / "vendor" / "lib");
+  vendored.Commit("README", "v\n", "initial");
+  GitRepo kernel = GitRepo::Init(world.repos() / "linux");
+  kernel.Commit("README", "k\n", "initial");
+  world.WriteConfig("[scan]\nroots = [\"" + world.repos().string() +
+                    "\"]\nexclude = [\"*/vendor/*\", \"linux\"]\n");
+  BragdProcess bragd(world);
+  REQUIRE(bragd.WaitReady());
+  protocol::Client c = bragd.Connect();
+  CHECK(WatchedPaths(c) == std::set<std::string>{alpha.dir().string(), beta.dir().string()});
+
+  CommandResult rm = world.Brag("repos rm beta");
+  REQUIRE_MESSAGE(rm.code == 0, rm.output);
+  // A new clone under the root makes bragd look again; once it is found,
+  // the removed repo has been passed over.
+  GitRepo gamma = GitRepo::Init(world.repos() / "gamma");
+  gamma.Commit("README", "g\n", "initial");
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  std::set<std::string> paths;
+  while (std::chrono::steady_clock::now() < deadline) {
+    paths = WatchedPaths(c);
+    if (paths.count(gamma.dir().string())) break;
+  }
+  CHECK(paths == std::set<std::string>{alpha.dir().string(), gamma.dir().string()});
+  CHECK_MESSAGE(bragd.Log().find("was removed from brag") == std::string::npos,
+                bragd.Log());  // passed over without a warning
+
+  // `repos add` brings it back.
+  CommandResult add = world.Brag("repos add " + ShellQuote(beta.dir().string()));
+  REQUIRE_MESSAGE(add.code == 0, add.output);
+  CHECK(WatchedPaths(c).count(beta.dir().string()) == 1);
+}
+
 TEST_CASE("a remote added later is followed through its new ref folders") {
   World world;
   GitRepo remote = GitRepo::Init(world.root() / "remote.git", /*bare=*/true);

@@ -153,6 +153,23 @@ TEST_CASE_FIXTURE(JournalFixture,
   CHECK(journal->repos().HasBaseline(back.id).value());
 }
 
+TEST_CASE_FIXTURE(JournalFixture,
+                  "a removed repo found again by discovery stays removed; added, it returns") {
+  RepoRecord found = AddRepo("/code/web", "", "scan", 10);
+  REQUIRE(journal->repos().RemoveRepo("web").value());
+
+  Result<RepoRecord> rediscovered = journal->repos().AddRepo("/code/web", "", "scan", 20);
+  REQUIRE_FALSE(rediscovered.has_value());
+  CHECK(rediscovered.error().code == "removed");
+  CHECK(rediscovered.error().message.find("brag repos add") != std::string::npos);
+  CHECK(journal->repos().ListRepos().value().empty());
+
+  RepoRecord back = AddRepo("/code/web", "", "added", 30);
+  CHECK(back.id == found.id);
+  CHECK(back.source == "added");
+  CHECK(journal->repos().ListRepos().value().size() == 1);
+}
+
 TEST_CASE_FIXTURE(JournalFixture, "a scan stores the ref state and marks a baseline") {
   RepoRecord api = AddRepo("/code/api");
   CHECK_FALSE(journal->repos().HasBaseline(api.id).value());
