@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 
+#include "cli/table.h"
 #include "core/text.h"
 #include "core/timeutil.h"
 
@@ -273,6 +274,61 @@ std::string RepoLine(const json& repo, const Style& style) {
     line += "  " + style.Paint("(" + error + ")", Tone::kRed);
   }
   return line;
+}
+
+std::string PendingTable(const json& prompts, int64_t now, const Style& style) {
+  Table table({"ID", "REPO", "WHAT", "TITLE", "AGE"});
+  if (!prompts.is_array()) return table.Render(style);
+  for (const json& p : prompts) {
+    int64_t created = ParseIsoTime(Field(p, "created"));
+    table.Add({{std::to_string(Int(p, "id")), Tone::kBold},
+               {RepoName(p)},
+               {KindMarker(p), MarkerTone(p)},
+               {Subject(p)},
+               {created > 0 ? FormatAge(now - created) : "", Tone::kDim}});
+  }
+  return table.Render(style);
+}
+
+std::string LogTable(const json& entries, const Style& style) {
+  Table table({"DATE", "REPO", "WHAT", "TITLE", "NOTE"});
+  if (!entries.is_array()) return table.Render(style);
+  for (const json& e : entries) {
+    std::vector<Cell> row{{LocalDate(Field(e, "time")), Tone::kDim},
+                          {RepoName(e)},
+                          {KindMarker(e), MarkerTone(e)}};
+    if (Text(e, "kind") == "note") {
+      row.push_back({""});
+      row.push_back({Text(e, "text") + Tags(e)});
+    } else if (std::string note = Text(e, "note"); !note.empty()) {
+      row.push_back({Subject(e)});
+      row.push_back({note});
+    } else {
+      std::string state = Text(e, "state");
+      bool none = state.empty() || state == "pending" || state == "answered";
+      row.push_back({Subject(e)});
+      row.push_back({none ? "(no note)" : "(" + state + ")", Tone::kDim});
+    }
+    table.Add(std::move(row));
+  }
+  return table.Render(style);
+}
+
+std::string RepoTable(const json& repos, const Style& style) {
+  Table table({"NAME", "STATE", "WATCHING", "PATH", "ERROR"});
+  if (!repos.is_array()) return table.Render(style);
+  for (const json& r : repos) {
+    std::string state = Text(r, "state");
+    Tone tone = state == "ok"      ? Tone::kGreen
+                : state == "error" ? Tone::kRed
+                                   : Tone::kDim;
+    table.Add({{Text(r, "name"), Tone::kBold},
+               {state.empty() ? "unknown" : state, tone},
+               {Text(r, "watching")},
+               {Text(r, "path")},
+               {Text(r, "error"), Tone::kRed}});
+  }
+  return table.Render(style);
 }
 
 std::string StatusText(const json& status, const Style& style) {

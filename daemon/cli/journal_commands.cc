@@ -30,7 +30,7 @@ json NoteParams(const Args& args) {
 
 int RunNote(CommandContext& context, const Args& args) {
   Result<json> r = Request(context, Access::kWrite, "note", NoteParams(args));
-  if (!r) return ReportError(context.err, r.error());
+  if (!r) return ReportError(context, r.error());
   context.out << "noted (" << Int(Field(*r, "note"), "id") << ")\n";
   return kExitOk;
 }
@@ -63,16 +63,16 @@ json LogParams(const Args& args) {
 int RunLog(CommandContext& context, const Args& args) {
   Result<std::unique_ptr<Backend>> backend =
       OpenBackend(context.config, Access::kRead, &context.err);
-  if (!backend) return ReportError(context.err, backend.error());
+  if (!backend) return ReportError(context, backend.error());
   Result<json> r = CallAllPages(**backend, "log", LogParams(args), "entries");
-  if (!r) return ReportError(context.err, r.error());
+  if (!r) return ReportError(context, r.error());
   const json& entries = Field(*r, "entries");
   if (args.json) {
     PrintJsonLines(context.out, entries);
   } else if (entries.empty()) {
     context.out << "Nothing in the journal for that.\n";
   } else {
-    for (const json& e : entries) context.out << LogLine(e, context.style) << "\n";
+    context.out << LogTable(entries, context.style);
   }
   return kExitOk;
 }

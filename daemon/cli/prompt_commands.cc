@@ -33,11 +33,11 @@ void DefinePending(CLI::App& command, Args& args) {
 int RunPending(CommandContext& context, const Args& args) {
   Result<std::unique_ptr<Backend>> backend =
       OpenBackend(context.config, Access::kRead, &context.err);
-  if (!backend) return ReportError(context.err, backend.error());
+  if (!backend) return ReportError(context, backend.error());
   if (args.count) {
     // One small page: the reply counts them all.
     Result<json> first = (*backend)->Call("pending", {{"limit", 1}});
-    if (!first) return ReportError(context.err, first.error());
+    if (!first) return ReportError(context, first.error());
     const json& count = Field(*first, "count");
     context.out << (count.is_number_integer() ? count.get<int64_t>()
                                               : static_cast<int64_t>(Field(*first, "prompts").size()))
@@ -45,16 +45,14 @@ int RunPending(CommandContext& context, const Args& args) {
     return kExitOk;
   }
   Result<json> pending = CallAllPages(**backend, "pending", json::object(), "prompts");
-  if (!pending) return ReportError(context.err, pending.error());
+  if (!pending) return ReportError(context, pending.error());
   const json& prompts = Field(*pending, "prompts");
   if (args.json) {
     PrintJsonLines(context.out, prompts);
   } else if (prompts.empty()) {
     context.out << "No prompts waiting.\n";
   } else {
-    for (const json& p : prompts) {
-      context.out << PendingLine(p, context.now, context.style) << "\n";
-    }
+    context.out << PendingTable(prompts, context.now, context.style);
   }
   return kExitOk;
 }
@@ -75,17 +73,17 @@ int RunPrompt(CommandContext& context, const Args& args) {
   InstallInterruptHandler();
   Result<std::unique_ptr<Backend>> backend =
       OpenBackend(context.config, Access::kWrite, &context.err);
-  if (!backend) return ReportError(context.err, backend.error());
+  if (!backend) return ReportError(context, backend.error());
   bool live = (*backend)->daemon() != nullptr;
   if (live && !args.once) {
     // Before listing the pending ones, so no prompt made meanwhile is missed.
     Result<json> subscribed = (*backend)->Call("subscribe");
-    if (!subscribed) return ReportError(context.err, subscribed.error());
+    if (!subscribed) return ReportError(context, subscribed.error());
   }
   LineReader input(context.input_fd);
   PromptLoop loop(**backend, input, context.out, context.err, context.style);
   Result<bool> more = loop.WorkThroughPending();
-  if (!more) return ReportError(context.err, more.error());
+  if (!more) return ReportError(context, more.error());
   int code = loop.had_errors() ? kExitFailure : kExitOk;
   if (!*more || args.once) return code;
   if (!live) return CannotWait(context, "bragd is not running");
@@ -93,7 +91,7 @@ int RunPrompt(CommandContext& context, const Args& args) {
   if (!waited && waited.error().code == "unreachable") {
     return CannotWait(context, "bragd stopped");
   }
-  if (!waited) return ReportError(context.err, waited.error());
+  if (!waited) return ReportError(context, waited.error());
   return loop.had_errors() ? kExitFailure : kExitOk;
 }
 
@@ -112,7 +110,7 @@ int RunAnswer(CommandContext& context, const Args& args) {
   Result<json> r =
       Request(context, Access::kWrite, "answer",
               {{"prompt", args.prompt_id}, {"note", JoinWords(args.words)}});
-  if (!r) return ReportError(context.err, r.error());
+  if (!r) return ReportError(context, r.error());
   context.out << "noted on " << args.prompt_id << ": " << Describe(Field(*r, "prompt"))
               << "\n";
   return kExitOk;
@@ -129,7 +127,7 @@ void DefineSnooze(CLI::App& command, Args& args) {
 int RunSnooze(CommandContext& context, const Args& args) {
   Result<json> r = Request(context, Access::kWrite, "snooze",
                            {{"prompt", args.prompt_id}, {"until", args.until}});
-  if (!r) return ReportError(context.err, r.error());
+  if (!r) return ReportError(context, r.error());
   context.out << "snoozed " << args.prompt_id << " until "
               << LocalDateTime(Field(Field(*r, "prompt"), "snoozed_until")) << "\n";
   return kExitOk;
@@ -140,7 +138,7 @@ void DefineDismiss(CLI::App& command, Args& args) { AddPromptId(command, args); 
 int RunDismiss(CommandContext& context, const Args& args) {
   Result<json> r =
       Request(context, Access::kWrite, "dismiss", {{"prompt", args.prompt_id}});
-  if (!r) return ReportError(context.err, r.error());
+  if (!r) return ReportError(context, r.error());
   context.out << "dismissed " << args.prompt_id << ": " << Describe(Field(*r, "prompt"))
               << "\n";
   return kExitOk;

@@ -242,9 +242,11 @@ TEST_CASE("a 30-digit id is never rewritten as a float") {
     CommandResult r = world.Brag(args);
     INFO(args);
     CHECK(r.code == 2);
-    CHECK_MESSAGE(r.output.find("not 123456789012345678901234567890 (usage)") !=
-                      std::string::npos,
-                  r.output);
+    CHECK_MESSAGE(
+        r.output.find("brag: error: \"123456789012345678901234567890\" is not a "
+                      "prompt id (ids are whole numbers from 1; see brag pending)") !=
+            std::string::npos,
+        r.output);
   }
   BragdProcess bragd(world);
   REQUIRE(bragd.WaitReady());
