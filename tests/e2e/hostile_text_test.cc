@@ -206,9 +206,10 @@ TEST_CASE("a reply of an unexpected shape is a protocol error, never an abort") 
     CommandResult r = world.Brag(k.command);
     CHECK(r.code == 1);
     // In words for people; --json keeps the protocol's code for scripts.
-    std::string why = std::string(k.command).ends_with("--json")
-                          ? " (protocol)"
-                          : " (brag and bragd may be different versions; restart bragd)";
+    std::string why =
+        std::string(k.command).ends_with("--json")
+            ? " (protocol)"
+            : " (brag and bragd may be different versions; restart bragd)";
     CHECK_MESSAGE(
         r.output.find(std::string("brag: error: bragd sent an unexpected reply to ") +
                       k.method + why) != std::string::npos,
@@ -223,9 +224,10 @@ TEST_CASE("an error reply of an unexpected shape is a protocol error too") {
   });
   CommandResult r = world.Brag("note hello");
   CHECK(r.code == 1);
-  CHECK_MESSAGE(r.output.find("bragd sent an unexpected reply to note (brag and bragd may "
-                              "be different versions; restart bragd)") != std::string::npos,
-                r.output);
+  CHECK_MESSAGE(
+      r.output.find("bragd sent an unexpected reply to note (brag and bragd may "
+                    "be different versions; restart bragd)") != std::string::npos,
+      r.output);
 }
 
 TEST_CASE("replies of the documented shape from a stand-in bragd are shown as usual") {
