@@ -92,9 +92,7 @@ std::string ReposBlock(const json& repos, const Style& style) {
   if (!repos.is_array() || repos.empty()) {
     return "repos:      none (add one with `brag repos add PATH`)\n";
   }
-  std::string out = "repos:      " + std::to_string(repos.size()) + "\n";
-  for (const json& r : repos) out += "  " + RepoLine(r, style) + "\n";
-  return out;
+  return "repos:      " + std::to_string(repos.size()) + "\n" + RepoTable(repos, style, "  ");
 }
 
 }  // namespace
@@ -314,8 +312,8 @@ std::string LogTable(const json& entries, const Style& style) {
   return table.Render(style);
 }
 
-std::string RepoTable(const json& repos, const Style& style) {
-  Table table({"NAME", "STATE", "WATCHING", "PATH", "ERROR"});
+std::string RepoTable(const json& repos, const Style& style, const std::string& indent) {
+  Table table({"NAME", "STATE", "WATCHING", "PATH", "ERROR"}, indent);
   if (!repos.is_array()) return table.Render(style);
   for (const json& r : repos) {
     std::string state = Text(r, "state");

@@ -80,7 +80,10 @@ std::string RepoLine(const nlohmann::json& repo, const Style& style);
 std::string PendingTable(const nlohmann::json& prompts, int64_t now,
                          const Style& style);
 std::string LogTable(const nlohmann::json& entries, const Style& style);
-std::string RepoTable(const nlohmann::json& repos, const Style& style);
+// Each line of a table starts with `indent` (`brag status` lists the repos
+// under its "repos:" line).
+std::string RepoTable(const nlohmann::json& repos, const Style& style,
+                      const std::string& indent = "");
 // `brag status` for a person: daemon, paths, identities, pending, repos.
 std::string StatusText(const nlohmann::json& status, const Style& style);
 

@@ -1,4 +1,6 @@
 // The journal family: `note` and `log`.
+#include <algorithm>
+
 #include "cli/command.h"
 #include "cli/report.h"
 #include "core/timeutil.h"
@@ -46,7 +48,17 @@ void DefineLog(CLI::App& command, Args& args) {
   command.add_option("--kind", args.kind, "Only this kind of entry")
       ->check(CLI::IsMember({"pr_merged", "incident_closed", "note"}));
   command.add_option("--limit", args.limit, "At most N entries (0: all)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Validator(
+          [](std::string& text) -> std::string {
+            // CLI11's own range check would quote the largest double.
+            bool digits = !text.empty() && text.find_first_not_of("0123456789") ==
+                                               std::string::npos;
+            if (!digits) return "'" + text + "' is not a number of 0 or more";
+            std::string n = text.substr(std::min(text.find_first_not_of('0'), text.size()));
+            bool fits = n.size() < 10 || (n.size() == 10 && n <= "2147483647");
+            return fits ? std::string() : "'" + text + "' is more than 2147483647";
+          },
+          "N"));
   command.add_flag("--json", args.json, "Print one JSON object per entry (JSON Lines)");
 }
 

@@ -84,23 +84,31 @@ size_t DisplayWidth(std::string_view text) {
 std::string Table::Render(const Style& style) const {
   size_t columns = header_.size();
   std::vector<size_t> widths(columns, 0);
-  for (size_t k = 0; k < columns; ++k) widths[k] = DisplayWidth(header_[k]);
+  std::vector<bool> shown(columns, false);  // a column empty in every row is left out
   for (const std::vector<Cell>& row : rows_) {
-    for (size_t k = 0; k < columns && k < row.size(); ++k)
+    for (size_t k = 0; k < columns && k < row.size(); ++k) {
       widths[k] = std::max(widths[k], DisplayWidth(row[k].text));
+      shown[k] = shown[k] || !row[k].text.empty();
+    }
   }
+  if (rows_.empty()) shown.assign(columns, true);
+  for (size_t k = 0; k < columns; ++k)
+    widths[k] = std::max(widths[k], DisplayWidth(header_[k]));
   // A line's cells, padded but for the last one that has text.
   auto line = [&](const std::vector<Cell>& cells) {
     size_t last = 0;
     for (size_t k = 0; k < cells.size() && k < columns; ++k)
-      if (!cells[k].text.empty()) last = k;
+      if (shown[k] && !cells[k].text.empty()) last = k;
     std::string out;
+    bool first = true;
     for (size_t k = 0; k <= last && k < cells.size(); ++k) {
-      if (k > 0) out += "  ";
+      if (!shown[k]) continue;
+      if (!first) out += "  ";
+      first = false;
       out += style.Paint(cells[k].text, cells[k].tone);
       if (k < last) out.append(widths[k] - DisplayWidth(cells[k].text), ' ');
     }
-    return out + "\n";
+    return indent_ + out + "\n";
   };
   std::vector<Cell> head;
   for (const std::string& h : header_) head.push_back({h, Tone::kDim});

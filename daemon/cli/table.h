@@ -24,10 +24,13 @@ struct Cell {
 };
 
 // Rows under a header, printed with two spaces between columns; the last
-// column is not padded and no line ends in spaces.
+// column is not padded, no line ends in spaces, and a column with no text
+// in any row is left out, header and all.
 class Table {
  public:
-  explicit Table(std::vector<std::string> header) : header_(std::move(header)) {}
+  // Each line starts with `indent`.
+  explicit Table(std::vector<std::string> header, std::string indent = "")
+      : header_(std::move(header)), indent_(std::move(indent)) {}
 
   void Add(std::vector<Cell> row) { rows_.push_back(std::move(row)); }
   bool empty() const { return rows_.empty(); }
@@ -37,6 +40,7 @@ class Table {
 
  private:
   std::vector<std::string> header_;
+  std::string indent_;
   std::vector<std::vector<Cell>> rows_;
 };
 

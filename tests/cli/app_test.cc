@@ -62,7 +62,10 @@ TEST_CASE("usage errors exit 2 with brag's error format") {
   CHECK(Brag({"answer", "twelve", "note"}).code == kExitUsage);
   CHECK(Brag({"log", "--kind", "commit"}).code == kExitUsage);
   CHECK(Brag({"log", "--since", "the dawn of time"}).code == kExitUsage);
-  CHECK(Brag({"log", "--limit", "-3"}).code == kExitUsage);
+  Run limit = Brag({"log", "--limit", "-3"});
+  CHECK(limit.code == kExitUsage);
+  CHECK(limit.err ==
+        "brag: error: --limit: '-3' is not a number of 0 or more (see brag help log)\n");
   CHECK(Brag({"pending", "--bogus"}).code == kExitUsage);
 }
 

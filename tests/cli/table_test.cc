@@ -33,6 +33,16 @@ TEST_CASE("a table pads each column to its widest cell, wide text included") {
         "12    é\n");
 }
 
+TEST_CASE("a column with no text in any row is left out, header and all") {
+  Table t({"NAME", "WATCHING", "PATH", "ERROR"}, "  ");
+  t.Add({{"api"}, {""}, {"/src/api"}, {""}});
+  t.Add({{"payments"}, {""}, {"/p"}, {""}});
+  CHECK(t.Render(Style{}) ==
+        "  NAME      PATH\n"
+        "  api       /src/api\n"
+        "  payments  /p\n");
+}
+
 TEST_CASE("colour goes around the padded text, so colour codes never shift columns") {
   Table t({"ID", "REPO"});
   t.Add({{"1", Tone::kBold}, {"a"}});
