@@ -92,7 +92,8 @@ std::string ReposBlock(const json& repos, const Style& style) {
   if (!repos.is_array() || repos.empty()) {
     return "repos:      none (add one with `brag repos add PATH`)\n";
   }
-  return "repos:      " + std::to_string(repos.size()) + "\n" + RepoTable(repos, style, "  ");
+  return "repos:      " + std::to_string(repos.size()) + "\n" +
+         RepoTable(repos, style, "  ");
 }
 
 }  // namespace
@@ -312,7 +313,8 @@ std::string LogTable(const json& entries, const Style& style) {
   return table.Render(style);
 }
 
-std::string RepoTable(const json& repos, const Style& style, const std::string& indent) {
+std::string RepoTable(const json& repos, const Style& style,
+                      const std::string& indent) {
   Table table({"NAME", "STATE", "WATCHING", "PATH", "ERROR"}, indent);
   if (!repos.is_array()) return table.Render(style);
   for (const json& r : repos) {

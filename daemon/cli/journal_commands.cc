@@ -51,10 +51,11 @@ void DefineLog(CLI::App& command, Args& args) {
       ->check(CLI::Validator(
           [](std::string& text) -> std::string {
             // CLI11's own range check would quote the largest double.
-            bool digits = !text.empty() && text.find_first_not_of("0123456789") ==
-                                               std::string::npos;
+            bool digits = !text.empty() &&
+                          text.find_first_not_of("0123456789") == std::string::npos;
             if (!digits) return "'" + text + "' is not a number of 0 or more";
-            std::string n = text.substr(std::min(text.find_first_not_of('0'), text.size()));
+            std::string n =
+                text.substr(std::min(text.find_first_not_of('0'), text.size()));
             bool fits = n.size() < 10 || (n.size() == 10 && n <= "2147483647");
             return fits ? std::string() : "'" + text + "' is more than 2147483647";
           },

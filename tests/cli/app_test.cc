@@ -64,8 +64,9 @@ TEST_CASE("usage errors exit 2 with brag's error format") {
   CHECK(Brag({"log", "--since", "the dawn of time"}).code == kExitUsage);
   Run limit = Brag({"log", "--limit", "-3"});
   CHECK(limit.code == kExitUsage);
-  CHECK(limit.err ==
-        "brag: error: --limit: '-3' is not a number of 0 or more (see brag help log)\n");
+  CHECK(
+      limit.err ==
+      "brag: error: --limit: '-3' is not a number of 0 or more (see brag help log)\n");
   CHECK(Brag({"pending", "--bogus"}).code == kExitUsage);
 }
 
