@@ -22,6 +22,7 @@
 #include "cli/prompt_loop.h"
 #include "cli/reply.h"
 #include "cli/report.h"
+#include "core/text.h"
 #include "git/repo.h"
 #include "quickhook/quickhook.h"
 
@@ -204,7 +205,7 @@ int RunHook(CommandContext& context, const Args& args) {
   }
   auto hook = HookRuns().find(args.hook);
   if (hook == HookRuns().end()) {
-    context.err << "brag: error: unknown hook " << args.hook
+    context.err << "brag: error: unknown hook " << InertText(args.hook)
                 << " (post-commit, post-merge, post-rewrite, reference-transaction)\n";
     return kExitUsage;
   }

@@ -165,6 +165,8 @@ Complaint ForPeople(const Error& error, std::string_view command) {
   if (colon != std::string::npos && IsMethodPrefix(what.substr(0, colon)))
     what.erase(0, colon + 2);
   if (what.empty()) what = "cannot " + Doing(command);
+  if (error.code == "unreachable" && what.starts_with("bragd is not running"))
+    return {"bragd is not running", "start bragd, or see brag status"};
   return {what, Why(error.code, command)};
 }
 

@@ -73,6 +73,13 @@ TEST_CASE("a protocol code becomes a reason in English") {
   CHECK(repo.what == "no watched repo or folder \"x\"");
   CHECK(repo.why == "see brag repos list for the repos watched");
 
+  Complaint down =
+      ForPeople(MakeError("unreachable",
+                          "bragd is not running (\"rescan\" needs it; start bragd)"),
+                "scan");
+  CHECK(down.what == "bragd is not running");
+  CHECK(down.why == "start bragd, or see brag status");
+
   for (const char* code : {"bad_request", "not_found", "conflict", "unreachable",
                            "journal", "io", "git", "config", "protocol", "mystery"}) {
     Complaint c = ForPeople(MakeError(code, "it broke"), "pending");
