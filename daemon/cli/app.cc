@@ -156,7 +156,8 @@ std::optional<Complaint> CommandProblem(const CLI::App& app) {
     std::string list;
     for (const std::string& n : CommandNames(*at.app))
       list += (list.empty() ? "" : ", ") + n;
-    std::string what = "brag " + (at.path.empty() ? "" : at.path + " ") + "needs a command";
+    std::string what =
+        "brag " + (at.path.empty() ? "" : at.path + " ") + "needs a command";
     return Complaint{what, "one of: " + list};
   }
   return UnknownCommand(*at.app, at.path, words.front());

@@ -59,7 +59,8 @@ TEST_CASE("usage errors exit 2 with brag's error format") {
   CHECK(Brag({}).code == kExitUsage);
   Run repos = Brag({"repos"});
   CHECK(repos.code == kExitUsage);
-  CHECK(repos.err == "brag: error: brag repos needs a command (one of: add, rm, list)\n");
+  CHECK(repos.err ==
+        "brag: error: brag repos needs a command (one of: add, rm, list)\n");
   CHECK(Brag({"answer", "12"}).code == kExitUsage);
   CHECK(Brag({"answer", "twelve", "note"}).code == kExitUsage);
   CHECK(Brag({"log", "--kind", "commit"}).code == kExitUsage);
