@@ -19,7 +19,8 @@ int main(int argc, char** argv) {
   std::error_code ec;
   fs::path self = fs::read_symlink("/proc/self/exe", ec);
   if (ec) {
-    std::cerr << "brag: error: cannot find where brag runs from: " << ec.message() << "\n";
+    std::cerr << "brag: error: cannot find where brag runs from (" << ec.message()
+              << ")\n";
     return 1;
   }
   fs::path dir = self.parent_path();
@@ -27,12 +28,12 @@ int main(int argc, char** argv) {
        {dir / "brag-cli", dir.parent_path() / "libexec" / "brag" / "brag-cli"}) {
     execv(full.c_str(), argv);
     if (errno != ENOENT) {
-      std::cerr << "brag: error: cannot run " << full.string() << ": " << std::strerror(errno)
-                << "\n";
+      std::cerr << "brag: error: cannot run " << full.string() << " ("
+                << std::strerror(errno) << ")\n";
       return 1;
     }
   }
-  std::cerr << "brag: error: brag-cli is missing (looked beside " << self.string()
-            << " and in ../libexec/brag/): reinstall brag\n";
+  std::cerr << "brag: error: brag-cli is missing beside " << self.string()
+            << " and in ../libexec/brag/ (reinstall brag)\n";
   return 1;
 }

@@ -3,11 +3,13 @@
 #include <unistd.h>
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "cli/command.h"
 #include "cli/report.h"
+#include "cli/words.h"
 #include "core/timeutil.h"
 
 namespace brag::cli {
@@ -31,6 +33,13 @@ constexpr const char* kExamples = R"(Examples:
 Exit codes: 0 ok, 1 failure, 2 usage, 69 bragd needed but not running,
 78 config error.)";
 
+void DefineHelp(CLI::App& command, Args& args) {
+  command.add_option("COMMAND", args.words, "The command (brag help repos add)");
+}
+
+// Run by RunBrag itself, which holds the commands' help texts.
+int RunHelpRow(CommandContext&, const Args&) { return kExitOk; }
+
 std::vector<CommandSpec> AllCommands() {
   std::vector<CommandSpec> all;
   for (auto family : {&StatusCommands, &PromptCommands, &JournalCommands, &RepoCommands,
@@ -38,6 +47,8 @@ std::vector<CommandSpec> AllCommands() {
     std::vector<CommandSpec> commands = family();
     all.insert(all.end(), commands.begin(), commands.end());
   }
+  all.push_back({"help", "Show how to use brag, or a command (brag help COMMAND)",
+                 &DefineHelp, &RunHelpRow});
   return all;
 }
 
@@ -72,26 +83,109 @@ class CommandTree {
   CommandSpec chosen_{};
 };
 
-std::string UsageMessage(const CLI::App*, const CLI::Error& e) {
-  return "brag: error: " + std::string(e.what()) +
-         " (usage)\nRun `brag --help` (or `brag COMMAND --help`) for usage.\n";
+// The command the words parsed so far name ("repos add"), and its app;
+// "" and the top app before any.
+struct Parsed {
+  std::string path;
+  const CLI::App* app;
+};
+
+Parsed DeepestCommand(const CLI::App& app) {
+  Parsed parsed{"", &app};
+  while (!parsed.app->get_subcommands().empty()) {
+    parsed.app = parsed.app->get_subcommands().back();
+    parsed.path += (parsed.path.empty() ? "" : " ") + parsed.app->get_name();
+  }
+  return parsed;
+}
+
+std::string HelpHint(const std::string& path) {
+  return path.empty() ? "see brag help" : "see brag help " + path;
+}
+
+// CLI11's complaint in the command line's words: a prompt id that is no
+// number says so and where the ids are; anything else keeps CLI11's text,
+// with where to read the usage of the command.
+Complaint UsageComplaint(const CLI::App& app, const CLI::Error& e) {
+  std::string path = DeepestCommand(app).path;
+  std::string message = e.what();
+  constexpr std::string_view kWhy = "ids are whole numbers from 1; see brag pending";
+  if (message.starts_with("ID: ")) return {message.substr(4), std::string(kWhy)};
+  if (std::string_view lead = "Could not convert: ID = "; message.starts_with(lead))
+    return {"\"" + message.substr(lead.size()) + "\" is not a prompt id",
+            std::string(kWhy)};
+  return {message, HelpHint(path)};
+}
+
+std::string UsageMessage(const CLI::App* app, const CLI::Error& e) {
+  Complaint c = UsageComplaint(*app, e);
+  return "brag: error: " + c.what + " (" + c.why + ")\n";
+}
+
+std::vector<std::string> CommandNames(const CLI::App& group) {
+  std::vector<std::string> names;
+  for (const CLI::App* sub : group.get_subcommands({}))
+    names.push_back(sub->get_name());
+  return names;
+}
+
+// "unknown command "stauts" (did you mean "status"?)", or with the list of
+// the commands when none is near: for a word where a command belongs under
+// `group` (reached by `path`).
+Complaint UnknownCommand(const CLI::App& group, const std::string& path,
+                         const std::string& word) {
+  std::vector<std::string> names = CommandNames(group);
+  std::string prefix = path.empty() ? "" : path + " ";
+  std::string what = "unknown command \"" + prefix + word + "\"";
+  std::string nearest = NearestName(word, names);
+  if (!nearest.empty()) return {what, "did you mean \"" + prefix + nearest + "\"?"};
+  std::string list;
+  for (const std::string& n : names) list += (list.empty() ? "" : ", ") + n;
+  return {what, "one of: " + list};
 }
 
 // The word where a command belongs is none, or is missing: say which
-// commands there are (CLI11 would only say that one is required).
-std::string CommandProblem(const CLI::App& app) {
-  const CLI::App* at = &app;
-  while (!at->get_subcommands().empty()) at = at->get_subcommands().back();
-  if (at->get_require_subcommand_min() == 0) return "";
-  std::vector<std::string> words = at->remaining();
+// commands there are, or the one meant (CLI11 would only say that one is
+// required).
+std::optional<Complaint> CommandProblem(const CLI::App& app) {
+  Parsed at = DeepestCommand(app);
+  if (at.app->get_require_subcommand_min() == 0) return std::nullopt;
+  std::vector<std::string> words = at.app->remaining();
   if (words.empty()) words = app.remaining();  // fallthrough hands them up
-  std::string names;
-  for (const CLI::App* sub : at->get_subcommands({})) {
-    names += (names.empty() ? "" : ", ") + sub->get_name();
+  if (words.empty()) {
+    std::string list;
+    for (const std::string& n : CommandNames(*at.app))
+      list += (list.empty() ? "" : ", ") + n;
+    std::string what =
+        "brag " + (at.path.empty() ? "" : at.path + " ") + "needs a command";
+    return Complaint{what, "one of: " + list};
   }
-  std::string what =
-      words.empty() ? "missing command" : "unknown command '" + words.front() + "'";
-  return what + " (one of: " + names + ")";
+  return UnknownCommand(*at.app, at.path, words.front());
+}
+
+// `brag help [COMMAND...]`: the --help text of the top, or of the command
+// named; a name that is none is a usage error that says which was meant.
+int RunHelp(const CLI::App& app, const std::vector<std::string>& words,
+            std::ostream& out, std::ostream& err) {
+  const CLI::App* at = &app;
+  std::string path;
+  for (const std::string& word : words) {
+    const CLI::App* sub = nullptr;
+    for (const CLI::App* s : at->get_subcommands({})) {
+      if (s->get_name() == word) sub = s;
+    }
+    if (!sub || word == "help") {
+      Complaint c = UnknownCommand(*at, path, word);
+      ReportComplaint(err, c.what, c.why);
+      return kExitUsage;
+    }
+    at = sub;
+    path += (path.empty() ? "" : " ") + word;
+  }
+  // Not at->help(): CLI11 would hand it to the command parsed, "help".
+  out << at->get_formatter()->make_help(at, path.empty() ? "brag" : "brag " + path,
+                                        CLI::AppFormatMode::Normal);
+  return kExitOk;
 }
 
 int RunChosen(const CommandSpec& spec, const std::string& config_path, const Args& args,
@@ -100,7 +194,8 @@ int RunChosen(const CommandSpec& spec, const std::string& config_path, const Arg
   Result<Config> config = LoadConfig(config_path, &warnings);
   for (const std::string& w : warnings) ReportWarning(err, w);
   if (!config) return ReportError(err, config.error());
-  CommandContext context{*config, StyleForStdout(), out, err, UnixNow(), STDIN_FILENO};
+  CommandContext context{*config,      StyleForStdout(),       out,      err, UnixNow(),
+                         STDIN_FILENO, std::string(spec.path), args.json};
   int code = spec.run(context, args);
   out.flush();
   return code;
@@ -110,8 +205,8 @@ int RunChosen(const CommandSpec& spec, const std::string& config_path, const Arg
 int ExitForParseError(const CLI::App& app, const CLI::ParseError& e, std::ostream& out,
                       std::ostream& err) {
   if (e.get_exit_code() != 0) {
-    if (std::string problem = CommandProblem(app); !problem.empty()) {
-      err << UsageMessage(&app, CLI::ExtrasError(problem, CLI::ExitCodes::ExtrasError));
+    if (std::optional<Complaint> problem = CommandProblem(app)) {
+      ReportComplaint(err, problem->what, problem->why);
       return kExitUsage;
     }
   }
@@ -139,6 +234,7 @@ int RunBrag(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   } catch (const CLI::ParseError& e) {
     return ExitForParseError(app, e, out, err);
   }
+  if (tree.chosen().path == "help") return RunHelp(app, args.words, out, err);
   return RunChosen(tree.chosen(), config_path, args, out, err);
 }
 

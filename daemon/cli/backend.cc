@@ -82,8 +82,9 @@ Result<std::unique_ptr<Backend>> OpenBackend(const Config& config, Access access
   if (client) return std::unique_ptr<Backend>(new DaemonBackend(std::move(*client)));
   if (client.error().code == "untrusted" && access == Access::kWrite) {
     if (warnings) {
-      *warnings << "brag: warning: " << client.error().message
-                << " (untrusted); writing the journal directly\n";
+      *warnings
+          << "brag: warning: " << client.error().message
+          << " (the socket is not your own bragd's); writing the journal directly\n";
     }
   } else if (client.error().code != "unreachable") {
     return client.error();

@@ -4,12 +4,17 @@
 #include <filesystem>
 #include <system_error>
 
+#include "cli/report.h"
 #include "core/text.h"
 #include "core/timeutil.h"
 
 namespace brag::cli {
 
 namespace fs = std::filesystem;
+
+int ReportError(const CommandContext& context, const Error& error) {
+  return ReportError(context.err, error, context.command, context.json);
+}
 
 Result<nlohmann::json> Request(const CommandContext& context, Access access,
                                const std::string& method,
@@ -34,8 +39,7 @@ std::string PromptIdProblem(const std::string& text) {
   const char* end = text.data() + text.size();
   auto [stop, ec] = std::from_chars(text.data(), end, id);
   if (ec == std::errc() && stop == end && id > 0) return std::string();
-  return "a prompt id is a whole number from 1 to 9223372036854775807, not " +
-         InertText(text);
+  return "\"" + InertText(text) + "\" is not a prompt id";
 }
 
 CLI::Validator PromptIdValidator() {

@@ -60,6 +60,8 @@ struct CommandContext {
   std::ostream& err;
   int64_t now = 0;
   int input_fd = 0;  // where `brag prompt` reads answers
+  std::string command;  // its path in the table, "repos add", for messages
+  bool json = false;    // --json: errors are printed as they came
 };
 
 struct CommandSpec {
@@ -82,6 +84,10 @@ std::vector<CommandSpec> DigestCommands();
 
 // --- helpers shared by the command families ----------------------------------
 
+// Prints `error` as the running command words it (cli/report.h) and
+// returns its exit code.
+int ReportError(const CommandContext& context, const Error& error);
+
 // Opens a backend for `access` and runs `method` on it.
 Result<nlohmann::json> Request(const CommandContext& context, Access access,
                                const std::string& method,
@@ -93,8 +99,8 @@ std::string JoinWords(const std::vector<std::string>& words);
 // typo is a usage error even when there is nothing to list.
 CLI::Validator DateValidator();
 // Rejects a prompt id that is not a whole number from 1 to 2^63-1 while
-// parsing the command line, quoting it as typed (CLI11 would clamp a longer
-// one to the largest int64).
+// parsing the command line, quoting it as typed ("\"abc\" is not a prompt
+// id"; CLI11 would clamp a longer one to the largest int64).
 CLI::Validator PromptIdValidator();
 // Why `text` is not a prompt id, as PromptIdValidator says it; "" when it is.
 std::string PromptIdProblem(const std::string& text);

@@ -61,12 +61,12 @@ Result<std::string> DigestText(const CommandContext& context, const json& params
 // chunk: a digest of years is tens of MB of text, never held whole.
 int PrintDigest(CommandContext& context, const json& params, const std::string& format) {
   Result<digest::Digest> digest = ReadDigest(context, params);
-  if (!digest) return ReportError(context.err, digest.error());
+  if (!digest) return ReportError(context, digest.error());
   digest::RenderOutput out([&](std::string_view chunk) {
     context.out.write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
   });
   if (Status s = RenderDigest(*digest, format, out); !s) {
-    return ReportError(context.err, s.error());
+    return ReportError(context, s.error());
   }
   context.out.flush();
   return kExitOk;
@@ -79,7 +79,7 @@ int Emit(CommandContext& context, const Args& args, const std::string& text) {
   }
   // Private whatever the umask: a digest or review is the user's record.
   if (Status s = WriteFileAtomically(args.output, text, 0600); !s) {
-    return ReportError(context.err, s.error());
+    return ReportError(context, s.error());
   }
   return kExitOk;
 }
@@ -114,7 +114,7 @@ int RunDigest(CommandContext& context, const Args& args) {
   std::string format = args.format.empty() ? context.config.digest_format : args.format;
   if (args.output.empty()) return PrintDigest(context, WindowParams(args), format);
   Result<std::string> text = DigestText(context, WindowParams(args), format);
-  if (!text) return ReportError(context.err, text.error());
+  if (!text) return ReportError(context, text.error());
   return Emit(context, args, *text);
 }
 
@@ -130,8 +130,8 @@ void DefineReview(CLI::App& command, Args& args) {
 
 int RunReview(CommandContext& context, const Args& args) {
   json params = WindowParams(args);
+  // No until: the window then runs through this second (DigestWindowFor).
   if (!params.contains("since")) params["since"] = kReviewSince;
-  if (!params.contains("until")) params["until"] = context.now;
   // A config others could have written must not choose what runs as us
   // (LoadConfigFile has warned).
   const std::string& polish = context.config.untrusted_for_programs.empty()
@@ -139,7 +139,7 @@ int RunReview(CommandContext& context, const Args& args) {
                                   : std::string();
   if (polish.empty() && args.output.empty()) return PrintDigest(context, params, "review");
   Result<std::string> draft = DigestText(context, params, "review");
-  if (!draft) return ReportError(context.err, draft.error());
+  if (!draft) return ReportError(context, draft.error());
   if (polish.empty()) return Emit(context, args, *draft);
   context.out.flush();
   Result<std::string> polished = RunPolishCommand(polish, *draft, kPolishTimeout);

@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 
+#include "cli/table.h"
 #include "core/text.h"
 #include "core/timeutil.h"
 
@@ -91,9 +92,8 @@ std::string ReposBlock(const json& repos, const Style& style) {
   if (!repos.is_array() || repos.empty()) {
     return "repos:      none (add one with `brag repos add PATH`)\n";
   }
-  std::string out = "repos:      " + std::to_string(repos.size()) + "\n";
-  for (const json& r : repos) out += "  " + RepoLine(r, style) + "\n";
-  return out;
+  return "repos:      " + std::to_string(repos.size()) + "\n" +
+         RepoTable(repos, style, "  ");
 }
 
 }  // namespace
@@ -273,6 +273,66 @@ std::string RepoLine(const json& repo, const Style& style) {
     line += "  " + style.Paint("(" + error + ")", Tone::kRed);
   }
   return line;
+}
+
+std::string PendingTable(const json& prompts, int64_t now, const Style& style) {
+  Table table({"ID", "REPO", "WHAT", "TITLE", "MERGED", "SNOOZED UNTIL"});
+  if (!prompts.is_array()) return table.Render(style);
+  for (const json& p : prompts) {
+    // The merge's age (a backfill's prompts are all made at once).
+    int64_t merged = ParseIsoTime(Field(p, "commit_time"));
+    if (merged <= 0) merged = ParseIsoTime(Field(p, "created"));
+    bool snoozed = Text(p, "state") == "snoozed";
+    table.Add({{std::to_string(Int(p, "id")), Tone::kBold},
+               {RepoName(p)},
+               {KindMarker(p), MarkerTone(p)},
+               {Subject(p)},
+               {merged > 0 ? FormatAge(now - merged) : "", Tone::kDim},
+               {snoozed ? LocalDateTime(Field(p, "snoozed_until")) : "", Tone::kDim}});
+  }
+  return table.Render(style);
+}
+
+std::string LogTable(const json& entries, const Style& style) {
+  Table table({"DATE", "REPO", "WHAT", "TITLE", "NOTE"});
+  if (!entries.is_array()) return table.Render(style);
+  for (const json& e : entries) {
+    std::vector<Cell> row{{LocalDate(Field(e, "time")), Tone::kDim},
+                          {RepoName(e)},
+                          {KindMarker(e), MarkerTone(e)}};
+    if (Text(e, "kind") == "note") {
+      row.push_back({""});
+      row.push_back({Text(e, "text") + Tags(e)});
+    } else if (std::string note = Text(e, "note"); !note.empty()) {
+      row.push_back({Subject(e)});
+      row.push_back({note});
+    } else {
+      std::string state = Text(e, "state");
+      bool none = state.empty() || state == "pending" || state == "answered";
+      row.push_back({Subject(e)});
+      row.push_back({none ? "(no note)" : "(" + state + ")", Tone::kDim});
+    }
+    table.Add(std::move(row));
+  }
+  return table.Render(style);
+}
+
+std::string RepoTable(const json& repos, const Style& style,
+                      const std::string& indent) {
+  Table table({"NAME", "STATE", "WATCHING", "PATH", "ERROR"}, indent);
+  if (!repos.is_array()) return table.Render(style);
+  for (const json& r : repos) {
+    std::string state = Text(r, "state");
+    Tone tone = state == "ok"      ? Tone::kGreen
+                : state == "error" ? Tone::kRed
+                                   : Tone::kDim;
+    table.Add({{Text(r, "name"), Tone::kBold},
+               {state.empty() ? "unknown" : state, tone},
+               {Text(r, "watching")},
+               {Text(r, "path")},
+               {Text(r, "error"), Tone::kRed}});
+  }
+  return table.Render(style);
 }
 
 std::string StatusText(const json& status, const Style& style) {

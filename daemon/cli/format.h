@@ -72,6 +72,18 @@ std::string CommitNotesBlock(const nlohmann::json& prompt, const Style& style);
 std::string LogLine(const nlohmann::json& entry, const Style& style);
 // One line of `brag repos list`: name, state, watching, path, error.
 std::string RepoLine(const nlohmann::json& repo, const Style& style);
+// The listings as aligned tables under a header (cli/table.h), one row per
+// element of the array given: `brag pending` (ID, REPO, WHAT, TITLE, AGE),
+// `brag log` (DATE, REPO, WHAT, TITLE, NOTE: a free note has no title, an
+// event without a note says why) and `brag repos list` (NAME, STATE,
+// WATCHING, PATH, ERROR).
+std::string PendingTable(const nlohmann::json& prompts, int64_t now,
+                         const Style& style);
+std::string LogTable(const nlohmann::json& entries, const Style& style);
+// Each line of a table starts with `indent` (`brag status` lists the repos
+// under its "repos:" line).
+std::string RepoTable(const nlohmann::json& repos, const Style& style,
+                      const std::string& indent = "");
 // `brag status` for a person: daemon, paths, identities, pending, repos.
 std::string StatusText(const nlohmann::json& status, const Style& style);
 

@@ -22,6 +22,7 @@
 #include "cli/prompt_loop.h"
 #include "cli/reply.h"
 #include "cli/report.h"
+#include "core/text.h"
 #include "git/repo.h"
 #include "quickhook/quickhook.h"
 
@@ -142,7 +143,8 @@ int PostMerge(CommandContext& context, const Args&) {
     // Not bragd's own socket: say so once, ask nothing there. Else bragd is
     // down and finds the merge when it starts.
     if (connected.error().code == "untrusted") {
-      context.err << "brag: warning: " << connected.error().message << " (untrusted)\n";
+      context.err << "brag: warning: " << connected.error().message
+                  << " (the socket is not your own bragd's)\n";
     }
     return kExitOk;
   }
@@ -198,12 +200,12 @@ const std::map<std::string, HookRunFn>& HookRuns() {
 
 int RunHook(CommandContext& context, const Args& args) {
   if (args.hook.empty()) {
-    context.err << "brag: error: missing hook NAME (usage)\n";
+    context.err << "brag: error: missing hook NAME (see brag help hook)\n";
     return kExitUsage;
   }
   auto hook = HookRuns().find(args.hook);
   if (hook == HookRuns().end()) {
-    context.err << "brag: error: unknown hook " << args.hook
+    context.err << "brag: error: unknown hook " << InertText(args.hook)
                 << " (post-commit, post-merge, post-rewrite, reference-transaction)\n";
     return kExitUsage;
   }

@@ -1,4 +1,6 @@
 // The journal family: `note` and `log`.
+#include <algorithm>
+
 #include "cli/command.h"
 #include "cli/report.h"
 #include "core/timeutil.h"
@@ -30,7 +32,7 @@ json NoteParams(const Args& args) {
 
 int RunNote(CommandContext& context, const Args& args) {
   Result<json> r = Request(context, Access::kWrite, "note", NoteParams(args));
-  if (!r) return ReportError(context.err, r.error());
+  if (!r) return ReportError(context, r.error());
   context.out << "noted (" << Int(Field(*r, "note"), "id") << ")\n";
   return kExitOk;
 }
@@ -46,7 +48,18 @@ void DefineLog(CLI::App& command, Args& args) {
   command.add_option("--kind", args.kind, "Only this kind of entry")
       ->check(CLI::IsMember({"pr_merged", "incident_closed", "note"}));
   command.add_option("--limit", args.limit, "At most N entries (0: all)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Validator(
+          [](std::string& text) -> std::string {
+            // CLI11's own range check would quote the largest double.
+            bool digits = !text.empty() &&
+                          text.find_first_not_of("0123456789") == std::string::npos;
+            if (!digits) return "'" + text + "' is not a number of 0 or more";
+            std::string n =
+                text.substr(std::min(text.find_first_not_of('0'), text.size()));
+            bool fits = n.size() < 10 || (n.size() == 10 && n <= "2147483647");
+            return fits ? std::string() : "'" + text + "' is more than 2147483647";
+          },
+          "N"));
   command.add_flag("--json", args.json, "Print one JSON object per entry (JSON Lines)");
 }
 
@@ -63,16 +76,16 @@ json LogParams(const Args& args) {
 int RunLog(CommandContext& context, const Args& args) {
   Result<std::unique_ptr<Backend>> backend =
       OpenBackend(context.config, Access::kRead, &context.err);
-  if (!backend) return ReportError(context.err, backend.error());
+  if (!backend) return ReportError(context, backend.error());
   Result<json> r = CallAllPages(**backend, "log", LogParams(args), "entries");
-  if (!r) return ReportError(context.err, r.error());
+  if (!r) return ReportError(context, r.error());
   const json& entries = Field(*r, "entries");
   if (args.json) {
     PrintJsonLines(context.out, entries);
   } else if (entries.empty()) {
     context.out << "Nothing in the journal for that.\n";
   } else {
-    for (const json& e : entries) context.out << LogLine(e, context.style) << "\n";
+    context.out << LogTable(entries, context.style);
   }
   return kExitOk;
 }

@@ -45,11 +45,11 @@ void DefinePending(CLI::App& command, Args& args) {
 int RunPending(CommandContext& context, const Args& args) {
   Result<std::unique_ptr<Backend>> backend =
       OpenBackend(context.config, Access::kRead, &context.err);
-  if (!backend) return ReportError(context.err, backend.error());
+  if (!backend) return ReportError(context, backend.error());
   if (args.count) {
     // One small page: the reply counts them all.
     Result<json> first = (*backend)->Call("pending", {{"limit", 1}});
-    if (!first) return ReportError(context.err, first.error());
+    if (!first) return ReportError(context, first.error());
     const json& count = Field(*first, "count");
     context.out << (count.is_number_integer() ? count.get<int64_t>()
                                               : static_cast<int64_t>(Field(*first, "prompts").size()))
@@ -59,7 +59,7 @@ int RunPending(CommandContext& context, const Args& args) {
   json params = json::object();
   if (args.all) params["snoozed"] = true;
   Result<json> pending = CallAllPages(**backend, "pending", params, "prompts");
-  if (!pending) return ReportError(context.err, pending.error());
+  if (!pending) return ReportError(context, pending.error());
   const json& prompts = Field(*pending, "prompts");
   const json& snoozed = Field(*pending, "snoozed");
   int64_t later = snoozed.is_number_integer() ? snoozed.get<int64_t>() : 0;
@@ -67,15 +67,10 @@ int RunPending(CommandContext& context, const Args& args) {
     PrintJsonLines(context.out, prompts);
     return kExitOk;
   }
-  if (prompts.empty()) context.out << "No prompts waiting.\n";
-  for (const json& p : prompts) {
-    context.out << PendingLine(p, context.now, context.style);
-    if (Text(p, "state") == "snoozed") {
-      context.out << "  " << context.style.Paint("snoozed until " +
-                                                      LocalDateTime(Field(p, "snoozed_until")),
-                                                  Tone::kDim);
-    }
-    context.out << "\n";
+  if (prompts.empty()) {
+    context.out << "No prompts waiting.\n";
+  } else {
+    context.out << PendingTable(prompts, context.now, context.style);
   }
   if (later > 0 && !args.all) {
     context.out << Count(later, "more prompt is", "more prompts are")
@@ -100,17 +95,17 @@ int RunPrompt(CommandContext& context, const Args& args) {
   InstallInterruptHandler();
   Result<std::unique_ptr<Backend>> backend =
       OpenBackend(context.config, Access::kWrite, &context.err);
-  if (!backend) return ReportError(context.err, backend.error());
+  if (!backend) return ReportError(context, backend.error());
   bool live = (*backend)->daemon() != nullptr;
   if (live && !args.once) {
     // Before listing the pending ones, so no prompt made meanwhile is missed.
     Result<json> subscribed = (*backend)->Call("subscribe");
-    if (!subscribed) return ReportError(context.err, subscribed.error());
+    if (!subscribed) return ReportError(context, subscribed.error());
   }
   LineReader input(context.input_fd);
   PromptLoop loop(**backend, input, context.out, context.err, context.style);
   Result<bool> more = loop.WorkThroughPending();
-  if (!more) return ReportError(context.err, more.error());
+  if (!more) return ReportError(context, more.error());
   int code = loop.had_errors() ? kExitFailure : kExitOk;
   if (!*more || args.once) return code;
   if (!live) return CannotWait(context, "bragd is not running");
@@ -118,7 +113,7 @@ int RunPrompt(CommandContext& context, const Args& args) {
   if (!waited && waited.error().code == "unreachable") {
     return CannotWait(context, "bragd stopped");
   }
-  if (!waited) return ReportError(context.err, waited.error());
+  if (!waited) return ReportError(context, waited.error());
   return loop.had_errors() ? kExitFailure : kExitOk;
 }
 
@@ -137,7 +132,7 @@ int RunAnswer(CommandContext& context, const Args& args) {
   Result<json> r =
       Request(context, Access::kWrite, "answer",
               {{"prompt", args.prompt_id}, {"note", JoinWords(args.words)}});
-  if (!r) return ReportError(context.err, r.error());
+  if (!r) return ReportError(context, r.error());
   context.out << "noted on " << args.prompt_id << ": " << Describe(Field(*r, "prompt"))
               << "\n";
   return kExitOk;
@@ -145,7 +140,8 @@ int RunAnswer(CommandContext& context, const Args& args) {
 
 // A usage error for a word that is not a prompt id.
 int NotAnId(CommandContext& context, const std::string& word) {
-  context.err << "brag: error: " << PromptIdProblem(word) << " (usage)\n";
+  context.err << "brag: error: " << PromptIdProblem(word)
+              << " (ids are whole numbers from 1; see brag pending)\n";
   return kExitUsage;
 }
 
@@ -248,7 +244,7 @@ int RunSnooze(CommandContext& context, const Args& args) {
   if (!params) return kExitUsage;
   (*params)["until"] = until.empty() ? "1d" : until;
   Result<json> r = Request(context, Access::kWrite, "snooze", *params);
-  if (!r) return ReportError(context.err, r.error());
+  if (!r) return ReportError(context, r.error());
   json first = Field(*r, "prompt");
   if (const json& many = Field(*r, "prompts"); many.is_array() && !many.empty()) first = many[0];
   return ReportDone(context, args, *r, "snoozed",
@@ -269,7 +265,7 @@ int RunDismiss(CommandContext& context, const Args& args) {
   std::optional<json> params = SelectionParams(context, args, args.targets);
   if (!params) return kExitUsage;
   Result<json> r = Request(context, Access::kWrite, "dismiss", *params);
-  if (!r) return ReportError(context.err, r.error());
+  if (!r) return ReportError(context, r.error());
   return ReportDone(context, args, *r, "dismissed", "");
 }
 

@@ -5,6 +5,7 @@
 
 #include "cli/command.h"
 #include "cli/report.h"
+#include "hooks/hooks_dir.h"
 
 namespace brag::cli {
 namespace {
@@ -13,7 +14,9 @@ using nlohmann::json;
 namespace fs = std::filesystem;
 
 void DefineAdd(CLI::App& command, Args& args) {
-  command.add_option("PATH", args.path, "A work tree, .git folder or bare repo")
+  command
+      .add_option("PATH", args.path,
+                  "A work tree, .git folder or bare repo, or a folder inside one")
       ->required();
   command.add_option("--name", args.name, "Its short name (default: the folder's)");
 }
@@ -24,14 +27,24 @@ std::string AbsolutePath(const std::string& typed) {
   return ec ? typed : absolute.lexically_normal().string();
 }
 
+// The repo PATH is in, as `hooks install` finds it: PATH itself or the
+// nearest folder above it that is a repo. A path that is in none, or does
+// not exist, goes as typed, for repos.add to say why it is no repo.
+std::string EnclosingRepo(const std::string& typed) {
+  std::error_code ec;
+  if (!fs::is_directory(typed, ec)) return AbsolutePath(typed);
+  Result<fs::path> repo = hooks::FindRepo(typed);
+  return repo ? repo->string() : AbsolutePath(typed);
+}
+
 int RunAdd(CommandContext& context, const Args& args) {
   Result<std::unique_ptr<Backend>> backend =
       OpenBackend(context.config, Access::kWrite, &context.err);
-  if (!backend) return ReportError(context.err, backend.error());
-  json params{{"path", AbsolutePath(args.path)}};
+  if (!backend) return ReportError(context, backend.error());
+  json params{{"path", EnclosingRepo(args.path)}};
   if (!args.name.empty()) params["name"] = args.name;
   Result<json> r = (*backend)->Call("repos.add", params);
-  if (!r) return ReportError(context.err, r.error());
+  if (!r) return ReportError(context, r.error());
   const json& repo = Field(*r, "repo");
   context.out << "watching " << Text(repo, "name") << " (" << Text(repo, "path")
               << ")\n";
@@ -48,7 +61,7 @@ void DefineRemove(CLI::App& command, Args& args) {
 int RunRemove(CommandContext& context, const Args& args) {
   Result<json> r = Request(context, Access::kWrite, "repos.remove",
                            {{"repo", RepoArgument(args.repo)}});
-  if (!r) return ReportError(context.err, r.error());
+  if (!r) return ReportError(context, r.error());
   context.out << "stopped watching " << args.repo << " (its journal entries stay)\n";
   return kExitOk;
 }
@@ -59,14 +72,14 @@ void DefineList(CLI::App& command, Args& args) {
 
 int RunList(CommandContext& context, const Args& args) {
   Result<json> r = Request(context, Access::kRead, "repos.list");
-  if (!r) return ReportError(context.err, r.error());
+  if (!r) return ReportError(context, r.error());
   const json& repos = Field(*r, "repos");
   if (args.json) {
     PrintJsonLines(context.out, repos);
   } else if (repos.empty()) {
     context.out << "No repos watched (add one with `brag repos add PATH`).\n";
   } else {
-    for (const json& repo : repos) context.out << RepoLine(repo, context.style) << "\n";
+    context.out << RepoTable(repos, context.style);
   }
   return kExitOk;
 }

@@ -1,5 +1,6 @@
 #include "cli/report.h"
 
+#include "cli/words.h"
 #include "core/text.h"
 
 namespace brag::cli {
@@ -10,11 +11,20 @@ int ExitCodeFor(const Error& error) {
   return kExitFailure;
 }
 
-int ReportError(std::ostream& err, const Error& error) {
-  // Messages quote repo files, paths and bragd's words: inert on a terminal.
-  err << "brag: error: " << InertText(error.message) << " (" << InertText(error.code)
-      << ")\n";
+int ReportError(std::ostream& err, const Error& error, std::string_view command,
+                bool raw) {
+  if (raw) {
+    ReportComplaint(err, error.message, error.code);
+  } else {
+    Complaint words = ForPeople(error, command);
+    ReportComplaint(err, words.what, words.why);
+  }
   return ExitCodeFor(error);
+}
+
+void ReportComplaint(std::ostream& err, std::string_view what, std::string_view why) {
+  // Messages quote repo files, paths and bragd's words: inert on a terminal.
+  err << "brag: error: " << InertText(what) << " (" << InertText(why) << ")\n";
 }
 
 void ReportWarning(std::ostream& err, const std::string& text) {

@@ -4,6 +4,7 @@
 
 #include <ostream>
 #include <string>
+#include <string_view>
 
 #include "core/result.h"
 
@@ -20,8 +21,14 @@ inline constexpr int kExitConfig = 78;
 // kExitFailure.
 int ExitCodeFor(const Error& error);
 
-// Prints "brag: error: MESSAGE (CODE)" and returns ExitCodeFor(error).
-int ReportError(std::ostream& err, const Error& error);
+// Prints "brag: error: WHAT (WHY)", `error` as `command` words it for a
+// person (cli/words.h), and returns ExitCodeFor(error). With `raw` (the
+// command's --json), the error as it came: "brag: error: MESSAGE (CODE)".
+int ReportError(std::ostream& err, const Error& error, std::string_view command = "",
+                bool raw = false);
+
+// Prints "brag: error: WHAT (WHY)" as given.
+void ReportComplaint(std::ostream& err, std::string_view what, std::string_view why);
 
 // Prints "brag: warning: TEXT".
 void ReportWarning(std::ostream& err, const std::string& text);

@@ -195,19 +195,19 @@ Status Record(CommandContext& context, const Args& args, git::Repo& repo,
 int RunScan(CommandContext& context, const Args& args) {
   git::EnsureInit();
   Result<git::Repo> repo = git::Repo::Open(args.path);
-  if (!repo) return ReportError(context.err, repo.error());
+  if (!repo) return ReportError(context, repo.error());
   std::string repo_path = repo->DisplayPath().string();
   Result<HistoryQuery> query = QueryFor(context, args, repo_path);
-  if (!query) return ReportError(context.err, query.error());
+  if (!query) return ReportError(context, query.error());
   Result<HistoryScan> scan = [&] {
     ProgressLine progress(context.err);
     return ScanHistory(*repo, *query, progress.Callback());
   }();
-  if (!scan) return ReportError(context.err, scan.error());
+  if (!scan) return ReportError(context, scan.error());
   Print(context, args, *scan, repo_path);
   if (args.record) {
     if (Status s = Record(context, args, *repo, *scan); !s) {
-      return ReportError(context.err, s.error());
+      return ReportError(context, s.error());
     }
   }
   return kExitOk;

@@ -135,14 +135,14 @@ bool PrintChanges(CommandContext& context, const hooks::InstallReport& report,
   for (const hooks::HookChange& change : report.hooks) {
     context.out << Row(report.site.repo, change.name, ChangeText(change, installing));
     if (Troubled(change))
-      ReportError(context.err, ShimInstallError(report, change, installing));
+      ReportError(context, ShimInstallError(report, change, installing));
   }
   return report.ok();
 }
 
 int RunChanges(CommandContext& context, const Args& args, bool installing) {
   Result<std::vector<fs::path>> targets = Targets(context, args);
-  if (!targets) return ReportError(context.err, targets.error());
+  if (!targets) return ReportError(context, targets.error());
   if (targets->empty()) {
     context.out << "No repos watched (add one with `brag repos add PATH`).\n";
     return kExitOk;
@@ -153,7 +153,7 @@ int RunChanges(CommandContext& context, const Args& args, bool installing) {
         installing ? hooks::Install(target, Choice(context, args))
                    : hooks::Uninstall(target);
     if (!report) {
-      code = ReportError(context.err, report.error());
+      code = ReportError(context, report.error());
       continue;
     }
     if (!PrintChanges(context, *report, installing)) code = kExitFailure;
@@ -226,7 +226,7 @@ json StateJson(const hooks::StatusReport& report, const hooks::HookState& state)
 
 int RunStatus(CommandContext& context, const Args& args) {
   Result<std::vector<fs::path>> targets = Targets(context, args);
-  if (!targets) return ReportError(context.err, targets.error());
+  if (!targets) return ReportError(context, targets.error());
   if (targets->empty() && !args.json) {
     context.out << "No repos watched (add one with `brag repos add PATH`).\n";
   }
@@ -234,7 +234,7 @@ int RunStatus(CommandContext& context, const Args& args) {
   for (const fs::path& target : *targets) {
     Result<hooks::StatusReport> report = hooks::Status(target, Choice(context, args));
     if (!report) {
-      code = ReportError(context.err, report.error());
+      code = ReportError(context, report.error());
       continue;
     }
     for (const hooks::HookState& state : report->hooks) {

@@ -11,7 +11,7 @@ void DefineStatus(CLI::App& command, Args& args) {
 
 int RunStatus(CommandContext& context, const Args& args) {
   Result<nlohmann::json> status = Request(context, Access::kRead, "status");
-  if (!status) return ReportError(context.err, status.error());
+  if (!status) return ReportError(context, status.error());
   if (args.json) {
     context.out << JsonLine(*status);
   } else {

@@ -375,8 +375,8 @@ Result<int64_t> ParseLaterTime(std::string_view text, int64_t now, int workday_s
   std::string quoted = "'" + std::string(Trim(text)) + "'";
   if (!t) {
     return MakeError("bad_date", quoted +
-                                     " is not a time to come (try 2h, 1d, tomorrow, "
-                                     "monday, next week, 14:00 or 2026-12-10)");
+                                     " is not a time to come; try 2h, 1d, tomorrow, "
+                                     "monday, next week, 14:00 or 2026-12-10");
   }
   if (!InUnixTimeRange(*t)) {
     return MakeError("bad_date",

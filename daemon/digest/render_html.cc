@@ -48,6 +48,48 @@ void AppendEscaped(std::string& out, std::string_view text) {
   out.append(text, plain);
 }
 
+// A note as HTML: its `code spans` (a run of backticks up to the next run of
+// as many) as <code>, everything escaped; a run with no partner stays text.
+// As in Markdown, one space inside each end of a span is padding.
+void AppendNoteHtml(std::string& out, std::string_view text) {
+  auto run_at = [&text](size_t i) {
+    size_t n = 0;
+    while (i + n < text.size() && text[i + n] == '`') ++n;
+    return n;
+  };
+  size_t plain = 0;
+  for (size_t i = 0; i < text.size();) {
+    size_t open = run_at(i);
+    if (open == 0) {
+      ++i;
+      continue;
+    }
+    size_t close = text.find('`', i + open);
+    while (close != std::string_view::npos && run_at(close) != open)
+      close = text.find('`', close + run_at(close));
+    if (close == std::string_view::npos) {
+      i += open;
+      continue;
+    }
+    std::string_view code = text.substr(i + open, close - i - open);
+    if (code.size() >= 2 && code.front() == ' ' && code.back() == ' ' &&
+        code.find_first_not_of(' ') != std::string_view::npos)
+      code = code.substr(1, code.size() - 2);
+    AppendEscaped(out, text.substr(plain, i - plain));
+    out += "<code>";
+    AppendEscaped(out, code);
+    out += "</code>";
+    i = plain = close + open;
+  }
+  AppendEscaped(out, text.substr(plain));
+}
+
+std::string NoteHtml(std::string_view text) {
+  std::string out;
+  AppendNoteHtml(out, text);
+  return out;
+}
+
 std::string Escape(std::string_view text) {
   std::string out;
   AppendEscaped(out, text);
@@ -102,7 +144,7 @@ void AppendTraceHtml(std::string& out, const Win& win) {
 // "<li><note><br><trace></li>": a win in a list.
 void AppendWinItem(std::string& out, const Win& win) {
   out += "<li>";
-  AppendEscaped(out, win.text);
+  AppendNoteHtml(out, win.text);
   out += "<br>";
   AppendTraceHtml(out, win);
   out += "</li>\n";
@@ -114,16 +156,50 @@ struct Bar {
   int value = 0;
 };
 
+// `label` cut into lines of whole words, each at most `width` characters
+// (a longer word is a line of its own).
+std::vector<std::string> WrapWords(const std::string& label, size_t width) {
+  std::vector<std::string> lines;
+  size_t at = 0;
+  while (at < label.size()) {
+    size_t end = label.find(' ', at);
+    if (end == std::string::npos) end = label.size();
+    std::string word = label.substr(at, end - at);
+    if (!word.empty()) {
+      if (!lines.empty() && lines.back().size() + 1 + word.size() <= width) {
+        lines.back() += ' ' + word;
+      } else {
+        lines.push_back(word);
+      }
+    }
+    at = end + 1;
+  }
+  return lines;
+}
+
 // A column chart: one <rect class="bar CLASS"> per bar (zero-height ones
-// too, so every day of the window is there), labels under every few.
+// too, so every day of the window is there), labels under every few. With
+// `wrap`, each label is whole, centred under its bar on as many lines as
+// its slot's width needs, and the chart grows to hold them.
 std::string ColumnChart(const std::string& title, const std::string& cls,
-                        const std::vector<Bar>& bars) {
-  const double width = 640, height = 150, top = 10, bottom = 22, left = 28;
+                        const std::vector<Bar>& bars, bool wrap = false) {
+  const double width = 640, top = 10, left = 28, line = 13;
+  double slot = (width - left) / static_cast<double>(std::max<size_t>(bars.size(), 1));
+  // About 6px a character at 11px: what fits in a slot, never under 6.
+  size_t chars = std::max<size_t>(6, static_cast<size_t>(slot / 6.2));
+  std::vector<std::vector<std::string>> labels;
+  size_t lines = 1;
+  for (const Bar& b : bars) {
+    labels.push_back(wrap ? WrapWords(b.label, chars)
+                          : std::vector<std::string>{b.label});
+    lines = std::max(lines, labels.back().size());
+  }
+  const double bottom = 22 + line * static_cast<double>(lines - 1);
+  const double height = 128 + bottom;
   int max = 1;
   for (const Bar& b : bars) max = std::max(max, b.value);
-  double slot = (width - left) / static_cast<double>(std::max<size_t>(bars.size(), 1));
   double bar_w = std::max(1.0, slot * 0.7);
-  size_t label_every = std::max<size_t>(1, bars.size() / 14);
+  size_t label_every = wrap ? 1 : std::max<size_t>(1, bars.size() / 14);
   std::string svg = "<svg class=\"chart\" role=\"img\" viewBox=\"0 0 " + Num(width) +
                     " " + Num(height) + "\" width=\"" + Num(width) + "\" height=\"" +
                     Num(height) + "\" xmlns=\"http://www.w3.org/2000/svg\"><title>" +
@@ -137,10 +213,20 @@ std::string ColumnChart(const std::string& title, const std::string& cls,
     svg += "<rect class=\"bar " + cls + "\" x=\"" + Num(x) + "\" y=\"" +
            Num(top + plot - h) + "\" width=\"" + Num(bar_w) + "\" height=\"" + Num(h) +
            "\"><title>" + Escape(bars[i].tip) + "</title></rect>";
-    if (i % label_every == 0) {
+    if (i % label_every != 0) continue;
+    if (!wrap) {
       svg += "<text x=\"" + Num(x) + "\" y=\"" + Num(height - 6) + "\">" +
              Escape(bars[i].label) + "</text>";
+      continue;
     }
+    std::string centre = Num(x + bar_w / 2);
+    svg += "<text text-anchor=\"middle\" x=\"" + centre + "\" y=\"" +
+           Num(top + plot + 16) + "\">";
+    for (size_t k = 0; k < labels[i].size(); ++k) {
+      svg += "<tspan x=\"" + centre + "\" dy=\"" + (k == 0 ? "0" : Num(line)) + "\">" +
+             Escape(labels[i][k]) + "</tspan>";
+    }
+    svg += "</text>";
   }
   return svg + "</svg>\n";
 }
@@ -177,8 +263,7 @@ std::vector<Bar> CategoryBars(const Digest& d) {
   std::vector<Bar> bars;
   for (const CategoryGroup& g : d.categories) {
     int n = static_cast<int>(g.wins.size());
-    std::string short_title = g.title.substr(0, g.title.find(' '));
-    bars.push_back({short_title, g.title + ": " + Counted(n, "win"), n});
+    bars.push_back({g.title, g.title + ": " + Counted(n, "win"), n});
   }
   return bars;
 }
@@ -216,7 +301,7 @@ void RenderHtml(const Digest& d, RenderOutput& output) {
   std::string per_time = weekly ? "Wins per week" : "Wins per day";
   out += Section(per_time) + ColumnChart(per_time, "day", time_bars);
   out += Section("Wins per category") +
-         ColumnChart("Wins per category", "cat", CategoryBars(d));
+         ColumnChart("Wins per category", "cat", CategoryBars(d), true);
 
   out += Section("Wins by category");
   if (d.categories.empty()) out += none;
@@ -249,7 +334,7 @@ void RenderHtml(const Digest& d, RenderOutput& output) {
       if (m.direction != impact::Direction::kUnknown)
         out += std::string(" (") + DirectionName(m.direction) + ')';
       // The clause that states it, not the whole note again.
-      out += " — " + Escape(m.fragment.empty() ? w.text : m.fragment) + "<br>";
+      out += " — " + NoteHtml(m.fragment.empty() ? w.text : m.fragment) + "<br>";
       AppendTraceHtml(out, w);
       out += "</li>\n";
     }
@@ -262,7 +347,7 @@ void RenderHtml(const Digest& d, RenderOutput& output) {
   for (const Win& w : d.wins) {
     if (w.suggestions.empty()) continue;
     open(any);
-    out += "<li>“" + Escape(w.text) + "” ";
+    out += "<li>“" + NoteHtml(w.text) + "” ";
     AppendTraceHtml(out, w);
     out += "<ul>";
     for (const impact::Suggestion& s : w.suggestions) {

@@ -11,6 +11,7 @@
 
 #include "digest/render.h"
 #include "digest/render_text.h"
+#include "digest/week.h"
 #include "impact/note_text.h"
 
 namespace brag::digest {
@@ -308,6 +309,52 @@ void AppendWin(const Win& w, std::string& out) {
   out += "\n\n";
 }
 
+// A merged PR or closed incident with no note yet, as an entry to fill in:
+// what it was, then where its impact goes and the command that puts it there.
+void AppendToFill(const Backfill& b, std::string& out) {
+  out += "### ";
+  bool incident = b.kind == "incident_closed";
+  if (incident) {
+    out += "Closed the incident on branch ";
+    AppendMarkdownText(out, b.branch);
+  } else {
+    AppendMarkdownText(out, b.title.empty() ? std::string_view("Merge") : b.title);
+  }
+  std::string where = b.pr > 0 ? "PR #" + std::to_string(b.pr) : "";
+  if (!b.repo_name.empty()) where += where.empty() ? "" : ", ";
+  AppendMarkdownText(where, b.repo_name);
+  if (!where.empty()) out += " (" + where + ")";
+  out += incident ? ", closed " : ", merged ";
+  out += LocalDate(b.time);
+  out += "\n\nImpact: still to write";
+  out += b.state == "snoozed" ? " (snoozed)" : "";
+  out += ".\n\n> Fill in: `brag answer " + std::to_string(b.prompt_id) +
+         " \"what changed, for whom, with a number\"`\n\n";
+}
+
+// A period with merged work and no note: the skeleton of the draft, one
+// entry per PR or incident, and how to fill it in.
+void AppendSkeleton(const Digest& d, RenderOutput& output) {
+  std::string& out = output.buf();
+  out += "## To fill in\n\n";
+  int64_t incidents =
+      std::count_if(d.unanswered.begin(), d.unanswered.end(),
+                    [](const Backfill& b) { return b.kind == "incident_closed"; });
+  int64_t prs = static_cast<int64_t>(d.unanswered.size()) - incidents;
+  std::string waiting = prs > 0 ? Counted(prs, "merged PR") : "";
+  if (incidents > 0)
+    waiting += (waiting.empty() ? "" : " and ") + Counted(incidents, "closed incident");
+  out += "No notes in this period yet: " + waiting +
+         (d.unanswered.size() == 1 ? " waits" : " wait") +
+         " for one. Write the impact of each below with `brag answer ID \"...\"`, " +
+         "or of all in turn with `brag prompt` (`brag pending` lists them), then run " +
+         "`brag review` again for the paragraphs.\n\n";
+  for (const Backfill& b : d.unanswered) {
+    AppendToFill(b, out);
+    output.Checkpoint();
+  }
+}
+
 }  // namespace
 
 void RenderReview(const Digest& d, RenderOutput& output) {
@@ -322,7 +369,9 @@ void RenderReview(const Digest& d, RenderOutput& output) {
       "win, strongest first: what I did, the impact it had, what's next. The quoted " +
       "lines under each say what to add and where it comes from; edit, then paste " +
       "the paragraphs.\n\n";
-  if (d.categories.empty()) out += "No notes in this period.\n\n";
+  if (d.categories.empty() && !d.unanswered.empty()) AppendSkeleton(d, output);
+  if (d.categories.empty() && d.unanswered.empty())
+    out += "No notes in this period.\n\n";
   for (const CategoryGroup& g : d.categories) {
     std::vector<const Win*> wins;
     for (size_t i : g.wins) wins.push_back(&d.wins[i]);

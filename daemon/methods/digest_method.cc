@@ -6,6 +6,7 @@
 #include "core/atomic_file.h"
 #include "core/timeutil.h"
 #include "digest/render.h"
+#include "digest/week.h"
 #include "git/repo.h"
 #include "methods/registry.h"
 #include "quickhook/git_files.h"
@@ -153,10 +154,16 @@ Result<digest::DigestWindow> DigestWindowFor(const ParamReader& p, int64_t now) 
     digest::TimeRange range = digest::WeekRange(iso);
     return digest::DigestWindow{range.since, range.until, digest::FormatIsoWeek(iso)};
   }
-  window.until = until->value_or(now);
+  // Until now means through the current second: the window's end is
+  // exclusive, and a note filed this second is in.
+  window.until = until->value_or(now + 1);
   window.since = since->value_or(window.until - kWeekSeconds);
-  if (window.since >= window.until)
-    return BadParam("until", "the window must end after it starts");
+  if (window.since >= window.until) {
+    return BadParam(*since ? "since" : "until",
+                    "it would start on " + digest::LocalDate(window.since) +
+                        " and end on " + digest::LocalDate(window.until - 1) +
+                        "; the start must come first");
+  }
   return window;
 }
 

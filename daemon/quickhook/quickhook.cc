@@ -23,8 +23,14 @@ using nlohmann::json;
 
 namespace {
 
+// "brag: error: WHAT (WHY)", the why in words for the few codes a hook
+// meets (cli/words.h says the rest, beyond this fast path's reach).
 void Complain(std::ostream& err, const Error& e) {
-  err << "brag: error: " << InertText(e.message) << " (" << e.code << ")\n";
+  const char* why = e.code == "config"      ? "fix the config file"
+                    : e.code == "not_found" ? "git runs hooks inside a repository"
+                    : e.code == "io"        ? "a file could not be read or written"
+                                            : "the hook could not record it";
+  err << "brag: error: " << InertText(e.message) << " (" << why << ")\n";
 }
 
 // All of the input git writes; never read from a terminal.
@@ -183,7 +189,8 @@ int RunHook(const Config& config, const HookCall& call, std::ostream& err) {
   if (call.name == "post-commit") return PostCommit(config, call, err);
   if (call.name == "post-rewrite") return PostRewrite(config, call, err);
   if (call.name == "reference-transaction") return ReferenceTransaction(config, call, err);
-  err << "brag: error: not a quick hook: " << call.name << " (usage)\n";
+  err << "brag: error: not a quick hook: " << InertText(call.name)
+      << " (post-commit, post-rewrite or reference-transaction)\n";
   return 2;
 }
 

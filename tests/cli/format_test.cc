@@ -136,7 +136,10 @@ TEST_CASE("status text covers the daemon, paths, identities, pending and repos")
   CHECK(text.find("built-in defaults") != std::string::npos);
   CHECK(text.find("me@example.com") != std::string::npos);
   CHECK(text.find("1 prompt\n") != std::string::npos);
-  CHECK(text.find("  payments  ok  /p\n") != std::string::npos);
+  CHECK(
+      text.ends_with("repos:      1\n"
+                     "  NAME      STATE  PATH\n"
+                     "  payments  ok     /p\n"));
 
   status["running"] = false;
   CHECK(StatusText(status, Style{}).find("not running") != std::string::npos);

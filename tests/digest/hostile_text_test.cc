@@ -271,3 +271,61 @@ TEST_CASE("the Markdown escaper finds what it escapes wherever it falls in a not
 
 }  // namespace
 }  // namespace brag::digest
+
+namespace brag::digest {
+namespace {
+
+// The note's list item in the HTML digest's category section.
+std::string HtmlNote(const std::string& note) {
+  std::string html = RenderHtml(DigestOf({NoteEntry(1, note)}, ""));
+  size_t at = html.find("<li>");
+  REQUIRE(at != std::string::npos);
+  return html.substr(at, html.find("<br>", at) - at);
+}
+
+TEST_CASE("the HTML digest shows a note's code spans as <code>, their text escaped") {
+  CHECK(HtmlNote("Cached `GetUser` calls") == "<li>Cached <code>GetUser</code> calls");
+  CHECK(HtmlNote("`a<b && c>d` was slow") ==
+        "<li><code>a&lt;b &amp;&amp; c&gt;d</code> was slow");
+  CHECK(HtmlNote("``uses ` inside`` ok") == "<li><code>uses ` inside</code> ok");
+  CHECK(HtmlNote("`` `quoted` ``") == "<li><code>`quoted`</code>");
+  CHECK(HtmlNote("`<script>alert(1)</script>`") ==
+        "<li><code>&lt;script&gt;alert(1)&lt;/script&gt;</code>");
+  // A backtick with no partner stays as typed.
+  CHECK(HtmlNote("it's a ` lone one") == "<li>it&#39;s a ` lone one");
+  CHECK(HtmlNote("``two, then one`") == "<li>``two, then one`");
+}
+
+TEST_CASE("the HTML chart labels each category with its full name") {
+  std::vector<LogEntry> entries{
+      NoteEntry(1, "Mentored two new engineers #leadership"),
+      NoteEntry(2, "Cut p99 from 900ms to 300ms #performance"),
+      NoteEntry(3, "Added CI caching for the docs build #devex")};
+  Digest d = DigestOf(entries, "");
+  std::string html = RenderHtml(d);
+  size_t chart = html.find("<title>Wins per category</title>");
+  REQUIRE(chart != std::string::npos);
+  std::string svg = html.substr(chart, html.find("</svg>", chart) - chart);
+  REQUIRE(d.categories.size() >= 2);
+  for (const CategoryGroup& g : d.categories) {
+    // The label's lines, read back: every word of the title, in order.
+    std::string label, escaped;
+    for (char c : g.title)
+      escaped += c == '&' ? std::string("&amp;") : std::string(1, c);
+    size_t bar = svg.find("<title>" + escaped + ": ");
+    INFO(g.title);
+    REQUIRE(bar != std::string::npos);
+    size_t text = svg.find("<text", bar);
+    size_t end = svg.find("</text>", text);
+    for (size_t at = svg.find("<tspan", text); at < end;
+         at = svg.find("<tspan", at + 1)) {
+      size_t open = svg.find('>', at) + 1;
+      label += (label.empty() ? "" : " ") +
+               svg.substr(open, svg.find("</tspan>", open) - open);
+    }
+    CHECK(label == escaped);
+  }
+}
+
+}  // namespace
+}  // namespace brag::digest

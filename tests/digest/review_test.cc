@@ -201,6 +201,59 @@ TEST_CASE("review: a note of nothing but tags asks for the paragraph") {
         std::string::npos);
 }
 
+// A merged PR whose prompt waits for its note.
+LogEntry Unanswered(int64_t prompt, int64_t pr, const std::string& title, int64_t at) {
+  LogEntry e = PrNote("", pr, title);
+  e.note.reset();
+  e.time = e.event->commit_time = at;
+  e.event->id = prompt;
+  e.event->key = e.event->commit = std::string(40, static_cast<char>('a' + prompt));
+  Prompt p;
+  p.id = prompt;
+  p.state = prompt == 3 ? PromptState::kSnoozed : PromptState::kPending;
+  e.prompt = p;
+  return e;
+}
+
+TEST_CASE("review: PRs merged and no note make a skeleton of the PRs to fill in") {
+  test::ScopedEnv tz("TZ", "UTC");
+  tzset();
+  constexpr int64_t kNov25 = 1764028800;  // 2025-11-25T00:00:00Z
+  std::vector<LogEntry> entries{
+      Unanswered(2, 481, "Add composite index on orders", kNov25 + 3600),
+      Unanswered(3, 0, "Merge branch 'cache'", kNov25 + 86400),
+      Unanswered(4, 12, "Retry `fetch` on 503", kNov25 + 2 * 86400)};
+  std::string review = RenderReview(BuildDigest(
+      entries, {kNov25, kNov25 + 7 * 86400, ""}, DefaultCategoryRules(), {}));
+  CHECK(review.find("No notes in this period.") == std::string::npos);
+  std::string want =
+      "## To fill in\n\n"
+      "No notes in this period yet: 3 merged PRs wait for one. Write the impact of "
+      "each "
+      "below with `brag answer ID \"...\"`, or of all in turn with `brag prompt` "
+      "(`brag pending` lists them), then run `brag review` again for the "
+      "paragraphs.\n\n"
+      "### Add composite index on orders (PR #481, payments), merged 2025-11-25\n\n"
+      "Impact: still to write.\n\n"
+      "> Fill in: `brag answer 2 \"what changed, for whom, with a number\"`\n\n"
+      "### Merge branch 'cache' (payments), merged 2025-11-26\n\n"
+      "Impact: still to write (snoozed).\n\n"
+      "> Fill in: `brag answer 3 \"what changed, for whom, with a number\"`\n\n"
+      "### Retry `fetch` on 503 (PR #12, payments), merged 2025-11-27\n\n"
+      "Impact: still to write.\n\n"
+      "> Fill in: `brag answer 4 \"what changed, for whom, with a number\"`\n\n"
+      "## Before you submit\n\n";
+  CHECK(review.find(want) != std::string::npos);
+  CHECK(review.find("_[") == std::string::npos);
+}
+
+TEST_CASE("review: a period with neither notes nor merged PRs still says so") {
+  std::string review =
+      RenderReview(BuildDigest({}, {0, 2 * kAt, ""}, DefaultCategoryRules(), {}));
+  CHECK(review.find("No notes in this period.\n") != std::string::npos);
+  CHECK(review.find("To fill in") == std::string::npos);
+}
+
 TEST_CASE("review: no bracketed placeholder anywhere in the fixed week's draft") {
   test::ScopedEnv tz("TZ", "UTC");
   tzset();

@@ -152,8 +152,8 @@ TEST_CASE("repos add of a folder that is no git repo fails clearly") {
   BragRun r = w.Brag("repos add " + ShellQuote((w.repos() / "plain").string()));
   CHECK(r.code == 1);
   CHECK(r.err.starts_with("brag: error: "));
-  CHECK(r.err.find("is not a git repository") != std::string::npos);
-  CHECK(r.err.find("(not_found)") != std::string::npos);
+  CHECK(r.err.find("is not a git repository (give a folder in a git repository)\n") !=
+        std::string::npos);
 }
 
 TEST_CASE("a broken config exits 78 naming file, line and column") {
@@ -162,7 +162,7 @@ TEST_CASE("a broken config exits 78 naming file, line and column") {
   BragRun r = w.Brag("pending");
   CHECK(r.code == 78);
   CHECK(r.err.find("brag: error: " + w.config().string() + ":2:") != std::string::npos);
-  CHECK(r.err.find("(config)") != std::string::npos);
+  CHECK(r.err.find("(fix the config file)") != std::string::npos);
 }
 
 TEST_CASE("an unknown config key is a warning, not an error") {
@@ -180,7 +180,7 @@ TEST_CASE("an unknown subcommand exits 2") {
   OfflineWorld w;
   BragRun r = w.Brag("frobnicate");
   CHECK(r.code == 2);
-  CHECK(r.err.find("unknown command 'frobnicate'") != std::string::npos);
+  CHECK(r.err.starts_with("brag: error: unknown command \"frobnicate\" (one of: "));
 }
 
 TEST_CASE("answer with bragd down files the note, and log shows it with its PR") {
@@ -211,7 +211,9 @@ TEST_CASE("answer with bragd down files the note, and log shows it with its PR")
   SUBCASE("answering it twice is a conflict") {
     BragRun again = w.Brag("answer " + std::to_string(id) + " again");
     CHECK(again.code == 1);
-    CHECK(again.err.find("(conflict)") != std::string::npos);
+    CHECK(again.err ==
+          "brag: error: prompt " + std::to_string(id) +
+              " is already answered (a prompt takes one note; brag log shows it)\n");
   }
 }
 
@@ -220,7 +222,9 @@ TEST_CASE("answer on a prompt that does not exist fails with not_found") {
   BragRun r = w.Brag("answer 999 something");
   CHECK(r.code == 1);
   CHECK(r.err.starts_with("brag: error: "));
-  CHECK(r.err.find("(not_found)") != std::string::npos);
+  CHECK(r.err ==
+        "brag: error: no prompt with id 999 (see brag pending for the prompts "
+        "waiting)\n");
 }
 
 TEST_CASE("snooze and dismiss with bragd down take prompts off the pending list") {
@@ -232,7 +236,9 @@ TEST_CASE("snooze and dismiss with bragd down take prompts off the pending list"
   CHECK(w.Brag("pending --count").out == "0\n");
   BragRun bad = w.Brag("snooze " + std::to_string(first) + " whenever");
   CHECK(bad.code == 1);
-  CHECK(bad.err.find("(bad_request)") != std::string::npos);
+  CHECK(bad.err ==
+        "brag: error: cannot snooze to that time ('whenever' is not a time to come; try "
+        "2h, 1d, tomorrow, monday, next week, 14:00 or 2026-12-10)\n");
 }
 
 TEST_CASE("prompt --once answers the newest pending prompt from stdin") {

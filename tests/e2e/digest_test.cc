@@ -179,7 +179,7 @@ TEST_CASE("brag digest -o into a missing folder fails with exit 1 and the reason
   CommandResult r = d.BragOut("digest -o " + ShellQuote(d.Path("no/such/dir/x.md").string()));
   CHECK(r.code == 1);
   CHECK(Has(d.Stderr(), "brag: error: cannot write"));
-  CHECK(Has(d.Stderr(), "(io)"));
+  CHECK(Has(d.Stderr(), "(a file could not be read or written)"));
 }
 
 TEST_CASE("a malformed --week, or --week with --since, is a usage error (exit 2)") {

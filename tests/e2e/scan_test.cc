@@ -183,7 +183,7 @@ TEST_CASE("scan of a folder that is no repository fails with a clear error") {
   CHECK(r.code == 1);
   CHECK(r.out == "");
   CHECK(r.err.starts_with("brag: error: "));
-  CHECK(r.err.find("(not_found)") != std::string::npos);
+  CHECK(r.err.find("(give a folder in a git repository)") != std::string::npos);
   CHECK(Brag(world, "scan").code == 2);
 }
 
@@ -209,7 +209,7 @@ TEST_CASE("scan of a damaged, unreadable or unsupported repo says what and where
       fs::resize_file(entry.path(), fs::file_size(entry.path()) / 2);
     }
   }
-  fails_clearly(cut.dir(), "(git)");
+  fails_clearly(cut.dir(), "(git could not read the repository)");
 
   // A ref storage libgit2 1.5 cannot read.
   GitRepo future = MakeHistory(world, "future");

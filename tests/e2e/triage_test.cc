@@ -127,7 +127,7 @@ void CheckTriage(bool up) {
   CHECK(all[0]["snoozed_until"].is_string());
   CHECK(all[1]["pr"] == 3);
   CHECK(all[1]["state"] == "pending");
-  CHECK(w.Brag("pending --all").output.find("snoozed until") != std::string::npos);
+  CHECK(w.Brag("pending --all").output.find("SNOOZED UNTIL") != std::string::npos);
 
   // A bad id changes nothing, not even the good ones named with it.
   CommandResult bad = w.Brag("dismiss " + std::to_string(w.Id(3)) + " 999999");

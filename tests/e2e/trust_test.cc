@@ -176,7 +176,9 @@ TEST_CASE("a socket folder made by another user gets no note; the note goes to t
   CommandResult r = w.Brag("note 'cut p95 from 3.4s to 18ms'");
   CHECK_MESSAGE(r.code == 0, r.output);
   CHECK_MESSAGE(r.output.find(w.socket_dir().string()) != std::string::npos, r.output);
-  CHECK_MESSAGE(r.output.find("untrusted") != std::string::npos, r.output);
+  CHECK_MESSAGE(
+      r.output.find("(the socket is not your own bragd's)") != std::string::npos,
+      r.output);
   CHECK(server.Received().empty());
   std::vector<Note> notes = w.Notes();
   REQUIRE(notes.size() == 1);

@@ -229,3 +229,39 @@ TEST_CASE("digest refuses since/until outside 1970..9999 naming the parameter") 
 
 }  // namespace
 }  // namespace brag
+
+namespace brag {
+namespace {
+
+TEST_CASE("a note filed this very second is in a window that ends now") {
+  Utc utc;
+  DigestJournal j;
+  NewNote note;
+  note.text = "Filed a second ago";
+  int64_t now = kMonday + 86400;
+  REQUIRE(j.journal->prompts().AddNote(note, now).has_value());
+  for (json params : {json{{"since", "1d"}}, json::object()}) {
+    INFO(params.dump());
+    Result<json> digest = CallOnJournal(*j.journal, "digest", params, now);
+    REQUIRE_MESSAGE(digest.has_value(), (digest ? "" : digest.error().message));
+    CHECK((*digest)["text"].get<std::string>().find("Filed a second ago") !=
+          std::string::npos);
+  }
+  Result<digest::DigestWindow> window = DigestWindowFor(json{{"since", "1d"}}, now);
+  REQUIRE(window.has_value());
+  CHECK(window->until == now + 1);
+}
+
+TEST_CASE("a window that would end before it starts says both dates") {
+  Utc utc;
+  Result<digest::DigestWindow> window =
+      DigestWindowFor(json{{"since", "2027-01-01"}}, kMonday);
+  REQUIRE_FALSE(window.has_value());
+  CHECK(window.error().message ==
+        "digest: parameter \"since\": it would start on 2027-01-01 and end on "
+        "2025-11-24; "
+        "the start must come first");
+}
+
+}  // namespace
+}  // namespace brag
