@@ -272,6 +272,12 @@ Result<Note> Journal::AcceptCommitNotes(int64_t prompt_id, int64_t now) {
   return Write([&]() -> Result<Note> {
     Result<Prompt> prompt = GetPrompt(prompt_id);
     if (!prompt) return prompt.error();
+    // Answered elsewhere first: its commit notes were cleared by that, and
+    // "nothing to accept" would hide the real reason.
+    if (prompt->state == PromptState::kAnswered) {
+      return MakeError("conflict",
+                       "prompt " + std::to_string(prompt_id) + " is already answered");
+    }
     if (prompt->commit_notes.empty()) {
       return MakeError("bad_request", "prompt " + std::to_string(prompt_id) +
                                           " has no commit notes to accept");

@@ -17,6 +17,12 @@ constexpr const char* kPromptId = "an integer prompt id";
 
 json PromptResult(const Prompt& prompt) { return json{{"prompt", PromptJson(prompt)}}; }
 
+// A prompt that is no longer pending disappears wherever bragd's subscribers
+// show it.
+void TellClosed(const MethodCall& c, const Prompt& prompt) {
+  if (c.context.daemon) c.context.daemon->PromptClosed(prompt);
+}
+
 bool IsDigits(std::string_view s) {
   if (s.empty()) return false;
   for (char c : s) {
@@ -93,6 +99,7 @@ Result<json> Answer(const MethodCall& c) {
   if (!note) return FromJournal(note.error());
   Result<Prompt> prompt = (*journal)->GetPrompt(*id);
   if (!prompt) return FromJournal(prompt.error());
+  TellClosed(c, *prompt);
   json prompt_json = PromptJson(*prompt);
   prompt_json["note"] = note->text;
   return json{{"prompt", prompt_json}, {"note", NoteJson(*note)}};
@@ -111,6 +118,7 @@ Result<json> Snooze(const MethodCall& c) {
   if (!journal) return journal.error();
   Result<Prompt> prompt = (*journal)->Snooze(*id, *until);
   if (!prompt) return FromJournal(prompt.error());
+  TellClosed(c, *prompt);
   return PromptResult(*prompt);
 }
 
@@ -121,6 +129,7 @@ Result<json> Dismiss(const MethodCall& c) {
   if (!journal) return journal.error();
   Result<Prompt> prompt = (*journal)->Dismiss(*id);
   if (!prompt) return FromJournal(prompt.error());
+  TellClosed(c, *prompt);
   return PromptResult(*prompt);
 }
 
