@@ -55,7 +55,8 @@ struct PromptWorld {
     Result<json> log = other->Call("log");
     REQUIRE(log.has_value());
     for (const json& e : (*log)["entries"]) {
-      if (e.value("prompt", int64_t{0}) == prompt_id) return e;
+      // Free notes have "prompt": null.
+      if (e["prompt"].is_number_integer() && e["prompt"] == prompt_id) return e;
     }
     FAIL("no entry for prompt " << prompt_id);
     return json();
