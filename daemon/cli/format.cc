@@ -212,9 +212,9 @@ std::string IncidentSummary(const json& incident) {
 std::string PromptQuestion(const json& prompt, bool after_pull) {
   const json& notes = Field(prompt, "commit_notes");
   std::string accept = notes.is_array() && !notes.empty() ? "a: accept those, " : "";
-  std::string keys = after_pull ? "(Enter: skip, s: skip all, " + accept + "d: dismiss)> "
-                                : "(Enter: skip, " + accept +
-                                      "s: snooze 1d, d: dismiss, q: quit)> ";
+  std::string keys =
+      after_pull ? "(Enter: skip, s: skip all, " + accept + "d: dismiss)> "
+                 : "(Enter: skip, " + accept + "s: snooze 1d, d: dismiss, q: quit)> ";
   if (Text(prompt, "kind") == "incident_closed") {
     return "what broke, what changed, and the impact? " + keys;
   }

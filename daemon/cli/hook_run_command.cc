@@ -125,7 +125,8 @@ bool GitReadsTerminal() {
 int PostMerge(CommandContext& context, const Args&) {
   Result<git::Repo> repo = RepoOfHookRun();
   if (!repo) return kExitOk;
-  bool ask = context.config.ask_after_pull && isatty(STDOUT_FILENO) && GitReadsTerminal();
+  bool ask =
+      context.config.ask_after_pull && isatty(STDOUT_FILENO) && GitReadsTerminal();
   Result<protocol::Client> connected = protocol::Client::Connect(SocketPath(context.config));
   if (!connected) {
     // Not bragd's own socket: say so once, ask nothing there. Else bragd is
@@ -173,8 +174,8 @@ int PostMerge(CommandContext& context, const Args&) {
               << (prompts.size() > 1 ? ", s skips all" : "") << ".\n";
   for (size_t i = 0; i < prompts.size(); ++i) {
     std::string position = prompts.size() > 1 ? std::to_string(i + 1) + " of " +
-                                                     std::to_string(prompts.size())
-                                               : "";
+                                                    std::to_string(prompts.size())
+                                              : "";
     Asked asked = loop.Ask(prompts[i], position);
     if (asked != Asked::kNext) break;
   }

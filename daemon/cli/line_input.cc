@@ -65,7 +65,8 @@ class EditSource : public LineSource {
       ::close(copy);
       return nullptr;
     }
-    std::unique_ptr<EditLine, EditLineDeleter> el(el_init("brag", in.get(), out, stderr));
+    std::unique_ptr<EditLine, EditLineDeleter> el(
+        el_init("brag", in.get(), out, stderr));
     if (!el) return nullptr;
     std::unique_ptr<EditSource> self(new EditSource(fd, history));
     self->in_ = std::move(in);
@@ -197,8 +198,8 @@ bool WaitReadable(int fd, const ReadWatch& watch) {
     pollfd fds[2] = {{fd, POLLIN, 0}, {watch.fd, POLLIN, 0}};
     int timeout = -1;
     if (watch.tick.count() > 0) {
-      auto left =
-          std::chrono::duration_cast<std::chrono::milliseconds>(next_tick - Clock::now());
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(next_tick -
+                                                                        Clock::now());
       timeout = left.count() < 0 ? 0 : static_cast<int>(left.count());
     }
     int n = ::poll(fds, watching ? 2 : 1, timeout);
@@ -273,7 +274,7 @@ std::unique_ptr<LineSource> PlainLines(LineReader& reader, std::ostream& out) {
 
 std::unique_ptr<LineSource> EditedLines(int fd, std::FILE* out,
                                         const std::filesystem::path& history) {
-  if (!::isatty(fd)) return nullptr;
+  if (!::isatty(fd) || !out || !::isatty(::fileno(out))) return nullptr;
   return EditSource::Open(fd, out, history);
 }
 
@@ -286,8 +287,7 @@ std::string StripTerminalInput(const std::string& line) {
       if (i + 1 >= line.size()) break;
       char kind = line[++i];
       if (kind == '[') {  // CSI: parameters and intermediates, then a final byte
-        while (i + 1 < line.size() &&
-               !(line[i + 1] >= 0x40 && line[i + 1] <= 0x7e)) {
+        while (i + 1 < line.size() && !(line[i + 1] >= 0x40 && line[i + 1] <= 0x7e)) {
           ++i;
         }
         ++i;
@@ -305,6 +305,8 @@ std::string StripTerminalInput(const std::string& line) {
   return out;
 }
 
-std::filesystem::path PromptHistoryPath() { return DefaultStateDir() / "prompt_history"; }
+std::filesystem::path PromptHistoryPath() {
+  return DefaultStateDir() / "prompt_history";
+}
 
 }  // namespace brag::cli

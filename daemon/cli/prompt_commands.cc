@@ -86,7 +86,8 @@ int RunPrompt(CommandContext& context, const Args& args) {
   }
   // A terminal gets line editing and history; a pipe, plain lines.
   LineReader reader(context.input_fd);
-  std::unique_ptr<LineSource> input = EditedLines(context.input_fd, stdout, PromptHistoryPath());
+  std::unique_ptr<LineSource> input =
+      EditedLines(context.input_fd, stdout, PromptHistoryPath());
   if (!input) input = PlainLines(reader, context.out);
   PromptLoop loop(**backend, *input, context.out, context.err, context.style);
   Result<bool> more = loop.WorkThroughPending();
@@ -160,7 +161,8 @@ int RunAnswer(CommandContext& context, const Args& args) {
       OpenBackend(context.config, Access::kWrite, &context.err);
   if (!backend) return ReportError(context.err, backend.error());
   std::string text = JoinWords(args.words);
-  Result<json> r = (*backend)->Call("answer", {{"prompt", args.prompt_id}, {"note", text}});
+  Result<json> r =
+      (*backend)->Call("answer", {{"prompt", args.prompt_id}, {"note", text}});
   if (!r && r.error().code == "conflict") {
     return KeepLostAnswer(context, **backend, args.prompt_id, text);
   }

@@ -49,7 +49,8 @@ Reply ParseReply(const std::string& line, bool can_accept, bool skip_all) {
   std::string text = Trim(line);
   if (text.empty()) return Reply{};
   if (text == "q") return Reply{Reply::Action::kQuit, ""};
-  if (text == "s") return Reply{skip_all ? Reply::Action::kSkipAll : Reply::Action::kSnooze, ""};
+  if (text == "s")
+    return Reply{skip_all ? Reply::Action::kSkipAll : Reply::Action::kSnooze, ""};
   if (text == "d") return Reply{Reply::Action::kDismiss, ""};
   if (text == "a" && can_accept) return Reply{Reply::Action::kAccept, ""};
   return Reply{Reply::Action::kAnswer, text};
@@ -63,7 +64,8 @@ bool IsOneCharacter(const std::string& text) {
   return chars == 1;
 }
 
-std::optional<std::string> AnswerOf(Backend& backend, int64_t id, const std::string& repo) {
+std::optional<std::string> AnswerOf(Backend& backend, int64_t id,
+                                    const std::string& repo) {
   json params = json::object();
   if (!repo.empty()) params["repo"] = repo;
   Result<json> log = CallAllPages(backend, "log", params, "entries");
@@ -128,8 +130,9 @@ Asked PromptLoop::Ask(const json& prompt, const std::string& position) {
     Reply reply = ParseReply(in.text, can_accept, limits_.skip_all);
     if (reply.action == Reply::Action::kAnswer && IsOneCharacter(reply.text)) {
       Asked ended = Asked::kNext;
-      std::optional<bool> sure = Confirm(
-          id, "File \"" + reply.text + "\" as the note for " + Tag(id) + "?", false, &ended);
+      std::optional<bool> sure =
+          Confirm(id, "File \"" + reply.text + "\" as the note for " + Tag(id) + "?",
+                  false, &ended);
       if (!sure) return ended;
       if (!*sure) {
         out_ << style_.Paint("not filed; type the note again", Tone::kDim) << "\n";
@@ -144,7 +147,8 @@ Asked PromptLoop::Ask(const json& prompt, const std::string& position) {
 std::string PromptLoop::Countdown() const {
   auto left = std::chrono::duration_cast<std::chrono::seconds>(
       deadline_ - std::chrono::steady_clock::now() + std::chrono::milliseconds(999));
-  std::string text = "(skipping in " + std::to_string(std::max<int64_t>(0, left.count())) + "s)";
+  std::string text =
+      "(skipping in " + std::to_string(std::max<int64_t>(0, left.count())) + "s)";
   if (!position_.empty()) text = position_ + " " + text;
   return style_.Paint(text, Tone::kDim);
 }
@@ -166,7 +170,12 @@ LineInput PromptLoop::ReadFor(int64_t id, const std::string& question) {
         return true;
       }
       // The line above the question: saved cursor, up one, rewrite, back.
-      out_ << "\x1b" "7\x1b[1A\r" << Countdown() << "\x1b[K\x1b" "8" << std::flush;
+      out_ << "\x1b"
+              "7\x1b[1A\r"
+           << Countdown()
+           << "\x1b[K\x1b"
+              "8"
+           << std::flush;
       return false;
     };
     if (std::chrono::steady_clock::now() >= deadline_) {
@@ -180,20 +189,27 @@ LineInput PromptLoop::ReadFor(int64_t id, const std::string& question) {
 Asked PromptLoop::Ended(int64_t id, const LineInput& in) {
   out_ << "\n";
   if (in.end == LineInput::End::kEof || g_interrupted) {
-    out_ << "Quit: nothing filed for " << Tag(id) << " (still pending).\n" << std::flush;
+    out_ << "Quit: nothing filed for " << Tag(id) << " (still pending).\n"
+         << std::flush;
     return Asked::kQuit;
   }
   if (timed_out_) {
     out_ << "brag: left pending (see brag pending)\n" << std::flush;
     return Asked::kTimedOut;
   }
-  out_ << style_.Paint(Tag(id) + " was answered elsewhere", Tone::kDim) << "\n"
-       << std::flush;
+  out_ << style_.Paint(ClosedElsewhere(id), Tone::kDim) << "\n" << std::flush;
   return Asked::kNext;
 }
 
-std::optional<bool> PromptLoop::Confirm(int64_t id, const std::string& question, bool yes,
-                                        Asked* ended) {
+std::string PromptLoop::ClosedElsewhere(int64_t id) const {
+  auto it = closed_.find(id);
+  std::string state =
+      it == closed_.end() || it->second.empty() ? "answered" : it->second;
+  return Tag(id) + " was " + state + " elsewhere";
+}
+
+std::optional<bool> PromptLoop::Confirm(int64_t id, const std::string& question,
+                                        bool yes, Asked* ended) {
   LineInput in = ReadFor(id, question + (yes ? " [Y/n] " : " [y/N] "));
   if (in.end != LineInput::End::kLine) {
     *ended = Ended(id, in);
@@ -210,10 +226,12 @@ Asked PromptLoop::Act(const json& prompt, const Reply& reply) {
   std::string said;
   switch (reply.action) {
     case Reply::Action::kQuit:
-      out_ << "Quit: nothing filed for " << Tag(id) << " (still pending).\n" << std::flush;
+      out_ << "Quit: nothing filed for " << Tag(id) << " (still pending).\n"
+           << std::flush;
       return Asked::kQuit;
     case Reply::Action::kSkipAll:
-      out_ << style_.Paint("skipped the rest (still pending; see brag pending)", Tone::kDim)
+      out_ << style_.Paint("skipped the rest (still pending; see brag pending)",
+                           Tone::kDim)
            << "\n"
            << std::flush;
       return Asked::kSkipAll;
@@ -256,10 +274,11 @@ Asked PromptLoop::Act(const json& prompt, const Reply& reply) {
 
 Asked PromptLoop::KeepText(const json& prompt, const std::string& text) {
   int64_t id = Int(prompt, "id");
-  closed_.insert(id);
-  std::optional<std::string> theirs = AnswerOf(backend_, id, Text(prompt, "repo"));
-  out_ << Tag(id) << " was answered elsewhere"
-       << (theirs ? ", with \"" + *theirs + "\"" : std::string()) << "; yours was not filed.\n"
+  closed_.try_emplace(id, "answered");  // a conflict says as much
+  std::optional<std::string> theirs;
+  if (closed_[id] == "answered") theirs = AnswerOf(backend_, id, Text(prompt, "repo"));
+  out_ << ClosedElsewhere(id) << (theirs ? ", with \"" + *theirs + "\"" : std::string())
+       << "; yours was not filed.\n"
        << std::flush;
   bool file = false;
   if (input_.is_terminal()) {
@@ -280,7 +299,8 @@ Asked PromptLoop::KeepText(const json& prompt, const std::string& text) {
   }
   json params{{"text", text}};
   if (std::string repo = Text(prompt, "repo"); !repo.empty()) params["repo"] = repo;
-  if (std::string commit = Text(prompt, "commit"); !commit.empty()) params["commit"] = commit;
+  if (std::string commit = Text(prompt, "commit"); !commit.empty())
+    params["commit"] = commit;
   Result<json> note = backend_.Call("note", params);
   if (!note) {
     had_errors_ = true;
@@ -304,7 +324,7 @@ void PromptLoop::ReadEvents() {
     const json& name = Field(*event, "event");
     const json& data = Field(*event, "data");
     if (name == "prompt_closed") {
-      closed_.insert(Int(data, "id"));
+      closed_[Int(data, "id")] = Text(data, "state");
     } else if (name == "prompt") {
       if (CheckPushedPrompt(data)) backlog_.push_back(data);
     }

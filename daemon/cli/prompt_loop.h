@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <ostream>
@@ -34,7 +35,8 @@ struct Reply {
 // prompt and the rest. Exactly "d": dismiss. Exactly "a", when the prompt
 // offers its commits' notes (`can_accept`): those notes become the answer.
 // Anything else: the answer, trimmed.
-Reply ParseReply(const std::string& line, bool can_accept = false, bool skip_all = false);
+Reply ParseReply(const std::string& line, bool can_accept = false,
+                 bool skip_all = false);
 
 // Whether an answer is a single character (a key pressed by mistake, such as
 // the "q" of another program): counted in characters, not bytes.
@@ -98,6 +100,8 @@ class PromptLoop {
   std::optional<bool> Confirm(int64_t id, const std::string& question, bool yes,
                               Asked* ended);
   Asked Act(const nlohmann::json& prompt, const Reply& reply);
+  // "#28 was answered elsewhere" (or snoozed, dismissed).
+  std::string ClosedElsewhere(int64_t id) const;
   // The answer lost to one made elsewhere: says so, and offers `text` as a
   // note of its own on the prompt's repo and commit.
   Asked KeepText(const nlohmann::json& prompt, const std::string& text);
@@ -114,7 +118,8 @@ class PromptLoop {
   Style style_;
   AskLimits limits_;
   std::set<int64_t> asked_;
-  std::set<int64_t> closed_;  // left pending elsewhere (prompt_closed)
+  // Left pending elsewhere (prompt_closed): id -> the state it went to.
+  std::map<int64_t, std::string> closed_;
   std::deque<nlohmann::json> backlog_;
   bool daemon_gone_ = false;
   bool had_errors_ = false;
@@ -126,7 +131,8 @@ class PromptLoop {
 
 // The note that answered prompt `id`, found in the log (of `repo`, when
 // known); nullopt when it is not there.
-std::optional<std::string> AnswerOf(Backend& backend, int64_t id, const std::string& repo);
+std::optional<std::string> AnswerOf(Backend& backend, int64_t id,
+                                    const std::string& repo);
 
 // The command that files `text` as a note of its own on `prompt`'s repo and
 // commit, quoted for a POSIX shell.

@@ -49,8 +49,9 @@ void Notifier::Publish(const std::vector<Prompt>& prompts) {
 }
 
 void Notifier::PublishClosed(const Prompt& prompt) {
-  Push(protocol::EventLine("prompt_closed",
-                           {{"id", prompt.id}, {"state", std::string(ToString(prompt.state))}}));
+  Push(protocol::EventLine(
+      "prompt_closed",
+      {{"id", prompt.id}, {"state", std::string(ToString(prompt.state))}}));
 }
 
 void Notifier::Push(const std::string& line) {

@@ -98,11 +98,13 @@ TEST_CASE("what a terminal sends for keys is taken out of a typed line") {
   CHECK(StripTerminalInput("wth\x1b[D\x1b[D\x1b[DX") == "wthX");
   CHECK(StripTerminalInput("a\x1bOAb") == "ab");
   CHECK(StripTerminalInput("p95\x1b[1;5Cdown\tnow\x07") == "p95down now");
-  CHECK(StripTerminalInput("caf\xc3\xa9 \xe2\x86\x92 ok") == "caf\xc3\xa9 \xe2\x86\x92 ok");
+  CHECK(StripTerminalInput("caf\xc3\xa9 \xe2\x86\x92 ok") ==
+        "caf\xc3\xa9 \xe2\x86\x92 ok");
   CHECK(StripTerminalInput("end\x1b") == "end");
 }
 
-TEST_CASE("the command that keeps a lost answer files it on the prompt's repo and commit") {
+TEST_CASE(
+    "the command that keeps a lost answer files it on the prompt's repo and commit") {
   json prompt{{"repo", "/home/me/it's"}, {"commit", "abc123"}};
   CHECK(NoteCommand("cut p95 by 10x", prompt) ==
         "brag note --repo '/home/me/it'\\''s' --commit abc123 -- 'cut p95 by 10x'");
@@ -126,12 +128,14 @@ TEST_CASE("q ends the loop and files nothing; a one-letter answer is confirmed f
         std::string::npos);
 }
 
-TEST_CASE("an answer that lost the race is printed back with the command that files it") {
+TEST_CASE(
+    "an answer that lost the race is printed back with the command that files it") {
   PromptWorld w(1);
   Result<json> pending = w.backend->Call("pending", json::object());
   REQUIRE(pending.has_value());
   json shown = (*pending)["prompts"][0];  // on screen when the other answer came
-  REQUIRE(w.backend->Call("answer", {{"prompt", w.ids[0]}, {"note", "first"}}).has_value());
+  REQUIRE(
+      w.backend->Call("answer", {{"prompt", w.ids[0]}, {"note", "first"}}).has_value());
   InputPipe in("mine, later\n");
   LineReader reader(in.fd());
   std::ostringstream out, err;

@@ -123,11 +123,13 @@ std::vector<nlohmann::json> JsonLines(const std::string& text) {
 }
 
 nlohmann::json WaitPrompt(protocol::Client& client, int timeout_ms) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   for (;;) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
-    Result<nlohmann::json> ev = client.NextEvent(std::max<int>(0, static_cast<int>(left.count())));
+    Result<nlohmann::json> ev =
+        client.NextEvent(std::max<int>(0, static_cast<int>(left.count())));
     if (!ev) return nullptr;
     // A prompt closed meanwhile (answered, snoozed, dismissed) is not a new one.
     if ((*ev)["event"] == "prompt_closed") continue;

@@ -7,10 +7,9 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "e2e/bragd_process.h"
 #include "e2e/pty_session.h"
@@ -295,7 +294,8 @@ std::string PullCommand(const GitRepo& repo) {
 
 }  // namespace
 
-TEST_CASE("the question after a pull counts down, and s skips every prompt of that pull") {
+TEST_CASE(
+    "the question after a pull counts down, and s skips every prompt of that pull") {
   PullWorld w;
   BragdProcess bragd(w.h.world);
   REQUIRE(bragd.WaitReady());
@@ -319,7 +319,9 @@ TEST_CASE("the question after a pull counts down, and s skips every prompt of th
   CHECK((*pending)["prompts"].size() == 2);
 }
 
-TEST_CASE("the question after a pull gives up after ask_timeout and leaves the prompt pending") {
+TEST_CASE(
+    "the question after a pull gives up after ask_timeout and leaves the prompt "
+    "pending") {
   PullWorld w("[hooks]\nask_timeout = \"2s\"\n");
   BragdProcess bragd(w.h.world);
   REQUIRE(bragd.WaitReady());
@@ -338,13 +340,15 @@ TEST_CASE("the question after a pull gives up after ask_timeout and leaves the p
   CHECK((*pending)["prompts"].size() == 1);
 }
 
-TEST_CASE("a pull on a terminal with bragd down says in one line that it will ask later") {
+TEST_CASE(
+    "a pull on a terminal with bragd down says in one line that it will ask later") {
   PullWorld w;
   w.MergedOnForge(8, "orders-index", "Index the orders table\n");
   PtySession tty(PullCommand(w.mine));
-  REQUIRE_MESSAGE(tty.WaitFor("bragd is not running; what this pull merged will be asked "
-                              "about when it starts"),
-                  tty.output());
+  REQUIRE_MESSAGE(
+      tty.WaitFor("bragd is not running; what this pull merged will be asked "
+                  "about when it starts"),
+      tty.output());
   CHECK(tty.WaitExit() == 0);
 }
 

@@ -47,8 +47,8 @@ struct PromptWorld {
   // own state folder (the line history).
   std::string Command(const std::string& args) const {
     return "BRAG_CONFIG=" + ShellQuote(world.config().string()) +
-           " XDG_STATE_HOME=" + ShellQuote((world.root() / "state").string()) + " exec " +
-           BRAG_BIN + " " + args;
+           " XDG_STATE_HOME=" + ShellQuote((world.root() / "state").string()) +
+           " exec " + BRAG_BIN + " " + args;
   }
 
   json Entry(int64_t prompt_id) {
@@ -68,11 +68,14 @@ struct PromptWorld {
   }
 };
 
-std::string Id(const json& prompt) { return std::to_string(prompt["id"].get<int64_t>()); }
+std::string Id(const json& prompt) {
+  return std::to_string(prompt["id"].get<int64_t>());
+}
 
 }  // namespace
 
-TEST_CASE("arrow keys edit the line at the prompt: the note holds the text, no escapes") {
+TEST_CASE(
+    "arrow keys edit the line at the prompt: the note holds the text, no escapes") {
   PromptWorld w(1);
   PtySession tty(w.Command("prompt --once"));
   REQUIRE_MESSAGE(tty.WaitFor("q: quit)> "), tty.output());
@@ -101,7 +104,8 @@ TEST_CASE("q at the prompt quits and files nothing, and says so") {
   PtySession tty(w.Command("prompt"));
   REQUIRE_MESSAGE(tty.WaitFor("q: quit)> "), tty.output());
   tty.Type("q\r");
-  REQUIRE_MESSAGE(tty.WaitFor("Quit: nothing filed for #" + Id(w.prompts[0])), tty.output());
+  REQUIRE_MESSAGE(tty.WaitFor("Quit: nothing filed for #" + Id(w.prompts[0])),
+                  tty.output());
   CHECK(tty.WaitExit() == 0);
   CHECK(w.Entry(w.prompts[0]["id"])["state"] == "pending");
   CHECK(w.FreeNotes().empty());
@@ -123,7 +127,8 @@ TEST_CASE("a one-character answer is filed only once confirmed") {
   PtySession tty(w.Command("prompt --once"));
   REQUIRE_MESSAGE(tty.WaitFor("q: quit)> "), tty.output());
   tty.Type("x\r");
-  REQUIRE_MESSAGE(tty.WaitFor("File \"x\" as the note for #" + id + "? [y/N] "), tty.output());
+  REQUIRE_MESSAGE(tty.WaitFor("File \"x\" as the note for #" + id + "? [y/N] "),
+                  tty.output());
   tty.Type("\r");  // the default is no
   REQUIRE_MESSAGE(tty.WaitFor("not filed"), tty.output());
   REQUIRE(tty.WaitFor("q: quit)> "));
@@ -136,7 +141,9 @@ TEST_CASE("a one-character answer is filed only once confirmed") {
   CHECK(w.Entry(w.prompts[0]["id"])["note"] == "x");
 }
 
-TEST_CASE("a prompt answered elsewhere leaves the screen; text typed for it is kept as a note") {
+TEST_CASE(
+    "a prompt answered elsewhere leaves the screen; text typed for it is kept as a "
+    "note") {
   PromptWorld w(2);
   PtySession tty(w.Command("prompt"));
   // Oldest first: the first is asked; answered elsewhere, it goes.
@@ -151,12 +158,14 @@ TEST_CASE("a prompt answered elsewhere leaves the screen; text typed for it is k
   REQUIRE(tty.WaitFor("q: quit)> "));
   tty.Type("mine too");
   REQUIRE(tty.WaitFor("mine too"));
-  REQUIRE(w.other->Call("answer", {{"prompt", w.prompts[1]["id"]}, {"note", "the other"}})
-              .has_value());
+  REQUIRE(
+      w.other->Call("answer", {{"prompt", w.prompts[1]["id"]}, {"note", "the other"}})
+          .has_value());
   REQUIRE_MESSAGE(tty.WaitFor("#" + Id(w.prompts[1]) +
                               " was answered elsewhere, with \"the other\""),
                   tty.output());
-  REQUIRE_MESSAGE(tty.WaitFor("File \"mine too\" as a separate note on api "), tty.output());
+  REQUIRE_MESSAGE(tty.WaitFor("File \"mine too\" as a separate note on api "),
+                  tty.output());
   REQUIRE(tty.WaitFor("[Y/n] "));
   tty.Type("\r");  // the default is yes
   REQUIRE_MESSAGE(tty.WaitFor("noted (a note of its own)"), tty.output());
@@ -173,14 +182,17 @@ TEST_CASE("a prompt answered elsewhere leaves the screen; text typed for it is k
   CHECK(notes[0]["repo"] == w.repo.dir().string());
 }
 
-TEST_CASE("brag answer that loses the race keeps the text and prints the command that files it") {
+TEST_CASE(
+    "brag answer that loses the race keeps the text and prints the command that files "
+    "it") {
   PromptWorld w(1);
   REQUIRE(w.other->Call("answer", {{"prompt", w.prompts[0]["id"]}, {"note", "first"}})
               .has_value());
   CommandResult r = w.world.Brag("answer " + Id(w.prompts[0]) + " -- cut p95 by 10x");
   CHECK(r.code == 1);
-  CHECK_MESSAGE(r.output.find("was answered elsewhere, with \"first\"") != std::string::npos,
-                r.output);
+  CHECK_MESSAGE(
+      r.output.find("was answered elsewhere, with \"first\"") != std::string::npos,
+      r.output);
   CHECK(r.output.find("no commit notes") == std::string::npos);
   std::string command = "brag note --repo " + ShellQuote(w.repo.dir().string()) +
                         " --commit " + w.prompts[0]["commit"].get<std::string>() +
@@ -194,11 +206,14 @@ TEST_CASE("brag answer that loses the race keeps the text and prints the command
   CHECK(notes[0]["text"] == "cut p95 by 10x");
 }
 
-TEST_CASE("accepting commit notes of a prompt answered elsewhere is a conflict, not 'nothing to accept'") {
+TEST_CASE(
+    "accepting commit notes of a prompt answered elsewhere is a conflict, not 'nothing "
+    "to accept'") {
   PromptWorld w(1);
   REQUIRE(w.other->Call("answer", {{"prompt", w.prompts[0]["id"]}, {"note", "first"}})
               .has_value());
-  Result<json> r = w.other->Call("answer", {{"prompt", w.prompts[0]["id"]}, {"accept", true}});
+  Result<json> r =
+      w.other->Call("answer", {{"prompt", w.prompts[0]["id"]}, {"accept", true}});
   REQUIRE_FALSE(r.has_value());
   CHECK(r.error().code == "conflict");
 }
@@ -207,8 +222,10 @@ TEST_CASE("subscribers are told when a prompt stops being pending, however it st
   PromptWorld w(3);
   protocol::Client watcher = w.bragd->Connect();
   REQUIRE(watcher.Call("subscribe").has_value());
-  REQUIRE(w.other->Call("answer", {{"prompt", w.prompts[0]["id"]}, {"note", "n"}}).has_value());
-  REQUIRE(w.other->Call("snooze", {{"prompt", w.prompts[1]["id"]}, {"until", "2h"}}).has_value());
+  REQUIRE(w.other->Call("answer", {{"prompt", w.prompts[0]["id"]}, {"note", "n"}})
+              .has_value());
+  REQUIRE(w.other->Call("snooze", {{"prompt", w.prompts[1]["id"]}, {"until", "2h"}})
+              .has_value());
   REQUIRE(w.other->Call("dismiss", {{"prompt", w.prompts[2]["id"]}}).has_value());
   std::vector<std::string> states;
   for (int i = 0; i < 3; ++i) {

@@ -60,7 +60,8 @@ bool PtySession::ReadSome(int timeout_ms) {
 }
 
 bool PtySession::WaitFor(const std::string& text, int timeout_ms) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   for (;;) {
     if (size_t at = out_.find(text, seen_); at != std::string::npos) {
       seen_ = at + text.size();
@@ -74,7 +75,8 @@ bool PtySession::WaitFor(const std::string& text, int timeout_ms) {
 }
 
 int PtySession::WaitExit(int timeout_ms) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   while (exit_code_ < 0) {
     int status = 0;
     pid_t done = ::waitpid(pid_, &status, WNOHANG);
