@@ -216,7 +216,11 @@ std::string PromptQuestion(const json& prompt, bool after_pull) {
       after_pull ? "(Enter: skip, s: skip all, " + accept + "d: dismiss)> "
                  : "(Enter: skip, " + accept + "s: snooze 1d, d: dismiss, q: quit)> ";
   if (Text(prompt, "kind") == "incident_closed") {
-    return "what broke, what changed, and the impact? " + keys;
+    // After a pull, short enough for one line of 80 columns, which the time
+    // left shown above it needs.
+    return (after_pull ? "what broke, and the impact? "
+                       : "what broke, what changed, and the impact? ") +
+           keys;
   }
   return "impact " + keys;
 }

@@ -33,6 +33,7 @@ class PlainSource : public LineSource {
     return {LineInput::End::kEof, ""};
   }
   void Remember(const std::string&) override {}
+  bool has_typed() const override { return false; }
   bool is_terminal() const override { return false; }
   int fd() const override { return reader_.fd(); }
   bool Discard() override { return reader_.Discard(); }
@@ -115,6 +116,10 @@ class EditSource : public LineSource {
     ::history(history_.get(), &ev, H_SAVE, history_path_.c_str());
   }
 
+  bool has_typed() const override {
+    const LineInfo* line = el_line(el_.get());
+    return line && line->lastchar != line->buffer;
+  }
   bool is_terminal() const override { return true; }
   int fd() const override { return fd_; }
 

@@ -80,6 +80,8 @@ class LineSource {
   virtual LineInput Read(const std::string& prompt, const ReadWatch& watch = {}) = 0;
   // Keeps `line` for the arrow keys of later reads (and the history file).
   virtual void Remember(const std::string& line) = 0;
+  // Whether part of a line is typed but not entered (during a read).
+  virtual bool has_typed() const = 0;
   // Whether a person types here (then a question may wait for a second line).
   virtual bool is_terminal() const = 0;
   // The descriptor read, for a caller that polls it between reads.

@@ -169,13 +169,11 @@ LineInput PromptLoop::ReadFor(int64_t id, const std::string& question) {
         timed_out_ = true;
         return true;
       }
-      // The line above the question: saved cursor, up one, rewrite, back.
-      out_ << "\x1b"
-              "7\x1b[1A\r"
-           << Countdown()
-           << "\x1b[K\x1b"
-              "8"
-           << std::flush;
+      // The line above the question: save the cursor (ESC 7), up one,
+      // rewrite, restore it (ESC 8). Not once typing started: a long line
+      // may have wrapped.
+      if (input_.has_typed()) return false;
+      out_ << "\0337\033[1A\r" << Countdown() << "\033[K\0338" << std::flush;
       return false;
     };
     if (std::chrono::steady_clock::now() >= deadline_) {

@@ -94,6 +94,19 @@ TEST_CASE("q quits, s skips all after a pull, and one character is one character
   CHECK_FALSE(IsOneCharacter(""));
 }
 
+TEST_CASE("the question after a pull offers skip all instead of snooze, on one line") {
+  json pr{{"kind", "pr_merged"}, {"commit_notes", json::array()}};
+  json incident{{"kind", "incident_closed"}, {"commit_notes", json::array()}};
+  CHECK(PromptQuestion(pr).find("q: quit") != std::string::npos);
+  CHECK(PromptQuestion(pr).find("s: snooze 1d") != std::string::npos);
+  for (const json& p : {pr, incident}) {
+    std::string q = PromptQuestion(p, true);
+    CHECK(q.find("s: skip all") != std::string::npos);
+    CHECK(q.find("snooze") == std::string::npos);
+    CHECK(q.size() < 80);  // the time left is shown on the line above
+  }
+}
+
 TEST_CASE("what a terminal sends for keys is taken out of a typed line") {
   CHECK(StripTerminalInput("wth\x1b[D\x1b[D\x1b[DX") == "wthX");
   CHECK(StripTerminalInput("a\x1bOAb") == "ab");
