@@ -174,9 +174,10 @@ class EditSource : public LineSource {
 
   int fd_;
   std::filesystem::path history_path_;
+  // Destroyed in reverse: the editor first, then its history and its input.
   std::unique_ptr<std::FILE, FileCloser> in_;
-  std::unique_ptr<EditLine, EditLineDeleter> el_;
   std::unique_ptr<History, HistoryDeleter> history_;
+  std::unique_ptr<EditLine, EditLineDeleter> el_;
   std::string prompt_;
   const ReadWatch* watch_ = nullptr;
   bool cancelled_ = false;

@@ -120,12 +120,19 @@ Asked PromptLoop::Ask(const json& prompt, const std::string& position) {
   for (;;) {
     LineInput in = ReadFor(id, PromptQuestion(prompt, limits_.skip_all));
     if (in.end != LineInput::End::kLine) {
-      if (in.end == LineInput::End::kCancelled && !timed_out_ &&
-          !Trim(in.text).empty()) {
+      std::string typed = Trim(in.text);
+      if (in.end == LineInput::End::kCancelled && !timed_out_ && !typed.empty()) {
         out_ << "\n";
-        return KeepText(prompt, Trim(in.text));
+        return KeepText(prompt, typed);
       }
-      return Ended(id, in);
+      Asked ended = Ended(id, in);
+      if (timed_out_ && !typed.empty()) {
+        // What was typed when time ran out is not lost either.
+        out_ << "To file what you typed: brag answer " << id << " -- "
+             << ShellQuote(typed) << "\n"
+             << std::flush;
+      }
+      return ended;
     }
     Reply reply = ParseReply(in.text, can_accept, limits_.skip_all);
     if (reply.action == Reply::Action::kAnswer && IsOneCharacter(reply.text)) {

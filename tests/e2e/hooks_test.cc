@@ -332,7 +332,11 @@ TEST_CASE(
   auto start = std::chrono::steady_clock::now();
   PtySession tty(PullCommand(w.mine));
   REQUIRE_MESSAGE(tty.WaitFor("(skipping in 2s)"), tty.output());
+  REQUIRE(tty.WaitFor("d: dismiss)> "));
+  tty.Type("half a though");  // not entered when the time runs out
   REQUIRE_MESSAGE(tty.WaitFor("left pending", 10000), tty.output());
+  REQUIRE_MESSAGE(tty.WaitFor("To file what you typed: brag answer "), tty.output());
+  REQUIRE(tty.WaitFor(" -- 'half a though'"));
   CHECK(tty.WaitExit() == 0);
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
   Result<json> pending = c.Call("pending");
