@@ -119,18 +119,10 @@ void DefineAnswer(CLI::App& command, Args& args) {
 // command that files it.
 int KeepLostAnswer(CommandContext& context, Backend& backend, int64_t id,
                    const std::string& text) {
-  json prompt = json::object();
-  Result<json> log = CallAllPages(backend, "log", json::object(), "entries");
-  if (log) {
-    for (const json& entry : Field(*log, "entries")) {
-      const json& p = Field(entry, "prompt");
-      if (p.is_number_integer() && p.get<int64_t>() == id) prompt = entry;
-    }
-  }
-  const json& theirs = Field(prompt, "note");
+  json prompt = LoggedPrompt(backend, id);
+  std::string theirs = Text(prompt, "note");
   context.err << "brag: error: prompt " << id << " was answered elsewhere"
-              << (theirs.is_string() ? ", with \"" + theirs.get<std::string>() + "\""
-                                     : std::string())
+              << (theirs.empty() ? std::string() : ", with \"" + theirs + "\"")
               << " (your text was not filed)\n";
   if (::isatty(context.input_fd)) {
     LineReader reader(context.input_fd);
@@ -139,10 +131,7 @@ int KeepLostAnswer(CommandContext& context, Backend& backend, int64_t id,
     std::string word = yes.text;
     if (yes.end == LineInput::End::kLine &&
         (word.empty() || word == "y" || word == "Y" || word == "yes")) {
-      json params{{"text", text}};
-      if (std::string repo = Text(prompt, "repo"); !repo.empty()) params["repo"] = repo;
-      if (std::string c = Text(prompt, "commit"); !c.empty()) params["commit"] = c;
-      Result<json> note = backend.Call("note", params);
+      Result<json> note = FileAsNote(backend, text, prompt);
       if (note) {
         context.out << "noted (a note of its own)\n";
         return kExitOk;

@@ -34,6 +34,13 @@ std::string ShellQuote(const std::string& s) {
   return out + "'";
 }
 
+// A string field as sent (Text() makes control characters visible, for
+// showing; this is for passing on).
+std::string Raw(const json& obj, const char* key) {
+  const json& value = Field(obj, key);
+  return value.is_string() ? value.get<std::string>() : std::string();
+}
+
 std::string Tag(int64_t id) { return "#" + std::to_string(id); }
 
 // "payments abc1234" for a question about a prompt's repo and commit.
@@ -64,24 +71,28 @@ bool IsOneCharacter(const std::string& text) {
   return chars == 1;
 }
 
-std::optional<std::string> AnswerOf(Backend& backend, int64_t id,
-                                    const std::string& repo) {
+json LoggedPrompt(Backend& backend, int64_t id, const std::string& repo) {
   json params = json::object();
   if (!repo.empty()) params["repo"] = repo;
   Result<json> log = CallAllPages(backend, "log", params, "entries");
-  if (!log) return std::nullopt;
+  if (!log) return json::object();
   for (const json& entry : Field(*log, "entries")) {
     const json& prompt = Field(entry, "prompt");
-    if (!prompt.is_number_integer() || prompt.get<int64_t>() != id) continue;
-    const json& note = Field(entry, "note");
-    if (note.is_string()) return note.get<std::string>();
+    if (prompt.is_number_integer() && prompt.get<int64_t>() == id) return entry;
   }
-  return std::nullopt;
+  return json::object();
+}
+
+Result<json> FileAsNote(Backend& backend, const std::string& text, const json& prompt) {
+  json params{{"text", text}};
+  if (std::string repo = Raw(prompt, "repo"); !repo.empty()) params["repo"] = repo;
+  if (std::string commit = Raw(prompt, "commit"); !commit.empty()) params["commit"] = commit;
+  return backend.Call("note", params);
 }
 
 std::string NoteCommand(const std::string& text, const json& prompt) {
   std::string command = "brag note";
-  if (std::string repo = Text(prompt, "repo"); !repo.empty()) {
+  if (std::string repo = Raw(prompt, "repo"); !repo.empty()) {
     command += " --repo " + ShellQuote(repo);
   }
   if (std::string commit = Text(prompt, "commit"); !commit.empty()) {
@@ -280,9 +291,12 @@ Asked PromptLoop::Act(const json& prompt, const Reply& reply) {
 Asked PromptLoop::KeepText(const json& prompt, const std::string& text) {
   int64_t id = Int(prompt, "id");
   closed_.try_emplace(id, "answered");  // a conflict says as much
-  std::optional<std::string> theirs;
-  if (closed_[id] == "answered") theirs = AnswerOf(backend_, id, Text(prompt, "repo"));
-  out_ << ClosedElsewhere(id) << (theirs ? ", with \"" + *theirs + "\"" : std::string())
+  std::string theirs;
+  if (closed_[id] == "answered") {
+    theirs = Text(LoggedPrompt(backend_, id, Raw(prompt, "repo")), "note");
+  }
+  out_ << ClosedElsewhere(id)
+       << (theirs.empty() ? std::string() : ", with \"" + theirs + "\"")
        << "; yours was not filed.\n"
        << std::flush;
   bool file = false;
@@ -302,11 +316,7 @@ Asked PromptLoop::KeepText(const json& prompt, const std::string& text) {
          << std::flush;
     return Asked::kNext;
   }
-  json params{{"text", text}};
-  if (std::string repo = Text(prompt, "repo"); !repo.empty()) params["repo"] = repo;
-  if (std::string commit = Text(prompt, "commit"); !commit.empty())
-    params["commit"] = commit;
-  Result<json> note = backend_.Call("note", params);
+  Result<json> note = FileAsNote(backend_, text, prompt);
   if (!note) {
     had_errors_ = true;
     ReportError(err_, note.error());

@@ -129,10 +129,14 @@ class PromptLoop {
   std::string position_;
 };
 
-// The note that answered prompt `id`, found in the log (of `repo`, when
-// known); nullopt when it is not there.
-std::optional<std::string> AnswerOf(Backend& backend, int64_t id,
-                                    const std::string& repo);
+// Prompt `id` as the log shows it once answered (with "note", "repo",
+// "commit"), looked up in the log of `repo` ("" for all); an empty object
+// when it is not there.
+nlohmann::json LoggedPrompt(Backend& backend, int64_t id, const std::string& repo = "");
+
+// Files `text` as a note of its own on `prompt`'s repo and commit.
+Result<nlohmann::json> FileAsNote(Backend& backend, const std::string& text,
+                                  const nlohmann::json& prompt);
 
 // The command that files `text` as a note of its own on `prompt`'s repo and
 // commit, quoted for a POSIX shell.

@@ -310,6 +310,7 @@ TEST_CASE(
   REQUIRE_MESSAGE(tty.WaitFor("s: skip all"), tty.output());
   // The time left is updated while it waits.
   REQUIRE_MESSAGE(tty.WaitFor("(skipping in 59s)", 5000), tty.output());
+  REQUIRE(tty.WaitForRawMode());
   tty.Type("s\r");
   REQUIRE_MESSAGE(tty.WaitFor("skipped the rest"), tty.output());
   CHECK(tty.WaitExit() == 0);
@@ -333,6 +334,7 @@ TEST_CASE(
   PtySession tty(PullCommand(w.mine));
   REQUIRE_MESSAGE(tty.WaitFor("(skipping in 2s)"), tty.output());
   REQUIRE(tty.WaitFor("d: dismiss)> "));
+  REQUIRE(tty.WaitForRawMode());
   tty.Type("half a though");  // not entered when the time runs out
   REQUIRE_MESSAGE(tty.WaitFor("left pending", 10000), tty.output());
   REQUIRE_MESSAGE(tty.WaitFor("To file what you typed: brag answer "), tty.output());

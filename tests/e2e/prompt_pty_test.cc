@@ -68,6 +68,11 @@ struct PromptWorld {
   }
 };
 
+// Waits for `question` and for the prompt to read keys (libedit's raw mode).
+bool AtQuestion(PtySession& tty, const std::string& question = "q: quit)> ") {
+  return tty.WaitFor(question) && tty.WaitForRawMode();
+}
+
 std::string Id(const json& prompt) {
   return std::to_string(prompt["id"].get<int64_t>());
 }
@@ -78,7 +83,7 @@ TEST_CASE(
     "arrow keys edit the line at the prompt: the note holds the text, no escapes") {
   PromptWorld w(1);
   PtySession tty(w.Command("prompt --once"));
-  REQUIRE_MESSAGE(tty.WaitFor("q: quit)> "), tty.output());
+  REQUIRE_MESSAGE(AtQuestion(tty), tty.output());
   tty.Type("wth");
   REQUIRE(tty.WaitFor("wth"));
   tty.Type(std::string(kLeft) + kLeft + kLeft);
@@ -102,7 +107,7 @@ TEST_CASE(
 TEST_CASE("q at the prompt quits and files nothing, and says so") {
   PromptWorld w(1);
   PtySession tty(w.Command("prompt"));
-  REQUIRE_MESSAGE(tty.WaitFor("q: quit)> "), tty.output());
+  REQUIRE_MESSAGE(AtQuestion(tty), tty.output());
   tty.Type("q\r");
   REQUIRE_MESSAGE(tty.WaitFor("Quit: nothing filed for #" + Id(w.prompts[0])),
                   tty.output());
@@ -114,7 +119,7 @@ TEST_CASE("q at the prompt quits and files nothing, and says so") {
 TEST_CASE("Ctrl-D at the prompt quits and files nothing") {
   PromptWorld w(1);
   PtySession tty(w.Command("prompt"));
-  REQUIRE_MESSAGE(tty.WaitFor("q: quit)> "), tty.output());
+  REQUIRE_MESSAGE(AtQuestion(tty), tty.output());
   tty.Type("\x04");
   REQUIRE_MESSAGE(tty.WaitFor("Quit: nothing filed"), tty.output());
   CHECK(tty.WaitExit() == 0);
@@ -125,16 +130,16 @@ TEST_CASE("a one-character answer is filed only once confirmed") {
   PromptWorld w(1);
   std::string id = Id(w.prompts[0]);
   PtySession tty(w.Command("prompt --once"));
-  REQUIRE_MESSAGE(tty.WaitFor("q: quit)> "), tty.output());
+  REQUIRE_MESSAGE(AtQuestion(tty), tty.output());
   tty.Type("x\r");
-  REQUIRE_MESSAGE(tty.WaitFor("File \"x\" as the note for #" + id + "? [y/N] "),
+  REQUIRE_MESSAGE(AtQuestion(tty, "File \"x\" as the note for #" + id + "? [y/N] "),
                   tty.output());
   tty.Type("\r");  // the default is no
   REQUIRE_MESSAGE(tty.WaitFor("not filed"), tty.output());
-  REQUIRE(tty.WaitFor("q: quit)> "));
+  REQUIRE(AtQuestion(tty));
   CHECK(w.Entry(w.prompts[0]["id"])["state"] == "pending");
   tty.Type("x\r");
-  REQUIRE(tty.WaitFor("[y/N] "));
+  REQUIRE(AtQuestion(tty, "[y/N] "));
   tty.Type("y\r");
   REQUIRE_MESSAGE(tty.WaitFor("noted"), tty.output());
   CHECK(tty.WaitExit() == 0);
@@ -148,14 +153,14 @@ TEST_CASE(
   PtySession tty(w.Command("prompt"));
   // Oldest first: the first is asked; answered elsewhere, it goes.
   REQUIRE_MESSAGE(tty.WaitFor("Change 1"), tty.output());
-  REQUIRE(tty.WaitFor("q: quit)> "));
+  REQUIRE(AtQuestion(tty));
   REQUIRE(w.other->Call("answer", {{"prompt", w.prompts[0]["id"]}, {"note", "theirs"}})
               .has_value());
   REQUIRE_MESSAGE(tty.WaitFor("#" + Id(w.prompts[0]) + " was answered elsewhere"),
                   tty.output());
   // The second is asked next; half a line typed when the other place answers.
   REQUIRE_MESSAGE(tty.WaitFor("Change 2"), tty.output());
-  REQUIRE(tty.WaitFor("q: quit)> "));
+  REQUIRE(AtQuestion(tty));
   tty.Type("mine too");
   REQUIRE(tty.WaitFor("mine too"));
   REQUIRE(
@@ -166,7 +171,7 @@ TEST_CASE(
                   tty.output());
   REQUIRE_MESSAGE(tty.WaitFor("File \"mine too\" as a separate note on api "),
                   tty.output());
-  REQUIRE(tty.WaitFor("[Y/n] "));
+  REQUIRE(AtQuestion(tty, "[Y/n] "));
   tty.Type("\r");  // the default is yes
   REQUIRE_MESSAGE(tty.WaitFor("noted (a note of its own)"), tty.output());
   REQUIRE(tty.WaitFor("Waiting for new prompts"));

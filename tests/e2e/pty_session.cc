@@ -3,6 +3,7 @@
 #include <poll.h>
 #include <pty.h>
 #include <signal.h>
+#include <termios.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -71,6 +72,18 @@ bool PtySession::WaitFor(const std::string& text, int timeout_ms) {
         deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return false;
     if (!ReadSome(static_cast<int>(left.count()))) return false;
+  }
+}
+
+bool PtySession::WaitForRawMode(int timeout_ms) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  for (;;) {
+    termios mode{};
+    if (::tcgetattr(master_, &mode) == 0 && !(mode.c_lflag & ICANON)) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    // Nothing tells the master side that the mode changed: look again after
+    // whatever the program writes next, or a few milliseconds.
+    if (!ReadSome(5)) return false;
   }
 }
 

@@ -23,6 +23,10 @@ class PtySession {
   // Waits until `text` shows after what earlier waits found; false at the
   // deadline or when the program exited without showing it.
   bool WaitFor(const std::string& text, int timeout_ms = 10000);
+  // Waits until the program reads keys one by one (the terminal is out of
+  // canonical mode, as libedit sets it while it reads a line): keys typed
+  // before that would go through the kernel's line editing instead.
+  bool WaitForRawMode(int timeout_ms = 10000);
   // Waits for the program to exit; its exit code, or -1 at the deadline.
   int WaitExit(int timeout_ms = 10000);
   // Everything shown so far.
