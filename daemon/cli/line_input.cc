@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cctype>
+#include <clocale>
 #include <cwchar>
 
 #include "core/paths.h"
@@ -19,6 +21,13 @@ volatile std::sig_atomic_t g_interrupted = 0;
 namespace {
 
 void OnInterrupt(int) { g_interrupted = 1; }
+
+bool IsUtf8(const char* locale) {
+  if (!locale) return false;
+  std::string name(locale);
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return name.find("utf-8") != std::string::npos || name.find("utf8") != std::string::npos;
+}
 
 // Plain lines: LineReader, the prompt written before each read.
 class PlainSource : public LineSource {
@@ -59,6 +68,9 @@ class EditSource : public LineSource {
  public:
   static std::unique_ptr<EditSource> Open(int fd, std::FILE* out,
                                           const std::filesystem::path& history) {
+    // libedit decodes and echoes characters by LC_CTYPE: a UTF-8 one, so
+    // that "é" or "→" typed at the prompt are kept, even under LANG=C.
+    if (!IsUtf8(std::setlocale(LC_CTYPE, ""))) std::setlocale(LC_CTYPE, "C.UTF-8");
     int copy = ::dup(fd);
     if (copy < 0) return nullptr;
     std::unique_ptr<std::FILE, FileCloser> in(::fdopen(copy, "r"));

@@ -87,18 +87,18 @@ TEST_CASE(
   tty.Type("wth");
   REQUIRE(tty.WaitFor("wth"));
   tty.Type(std::string(kLeft) + kLeft + kLeft);
-  tty.Type("noted ");
+  tty.Type("caf\xc3\xa9 \xe2\x86\x92 ");  // "café → ", whatever LANG says
   tty.Type("\r");
   REQUIRE_MESSAGE(tty.WaitFor("noted\r\n"), tty.output());
   CHECK(tty.WaitExit() == 0);
   json entry = w.Entry(w.prompts[0]["id"]);
-  CHECK(entry["note"] == "noted wth");
+  CHECK(entry["note"] == "caf\xc3\xa9 \xe2\x86\x92 wth");
   CHECK(entry["note"].get<std::string>().find('\x1b') == std::string::npos);
 
   // Kept for the arrow keys of the next run, readable by the user only.
   fs::path history = w.world.root() / "state" / "brag" / "prompt_history";
   REQUIRE(fs::exists(history));
-  CHECK(ReadFile(history).find("noted") != std::string::npos);
+  CHECK(ReadFile(history).find("wth") != std::string::npos);
   struct stat st {};
   REQUIRE(::stat(history.c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0600);
