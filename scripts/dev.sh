@@ -12,7 +12,8 @@ JOBS=$(nproc 2>/dev/null || echo 2)
 
 PACKAGES=(build-essential cmake ninja-build pkg-config git util-linux
           libgit2-dev libboost-dev libsqlite3-dev libtomlplusplus-dev
-          nlohmann-json3-dev libcli11-dev doctest-dev libsystemd-dev zlib1g-dev)
+          nlohmann-json3-dev libcli11-dev doctest-dev libsystemd-dev zlib1g-dev
+          libedit-dev)
 
 # Only `test` needs these: the HTML digest is loaded in headless Chromium;
 # fiu-run injects write and fsync failures into bragd; clang's libFuzzer

@@ -209,14 +209,20 @@ std::string IncidentSummary(const json& incident) {
   return out + ", " + Plural(Int(incident, "commits"), "commit", "commits");
 }
 
-std::string PromptQuestion(const json& prompt) {
+std::string PromptQuestion(const json& prompt, bool after_pull) {
   const json& notes = Field(prompt, "commit_notes");
   std::string accept = notes.is_array() && !notes.empty() ? "a: accept those, " : "";
+  std::string keys =
+      after_pull ? "(Enter: skip, s: skip all, " + accept + "d: dismiss)> "
+                 : "(Enter: skip, " + accept + "s: snooze 1d, d: dismiss, q: quit)> ";
   if (Text(prompt, "kind") == "incident_closed") {
-    return "what broke, what changed, and the impact? (Enter: skip, " + accept +
-           "s: snooze 1d, d: dismiss)> ";
+    // After a pull, short enough for one line of 80 columns, which the time
+    // left shown above it needs.
+    return (after_pull ? "what broke, and the impact? "
+                       : "what broke, what changed, and the impact? ") +
+           keys;
   }
-  return "impact (Enter: skip, " + accept + "s: snooze 1d, d: dismiss)> ";
+  return "impact " + keys;
 }
 
 std::string PromptCard(const json& prompt, const Style& style) {

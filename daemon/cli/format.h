@@ -61,8 +61,9 @@ std::string PendingLine(const nlohmann::json& prompt, int64_t now, const Style& 
 // "merged after 3h 12m, 4 commits" for an incident object (docs/protocol.md).
 std::string IncidentSummary(const nlohmann::json& incident);
 // What a prompt asks: the impact of a PR; what broke, what changed and the
-// impact of an incident.
-std::string PromptQuestion(const nlohmann::json& prompt);
+// impact of an incident; then the keys. `after_pull`: the question asked
+// right after a pull, where "s" skips all (no snooze) and "q" is not offered.
+std::string PromptQuestion(const nlohmann::json& prompt, bool after_pull = false);
 // The card `brag prompt` shows before asking: repo, marker, title, then
 // branch and diffstat (for an incident: how it closed, how long, commits).
 std::string PromptCard(const nlohmann::json& prompt, const Style& style);

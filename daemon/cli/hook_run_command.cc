@@ -4,11 +4,8 @@
 // the journal directly, so a commit made with bragd down loses nothing; it
 // asks the user something only after a pull on a terminal, with a timeout.
 #include <fcntl.h>
-#include <poll.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -122,29 +119,26 @@ bool GitReadsTerminal() {
   return false;
 }
 
-// Whether a line can be typed within `timeout`: poll(2) on the terminal.
-bool InputWithin(int fd, std::chrono::milliseconds timeout) {
-  pollfd p{fd, POLLIN, 0};
-  for (;;) {
-    int n = poll(&p, 1, static_cast<int>(timeout.count()));
-    if (n < 0 && errno == EINTR) continue;
-    return n > 0;
-  }
-}
-
 // post-merge (after `git pull` or `git merge`): bragd rescans this repo now
 // and, on a terminal with [hooks] ask_after_pull, asks about what landed;
-// else the prompts wait in `brag pending`. Never waits without a terminal.
+// else the prompts wait in `brag pending`. Never waits without a terminal,
+// and on one never longer than [hooks] ask_timeout per prompt.
 int PostMerge(CommandContext& context, const Args&) {
   Result<git::Repo> repo = RepoOfHookRun();
   if (!repo) return kExitOk;
+  bool ask =
+      context.config.ask_after_pull && isatty(STDOUT_FILENO) && GitReadsTerminal();
   Result<protocol::Client> connected = protocol::Client::Connect(SocketPath(context.config));
   if (!connected) {
     // Not bragd's own socket: say so once, ask nothing there. Else bragd is
-    // down and finds the merge when it starts.
+    // down and finds the merge when it starts: one line says so, where the
+    // question would have been.
     if (connected.error().code == "untrusted") {
       context.err << "brag: warning: " << connected.error().message
                   << " (the socket is not your own bragd's)\n";
+    } else if (ask) {
+      context.out << "brag: bragd is not running; what this pull merged will be asked "
+                     "about when it starts (brag prompt)\n";
     }
     return kExitOk;
   }
@@ -152,9 +146,7 @@ int PostMerge(CommandContext& context, const Args&) {
   constexpr int kRescanBound = 3000;  // ms; a rescan of one repo takes a few
   Result<json> rescan =
       client.Call("rescan", {{"repo", repo->DisplayPath().string()}}, kRescanBound);
-  if (!rescan) return kExitOk;
-  bool ask = context.config.ask_after_pull && isatty(STDOUT_FILENO) && GitReadsTerminal();
-  if (!ask) return kExitOk;
+  if (!rescan || !ask) return kExitOk;
   // Answers come from the terminal itself: git gave the hook no stdin.
   int tty = open("/dev/tty", O_RDONLY | O_CLOEXEC);
   if (tty < 0) return kExitOk;
@@ -162,6 +154,9 @@ int PostMerge(CommandContext& context, const Args&) {
     int fd;
     ~TtyCloser() { close(fd); }
   } closer{tty};
+  // Subscribed before listing, so a prompt answered meanwhile in another
+  // place is dropped here too.
+  if (!client.Call("subscribe", json::object(), kRescanBound)) return kExitOk;
   Result<json> pending = CallAllPages(
       [&](const json& params) { return client.Call("pending", params, kRescanBound); },
       json::object(), "prompts");
@@ -169,19 +164,22 @@ int PostMerge(CommandContext& context, const Args&) {
   std::vector<json> prompts = PromptsOfThisMerge(*repo, *pending);
   if (prompts.empty()) return kExitOk;
   DaemonBackend backend(std::move(client));
-  LineReader input(tty);
-  PromptLoop loop(backend, input, context.out, context.err, context.style);
+  LineReader reader(tty);
+  // No history here: the pull's question is a quick one.
+  std::unique_ptr<LineSource> input = EditedLines(tty, stdout, "");
+  if (!input) input = PlainLines(reader, context.out);
+  AskLimits limits{.timeout = context.config.ask_timeout, .skip_all = true};
+  PromptLoop loop(backend, *input, context.out, context.err, context.style, limits);
   context.out << "brag: this pull landed " << prompts.size()
               << (prompts.size() == 1 ? " change" : " changes")
-              << " of yours; a line answers, Enter skips.\n";
-  for (const json& prompt : prompts) {
-    loop.Show(prompt);
-    // The timeout counts from the question; then the prompt stays pending.
-    if (!InputWithin(tty, context.config.ask_timeout)) {
-      context.out << "\nbrag: left pending (see brag pending)\n" << std::flush;
-      return kExitOk;
-    }
-    if (!loop.ReadAndAct(prompt)) return kExitOk;
+              << " of yours; a line answers, Enter skips"
+              << (prompts.size() > 1 ? ", s skips all" : "") << ".\n";
+  for (size_t i = 0; i < prompts.size(); ++i) {
+    std::string position = prompts.size() > 1 ? std::to_string(i + 1) + " of " +
+                                                    std::to_string(prompts.size())
+                                              : "";
+    Asked asked = loop.Ask(prompts[i], position);
+    if (asked != Asked::kNext) break;
   }
   return kExitOk;
 }

@@ -1,4 +1,6 @@
 // The prompt family: `pending`, `prompt`, `answer`, `snooze`, `dismiss`.
+#include <unistd.h>
+
 #include <algorithm>
 #include <memory>
 #include <optional>
@@ -102,8 +104,12 @@ int RunPrompt(CommandContext& context, const Args& args) {
     Result<json> subscribed = (*backend)->Call("subscribe");
     if (!subscribed) return ReportError(context, subscribed.error());
   }
-  LineReader input(context.input_fd);
-  PromptLoop loop(**backend, input, context.out, context.err, context.style);
+  // A terminal gets line editing and history; a pipe, plain lines.
+  LineReader reader(context.input_fd);
+  std::unique_ptr<LineSource> input =
+      EditedLines(context.input_fd, stdout, PromptHistoryPath());
+  if (!input) input = PlainLines(reader, context.out);
+  PromptLoop loop(**backend, *input, context.out, context.err, context.style);
   Result<bool> more = loop.WorkThroughPending();
   if (!more) return ReportError(context, more.error());
   int code = loop.had_errors() ? kExitFailure : kExitOk;
@@ -128,10 +134,47 @@ void DefineAnswer(CLI::App& command, Args& args) {
       ->required();
 }
 
+// The answer lost to one filed elsewhere: the text is kept, filed as a note
+// of its own when the user says so on a terminal, else printed back with the
+// command that files it.
+int KeepLostAnswer(CommandContext& context, Backend& backend, int64_t id,
+                   const std::string& text) {
+  json prompt = LoggedPrompt(backend, id);
+  std::string theirs = Text(prompt, "note");
+  context.err << "brag: error: prompt " << id << " was answered elsewhere"
+              << (theirs.empty() ? std::string() : ", with \"" + theirs + "\"")
+              << " (your text was not filed)\n";
+  if (::isatty(context.input_fd)) {
+    LineReader reader(context.input_fd);
+    std::unique_ptr<LineSource> input = PlainLines(reader, context.out);
+    LineInput yes = input->Read("File \"" + text + "\" as a separate note? [Y/n] ");
+    std::string word = yes.text;
+    if (yes.end == LineInput::End::kLine &&
+        (word.empty() || word == "y" || word == "Y" || word == "yes")) {
+      Result<json> note = FileAsNote(backend, text, prompt);
+      if (note) {
+        context.out << "noted (a note of its own)\n";
+        return kExitOk;
+      }
+      ReportError(context, note.error());
+    }
+  }
+  context.err << "brag: your text: " << text << "\n"
+              << "brag: to file it as a note of its own: " << NoteCommand(text, prompt)
+              << "\n";
+  return kExitFailure;
+}
+
 int RunAnswer(CommandContext& context, const Args& args) {
+  Result<std::unique_ptr<Backend>> backend =
+      OpenBackend(context.config, Access::kWrite, &context.err);
+  if (!backend) return ReportError(context, backend.error());
+  std::string text = JoinWords(args.words);
   Result<json> r =
-      Request(context, Access::kWrite, "answer",
-              {{"prompt", args.prompt_id}, {"note", JoinWords(args.words)}});
+      (*backend)->Call("answer", {{"prompt", args.prompt_id}, {"note", text}});
+  if (!r && r.error().code == "conflict") {
+    return KeepLostAnswer(context, **backend, args.prompt_id, text);
+  }
   if (!r) return ReportError(context, r.error());
   context.out << "noted on " << args.prompt_id << ": " << Describe(Field(*r, "prompt"))
               << "\n";

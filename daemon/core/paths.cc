@@ -46,6 +46,10 @@ std::filesystem::path DefaultJournalPath() {
 
 std::filesystem::path DefaultDigestDir() { return DefaultDataDir() / "digests"; }
 
+std::filesystem::path DefaultStateDir() {
+  return XdgDir("XDG_STATE_HOME", ".local/state") / "brag";
+}
+
 std::filesystem::path DefaultSocketPath() {
   std::string runtime = Env("XDG_RUNTIME_DIR");
   if (!runtime.empty() && runtime[0] == '/') {

@@ -16,6 +16,9 @@ std::filesystem::path DefaultConfigPath();
 std::filesystem::path DefaultDataDir();
 std::filesystem::path DefaultJournalPath();
 std::filesystem::path DefaultDigestDir();
+// $XDG_STATE_HOME/brag, else ~/.local/state/brag: what brag keeps between
+// runs that is neither config nor journal (the prompt's line history).
+std::filesystem::path DefaultStateDir();
 // $XDG_RUNTIME_DIR/brag/bragd.sock, else $TMPDIR/brag-$UID/bragd.sock
 // (TMPDIR defaulting to /tmp).
 std::filesystem::path DefaultSocketPath();

@@ -269,6 +269,9 @@ Result<Note> JournalPrompts::AcceptCommitNotes(int64_t prompt_id, int64_t now) {
   return journal_.Write([&]() -> Result<Note> {
     Result<Prompt> prompt = GetPrompt(prompt_id);
     if (!prompt) return prompt.error();
+    // Answered elsewhere first: its commit notes were cleared by that, and
+    // "nothing to accept" would hide the real reason.
+    if (prompt->state == PromptState::kAnswered) return AlreadyAnswered(prompt_id);
     if (prompt->commit_notes.empty()) {
       return MakeError("bad_request", "prompt " + std::to_string(prompt_id) +
                                           " has no commit notes to accept");

@@ -15,6 +15,12 @@ constexpr const char* kPromptId = "an integer prompt id";
 
 json PromptResult(const Prompt& prompt) { return json{{"prompt", PromptJson(prompt)}}; }
 
+// A prompt that is no longer pending disappears wherever bragd's subscribers
+// show it.
+void TellClosed(const MethodCall& c, const Prompt& prompt) {
+  if (c.context.daemon) c.context.daemon->PromptClosed(prompt);
+}
+
 // `until` for a snooze: unix seconds, or a time to come as ParseLaterTime
 // reads one ("2h", "tomorrow", "monday", "2026-12-10"); a day named without
 // a time ends at the start of the work day ([daemon] workday_start).
@@ -86,6 +92,7 @@ Result<json> Answer(const MethodCall& c) {
   if (!note) return FromJournal(note.error());
   Result<Prompt> prompt = (*journal)->prompts().GetPrompt(*id);
   if (!prompt) return FromJournal(prompt.error());
+  TellClosed(c, *prompt);
   json prompt_json = PromptJson(*prompt);
   prompt_json["note"] = note->text;
   return json{{"prompt", prompt_json}, {"note", NoteJson(*note)}};
@@ -146,6 +153,7 @@ Result<json> Snooze(const MethodCall& c) {
   if (!journal) return journal.error();
   Result<std::vector<Prompt>> done = (*journal)->prompts().SnoozeAll(*which, *until);
   if (!done) return FromJournal(done.error());
+  for (const Prompt& prompt : *done) TellClosed(c, prompt);
   return SelectionResult(*done, one);
 }
 
@@ -157,6 +165,7 @@ Result<json> Dismiss(const MethodCall& c) {
   if (!journal) return journal.error();
   Result<std::vector<Prompt>> done = (*journal)->prompts().DismissAll(*which);
   if (!done) return FromJournal(done.error());
+  for (const Prompt& prompt : *done) TellClosed(c, prompt);
   return SelectionResult(*done, one);
 }
 

@@ -59,6 +59,9 @@ class DaemonServices {
                       std::function<void(Result<std::vector<Prompt>>)> done) = 0;
   // Re-reads the config; its warnings, or the reason it was refused.
   virtual Result<std::vector<std::string>> Reload() = 0;
+  // Tells the subscribers that `prompt` left the pending state (answered,
+  // snoozed, dismissed), so that every place showing it drops it.
+  virtual void PromptClosed(const Prompt& prompt) = 0;
 };
 
 // What a method runs against.

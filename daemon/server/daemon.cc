@@ -254,6 +254,8 @@ void Daemon::Rescan(const std::optional<std::string>& name,
   done(scans_->Scan(repo->record.id));
 }
 
+void Daemon::PromptClosed(const Prompt& prompt) { notifier_.PublishClosed(prompt); }
+
 Result<std::vector<std::string>> Daemon::Reload() {
   if (Status s = ReloadConfig(); !s) return s.error();
   return last_reload_warnings_;

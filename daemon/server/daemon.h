@@ -90,6 +90,7 @@ class Daemon : public DaemonServices {
   void Rescan(const std::optional<std::string>& repo,
               std::function<void(Result<std::vector<Prompt>>)> done) override;
   Result<std::vector<std::string>> Reload() override;
+  void PromptClosed(const Prompt& prompt) override;
 
   boost::asio::io_context& io_;
   DaemonOptions options_;

@@ -39,21 +39,30 @@ void Notifier::Subscribe(Session& session) {
 void Notifier::Publish(const std::vector<Prompt>& prompts) {
   for (const Prompt& p : prompts) {
     LogInfo(Describe(p));
-    std::string line = protocol::EventLine("prompt", PromptJson(p));
-    for (auto it = subscribers_.begin(); it != subscribers_.end();) {
-      // Pushing may cut a subscriber off, which leaves this map alone.
-      if (std::shared_ptr<Session> s = it->second.lock()) {
-        s->PushEvent(line);
-        ++it;
-      } else {
-        it = subscribers_.erase(it);
-      }
-    }
+    Push(protocol::EventLine("prompt", PromptJson(p)));
     std::string summary = "brag: " + p.repo_name + " " +
                           (p.event.pr > 0 ? "#" + std::to_string(p.event.pr)
                                           : std::string("merge")) +
                           " landed";
     NotifyDesktop(config_, summary, p.event.title + "\nWhat was the impact? brag prompt");
+  }
+}
+
+void Notifier::PublishClosed(const Prompt& prompt) {
+  Push(protocol::EventLine(
+      "prompt_closed",
+      {{"id", prompt.id}, {"state", std::string(ToString(prompt.state))}}));
+}
+
+void Notifier::Push(const std::string& line) {
+  for (auto it = subscribers_.begin(); it != subscribers_.end();) {
+    // Pushing may cut a subscriber off, which leaves this map alone.
+    if (std::shared_ptr<Session> s = it->second.lock()) {
+      s->PushEvent(line);
+      ++it;
+    } else {
+      it = subscribers_.erase(it);
+    }
   }
 }
 

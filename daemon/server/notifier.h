@@ -1,6 +1,7 @@
 // Tells the user about new prompts: each is logged, pushed as a "prompt"
 // event to every session that subscribed (docs/protocol.md), and shown on
-// the desktop with notify-send when [general] notify allows. Owns the list
+// the desktop with notify-send when [general] notify allows. A prompt that
+// leaves the pending state is pushed as "prompt_closed". Owns the list
 // of subscribed sessions, not the sessions. io thread only.
 #pragma once
 
@@ -25,8 +26,13 @@ class Notifier {
   // From now on `session` gets every published prompt, until it closes.
   void Subscribe(Session& session);
   void Publish(const std::vector<Prompt>& prompts);
+  // Pushes a "prompt_closed" event: `prompt` is no longer pending.
+  void PublishClosed(const Prompt& prompt);
 
  private:
+  // Pushes `line` to every subscriber still connected.
+  void Push(const std::string& line);
+
   const Config& config_;
   // Keyed by address so that subscribing twice pushes once; an entry whose
   // session has gone is skipped and dropped.

@@ -83,6 +83,85 @@ TEST_CASE("a reply line means skip, snooze, dismiss or an answer") {
   CHECK(ParseReply("sd").action == Reply::Action::kAnswer);
 }
 
+TEST_CASE("q quits, s skips all after a pull, and one character is one character") {
+  CHECK(ParseReply("q").action == Reply::Action::kQuit);
+  CHECK(ParseReply(" q ").action == Reply::Action::kQuit);
+  CHECK(ParseReply("s", false, true).action == Reply::Action::kSkipAll);
+  CHECK(ParseReply("qq").action == Reply::Action::kAnswer);
+  CHECK(IsOneCharacter("x"));
+  CHECK(IsOneCharacter("\xc3\xa9"));  // é, two bytes
+  CHECK_FALSE(IsOneCharacter("ok"));
+  CHECK_FALSE(IsOneCharacter(""));
+}
+
+TEST_CASE("the question after a pull offers skip all instead of snooze, on one line") {
+  json pr{{"kind", "pr_merged"}, {"commit_notes", json::array()}};
+  json incident{{"kind", "incident_closed"}, {"commit_notes", json::array()}};
+  CHECK(PromptQuestion(pr).find("q: quit") != std::string::npos);
+  CHECK(PromptQuestion(pr).find("s: snooze 1d") != std::string::npos);
+  for (const json& p : {pr, incident}) {
+    std::string q = PromptQuestion(p, true);
+    CHECK(q.find("s: skip all") != std::string::npos);
+    CHECK(q.find("snooze") == std::string::npos);
+    CHECK(q.size() < 80);  // the time left is shown on the line above
+  }
+}
+
+TEST_CASE("what a terminal sends for keys is taken out of a typed line") {
+  CHECK(StripTerminalInput("wth\x1b[D\x1b[D\x1b[DX") == "wthX");
+  CHECK(StripTerminalInput("a\x1bOAb") == "ab");
+  CHECK(StripTerminalInput("p95\x1b[1;5Cdown\tnow\x07") == "p95down now");
+  CHECK(StripTerminalInput("caf\xc3\xa9 \xe2\x86\x92 ok") ==
+        "caf\xc3\xa9 \xe2\x86\x92 ok");
+  CHECK(StripTerminalInput("end\x1b") == "end");
+}
+
+TEST_CASE(
+    "the command that keeps a lost answer files it on the prompt's repo and commit") {
+  json prompt{{"repo", "/home/me/it's"}, {"commit", "abc123"}};
+  CHECK(NoteCommand("cut p95 by 10x", prompt) ==
+        "brag note --repo '/home/me/it'\\''s' --commit abc123 -- 'cut p95 by 10x'");
+}
+
+TEST_CASE("q ends the loop and files nothing; a one-letter answer is confirmed first") {
+  PromptWorld w(2);
+  InputPipe in("x\nn\nx\ny\nq\n");
+  LineReader reader(in.fd());
+  std::ostringstream out, err;
+  std::unique_ptr<LineSource> lines = PlainLines(reader, out);
+  PromptLoop loop(*w.backend, *lines, out, err, Style{});
+  Result<bool> done = loop.WorkThroughPending();
+  REQUIRE(done.has_value());
+  CHECK_FALSE(*done);
+  // Newest merge first: ids[1], then ids[0].
+  CHECK(out.str().find("File \"x\" as the note for #" + std::to_string(w.ids[1]) +
+                       "? [y/N]") != std::string::npos);
+  CHECK(w.Entry(w.ids[1])["note"] == "x");
+  CHECK(w.Entry(w.ids[0])["state"] == "pending");
+  CHECK(out.str().find("Quit: nothing filed for #" + std::to_string(w.ids[0])) !=
+        std::string::npos);
+}
+
+TEST_CASE(
+    "an answer that lost the race is printed back with the command that files it") {
+  PromptWorld w(1);
+  Result<json> pending = w.backend->Call("pending", json::object());
+  REQUIRE(pending.has_value());
+  json shown = (*pending)["prompts"][0];  // on screen when the other answer came
+  REQUIRE(
+      w.backend->Call("answer", {{"prompt", w.ids[0]}, {"note", "first"}}).has_value());
+  InputPipe in("mine, later\n");
+  LineReader reader(in.fd());
+  std::ostringstream out, err;
+  std::unique_ptr<LineSource> lines = PlainLines(reader, out);
+  PromptLoop loop(*w.backend, *lines, out, err, Style{});
+  CHECK(loop.Ask(shown) == Asked::kNext);
+  CHECK(out.str().find("was answered elsewhere, with \"first\"") != std::string::npos);
+  CHECK(out.str().find("brag note --repo") != std::string::npos);
+  CHECK(out.str().find("-- 'mine, later'") != std::string::npos);
+  CHECK(err.str() == "");
+}
+
 TEST_CASE("the line reader splits lines, drops CR and keeps a last unterminated line") {
   InputPipe in("one\r\ntwo\n\nthree");
   LineReader reader(in.fd());
@@ -98,7 +177,8 @@ TEST_CASE("the loop answers, skips, snoozes and dismisses in order") {
   InputPipe in("cut p95 by 10x\n\ns\nd\n");
   LineReader reader(in.fd());
   std::ostringstream out, err;
-  PromptLoop loop(*w.backend, reader, out, err, Style{});
+  std::unique_ptr<LineSource> lines = PlainLines(reader, out);
+  PromptLoop loop(*w.backend, *lines, out, err, Style{});
   Result<bool> done = loop.WorkThroughPending();
   REQUIRE(done.has_value());
   CHECK(*done);
@@ -119,7 +199,8 @@ TEST_CASE("end of input stops the loop and leaves the rest pending") {
   InputPipe in("only the first\n");
   LineReader reader(in.fd());
   std::ostringstream out, err;
-  PromptLoop loop(*w.backend, reader, out, err, Style{});
+  std::unique_ptr<LineSource> lines = PlainLines(reader, out);
+  PromptLoop loop(*w.backend, *lines, out, err, Style{});
   Result<bool> done = loop.WorkThroughPending();
   REQUIRE(done.has_value());
   CHECK_FALSE(*done);
@@ -132,7 +213,8 @@ TEST_CASE("waiting for new prompts needs bragd") {
   InputPipe in("");
   LineReader reader(in.fd());
   std::ostringstream out, err;
-  PromptLoop loop(*w.backend, reader, out, err, Style{});
+  std::unique_ptr<LineSource> lines = PlainLines(reader, out);
+  PromptLoop loop(*w.backend, *lines, out, err, Style{});
   Status waited = loop.WaitForNew();
   REQUIRE_FALSE(waited.has_value());
   CHECK(waited.error().code == "unreachable");

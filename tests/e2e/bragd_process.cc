@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <stdexcept>
 #include <thread>
@@ -122,10 +123,19 @@ std::vector<nlohmann::json> JsonLines(const std::string& text) {
 }
 
 nlohmann::json WaitPrompt(protocol::Client& client, int timeout_ms) {
-  Result<nlohmann::json> ev = client.NextEvent(timeout_ms);
-  if (!ev) return nullptr;
-  if ((*ev)["event"] != "prompt") return nullptr;
-  return (*ev)["data"];
+  auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    Result<nlohmann::json> ev =
+        client.NextEvent(std::max<int>(0, static_cast<int>(left.count())));
+    if (!ev) return nullptr;
+    // A prompt closed meanwhile (answered, snoozed, dismissed) is not a new one.
+    if ((*ev)["event"] == "prompt_closed") continue;
+    if ((*ev)["event"] != "prompt") return nullptr;
+    return (*ev)["data"];
+  }
 }
 
 }  // namespace brag::test

@@ -69,7 +69,8 @@ class BragdProcess {
 // Parses JSON Lines output (`brag ... --json`): one object per non-empty line.
 std::vector<nlohmann::json> JsonLines(const std::string& text);
 
-// Waits up to `timeout_ms` for a pushed "prompt" event; its data, or null.
+// Waits up to `timeout_ms` for a pushed "prompt" event, past any
+// "prompt_closed" ones; its data, or null.
 nlohmann::json WaitPrompt(protocol::Client& client, int timeout_ms = 5000);
 
 }  // namespace brag::test

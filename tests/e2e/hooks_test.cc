@@ -7,12 +7,12 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "e2e/bragd_process.h"
+#include "e2e/pty_session.h"
 #include "support/git_fixture.h"
 #include "support/temp_dir.h"
 
@@ -284,6 +284,79 @@ TEST_CASE("a pull on a terminal asks at once: its commit notes are offered and '
   CHECK(notes == std::vector<std::string>{"checkout p95 3.4s -> 18ms",
                                           "retries capped at 3; 0 storms since"});
   CHECK(free_notes == 0);  // the commit's note is the PR's now, counted once
+}
+
+namespace {
+
+// `git pull` in `repo` as typed at a terminal.
+std::string PullCommand(const GitRepo& repo) {
+  return "cd " + ShellQuote(repo.dir().string()) + " && exec git pull -q --ff-only";
+}
+
+}  // namespace
+
+TEST_CASE(
+    "the question after a pull counts down, and s skips every prompt of that pull") {
+  PullWorld w;
+  BragdProcess bragd(w.h.world);
+  REQUIRE(bragd.WaitReady());
+  protocol::Client c = bragd.Connect();
+  REQUIRE(c.Call("repos.add", {{"path", w.mine.dir().string()}}).has_value());
+  w.MergedOnForge(8, "orders-index", "Index the orders table\n");
+  w.MergedOnForge(9, "retry-budget", "Bound the retries\n");
+
+  PtySession tty(PullCommand(w.mine));
+  REQUIRE_MESSAGE(tty.WaitFor("this pull landed 2 changes of yours"), tty.output());
+  REQUIRE_MESSAGE(tty.WaitFor("1 of 2 (skipping in 60s)"), tty.output());
+  REQUIRE_MESSAGE(tty.WaitFor("s: skip all"), tty.output());
+  // The time left is updated while it waits.
+  REQUIRE_MESSAGE(tty.WaitFor("(skipping in 59s)", 5000), tty.output());
+  REQUIRE(tty.WaitForRawMode());
+  tty.Type("s\r");
+  REQUIRE_MESSAGE(tty.WaitFor("skipped the rest"), tty.output());
+  CHECK(tty.WaitExit() == 0);
+  CHECK(tty.output().find("2 of 2") == std::string::npos);  // not asked
+  Result<json> pending = c.Call("pending");
+  REQUIRE(pending.has_value());
+  CHECK((*pending)["prompts"].size() == 2);
+}
+
+TEST_CASE(
+    "the question after a pull gives up after ask_timeout and leaves the prompt "
+    "pending") {
+  PullWorld w("[hooks]\nask_timeout = \"2s\"\n");
+  BragdProcess bragd(w.h.world);
+  REQUIRE(bragd.WaitReady());
+  protocol::Client c = bragd.Connect();
+  REQUIRE(c.Call("repos.add", {{"path", w.mine.dir().string()}}).has_value());
+  w.MergedOnForge(8, "orders-index", "Index the orders table\n");
+
+  auto start = std::chrono::steady_clock::now();
+  PtySession tty(PullCommand(w.mine));
+  REQUIRE_MESSAGE(tty.WaitFor("(skipping in 2s)"), tty.output());
+  REQUIRE(tty.WaitFor("d: dismiss)> "));
+  REQUIRE(tty.WaitForRawMode());
+  tty.Type("half a though");  // not entered when the time runs out
+  REQUIRE_MESSAGE(tty.WaitFor("left pending", 10000), tty.output());
+  REQUIRE_MESSAGE(tty.WaitFor("To file what you typed: brag answer "), tty.output());
+  REQUIRE(tty.WaitFor(" -- 'half a though'"));
+  CHECK(tty.WaitExit() == 0);
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
+  Result<json> pending = c.Call("pending");
+  REQUIRE(pending.has_value());
+  CHECK((*pending)["prompts"].size() == 1);
+}
+
+TEST_CASE(
+    "a pull on a terminal with bragd down says in one line that it will ask later") {
+  PullWorld w;
+  w.MergedOnForge(8, "orders-index", "Index the orders table\n");
+  PtySession tty(PullCommand(w.mine));
+  REQUIRE_MESSAGE(
+      tty.WaitFor("bragd is not running; what this pull merged will be asked "
+                  "about when it starts"),
+      tty.output());
+  CHECK(tty.WaitExit() == 0);
 }
 
 // `git commit` with brag's hooks, its stderr and exit code kept.

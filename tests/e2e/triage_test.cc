@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -161,6 +162,20 @@ TEST_CASE("dismiss and snooze in bulk with bragd up") { CheckTriage(true); }
 
 TEST_CASE("dismiss and snooze in bulk with bragd down") { CheckTriage(false); }
 
+// The next pushed `prompt` event within `timeout_ms`, past the
+// `prompt_closed` events each snooze sends.
+std::optional<json> NextPrompt(protocol::Client& sub, int timeout_ms) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return std::nullopt;
+    Result<json> event = sub.NextEvent(static_cast<int>(left.count()));
+    if (!event) return std::nullopt;
+    if ((*event)["event"] == "prompt") return *event;
+  }
+}
+
 TEST_CASE("a snooze that runs out is pushed to subscribers again, once") {
   TriageWorld w(true);
   protocol::Client sub = w.bragd->Connect();
@@ -175,14 +190,13 @@ TEST_CASE("a snooze that runs out is pushed to subscribers again, once") {
   // A later snooze of another prompt must not delay the first one's push.
   REQUIRE(c.Call("snooze", {{"prompt", w.Id(1)}, {"until", "1d"}}).has_value());
 
-  Result<json> event = sub.NextEvent(15000);
-  REQUIRE_MESSAGE(event.has_value(), (event ? "" : event.error().message));
-  CHECK((*event)["event"] == "prompt");
+  std::optional<json> event = NextPrompt(sub, 15000);
+  REQUIRE(event.has_value());
   CHECK((*event)["data"]["id"] == id);
   CHECK((*event)["data"]["pr"] == 3);
   CHECK((*event)["data"]["state"] == "pending");
   CHECK(w.Prs() == std::vector<int64_t>{12, 11, 3, 2});
-  CHECK_FALSE(sub.NextEvent(1500).has_value());  // once, and not PR #1's
+  CHECK_FALSE(NextPrompt(sub, 1500).has_value());  // once, and not PR #1's
 }
 
 }  // namespace
