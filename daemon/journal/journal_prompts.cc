@@ -36,13 +36,27 @@ Error AlreadyAnswered(int64_t id) {
   return MakeError("conflict", "prompt " + std::to_string(id) + " is already answered");
 }
 
+Error NoNote(int64_t id) {
+  return MakeError("not_found", "no note with id " + std::to_string(id));
+}
+
+// When note `id` was removed (0: it is live); "not_found" when no such row.
+Result<int64_t> RemovedAt(const sql::Database& db, int64_t id) {
+  Result<sql::Statement> stmt = db.Prepare("SELECT removed FROM notes WHERE id = ?");
+  if (!stmt) return stmt.error();
+  Result<bool> found = stmt->BindAll(id).Step();
+  if (!found) return found.error();
+  if (!*found) return NoNote(id);
+  return stmt->row().Int();
+}
+
 Result<Note> LoadNote(const sql::Database& db, int64_t id) {
   Result<sql::Statement> stmt = db.Prepare("SELECT " + std::string(rows::kNoteColumns) +
                                            " FROM notes n WHERE n.id = ?");
   if (!stmt) return stmt.error();
   Result<bool> found = stmt->BindAll(id).Step();
   if (!found) return found.error();
-  if (!*found) return MakeError("not_found", "no note with id " + std::to_string(id));
+  if (!*found) return NoNote(id);
   sql::Row row = stmt->row();
   return rows::ReadNote(row);
 }
@@ -184,6 +198,71 @@ Result<Note> JournalPrompts::AddNote(const NewNote& note, int64_t now) {
     Result<int64_t> id = InsertNote(db(), clean, std::nullopt, std::nullopt, now);
     if (!id) return id.error();
     return LoadNote(db(), *id);
+  });
+}
+
+Result<EditedNote> JournalPrompts::EditNote(int64_t id, const std::string& text,
+                                            int64_t now) {
+  std::string clean = Trim(text);
+  if (clean.empty()) return MakeError("bad_request", "a note needs some text");
+  return journal_.Write([&]() -> Result<EditedNote> {
+    Result<int64_t> removed = RemovedAt(db(), id);
+    if (!removed) return removed.error();
+    if (*removed != 0) {
+      return MakeError("not_found", "note " + std::to_string(id) + " was removed");
+    }
+    Result<Note> note = LoadNote(db(), id);
+    if (!note) return note.error();
+    if (note->text == clean) return EditedNote{std::move(*note), false};
+    Result<sql::Statement> stmt =
+        db().Prepare("UPDATE notes SET text = ?, edited = ? WHERE id = ?");
+    if (!stmt) return stmt.error();
+    if (Status s = stmt->BindAll(clean, now, id).Run(); !s) return s.error();
+    Result<Note> edited = LoadNote(db(), id);
+    if (!edited) return edited.error();
+    return EditedNote{std::move(*edited), true};
+  });
+}
+
+Result<RemovedNote> JournalPrompts::RemoveNote(int64_t id, int64_t now) {
+  return journal_.Write([&]() -> Result<RemovedNote> {
+    Result<int64_t> removed = RemovedAt(db(), id);
+    if (!removed) return removed.error();
+    if (*removed != 0) {
+      return MakeError("conflict",
+                       "note " + std::to_string(id) + " is removed already");
+    }
+    Result<Note> note = LoadNote(db(), id);
+    if (!note) return note.error();
+    Result<sql::Statement> stmt =
+        db().Prepare("UPDATE notes SET removed = ? WHERE id = ?");
+    if (!stmt) return stmt.error();
+    if (Status s = stmt->BindAll(now, id).Run(); !s) return s.error();
+    RemovedNote out{*note, std::nullopt};
+    Result<sql::Statement> answered =
+        db().Prepare("SELECT id FROM prompts WHERE note_id = ? AND state = 'answered'");
+    if (!answered) return answered.error();
+    Result<bool> found = answered->BindAll(id).Step();
+    if (!found) return found.error();
+    if (!*found) return out;
+    int64_t prompt_id = answered->row().Int();
+    // Back as it was before the answer: pending, and the trailer notes the
+    // answer took (AcceptCommitNotes) free to be offered again.
+    for (const char* sql :
+         {"UPDATE prompts SET state = 'pending', note_id = NULL, answered = 0,"
+          " snoozed_until = 0 WHERE id = ?1",
+          "UPDATE notes SET event_id = NULL WHERE source = 'hook' AND removed = 0"
+          " AND event_id = (SELECT event_id FROM prompts WHERE id = ?1)"
+          " AND id IN (SELECT l.note_id FROM event_commit_notes l JOIN prompts p"
+          " ON p.event_id = l.event_id WHERE p.id = ?1)"}) {
+      Result<sql::Statement> reopen = db().Prepare(sql);
+      if (!reopen) return reopen.error();
+      if (Status s = reopen->BindAll(prompt_id).Run(); !s) return s.error();
+    }
+    Result<Prompt> prompt = GetPrompt(prompt_id);
+    if (!prompt) return prompt.error();
+    out.reopened = std::move(*prompt);
+    return out;
   });
 }
 
