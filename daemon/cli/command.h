@@ -25,6 +25,7 @@ struct Args {
   bool count = false;
   bool once = false;
   int64_t prompt_id = 0;
+  int64_t note_id = 0;             // edit|rm ID
   std::vector<std::string> words;  // TEXT...
   std::string until = "1d";        // snooze FOR
   std::string repo;                // --repo P, or REPO

@@ -251,13 +251,19 @@ std::string CommitNotesBlock(const json& prompt, const Style& style) {
 }
 
 std::string LogLine(const json& entry, const Style& style) {
+  // A note shows its id, what `brag edit` and `brag rm` take.
+  bool note = Text(entry, "kind") == "note";
+  std::string marker = KindMarker(entry);
+  if (note && Int(entry, "id") > 0) marker += " " + std::to_string(Int(entry, "id"));
   std::string line = style.Paint(LocalDate(Field(entry, "time")), Tone::kDim) + "  " +
-                     RepoName(entry) + "  " +
-                     style.Paint(KindMarker(entry), MarkerTone(entry)) + "  ";
-  if (Text(entry, "kind") == "note") {
-    return line + Text(entry, "text") + style.Paint(Tags(entry), Tone::kDim);
+                     RepoName(entry) + "  " + style.Paint(marker, MarkerTone(entry)) +
+                     "  ";
+  if (note) return line + Text(entry, "text") + style.Paint(Tags(entry), Tone::kDim);
+  line += Subject(entry) + "  " + EventOutcome(entry, style);
+  if (int64_t id = Int(entry, "note_id"); id > 0 && !Text(entry, "note").empty()) {
+    line += style.Paint("  (note " + std::to_string(id) + ")", Tone::kDim);
   }
-  return line + Subject(entry) + "  " + EventOutcome(entry, style);
+  return line;
 }
 
 std::string RepoLine(const json& repo, const Style& style) {

@@ -201,6 +201,15 @@ Result<Note> JournalPrompts::AddNote(const NewNote& note, int64_t now) {
   });
 }
 
+Result<Note> JournalPrompts::GetNote(int64_t id) {
+  Result<int64_t> removed = RemovedAt(db(), id);
+  if (!removed) return removed.error();
+  if (*removed != 0) {
+    return MakeError("not_found", "note " + std::to_string(id) + " was removed");
+  }
+  return LoadNote(db(), id);
+}
+
 Result<EditedNote> JournalPrompts::EditNote(int64_t id, const std::string& text,
                                             int64_t now) {
   std::string clean = Trim(text);

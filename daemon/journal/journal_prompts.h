@@ -72,6 +72,8 @@ class JournalPrompts {
   // A note with no prompt or event. Blank text or an unknown source:
   // "bad_request". The text is stored trimmed, the repo as given.
   Result<Note> AddNote(const NewNote& note, int64_t now);
+  // Note `id`; "not_found" when there is none, or it was removed.
+  Result<Note> GetNote(int64_t id);
   // Replaces the text of note `id` (any source: an answer, a manual or a
   // hook note), stored trimmed, and sets its `edited` time to `now`; the
   // note keeps its id, time, repo, commit, tags and links. The same text

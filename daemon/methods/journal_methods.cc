@@ -1,5 +1,5 @@
-// The journal's own entries: note (a note of the user's), note.edit and
-// note.rm (correcting one), and log.
+// The journal's own entries: note (a note of the user's), note.get,
+// note.edit and note.rm (correcting one), and log.
 #include <filesystem>
 #include <system_error>
 
@@ -75,6 +75,16 @@ Result<json> AddNote(const MethodCall& c) {
 }
 
 constexpr const char* kNoteId = "an integer note id";
+
+Result<json> GetNote(const MethodCall& c) {
+  Result<int64_t> id = c.params.Int("note", kNoteId);
+  if (!id) return id.error();
+  Result<Journal*> journal = c.journal();
+  if (!journal) return journal.error();
+  Result<Note> note = (*journal)->prompts().GetNote(*id);
+  if (!note) return FromJournal(note.error());
+  return json{{"note", NoteJson(*note)}};
+}
 
 // Replies {"note", "changed"}: changed is false when the text was the same.
 Result<json> EditNote(const MethodCall& c) {
@@ -172,6 +182,7 @@ Result<json> Log(const MethodCall& c) {
 
 void AddJournalMethods(std::vector<MethodSpec>& methods) {
   methods.push_back({.name = "note", .run = &AddNote});
+  methods.push_back({.name = "note.get", .run = &GetNote, .read_only = true});
   methods.push_back({.name = "note.edit", .run = &EditNote});
   methods.push_back({.name = "note.rm", .run = &RemoveNote});
   methods.push_back({.name = "log", .run = &Log, .read_only = true});

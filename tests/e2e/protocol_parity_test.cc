@@ -138,15 +138,18 @@ TEST_CASE("every documented method answers the same with bragd down, or says it 
       {"note", {{"text", "Ran the failover drill"}, {"tags", {"reliability"}}}},
       {"note", {{"text", "Indexed orders"}, {"repo", "payments"}, {"commit", "HEAD"}}},
       // Notes 1 (the answer above), 2 and 3, the same ids in both journals.
+      {"note.get", {{"note", 2}}},
       {"note.edit", {{"note", 2}, {"text", "Ran the Q3 failover drill"}}},
       {"note.edit", {{"note", 2}, {"text", "Ran the Q3 failover drill"}}},
       {"note.rm", {{"note", 1}}},
       {"note.rm", {{"note", 1}}},
       {"note.edit", {{"note", 1}, {"text", "gone"}}},
+      {"note.get", {{"note", 1}}},
       {"log", json::object()},
       {"log", {{"kind", "note"}, {"limit", 1}}},
       {"digest", {{"format", "json"}}},
-      {"digest", {{"since", "2020-01-01"}, {"until", "2100-01-01"}, {"format", "review"}}},
+      {"digest",
+       {{"since", "2020-01-01"}, {"until", "2100-01-01"}, {"format", "review"}}},
       {"rescan", {{"repo", "payments"}}},
       {"nudge", {{"repo", here}}},
       {"commit.record", {{"repo", here}, {"oid", oid}}},
@@ -204,14 +207,17 @@ TEST_CASE("every documented method answers the same with bragd down, or says it 
   CHECK(!up[5].has_value());
   CHECK(up[5].error().code == "conflict");
   REQUIRE(up[11].has_value());
-  CHECK((*up[11])["changed"] == true);
-  CHECK((*up[12])["changed"] == false);
-  REQUIRE(up[13].has_value());
-  CHECK((*up[13])["reopened"]["id"] == prompt_ids[0]);
-  CHECK(up[14].error().code == "conflict");
-  CHECK(up[15].error().code == "not_found");
-  REQUIRE(up[24].has_value());
-  CHECK((*up[24])["repo"]["name"] == "ledger");
+  CHECK((*up[11])["note"]["text"] == "Ran the failover drill");
+  REQUIRE(up[12].has_value());
+  CHECK((*up[12])["changed"] == true);
+  CHECK((*up[13])["changed"] == false);
+  REQUIRE(up[14].has_value());
+  CHECK((*up[14])["reopened"]["id"] == prompt_ids[0]);
+  CHECK(up[15].error().code == "conflict");
+  CHECK(up[16].error().code == "not_found");
+  CHECK(up[17].error().code == "not_found");
+  REQUIRE(up[26].has_value());
+  CHECK((*up[26])["repo"]["name"] == "ledger");
 }
 
 }  // namespace
