@@ -149,9 +149,19 @@ Result<std::optional<Note>> JournalCommits::RecordCommit(const CommitRecord& com
     if (impact.empty()) return std::optional<Note>();
     Result<std::vector<Note>> existing = FreeTrailerNotes(db(), commit.repo, commit.oid);
     if (!existing) return existing.error();
+    // The user's word wins over the trailer: a note they edited is kept as
+    // they wrote it, and one they removed is not filed again.
+    Result<sql::Statement> removed = db().Prepare(
+        "SELECT 1 FROM notes WHERE source = 'hook' AND removed != 0 AND event_id IS "
+        "NULL"
+        " AND repo = ? AND commit_oid = ? LIMIT 1");
+    if (!removed) return removed.error();
+    Result<bool> was_removed = removed->BindAll(commit.repo, commit.oid).Step();
+    if (!was_removed) return was_removed.error();
+    if (existing->empty() && *was_removed) return std::optional<Note>();
     int64_t id = 0;
     for (const Note& n : *existing) {
-      if (n.text == impact && id == 0) {
+      if ((n.text == impact || n.edited != 0) && id == 0) {
         id = n.id;
       } else if (Status s = DeleteNote(db(), n.id); !s) {
         return s.error();

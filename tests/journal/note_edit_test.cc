@@ -229,3 +229,43 @@ TEST_CASE("a version 5 journal is migrated to version 6 keeping every note") {
 
 }  // namespace
 }  // namespace brag::test
+
+namespace brag::test {
+namespace {
+
+TEST_CASE(
+    "a hook recording a commit again keeps the user's edit and does not bring back a "
+    "removed note") {
+  TempDir dir("journal");
+  std::unique_ptr<Journal> j = OpenJournal(dir / "journal.db");
+  CommitRecord a{"/code/api", "a1", "main", "Fix", "me@example.com", 10, {}, {}};
+  CommitRecord b{"/code/api", "b1", "main", "Tune", "me@example.com", 11, {}, {}};
+  Result<std::optional<Note>> first = j->commits().RecordCommit(a, "errors -40%", 10);
+  REQUIRE(first.has_value());
+  REQUIRE(first->has_value());
+  Result<std::optional<Note>> second =
+      j->commits().RecordCommit(b, "pool waits gone", 11);
+  REQUIRE(second.has_value());
+  REQUIRE(second->has_value());
+  REQUIRE(j->prompts()
+              .EditNote((*first)->id, "5xx errors -40% on checkout", 12)
+              .has_value());
+  REQUIRE(j->prompts().RemoveNote((*second)->id, 12).has_value());
+
+  Result<std::optional<Note>> again = j->commits().RecordCommit(a, "errors -40%", 13);
+  REQUIRE(again.has_value());
+  REQUIRE(again->has_value());
+  CHECK((*again)->id == (*first)->id);
+  CHECK((*again)->text == "5xx errors -40% on checkout");
+  Result<std::optional<Note>> gone =
+      j->commits().RecordCommit(b, "pool waits gone", 13);
+  REQUIRE(gone.has_value());
+  CHECK_FALSE(gone->has_value());
+  Result<std::vector<LogEntry>> log = j->history().Log(KindQuery("note"));
+  REQUIRE(log.has_value());
+  REQUIRE(log->size() == 1);
+  CHECK(log->front().note->text == "5xx errors -40% on checkout");
+}
+
+}  // namespace
+}  // namespace brag::test
