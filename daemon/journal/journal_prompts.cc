@@ -32,8 +32,11 @@ Error NoPrompt(int64_t id) {
   return MakeError("not_found", "no prompt with id " + std::to_string(id));
 }
 
-Error AlreadyAnswered(int64_t id) {
-  return MakeError("conflict", "prompt " + std::to_string(id) + " is already answered");
+// Names the answer, so that a user who wants another one knows what to fix.
+Error AlreadyAnswered(const Prompt& prompt) {
+  std::string message = "prompt " + std::to_string(prompt.id) + " is already answered";
+  if (prompt.note_id) message += " by note " + std::to_string(*prompt.note_id);
+  return MakeError("conflict", message);
 }
 
 Error NoNote(int64_t id) {
@@ -157,7 +160,7 @@ Result<Note> JournalPrompts::AnswerInTransaction(int64_t prompt_id,
   if (note.text.empty()) return MakeError("bad_request", "an answer needs some text");
   Result<Prompt> prompt = GetPrompt(prompt_id);
   if (!prompt) return prompt.error();
-  if (prompt->state == PromptState::kAnswered) return AlreadyAnswered(prompt_id);
+  if (prompt->state == PromptState::kAnswered) return AlreadyAnswered(*prompt);
   note.repo = prompt->repo;
   note.commit = prompt->event.commit;
   Result<int64_t> note_id = InsertNote(db(), note, prompt_id, prompt->event.id, now);
@@ -170,7 +173,7 @@ Result<Prompt> JournalPrompts::Snooze(int64_t prompt_id, int64_t until) {
   return journal_.Write([&]() -> Result<Prompt> {
     Result<Prompt> prompt = GetPrompt(prompt_id);
     if (!prompt) return prompt.error();
-    if (prompt->state == PromptState::kAnswered) return AlreadyAnswered(prompt_id);
+    if (prompt->state == PromptState::kAnswered) return AlreadyAnswered(*prompt);
     if (Status s = UpdateState(db(), prompt_id, PromptState::kSnoozed, until); !s) return s.error();
     return GetPrompt(prompt_id);
   });
@@ -180,7 +183,7 @@ Result<Prompt> JournalPrompts::Dismiss(int64_t prompt_id) {
   return journal_.Write([&]() -> Result<Prompt> {
     Result<Prompt> prompt = GetPrompt(prompt_id);
     if (!prompt) return prompt.error();
-    if (prompt->state == PromptState::kAnswered) return AlreadyAnswered(prompt_id);
+    if (prompt->state == PromptState::kAnswered) return AlreadyAnswered(*prompt);
     if (Status s = UpdateState(db(), prompt_id, PromptState::kDismissed, 0); !s) return s.error();
     return GetPrompt(prompt_id);
   });

@@ -96,6 +96,10 @@ void FixWhatYouWrote(const World& w, int64_t prompt) {
   std::string p = std::to_string(prompt);
   CommandResult answer = w.Brag("answer " + p + " q");
   REQUIRE_MESSAGE(answer.code == 0, answer.output);
+  // A second answer names the note to fix instead.
+  CommandResult twice = w.Brag("answer " + p + " 'p95 3.4s -> 18ms'");
+  CHECK(twice.code == 1);
+  CHECK(Has(twice, "already answered by note 1"));
   CommandResult note = w.Brag("note wrote the runbok");
   REQUIRE_MESSAGE(note.code == 0, note.output);
   CHECK(Has(note, "noted (2)"));
