@@ -64,6 +64,16 @@ Result<Note> LoadNote(const sql::Database& db, int64_t id) {
   return rows::ReadNote(row);
 }
 
+// A note not removed: "not_found" for a tombstone as for a missing row.
+Result<Note> LiveNote(const sql::Database& db, int64_t id) {
+  Result<int64_t> removed = RemovedAt(db, id);
+  if (!removed) return removed.error();
+  if (*removed != 0) {
+    return MakeError("not_found", "note " + std::to_string(id) + " was removed");
+  }
+  return LoadNote(db, id);
+}
+
 Result<int64_t> InsertNote(const sql::Database& db, const NewNote& note,
                            std::optional<int64_t> prompt_id,
                            std::optional<int64_t> event_id, int64_t now) {
@@ -204,26 +214,14 @@ Result<Note> JournalPrompts::AddNote(const NewNote& note, int64_t now) {
   });
 }
 
-Result<Note> JournalPrompts::GetNote(int64_t id) {
-  Result<int64_t> removed = RemovedAt(db(), id);
-  if (!removed) return removed.error();
-  if (*removed != 0) {
-    return MakeError("not_found", "note " + std::to_string(id) + " was removed");
-  }
-  return LoadNote(db(), id);
-}
+Result<Note> JournalPrompts::GetNote(int64_t id) { return LiveNote(db(), id); }
 
 Result<EditedNote> JournalPrompts::EditNote(int64_t id, const std::string& text,
                                             int64_t now) {
   std::string clean = Trim(text);
   if (clean.empty()) return MakeError("bad_request", "a note needs some text");
   return journal_.Write([&]() -> Result<EditedNote> {
-    Result<int64_t> removed = RemovedAt(db(), id);
-    if (!removed) return removed.error();
-    if (*removed != 0) {
-      return MakeError("not_found", "note " + std::to_string(id) + " was removed");
-    }
-    Result<Note> note = LoadNote(db(), id);
+    Result<Note> note = LiveNote(db(), id);
     if (!note) return note.error();
     if (note->text == clean) return EditedNote{std::move(*note), false};
     Result<sql::Statement> stmt =
