@@ -27,6 +27,7 @@ struct Args {
   int64_t prompt_id = 0;
   std::vector<std::string> targets;  // dismiss|snooze ID... [FOR...]
   std::string older;                 // dismiss|snooze --before D
+  int64_t note_id = 0;             // edit|rm ID
   std::vector<std::string> words;  // TEXT...
   std::string until = "1d";        // snooze FOR
   std::string repo;                // --repo P, or REPO

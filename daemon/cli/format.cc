@@ -257,13 +257,19 @@ std::string CommitNotesBlock(const json& prompt, const Style& style) {
 }
 
 std::string LogLine(const json& entry, const Style& style) {
+  // A note shows its id, what `brag edit` and `brag rm` take.
+  bool note = Text(entry, "kind") == "note";
+  std::string marker = KindMarker(entry);
+  if (note && Int(entry, "id") > 0) marker += " " + std::to_string(Int(entry, "id"));
   std::string line = style.Paint(LocalDate(Field(entry, "time")), Tone::kDim) + "  " +
-                     RepoName(entry) + "  " +
-                     style.Paint(KindMarker(entry), MarkerTone(entry)) + "  ";
-  if (Text(entry, "kind") == "note") {
-    return line + Text(entry, "text") + style.Paint(Tags(entry), Tone::kDim);
+                     RepoName(entry) + "  " + style.Paint(marker, MarkerTone(entry)) +
+                     "  ";
+  if (note) return line + Text(entry, "text") + style.Paint(Tags(entry), Tone::kDim);
+  line += Subject(entry) + "  " + EventOutcome(entry, style);
+  if (int64_t id = Int(entry, "note_id"); id > 0 && !Text(entry, "note").empty()) {
+    line += style.Paint("  (note " + std::to_string(id) + ")", Tone::kDim);
   }
-  return line + Subject(entry) + "  " + EventOutcome(entry, style);
+  return line;
 }
 
 std::string RepoLine(const json& repo, const Style& style) {
@@ -303,15 +309,20 @@ std::string LogTable(const json& entries, const Style& style) {
   Table table({"DATE", "REPO", "WHAT", "TITLE", "NOTE"});
   if (!entries.is_array()) return table.Render(style);
   for (const json& e : entries) {
+    // A note shows its id, what `brag edit` and `brag rm` take.
+    bool free_note = Text(e, "kind") == "note";
+    std::string marker = KindMarker(e);
+    if (free_note && Int(e, "id") > 0) marker += " " + std::to_string(Int(e, "id"));
     std::vector<Cell> row{{LocalDate(Field(e, "time")), Tone::kDim},
                           {RepoName(e)},
-                          {KindMarker(e), MarkerTone(e)}};
-    if (Text(e, "kind") == "note") {
+                          {marker, MarkerTone(e)}};
+    if (free_note) {
       row.push_back({""});
       row.push_back({Text(e, "text") + Tags(e)});
     } else if (std::string note = Text(e, "note"); !note.empty()) {
       row.push_back({Subject(e)});
-      row.push_back({note});
+      int64_t id = Int(e, "note_id");
+      row.push_back({id > 0 ? note + "  (note " + std::to_string(id) + ")" : note});
     } else {
       std::string state = Text(e, "state");
       bool none = state.empty() || state == "pending" || state == "answered";

@@ -1,8 +1,11 @@
-// The journal family: `note` and `log`.
+// The journal family: `note`, `edit`, `rm` and `log`.
 #include <algorithm>
+#include <charconv>
 
 #include "cli/command.h"
+#include "cli/note_editor.h"
 #include "cli/report.h"
+#include "core/text.h"
 #include "core/timeutil.h"
 
 namespace brag::cli {
@@ -34,6 +37,114 @@ int RunNote(CommandContext& context, const Args& args) {
   Result<json> r = Request(context, Access::kWrite, "note", NoteParams(args));
   if (!r) return ReportError(context, r.error());
   context.out << "noted (" << Int(Field(*r, "note"), "id") << ")\n";
+  return kExitOk;
+}
+
+// --- edit, rm ----------------------------------------------------------------
+// A note is named by its own id: `brag log` shows it ("note 7"), `note`
+// prints it. A prompt's id is not taken: it would name the same note twice.
+
+CLI::Validator NoteIdValidator() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        int64_t id = 0;
+        const char* end = text.data() + text.size();
+        auto [stop, ec] = std::from_chars(text.data(), end, id);
+        if (ec == std::errc() && stop == end && id > 0) return std::string();
+        return "a note id is a whole number from 1 to 9223372036854775807, not " +
+               InertText(text);
+      },
+      "ID");
+}
+
+void AddNoteId(CLI::App& command, Args& args) {
+  command.add_option("ID", args.note_id, "The note's id (`brag log` shows \"note 7\")")
+      ->required()
+      ->check(NoteIdValidator());
+}
+
+void DefineEdit(CLI::App& command, Args& args) {
+  AddNoteId(command, args);
+  command.add_option(
+      "TEXT", args.words,
+      "The new text (words are joined; put -- before text starting with "
+      "-). Without it, $VISUAL or $EDITOR (else vi) opens the current text");
+  command.add_flag("--json", args.json, "Print the reply as one JSON object");
+}
+
+std::string Unchanged(int64_t id, const std::string& why = "") {
+  return "note " + std::to_string(id) + " unchanged" +
+         (why.empty() ? "" : " (" + why + ")");
+}
+
+int RunEdit(CommandContext& context, const Args& args) {
+  std::string text = JoinWords(args.words);
+  if (args.words.empty()) {
+    Result<json> current =
+        Request(context, Access::kRead, "note.get", {{"note", args.note_id}});
+    if (!current) return ReportError(context.err, current.error());
+    std::string before = Text(Field(*current, "note"), "text");
+    Result<std::string> after = EditInEditor(before);
+    if (!after) {
+      return ReportError(context.err,
+                         MakeError(after.error().code, Unchanged(args.note_id) + ": " +
+                                                           after.error().message));
+    }
+    if (after->empty() || *after == before) {
+      std::string why = after->empty()
+                            ? "the text was left empty; `brag rm " +
+                                  std::to_string(args.note_id) + "` removes it"
+                            : "the text is the same";
+      if (args.json) {
+        context.out
+            << json{{"note", Field(*current, "note")}, {"changed", false}}.dump()
+            << "\n";
+      } else {
+        context.out << Unchanged(args.note_id, why) << "\n";
+      }
+      return kExitOk;
+    }
+    text = *after;
+  } else if (text.find_first_not_of(" \t\r\n\f\v") == std::string::npos) {
+    return ReportError(
+        context.err, MakeError("bad_request", "edit: the new text is blank; `brag rm " +
+                                                  std::to_string(args.note_id) +
+                                                  "` removes a note"));
+  }
+  Result<json> r = Request(context, Access::kWrite, "note.edit",
+                           {{"note", args.note_id}, {"text", text}});
+  if (!r) return ReportError(context.err, r.error());
+  if (args.json) {
+    context.out << r->dump() << "\n";
+  } else if (Flag(*r, "changed")) {
+    context.out << "note " << args.note_id
+                << " edited: " << Text(Field(*r, "note"), "text") << "\n";
+  } else {
+    context.out << Unchanged(args.note_id, "the text is the same") << "\n";
+  }
+  return kExitOk;
+}
+
+void DefineRm(CLI::App& command, Args& args) {
+  AddNoteId(command, args);
+  command.add_flag("--json", args.json, "Print the reply as one JSON object");
+}
+
+int RunRm(CommandContext& context, const Args& args) {
+  Result<json> r =
+      Request(context, Access::kWrite, "note.rm", {{"note", args.note_id}});
+  if (!r) return ReportError(context.err, r.error());
+  if (args.json) {
+    context.out << r->dump() << "\n";
+    return kExitOk;
+  }
+  context.out << "removed note " << args.note_id << ": "
+              << Text(Field(*r, "note"), "text") << "\n";
+  if (const json& prompt = Field(*r, "reopened"); prompt.is_object()) {
+    int64_t id = Int(prompt, "id");
+    context.out << "prompt " << id << " is pending again: `brag answer " << id
+                << " TEXT` answers it\n";
+  }
   return kExitOk;
 }
 
@@ -95,6 +206,10 @@ int RunLog(CommandContext& context, const Args& args) {
 std::vector<CommandSpec> JournalCommands() {
   return {
       {"note", "File a note of your own (work no PR shows)", &DefineNote, &RunNote},
+      {"edit", "Replace a note's text (in $EDITOR without TEXT)", &DefineEdit,
+       &RunEdit},
+      {"rm", "Remove a note (kept as a tombstone so a sync carries it)", &DefineRm,
+       &RunRm},
       {"log", "List the journal, newest first: merged PRs, incidents and notes",
        &DefineLog, &RunLog},
   };

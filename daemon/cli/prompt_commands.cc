@@ -162,6 +162,9 @@ int KeepLostAnswer(CommandContext& context, Backend& backend, int64_t id,
   context.err << "brag: your text: " << text << "\n"
               << "brag: to file it as a note of its own: " << NoteCommand(text, prompt)
               << "\n";
+  if (int64_t note = Int(prompt, "note_id"); note > 0) {
+    context.err << "brag: to change that answer instead: brag edit " << note << "\n";
+  }
   return kExitFailure;
 }
 

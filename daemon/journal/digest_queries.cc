@@ -47,13 +47,14 @@ const char* const JournalHistory::kDigestEventsSql =
     " e.branch, e.commit_time, e.files, e.insertions, e.deletions, e.paths, e.opened,"
     " e.commit_count, p.id, p.state, n.id, n.text, n.source, n.tags"
     " FROM events e LEFT JOIN prompts p ON p.event_id = e.id"
-    " LEFT JOIN notes n ON n.id = p.note_id"
+    " LEFT JOIN notes n ON n.id = p.note_id AND n.removed = 0"
     " WHERE e.commit_time >= ?1 AND e.commit_time < ?2"
     " ORDER BY e.commit_time, e.id DESC";
 
 const char* const JournalHistory::kDigestFreeNotesSql =
     "SELECT n.id, n.text, n.created, n.source, n.repo, n.commit_oid, n.tags"
     " FROM notes n WHERE n.event_id IS NULL AND n.created >= ?1 AND n.created < ?2"
+    " AND n.removed = 0"
     " ORDER BY n.created, n.id DESC";
 
 namespace {

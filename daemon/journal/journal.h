@@ -41,7 +41,7 @@ class Journal {
   enum class Mode { kReadWrite, kReadOnly };
 
   // The schema version this build writes (PRAGMA user_version).
-  static constexpr int kSchemaVersion = 5;
+  static constexpr int kSchemaVersion = 6;
 
   // What an event or a hook's commit keeps of what a repo supplies: a
   // GitHub merge's title is its whole message body (it can be megabytes),

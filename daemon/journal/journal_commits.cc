@@ -20,7 +20,7 @@ namespace {
 // The free (not yet taken by a PR) trailer notes of one commit.
 constexpr std::string_view kFreeTrailerNotes =
     "FROM notes n WHERE n.source = 'hook' AND n.repo = ? AND n.commit_oid = ?"
-    " AND n.event_id IS NULL";
+    " AND n.event_id IS NULL AND n.removed = 0";
 
 Result<std::vector<Note>> ReadNotes(sql::Statement& stmt) {
   std::vector<Note> notes;
@@ -149,9 +149,19 @@ Result<std::optional<Note>> JournalCommits::RecordCommit(const CommitRecord& com
     if (impact.empty()) return std::optional<Note>();
     Result<std::vector<Note>> existing = FreeTrailerNotes(db(), commit.repo, commit.oid);
     if (!existing) return existing.error();
+    // The user's word wins over the trailer: a note they edited is kept as
+    // they wrote it, and one they removed is not filed again.
+    Result<sql::Statement> removed = db().Prepare(
+        "SELECT 1 FROM notes WHERE source = 'hook' AND removed != 0 AND event_id IS "
+        "NULL"
+        " AND repo = ? AND commit_oid = ? LIMIT 1");
+    if (!removed) return removed.error();
+    Result<bool> was_removed = removed->BindAll(commit.repo, commit.oid).Step();
+    if (!was_removed) return was_removed.error();
+    if (existing->empty() && *was_removed) return std::optional<Note>();
     int64_t id = 0;
     for (const Note& n : *existing) {
-      if (n.text == impact && id == 0) {
+      if ((n.text == impact || n.edited != 0) && id == 0) {
         id = n.id;
       } else if (Status s = DeleteNote(db(), n.id); !s) {
         return s.error();
@@ -249,7 +259,8 @@ Status LinkCommitNotes(const sql::Database& db, int64_t repo_id, int64_t event_i
   Result<sql::Statement> stmt = db.Prepare(
       "INSERT OR IGNORE INTO event_commit_notes (event_id, note_id)"
       " SELECT ?1, n.id FROM notes n JOIN repos r ON r.id = ?2"
-      " WHERE n.source = 'hook' AND n.event_id IS NULL AND n.repo = r.path"
+      " WHERE n.source = 'hook' AND n.event_id IS NULL AND n.removed = 0"
+      " AND n.repo = r.path"
       " AND (n.commit_oid IN (SELECT value FROM json_each(?3))"
       "   OR n.commit_oid IN (SELECT c.oid FROM commits c WHERE c.repo = r.path AND ("
       "        (?4 != '' AND c.branch = ?4)"
@@ -264,10 +275,11 @@ Status LinkCommitNotes(const sql::Database& db, int64_t repo_id, int64_t event_i
 Status FillCommitNotes(const sql::Database& db, Prompt* prompt) {
   prompt->commit_notes.clear();
   if (prompt->state == PromptState::kAnswered) return {};
-  Result<sql::Statement> stmt = db.Prepare(
-      "SELECT " + std::string(rows::kNoteColumns) +
-      " FROM event_commit_notes l JOIN notes n ON n.id = l.note_id"
-      " WHERE l.event_id = ? AND n.event_id IS NULL ORDER BY n.created, n.id");
+  Result<sql::Statement> stmt =
+      db.Prepare("SELECT " + std::string(rows::kNoteColumns) +
+                 " FROM event_commit_notes l JOIN notes n ON n.id = l.note_id"
+                 " WHERE l.event_id = ? AND n.event_id IS NULL AND n.removed = 0"
+                 " ORDER BY n.created, n.id");
   if (!stmt) return stmt.error();
   stmt->BindAll(prompt->event.id);
   Result<std::vector<Note>> notes = ReadNotes(*stmt);

@@ -28,7 +28,9 @@ class JournalCommits {
   // Records a commit made in `commit.repo` (post-commit), once per (repo,
   // oid). A non-empty `impact` (its Impact: trailer) becomes the commit's
   // note, source "hook": a commit has at most one such note, and recording
-  // it again replaces its text (an amend that kept the oid's place). Returns
+  // it again replaces its text (an amend that kept the oid's place), unless
+  // the user edited that note (EditNote: theirs is kept) or removed it
+  // (RemoveNote: it is not filed again, and nothing is returned). Returns
   // that note, if any.
   Result<std::optional<Note>> RecordCommit(const CommitRecord& commit,
                                            const std::string& impact, int64_t now);

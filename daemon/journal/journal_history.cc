@@ -29,7 +29,7 @@ std::string EventArm(const LogQuery& q) {
       ", " + std::string(rows::kNoteColumns) +
       " FROM events e JOIN repos r ON r.id = e.repo_id"
       " LEFT JOIN prompts p ON p.event_id = e.id"
-      " LEFT JOIN notes n ON n.id = p.note_id WHERE 1";
+      " LEFT JOIN notes n ON n.id = p.note_id AND n.removed = 0 WHERE 1";
   if (q.since) sql += " AND e.commit_time >= :since";
   if (q.until) sql += " AND e.commit_time < :until";
   if (q.repo) sql += " AND (r.path = :repo OR r.name = :repo)";
@@ -47,7 +47,8 @@ std::string NoteArm(const LogQuery& q) {
       " COALESCE(r.name, ''), " +
       Nulls(rows::kEventColumnCount) + ", " + Nulls(rows::kPromptOwnColumnCount) +
       ", " + std::string(rows::kNoteColumns) +
-      " FROM notes n LEFT JOIN repos r ON r.path = n.repo WHERE n.event_id IS NULL";
+      " FROM notes n LEFT JOIN repos r ON r.path = n.repo"
+      " WHERE n.event_id IS NULL AND n.removed = 0";
   if (q.since) sql += " AND n.created >= :since";
   if (q.until) sql += " AND n.created < :until";
   if (q.repo) sql += " AND (n.repo = :repo OR r.name = :repo)";

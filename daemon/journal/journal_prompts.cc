@@ -35,8 +35,25 @@ Error NoPrompt(int64_t id) {
   return MakeError("not_found", "no prompt with id " + std::to_string(id));
 }
 
-Error AlreadyAnswered(int64_t id) {
-  return MakeError("conflict", "prompt " + std::to_string(id) + " is already answered");
+// Names the answer, so that a user who wants another one knows what to fix.
+Error AlreadyAnswered(const Prompt& prompt) {
+  std::string message = "prompt " + std::to_string(prompt.id) + " is already answered";
+  if (prompt.note_id) message += " by note " + std::to_string(*prompt.note_id);
+  return MakeError("conflict", message);
+}
+
+Error NoNote(int64_t id) {
+  return MakeError("not_found", "no note with id " + std::to_string(id));
+}
+
+// When note `id` was removed (0: it is live); "not_found" when no such row.
+Result<int64_t> RemovedAt(const sql::Database& db, int64_t id) {
+  Result<sql::Statement> stmt = db.Prepare("SELECT removed FROM notes WHERE id = ?");
+  if (!stmt) return stmt.error();
+  Result<bool> found = stmt->BindAll(id).Step();
+  if (!found) return found.error();
+  if (!*found) return NoNote(id);
+  return stmt->row().Int();
 }
 
 Result<Note> LoadNote(const sql::Database& db, int64_t id) {
@@ -45,9 +62,19 @@ Result<Note> LoadNote(const sql::Database& db, int64_t id) {
   if (!stmt) return stmt.error();
   Result<bool> found = stmt->BindAll(id).Step();
   if (!found) return found.error();
-  if (!*found) return MakeError("not_found", "no note with id " + std::to_string(id));
+  if (!*found) return NoNote(id);
   sql::Row row = stmt->row();
   return rows::ReadNote(row);
+}
+
+// A note not removed: "not_found" for a tombstone as for a missing row.
+Result<Note> LiveNote(const sql::Database& db, int64_t id) {
+  Result<int64_t> removed = RemovedAt(db, id);
+  if (!removed) return removed.error();
+  if (*removed != 0) {
+    return MakeError("not_found", "note " + std::to_string(id) + " was removed");
+  }
+  return LoadNote(db, id);
 }
 
 Result<int64_t> InsertNote(const sql::Database& db, const NewNote& note,
@@ -169,7 +196,7 @@ Result<Note> JournalPrompts::AnswerInTransaction(int64_t prompt_id,
   if (note.text.empty()) return MakeError("bad_request", "an answer needs some text");
   Result<Prompt> prompt = GetPrompt(prompt_id);
   if (!prompt) return prompt.error();
-  if (prompt->state == PromptState::kAnswered) return AlreadyAnswered(prompt_id);
+  if (prompt->state == PromptState::kAnswered) return AlreadyAnswered(*prompt);
   note.repo = prompt->repo;
   note.commit = prompt->event.commit;
   Result<int64_t> note_id = InsertNote(db(), note, prompt_id, prompt->event.id, now);
@@ -200,7 +227,7 @@ Result<std::vector<int64_t>> JournalPrompts::Select(const PromptSelection& which
     for (int64_t id : which.ids) {
       Result<Prompt> prompt = GetPrompt(id);
       if (!prompt) return prompt.error();
-      if (prompt->state == PromptState::kAnswered) return AlreadyAnswered(id);
+      if (prompt->state == PromptState::kAnswered) return AlreadyAnswered(*prompt);
       if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
     }
     return ids;
@@ -265,13 +292,75 @@ Result<Note> JournalPrompts::AddNote(const NewNote& note, int64_t now) {
   });
 }
 
+Result<Note> JournalPrompts::GetNote(int64_t id) { return LiveNote(db(), id); }
+
+Result<EditedNote> JournalPrompts::EditNote(int64_t id, const std::string& text,
+                                            int64_t now) {
+  std::string clean = Trim(text);
+  if (clean.empty()) return MakeError("bad_request", "a note needs some text");
+  return journal_.Write([&]() -> Result<EditedNote> {
+    Result<Note> note = LiveNote(db(), id);
+    if (!note) return note.error();
+    if (note->text == clean) return EditedNote{std::move(*note), false};
+    Result<sql::Statement> stmt =
+        db().Prepare("UPDATE notes SET text = ?, edited = ? WHERE id = ?");
+    if (!stmt) return stmt.error();
+    if (Status s = stmt->BindAll(clean, now, id).Run(); !s) return s.error();
+    Result<Note> edited = LoadNote(db(), id);
+    if (!edited) return edited.error();
+    return EditedNote{std::move(*edited), true};
+  });
+}
+
+Result<RemovedNote> JournalPrompts::RemoveNote(int64_t id, int64_t now) {
+  return journal_.Write([&]() -> Result<RemovedNote> {
+    Result<int64_t> removed = RemovedAt(db(), id);
+    if (!removed) return removed.error();
+    if (*removed != 0) {
+      return MakeError("conflict",
+                       "note " + std::to_string(id) + " is removed already");
+    }
+    Result<Note> note = LoadNote(db(), id);
+    if (!note) return note.error();
+    Result<sql::Statement> stmt =
+        db().Prepare("UPDATE notes SET removed = ? WHERE id = ?");
+    if (!stmt) return stmt.error();
+    if (Status s = stmt->BindAll(now, id).Run(); !s) return s.error();
+    RemovedNote out{*note, std::nullopt};
+    Result<sql::Statement> answered =
+        db().Prepare("SELECT id FROM prompts WHERE note_id = ? AND state = 'answered'");
+    if (!answered) return answered.error();
+    Result<bool> found = answered->BindAll(id).Step();
+    if (!found) return found.error();
+    if (!*found) return out;
+    int64_t prompt_id = answered->row().Int();
+    // Back as it was before the answer: pending, and the trailer notes the
+    // answer took (AcceptCommitNotes) free to be offered again.
+    for (const char* sql :
+         {"UPDATE prompts SET state = 'pending', note_id = NULL, answered = 0,"
+          " snoozed_until = 0 WHERE id = ?1",
+          "UPDATE notes SET event_id = NULL WHERE source = 'hook' AND removed = 0"
+          " AND event_id = (SELECT event_id FROM prompts WHERE id = ?1)"
+          " AND id IN (SELECT l.note_id FROM event_commit_notes l JOIN prompts p"
+          " ON p.event_id = l.event_id WHERE p.id = ?1)"}) {
+      Result<sql::Statement> reopen = db().Prepare(sql);
+      if (!reopen) return reopen.error();
+      if (Status s = reopen->BindAll(prompt_id).Run(); !s) return s.error();
+    }
+    Result<Prompt> prompt = GetPrompt(prompt_id);
+    if (!prompt) return prompt.error();
+    out.reopened = std::move(*prompt);
+    return out;
+  });
+}
+
 Result<Note> JournalPrompts::AcceptCommitNotes(int64_t prompt_id, int64_t now) {
   return journal_.Write([&]() -> Result<Note> {
     Result<Prompt> prompt = GetPrompt(prompt_id);
     if (!prompt) return prompt.error();
     // Answered elsewhere first: its commit notes were cleared by that, and
     // "nothing to accept" would hide the real reason.
-    if (prompt->state == PromptState::kAnswered) return AlreadyAnswered(prompt_id);
+    if (prompt->state == PromptState::kAnswered) return AlreadyAnswered(*prompt);
     if (prompt->commit_notes.empty()) {
       return MakeError("bad_request", "prompt " + std::to_string(prompt_id) +
                                           " has no commit notes to accept");

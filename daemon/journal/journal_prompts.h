@@ -36,6 +36,19 @@ struct PromptSelection {
   std::optional<int64_t> before;
 };
 
+// What EditNote did: the note as it is now, and whether its text changed.
+struct EditedNote {
+  Note note;
+  bool changed = false;
+};
+
+// What RemoveNote did: the note as it was, and the prompt it answered, now
+// pending again.
+struct RemovedNote {
+  Note note;
+  std::optional<Prompt> reopened;
+};
+
 class JournalPrompts {
  public:
   JournalPrompts(const JournalPrompts&) = delete;
@@ -85,6 +98,22 @@ class JournalPrompts {
   // A note with no prompt or event. Blank text or an unknown source:
   // "bad_request". The text is stored trimmed, the repo as given.
   Result<Note> AddNote(const NewNote& note, int64_t now);
+  // Note `id`; "not_found" when there is none, or it was removed.
+  Result<Note> GetNote(int64_t id);
+  // Replaces the text of note `id` (any source: an answer, a manual or a
+  // hook note), stored trimmed, and sets its `edited` time to `now`; the
+  // note keeps its id, time, repo, commit, tags and links. The same text
+  // changes nothing (`edited` stays; changed is false). Blank text:
+  // "bad_request"; no such note, or a removed one: "not_found".
+  Result<EditedNote> EditNote(int64_t id, const std::string& text, int64_t now);
+  // Removes note `id` as a tombstone: the row stays, its `removed` time set
+  // to `now`, so a later sync carries the removal; every read of notes
+  // leaves it out from then on. A note that answers a prompt puts that
+  // prompt back to pending (no note, not answered), so it can be answered
+  // again, and the commit notes that answer took are offered again; the
+  // prompt is returned. No such note: "not_found"; removed already:
+  // "conflict".
+  Result<RemovedNote> RemoveNote(int64_t id, int64_t now);
 
  private:
   friend class Journal;

@@ -79,6 +79,7 @@ Note ReadNote(sql::Row& row) {
   n.tags = SplitLines(row.Text());
   n.prompt_id = row.OptInt();
   n.event_id = row.OptInt();
+  n.edited = row.Int();
   return n;
 }
 

@@ -24,10 +24,10 @@ inline constexpr std::string_view kEventColumns =
 inline constexpr int kPromptOwnColumnCount = 6;
 inline constexpr std::string_view kPromptOwnColumns =
     "p.id, p.state, p.created, p.snoozed_until, p.answered, p.note_id";
-inline constexpr int kNoteColumnCount = 9;
+inline constexpr int kNoteColumnCount = 10;
 inline constexpr std::string_view kNoteColumns =
     "n.id, n.text, n.created, n.source, n.repo, n.commit_oid, n.tags, "
-    "n.prompt_id, n.event_id";
+    "n.prompt_id, n.event_id, n.edited";
 
 // SELECT of a whole prompt (own columns, r.path, r.name, event columns);
 // append WHERE/ORDER BY.

@@ -17,7 +17,7 @@ namespace {
 // Repos are never deleted, only marked removed: events keep pointing at
 // their repo (history outlives watching), and re-adding a path revives the
 // same id so events already recorded are not recorded again.
-constexpr std::array<const char*, 5> kMigrations = {
+constexpr std::array<const char*, 6> kMigrations = {
     // 0 -> 1
     R"sql(
 CREATE TABLE repos (
@@ -139,6 +139,14 @@ DROP INDEX IF EXISTS events_time;
 CREATE INDEX events_time ON events(commit_time, id DESC);
 DROP INDEX IF EXISTS notes_free;
 CREATE INDEX notes_free ON notes(created, id DESC) WHERE event_id IS NULL;
+)sql",
+    // 5 -> 6: notes can be corrected. `edited` is when the text was last
+    // replaced; `removed` marks a tombstone: the row stays (a later sync
+    // carries the removal to other machines) and every read leaves it out.
+    // Unix seconds, 0 = never.
+    R"sql(
+ALTER TABLE notes ADD COLUMN edited INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE notes ADD COLUMN removed INTEGER NOT NULL DEFAULT 0;
 )sql",
 };
 

@@ -1,7 +1,9 @@
-// The journal's own entries: note (a note of the user's) and log.
+// The journal's own entries: note (a note of the user's), note.get,
+// note.edit and note.rm (correcting one), and log.
 #include <filesystem>
 #include <system_error>
 
+#include "core/timeutil.h"
 #include "git/repo.h"
 #include "methods/pages.h"
 #include "methods/registry.h"
@@ -72,6 +74,47 @@ Result<json> AddNote(const MethodCall& c) {
   return json{{"note", NoteJson(*stored)}};
 }
 
+constexpr const char* kNoteId = "an integer note id";
+
+Result<json> GetNote(const MethodCall& c) {
+  Result<int64_t> id = c.params.Int("note", kNoteId);
+  if (!id) return id.error();
+  Result<Journal*> journal = c.journal();
+  if (!journal) return journal.error();
+  Result<Note> note = (*journal)->prompts().GetNote(*id);
+  if (!note) return FromJournal(note.error());
+  return json{{"note", NoteJson(*note)}};
+}
+
+// Replies {"note", "changed"}: changed is false when the text was the same.
+Result<json> EditNote(const MethodCall& c) {
+  Result<int64_t> id = c.params.Int("note", kNoteId);
+  if (!id) return id.error();
+  Result<std::string> text = c.params.String("text", "the note's new text (a string)");
+  if (!text) return text.error();
+  Result<Journal*> journal = c.journal();
+  if (!journal) return journal.error();
+  Result<EditedNote> edited = (*journal)->prompts().EditNote(*id, *text, c.context.now);
+  if (!edited) return FromJournal(edited.error());
+  return json{{"note", NoteJson(edited->note)}, {"changed", edited->changed}};
+}
+
+// Replies {"note" (with "removed"), "reopened": the prompt it answered, now
+// pending again, or null}.
+Result<json> RemoveNote(const MethodCall& c) {
+  Result<int64_t> id = c.params.Int("note", kNoteId);
+  if (!id) return id.error();
+  Result<Journal*> journal = c.journal();
+  if (!journal) return journal.error();
+  Result<RemovedNote> removed = (*journal)->prompts().RemoveNote(*id, c.context.now);
+  if (!removed) return FromJournal(removed.error());
+  json note = NoteJson(removed->note);
+  note["removed"] = FormatIsoUtc(c.context.now);
+  return json{
+      {"note", std::move(note)},
+      {"reopened", removed->reopened ? PromptJson(*removed->reopened) : json()}};
+}
+
 Result<std::optional<std::string>> LogKind(const ParamReader& p) {
   constexpr const char* kWhat = "one of pr_merged, incident_closed, note";
   Result<std::optional<std::string>> kind = p.OptionalString("kind", kWhat);
@@ -139,6 +182,9 @@ Result<json> Log(const MethodCall& c) {
 
 void AddJournalMethods(std::vector<MethodSpec>& methods) {
   methods.push_back({.name = "note", .run = &AddNote});
+  methods.push_back({.name = "note.get", .run = &GetNote, .read_only = true});
+  methods.push_back({.name = "note.edit", .run = &EditNote});
+  methods.push_back({.name = "note.rm", .run = &RemoveNote});
   methods.push_back({.name = "log", .run = &Log, .read_only = true});
 }
 

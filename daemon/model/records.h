@@ -73,6 +73,7 @@ struct Note {
   std::vector<std::string> tags;
   std::optional<int64_t> prompt_id;
   std::optional<int64_t> event_id;
+  int64_t edited = 0;  // when its text was last replaced; 0: never
 };
 
 // A question to the user about an event. A snoozed prompt whose

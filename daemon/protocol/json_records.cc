@@ -72,6 +72,7 @@ json NoteJson(const Note& note) {
   o["tags"] = note.tags;
   o["prompt"] = note.prompt_id ? json(*note.prompt_id) : json(nullptr);
   o["event"] = note.event_id ? json(*note.event_id) : json(nullptr);
+  if (note.edited > 0) o["edited"] = TimeOrNull(note.edited);
   return o;
 }
 

@@ -128,7 +128,9 @@ TEST_CASE("with bragd down, reading a journal from an older brag upgrades it, ke
   {  // as brag 0.1's schema version 3 left it
     sqlite3* raw = nullptr;
     REQUIRE(sqlite3_open(w.config.journal_path.c_str(), &raw) == SQLITE_OK);
-    for (const char* sql : {"DROP INDEX events_pr", "PRAGMA user_version = 3"}) {
+    for (const char* sql :
+         {"DROP INDEX events_pr", "ALTER TABLE notes DROP COLUMN edited",
+          "ALTER TABLE notes DROP COLUMN removed", "PRAGMA user_version = 3"}) {
       CHECK(sqlite3_exec(raw, sql, nullptr, nullptr, nullptr) == SQLITE_OK);
     }
     sqlite3_close(raw);

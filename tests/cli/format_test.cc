@@ -82,15 +82,18 @@ TEST_CASE("the prompt card shows branch and diffstat under the title") {
         "     branch orders-index, 3 files, +42 -7\n");
 }
 
-TEST_CASE("a log line ends with the note, or says why there is none") {
+TEST_CASE("a log line ends with the note and its id, or says why there is none") {
   json entry = PromptAt(kNow);
   entry["time"] = "2025-11-29T10:00:00Z";
   entry["note"] = "p95 3.4s -> 18ms";
+  entry["note_id"] = 7;
   std::string date = LocalDate(entry["time"]);
   CHECK(LogLine(entry, Style{}) ==
         date +
-            "  payments  PR #481  Add composite index on orders  - p95 3.4s -> 18ms");
+            "  payments  PR #481  Add composite index on orders  - p95 3.4s -> 18ms"
+            "  (note 7)");
   entry["note"] = nullptr;
+  entry["note_id"] = nullptr;
   CHECK(LogLine(entry, Style{}).ends_with("orders  (no note)"));
   entry["state"] = "dismissed";
   CHECK(LogLine(entry, Style{}).ends_with("orders  (dismissed)"));
@@ -98,12 +101,14 @@ TEST_CASE("a log line ends with the note, or says why there is none") {
 
 TEST_CASE("a free note in the log shows its text and tags") {
   json note{{"kind", "note"},
+            {"id", 7},
             {"text", "Ran the Q3 failover drill"},
             {"tags", {"reliability"}},
             {"repo_name", nullptr},
             {"time", "2025-11-29T10:00:00Z"}};
   CHECK(LogLine(note, Style{}) ==
-        LocalDate(note["time"]) + "  -  note  Ran the Q3 failover drill #reliability");
+        LocalDate(note["time"]) +
+            "  -  note 7  Ran the Q3 failover drill #reliability");
 }
 
 TEST_CASE("a repo line shows state, watching, path and error") {

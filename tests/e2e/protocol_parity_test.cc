@@ -56,12 +56,13 @@ json Stable(json value) {
       "added",   "created",  "answered",   "snoozed_until", "time",  "since", "until",
       "pid",     "uptime_s", "running",    "version",       "socket",
       "journal", "config",   "identities", "journal_error", "unrecorded_repos",
-      "watching"};
+      "watching", "edited"};
   if (value.is_object()) {
     json out = json::object();
     bool repo = value.contains("watching");
     for (auto& [key, item] : value.items()) {
       if (kVolatile.count(key) || (repo && (key == "state" || key == "error"))) continue;
+      if (key == "removed" && item.is_string()) continue;  // a note's: a time
       bool json_text = key == "text" && value.value("format", "") == "json";
       out[key] = json_text ? Stable(json::parse(item.get<std::string>())) : Stable(item);
     }
@@ -136,10 +137,19 @@ TEST_CASE("every documented method answers the same with bragd down, or says it 
       {"dismiss", {{"prompt", 999}}},
       {"note", {{"text", "Ran the failover drill"}, {"tags", {"reliability"}}}},
       {"note", {{"text", "Indexed orders"}, {"repo", "payments"}, {"commit", "HEAD"}}},
+      // Notes 1 (the answer above), 2 and 3, the same ids in both journals.
+      {"note.get", {{"note", 2}}},
+      {"note.edit", {{"note", 2}, {"text", "Ran the Q3 failover drill"}}},
+      {"note.edit", {{"note", 2}, {"text", "Ran the Q3 failover drill"}}},
+      {"note.rm", {{"note", 1}}},
+      {"note.rm", {{"note", 1}}},
+      {"note.edit", {{"note", 1}, {"text", "gone"}}},
+      {"note.get", {{"note", 1}}},
       {"log", json::object()},
       {"log", {{"kind", "note"}, {"limit", 1}}},
       {"digest", {{"format", "json"}}},
-      {"digest", {{"since", "2020-01-01"}, {"until", "2100-01-01"}, {"format", "review"}}},
+      {"digest",
+       {{"since", "2020-01-01"}, {"until", "2100-01-01"}, {"format", "review"}}},
       {"rescan", {{"repo", "payments"}}},
       {"nudge", {{"repo", here}}},
       {"commit.record", {{"repo", here}, {"oid", oid}}},
@@ -196,8 +206,18 @@ TEST_CASE("every documented method answers the same with bragd down, or says it 
   CHECK((*up[4])["prompt"]["state"] == "answered");
   CHECK(!up[5].has_value());
   CHECK(up[5].error().code == "conflict");
-  REQUIRE(up[19].has_value());
-  CHECK((*up[19])["repo"]["name"] == "ledger");
+  REQUIRE(up[11].has_value());
+  CHECK((*up[11])["note"]["text"] == "Ran the failover drill");
+  REQUIRE(up[12].has_value());
+  CHECK((*up[12])["changed"] == true);
+  CHECK((*up[13])["changed"] == false);
+  REQUIRE(up[14].has_value());
+  CHECK((*up[14])["reopened"]["id"] == prompt_ids[0]);
+  CHECK(up[15].error().code == "conflict");
+  CHECK(up[16].error().code == "not_found");
+  CHECK(up[17].error().code == "not_found");
+  REQUIRE(up[26].has_value());
+  CHECK((*up[26])["repo"]["name"] == "ledger");
 }
 
 }  // namespace

@@ -293,6 +293,81 @@ TEST_CASE("note rejects missing text and mistyped tags") {
   CHECK(w.Fails("note", {{"text", "x"}, {"repo", 3}}).code == "bad_request");
 }
 
+TEST_CASE("note.edit replaces a note's text and says whether it changed") {
+  JournalWorld w;
+  int64_t note = w.Ok("note", {{"text", "wrote the runbok"}})["note"]["id"];
+  json r =
+      w.Ok("note.edit", {{"note", note}, {"text", " wrote the runbook "}}, kNow + 5);
+  CHECK(r["changed"] == true);
+  CHECK(r["note"]["id"] == note);
+  CHECK(r["note"]["text"] == "wrote the runbook");
+  CHECK(r["note"]["edited"] == FormatIsoUtc(kNow + 5));
+  CHECK(w.Ok("note.get", {{"note", note}})["note"]["text"] == "wrote the runbook");
+  json same =
+      w.Ok("note.edit", {{"note", note}, {"text", "wrote the runbook"}}, kNow + 9);
+  CHECK(same["changed"] == false);
+  CHECK(same["note"]["edited"] == FormatIsoUtc(kNow + 5));
+  json log = w.Ok("log", {{"kind", "note"}});
+  REQUIRE(log["entries"].size() == 1);
+  CHECK(log["entries"][0]["text"] == "wrote the runbook");
+}
+
+TEST_CASE("note.edit and note.get reject bad params and unknown notes") {
+  JournalWorld w;
+  int64_t note = w.Ok("note", {{"text", "x"}})["note"]["id"];
+  Error missing = w.Fails("note.edit", {{"text", "x"}});
+  CHECK(missing.code == "bad_request");
+  CHECK(Mentions(missing, "\"note\""));
+  Error no_text = w.Fails("note.edit", {{"note", note}});
+  CHECK(no_text.code == "bad_request");
+  CHECK(Mentions(no_text, "\"text\""));
+  CHECK(w.Fails("note.edit", {{"note", "1"}, {"text", "x"}}).code == "bad_request");
+  CHECK(w.Fails("note.edit", {{"note", note}, {"text", "  "}}).code == "bad_request");
+  CHECK(w.Fails("note.edit", {{"note", 999}, {"text", "x"}}).code == "not_found");
+  CHECK(w.Fails("note.get", {{"note", 999}}).code == "not_found");
+  CHECK(w.Fails("note.rm", {{"note", 999}}).code == "not_found");
+  CHECK(w.Fails("note.rm", json::object()).code == "bad_request");
+}
+
+TEST_CASE("note.rm leaves a tombstone that log, digest and status leave out") {
+  JournalWorld w;
+  int64_t kept = w.Ok("note", {{"text", "kept"}})["note"]["id"];
+  int64_t gone = w.Ok("note", {{"text", "gone for good"}})["note"]["id"];
+  json r = w.Ok("note.rm", {{"note", gone}}, kNow + 7);
+  CHECK(r["note"]["id"] == gone);
+  CHECK(r["note"]["text"] == "gone for good");
+  CHECK(r["note"]["removed"] == FormatIsoUtc(kNow + 7));
+  CHECK(r["reopened"].is_null());
+  json log = w.Ok("log");
+  REQUIRE(log["entries"].size() == 1);
+  CHECK(log["entries"][0]["id"] == kept);
+  json digest = w.Ok("digest", {{"since", kNow - kDay}, {"until", kNow + kDay}});
+  CHECK(digest["text"].get<std::string>().find("gone for good") == std::string::npos);
+  CHECK(digest["text"].get<std::string>().find("kept") != std::string::npos);
+  CHECK(w.Fails("note.rm", {{"note", gone}}).code == "conflict");
+  CHECK(w.Fails("note.get", {{"note", gone}}).code == "not_found");
+  CHECK(w.Fails("note.edit", {{"note", gone}, {"text", "back"}}).code == "not_found");
+}
+
+TEST_CASE("note.rm of a prompt's answer puts the prompt back to pending") {
+  JournalWorld w;
+  int64_t id = w.Prompt(MergeEvent(481, "Add index", kNow - 200));
+  int64_t note = w.Ok("answer", {{"prompt", id}, {"note", "q"}})["note"]["id"];
+  CHECK(w.Ok("pending")["count"] == 0);
+  json r = w.Ok("note.rm", {{"note", note}});
+  CHECK(r["reopened"]["id"] == id);
+  CHECK(r["reopened"]["state"] == "pending");
+  json pending = w.Ok("pending");
+  CHECK(pending["count"] == 1);
+  CHECK(pending["prompts"][0]["id"] == id);
+  json answered = w.Ok("answer", {{"prompt", id}, {"note", "p95 3.4s -> 18ms"}});
+  CHECK(answered["prompt"]["state"] == "answered");
+  json log = w.Ok("log");
+  REQUIRE(log["entries"].size() == 1);
+  CHECK(log["entries"][0]["note"] == "p95 3.4s -> 18ms");
+  CHECK(log["entries"][0]["note_id"] == answered["note"]["id"]);
+}
+
 TEST_CASE("log lists events with their notes and free notes, newest first") {
   JournalWorld w;
   int64_t id = w.Prompt(MergeEvent(481, "Add index", kNow - 3 * kDay));
