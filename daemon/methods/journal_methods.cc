@@ -108,6 +108,7 @@ Result<json> RemoveNote(const MethodCall& c) {
   if (!journal) return journal.error();
   Result<RemovedNote> removed = (*journal)->prompts().RemoveNote(*id, c.context.now);
   if (!removed) return FromJournal(removed.error());
+  if (removed->reopened && c.context.daemon) c.context.daemon->PromptReopened(*removed->reopened);
   json note = NoteJson(removed->note);
   note["removed"] = FormatIsoUtc(c.context.now);
   return json{

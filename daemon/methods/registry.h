@@ -62,6 +62,9 @@ class DaemonServices {
   // Tells the subscribers that `prompt` left the pending state (answered,
   // snoozed, dismissed), so that every place showing it drops it.
   virtual void PromptClosed(const Prompt& prompt) = 0;
+  // Tells the subscribers that `prompt` waits for an answer again (its
+  // answer was removed), as if it were new.
+  virtual void PromptReopened(const Prompt& prompt) = 0;
 };
 
 // What a method runs against.

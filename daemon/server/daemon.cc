@@ -256,6 +256,8 @@ void Daemon::Rescan(const std::optional<std::string>& name,
 
 void Daemon::PromptClosed(const Prompt& prompt) { notifier_.PublishClosed(prompt); }
 
+void Daemon::PromptReopened(const Prompt& prompt) { notifier_.Publish({prompt}); }
+
 Result<std::vector<std::string>> Daemon::Reload() {
   if (Status s = ReloadConfig(); !s) return s.error();
   return last_reload_warnings_;

@@ -91,6 +91,7 @@ class Daemon : public DaemonServices {
               std::function<void(Result<std::vector<Prompt>>)> done) override;
   Result<std::vector<std::string>> Reload() override;
   void PromptClosed(const Prompt& prompt) override;
+  void PromptReopened(const Prompt& prompt) override;
 
   boost::asio::io_context& io_;
   DaemonOptions options_;

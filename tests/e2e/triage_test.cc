@@ -199,5 +199,27 @@ TEST_CASE("a snooze that runs out is pushed to subscribers again, once") {
   CHECK_FALSE(NextPrompt(sub, 1500).has_value());  // once, and not PR #1's
 }
 
+TEST_CASE("a prompt whose answer is removed is pushed to subscribers again") {
+  TriageWorld w(true);
+  protocol::Client sub = w.bragd->Connect();
+  REQUIRE(sub.Call("subscribe").has_value());
+  int64_t id = w.Id(2);
+  CommandResult answered = w.Brag("answer " + std::to_string(id) + " q");
+  REQUIRE_MESSAGE(answered.code == 0, answered.output);
+  Result<json> log = w.bragd->Connect().Call("log", {{"kind", "pr_merged"}});
+  REQUIRE(log.has_value());
+  int64_t note = 0;
+  for (const json& e : (*log)["entries"]) {
+    if (e["pr"] == 2) note = e["note_id"].get<int64_t>();
+  }
+  REQUIRE(note > 0);
+  CommandResult removed = w.Brag("rm " + std::to_string(note));
+  REQUIRE_MESSAGE(removed.code == 0, removed.output);
+  std::optional<json> event = NextPrompt(sub, 15000);
+  REQUIRE(event.has_value());
+  CHECK((*event)["data"]["id"] == id);
+  CHECK((*event)["data"]["state"] == "pending");
+}
+
 }  // namespace
 }  // namespace brag::test
