@@ -45,7 +45,11 @@ Result<std::map<int64_t, RepoNames>> ReadRepos(const sql::Database& db) {
 const char* const JournalHistory::kDigestEventsSql =
     "SELECT e.repo_id, e.id, e.kind, e.key, e.commit_oid, e.forge, e.pr, e.title,"
     " e.branch, e.commit_time, e.files, e.insertions, e.deletions, e.paths, e.opened,"
-    " e.commit_count, p.id, p.state, n.id, n.text, n.source, n.tags"
+    " e.commit_count, p.id,"
+    // A snooze that has run out is waiting again, as `pending` says.
+    " CASE WHEN p.state = 'snoozed' AND p.snoozed_until <= unixepoch() THEN 'pending'"
+    " ELSE p.state END,"
+    " n.id, n.text, n.source, n.tags"
     " FROM events e LEFT JOIN prompts p ON p.event_id = e.id"
     " LEFT JOIN notes n ON n.id = p.note_id AND n.removed = 0"
     " WHERE e.commit_time >= ?1 AND e.commit_time < ?2"

@@ -99,6 +99,8 @@ inline digest::DigestWindow FixedWeek() {
   return {kMonday, kMonday + 7 * kDay, "2025-W48"};
 }
 
+inline constexpr int64_t kSnoozedUntil = 4102444800;  // 2100-01-01T00:00:00Z
+
 class FixedJournal {
  public:
   FixedJournal() {
@@ -206,7 +208,9 @@ class FixedJournal {
            kMonday + 3 * kDay);
     Answer(p[3], "Helped with the flaky CI tests", kMonday + 4 * kDay);
     REQUIRE(journal_->prompts().Dismiss(p[4].id).has_value());
-    REQUIRE(journal_->prompts().Snooze(p[5].id, kMonday + 9 * kDay).has_value());
+    // Snoozed to a time still to come whenever the test runs (2100-01-01): a
+    // snooze that has run out reads as pending.
+    REQUIRE(journal_->prompts().Snooze(p[5].id, kSnoozedUntil).has_value());
     Answer(p[6], "Old work, 2x faster", kMonday + 5 * kDay);
     AddNote("Mentored Sam through their first on-call rotation", "manual", "", "",
             {"leadership"}, kMonday + 3 * kDay + 14 * kHour);

@@ -1,6 +1,9 @@
 // Prompts: pending, snooze, dismiss, answer; and free notes.
 #include <doctest/doctest.h>
 
+#include <map>
+#include <string>
+
 #include "journal/journal.h"
 #include "journal/journal_fixture.h"
 
@@ -26,6 +29,21 @@ TEST_CASE_FIXTURE(PromptFixture, "pending prompts are listed newest merge first"
   Prompt third = Scan(api.id, {PrMerged("c0", 3, 10)}, 100).at(0);
   CHECK(PendingIds(300) == std::vector<int64_t>{second.id, first.id, third.id});
   CHECK(journal->prompts().PendingCount(300).value() == 3);
+}
+
+TEST_CASE_FIXTURE(PromptFixture,
+                  "the digest's rows call a snooze that has run out pending, by the clock") {
+  // Run out long ago (2001), and still to come (2100), whenever this runs.
+  REQUIRE(journal->prompts().Snooze(first.id, 1000000000).has_value());
+  REQUIRE(journal->prompts().Snooze(second.id, 4102444800).has_value());
+  std::map<int64_t, std::string> states;
+  REQUIRE(journal->history()
+              .ForEachDigestRow(0, 1000000,
+                                [&](const DigestRow& row) {
+                                  states[row.pr] = std::string(row.prompt_state);
+                                })
+              .has_value());
+  CHECK(states == std::map<int64_t, std::string>{{1, "pending"}, {2, "snoozed"}});
 }
 
 TEST_CASE_FIXTURE(PromptFixture, "a snoozed prompt comes back when its time has come") {
