@@ -92,8 +92,22 @@ std::string ReposBlock(const json& repos, const Style& style) {
   if (!repos.is_array() || repos.empty()) {
     return "repos:      none (add one with `brag repos add PATH`)\n";
   }
-  return "repos:      " + std::to_string(repos.size()) + "\n" +
-         RepoTable(repos, style, "  ");
+  std::string out =
+      "repos:      " + std::to_string(repos.size()) + "\n" + RepoTable(repos, style, "  ");
+  // Once per repo: merges by git's user.email there that brag did not count.
+  for (const json& r : repos) {
+    const json& unclaimed = Field(r, "unclaimed");
+    if (!unclaimed.is_object()) continue;
+    std::string email = Text(unclaimed, "email");
+    out += style.Paint("note: " + Plural(Int(unclaimed, "prs"), "PR", "PRs") + " in " +
+                           Text(r, "name") + " by " + email +
+                           " (git's user.email there) not counted as yours; to count "
+                           "them, add to the config: [identity] emails = [..., \"" +
+                           email + "\"]",
+                       Tone::kYellow) +
+           "\n";
+  }
+  return out;
 }
 
 }  // namespace

@@ -236,6 +236,9 @@ void RepoRegistry::Mark(WatchedRepo& repo, RepoState state, const std::string& e
 nlohmann::json RepoRegistry::StatusJson(const WatchedRepo& repo) const {
   nlohmann::json j = RepoJson(repo.record);
   j["watching"] = WatchModeName(repo.watching);
+  if (repo.unclaimed_prs > 0) {
+    j["unclaimed"] = {{"email", repo.unclaimed_email}, {"prs", repo.unclaimed_prs}};
+  }
   return j;
 }
 

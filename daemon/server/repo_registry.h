@@ -47,6 +47,10 @@ struct WatchedRepo {
   uint64_t reflog_offset = 0;
   std::string reflog_branch;
   bool incidents_caught_up = false;
+  // PRs merged since bragd started by git's user.email here when it is no
+  // identity (DetectRules::unclaimed_email): told in `status`, once per repo.
+  std::string unclaimed_email;
+  int unclaimed_prs = 0;
 };
 
 class RepoRegistry {

@@ -112,7 +112,7 @@ std::vector<std::string> ListedSubjects(std::string_view message) {
 // The event for one new mainline commit, or nullopt when it is no PR or not
 // the user's. The diff is read last: most commits stop before it.
 Result<std::optional<Event>> EventFor(git::Repo& repo, const git::CommitData& commit,
-                                      const DetectRules& rules) {
+                                      const DetectRules& rules, int* unclaimed) {
   std::optional<detect::ForgeMarker> marker =
       detect::ClassifyCommit(FactsOf(commit), rules.Options());
   if (!marker) return std::optional<Event>();
@@ -121,9 +121,14 @@ Result<std::optional<Event>> EventFor(git::Repo& repo, const git::CommitData& co
   if (Status read = AuthorsOf(repo, commit, *marker, &members, &list); !read) {
     return read.error();
   }
+  std::vector<std::string> commit_authors = list.Set().TakeCommitAuthors();
   std::vector<std::string> authors = list.Set().Take();
-  if (!detect::IsUsersPr(list.Set().TakeCommitAuthors(), authors, rules.identities,
-                         rules.coauthor)) {
+  if (!detect::IsUsersPr(commit_authors, authors, rules.identities, rules.coauthor)) {
+    if (!rules.unclaimed_email.empty() &&
+        detect::IsUsersPr(commit_authors, authors, {rules.unclaimed_email},
+                          rules.coauthor)) {
+      ++*unclaimed;
+    }
     return std::optional<Event>();
   }
   auto diff = repo.DiffAgainstFirstParent(commit.oid);
@@ -152,7 +157,7 @@ class MainlineWalks {
     if (!commits) return commits.error();
     for (auto it = commits->rbegin(); it != commits->rend(); ++it) {
       if (!judged_.insert(it->oid).second) continue;
-      Result<std::optional<Event>> event = EventFor(repo_, *it, rules_);
+      Result<std::optional<Event>> event = EventFor(repo_, *it, rules_, &unclaimed_);
       if (!event) return event.error();
       if (*event) events_.push_back(std::move(**event));
     }
@@ -174,6 +179,12 @@ class MainlineWalks {
   size_t limit_;
   std::set<std::string> judged_;
   std::vector<Event> events_;
+
+ public:
+  int unclaimed() const { return unclaimed_; }
+
+ private:
+  int unclaimed_ = 0;
 };
 
 }  // namespace
@@ -231,6 +242,7 @@ Result<ScanOutcome> ScanRefs(git::Repo& repo,
     if (Status s = walks.Walk(tip); !s) return s.error();
   }
   outcome.events = walks.TakeEvents();
+  outcome.unclaimed_prs = walks.unclaimed();
   Result<std::vector<Event>> closed =
       ClosedIncidents(repo, previous, outcome.refs, before, StoredTips(*mainlines),
                       rules, now ? now : static_cast<int64_t>(std::time(nullptr)));

@@ -18,6 +18,10 @@ struct DetectRules {
   std::vector<std::string> mainlines;   // branch names: "main", "master", ...
   std::vector<std::string> remotes;     // "origin", "upstream"
   std::vector<std::string> identities;  // user emails (any case)
+  // The email git commits with in this repo (its user.email) when it is none
+  // of `identities`: PRs by it are counted (ScanOutcome::unclaimed_prs), not
+  // prompted, so that the user can be told. "" when there is none.
+  std::string unclaimed_email;
   std::vector<std::string> incident_globs;  // "incident/*", "hotfix/*", ...
   // `[detect] long_lived`: a merge of such a branch is a sync, not a PR.
   std::vector<std::string> long_lived = detect::DetectOptions::DefaultLongLived();
@@ -40,6 +44,9 @@ struct ScanOutcome {
   std::vector<Event> events;
   // True when `previous` was empty and no events were looked for (baseline).
   bool baseline = false;
+  // PRs newly on a mainline by DetectRules::unclaimed_email: work of the
+  // user's, perhaps, under an email brag does not count.
+  int unclaimed_prs = 0;
 };
 
 // A PR event as every detection pass (bragd's, `brag scan`'s) fills it; the

@@ -78,6 +78,44 @@ TEST_CASE("a GitHub merge of my branch on main is pushed as exactly one prompt")
   CHECK_FALSE(sub.NextEvent(0).has_value());
 }
 
+TEST_CASE("a merge by the repo's own user.email that is no identity is told once in status") {
+  World world;
+  GitRepo repo = MakeWatchedRepo(world);
+  repo.Git("config user.email Me@Work.example");
+  BragdProcess bragd(world);
+  REQUIRE(bragd.WaitReady());
+  AddRepo(bragd, repo);
+  protocol::Client c = bragd.Connect();
+  CommandResult before = world.Brag("status");
+  CHECK(before.output.find("not counted as yours") == std::string::npos);
+
+  repo.GithubMerge(31, "work-a", "Work under the work email", "me@work.example");
+  repo.GithubMerge(32, "work-b", "More of it", "me@work.example");
+  repo.GithubMerge(33, "theirs", "A teammate's", "pal@example.com");
+  CHECK(Rescan(c, repo).empty());  // not prompted: not an identity
+  CommandResult status = world.Brag("status");
+  REQUIRE_MESSAGE(status.code == 0, status.output);
+  size_t at = status.output.find("2 PRs in app by Me@Work.example");
+  CHECK_MESSAGE(at != std::string::npos, status.output);
+  CHECK(status.output.find("[identity] emails = [..., \"Me@Work.example\"]") !=
+        std::string::npos);
+  CHECK(status.output.find("not counted as yours", at + 1) ==
+        status.output.rfind("not counted as yours"));  // once
+  Result<json> s = c.Call("status");
+  REQUIRE(s.has_value());
+  CHECK((*s)["repos"][0]["unclaimed"]["prs"] == 2);
+
+  // Counted as mine once the config names it.
+  world.WriteConfig("[identity]\nemails = [\"me@example.com\", \"me@work.example\"]\n");
+  REQUIRE(c.Call("reload").has_value());
+  repo.GithubMerge(34, "work-c", "Now it counts", "me@work.example");
+  Rescan(c, repo);  // the watcher's scan may have made it already
+  Result<json> pending = c.Call("pending");
+  REQUIRE(pending.has_value());
+  REQUIRE((*pending)["prompts"].size() == 1);
+  CHECK((*pending)["prompts"][0]["pr"] == 34);
+}
+
 TEST_CASE("a squash merge of mine is prompted and a teammate's merge is not") {
   World world;
   GitRepo repo = MakeWatchedRepo(world);
