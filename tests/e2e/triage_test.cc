@@ -158,6 +158,34 @@ void CheckTriage(bool up) {
   CHECK(w.Brag("dismiss 3 --all").code == 2);
 }
 
+// The counts every command gives agree once some prompts are snoozed: the
+// digest's unanswered (pending or snoozed) is pending --all's length, and
+// status's pending is pending --count's.
+void CheckCounts(bool up) {
+  TriageWorld w(up);
+  REQUIRE(w.Brag("snooze " + std::to_string(w.Id(1)) + " " + std::to_string(w.Id(11)) +
+                 " tomorrow")
+              .code == 0);
+  REQUIRE(w.Brag("dismiss " + std::to_string(w.Id(12))).code == 0);
+  // By hand: #2 and #3 wait, #1 and #11 are snoozed, #12 is dismissed.
+  CHECK(w.Brag("pending --count").output == "2\n");
+  CHECK(w.Pending("--all").size() == 4);
+  CommandResult digest =
+      w.Brag("digest --format json --since 2020-01-01 --until 2100-01-01");
+  REQUIRE_MESSAGE(digest.code == 0, digest.output);
+  json d = json::parse(digest.output);
+  CHECK(d["counts"]["unanswered"] == 4);
+  CHECK(d["unanswered"].size() == 4);
+  CommandResult status = w.Brag("status --json");
+  REQUIRE_MESSAGE(status.code == 0, status.output);
+  CHECK(json::parse(status.output)["pending"] == 2);
+}
+
+TEST_CASE("snoozed prompts are counted the same by pending, the digest and status") {
+  CheckCounts(true);
+  CheckCounts(false);
+}
+
 TEST_CASE("dismiss and snooze in bulk with bragd up") { CheckTriage(true); }
 
 TEST_CASE("dismiss and snooze in bulk with bragd down") { CheckTriage(false); }
