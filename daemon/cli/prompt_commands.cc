@@ -211,7 +211,8 @@ std::optional<json> SelectionParams(CommandContext& context, const Args& args,
     context.err << "brag: error: "
                 << (ids.empty() ? "which prompts? (give their ids, or --all, --repo or "
                                   "--before)"
-                                : "give prompt ids or --all/--repo/--before, not both")
+                                : "prompt ids and a selection together (give ids, or "
+                                  "--all, --repo and --before, not both)")
                 << "\n";
     return std::nullopt;
   }

@@ -155,7 +155,13 @@ void CheckTriage(bool up) {
   // Neither ids nor a selection, or both: a usage error.
   CHECK(w.Brag("dismiss").code == 2);
   CHECK(w.Brag("snooze 2h").code == 2);
-  CHECK(w.Brag("dismiss 3 --all").code == 2);
+  CommandResult both = w.Brag("dismiss 3 --all");
+  CHECK(both.code == 2);
+  CHECK(both.output ==
+        "brag: error: prompt ids and a selection together (give ids, or --all, --repo and "
+        "--before, not both)\n");
+  CHECK(w.Brag("dismiss").output ==
+        "brag: error: which prompts? (give their ids, or --all, --repo or --before)\n");
 }
 
 // The counts every command gives agree once some prompts are snoozed: the
