@@ -195,6 +195,8 @@ void RepoRegistry::Watch(WatchedRepo& repo) {
     repo.git.emplace(std::move(*git));
   }
   repo.common_dir = repo.git->CommonDir();
+  Result<std::optional<std::string>> email = repo.git->ConfigString("user.email");
+  repo.git_email = email && *email ? **email : std::string();
   if (!inotify() || config_.watch == Config::Watch::kPoll) {
     repo.watching = WatchMode::kPoll;
     return;
@@ -237,7 +239,7 @@ nlohmann::json RepoRegistry::StatusJson(const WatchedRepo& repo) const {
   nlohmann::json j = RepoJson(repo.record);
   j["watching"] = WatchModeName(repo.watching);
   if (repo.unclaimed_prs > 0) {
-    j["unclaimed"] = {{"email", repo.unclaimed_email}, {"prs", repo.unclaimed_prs}};
+    j["unclaimed"] = {{"email", repo.git_email}, {"prs", repo.unclaimed_prs}};
   }
   return j;
 }

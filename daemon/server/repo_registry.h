@@ -47,9 +47,11 @@ struct WatchedRepo {
   uint64_t reflog_offset = 0;
   std::string reflog_branch;
   bool incidents_caught_up = false;
-  // PRs merged since bragd started by git's user.email here when it is no
-  // identity (DetectRules::unclaimed_email): told in `status`, once per repo.
-  std::string unclaimed_email;
+  // git's user.email in this repo, read once when the repo is opened (not
+  // at every scan); "" when unset.
+  std::string git_email;
+  // PRs merged since bragd started by git_email when it is no identity
+  // (DetectRules::unclaimed_email): told in `status`, once per repo.
   int unclaimed_prs = 0;
 };
 

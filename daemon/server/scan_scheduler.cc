@@ -3,11 +3,11 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
 
 #include "core/log.h"
 #include "core/paths.h"
 #include "core/timeutil.h"
+#include "detect/forge_marker.h"
 #include "git/reflog.h"
 #include "methods/spool_drain.h"
 #include "methods/unfiled_trailers.h"
@@ -39,22 +39,6 @@ DetectRules RulesFor(const Config& config, const std::vector<std::string>& ident
   rules.identities = identities;
   rules.incident_globs = config.incident_branches;
   return rules;
-}
-
-// git's user.email in `repo` when it is none of `identities` (a repo-local
-// work email, say), else "".
-std::string UnclaimedEmail(git::Repo& repo, const std::vector<std::string>& identities) {
-  Result<std::optional<std::string>> email = repo.ConfigString("user.email");
-  if (!email || !*email || (*email)->empty()) return std::string();
-  std::string lower = **email;
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  for (std::string id : identities) {
-    std::transform(id.begin(), id.end(), id.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    if (id == lower) return std::string();
-  }
-  return **email;
 }
 
 // Files the user's Impact: trailers in `repo` that no hook filed (its
@@ -182,7 +166,9 @@ Result<std::vector<Prompt>> ScanScheduler::ScanRepo(int64_t repo_id, bool settle
   Result<bool> has_baseline = journal_.repos().HasBaseline(repo_id);
   if (!has_baseline) return has_baseline.error();
   DetectRules rules = RulesFor(config_, identities_, repo);
-  rules.unclaimed_email = UnclaimedEmail(*repo.git, identities_);
+  if (!repo.git_email.empty() && !detect::IsIdentity(repo.git_email, identities_)) {
+    rules.unclaimed_email = repo.git_email;
+  }
   Result<ScanOutcome> outcome = ScanRefs(*repo.git, *previous, *has_baseline, rules);
   if (!outcome) {
     // The handle may be stale (repo moved, packs rewritten): reopen next time.
@@ -210,7 +196,6 @@ Result<std::vector<Prompt>> ScanScheduler::ScanRepo(int64_t repo_id, bool settle
               " (git's user.email here) is not counted as yours: add it to [identity] "
               "emails");
     }
-    repo.unclaimed_email = rules.unclaimed_email;
     repo.unclaimed_prs += outcome->unclaimed_prs;
   }
   // What HEAD did since the last scan: amends whose post-rewrite may not
