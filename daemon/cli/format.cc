@@ -14,9 +14,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string Plural(int64_t n, const char* one, const char* many) {
-  return std::to_string(n) + " " + (n == 1 ? one : many);
-}
 
 std::string StrftimeLocal(int64_t t, const char* format) {
   time_t tt = static_cast<time_t>(t);
@@ -55,16 +52,6 @@ std::string Tags(const json& note) {
     if (t.is_string()) out += " #" + InertText(t.get_ref<const std::string&>());
   }
   return out;
-}
-
-// What follows an event in the log: its note, else why there is none.
-std::string EventOutcome(const json& entry, const Style& style) {
-  if (std::string note = Text(entry, "note"); !note.empty()) return "- " + note;
-  std::string state = Text(entry, "state");
-  if (state.empty() || state == "pending" || state == "answered") {
-    return style.Paint("(no note)", Tone::kDim);
-  }
-  return style.Paint("(" + state + ")", Tone::kDim);
 }
 
 std::string Join(const json& strings, const char* sep) {
@@ -111,6 +98,10 @@ std::string ReposBlock(const json& repos, const Style& style) {
 }
 
 }  // namespace
+
+std::string Plural(int64_t n, const char* one, const char* many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
 
 const json& Field(const json& obj, const char* key) {
   static const json kAbsent;
@@ -204,16 +195,6 @@ std::string Subject(const json& item) {
   return title.empty() ? Text(item, "branch") : title;
 }
 
-std::string PendingLine(const json& prompt, int64_t now, const Style& style) {
-  std::string age;
-  if (int64_t created = ParseIsoTime(Field(prompt, "created")); created > 0) {
-    age = "  " + style.Paint(FormatAge(now - created), Tone::kDim);
-  }
-  return style.Paint(std::to_string(Int(prompt, "id")), Tone::kBold) + "  " +
-         RepoName(prompt) + "  " + style.Paint(KindMarker(prompt), MarkerTone(prompt)) +
-         "  " + Subject(prompt) + age;
-}
-
 std::string IncidentSummary(const json& incident) {
   if (!incident.is_object()) return std::string();
   std::string out = Flag(incident, "merged") ? "merged" : "closed unmerged";
@@ -268,37 +249,6 @@ std::string CommitNotesBlock(const json& prompt, const Style& style) {
     block += "       - " + Text(n, "text") + "  " + style.Paint(commit, Tone::kDim) + "\n";
   }
   return block;
-}
-
-std::string LogLine(const json& entry, const Style& style) {
-  // A note shows its id, what `brag edit` and `brag rm` take.
-  bool note = Text(entry, "kind") == "note";
-  std::string marker = KindMarker(entry);
-  if (note && Int(entry, "id") > 0) marker += " " + std::to_string(Int(entry, "id"));
-  std::string line = style.Paint(LocalDate(Field(entry, "time")), Tone::kDim) + "  " +
-                     RepoName(entry) + "  " + style.Paint(marker, MarkerTone(entry)) +
-                     "  ";
-  if (note) return line + Text(entry, "text") + style.Paint(Tags(entry), Tone::kDim);
-  line += Subject(entry) + "  " + EventOutcome(entry, style);
-  if (int64_t id = Int(entry, "note_id"); id > 0 && !Text(entry, "note").empty()) {
-    line += style.Paint("  (note " + std::to_string(id) + ")", Tone::kDim);
-  }
-  return line;
-}
-
-std::string RepoLine(const json& repo, const Style& style) {
-  std::string state = Text(repo, "state");
-  Tone tone = state == "ok" ? Tone::kGreen : state == "error" ? Tone::kRed : Tone::kDim;
-  std::string line = style.Paint(Text(repo, "name"), Tone::kBold) + "  " +
-                     style.Paint(state.empty() ? "unknown" : state, tone);
-  if (std::string watching = Text(repo, "watching"); !watching.empty()) {
-    line += "  " + watching;
-  }
-  line += "  " + Text(repo, "path");
-  if (std::string error = Text(repo, "error"); !error.empty()) {
-    line += "  " + style.Paint("(" + error + ")", Tone::kRed);
-  }
-  return line;
 }
 
 std::string PendingTable(const json& prompts, int64_t now, const Style& style) {

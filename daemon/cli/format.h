@@ -56,8 +56,8 @@ std::string KindMarker(const nlohmann::json& item);
 // The title, else the branch (incidents have only a branch).
 std::string Subject(const nlohmann::json& item);
 
-// One line of `brag pending`: id, repo name, marker, title, age.
-std::string PendingLine(const nlohmann::json& prompt, int64_t now, const Style& style);
+// "1 prompt", "3 prompts": `n` with the word for one or for many.
+std::string Plural(int64_t n, const char* one, const char* many);
 // "merged after 3h 12m, 4 commits" for an incident object (docs/protocol.md).
 std::string IncidentSummary(const nlohmann::json& incident);
 // What a prompt asks: the impact of a PR; what broke, what changed and the
@@ -69,12 +69,8 @@ std::string PromptQuestion(const nlohmann::json& prompt, bool after_pull = false
 std::string PromptCard(const nlohmann::json& prompt, const Style& style);
 // The Impact: notes of the PR's commits a prompt offers, one per line, or "".
 std::string CommitNotesBlock(const nlohmann::json& prompt, const Style& style);
-// One line of `brag log`: date, repo name, marker, title, note or state.
-std::string LogLine(const nlohmann::json& entry, const Style& style);
-// One line of `brag repos list`: name, state, watching, path, error.
-std::string RepoLine(const nlohmann::json& repo, const Style& style);
 // The listings as aligned tables under a header (cli/table.h), one row per
-// element of the array given: `brag pending` (ID, REPO, WHAT, TITLE, AGE),
+// element of the array given: `brag pending` (ID, REPO, WHAT, TITLE, MERGED, SNOOZED UNTIL),
 // `brag log` (DATE, REPO, WHAT, TITLE, NOTE: a free note has no title, an
 // event without a note says why) and `brag repos list` (NAME, STATE,
 // WATCHING, PATH, ERROR).

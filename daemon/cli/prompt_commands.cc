@@ -23,10 +23,6 @@ std::string Describe(const json& prompt) {
   return Text(prompt, "repo_name") + " " + KindMarker(prompt) + " " + Subject(prompt);
 }
 
-std::string Count(int64_t n, const char* one, const char* many) {
-  return std::to_string(n) + " " + (n == 1 ? one : many);
-}
-
 void AddPromptId(CLI::App& command, Args& args) {
   command.add_option("ID", args.prompt_id, "The prompt's id (see `brag pending`)")
       ->required()
@@ -75,7 +71,7 @@ int RunPending(CommandContext& context, const Args& args) {
     context.out << PendingTable(prompts, context.now, context.style);
   }
   if (later > 0 && !args.all) {
-    context.out << Count(later, "more prompt is", "more prompts are")
+    context.out << Plural(later, "more prompt is", "more prompts are")
                 << " snoozed (brag pending --all)\n";
   }
   return kExitOk;
@@ -258,7 +254,7 @@ int ReportDone(CommandContext& context, const Args& args, const json& reply,
                 << "\n";
   }
   if (prompts.size() > 1) {
-    context.out << verb << " " << Count(static_cast<int64_t>(prompts.size()), "prompt", "prompts")
+    context.out << verb << " " << Plural(static_cast<int64_t>(prompts.size()), "prompt", "prompts")
                 << how << (prompts.size() > kListed ? " (the first ten listed)" : "") << "\n";
   }
   return kExitOk;

@@ -70,57 +70,11 @@ TEST_CASE("ISO times are read back, and bad ones are 0") {
   CHECK(LocalDate(FormatIsoUtc(kNow)).size() == 10);
 }
 
-TEST_CASE("a pending line has id, repo, PR, title and age") {
-  std::string line = PendingLine(PromptAt(kNow - 2 * 3600), kNow, Style{});
-  CHECK(line == "12  payments  PR #481  Add composite index on orders  2h ago");
-}
-
 TEST_CASE("the prompt card shows branch and diffstat under the title") {
   std::string card = PromptCard(PromptAt(kNow), Style{});
   CHECK(card ==
         "[12] payments  PR #481  Add composite index on orders\n"
         "     branch orders-index, 3 files, +42 -7\n");
-}
-
-TEST_CASE("a log line ends with the note and its id, or says why there is none") {
-  json entry = PromptAt(kNow);
-  entry["time"] = "2025-11-29T10:00:00Z";
-  entry["note"] = "p95 3.4s -> 18ms";
-  entry["note_id"] = 7;
-  std::string date = LocalDate(entry["time"]);
-  CHECK(LogLine(entry, Style{}) ==
-        date +
-            "  payments  PR #481  Add composite index on orders  - p95 3.4s -> 18ms"
-            "  (note 7)");
-  entry["note"] = nullptr;
-  entry["note_id"] = nullptr;
-  CHECK(LogLine(entry, Style{}).ends_with("orders  (no note)"));
-  entry["state"] = "dismissed";
-  CHECK(LogLine(entry, Style{}).ends_with("orders  (dismissed)"));
-}
-
-TEST_CASE("a free note in the log shows its text and tags") {
-  json note{{"kind", "note"},
-            {"id", 7},
-            {"text", "Ran the Q3 failover drill"},
-            {"tags", {"reliability"}},
-            {"repo_name", nullptr},
-            {"time", "2025-11-29T10:00:00Z"}};
-  CHECK(LogLine(note, Style{}) ==
-        LocalDate(note["time"]) +
-            "  -  note 7  Ran the Q3 failover drill #reliability");
-}
-
-TEST_CASE("a repo line shows state, watching, path and error") {
-  json repo{{"name", "payments"},
-            {"path", "/p"},
-            {"state", "error"},
-            {"error", "reftable"},
-            {"watching", "none"}};
-  CHECK(RepoLine(repo, Style{}) == "payments  error  none  /p  (reftable)");
-  json offline{
-      {"name", "app"}, {"path", "/a"}, {"state", "unknown"}, {"error", nullptr}};
-  CHECK(RepoLine(offline, Style{}) == "app  unknown  /a");
 }
 
 TEST_CASE("status text covers the daemon, paths, identities, pending and repos") {
@@ -175,8 +129,8 @@ TEST_CASE("a PR title with terminal escapes is inert in every line brag prints")
   prompt["time"] = "2025-11-29T10:00:00Z";
   prompt["note"] = kHostile;
   for (const std::string& text :
-       {PendingLine(prompt, kNow, Style{true}), PromptCard(prompt, Style{true}),
-        LogLine(prompt, Style{true}), CommitNotesBlock(prompt, Style{})}) {
+       {PendingTable(json::array({prompt}), kNow, Style{true}), PromptCard(prompt, Style{true}),
+        LogTable(json::array({prompt}), Style{true}), CommitNotesBlock(prompt, Style{})}) {
     CHECK_MESSAGE(text.find(kShown) != std::string::npos, text);
     CHECK_MESSAGE(text.find("\x1b]") == std::string::npos, text);
     CHECK_MESSAGE(text.find("\x1b[2J") == std::string::npos, text);
@@ -193,8 +147,10 @@ TEST_CASE("repo lines, status and unreadable dates show hostile text inert") {
             {"state", "error"},
             {"error", "bad HEAD: ref: \x1b[31mx"},
             {"watching", "none"}};
-  CHECK(RepoLine(repo, Style{}) ==
-        "a\\e[2J  error  none  /p/\\e]0;x\\x07  (bad HEAD: ref: \\e[31mx)");
+  std::string table = RepoTable(json::array({repo}), Style{}, "");
+  CHECK(table.find("a\\e[2J  error  none      /p/\\e]0;x\\x07  bad HEAD: ref: \\e[31mx") !=
+        std::string::npos);
+  CHECK_MESSAGE(table.find("\x1b") == std::string::npos, table);
   json status{{"running", true},
               {"version", "0.1\x1b[2J"},
               {"socket", "/s\x1b[2J"},
@@ -209,7 +165,7 @@ TEST_CASE("repo lines, status and unreadable dates show hostile text inert") {
 TEST_CASE("letters of every script in a title are shown as they are") {
   json prompt = PromptAt(kNow);
   prompt["title"] = "Caf\xc3\xa9 \xe4\xb8\xad \xf0\x9f\x9a\x80";
-  CHECK(PendingLine(prompt, kNow, Style{})
+  CHECK(PendingTable(json::array({prompt}), kNow, Style{})
             .find("Caf\xc3\xa9 \xe4\xb8\xad \xf0\x9f\x9a\x80") != std::string::npos);
 }
 
@@ -220,15 +176,16 @@ TEST_CASE("members of another type than expected read as absent, never throw") {
            {"running", "yes"},    {"identities", 5},     {"repos", {1, "x"}},
            {"repo_name", nullptr}};
   for (const json& item : {odd, json(5), json::array(), json(nullptr), json("s")}) {
-    CHECK_NOTHROW(PendingLine(item, kNow, Style{}));
+    CHECK_NOTHROW(PendingTable(json::array({item}), kNow, Style{}));
+    CHECK_NOTHROW(PendingTable(item, kNow, Style{}));
     CHECK_NOTHROW(PromptCard(item, Style{}));
     CHECK_NOTHROW(PromptQuestion(item));
-    CHECK_NOTHROW(LogLine(item, Style{}));
-    CHECK_NOTHROW(RepoLine(item, Style{}));
+    CHECK_NOTHROW(LogTable(json::array({item}), Style{}));
+    CHECK_NOTHROW(RepoTable(json::array({item}), Style{}, ""));
     CHECK_NOTHROW(StatusText(item, Style{}));
     CHECK_NOTHROW(IncidentSummary(item));
   }
-  CHECK(PendingLine(odd, kNow, Style{}) == "0  -    ");
+  CHECK(PendingTable(json::array({odd}), kNow, Style{}) == "ID  REPO\n0   -\n");
   json incident = PromptAt(kNow);
   incident["kind"] = "incident_closed";
   incident["incident"] = {{"merged", "yes"}, {"duration_s", "long"}, {"commits", 2}};
