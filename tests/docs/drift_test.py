@@ -8,6 +8,8 @@ options, then checks, both ways:
     command path, and under it a line starting with "*-" for each of its
     options (--help is documented once, under OPTIONS, with brag's own);
     each positional as a "_NAME_" line; nothing brag does not have.
+  - docs/man/bragd.1.scd: OPTIONS are exactly `bragd --help`'s; brag.1's
+    EXIT STATUS lists exactly the codes of `brag --help`'s "Exit codes:".
   - packaging/completions/{brag.bash,_brag,brag.fish}: the table of each
     (bash: [PATH]='OPTS', zsh: 'PATH' 'OPTS', fish: 'PATH|OPTS') has every
     command path and exactly its options, an option ending in "=" exactly
@@ -117,21 +119,53 @@ def man_options(lines):
     return opts
 
 
-def check_man(path, tree):
-    text = open(path).read()
+def man_sections(path):
     sections = {}
     name = None
-    for line in text.splitlines():
+    for line in open(path).read().splitlines():
         m = re.match(r"^# (.+)$", line)
         if m:
             name = m.group(1)
             sections[name] = []
         elif name:
             sections[name].append(line)
+    return sections
+
+
+def check_exit_codes(page, sections, help_text):
+    """The EXIT STATUS items ("*69*" lines) are the codes --help names."""
+    m = re.search(r"Exit codes:(.*?)(\n\n|$)", help_text, re.S)
+    if not m:
+        fail("%s: --help names no exit codes (\"Exit codes: ...\")" % page)
+        return
+    want = set(re.findall(r"\b(\d+) ", m.group(1)))
+    got = {l.strip("*") for l in sections.get("EXIT STATUS", []) if re.match(r"^\*\d+\*$", l)}
+    if want != got:
+        fail("%s EXIT STATUS lists %s, --help says %s" % (page, sorted(got), sorted(want)))
+
+
+def check_bragd_man(path, bragd, env):
+    """bragd(1)'s OPTIONS are exactly `bragd --help`'s."""
+    sections = man_sections(path)
+    for need in ("NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS", "SIGNALS", "EXIT STATUS",
+                 "FILES", "ENVIRONMENT", "SEE ALSO"):
+        if need not in sections:
+            fail("bragd.1.scd has no %s section" % need)
+    _, opts, _ = parse_help(run([bragd, "--help"], env=env).stdout)
+    got = man_options(sections.get("OPTIONS", []))
+    for o in sorted(set(opts) - got):
+        fail("bragd.1.scd OPTIONS: bragd's option %s is not documented" % o)
+    for o in sorted(got - set(opts)):
+        fail("bragd.1.scd OPTIONS: %s is not an option of bragd" % o)
+
+
+def check_man(path, tree, help_text):
+    sections = man_sections(path)
     for need in ("NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS", "COMMANDS", "EXIT STATUS",
                  "FILES", "ENVIRONMENT", "EXAMPLES", "SEE ALSO"):
         if need not in sections:
             fail("brag.1.scd has no %s section" % need)
+    check_exit_codes("brag.1.scd", sections, help_text)
     root_opts = set(tree["brag"][0])
     got = man_options(sections.get("OPTIONS", []))
     for o in sorted(root_opts - got):
@@ -484,7 +518,10 @@ def main():
 
         tree = walk_brag(brag, env)
         print("drift_test: %d command paths in brag --help" % len(tree))
-        check_man(os.path.join(args.source, "docs", "man", "brag.1.scd"), tree)
+        check_man(os.path.join(args.source, "docs", "man", "brag.1.scd"), tree,
+                  run([brag, "--help"], env=env).stdout)
+        check_bragd_man(os.path.join(args.source, "docs", "man", "bragd.1.scd"),
+                        os.path.abspath(args.bragd), env)
         bash = os.path.join(comp_dir, "brag.bash")
         zsh = os.path.join(comp_dir, "_brag")
         fish = os.path.join(comp_dir, "brag.fish")
