@@ -10,6 +10,7 @@ options, then checks, both ways:
     each positional as a "_NAME_" line; nothing brag does not have.
   - docs/man/bragd.1.scd: OPTIONS are exactly `bragd --help`'s; brag.1's
     EXIT STATUS lists exactly the codes of `brag --help`'s "Exit codes:".
+  - docs/man/brag.toml.5.scd: every table and key of config/brag.toml.
   - packaging/completions/{brag.bash,_brag,brag.fish}: the table of each
     (bash: [PATH]='OPTS', zsh: 'PATH' 'OPTS', fish: 'PATH|OPTS') has every
     command path and exactly its options, an option ending in "=" exactly
@@ -157,6 +158,41 @@ def check_bragd_man(path, bragd, env):
         fail("bragd.1.scd OPTIONS: bragd's option %s is not documented" % o)
     for o in sorted(got - set(opts)):
         fail("bragd.1.scd OPTIONS: %s is not an option of bragd" % o)
+
+
+def check_toml_man(toml_path, man_path):
+    """brag.toml(5) has a "# [TABLE]" section for every table of
+    config/brag.toml (commented-out ones too) and a "*KEY* = TYPE" line
+    there for each of its keys, and no table or key the file lacks."""
+    want, table = {}, None
+    for line in open(toml_path).read().splitlines():
+        m = re.match(r"^#?\s*(\[\[?[a-z_.]+\]\]?)\s*$", line)
+        if m:
+            table = m.group(1)
+            want.setdefault(table, set())
+            continue
+        m = re.match(r"^#?\s*([a-z_]+) = \S", line)
+        if m and table:
+            want[table].add(m.group(1))
+    got = {}
+    for name, lines in man_sections(man_path).items():
+        if name.startswith("["):
+            got[name] = {m.group(1) for l in lines
+                         for m in [re.match(r"^\*([a-z\\_]+)\* = _", l)] if m}
+            got[name] = {k.replace("\\_", "_") for k in got[name]}
+    if len(want) < 8:
+        fail("config/brag.toml: only %d tables found" % len(want))
+    for t in sorted(set(want) | set(got)):
+        if t not in got:
+            fail("brag.toml.5.scd: table %s of config/brag.toml is not documented" % t)
+        elif t not in want:
+            fail("brag.toml.5.scd documents %s, which config/brag.toml lacks" % t)
+        else:
+            for k in sorted(want[t] - got[t]):
+                fail("brag.toml.5.scd: key %s of %s is not documented" % (k, t))
+            for k in sorted(got[t] - want[t]):
+                fail("brag.toml.5.scd documents %s in %s, which config/brag.toml lacks"
+                     % (k, t))
 
 
 def check_man(path, tree, help_text):
@@ -520,6 +556,8 @@ def main():
         print("drift_test: %d command paths in brag --help" % len(tree))
         check_man(os.path.join(args.source, "docs", "man", "brag.1.scd"), tree,
                   run([brag, "--help"], env=env).stdout)
+        check_toml_man(os.path.join(args.source, "config", "brag.toml"),
+                       os.path.join(args.source, "docs", "man", "brag.toml.5.scd"))
         check_bragd_man(os.path.join(args.source, "docs", "man", "bragd.1.scd"),
                         os.path.abspath(args.bragd), env)
         bash = os.path.join(comp_dir, "brag.bash")
