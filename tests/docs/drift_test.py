@@ -11,6 +11,7 @@ options, then checks, both ways:
   - docs/man/bragd.1.scd: OPTIONS are exactly `bragd --help`'s; brag.1's
     EXIT STATUS lists exactly the codes of `brag --help`'s "Exit codes:".
   - docs/man/brag.toml.5.scd: every table and key of config/brag.toml.
+  - each page goes through scdoc and `groff -ww` without a warning.
   - packaging/completions/{brag.bash,_brag,brag.fish}: the table of each
     (bash: [PATH]='OPTS', zsh: 'PATH' 'OPTS', fish: 'PATH|OPTS') has every
     command path and exactly its options, an option ending in "=" exactly
@@ -193,6 +194,21 @@ def check_toml_man(toml_path, man_path):
             for k in sorted(got[t] - want[t]):
                 fail("brag.toml.5.scd documents %s in %s, which config/brag.toml lacks"
                      % (k, t))
+
+
+def check_renders(man_dir):
+    """Each page goes through scdoc and groff without a warning."""
+    for page in ("brag.1", "bragd.1", "brag.toml.5"):
+        with open(os.path.join(man_dir, page + ".scd")) as f:
+            p = subprocess.run(["scdoc"], stdin=f, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, timeout=30)
+        if p.returncode != 0 or p.stderr:
+            fail("scdoc %s.scd: %s" % (page, p.stderr.strip()))
+            continue
+        g = run(["groff", "-ww", "-z", "-man", "-Tutf8"], input=p.stdout, check=False,
+                env=dict(os.environ, MANWIDTH="80"))
+        if g.returncode != 0 or g.stderr:
+            fail("groff -ww %s: %s" % (page, g.stderr.strip()))
 
 
 def check_man(path, tree, help_text):
@@ -521,7 +537,7 @@ def main():
     brag = os.path.abspath(args.brag)
     comp_dir = os.path.join(args.source, "packaging", "completions")
 
-    for tool in ("bash", "zsh", "fish", "git", "awk"):
+    for tool in ("bash", "zsh", "fish", "git", "awk", "scdoc", "groff"):
         if not shutil.which(tool):
             print("drift_test: %s is missing (scripts/dev.sh test installs it)" % tool,
                   file=sys.stderr)
@@ -556,6 +572,7 @@ def main():
         print("drift_test: %d command paths in brag --help" % len(tree))
         check_man(os.path.join(args.source, "docs", "man", "brag.1.scd"), tree,
                   run([brag, "--help"], env=env).stdout)
+        check_renders(os.path.join(args.source, "docs", "man"))
         check_toml_man(os.path.join(args.source, "config", "brag.toml"),
                        os.path.join(args.source, "docs", "man", "brag.toml.5.scd"))
         check_bragd_man(os.path.join(args.source, "docs", "man", "bragd.1.scd"),
