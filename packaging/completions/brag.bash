@@ -158,8 +158,9 @@ _brag() {
   [[ -n $opt && $cur == = ]] && cur=
   if [[ -z $opt && $cur == --*=* && $dashdash == 0 ]]; then
     opt=${cur%%=*}
-    prefix=$opt=
     cur=${cur#*=}
+    # Where '=' breaks words (the default), readline replaces only the value.
+    [[ $COMP_WORDBREAKS == *=* ]] || prefix=$opt=
   fi
   if [[ -n $opt ]]; then
     value=${_brag_values[$path $opt]}

@@ -440,6 +440,30 @@ def check_runs(tree, completions, env, ids):
             fail("%s: completion printed on stderr: %s" % (label, results[0][1]))
 
 
+BASH_EQUALS = r'''
+[ -n "$WITH_BASH_COMPLETION" ] && . /usr/share/bash-completion/bash_completion
+. "$COMPLETION"
+# As bash splits "brag log --kind=no": '=' is in COMP_WORDBREAKS, and
+# readline replaces only the word after it.
+COMP_LINE='brag log --kind=no' COMP_POINT=18 COMP_WORDS=(brag log --kind = no) COMP_CWORD=4
+_brag; printf '%s\t' "${COMPREPLY[@]}"; printf '\n'
+COMP_LINE='brag digest --format=' COMP_POINT=21 COMP_WORDS=(brag digest --format =) COMP_CWORD=3
+_brag; printf '%s\t' "${COMPREPLY[@]}"; printf '\n'
+'''
+
+
+def check_bash_equals(completion, env):
+    """--opt=VALUE in bash, with and without bash-completion."""
+    for extra in ("", "1"):
+        e = dict(env, COMPLETION=completion, WITH_BASH_COMPLETION=extra)
+        p = run(["bash", "--norc", "--noprofile", "-c", BASH_EQUALS], env=e, check=False)
+        lines = [set(filter(None, l.split("\t"))) for l in p.stdout.split("\n")[:2]]
+        want = [{"note"}, {"md", "markdown", "html", "json"}]
+        if lines != want or p.stderr:
+            fail("bash%s: --kind=no / --format= completed %s, expected %s (stderr %r)"
+                 % (" (bash-completion)" if extra else "", lines, want, p.stderr))
+
+
 def check_quiet(completions, env):
     """With brag not on PATH, and with no journal: no candidates, no error."""
     for what in ("brag missing", "no journal"):
@@ -597,6 +621,7 @@ def main():
             stop(daemon)
         check_runs(tree, completions, env, ids)  # bragd down: from the journal
         check_quiet(completions, env)
+        check_bash_equals(bash, env)
 
     if failures:
         print("drift_test: %d problems" % len(failures), file=sys.stderr)
