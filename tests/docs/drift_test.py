@@ -27,11 +27,13 @@ Usage: drift_test.py --brag BRAG --bragd BRAGD --source SOURCE_DIR
 import argparse
 import os
 import re
+import select
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 # Commands being added on other branches (issue 16): documented and
@@ -418,8 +420,8 @@ def check_runs(tree, completions, env, ids):
         ("brag dismiss ", {ids["prompt"]}, "exact"),
         ("brag snooze %s " % ids["prompt"], {ids["prompt"]}, "exact"),
         ("brag -c %s answer " % env["BRAG_CONFIG"], {ids["prompt"]}, "exact"),
-        ("brag edit ", {ids["note"]}, "contains"),
-        ("brag rm ", {ids["note"]}, "contains"),
+        ("brag edit ", ids["note"], "exact"),
+        ("brag rm ", ids["note"], "exact"),
         ("brag repos rm ", {ids["repo"]}, "exact"),
         ("brag log --repo ", {ids["repo"]}, "exact"),
     ]
@@ -490,14 +492,32 @@ def check_quiet(completions, env):
 
 # ---- a journal made by the real bragd ------------------------------------
 
-def wait_for(what, predicate, seconds=30):
+def start_bragd(bragd, env, log_path, seconds=30):
+    """Starts bragd and waits, up to `seconds`, for its "listening on" line
+    (logged once every repo has its baseline); its log goes on to log_path."""
+    daemon = subprocess.Popen([bragd], env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE)
+    log = open(log_path, "wb")
     deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise RuntimeError("timed out waiting for " + what)
+    buf = b""
+    while b"listening on" not in buf:
+        left = deadline - time.monotonic()
+        ready, _, _ = select.select([daemon.stderr], [], [], max(left, 0))
+        chunk = os.read(daemon.stderr.fileno(), 4096) if ready else b""
+        if not chunk:
+            daemon.kill()
+            daemon.wait()
+            raise RuntimeError("bragd did not start listening: %s" % buf.decode())
+        buf += chunk
+        log.write(chunk)
+
+    def drain():
+        for chunk in iter(lambda: os.read(daemon.stderr.fileno(), 4096), b""):
+            log.write(chunk)
+        log.close()
+
+    threading.Thread(target=drain, daemon=True).start()
+    return daemon
 
 
 def make_journal(brag, bragd, env, root):
@@ -522,23 +542,26 @@ def make_journal(brag, bragd, env, root):
     git("merge", "-q", "--no-ff", "orders-index",
         "-m", "Merge pull request #481 from me/orders-index")
 
-    log = open(os.path.join(root, "bragd.log"), "w")
-    daemon = subprocess.Popen([bragd], env=env, stdout=log, stderr=log)
-    sock = env["BRAG_SOCKET"]
-    wait_for("bragd's socket", lambda: os.path.exists(sock))
-    wait_for("brag repos add", lambda: run([brag, "repos", "add", repo], env=env,
-                                           check=False).returncode == 0)
-    run([brag, "scan", repo, "--record"], env=env)
-    run([brag, "note", "Ran the Q3 failover drill", "--repo", "payments"], env=env)
+    daemon = start_bragd(bragd, env, os.path.join(root, "bragd.log"))
+    try:
+        run([brag, "repos", "add", repo], env=env)
+        run([brag, "scan", repo, "--record"], env=env)
+        # More notes than prompts, so that note ids and prompt ids differ.
+        for text in ("Ran the Q3 failover drill", "Mentored two new hires",
+                     "Wrote the on-call guide"):
+            run([brag, "note", text, "--repo", "payments"], env=env)
 
-    def first_id():
-        out = run([brag, "pending", "--json"], env=env).stdout
-        m = re.search(r'"id":(\d+)', out)
-        return m and m.group(1)
-
-    prompt = wait_for("a pending prompt", first_id)
-    notes = run([brag, "log", "--kind", "note", "--json"], env=env).stdout
-    note = re.search(r'"id":(\d+)', notes).group(1)
+        m = re.search(r'"id":(\d+)', run([brag, "pending", "--json"], env=env).stdout)
+        if not m:
+            raise RuntimeError("brag scan --record made no pending prompt")
+        prompt = m.group(1)
+        notes = run([brag, "log", "--kind", "note", "--json"], env=env).stdout
+        note = set(re.findall(r'^\{.*?"id":(\d+)', notes, re.M))
+        if len(note) != 3:
+            raise RuntimeError("expected 3 notes in brag log, got %s" % notes)
+    except Exception:
+        stop(daemon)
+        raise
     return {"prompt": prompt, "note": note, "repo": "payments"}, daemon
 
 
