@@ -13,12 +13,13 @@ JOBS=$(nproc 2>/dev/null || echo 2)
 PACKAGES=(build-essential cmake ninja-build pkg-config git util-linux
           libgit2-dev libboost-dev libsqlite3-dev libtomlplusplus-dev
           nlohmann-json3-dev libcli11-dev doctest-dev libsystemd-dev zlib1g-dev
-          libedit-dev)
+          libedit-dev scdoc)
 
 # Only `test` needs these: the HTML digest is loaded in headless Chromium;
 # fiu-run injects write and fsync failures into bragd; clang's libFuzzer
-# runs the fuzz targets of fuzz/.
-TEST_PACKAGES=(chromium fiu-utils clang libclang-rt-14-dev)
+# runs the fuzz targets of fuzz/; tests/docs/drift_test.py (python3) runs the
+# bash (with bash-completion), zsh and fish completions.
+TEST_PACKAGES=(chromium fiu-utils clang libclang-rt-14-dev python3 bash-completion zsh fish)
 
 install_packages() {  # install_packages [extra packages...]
   local missing=()
