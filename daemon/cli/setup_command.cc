@@ -38,7 +38,7 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 void DefineSetup(CLI::App& command, Args& args) {
-  command.add_flag("-y,--yes", args.yes,
+  command.add_flag("--yes", args.yes,
                    "Take every default without asking (for scripts; no terminal needed)");
   command.add_option("--email", args.emails,
                      "An email you commit as, besides git's user.email (repeatable)");
