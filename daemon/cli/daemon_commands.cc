@@ -1,6 +1,8 @@
 // bragd's life without a service manager: `brag start`, `brag stop`, and
 // `brag reload` of its config (DESIGN §8, §11). The work is in
 // daemon_control.h, which `brag setup` calls too.
+#include <algorithm>
+
 #include "cli/command.h"
 #include "cli/daemon_control.h"
 #include "cli/report.h"
@@ -85,7 +87,12 @@ int RunReload(CommandContext& context, const Args& args) {
   const json& warnings = Field(*reloaded, "warnings");
   if (warnings.is_array()) {
     for (const json& w : warnings) {
-      if (w.is_string()) ReportWarning(context.err, w.get<std::string>());
+      // brag read the same file when it started, and said so already.
+      if (!w.is_string() || std::find(context.config_warnings.begin(),
+                                      context.config_warnings.end(),
+                                      w.get<std::string>()) != context.config_warnings.end())
+        continue;
+      ReportWarning(context.err, w.get<std::string>());
     }
   }
   context.out << "configuration reloaded"
