@@ -26,7 +26,8 @@ int ReportStartError(const CommandContext& context, const Error& error) {
                   "its log, " + TildePath(BragdLogPath()) + ", ends with:");
   while (newline != std::string::npos) {
     size_t next = error.message.find('\n', newline + 1);
-    context.err << "  " << InertText(error.message.substr(newline + 1, next - newline - 1))
+    context.err << "  "
+                << InertText(error.message.substr(newline + 1, next - newline - 1))
                 << "\n";
     newline = next;
   }
@@ -71,9 +72,11 @@ void DefineReload(CLI::App& command, Args& args) {
 
 int RunReload(CommandContext& context, const Args& args) {
   // Straight to the socket: reloading means nothing to the journal.
-  Result<protocol::Client> client = protocol::Client::Connect(SocketPath(context.config));
+  Result<protocol::Client> client =
+      protocol::Client::Connect(SocketPath(context.config));
   if (!client) {
-    if (client.error().code != "unreachable") return ReportError(context, client.error());
+    if (client.error().code != "unreachable")
+      return ReportError(context, client.error());
     ReportComplaint(context.err, "bragd is not running",
                     "nothing to reload; start it: " + StartCommand());
     return kExitUnavailable;
@@ -88,17 +91,18 @@ int RunReload(CommandContext& context, const Args& args) {
   if (warnings.is_array()) {
     for (const json& w : warnings) {
       // brag read the same file when it started, and said so already.
-      if (!w.is_string() || std::find(context.config_warnings.begin(),
-                                      context.config_warnings.end(),
-                                      w.get<std::string>()) != context.config_warnings.end())
+      if (!w.is_string() ||
+          std::find(context.config_warnings.begin(), context.config_warnings.end(),
+                    w.get<std::string>()) != context.config_warnings.end())
         continue;
       ReportWarning(context.err, w.get<std::string>());
     }
   }
   context.out << "configuration reloaded"
               << (warnings.is_array() && !warnings.empty()
-                      ? " (" + Plural(static_cast<int64_t>(warnings.size()), "warning",
-                                      "warnings") +
+                      ? " (" +
+                            Plural(static_cast<int64_t>(warnings.size()), "warning",
+                                   "warnings") +
                             ")"
                       : "")
               << "\n";
@@ -117,8 +121,8 @@ std::vector<CommandSpec> DaemonCommands() {
        "Stop bragd (SIGTERM) and wait until it is gone. Nothing to do when it is "
        "not running",
        nullptr, &RunStop},
-      {"reload", "Make bragd read its config file again (as SIGHUP does)", &DefineReload,
-       &RunReload},
+      {"reload", "Make bragd read its config file again (as SIGHUP does)",
+       &DefineReload, &RunReload},
   };
 }
 

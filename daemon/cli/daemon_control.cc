@@ -52,8 +52,8 @@ Status MakePrivateDirs(const fs::path& dir) {
 // Opens the log for appending, 0600, creating it and its folder.
 Result<int> OpenLog(const fs::path& log) {
   if (Status s = MakePrivateDirs(log.parent_path()); !s) return s.error();
-  int fd = ::open(log.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
-                  0600);
+  int fd =
+      ::open(log.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0) return Errno("cannot open " + log.string());
   // An older log made with a wider mode: bragd's lines name repos and paths.
   (void)::fchmod(fd, 0600);
@@ -108,7 +108,8 @@ int64_t PidOf(const json& status) {
 }
 
 bool SocketActivated(const json& status) {
-  const json& flag = status.is_object() ? status.value("socket_activated", json()) : json();
+  const json& flag =
+      status.is_object() ? status.value("socket_activated", json()) : json();
   return flag.is_boolean() && flag.get<bool>();
 }
 
@@ -121,7 +122,8 @@ Result<fs::path> FindBragd() {
   fs::path self = fs::read_symlink("/proc/self/exe", ec);
   if (!ec) {
     fs::path dir = self.parent_path();
-    for (const fs::path& p : {dir / "bragd", dir.parent_path().parent_path() / "bin" / "bragd"}) {
+    for (const fs::path& p :
+         {dir / "bragd", dir.parent_path().parent_path() / "bin" / "bragd"}) {
       if (::access(p.c_str(), X_OK) == 0) return p;
     }
   }
@@ -136,7 +138,8 @@ Result<fs::path> FindBragd() {
     start = colon + 1;
   }
   return MakeError("not_found",
-                   "bragd is not beside " + (self.empty() ? std::string("brag") : self.string()) +
+                   "bragd is not beside " +
+                       (self.empty() ? std::string("brag") : self.string()) +
                        ", in ../../bin/ from it, nor on $PATH");
 }
 
@@ -180,7 +183,8 @@ Result<StartOutcome> StartBragd(const Config& config, const std::string& config_
   for (;;) {
     int wait_status = 0;
     if (::waitpid(pid, &wait_status, WNOHANG) == pid) {
-      std::string message = "bragd exited " + ExitText(wait_status) + " before answering";
+      std::string message =
+          "bragd exited " + ExitText(wait_status) + " before answering";
       for (const std::string& line : LogTail(log, log_start)) message += "\n" + line;
       return MakeError("bragd_exited", message);
     }
@@ -201,14 +205,16 @@ bool ProcessGone(int64_t pid) {
   if (pid <= 0) return true;
   std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
   std::string text;
-  if (!stat || !std::getline(stat, text)) return ::kill(static_cast<pid_t>(pid), 0) != 0;
+  if (!stat || !std::getline(stat, text))
+    return ::kill(static_cast<pid_t>(pid), 0) != 0;
   // "PID (COMM) STATE ...": COMM may hold spaces and parentheses.
   size_t close = text.rfind(')');
   return close != std::string::npos && close + 2 < text.size() &&
          (text[close + 2] == 'Z' || text[close + 2] == 'X');
 }
 
-Result<StopOutcome> StopBragd(const Config& config, std::chrono::milliseconds deadline) {
+Result<StopOutcome> StopBragd(const Config& config,
+                              std::chrono::milliseconds deadline) {
   Result<json> status = AskStatus(config);
   if (!status) {
     if (status.error().code == "unreachable") return StopOutcome{};
@@ -241,7 +247,8 @@ bool UserManagerRuns() {
 
 std::optional<fs::path> UserUnitDir() {
   std::string config = Env("XDG_CONFIG_HOME");
-  fs::path user = config.empty() || config[0] != '/' ? ExpandHome("~/.config") : fs::path(config);
+  fs::path user =
+      config.empty() || config[0] != '/' ? ExpandHome("~/.config") : fs::path(config);
   for (const fs::path& dir :
        {user / "systemd" / "user", fs::path("/etc/systemd/user"),
         fs::path("/usr/local/lib/systemd/user"), fs::path("/usr/lib/systemd/user"),

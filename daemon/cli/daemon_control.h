@@ -25,14 +25,14 @@ inline constexpr std::chrono::milliseconds kBragdDeadline{10000};
 
 // What StartBragd found or did.
 struct StartOutcome {
-  int64_t pid = 0;             // bragd's, as its status says
-  std::filesystem::path log;   // where its stdout and stderr go
+  int64_t pid = 0;               // bragd's, as its status says
+  std::filesystem::path log;     // where its stdout and stderr go
   bool already_running = false;  // it answered before anything was started
 };
 
 // What StopBragd found or did.
 struct StopOutcome {
-  int64_t pid = 0;          // 0 when bragd was not running
+  int64_t pid = 0;  // 0 when bragd was not running
   bool was_running = false;
   // bragd said it had its socket from systemd: systemd listens on, and
   // starts it again at the next connection.

@@ -60,9 +60,12 @@ struct Check {
 
 const char* LevelWord(Level level) {
   switch (level) {
-    case Level::kOk: return "ok";
-    case Level::kWarn: return "warn";
-    case Level::kFail: return "fail";
+    case Level::kOk:
+      return "ok";
+    case Level::kWarn:
+      return "warn";
+    case Level::kFail:
+      return "fail";
   }
   return "";
 }
@@ -181,7 +184,8 @@ Check AutostartCheck() {
             "add `brag start` to your login script (~/.profile)"};
   }
   for (const char* unit : {"bragd.socket", "bragd.service"}) {
-    ProgramRun run = RunProgram({"systemctl", "--user", "is-enabled", unit}, kProgramMs);
+    ProgramRun run =
+        RunProgram({"systemctl", "--user", "is-enabled", unit}, kProgramMs);
     if (run.code == 0) {
       return {name, Level::kOk,
               std::string(unit) + " is " + (run.out.empty() ? "enabled" : run.out) +
@@ -212,16 +216,18 @@ Check ConfigCheck(const CommandContext& context) {
     std::string detail;
     for (const std::string& w : context.config_warnings)
       detail += (detail.empty() ? "" : "; ") + w;
-    return {name, Level::kWarn, detail, "fix or remove those keys in " + ConfigFile(context)};
+    return {name, Level::kWarn, detail,
+            "fix or remove those keys in " + ConfigFile(context)};
   }
   if (!context.config.untrusted_for_programs.empty()) {
-    return {name, Level::kWarn,
-            "[digest] polish_command is not run: " + context.config.untrusted_for_programs,
-            "chmod go-w " + ConfigFile(context) + " and its folder"};
+    return {
+        name, Level::kWarn,
+        "[digest] polish_command is not run: " + context.config.untrusted_for_programs,
+        "chmod go-w " + ConfigFile(context) + " and its folder"};
   }
   if (context.config.source.empty())
-    return {name, Level::kOk, "none at " + ConfigFile(context) + ": the built-in defaults",
-            ""};
+    return {name, Level::kOk,
+            "none at " + ConfigFile(context) + ": the built-in defaults", ""};
   return {name, Level::kOk, ConfigFile(context) + " loads without warnings", ""};
 }
 
@@ -235,12 +241,14 @@ Check JournalCheck(const Config& config) {
   std::error_code ec;
   if (!fs::exists(path, ec))
     return {name, Level::kOk, shown + " not created yet (bragd creates it)", ""};
-  Result<std::unique_ptr<Journal>> journal = Journal::Open(path, Journal::Mode::kReadOnly);
+  Result<std::unique_ptr<Journal>> journal =
+      Journal::Open(path, Journal::Mode::kReadOnly);
   if (!journal) {
     const Error& e = journal.error();
     if (e.code == "needs_upgrade")
       return {name, Level::kWarn, e.message, "brag start (bragd upgrades it)"};
-    if (e.code == "journal_too_new") return {name, Level::kFail, e.message, "upgrade brag"};
+    if (e.code == "journal_too_new")
+      return {name, Level::kFail, e.message, "upgrade brag"};
     return {name, Level::kFail, e.message, restore};
   }
   Result<std::vector<std::string>> problems = (*journal)->IntegrityProblems();
@@ -308,10 +316,12 @@ RepoLook LookAt(const json& repo, const std::vector<std::string>& identities,
 Check ReposCheck(const std::vector<RepoLook>& looks, const Situation& s) {
   const char* name = "repos";
   if (s.status.is_null())
-    return {name, Level::kFail, "cannot list the watched repos: " + s.status_error.message,
+    return {name, Level::kFail,
+            "cannot list the watched repos: " + s.status_error.message,
             "see the journal check"};
   if (looks.empty())
-    return {name, Level::kWarn, "no repo watched", "brag repos add PATH (or brag setup)"};
+    return {name, Level::kWarn, "no repo watched",
+            "brag repos add PATH (or brag setup)"};
   std::string bad;
   std::string first;
   for (const RepoLook& r : looks) {
@@ -329,9 +339,10 @@ Check IdentityCheck(const CommandContext& context, const std::vector<RepoLook>& 
                     const Situation& s) {
   const char* name = "identity";
   if (s.identities.empty()) {
-    return {name, Level::kFail,
-            "no email is yours: no [identity] emails in the config and no git user.email",
-            "git config --global user.email YOU@EXAMPLE.COM"};
+    return {
+        name, Level::kFail,
+        "no email is yours: no [identity] emails in the config and no git user.email",
+        "git config --global user.email YOU@EXAMPLE.COM"};
   }
   std::string emails = CommaList(s.identities);
   int64_t readable = 0, yours = 0;
@@ -345,13 +356,15 @@ Check IdentityCheck(const CommandContext& context, const std::vector<RepoLook>& 
   if (yours == 0) {
     std::vector<std::string> more = s.identities;
     for (const RepoLook& r : looks) {
-      if (!r.email.empty() && std::find(more.begin(), more.end(), r.email) == more.end())
+      if (!r.email.empty() &&
+          std::find(more.begin(), more.end(), r.email) == more.end())
         more.push_back(r.email);
     }
     if (more.size() == s.identities.size()) more.push_back("you@work.example");
     return {name, Level::kWarn,
             emails + ": no commit by " + (s.identities.size() == 1 ? "it" : "them") +
-                " in the last year of the " + Plural(readable, "watched repo", "watched repos"),
+                " in the last year of the " +
+                Plural(readable, "watched repo", "watched repos"),
             "add the email you commit with to " + ConfigFile(context) +
                 ": [identity] emails = [" + QuotedList(more) + "]"};
   }
@@ -377,17 +390,11 @@ Check RepoEmailsCheck(const CommandContext& context, const std::vector<RepoLook>
       emails.push_back(r.email);
   }
   if (detail.empty())
-    return {name, Level::kOk, "every watched repo commits as one of your identities", ""};
+    return {name, Level::kOk, "every watched repo commits as one of your identities",
+            ""};
   return {name, Level::kWarn, detail + ", which is not one of your identities",
           "if it is you, add to " + ConfigFile(context) + ": [identity] emails = [" +
               QuotedList(emails) + "]"};
-}
-
-bool IsRefHook(const hooks::HookState& state) {
-  for (const hooks::Shim& shim : hooks::Shims()) {
-    if (shim.name == state.name) return shim.stands_in_for_events;
-  }
-  return false;
 }
 
 // A repo wants brag's hooks when it has some of them (the user installed
@@ -402,15 +409,16 @@ Check HooksCheck(const CommandContext& context, const std::vector<RepoLook>& loo
     if (!r.problem.empty()) continue;
     Result<hooks::StatusReport> report = hooks::Status(r.path, choice);
     if (!report) continue;  // the repos check names it
-    bool any = std::any_of(report->hooks.begin(), report->hooks.end(), [](const auto& h) {
-      return h.kind == hooks::HookState::Kind::kInstalled ||
-             h.kind == hooks::HookState::Kind::kChaining;
-    });
+    bool any =
+        std::any_of(report->hooks.begin(), report->hooks.end(), [](const auto& h) {
+          return h.kind == hooks::HookState::Kind::kInstalled ||
+                 h.kind == hooks::HookState::Kind::kChaining;
+        });
     if (any) ++with_hooks;
     std::string trouble;
     for (const hooks::HookState& h : report->hooks) {
       bool missing = h.kind == hooks::HookState::Kind::kNotInstalled && h.needed &&
-                     (any || IsRefHook(h));
+                     (any || hooks::StandsInForEvents(h.name));
       if (missing) trouble += (trouble.empty() ? "" : ", ") + h.name + " missing";
       if (h.outdated) trouble += (trouble.empty() ? "" : ", ") + h.name + " outdated";
     }
@@ -419,8 +427,8 @@ Check HooksCheck(const CommandContext& context, const std::vector<RepoLook>& loo
     fix_paths.push_back(r.path);
   }
   if (detail.empty() && with_hooks == 0)
-    return {name, Level::kOk, "none installed, none needed (brag hooks install adds them)",
-            ""};
+    return {name, Level::kOk,
+            "none installed, none needed (brag hooks install adds them)", ""};
   if (detail.empty()) {
     return {name, Level::kOk,
             Plural(with_hooks, "repo has", "repos have") + " brag's hooks, all current",
@@ -460,7 +468,9 @@ WatchCount CountWatches(int64_t bragd_pid) {
   std::error_code ec;
   for (const fs::directory_entry& entry : fs::directory_iterator("/proc", ec)) {
     std::string pid = entry.path().filename().string();
-    if (pid.empty() || !std::all_of(pid.begin(), pid.end(), [](char c) { return c >= '0' && c <= '9'; })) continue;
+    if (pid.empty() || !std::all_of(pid.begin(), pid.end(),
+                                    [](char c) { return c >= '0' && c <= '9'; }))
+      continue;
     struct stat st;
     if (::stat(entry.path().c_str(), &st) != 0 || st.st_uid != me) continue;
     int64_t n = WatchesOf(entry.path());
@@ -477,15 +487,18 @@ Check InotifyCheck(const CommandContext& context, const Situation& s) {
   std::ifstream limit_file("/proc/sys/fs/inotify/max_user_watches");
   int64_t limit = 0;
   if (!(limit_file >> limit) || limit <= 0)
-    return {name, Level::kWarn, "cannot read /proc/sys/fs/inotify/max_user_watches", ""};
+    return {name, Level::kWarn, "cannot read /proc/sys/fs/inotify/max_user_watches",
+            ""};
   WatchCount used = CountWatches(s.live ? Int(*s.live, "pid") : 0);
   std::string detail = std::to_string(used.all) + " of " + std::to_string(limit) +
                        " watches in use by your processes";
   if (s.live) detail += " (bragd: " + std::to_string(used.of_pid) + ")";
-  if (limit - used.all >= limit / kWatchMarginDivisor) return {name, Level::kOk, detail, ""};
+  if (limit - used.all >= limit / kWatchMarginDivisor)
+    return {name, Level::kOk, detail, ""};
   return {name, Level::kWarn, detail + "; bragd polls the repos it cannot watch",
           "sudo sysctl fs.inotify.max_user_watches=524288, and to keep it: echo "
-          "fs.inotify.max_user_watches=524288 | sudo tee /etc/sysctl.d/60-brag-inotify.conf"};
+          "fs.inotify.max_user_watches=524288 | sudo tee "
+          "/etc/sysctl.d/60-brag-inotify.conf"};
 }
 
 // --- the command -------------------------------------------------------------
@@ -503,8 +516,10 @@ Situation Look(const CommandContext& context) {
     if (journal || journal.error().code == "not_found") {
       JournalBackend backend(context.config, journal ? std::move(*journal) : nullptr);
       Result<json> status = backend.Call("status", json::object());
-      if (status) s.status = *status;
-      else s.status_error = status.error();
+      if (status)
+        s.status = *status;
+      else
+        s.status_error = status.error();
     } else {
       s.status_error = journal.error();
     }
@@ -523,7 +538,7 @@ Situation Look(const CommandContext& context) {
 }
 
 void PrintCheck(const CommandContext& context, const Check& c) {
-  Tone tone = c.level == Level::kOk ? Tone::kGreen
+  Tone tone = c.level == Level::kOk     ? Tone::kGreen
               : c.level == Level::kWarn ? Tone::kYellow
                                         : Tone::kRed;
   std::string word = LevelWord(c.level);
@@ -534,14 +549,16 @@ void PrintCheck(const CommandContext& context, const Check& c) {
 }
 
 void DefineDoctor(CLI::App& command, Args& args) {
-  command.add_flag("--json", args.json,
-                   "Print one JSON object: {\"checks\": [{name, status, detail, fix}]}");
+  command.add_flag(
+      "--json", args.json,
+      "Print one JSON object: {\"checks\": [{name, status, detail, fix}]}");
 }
 
 int RunDoctor(CommandContext& context, const Args& args) {
   Situation s = Look(context);
   std::vector<RepoLook> looks;
-  for (const json& repo : s.repos) looks.push_back(LookAt(repo, s.identities, context.now));
+  for (const json& repo : s.repos)
+    looks.push_back(LookAt(repo, s.identities, context.now));
   std::vector<Check> checks{BragdCheck(s),
                             AutostartCheck(),
                             ConfigCheck(context),

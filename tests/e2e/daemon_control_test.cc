@@ -51,7 +51,8 @@ class FreshHome {
 // The number after "pid " in `text`; 0 if none.
 pid_t PidIn(const std::string& text) {
   size_t at = text.find("pid ");
-  return at == std::string::npos ? 0 : static_cast<pid_t>(std::stol(text.substr(at + 4)));
+  return at == std::string::npos ? 0
+                                 : static_cast<pid_t>(std::stol(text.substr(at + 4)));
 }
 
 // Whether process `pid` is gone: no such process, or a zombie (the process
@@ -70,7 +71,8 @@ bool Answers(const fs::path& socket) {
 }
 
 // Waits until `file` holds `text`; false at the deadline.
-bool WaitForText(const fs::path& file, const std::string& text, int timeout_ms = 10000) {
+bool WaitForText(const fs::path& file, const std::string& text,
+                 int timeout_ms = 10000) {
   auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   while (std::chrono::steady_clock::now() < until) {
     if (ReadFile(file).find(text) != std::string::npos) return true;
@@ -83,14 +85,16 @@ fs::perms PermsOf(const fs::path& p) {
   return fs::status(p).permissions() & fs::perms::all;
 }
 
-TEST_CASE("brag start runs bragd in the background, logging to ~/.local/state, until brag stop") {
+TEST_CASE(
+    "brag start runs bragd in the background, logging to ~/.local/state, until brag "
+    "stop") {
   FreshHome fresh;
   CommandResult started = fresh.Brag("start");
   REQUIRE_MESSAGE(started.code == 0, started.output);
   CHECK(started.output.find("bragd started (pid ") == 0);
-  CHECK_MESSAGE(started.output.find("; log: ~/.local/state/brag/bragd.log") !=
-                    std::string::npos,
-                started.output);
+  CHECK_MESSAGE(
+      started.output.find("; log: ~/.local/state/brag/bragd.log") != std::string::npos,
+      started.output);
   pid_t pid = PidIn(started.output);
   REQUIRE(pid > 0);
 
@@ -106,7 +110,8 @@ TEST_CASE("brag start runs bragd in the background, logging to ~/.local/state, u
   REQUIRE(fs::exists(fresh.log()));
   CHECK(PermsOf(fresh.log()) == (fs::perms::owner_read | fs::perms::owner_write));
   CHECK(PermsOf(fresh.log().parent_path()) == fs::perms::owner_all);
-  CHECK_MESSAGE(WaitForText(fresh.log(), "bragd: info: listening on"), ReadFile(fresh.log()));
+  CHECK_MESSAGE(WaitForText(fresh.log(), "bragd: info: listening on"),
+                ReadFile(fresh.log()));
 
   CommandResult again = fresh.Brag("start");
   CHECK(again.code == 0);
@@ -128,9 +133,10 @@ TEST_CASE("brag status with bragd down says how to start it, in text and in --js
   FreshHome fresh;
   CommandResult text = fresh.Brag("status");
   CHECK(text.code == 0);
-  CHECK_MESSAGE(text.output.find("not running (read from the journal)\n"
-                                 "            start it: brag start\n") != std::string::npos,
-                text.output);
+  CHECK_MESSAGE(
+      text.output.find("not running (read from the journal)\n"
+                       "            start it: brag start\n") != std::string::npos,
+      text.output);
 
   CommandResult raw = fresh.Brag("status --json");
   REQUIRE(raw.code == 0);
@@ -153,25 +159,28 @@ TEST_CASE("brag start fails when bragd exits first, and shows the end of bragd's
   WriteFile(journal, std::string(4096, 'x'));
   CommandResult started = fresh.Brag("start");
   CHECK(started.code == 1);
-  CHECK_MESSAGE(started.output.find("brag: error: bragd exited with code 1 before answering "
-                                    "(its log, ~/.local/state/brag/bragd.log, ends with:)") !=
-                    std::string::npos,
-                started.output);
-  CHECK_MESSAGE(started.output.find("  bragd: error: " + journal.string()) != std::string::npos,
-                started.output);
+  CHECK_MESSAGE(
+      started.output.find("brag: error: bragd exited with code 1 before answering "
+                          "(its log, ~/.local/state/brag/bragd.log, ends with:)") !=
+          std::string::npos,
+      started.output);
+  CHECK_MESSAGE(
+      started.output.find("  bragd: error: " + journal.string()) != std::string::npos,
+      started.output);
   CHECK_FALSE(Answers(fresh.world().socket()));
 
   // A config that does not load stops brag itself, before bragd is run.
   WriteFile(fresh.world().config(), "[journal\n");
   CommandResult broken = fresh.Brag("start");
   CHECK(broken.code == 78);
-  CHECK_MESSAGE(broken.output.find(fresh.world().config().string() + ":1:") !=
-                    std::string::npos,
-                broken.output);
+  CHECK_MESSAGE(
+      broken.output.find(fresh.world().config().string() + ":1:") != std::string::npos,
+      broken.output);
   CHECK_FALSE(Answers(fresh.world().socket()));
 }
 
-TEST_CASE("brag reload makes bragd read its config again, and says what it warned about") {
+TEST_CASE(
+    "brag reload makes bragd read its config again, and says what it warned about") {
   World world;
   BragdProcess bragd(world);
   REQUIRE(bragd.WaitReady());
@@ -184,12 +193,14 @@ TEST_CASE("brag reload makes bragd read its config again, and says what it warne
   CHECK(warning != std::string::npos);
   CHECK(warned.output.find("brag: warning: ", warning + 1) == std::string::npos);
   CHECK(warned.output.find("detect.mainlin") != std::string::npos);
-  CHECK(warned.output.find("configuration reloaded (1 warning)\n") != std::string::npos);
+  CHECK(warned.output.find("configuration reloaded (1 warning)\n") !=
+        std::string::npos);
 
   CommandResult raw = world.Brag("reload --json");
   REQUIRE(raw.code == 0);
   // The last line: brag's own warning about the file comes first.
-  std::string last = raw.output.substr(raw.output.rfind('\n', raw.output.size() - 2) + 1);
+  std::string last =
+      raw.output.substr(raw.output.rfind('\n', raw.output.size() - 2) + 1);
   json reply = json::parse(last);
   CHECK(reply["reloaded"] == true);
   REQUIRE(reply["warnings"].size() == 1);
@@ -214,8 +225,9 @@ TEST_CASE("brag reload makes bragd read its config again, and says what it warne
   CHECK(bragd.Stop() == 0);
   CommandResult down = world.Brag("reload");
   CHECK(down.code == 69);
-  CHECK_MESSAGE(down.output == "brag: error: bragd is not running (nothing to reload; "
-                               "start it: brag start)\n",
+  CHECK_MESSAGE(down.output ==
+                    "brag: error: bragd is not running (nothing to reload; "
+                    "start it: brag start)\n",
                 down.output);
 }
 

@@ -26,12 +26,14 @@ class DoctorWorld {
     world_.WriteConfig("[identity]\nemails = [\"me@example.com\"]\n");
     GitRepo mine = GitRepo::Init(world_.repos() / "mine");
     mine.Commit("README", "hello\n", "Initial commit");
-    mine.GithubMerge(7, "orders-index", "Add composite index on orders", "me@example.com");
+    mine.GithubMerge(7, "orders-index", "Add composite index on orders",
+                     "me@example.com");
     GitRepo work = GitRepo::Init(world_.repos() / "work");
     work.Git("config user.email me@work.example");
     work.Commit("main.c", "int main;\n", "Start", "me@work.example");
     for (const char* name : {"mine", "work"}) {
-      CommandResult added = world_.Brag("repos add " + (world_.repos() / name).string());
+      CommandResult added =
+          world_.Brag("repos add " + (world_.repos() / name).string());
       REQUIRE_MESSAGE(added.code == 0, added.output);
     }
   }
@@ -39,8 +41,8 @@ class DoctorWorld {
 
   // `brag doctor ARGS` on a pseudo-terminal.
   std::string Command(const std::string& args = "") const {
-    return "BRAG_CONFIG=" + ShellQuote(world_.config().string()) + " exec " BRAG_BIN
-           " doctor " + args;
+    return "BRAG_CONFIG=" + ShellQuote(world_.config().string()) +
+           " exec " BRAG_BIN " doctor " + args;
   }
 
  private:
@@ -54,7 +56,8 @@ const json* Named(const json& report, const std::string& name) {
   return nullptr;
 }
 
-TEST_CASE("brag doctor with bragd down fails its first check with the command to start it") {
+TEST_CASE(
+    "brag doctor with bragd down fails its first check with the command to start it") {
   DoctorWorld w;
   PtySession tty(w.Command());
   CHECK(tty.WaitFor("fail  bragd: not running"));
@@ -68,7 +71,9 @@ TEST_CASE("brag doctor with bragd down fails its first check with the command to
   CHECK_MESSAGE(tty.WaitExit() == 1, tty.output());
 }
 
-TEST_CASE("brag doctor with bragd up passes, and names the config line for a repo's other email") {
+TEST_CASE(
+    "brag doctor with bragd up passes, and names the config line for a repo's other "
+    "email") {
   DoctorWorld w;
   BragdProcess bragd(w.world());
   REQUIRE(bragd.WaitReady());
@@ -99,11 +104,13 @@ TEST_CASE("brag doctor fails a journal that is not a database, naming it") {
                                     w.world().socket().string() + "\"\n");
   PtySession tty(w.Command());
   CHECK_MESSAGE(tty.WaitFor("fail  journal: " + copy.string()), tty.output());
-  CHECK(tty.WaitFor("\u2192 brag stop, then copy a backup of it over " + copy.string()));
+  CHECK(
+      tty.WaitFor("\u2192 brag stop, then copy a backup of it over " + copy.string()));
   CHECK(tty.WaitExit() == 1);
 }
 
-TEST_CASE("brag doctor runs with a config that does not parse, and fails it at its line") {
+TEST_CASE(
+    "brag doctor runs with a config that does not parse, and fails it at its line") {
   DoctorWorld w;
   WriteFile(w.world().config(), "[identity]\nemails = [\"me@example.com\"\n");
   PtySession tty(w.Command());
@@ -113,14 +120,15 @@ TEST_CASE("brag doctor runs with a config that does not parse, and fails it at i
   CHECK(tty.WaitExit() == 1);
 }
 
-TEST_CASE("brag doctor --json is one object with every check, its status, detail and fix") {
+TEST_CASE(
+    "brag doctor --json is one object with every check, its status, detail and fix") {
   DoctorWorld w;
   CommandResult run = w.world().Brag("doctor --json");
   CHECK(run.code == 1);  // bragd is down
   json report = json::parse(run.output);
   REQUIRE(report["checks"].is_array());
-  for (const char* name : {"bragd", "autostart", "config", "journal", "repos", "identity",
-                           "repo emails", "hooks", "inotify"}) {
+  for (const char* name : {"bragd", "autostart", "config", "journal", "repos",
+                           "identity", "repo emails", "hooks", "inotify"}) {
     CHECK_MESSAGE(Named(report, name) != nullptr, name);
   }
   for (const json& c : report["checks"]) {
