@@ -17,8 +17,9 @@ PACKAGES=(build-essential cmake ninja-build pkg-config git util-linux
 
 # Only `test` needs these: the HTML digest is loaded in headless Chromium;
 # fiu-run injects write and fsync failures into bragd; clang's libFuzzer
-# runs the fuzz targets of fuzz/.
-TEST_PACKAGES=(chromium fiu-utils clang libclang-rt-14-dev)
+# runs the fuzz targets of fuzz/; python3 stands in for a socket-activated
+# bragd in tests/e2e/daemon_control_test.cc.
+TEST_PACKAGES=(chromium fiu-utils clang libclang-rt-14-dev python3)
 
 install_packages() {  # install_packages [extra packages...]
   local missing=()

@@ -4,6 +4,8 @@
 #include <doctest/doctest.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -127,6 +129,57 @@ TEST_CASE(
   CommandResult twice = fresh.Brag("stop");
   CHECK(twice.code == 0);
   CHECK(twice.output == "bragd is not running\n");
+}
+
+// Stands in for a bragd that systemd started through bragd.socket: answers
+// every request with a status that says so, with its own pid.
+constexpr const char* kSocketActivatedBragd = R"(
+import json, os, socket, sys
+server = socket.socket(socket.AF_UNIX)
+server.bind(sys.argv[1])
+server.listen(4)
+while True:
+    conn, _ = server.accept()
+    stream = conn.makefile("rwb")
+    for line in stream:
+        request = json.loads(line)
+        status = {"running": True, "pid": os.getpid(), "version": "0.1.0",
+                  "socket_activated": True}
+        stream.write((json.dumps({"id": request["id"], "result": status}) + "\n").encode())
+        stream.flush()
+    conn.close()
+)";
+
+TEST_CASE("brag stop of a socket-activated bragd says systemd starts it again, and how to stop that") {
+  World world;
+  fs::create_directories(world.socket().parent_path());
+  fs::permissions(world.socket().parent_path(), fs::perms::owner_all,
+                  fs::perm_options::replace);
+  pid_t fake = ::fork();
+  if (fake == 0) {
+    ::execlp("python3", "python3", "-c", kSocketActivatedBragd, world.socket().c_str(),
+             static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  REQUIRE(fake > 0);
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!Answers(world.socket()) && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  REQUIRE(Answers(world.socket()));
+
+  CommandResult stopped = world.Brag("stop");
+  int status = 0;
+  ::kill(fake, SIGKILL);  // in case stop did not
+  REQUIRE(::waitpid(fake, &status, 0) == fake);
+  CHECK(stopped.code == 0);
+  CHECK(WIFSIGNALED(status));
+  CHECK(WTERMSIG(status) == SIGTERM);
+  CHECK_MESSAGE(stopped.output == "bragd stopped (pid " + std::to_string(fake) +
+                                      ")\nsystemd listens on its socket and starts it "
+                                      "again at the next connection; to stop that too: "
+                                      "systemctl --user stop bragd.socket bragd.service\n",
+                stopped.output);
 }
 
 TEST_CASE("brag status with bragd down says how to start it, in text and in --json") {
