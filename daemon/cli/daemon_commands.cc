@@ -17,6 +17,10 @@ using nlohmann::json;
 // "bragd exited with code 78 before answering" and the lines it logged:
 // the first as the complaint, the others below it as bragd wrote them.
 int ReportStartError(const CommandContext& context, const Error& error) {
+  if (error.code == "not_found") {
+    ReportComplaint(context.err, error.message, "install brag's bragd, or put it on $PATH");
+    return kExitFailure;
+  }
   if (error.code != "bragd_exited") {
     ReportError(context, error);
     return kExitFailure;
@@ -114,15 +118,13 @@ int RunReload(CommandContext& context, const Args& args) {
 std::vector<CommandSpec> DaemonCommands() {
   return {
       {"start",
-       "Start bragd in the background (without systemd); its output goes to "
-       "$XDG_STATE_HOME/brag/bragd.log. Nothing to do when it runs already",
+       "Start bragd in the background, logging to $XDG_STATE_HOME/brag/bragd.log "
+       "(nothing to do if it runs)",
        nullptr, &RunStart},
-      {"stop",
-       "Stop bragd (SIGTERM) and wait until it is gone. Nothing to do when it is "
-       "not running",
+      {"stop", "Stop bragd and wait until it is gone (nothing to do if it is not running)",
        nullptr, &RunStop},
-      {"reload", "Make bragd read its config file again (as SIGHUP does)",
-       &DefineReload, &RunReload},
+      {"reload", "Make bragd read its config file again (as SIGHUP does)", &DefineReload,
+       &RunReload},
   };
 }
 

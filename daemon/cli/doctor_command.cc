@@ -587,13 +587,10 @@ int RunDoctor(CommandContext& context, const Args& args) {
 
 }  // namespace
 
-bool JudgesConfig(std::string_view path) { return path == "doctor"; }
-
 std::vector<CommandSpec> DoctorCommands() {
   return {{"doctor",
-           "Check what keeps brag from noticing your work, each with its fix: bragd, "
-           "autostart, config, journal, repos, identity, hooks, inotify watches "
-           "(exit 1 when a check fails)",
+           "Check bragd, autostart, config, journal, repos, identity, hooks and inotify, "
+           "each with its fix (exit 1 if one fails)",
            &DefineDoctor, &RunDoctor}};
 }
 

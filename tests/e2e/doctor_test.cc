@@ -143,6 +143,24 @@ TEST_CASE(
   CHECK((*Named(report, "identity"))["status"] == "ok");
 }
 
+TEST_CASE("brag doctor fails a watched repo that is gone, with the command to drop it") {
+  DoctorWorld w;
+  fs::remove_all(w.world().repos() / "work");
+  CommandResult run = w.world().Brag("doctor --json");
+  CHECK(run.code == 1);
+  json report = json::parse(run.output);
+  const json* repos = Named(report, "repos");
+  REQUIRE(repos);
+  CHECK((*repos)["status"] == "fail");
+  CHECK_MESSAGE((*repos)["detail"].get<std::string>().starts_with(
+                    "2 repos watched; cannot read work: "),
+                (*repos)["detail"]);
+  CHECK(((*repos)["fix"].get<std::string>().starts_with("brag repos rm work, ")));
+  // The identity is still seen in the other.
+  CHECK((*Named(report, "identity"))["detail"] ==
+        "me@example.com: yours in 1 of 1 watched repo");
+}
+
 TEST_CASE("brag doctor warns about hooks missing where some of brag's are installed") {
   DoctorWorld w;
   fs::path mine = w.world().repos() / "mine";
