@@ -18,7 +18,8 @@ PACKAGES=(build-essential cmake ninja-build pkg-config git util-linux
 # Only `test` needs these: the HTML digest is loaded in headless Chromium;
 # fiu-run injects write and fsync failures into bragd; clang's libFuzzer
 # runs the fuzz targets of fuzz/; tests/docs/drift_test.py (python3) runs the
-# bash (with bash-completion), zsh and fish completions.
+# bash (with bash-completion), zsh and fish completions; python3 also stands in
+# for a socket-activated bragd in tests/e2e/daemon_control_test.cc.
 TEST_PACKAGES=(chromium fiu-utils clang libclang-rt-14-dev python3 bash-completion zsh fish)
 
 install_packages() {  # install_packages [extra packages...]

@@ -44,7 +44,7 @@ std::vector<CommandSpec> AllCommands() {
   std::vector<CommandSpec> all;
   for (auto family : {&StatusCommands, &PromptCommands, &JournalCommands, &RepoCommands,
                       &ScanCommands, &ShimCommands, &HookRunCommands, &DigestCommands,
-                      &SetupCommands}) {
+                      &SetupCommands, &DaemonCommands, &DoctorCommands}) {
     std::vector<CommandSpec> commands = family();
     all.insert(all.end(), commands.begin(), commands.end());
   }
@@ -193,10 +193,24 @@ int RunChosen(const CommandSpec& spec, const std::string& config_path, const Arg
               std::ostream& out, std::ostream& err) {
   std::vector<std::string> warnings;
   Result<Config> config = LoadConfig(config_path, &warnings);
-  for (const std::string& w : warnings) ReportWarning(err, w);
-  if (!config) return ReportError(err, config.error());
-  CommandContext context{*config,      StyleForStdout(),       out,      err, UnixNow(),
-                         STDIN_FILENO, std::string(spec.path), args.json};
+  bool judges = JudgesConfig(spec.path);
+  if (!judges) {
+    for (const std::string& w : warnings) ReportWarning(err, w);
+    if (!config) return ReportError(err, config.error());
+  }
+  std::optional<Error> config_error;
+  if (!config) config_error = config.error();
+  CommandContext context{config ? *config : Config{},
+                         StyleForStdout(),
+                         out,
+                         err,
+                         UnixNow(),
+                         STDIN_FILENO,
+                         std::string(spec.path),
+                         args.json,
+                         config_path,
+                         config_error,
+                         warnings};
   int code = spec.run(context, args);
   out.flush();
   return code;

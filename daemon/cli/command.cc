@@ -12,6 +12,8 @@ namespace brag::cli {
 
 namespace fs = std::filesystem;
 
+bool JudgesConfig(std::string_view path) { return path == "doctor"; }
+
 int ReportError(const CommandContext& context, const Error& error) {
   return ReportError(context.err, error, context.command, context.json);
 }

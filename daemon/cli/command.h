@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdint>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -69,6 +70,14 @@ struct CommandContext {
   int input_fd = 0;  // where `brag prompt` reads answers
   std::string command;  // its path in the table, "repos add", for messages
   bool json = false;    // --json: errors are printed as they came
+  // -c/--config as given ("" without it): what `brag start` hands bragd.
+  std::string config_path;
+  // Why the config could not be loaded, for a command that runs anyway
+  // (JudgesConfig): `config` then holds the built-in defaults.
+  std::optional<Error> config_error;
+  // What loading the config warned about (also printed on stderr, except
+  // for a command that judges the config itself).
+  std::vector<std::string> config_warnings;
 };
 
 struct CommandSpec {
@@ -89,6 +98,13 @@ std::vector<CommandSpec> ShimCommands();
 std::vector<CommandSpec> HookRunCommands();
 std::vector<CommandSpec> DigestCommands();
 std::vector<CommandSpec> SetupCommands();
+std::vector<CommandSpec> DaemonCommands();
+std::vector<CommandSpec> DoctorCommands();
+
+// Whether the command at `path` runs with a config that does not load (on
+// the built-in defaults, the error in CommandContext::config_error) and
+// reports the config's warnings itself: `brag doctor`, which names them.
+bool JudgesConfig(std::string_view path);
 
 // --- helpers shared by the command families ----------------------------------
 

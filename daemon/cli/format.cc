@@ -67,8 +67,10 @@ std::string Join(const json& strings, const char* sep) {
 
 std::string DaemonLine(const json& status, const Style& style) {
   if (!Flag(status, "running")) {
+    std::string hint = Text(status, "start_hint");
     return "bragd:      " + style.Paint("not running", Tone::kYellow) +
-           " (read from the journal)\n";
+           " (read from the journal)\n" +
+           (hint.empty() ? "" : "            start it: " + hint + "\n");
   }
   return "bragd:      " + style.Paint("running", Tone::kGreen) + " (pid " +
          std::to_string(Int(status, "pid")) + ", version " + Text(status, "version") +

@@ -19,6 +19,7 @@
 #include "cli/backfill.h"
 #include "cli/command.h"
 #include "cli/config_edit.h"
+#include "cli/daemon_control.h"
 #include "cli/line_input.h"
 #include "cli/report.h"
 #include "core/paths.h"
@@ -53,17 +54,6 @@ void DefineSetup(CLI::App& command, Args& args) {
                      "Offer the PRs you merged in this time back as prompts (90d, 6w; 0: "
                      "none)")
       ->default_str("90d");
-}
-
-std::string Tilde(const fs::path& path) {
-  const char* home = std::getenv("HOME");
-  std::string p = path.string();
-  if (!home || !*home) return p;
-  std::string h = fs::path(home).lexically_normal().string();
-  while (h.size() > 1 && h.back() == '/') h.pop_back();
-  if (p == h) return "~";
-  if (p.starts_with(h + "/")) return "~" + p.substr(h.size());
-  return p;
 }
 
 // Runs a program with its output dropped; its exit code, or -1 when it
@@ -202,7 +192,7 @@ Status IdentityStep(Setup& s, std::vector<std::string>* identities) {
   *identities = IdentitiesOf(config);
   std::string from = config.identity_emails.empty()
                          ? "git config --global user.email"
-                         : "[identity] emails in " + Tilde(config.source);
+                         : "[identity] emails in " + TildePath(config.source);
   for (const std::string& e : *identities) s.context.out << "  " << e << " (" << from << ")\n";
   std::vector<std::string> chosen = *identities;
   for (const std::string& e : s.args.emails) {
@@ -256,7 +246,7 @@ std::string RootWord(const std::string& typed) {
   fs::path absolute = fs::absolute(ExpandHome(typed), ec).lexically_normal();
   std::string p = absolute.string();
   while (p.size() > 1 && p.back() == '/') p.pop_back();
-  return Tilde(p);
+  return TildePath(p);
 }
 
 std::vector<fs::path> ReposUnder(const Config& config, const std::string& root) {
@@ -327,7 +317,7 @@ Status WriteConfig(Setup& s) {
   if (Status w = WriteFileAtomically(s.config_file, s.config_text); !w) return w;
   std::string keys;
   for (const std::string& k : s.changed_keys) keys += (keys.empty() ? "" : ", ") + k;
-  s.context.out << "\nwrote " << Tilde(s.config_file) << ": " << keys << "\n";
+  s.context.out << "\nwrote " << TildePath(s.config_file) << ": " << keys << "\n";
   Result<Config> loaded = LoadConfigFile(s.config_file, &warnings);
   if (!loaded) return loaded.error();
   s.context.config = *loaded;
@@ -353,7 +343,7 @@ void HooksStep(Setup& s) {
     if (r && r->ok()) {
       ++installed;
     } else {
-      s.context.out << "  " << Tilde(repo) << ": "
+      s.context.out << "  " << TildePath(repo) << ": "
                     << (r ? "some hooks could not be installed (see `brag hooks status`)"
                           : r.error().message)
                     << "\n";
@@ -364,9 +354,8 @@ void HooksStep(Setup& s) {
 
 // --- bragd ------------------------------------------------------------------
 
-bool SystemdUnitUsable() {
-  return RunQuiet({"systemctl", "--user", "cat", "bragd.socket"}) == 0;
-}
+// bragd.socket is installed and a systemd user manager runs to start it.
+bool SystemdUnitUsable() { return UserUnitDir() && UserManagerRuns(); }
 
 // bragd running already: reload it so it reads the new config.
 bool ReloadRunning(Setup& s) {
@@ -381,10 +370,20 @@ bool ReloadRunning(Setup& s) {
   return true;
 }
 
-// TEMPORARY until daemon_control lands.
-Status StartBragdStep(Setup& s) {
-  s.context.out << "  start it with `brag start`\n";
-  return {};
+// Where no user manager runs: bragd in the background now, and what would
+// start it at the next login.
+void StartInBackground(Setup& s) {
+  Result<StartOutcome> started = StartBragd(s.context.config, s.context.config_path);
+  if (!started) {
+    std::string message = started.error().message;
+    s.context.out << "  bragd did not start: " << message.substr(0, message.find('\n'))
+                  << " (its log: " << TildePath(BragdLogPath()) << "; `brag doctor` says more)\n";
+    return;
+  }
+  s.context.out << "  bragd started (pid " << started->pid << "); log: "
+                << TildePath(started->log) << "\n";
+  s.context.out << "  no systemd user manager here: to have bragd at every login, put "
+                   "`brag start` in your ~/.profile\n";
 }
 
 Status DaemonStep(Setup& s) {
@@ -409,7 +408,8 @@ Status DaemonStep(Setup& s) {
     s.context.out << "  not started: `brag start` starts it\n";
     return {};
   }
-  return StartBragdStep(s);
+  StartInBackground(s);
+  return {};
 }
 
 // --- PRs already merged -----------------------------------------------------

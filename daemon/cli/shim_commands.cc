@@ -169,14 +169,6 @@ int RunUninstall(CommandContext& context, const Args& args) {
   return RunChanges(context, args, false);
 }
 
-// Whether `state` is the hook whose need NeedOfRefHook decides.
-bool IsRefHook(const hooks::HookState& state) {
-  for (const hooks::Shim& shim : hooks::Shims()) {
-    if (shim.name == state.name) return shim.stands_in_for_events;
-  }
-  return false;
-}
-
 std::string StateText(const hooks::StatusReport& report,
                       const hooks::HookState& state) {
   using Kind = hooks::HookState::Kind;
@@ -186,7 +178,7 @@ std::string StateText(const hooks::StatusReport& report,
       if (state.has_original) {
         text = "not installed (" + Original(state.name) +
                " left over: install chains it again)";
-      } else if (!IsRefHook(state)) {
+      } else if (!hooks::StandsInForEvents(state.name)) {
         text = "not installed";
       } else if (!state.needed) {
         text = "not needed (" + report.ref_hook.reason + ")";
@@ -221,7 +213,8 @@ json StateJson(const hooks::StatusReport& report, const hooks::HookState& state)
               {"original", original},
               {"outdated", state.outdated},
               {"needed", state.needed},
-              {"reason", IsRefHook(state) ? json(report.ref_hook.reason) : json()}};
+              {"reason", hooks::StandsInForEvents(state.name) ? json(report.ref_hook.reason)
+                                                             : json()}};
 }
 
 int RunStatus(CommandContext& context, const Args& args) {

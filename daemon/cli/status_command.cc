@@ -1,5 +1,6 @@
 // `brag status`: bragd's state, or what the journal says when it is down.
 #include "cli/command.h"
+#include "cli/daemon_control.h"
 #include "cli/report.h"
 
 namespace brag::cli {
@@ -12,6 +13,9 @@ void DefineStatus(CLI::App& command, Args& args) {
 int RunStatus(CommandContext& context, const Args& args) {
   Result<nlohmann::json> status = Request(context, Access::kRead, "status");
   if (!status) return ReportError(context, status.error());
+  // How to start it, only when down: the other members keep their shape.
+  if (status->is_object() && !status->value("running", false))
+    (*status)["start_hint"] = StartCommand();
   if (args.json) {
     context.out << JsonLine(*status);
   } else {

@@ -67,6 +67,9 @@ std::string Doing(std::string_view command) {
       {"repos list", "list the repos"},
       {"status", "tell bragd's status"},
       {"scan", "scan the repo"},
+      {"reload", "reload the config"},
+      {"start", "start bragd"},
+      {"stop", "stop bragd"},
   };
   for (const Row& r : kRows) {
     if (r.command == command) return std::string(r.doing);

@@ -113,6 +113,13 @@ constexpr std::array<Shim, 4> kShims{{
 
 std::span<const Shim> Shims() { return kShims; }
 
+bool StandsInForEvents(std::string_view name) {
+  for (const Shim& shim : kShims) {
+    if (shim.name == name) return shim.stands_in_for_events;
+  }
+  return false;
+}
+
 bool IsShim(std::string_view head) {
   size_t start = 0;
   while (start < head.size()) {

@@ -30,6 +30,10 @@ struct Shim {
 // post-rewrite, reference-transaction.
 std::span<const Shim> Shims();
 
+// Whether the hook `name` is a shim that only stands in for filesystem
+// events (reference-transaction), installed only where it is needed.
+bool StandsInForEvents(std::string_view name);
+
 // Whether a hook file's first bytes (a few hundred are enough) hold a marker
 // line of any shim version.
 bool IsShim(std::string_view head);

@@ -284,4 +284,19 @@ Status Journal::Reopen(const fs::path& fallback) {
 
 Result<int> Journal::SchemaVersion() { return schema::ReadVersion(*db_); }
 
+Result<std::vector<std::string>> Journal::IntegrityProblems(int limit) {
+  Result<sql::Statement> check =
+      db_->Prepare("PRAGMA integrity_check(" + std::to_string(limit) + ")");
+  if (!check) return check.error();
+  std::vector<std::string> problems;
+  for (;;) {
+    Result<bool> row = check->Step();
+    if (!row) return row.error();
+    if (!*row) break;
+    std::string line = check->row().Text();
+    if (line != "ok") problems.push_back(std::move(line));
+  }
+  return problems;
+}
+
 }  // namespace brag

@@ -23,6 +23,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "core/result.h"
 #include "journal/journal_commits.h"
@@ -67,6 +68,10 @@ class Journal {
 
   const std::filesystem::path& path() const { return path_; }
   Result<int> SchemaVersion();
+  // SQLite's PRAGMA integrity_check on the file: the problems it reports
+  // (at most `limit`), none when the file is sound (`brag doctor`). A file
+  // too broken to walk is an error (code "journal", "... malformed").
+  Result<std::vector<std::string>> IntegrityProblems(int limit = 10);
 
   // Keeps this object on the file at path(): an acknowledged write must be
   // in the journal that is opened next time. One stat when nothing changed.

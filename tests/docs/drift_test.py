@@ -36,11 +36,6 @@ import tempfile
 import threading
 import time
 
-# Commands being added on other branches (issue 16): documented and
-# completed already, allowed to be missing from this brag's --help until
-# those branches are merged. The integrator empties this set after merging.
-PENDING_MERGE = {"start", "stop", "reload", "doctor", "setup"}
-
 failures = []
 
 
@@ -104,10 +99,6 @@ def walk_brag(brag, env):
         fail("only %d command paths found in brag --help" % len(tree))
     return tree
 
-
-def allowed_extra(path):
-    words = path.split(" ")
-    return len(words) > 1 and words[1] in PENDING_MERGE
 
 
 # ---- the man page -------------------------------------------------------
@@ -256,8 +247,7 @@ def check_man(path, tree, help_text):
                 fail("brag.1.scd: positional %s of '%s' is not documented (_%s_)"
                      % (p, path, p))
     for path in sorted(set(blocks) - set(tree)):
-        if not allowed_extra(path):
-            fail("brag.1.scd documents '%s', which brag does not have" % path)
+        fail("brag.1.scd documents '%s', which brag does not have" % path)
     return blocks
 
 
@@ -325,8 +315,7 @@ def check_table(name, table, tree):
         for o in sorted(set(got) - set(opts)):
             fail("%s: '%s' completes %s, which it does not have" % (name, path, o))
     for path in sorted(set(table) - set(tree)):
-        if not allowed_extra(path):
-            fail("%s completes '%s', which brag does not have" % (name, path))
+        fail("%s completes '%s', which brag does not have" % (name, path))
 
 
 # ---- running the completions -------------------------------------------

@@ -130,7 +130,7 @@ TEST_CASE("setup on a terminal: Enter takes each default, and every step is done
   CommandResult status = home.Brag("status --json");
   REQUIRE(status.code == 0);
   json s = json::parse(status.output);
-  CHECK(s["daemon"] == "running");
+  CHECK(s["running"] == true);
 }
 
 TEST_CASE("setup --yes in a script: the flags decide, and nothing is asked") {
@@ -150,7 +150,7 @@ TEST_CASE("setup --yes in a script: the flags decide, and nothing is asked") {
   CHECK(!home.HasShim(home.api, "post-commit"));
   CHECK(home.PendingPrs() == std::vector<int>{201, 102});
   CommandResult status = home.Brag("status --json");
-  CHECK(json::parse(status.output)["daemon"] != "running");
+  CHECK(json::parse(status.output)["running"] == false);
 
   // Again: nothing new to write, and the PRs recorded are known already.
   CommandResult again = home.Brag("setup --yes --no-hooks --no-autostart --backfill 30d");

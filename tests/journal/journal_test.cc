@@ -75,6 +75,29 @@ std::string QueryPlan(const fs::path& path, const std::string& sql) {
   return QueryColumn(path, "EXPLAIN QUERY PLAN " + sql, 3);
 }
 
+TEST_CASE("integrity_check finds nothing in a sound journal and fails on a broken page") {
+  TempDir dir;
+  fs::path path = dir.path() / "journal.db";
+  MakeJournal(path);
+  {
+    std::unique_ptr<Journal> sound = OpenJournal(path, Journal::Mode::kReadOnly);
+    Result<std::vector<std::string>> problems = sound->IntegrityProblems();
+    REQUIRE_MESSAGE(problems.has_value(), Why(problems));
+    CHECK(problems->empty());
+  }
+  // The repos table's root page, overwritten with a page type SQLite has not.
+  int root = std::stoi(
+      QueryColumn(path, "SELECT rootpage FROM sqlite_master WHERE name = 'repos'", 0));
+  PatchBytes(path, static_cast<std::streamoff>(root - 1) * PageSize(path),
+             std::string(8, '\x7f'));
+  std::unique_ptr<Journal> broken = OpenJournal(path, Journal::Mode::kReadOnly);
+  Result<std::vector<std::string>> problems = broken->IntegrityProblems();
+  // SQLite cannot walk that tree at all: an error, never "no problem".
+  REQUIRE_FALSE(problems.has_value());
+  CHECK(problems.error().code == "journal");
+  CHECK(problems.error().message == path.string() + ": database disk image is malformed");
+}
+
 TEST_CASE("a journal made with SQLite's default 4 KiB pages keeps them, and works") {
   TempDir dir("journal");
   fs::path path = dir / "journal.db";
