@@ -93,9 +93,11 @@ std::string SocketActivate(const World& world, const fs::path& socket) {
   std::string cmd = "systemd-socket-activate -l " + ShellQuote(socket.string()) +
                     " -E BRAG_CONFIG=" + ShellQuote(world.config().string());
   // Its child gets only these variables: the test's isolated home and git
-  // identity (tests/support/temp_dir.cc).
+  // identity (tests/support/temp_dir.cc), and the sanitizers' options of the
+  // ASan build (dev.sh test).
   for (const char* name : {"HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_RUNTIME_DIR",
-                           "GIT_CONFIG_NOSYSTEM", "NO_COLOR", "PATH"}) {
+                           "GIT_CONFIG_NOSYSTEM", "NO_COLOR", "PATH", "TMPDIR",
+                           "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"}) {
     if (std::getenv(name)) cmd += std::string(" -E ") + name;
   }
   return cmd;
