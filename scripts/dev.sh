@@ -17,13 +17,15 @@ JOBS=$(nproc 2>/dev/null || echo 2)
 PACKAGES=(build-essential cmake ninja-build pkg-config git util-linux
           libgit2-dev libboost-dev libsqlite3-dev libtomlplusplus-dev
           nlohmann-json3-dev libcli11-dev doctest-dev libsystemd-dev zlib1g-dev
-          libedit-dev)
+          libedit-dev scdoc)
 
 # Only `test` needs these: the HTML digest is loaded in headless Chromium;
 # fiu-run injects write and fsync failures into bragd; clang's libFuzzer
-# runs the fuzz targets of fuzz/; systemd-socket-activate (systemd) hands
-# bragd its socket; python3 parses the launchd plist.
-TEST_PACKAGES=(chromium fiu-utils clang libclang-rt-14-dev systemd python3)
+# runs the fuzz targets of fuzz/; tests/docs/drift_test.py (python3) runs the
+# bash (with bash-completion), zsh and fish completions; systemd-socket-activate
+# (systemd) hands bragd its socket; python3 also parses the launchd plist.
+TEST_PACKAGES=(chromium fiu-utils clang libclang-rt-14-dev python3 bash-completion zsh fish
+               systemd)
 
 # `deb` and `deb-test`: the package build and its checks (man -w needs
 # man-db; the completions are syntax-checked by their shells; systemd-analyze

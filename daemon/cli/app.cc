@@ -43,7 +43,8 @@ int RunHelpRow(CommandContext&, const Args&) { return kExitOk; }
 std::vector<CommandSpec> AllCommands() {
   std::vector<CommandSpec> all;
   for (auto family : {&StatusCommands, &PromptCommands, &JournalCommands, &RepoCommands,
-                      &ScanCommands, &ShimCommands, &HookRunCommands, &DigestCommands}) {
+                      &ScanCommands, &ShimCommands, &HookRunCommands, &DigestCommands,
+                      &SetupCommands}) {
     std::vector<CommandSpec> commands = family();
     all.insert(all.end(), commands.begin(), commands.end());
   }

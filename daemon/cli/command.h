@@ -51,6 +51,12 @@ struct Args {
   std::string week;                    // digest --week
   std::string format;                  // digest --format
   std::string output;                  // digest|review -o FILE
+  bool yes = false;                    // setup --yes
+  std::vector<std::string> emails;     // setup --email
+  std::vector<std::string> roots;      // setup --root
+  bool no_hooks = false;               // setup --no-hooks
+  bool no_autostart = false;           // setup --no-autostart
+  std::string backfill = "90d";        // setup --backfill
 };
 
 // What a running command gets. The streams are borrowed.
@@ -82,6 +88,7 @@ std::vector<CommandSpec> ScanCommands();
 std::vector<CommandSpec> ShimCommands();
 std::vector<CommandSpec> HookRunCommands();
 std::vector<CommandSpec> DigestCommands();
+std::vector<CommandSpec> SetupCommands();
 
 // --- helpers shared by the command families ----------------------------------
 

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 
+#include "cli/backfill.h"
 #include "cli/command.h"
 #include "cli/report.h"
 #include "core/paths.h"
@@ -44,22 +45,6 @@ void DefineScan(CLI::App& command, Args& args) {
                    "Add the PRs as prompts (those already known are skipped)");
 }
 
-// [[repo]] mainline for this repo if the config names it, else [detect]'s.
-std::vector<std::string> MainlinesFor(const Config& config, const std::string& path) {
-  for (const RepoConfig& rc : config.repos) {
-    if (!rc.mainline.empty() && ExpandHome(rc.path) == path) return rc.mainline;
-  }
-  return config.mainline;
-}
-
-// [[repo]] long_lived for this repo if the config gives it, else [detect]'s.
-std::vector<std::string> LongLivedFor(const Config& config, const std::string& path) {
-  for (const RepoConfig& rc : config.repos) {
-    if (rc.long_lived && ExpandHome(rc.path) == path) return *rc.long_lived;
-  }
-  return config.long_lived;
-}
-
 // Whose PRs: none given means everyone's; an error when the user has no
 // identity to go by.
 Result<std::vector<std::string>> IdentitiesFor(const Config& config, const Args& args) {
@@ -74,7 +59,7 @@ Result<std::vector<std::string>> IdentitiesFor(const Config& config, const Args&
 
 Result<HistoryQuery> QueryFor(const CommandContext& context, const Args& args,
                               const std::string& repo_path) {
-  HistoryQuery query;
+  HistoryQuery query = QueryForRepo(context.config, repo_path);
   query.branch = args.branch;
   if (!args.since.empty()) {
     Result<int64_t> since = ParseDate(args.since, context.now);
@@ -86,12 +71,6 @@ Result<HistoryQuery> QueryFor(const CommandContext& context, const Args& args,
     if (!until) return until.error();
     query.until = *until;
   }
-  query.mainlines = MainlinesFor(context.config, repo_path);
-  query.remotes = context.config.remotes;
-  query.incident_globs = context.config.incident_branches;
-  query.long_lived = LongLivedFor(context.config, repo_path);
-  query.coauthor = context.config.coauthor == "ignore" ? detect::CoauthorRule::kIgnore
-                                                       : detect::CoauthorRule::kPrompt;
   Result<std::vector<std::string>> identities = IdentitiesFor(context.config, args);
   if (!identities) return identities.error();
   query.identities = std::move(*identities);
