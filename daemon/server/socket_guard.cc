@@ -112,6 +112,10 @@ Result<int> ListenUnix(const std::filesystem::path& socket) {
   // instead of waiting.
   struct stat st;
   if (::lstat(p.c_str(), &st) == 0) {
+    if (!S_ISSOCK(st.st_mode)) {
+      return MakeError("busy", p + " is there and is not a socket; it is left alone "
+                                   "(move it away, or set another [daemon] socket)");
+    }
     int probe = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (probe < 0) return Errno("io", "socket()");
     int rc = ::connect(probe, reinterpret_cast<sockaddr*>(&addr), sizeof addr);

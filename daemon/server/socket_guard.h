@@ -31,7 +31,8 @@ class SocketLock {
 // Binds and listens on `socket` with mode 0600. Returns the fd. A file
 // already there is removed only when a connect() to it is refused (a socket
 // left by a dead daemon); when something answers there, code "busy" naming
-// the path, and nothing is removed.
+// the path, and nothing is removed. A file there that is not a socket is
+// refused the same way.
 Result<int> ListenUnix(const std::filesystem::path& socket);
 
 // The listening socket systemd handed over (socket activation:

@@ -151,6 +151,13 @@ TEST_CASE("ListenUnix replaces a socket file nobody listens on, and no live one"
     REQUIRE_MESSAGE(fd.has_value(), (fd ? "" : fd.error().message));
     ::close(*fd);
   }
+  SUBCASE("not a socket: refused and left") {
+    test::WriteFile(path, "mine\n");
+    Result<int> fd = ListenUnix(path);
+    REQUIRE_FALSE(fd.has_value());
+    CHECK(fd.error().message.find("is not a socket") != std::string::npos);
+    CHECK(test::ReadFile(path) == "mine\n");
+  }
   SUBCASE("live: refused, naming the path, and left") {
     int other = BoundAt(path, true);
     Result<int> fd = ListenUnix(path);
