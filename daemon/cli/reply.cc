@@ -137,6 +137,7 @@ const std::vector<MethodShape>& MethodShapes() {
         {"version", Type::kString},
         {"uptime_s", Type::kInteger},
         {"socket", Type::kString},
+        {"socket_activated", Type::kBool},
         {"journal", Type::kString},
         {"config", Type::kString},
         {"identities", Type::kStrings},

@@ -23,6 +23,7 @@ Result<json> Hello(const MethodCall&) {
 Result<json> StatusMethod(const MethodCall& c) {
   const Config& config = c.config();
   json status{{"running", false},
+              {"socket_activated", false},
               {"socket", SocketPath(config).string()},
               {"journal", JournalPath(config).string()},
               {"config", config.source.empty() ? json(nullptr) : json(config.source.string())},

@@ -48,6 +48,13 @@ void Daemon::ApplyIdentities() {
 
 int Daemon::Start() {
   git::EnsureInit();
+  // Taken first, so that the LISTEN_* variables are gone before anything
+  // else runs.
+  Result<std::optional<HandedSocket>> handed = TakeHandedSocket();
+  if (!handed) {
+    LogError(handed.error().message);
+    return handed.error().code == "config" ? kExitConfig : kExitFailure;
+  }
   std::vector<std::string> warnings;
   if (Status s = LoadConfiguration(&warnings); !s) {
     LogError(s.error().message);
@@ -88,9 +95,26 @@ int Daemon::Start() {
     LogWarn(s.error().message + "; polling every repo");
   }
 
-  if (Status s = listener_.Listen(socket_path_); !s) {
-    LogError(s.error().message);
-    return kExitFailure;
+  if (*handed) {
+    // systemd owns this socket (and its file): bragd only accepts on it.
+    served_socket_ = (*handed)->path;
+    socket_activated_ = true;
+    std::error_code ec;
+    if (served_socket_.lexically_normal() != socket_path_.lexically_normal() &&
+        !std::filesystem::equivalent(served_socket_, socket_path_, ec)) {
+      LogWarn("systemd passed the socket " + served_socket_.string() +
+              " but the configured socket is " + socket_path_.string() +
+              "; clients look for the configured one (make ListenStream= of "
+              "bragd.socket and [daemon] socket the same)");
+    }
+    listener_.Adopt((*handed)->fd);
+    LogInfo("socket " + served_socket_.string() + " passed by systemd (socket activation)");
+  } else {
+    if (Status s = listener_.Listen(socket_path_); !s) {
+      LogError(s.error().message);
+      return kExitFailure;
+    }
+    served_socket_ = socket_path_;
   }
 
   repos_->RegisterConfigured();
@@ -108,7 +132,7 @@ int Daemon::Start() {
   scans_->ScanEach(repos_->AllIds(), false, false, [this](std::vector<Prompt>) {
     digest_->Start();
     snoozes_->Start();
-    LogInfo("listening on " + socket_path_.string() + " (journal " +
+    LogInfo("listening on " + served_socket_.string() + " (journal " +
             journal_->path().string() + ", " + std::to_string(repos_->AllIds().size()) +
             " repos)");
     NotifySystemd("READY=1");
@@ -224,7 +248,8 @@ json Daemon::StatusFacts() const {
               {"version", BRAG_VERSION},
               {"pid", ::getpid()},
               {"uptime_s", uptime.count()},
-              {"socket", socket_path_.string()},
+              {"socket", served_socket_.string()},
+              {"socket_activated", socket_activated_},
               {"journal", journal_->path().string()},
               {"identities", identities_},
               {"journal_error", journal_error.empty() ? json(nullptr) : json(journal_error)},

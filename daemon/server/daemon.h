@@ -97,7 +97,9 @@ class Daemon : public DaemonServices {
   DaemonOptions options_;
   Config config_;
   std::vector<std::string> identities_;
-  std::filesystem::path socket_path_;
+  std::filesystem::path socket_path_;  // the configured one: bragd.lock is beside it
+  std::filesystem::path served_socket_;  // where clients connect
+  bool socket_activated_ = false;       // served_socket_ came from systemd
   std::optional<SocketLock> lock_;
   std::unique_ptr<Journal> journal_;
   RefWatcher watcher_;

@@ -45,6 +45,11 @@ Status Listener::Listen(const std::filesystem::path& socket) {
   return {};
 }
 
+void Listener::Adopt(int fd) {
+  acceptor_.assign(asio::local::stream_protocol(), fd);
+  Accept();
+}
+
 void Listener::WaitSignals(std::function<void()> on_hangup) {
   on_hangup_ = std::move(on_hangup);
   AwaitSignal();
@@ -69,7 +74,8 @@ void Listener::Shutdown() {
   acceptor_.close(ignored);
   accept_timer_.cancel();
   stall_timer_.cancel();
-  // We still hold the lock, so the socket file is ours to remove.
+  // We still hold the lock, so the socket file we bound is ours to remove
+  // (a socket systemd handed over is not: socket_path_ is empty then).
   std::error_code ec;
   if (!socket_path_.empty()) std::filesystem::remove(socket_path_, ec);
   for (auto& [ptr, weak] : std::map<Session*, std::weak_ptr<Session>>(sessions_)) {

@@ -51,10 +51,13 @@ class Listener : public LineHandler {
 
   // Binds `socket` (the caller holds its SocketLock) and starts accepting.
   Status Listen(const std::filesystem::path& socket);
+  // Accepts on `fd`, a listening socket systemd handed over; its file is
+  // systemd's, so Shutdown leaves it.
+  void Adopt(int fd);
   // Until Shutdown: SIGHUP runs `on_hangup`, SIGTERM and SIGINT Shutdown.
   void WaitSignals(std::function<void()> on_hangup);
-  // Stops accepting, removes the socket file, closes every session and
-  // stops the io_context.
+  // Stops accepting, removes the socket file (one it bound itself), closes
+  // every session and stops the io_context.
   void Shutdown();
   size_t session_count() const { return sessions_.size(); }
 
@@ -79,7 +82,7 @@ class Listener : public LineHandler {
   boost::asio::io_context& io_;
   LineFunction handle_line_;
   Limits limits_;
-  std::filesystem::path socket_path_;
+  std::filesystem::path socket_path_;  // bound by Listen: ours to remove
   std::map<Session*, std::weak_ptr<Session>> sessions_;
   SendBudget send_budget_;
   boost::asio::steady_timer stall_timer_;

@@ -8,8 +8,14 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <cstddef>
+#include <cstdlib>
 #include <cstring>
 #include <string>
+
+#ifdef BRAG_HAVE_SYSTEMD
+#include <systemd/sd-daemon.h>
+#endif
 
 namespace brag {
 namespace {
@@ -99,10 +105,36 @@ Result<int> ListenUnix(const std::filesystem::path& socket) {
                                    " bytes): " + p);
   }
   std::memcpy(addr.sun_path, p.c_str(), p.size() + 1);
-  // We hold the lock, so whatever socket file is there belongs to a dead
-  // daemon.
-  if (::unlink(p.c_str()) != 0 && errno != ENOENT) {
-    return Errno("io", "cannot remove stale socket " + p);
+  // The lock says no other bragd serves here, but a file at the path may
+  // still be a live socket (a bragd of another build or lock folder,
+  // systemd's bragd.socket): it is removed only when a connect() to it is
+  // refused. Non-blocking, so that a full listen queue answers EAGAIN
+  // instead of waiting.
+  struct stat st;
+  if (::lstat(p.c_str(), &st) == 0) {
+    if (!S_ISSOCK(st.st_mode)) {
+      return MakeError("busy", p + " is there and is not a socket; it is left alone "
+                                   "(move it away, or set another [daemon] socket)");
+    }
+    int probe = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (probe < 0) return Errno("io", "socket()");
+    int rc = ::connect(probe, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    int err = rc == 0 ? 0 : errno;
+    ::close(probe);
+    if (rc == 0 || err == EAGAIN || err == EINPROGRESS) {
+      return MakeError("busy", "something is listening on " + p +
+                                   "; another bragd not using bragd.lock? (stop it or set "
+                                   "another [daemon] socket; if it is systemd's "
+                                   "bragd.socket, start bragd with `systemctl --user start "
+                                   "bragd`); the file is left alone");
+    }
+    if (err != ECONNREFUSED && err != ENOENT) {
+      errno = err;
+      return Errno("io", "cannot check the file already at " + p + "; it is left alone");
+    }
+    if (err == ECONNREFUSED && ::unlink(p.c_str()) != 0 && errno != ENOENT) {
+      return Errno("io", "cannot remove stale socket " + p);
+    }
   }
   int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return Errno("io", "socket()");
@@ -117,6 +149,116 @@ Result<int> ListenUnix(const std::filesystem::path& socket) {
     return e;
   }
   return fd;
+}
+
+namespace {
+
+constexpr int kFirstFd = 3;  // SD_LISTEN_FDS_START
+
+// The count of LISTEN_FDS as sd_listen_fds(1) reads it: the variables count
+// only when LISTEN_PID names this process (a child of bragd inherits them,
+// not the sockets); the sockets become close-on-exec; the variables go.
+Result<int> ListenFdsByHand() {
+  const char* pid = std::getenv("LISTEN_PID");
+  const char* fds = std::getenv("LISTEN_FDS");
+  int count = 0;
+  std::string bad;
+  if (pid && fds && std::to_string(::getpid()) == pid) {
+    char* end = nullptr;
+    long n = std::strtol(fds, &end, 10);
+    if (end == fds || *end != '\0' || n < 0 || n > 1024) {
+      bad = fds;
+    } else {
+      count = static_cast<int>(n);
+      for (int fd = kFirstFd; fd < kFirstFd + count; ++fd) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+    }
+  }
+  ::unsetenv("LISTEN_PID");
+  ::unsetenv("LISTEN_FDS");
+  ::unsetenv("LISTEN_FDNAMES");
+  if (!bad.empty()) return MakeError("config", "LISTEN_FDS is not a count: " + bad);
+  return count;
+}
+
+bool IsListeningUnixStreamByHand(int fd) {
+  int domain = 0, type = 0, accepting = 0;
+  socklen_t len = sizeof domain;
+  if (::getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) != 0 || domain != AF_UNIX) {
+    return false;
+  }
+  len = sizeof type;
+  if (::getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) != 0 || type != SOCK_STREAM) {
+    return false;
+  }
+  len = sizeof accepting;
+  return ::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &len) == 0 &&
+         accepting == 1;
+}
+
+Result<std::optional<HandedSocket>> TakeHandedSocketWith(bool use_libsystemd) {
+  int count = 0;
+  if (use_libsystemd) {
+#ifdef BRAG_HAVE_SYSTEMD
+    count = sd_listen_fds(/*unset_environment=*/1);
+    if (count < 0) {
+      errno = -count;
+      return Errno("config", "cannot take the sockets systemd passed (LISTEN_FDS)");
+    }
+#endif
+  } else {
+    Result<int> n = ListenFdsByHand();
+    if (!n) return n.error();
+    count = *n;
+  }
+  if (count == 0) return std::optional<HandedSocket>();
+  if (count != 1) {
+    return MakeError("config", "systemd passed " + std::to_string(count) +
+                                   " sockets; bragd takes exactly one (one ListenStream= "
+                                   "in bragd.socket)");
+  }
+  int fd = kFirstFd;
+  bool listening_unix_stream = IsListeningUnixStreamByHand(fd);
+#ifdef BRAG_HAVE_SYSTEMD
+  if (use_libsystemd) {
+    listening_unix_stream = sd_is_socket_unix(fd, SOCK_STREAM, 1, nullptr, 0) > 0;
+  }
+#endif
+  if (!listening_unix_stream) {
+    return MakeError("config",
+                     "the socket systemd passed is not a listening Unix stream socket "
+                     "(bragd.socket needs ListenStream=PATH)");
+  }
+  sockaddr_un addr{};
+  socklen_t len = sizeof addr;
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    return Errno("io", "cannot read the address of the socket systemd passed");
+  }
+  HandedSocket handed;
+  handed.fd = fd;
+  size_t name_len = len > offsetof(sockaddr_un, sun_path)
+                        ? len - offsetof(sockaddr_un, sun_path)
+                        : 0;
+  if (name_len > 0 && addr.sun_path[0] == '\0') {
+    // An abstract address (ListenStream=@name): no file.
+    handed.path = "@" + std::string(addr.sun_path + 1, name_len - 1);
+  } else {
+    handed.path = std::string(addr.sun_path, ::strnlen(addr.sun_path, name_len));
+  }
+  return std::optional<HandedSocket>(std::move(handed));
+}
+
+}  // namespace
+
+Result<std::optional<HandedSocket>> TakeHandedSocket() {
+#ifdef BRAG_HAVE_SYSTEMD
+  return TakeHandedSocketWith(true);
+#else
+  return TakeHandedSocketWith(false);
+#endif
+}
+
+Result<std::optional<HandedSocket>> TakeHandedSocketWithoutLibsystemd() {
+  return TakeHandedSocketWith(false);
 }
 
 }  // namespace brag

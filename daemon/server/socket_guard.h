@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 
 #include "core/result.h"
 
@@ -27,8 +28,26 @@ class SocketLock {
   int fd_;
 };
 
-// Binds and listens on `socket` (replacing a stale file left by a dead
-// daemon: the caller holds the SocketLock) with mode 0600. Returns the fd.
+// Binds and listens on `socket` with mode 0600. Returns the fd. A file
+// already there is removed only when a connect() to it is refused (a socket
+// left by a dead daemon); when something answers there, code "busy" naming
+// the path, and nothing is removed. A file there that is not a socket is
+// refused the same way.
 Result<int> ListenUnix(const std::filesystem::path& socket);
+
+// The listening socket systemd handed over (socket activation:
+// sd_listen_fds, or LISTEN_PID and LISTEN_FDS by hand where bragd is built
+// without libsystemd), with the path it is bound to (getsockname). None
+// when bragd was started without one. Refuses (code "config") more than one
+// socket, or one that is not a listening Unix stream socket. The LISTEN_*
+// variables are cleared, so that children do not see them.
+struct HandedSocket {
+  int fd = -1;
+  std::filesystem::path path;
+};
+Result<std::optional<HandedSocket>> TakeHandedSocket();
+// The same by hand (LISTEN_PID, LISTEN_FDS, getsockopt), as bragd does when
+// built without libsystemd: always compiled, so that its test runs.
+Result<std::optional<HandedSocket>> TakeHandedSocketWithoutLibsystemd();
 
 }  // namespace brag
