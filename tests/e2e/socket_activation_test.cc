@@ -15,6 +15,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <sstream>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -74,11 +75,27 @@ std::string ExeName(pid_t pid) {
   return ec ? "" : exe.filename().string();
 }
 
-// Waits (deadline) until `path` is a socket.
+// Whether a socket listens at `path`, as the kernel lists it in
+// /proc/net/unix (flag __SO_ACCEPTCON, 00010000), without connecting to it:
+// a connect would start bragd. The file alone is no proof: it appears at
+// bind(), before listen().
+bool Listening(const fs::path& path) {
+  std::istringstream table(ReadFile("/proc/net/unix"));
+  std::string line;
+  while (std::getline(table, line)) {
+    std::istringstream fields(line);
+    std::string num, refs, protocol, flags, type, state, inode, name;
+    fields >> num >> refs >> protocol >> flags >> type >> state >> inode >> name;
+    if (name == path.string() && flags == "00010000") return true;
+  }
+  return false;
+}
+
+// Waits (deadline) until a socket listens at `path`.
 bool WaitSocket(const fs::path& path, int timeout_ms = 10000) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   while (std::chrono::steady_clock::now() < deadline) {
-    if (IsSocket(path)) return true;
+    if (IsSocket(path) && Listening(path)) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   return false;
