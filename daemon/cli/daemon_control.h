@@ -85,6 +85,17 @@ std::optional<std::filesystem::path> UserUnitDir();
 // "brag start".
 std::string StartCommand();
 
+// What a program run by RunProgram did.
+struct ProgramRun {
+  int code = -1;    // its exit code; -1 when it could not run or was killed
+  std::string out;  // its stdout, without trailing newlines and spaces
+};
+
+// Runs `argv` (found on $PATH) with stdin and stderr on /dev/null; its exit
+// code and stdout, or code -1 when it cannot run or outlives `timeout_ms`
+// (then it is killed). For systemctl, which may wait on a stuck bus.
+ProgramRun RunProgram(const std::vector<std::string>& argv, int timeout_ms);
+
 // `path` with $HOME shown as "~" ("~/.local/state/brag/bragd.log").
 std::string TildePath(const std::filesystem::path& path);
 

@@ -5,10 +5,7 @@
 // nothing.
 #include <dirent.h>
 #include <fcntl.h>
-#include <poll.h>
-#include <spawn.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -31,8 +28,6 @@
 #include "journal/journal.h"
 #include "methods/identities.h"
 #include "protocol/client.h"
-
-extern char** environ;
 
 namespace brag::cli {
 namespace {
@@ -117,59 +112,6 @@ Check BragdCheck(const Situation& s) {
             "make the socket's folder yours and private (chmod 700), or set "
             "[daemon] socket"};
   return {"bragd", Level::kFail, e.message, "brag stop; brag start"};
-}
-
-struct ProgramRun {
-  int code = -1;
-  std::string out;
-};
-
-// Runs `argv` (found on $PATH) with stdin and stderr on /dev/null; its exit
-// code and stdout, or code -1 when it cannot run or outlives `timeout_ms`.
-ProgramRun RunProgram(const std::vector<std::string>& argv, int timeout_ms) {
-  int pipe_fds[2];
-  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) return {};
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-  std::vector<char*> args;
-  std::vector<std::string> copy = argv;
-  for (std::string& a : copy) args.push_back(a.data());
-  args.push_back(nullptr);
-  pid_t pid = -1;
-  int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  ::close(pipe_fds[1]);
-  ProgramRun run;
-  if (rc != 0) {
-    ::close(pipe_fds[0]);
-    return run;
-  }
-  auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  bool timed_out = false;
-  for (;;) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        until - std::chrono::steady_clock::now());
-    pollfd p{pipe_fds[0], POLLIN, 0};
-    if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0) {
-      timed_out = true;
-      break;
-    }
-    char buf[512];
-    ssize_t n = ::read(pipe_fds[0], buf, sizeof buf);
-    if (n <= 0) break;
-    run.out.append(buf, static_cast<size_t>(n));
-  }
-  ::close(pipe_fds[0]);
-  if (timed_out) ::kill(pid, SIGKILL);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  if (!timed_out && WIFEXITED(status)) run.code = WEXITSTATUS(status);
-  while (!run.out.empty() && (run.out.back() == '\n' || run.out.back() == ' '))
-    run.out.pop_back();
-  return run;
 }
 
 // Where no systemd user manager runs (a container, a login without

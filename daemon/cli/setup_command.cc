@@ -3,9 +3,6 @@
 // did. Steps: who you are, your repos, git hooks, bragd, and the PRs you
 // already merged (a bounded backfill). Ctrl-D or Ctrl-C stops it; what was
 // done stays done, and running it again picks up from there.
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -30,8 +27,6 @@
 #include "methods/identities.h"
 #include "watch/discovery.h"
 
-extern char** environ;
-
 namespace brag::cli {
 namespace {
 
@@ -54,28 +49,6 @@ void DefineSetup(CLI::App& command, Args& args) {
                      "Offer the PRs you merged in this time back as prompts (90d, 6w; 0: "
                      "none)")
       ->default_str("90d");
-}
-
-// Runs a program with its output dropped; its exit code, or -1 when it
-// could not run.
-int RunQuiet(const std::vector<std::string>& argv) {
-  std::vector<char*> args;
-  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-  pid_t pid;
-  int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) return -1;
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) return -1;
-  }
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 // The questions: on a terminal they are asked; with --yes each is shown
@@ -354,6 +327,9 @@ void HooksStep(Setup& s) {
 
 // --- bragd ------------------------------------------------------------------
 
+// How long `systemctl --user enable --now` may take.
+constexpr int kSystemctlMs = 15000;
+
 // bragd.socket is installed and a systemd user manager runs to start it.
 bool SystemdUnitUsable() { return UserUnitDir() && UserManagerRuns(); }
 
@@ -398,7 +374,9 @@ Status DaemonStep(Setup& s) {
                        "bragd.socket)?")) {
       return {};
     }
-    int rc = RunQuiet({"systemctl", "--user", "enable", "--now", "bragd.socket"});
+    int rc = RunProgram({"systemctl", "--user", "enable", "--now", "bragd.socket"},
+                        kSystemctlMs)
+                 .code;
     s.context.out << (rc == 0 ? "  enabled: bragd starts when brag first calls it\n"
                               : "  systemctl --user enable --now bragd.socket failed; "
                                 "try it yourself, or `brag start`\n");
