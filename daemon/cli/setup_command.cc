@@ -183,9 +183,20 @@ Status IdentityStep(Setup& s, std::vector<std::string>* identities) {
                               "user.email`");
   }
   for (;;) {
-    std::string more = s.ask.Ask(chosen.empty() ? "The email you commit as"
-                                                : "Another email you commit as (Enter: none)");
+    std::string more =
+        s.ask.Ask(chosen.empty() ? "The email you commit as"
+                                 : "Another email you commit as (Enter: none, -EMAIL drops one)");
     if (more.empty()) break;
+    if (more.front() == '-') {
+      std::string drop = more.substr(1);
+      auto gone = std::remove_if(chosen.begin(), chosen.end(), [&](const std::string& e) {
+        return detect::IsIdentity(e, {drop});
+      });
+      s.context.out << "  " << (gone == chosen.end() ? drop + " is none of them" : "dropped " + drop)
+                    << "\n";
+      chosen.erase(gone, chosen.end());
+      continue;
+    }
     if (more.find('@') == std::string::npos) {
       s.context.out << "  \"" << more << "\" is no email\n";
       continue;

@@ -98,7 +98,12 @@ TEST_CASE("setup on a terminal: Enter takes each default, and every step is done
   REQUIRE(tty.WaitFor("me@work.example is user.email in web"));
   REQUIRE(tty.WaitFor("Count me@work.example as you too? [Y/n] "));
   tty.Type("\r");
-  REQUIRE(tty.WaitFor("Another email you commit as (Enter: none)> "));
+  REQUIRE(tty.WaitFor("Another email you commit as (Enter: none, -EMAIL drops one)> "));
+  tty.Type("me@typo.example\r");
+  REQUIRE(tty.WaitFor("Another email you commit as (Enter: none, -EMAIL drops one)> "));
+  tty.Type("-me@typo.example\r");
+  REQUIRE(tty.WaitFor("dropped me@typo.example"));
+  REQUIRE(tty.WaitFor("Another email you commit as (Enter: none, -EMAIL drops one)> "));
   tty.Type("\r");
   REQUIRE(tty.WaitFor("~/code: 2 repos (api, web)"));
   REQUIRE(tty.WaitFor("Watch the repos under ~/code, and new clones there? [Y/n] "));
