@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/log.h"
+#include "journal/identity.h"
 #include "journal/schema.h"
 #include "journal/sqlite.h"
 
@@ -283,6 +284,8 @@ Status Journal::Reopen(const fs::path& fallback) {
 }
 
 Result<int> Journal::SchemaVersion() { return schema::ReadVersion(*db_); }
+
+Result<std::string> Journal::MachineId() { return identity::MachineId(*db_); }
 
 Result<std::vector<std::string>> Journal::IntegrityProblems(int limit) {
   Result<sql::Statement> check =

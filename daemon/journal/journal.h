@@ -42,7 +42,7 @@ class Journal {
   enum class Mode { kReadWrite, kReadOnly };
 
   // The schema version this build writes (PRAGMA user_version).
-  static constexpr int kSchemaVersion = 6;
+  static constexpr int kSchemaVersion = 7;
 
   // What an event or a hook's commit keeps of what a repo supplies: a
   // GitHub merge's title is its whole message body (it can be megabytes),
@@ -68,6 +68,9 @@ class Journal {
 
   const std::filesystem::path& path() const { return path_; }
   Result<int> SchemaVersion();
+  // This journal's machine UUID (journal/identity.h): made once, when the
+  // journal was created or migrated to schema 7, and kept from then on.
+  Result<std::string> MachineId();
   // SQLite's PRAGMA integrity_check on the file: the problems it reports
   // (at most `limit`), none when the file is sound (`brag doctor`). A file
   // too broken to walk is an error (code "journal", "... malformed").

@@ -9,6 +9,7 @@
 
 #include "core/bounded_text.h"
 #include "journal/commit_notes.h"
+#include "journal/identity.h"
 #include "journal/journal.h"
 #include "journal/journal_write.h"
 #include "journal/rows.h"
@@ -73,11 +74,16 @@ Status UpsertCommit(const sql::Database& db, const CommitRecord& c, int64_t now)
 Result<int64_t> InsertTrailerNote(const sql::Database& db, const std::string& repo,
                                const std::string& oid, const std::string& text,
                                int64_t now) {
+  Result<identity::Stamp> stamp = identity::NewStamp(db);
+  if (!stamp) return stamp.error();
   Result<sql::Statement> stmt = db.Prepare(
-      "INSERT INTO notes (text, created, source, repo, commit_oid) "
-      "VALUES (?, ?, 'hook', ?, ?)");
+      "INSERT INTO notes (text, created, source, repo, commit_oid, uuid, lamport) "
+      "VALUES (?, ?, 'hook', ?, ?, ?, ?)");
   if (!stmt) return stmt.error();
-  if (Status s = stmt->BindAll(text, now, repo, oid).Run(); !s) return s.error();
+  if (Status s = stmt->BindAll(text, now, repo, oid, stamp->uuid, stamp->lamport).Run();
+      !s) {
+    return s.error();
+  }
   return db.LastInsertId();
 }
 
@@ -111,10 +117,13 @@ Result<int> MoveNotes(const sql::Database& db, const std::string& repo,
       if (Status s = DeleteNote(db, n.id); !s) return s.error();
     }
   }
-  Result<sql::Statement> stmt =
-      db.Prepare("UPDATE notes SET commit_oid = ? WHERE repo = ? AND commit_oid = ?");
+  // One change of each note moved (their commit), at one clock.
+  Result<int64_t> lamport = identity::Tick(db);
+  if (!lamport) return lamport.error();
+  Result<sql::Statement> stmt = db.Prepare(
+      "UPDATE notes SET commit_oid = ?, lamport = ? WHERE repo = ? AND commit_oid = ?");
   if (!stmt) return stmt.error();
-  if (Status s = stmt->BindAll(to, repo, from).Run(); !s) return s.error();
+  if (Status s = stmt->BindAll(to, *lamport, repo, from).Run(); !s) return s.error();
   return db.Changes();
 }
 

@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "journal/commit_notes.h"
+#include "journal/identity.h"
 #include "journal/journal.h"
 #include "journal/journal_write.h"
 #include "journal/rows.h"
@@ -80,30 +81,38 @@ Result<Note> LiveNote(const sql::Database& db, int64_t id) {
 Result<int64_t> InsertNote(const sql::Database& db, const NewNote& note,
                            std::optional<int64_t> prompt_id,
                            std::optional<int64_t> event_id, int64_t now) {
+  Result<identity::Stamp> stamp = identity::NewStamp(db);
+  if (!stamp) return stamp.error();
   Result<sql::Statement> stmt = db.Prepare(
       "INSERT INTO notes (text, created, source, repo, commit_oid, tags,"
-      " prompt_id, event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+      " prompt_id, event_id, uuid, lamport) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   if (!stmt) return stmt.error();
   stmt->BindAll(note.text, now, note.source, note.repo, note.commit,
-                rows::JoinLines(note.tags), prompt_id, event_id);
+                rows::JoinLines(note.tags), prompt_id, event_id, stamp->uuid,
+                stamp->lamport);
   if (Status s = stmt->Run(); !s) return s.error();
   return db.LastInsertId();
 }
 
 Status MarkAnswered(const sql::Database& db, int64_t prompt_id, int64_t note_id,
                     int64_t now) {
+  Result<int64_t> lamport = identity::Tick(db);
+  if (!lamport) return lamport.error();
   Result<sql::Statement> stmt = db.Prepare(
-      "UPDATE prompts SET state = 'answered', answered = ?, note_id = ? WHERE id = ?");
+      "UPDATE prompts SET state = 'answered', answered = ?, note_id = ?, lamport = ?"
+      " WHERE id = ?");
   if (!stmt) return stmt.error();
-  return stmt->BindAll(now, note_id, prompt_id).Run();
+  return stmt->BindAll(now, note_id, *lamport, prompt_id).Run();
 }
 
 Status UpdateState(const sql::Database& db, int64_t prompt_id, PromptState state,
                    int64_t snoozed_until) {
-  Result<sql::Statement> stmt =
-      db.Prepare("UPDATE prompts SET state = ?, snoozed_until = ? WHERE id = ?");
+  Result<int64_t> lamport = identity::Tick(db);
+  if (!lamport) return lamport.error();
+  Result<sql::Statement> stmt = db.Prepare(
+      "UPDATE prompts SET state = ?, snoozed_until = ?, lamport = ? WHERE id = ?");
   if (!stmt) return stmt.error();
-  return stmt->BindAll(ToString(state), snoozed_until, prompt_id).Run();
+  return stmt->BindAll(ToString(state), snoozed_until, *lamport, prompt_id).Run();
 }
 
 }  // namespace
@@ -302,10 +311,12 @@ Result<EditedNote> JournalPrompts::EditNote(int64_t id, const std::string& text,
     Result<Note> note = LiveNote(db(), id);
     if (!note) return note.error();
     if (note->text == clean) return EditedNote{std::move(*note), false};
+    Result<int64_t> lamport = identity::Tick(db());
+    if (!lamport) return lamport.error();
     Result<sql::Statement> stmt =
-        db().Prepare("UPDATE notes SET text = ?, edited = ? WHERE id = ?");
+        db().Prepare("UPDATE notes SET text = ?, edited = ?, lamport = ? WHERE id = ?");
     if (!stmt) return stmt.error();
-    if (Status s = stmt->BindAll(clean, now, id).Run(); !s) return s.error();
+    if (Status s = stmt->BindAll(clean, now, *lamport, id).Run(); !s) return s.error();
     Result<Note> edited = LoadNote(db(), id);
     if (!edited) return edited.error();
     return EditedNote{std::move(*edited), true};
@@ -322,10 +333,12 @@ Result<RemovedNote> JournalPrompts::RemoveNote(int64_t id, int64_t now) {
     }
     Result<Note> note = LoadNote(db(), id);
     if (!note) return note.error();
+    Result<int64_t> lamport = identity::Tick(db());
+    if (!lamport) return lamport.error();
     Result<sql::Statement> stmt =
-        db().Prepare("UPDATE notes SET removed = ? WHERE id = ?");
+        db().Prepare("UPDATE notes SET removed = ?, lamport = ? WHERE id = ?");
     if (!stmt) return stmt.error();
-    if (Status s = stmt->BindAll(now, id).Run(); !s) return s.error();
+    if (Status s = stmt->BindAll(now, *lamport, id).Run(); !s) return s.error();
     RemovedNote out{*note, std::nullopt};
     Result<sql::Statement> answered =
         db().Prepare("SELECT id FROM prompts WHERE note_id = ? AND state = 'answered'");
@@ -335,17 +348,20 @@ Result<RemovedNote> JournalPrompts::RemoveNote(int64_t id, int64_t now) {
     if (!*found) return out;
     int64_t prompt_id = answered->row().Int();
     // Back as it was before the answer: pending, and the trailer notes the
-    // answer took (AcceptCommitNotes) free to be offered again.
+    // answer took (AcceptCommitNotes) free to be offered again; each a
+    // change of its own.
     for (const char* sql :
          {"UPDATE prompts SET state = 'pending', note_id = NULL, answered = 0,"
-          " snoozed_until = 0 WHERE id = ?1",
-          "UPDATE notes SET event_id = NULL WHERE source = 'hook' AND removed = 0"
-          " AND event_id = (SELECT event_id FROM prompts WHERE id = ?1)"
+          " snoozed_until = 0, lamport = ?2 WHERE id = ?1",
+          "UPDATE notes SET event_id = NULL, lamport = ?2 WHERE source = 'hook'"
+          " AND removed = 0 AND event_id = (SELECT event_id FROM prompts WHERE id = ?1)"
           " AND id IN (SELECT l.note_id FROM event_commit_notes l JOIN prompts p"
           " ON p.event_id = l.event_id WHERE p.id = ?1)"}) {
+      Result<int64_t> lamport = identity::Tick(db());
+      if (!lamport) return lamport.error();
       Result<sql::Statement> reopen = db().Prepare(sql);
       if (!reopen) return reopen.error();
-      if (Status s = reopen->BindAll(prompt_id).Run(); !s) return s.error();
+      if (Status s = reopen->BindAll(prompt_id, *lamport).Run(); !s) return s.error();
     }
     Result<Prompt> prompt = GetPrompt(prompt_id);
     if (!prompt) return prompt.error();
@@ -374,11 +390,15 @@ Result<Note> JournalPrompts::AcceptCommitNotes(int64_t prompt_id, int64_t now) {
     if (!note) return note.error();
     // Taken: the PR's note now says it, so they are no free notes any more.
     Result<sql::Statement> take =
-        db().Prepare("UPDATE notes SET event_id = ? WHERE id = ?");
+        db().Prepare("UPDATE notes SET event_id = ?, lamport = ? WHERE id = ?");
     if (!take) return take.error();
     for (const Note& n : prompt->commit_notes) {
+      Result<int64_t> lamport = identity::Tick(db());
+      if (!lamport) return lamport.error();
       take->Reset();
-      if (Status s = take->BindAll(prompt->event.id, n.id).Run(); !s) return s.error();
+      if (Status s = take->BindAll(prompt->event.id, *lamport, n.id).Run(); !s) {
+        return s.error();
+      }
     }
     return note;
   });

@@ -6,6 +6,7 @@
 
 #include "core/bounded_text.h"
 #include "journal/commit_notes.h"
+#include "journal/identity.h"
 #include "journal/journal.h"
 #include "journal/journal_write.h"
 #include "journal/rows.h"
@@ -158,11 +159,14 @@ Result<std::optional<int64_t>> InsertEvent(const sql::Database& db, int64_t repo
     if (!found) return found.error();
     if (*found) return std::optional<int64_t>();
   }
+  // A known event leaves its stamp unused: a gap in the clock, harmless.
+  Result<identity::Stamp> stamp = identity::NewStamp(db);
+  if (!stamp) return stamp.error();
   Result<sql::Statement> stmt = db.Prepare(
       "INSERT INTO events (kind, repo_id, key, commit_oid, forge, pr, title,"
       " branch, authors, commit_time, files, insertions, deletions, paths,"
-      " created, opened, commit_count, merged)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+      " created, opened, commit_count, merged, uuid, lamport)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
       " ON CONFLICT (repo_id, kind, key) DO NOTHING");
   if (!stmt) return stmt.error();
   stmt->BindAll(ToString(e.kind), repo_id, e.key, e.commit, e.forge, e.pr,
@@ -170,17 +174,22 @@ Result<std::optional<int64_t>> InsertEvent(const sql::Database& db, int64_t repo
                 rows::JoinLines(e.authors, Journal::kMaxAuthors), e.commit_time,
                 e.diffstat.files, e.diffstat.insertions, e.diffstat.deletions,
                 rows::JoinLines(e.paths, Journal::kMaxPaths), now, e.opened,
-                e.commit_count, e.merged ? 1 : 0);
+                e.commit_count, e.merged ? 1 : 0, stamp->uuid, stamp->lamport);
   if (Status s = stmt->Run(); !s) return s.error();
   if (db.Changes() == 0) return std::optional<int64_t>();
   return std::optional<int64_t>(db.LastInsertId());
 }
 
 Result<int64_t> InsertPrompt(const sql::Database& db, int64_t event_id, int64_t now) {
+  Result<identity::Stamp> stamp = identity::NewStamp(db);
+  if (!stamp) return stamp.error();
   Result<sql::Statement> stmt = db.Prepare(
-      "INSERT INTO prompts (event_id, state, created) VALUES (?, 'pending', ?)");
+      "INSERT INTO prompts (event_id, state, created, uuid, lamport)"
+      " VALUES (?, 'pending', ?, ?, ?)");
   if (!stmt) return stmt.error();
-  if (Status s = stmt->BindAll(event_id, now).Run(); !s) return s.error();
+  if (Status s = stmt->BindAll(event_id, now, stamp->uuid, stamp->lamport).Run(); !s) {
+    return s.error();
+  }
   return db.LastInsertId();
 }
 

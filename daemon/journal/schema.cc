@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/log.h"
+#include "core/uuid.h"
 #include "journal/journal.h"
 
 namespace brag::schema {
@@ -17,7 +18,7 @@ namespace {
 // Repos are never deleted, only marked removed: events keep pointing at
 // their repo (history outlives watching), and re-adding a path revives the
 // same id so events already recorded are not recorded again.
-constexpr std::array<const char*, 6> kMigrations = {
+constexpr std::array<const char*, 7> kMigrations = {
     // 0 -> 1
     R"sql(
 CREATE TABLE repos (
@@ -148,7 +149,86 @@ CREATE INDEX notes_free ON notes(created, id DESC) WHERE event_id IS NULL;
 ALTER TABLE notes ADD COLUMN edited INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE notes ADD COLUMN removed INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // 6 -> 7: records with identity, for a sync between machines (DESIGN
+    // §12; journal/identity.h). Every event, prompt and note gets a UUID and
+    // a Lamport clock (of its creation for an event; of its latest change
+    // for a prompt or a note), and the journal a machine UUID and a Lamport
+    // counter. FillIdentities gives the rows already there theirs, then
+    // kIdentityConstraints makes the UUIDs unique and required (SQLite adds
+    // no NOT NULL column without a default to a table with rows).
+    R"sql(
+ALTER TABLE events ADD COLUMN uuid TEXT;
+ALTER TABLE events ADD COLUMN lamport INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE prompts ADD COLUMN uuid TEXT;
+ALTER TABLE prompts ADD COLUMN lamport INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE notes ADD COLUMN uuid TEXT;
+ALTER TABLE notes ADD COLUMN lamport INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE machine (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  uuid TEXT NOT NULL,
+  lamport INTEGER NOT NULL
+);
+)sql",
 };
+
+// After migration 6 -> 7 has added the columns and FillIdentities has filled
+// them: a UUID is unique, and no row is made or changed without one.
+constexpr const char* kIdentityConstraints = R"sql(
+CREATE UNIQUE INDEX events_uuid ON events(uuid);
+CREATE UNIQUE INDEX prompts_uuid ON prompts(uuid);
+CREATE UNIQUE INDEX notes_uuid ON notes(uuid);
+CREATE TRIGGER events_uuid_insert BEFORE INSERT ON events WHEN NEW.uuid IS NULL
+BEGIN SELECT RAISE(ABORT, 'events.uuid is required'); END;
+CREATE TRIGGER events_uuid_update BEFORE UPDATE OF uuid ON events WHEN NEW.uuid IS NULL
+BEGIN SELECT RAISE(ABORT, 'events.uuid is required'); END;
+CREATE TRIGGER prompts_uuid_insert BEFORE INSERT ON prompts WHEN NEW.uuid IS NULL
+BEGIN SELECT RAISE(ABORT, 'prompts.uuid is required'); END;
+CREATE TRIGGER prompts_uuid_update BEFORE UPDATE OF uuid ON prompts WHEN NEW.uuid IS NULL
+BEGIN SELECT RAISE(ABORT, 'prompts.uuid is required'); END;
+CREATE TRIGGER notes_uuid_insert BEFORE INSERT ON notes WHEN NEW.uuid IS NULL
+BEGIN SELECT RAISE(ABORT, 'notes.uuid is required'); END;
+CREATE TRIGGER notes_uuid_update BEFORE UPDATE OF uuid ON notes WHEN NEW.uuid IS NULL
+BEGIN SELECT RAISE(ABORT, 'notes.uuid is required'); END;
+)sql";
+
+// Migration 6 -> 7's data: a random UUID for each row, and clocks 1, 2, ...
+// in the order of the ids (events, then prompts, then notes), so that the
+// order of what happened before is kept; then the machine's UUID and the
+// counter at the last clock given. Written once, like the SQL steps.
+Status FillIdentities(const sql::Database& db) {
+  int64_t lamport = 0;
+  for (const char* table : {"events", "prompts", "notes"}) {
+    Result<sql::Statement> ids =
+        db.Prepare(std::string("SELECT id FROM ") + table + " ORDER BY id");
+    if (!ids) return ids.error();
+    Result<sql::Statement> set = db.Prepare(std::string("UPDATE ") + table +
+                                            " SET uuid = ?, lamport = ? WHERE id = ?");
+    if (!set) return set.error();
+    for (;;) {
+      Result<bool> more = ids->Step();
+      if (!more) return more.error();
+      if (!*more) break;
+      int64_t id = ids->row().Int();
+      Result<std::string> uuid = NewUuid();
+      if (!uuid) return uuid.error();
+      set->Reset();
+      if (Status s = set->BindAll(*uuid, ++lamport, id).Run(); !s) return s;
+    }
+  }
+  Result<std::string> machine = NewUuid();
+  if (!machine) return machine.error();
+  Result<sql::Statement> insert =
+      db.Prepare("INSERT INTO machine (id, uuid, lamport) VALUES (1, ?, ?)");
+  if (!insert) return insert.error();
+  if (Status s = insert->BindAll(*machine, lamport).Run(); !s) return s;
+  return db.Exec(kIdentityConstraints);
+}
+
+// What a migration does besides its SQL, run right after it: index v of
+// kMigrations, null where the SQL is all.
+using MigrationFill = Status (*)(const sql::Database&);
+constexpr std::array<MigrationFill, kMigrations.size()> kFills = {
+    nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, FillIdentities};
 
 static_assert(kMigrations.size() == Journal::kSchemaVersion,
               "each schema version needs its migration");
@@ -216,6 +296,9 @@ Status Migrate(sql::Database& db) {
     if (*version > LatestVersion()) return TooNew(db.path(), *version);
     for (int v = *version; v < LatestVersion(); ++v) {
       if (Status s = db.Exec(kMigrations[v]); !s) return s;
+      if (kFills[v] != nullptr) {
+        if (Status s = kFills[v](db); !s) return s;
+      }
     }
     if (*version == LatestVersion()) return {};
     return db.Exec("PRAGMA user_version = " + std::to_string(LatestVersion()));

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "support/git_fixture.h"
+#include "support/schema_rewind.h"
 #include "support/temp_dir.h"
 
 namespace brag::cli {
@@ -129,7 +130,7 @@ TEST_CASE("with bragd down, reading a journal from an older brag upgrades it, ke
     sqlite3* raw = nullptr;
     REQUIRE(sqlite3_open(w.config.journal_path.c_str(), &raw) == SQLITE_OK);
     for (const char* sql :
-         {"DROP INDEX events_pr", "ALTER TABLE notes DROP COLUMN edited",
+         {test::kRewindIdentities, "DROP INDEX events_pr", "ALTER TABLE notes DROP COLUMN edited",
           "ALTER TABLE notes DROP COLUMN removed", "PRAGMA user_version = 3"}) {
       CHECK(sqlite3_exec(raw, sql, nullptr, nullptr, nullptr) == SQLITE_OK);
     }

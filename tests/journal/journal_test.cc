@@ -12,6 +12,7 @@
 
 #include "journal/journal_fixture.h"
 #include "journal/schema.h"
+#include "support/schema_rewind.h"
 #include "support/temp_dir.h"
 
 namespace brag::test {
@@ -126,7 +127,7 @@ TEST_CASE("a new journal is created with private folders at the current schema")
     Result<int> version = journal->SchemaVersion();
     REQUIRE(version.has_value());
     CHECK(*version == Journal::kSchemaVersion);
-    CHECK(Journal::kSchemaVersion == 6);
+    CHECK(Journal::kSchemaVersion == 7);
   }
   CHECK(PageSize(path) == schema::kPageSize);
   CHECK(Mode(dir / "data") == 0700);
@@ -194,7 +195,7 @@ TEST_CASE("a journal from a newer version is refused untouched") {
   TempDir dir("journal");
   fs::path path = dir / "journal.db";
   MakeJournal(path);
-  PatchBytes(path, 60, std::string("\0\0\0\7", 4));  // user_version = 7
+  PatchBytes(path, 60, std::string("\0\0\0\10", 4));  // user_version = 8
   SUBCASE("in WAL mode") {}
   SUBCASE("with a rollback journal") { PatchBytes(path, 18, "\1\1"); }
   std::string before = ReadFile(path);
@@ -206,7 +207,7 @@ TEST_CASE("a journal from a newer version is refused untouched") {
     CHECK(journal.error().code == "journal_too_new");
     CHECK(journal.error().message ==
           path.string() +
-              ": journal schema version 7 is newer than this brag understands (6); "
+              ": journal schema version 8 is newer than this brag understands (7); "
               "upgrade brag");
   }
   CHECK(ReadFile(path) == before);
@@ -376,7 +377,7 @@ TEST_CASE("a version 1 journal is migrated to the current version and keeps its 
     sqlite3* raw = nullptr;
     REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
     for (const char* sql :
-         {"DROP TABLE event_commit_notes", "DROP TABLE commits",
+         {kRewindIdentities, "DROP TABLE event_commit_notes", "DROP TABLE commits",
           "DROP INDEX notes_commit", "ALTER TABLE events DROP COLUMN opened",
           "ALTER TABLE events DROP COLUMN commit_count",
           "ALTER TABLE events DROP COLUMN merged",
@@ -412,7 +413,7 @@ TEST_CASE("a version 3 journal gets the PR number index when opened") {
     sqlite3* raw = nullptr;
     REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
     for (const char* sql :
-         {"DROP INDEX events_pr", "ALTER TABLE notes DROP COLUMN edited",
+         {kRewindIdentities, "DROP INDEX events_pr", "ALTER TABLE notes DROP COLUMN edited",
           "ALTER TABLE notes DROP COLUMN removed", "PRAGMA user_version = 3"}) {
       CHECK(sqlite3_exec(raw, sql, nullptr, nullptr, nullptr) == SQLITE_OK);
     }
@@ -451,7 +452,7 @@ TEST_CASE("a version 4 journal gets the digest's index order when opened, keepin
     sqlite3* raw = nullptr;
     REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
     for (const char* sql :
-         {"DROP INDEX events_time",
+         {kRewindIdentities, "DROP INDEX events_time",
           "CREATE INDEX events_time ON events(commit_time, id)",
           "DROP INDEX notes_free",
           "CREATE INDEX notes_free ON notes(created, id) WHERE event_id IS NULL",

@@ -8,6 +8,7 @@
 
 #include "journal/journal.h"
 #include "journal/journal_fixture.h"
+#include "support/schema_rewind.h"
 
 namespace brag::test {
 namespace {
@@ -209,14 +210,14 @@ TEST_CASE("a version 5 journal is migrated to version 6 keeping every note") {
     sqlite3* raw = nullptr;
     REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
     for (const char* sql :
-         {"ALTER TABLE notes DROP COLUMN edited",
+         {kRewindIdentities, "ALTER TABLE notes DROP COLUMN edited",
           "ALTER TABLE notes DROP COLUMN removed", "PRAGMA user_version = 5"}) {
       CHECK(sqlite3_exec(raw, sql, nullptr, nullptr, nullptr) == SQLITE_OK);
     }
     sqlite3_close(raw);
   }
   std::unique_ptr<Journal> journal = OpenJournal(path);
-  CHECK(journal->SchemaVersion().value() == 6);
+  CHECK(journal->SchemaVersion().value() == Journal::kSchemaVersion);
   Result<std::vector<LogEntry>> log = journal->history().Log({});
   REQUIRE(log.has_value());
   CHECK(LogNoteTexts(*log) ==
