@@ -1,8 +1,6 @@
 #include "core/uuid.h"
 
-#include <fcntl.h>
 #include <sys/random.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -10,37 +8,19 @@
 namespace brag {
 namespace {
 
-// Fills `out` from getrandom(2); on a kernel without it, from /dev/urandom.
-// 0, or the errno of the last failure.
+// Fills `out` from getrandom(2) (Linux 3.17 and later, glibc 2.25: every
+// system brag builds on). 0, or the errno of the failure.
 int FillRandom(uint8_t* out, size_t size) {
   size_t got = 0;
   while (got < size) {
     ssize_t n = ::getrandom(out + got, size - got, 0);
     if (n > 0) {
       got += static_cast<size_t>(n);
-    } else if (n < 0 && errno == EINTR) {
-      continue;
-    } else {
-      break;
+    } else if (n < 0 && errno != EINTR) {
+      return errno;
     }
   }
-  if (got == size) return 0;
-  int fd = ::open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return errno;
-  got = 0;
-  while (got < size) {
-    ssize_t n = ::read(fd, out + got, size - got);
-    if (n > 0) {
-      got += static_cast<size_t>(n);
-    } else if (n < 0 && errno == EINTR) {
-      continue;
-    } else {
-      break;
-    }
-  }
-  int failed = got == size ? 0 : (errno != 0 ? errno : EIO);
-  ::close(fd);
-  return failed;
+  return 0;
 }
 
 bool IsLowerHex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
@@ -64,8 +44,7 @@ std::string FormatUuidV4(std::array<uint8_t, 16> bytes) {
 Result<std::string> NewUuid() {
   std::array<uint8_t, 16> bytes{};
   if (int failed = FillRandom(bytes.data(), bytes.size()); failed != 0) {
-    return MakeError("uuid", std::string("no random bytes for a UUID (getrandom and "
-                                         "/dev/urandom failed: ") +
+    return MakeError("uuid", std::string("no random bytes for a UUID (getrandom: ") +
                                  std::strerror(failed) + ")");
   }
   return FormatUuidV4(bytes);

@@ -11,7 +11,7 @@
 
 namespace brag {
 
-// 16 bytes from the kernel's generator (getrandom(2), else /dev/urandom),
+// 16 bytes from the kernel's generator (getrandom(2)),
 // with the version (4) and variant (10) bits set, as 36 characters
 // "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx" in lowercase hex (y is 8, 9, a or
 // b). No randomness to be had: code "uuid".
